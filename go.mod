@@ -1,0 +1,3 @@
+module github.com/exempelby/synpunkt
+
+go 1.26.8
