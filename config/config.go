@@ -1,0 +1,541 @@
+// Package config owns synpunkt's configuration: the TOML file municipal IT
+// edits, its defaults, its validation and the reading of secrets from the
+// environment or files.
+//
+// What always holds: a *Config returned by Load has passed Validate, every
+// default is filled in, and secrets (passwords, tokens, keys) are never read
+// from the file itself, only from the environment variable or file the
+// config names.
+//
+// How it fails: Load returns a *ValidationError naming the offending key
+// (for example "smtp.tls: must be one of implicit, starttls, none"), or a
+// wrapped TOML syntax error with its line, or an error for a key the program
+// does not know, so a typo never silently falls back to a default.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/mail"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is the whole configuration of the daemon.
+type Config struct {
+	Organisation Organisation `toml:"organisation"`
+	IMAP         IMAP         `toml:"imap"`
+	SMTP         SMTP         `toml:"smtp"`
+	SMS          *SMS         `toml:"sms"` // may be nil: no SMS receipts
+	Store        Store        `toml:"store"`
+	Intake       Intake       `toml:"intake"`
+	Receipts     Receipts     `toml:"receipts"`
+	Outbox       Outbox       `toml:"outbox"`
+	Templates    Templates    `toml:"templates"`
+	Log          Log          `toml:"log"`
+	Units        []Unit       `toml:"units"`
+}
+
+// Organisation describes the municipality that runs the mailbox.
+type Organisation struct {
+	// Name is shown to citizens in receipts, e.g. "Exempelby kommun".
+	Name string `toml:"name"`
+	// Domains are the organisation's own mail domains; mail from them is
+	// staff mail (a reply is registered as Svar).
+	Domains []string `toml:"domains"`
+	// MailboxAddress is the public address of the synpunkt mailbox; replies
+	// are threaded through its plus-addresses (synpunkter+<case>@...).
+	MailboxAddress string `toml:"mailbox_address"`
+	// CaseNumberFormat is the case number pattern: {year} and {seq} with an
+	// optional width, e.g. "SYN-{year}-{seq:5}" → SYN-2026-00042. The
+	// sequence restarts every year.
+	CaseNumberFormat string `toml:"case_number_format"`
+	// ThreadKeyEnv / ThreadKeyFile name the secret used to sign reply
+	// plus-addresses. If neither is set a random key is generated once and
+	// kept in the database.
+	ThreadKeyEnv  string `toml:"thread_key_env"`
+	ThreadKeyFile string `toml:"thread_key_file"`
+}
+
+// IMAP is the intake mailbox.
+type IMAP struct {
+	Address            string   `toml:"address"`  // host:port
+	TLS                string   `toml:"tls"`      // implicit | starttls | none
+	Username           string   `toml:"username"` // empty: no authentication (test servers)
+	PasswordEnv        string   `toml:"password_env"`
+	PasswordFile       string   `toml:"password_file"`
+	Mailbox            string   `toml:"mailbox"`              // default INBOX
+	RegisteredMailbox  string   `toml:"registered_mailbox"`   // default Registrerade
+	QuarantineMailbox  string   `toml:"quarantine_mailbox"`   // default Karantän
+	PollInterval       Duration `toml:"poll_interval"`        // only without IDLE; default 1m
+	IdleRestart        Duration `toml:"idle_restart"`         // default 25m (RFC 2177: < 29m)
+	InsecureSkipVerify bool     `toml:"insecure_skip_verify"` // tests only
+
+	Password string `toml:"-"` // resolved secret
+}
+
+// SMTP is the outgoing mail server.
+type SMTP struct {
+	Address            string `toml:"address"`
+	TLS                string `toml:"tls"`
+	Username           string `toml:"username"`
+	PasswordEnv        string `toml:"password_env"`
+	PasswordFile       string `toml:"password_file"`
+	From               string `toml:"from"` // From header, e.g. "Exempelby kommun <synpunkter@exempelby.se>"
+	InsecureSkipVerify bool   `toml:"insecure_skip_verify"`
+
+	Password string `toml:"-"` // resolved secret
+}
+
+// SMS is the optional SMS channel for receipts and notices.
+type SMS struct {
+	Provider      string `toml:"provider"` // "twilio"
+	AccountSID    string `toml:"account_sid"`
+	AuthTokenEnv  string `toml:"auth_token_env"`
+	AuthTokenFile string `toml:"auth_token_file"`
+	From          string `toml:"from"`     // sender number (E.164) or alphanumeric sender ID
+	BaseURL       string `toml:"base_url"` // API base URL override (tests)
+
+	AuthToken string `toml:"-"` // resolved secret
+}
+
+// Store is the case database.
+type Store struct {
+	Path string `toml:"path"` // SQLite file
+}
+
+// Intake tunes how incoming mail is treated.
+type Intake struct {
+	// OldMessageAge: messages older than this found on first start are
+	// registered without receipts. Default 7 days.
+	OldMessageAge Duration `toml:"old_message_age"`
+	// MaxMessageSize: larger messages are quarantined unparsed. Default 50 MiB.
+	MaxMessageSize int64 `toml:"max_message_size"`
+}
+
+// Receipts tunes receipts to citizens.
+type Receipts struct {
+	// MaxPerSenderPerDay caps receipts to one address per day (loops, floods). Default 10.
+	MaxPerSenderPerDay int `toml:"max_per_sender_per_day"`
+}
+
+// Outbox tunes the notification worker.
+type Outbox struct {
+	MaxAttempts int      `toml:"max_attempts"` // default 12
+	MinBackoff  Duration `toml:"min_backoff"`  // default 30s
+	MaxBackoff  Duration `toml:"max_backoff"`  // default 1h
+}
+
+// Templates points at a directory of template overrides.
+type Templates struct {
+	Dir string `toml:"dir"` // empty: embedded Swedish defaults
+}
+
+// Log configures logging.
+type Log struct {
+	Level  string `toml:"level"`  // debug | info | warn | error; default info
+	Format string `toml:"format"` // text | json; default text
+}
+
+// Unit is a responsible unit (enhet) in the routing table.
+type Unit struct {
+	Name      string `toml:"name"`      // e.g. "Gatu- och parkenheten"
+	Committee string `toml:"committee"` // nämnd, e.g. "Samhällsbyggnadsnämnden"
+	Manager   string `toml:"manager"`   // manager's address
+	// Handler is an optional designated handler who gets the forward
+	// instead of the manager.
+	Handler string `toml:"handler"`
+	// EscalateTo lists the manager's manager, then the next level.
+	EscalateTo []string `toml:"escalate_to"`
+	// Aliases are plus-address names routed here (synpunkter+gata@...).
+	Aliases []string `toml:"aliases"`
+	// Keywords are topic words that route a message here.
+	Keywords []string `toml:"keywords"`
+	// Topics send specific topics straight to a named handler.
+	Topics []Topic `toml:"topics"`
+	// Default marks the unit that gets what nothing else matches (exactly
+	// one unit, typically the contact center).
+	Default bool `toml:"default"`
+}
+
+// Topic is a designated handler for some keywords within a unit.
+type Topic struct {
+	Name     string   `toml:"name"`
+	Handler  string   `toml:"handler"`
+	Keywords []string `toml:"keywords"`
+}
+
+// Duration is a time.Duration that reads from TOML strings like "48h".
+type Duration struct{ time.Duration }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := parseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	d.Duration = v
+	return nil
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.Duration.String()), nil }
+
+// parseDuration accepts Go durations plus a "d" suffix for days ("7d").
+func parseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, "d") {
+		var n int
+		if _, err := fmt.Sscanf(s, "%dd", &n); err == nil && fmt.Sprintf("%dd", n) == s {
+			return time.Duration(n) * 24 * time.Hour, nil
+		}
+	}
+	return time.ParseDuration(s)
+}
+
+// ValidationError names the offending key of a bad config.
+type ValidationError struct {
+	Field string // e.g. "smtp.tls"
+	Msg   string
+}
+
+func (e *ValidationError) Error() string { return e.Field + ": " + e.Msg }
+
+// DefaultConfig returns a config with every default filled in and no
+// servers or units.
+func DefaultConfig() *Config {
+	return &Config{
+		Organisation: Organisation{CaseNumberFormat: "SYN-{year}-{seq:5}"},
+		IMAP: IMAP{
+			TLS: "implicit", Mailbox: "INBOX", RegisteredMailbox: "Registrerade",
+			QuarantineMailbox: "Karantän",
+			PollInterval:      Duration{time.Minute}, IdleRestart: Duration{25 * time.Minute},
+		},
+		SMTP:     SMTP{TLS: "starttls"},
+		Store:    Store{Path: "synpunkt.db"},
+		Intake:   Intake{OldMessageAge: Duration{7 * 24 * time.Hour}, MaxMessageSize: 50 << 20},
+		Receipts: Receipts{MaxPerSenderPerDay: 10},
+		Outbox:   Outbox{MaxAttempts: 12, MinBackoff: Duration{30 * time.Second}, MaxBackoff: Duration{time.Hour}},
+		Log:      Log{Level: "info", Format: "text"},
+	}
+}
+
+// Load reads, defaults, resolves secrets of and validates the config at path.
+func Load(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(b)
+}
+
+// Parse decodes TOML on top of DefaultConfig, resolves secrets and validates.
+func Parse(b []byte) (*Config, error) {
+	c := DefaultConfig()
+	md, err := toml.Decode(string(b), c)
+	if err != nil {
+		return nil, fmt.Errorf("parse config: %w", err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		return nil, &ValidationError{Field: und[0].String(), Msg: "unknown key"}
+	}
+	if err := c.resolveSecrets(); err != nil {
+		return nil, err
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// secret reads a secret from the named environment variable or file.
+func secret(field, env, file string) (string, error) {
+	switch {
+	case env != "" && file != "":
+		return "", &ValidationError{Field: field + "_env", Msg: "set either " + field + "_env or " + field + "_file, not both"}
+	case env != "":
+		v, ok := os.LookupEnv(env)
+		if !ok {
+			return "", &ValidationError{Field: field + "_env", Msg: "environment variable " + env + " is not set"}
+		}
+		return v, nil
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", &ValidationError{Field: field + "_file", Msg: err.Error()}
+		}
+		return strings.TrimRight(string(b), "\r\n"), nil
+	}
+	return "", nil
+}
+
+func (c *Config) resolveSecrets() error {
+	var err error
+	if c.IMAP.Password, err = secret("imap.password", c.IMAP.PasswordEnv, c.IMAP.PasswordFile); err != nil {
+		return err
+	}
+	if c.SMTP.Password, err = secret("smtp.password", c.SMTP.PasswordEnv, c.SMTP.PasswordFile); err != nil {
+		return err
+	}
+	if c.SMS != nil {
+		if c.SMS.AuthToken, err = secret("sms.auth_token", c.SMS.AuthTokenEnv, c.SMS.AuthTokenFile); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ThreadKey returns the configured reply-address signing key, or nil when
+// none is configured (the store then keeps a generated one).
+func (c *Config) ThreadKey() ([]byte, error) {
+	s, err := secret("organisation.thread_key", c.Organisation.ThreadKeyEnv, c.Organisation.ThreadKeyFile)
+	if err != nil || s == "" {
+		return nil, err
+	}
+	return []byte(s), nil
+}
+
+// Validate checks the config and returns a *ValidationError naming the
+// first offending key.
+func (c *Config) Validate() error {
+	checks := []func() error{c.validateOrganisation, c.validateIMAP, c.validateSMTP, c.validateSMS, c.validateMisc, c.validateUnits}
+	for _, f := range checks {
+		if err := f(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func bad(field, format string, args ...any) error {
+	return &ValidationError{Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (c *Config) validateOrganisation() error {
+	o := c.Organisation
+	if strings.TrimSpace(o.Name) == "" {
+		return bad("organisation.name", "must be set")
+	}
+	if len(o.Domains) == 0 {
+		return bad("organisation.domains", "must list at least one domain")
+	}
+	for i, d := range o.Domains {
+		if d == "" || strings.ContainsAny(d, "@ ") {
+			return bad(fmt.Sprintf("organisation.domains[%d]", i), "%q is not a domain", d)
+		}
+	}
+	if err := checkAddr("organisation.mailbox_address", o.MailboxAddress); err != nil {
+		return err
+	}
+	if !strings.Contains(o.CaseNumberFormat, "{seq") {
+		return bad("organisation.case_number_format", "must contain {seq} or {seq:N}")
+	}
+	return nil
+}
+
+func checkAddr(field, s string) error {
+	if s == "" {
+		return bad(field, "must be set")
+	}
+	if _, err := mail.ParseAddress(s); err != nil {
+		return bad(field, "%q is not a mail address", s)
+	}
+	return nil
+}
+
+func checkHostPort(field, s string) error {
+	if s == "" {
+		return bad(field, "must be set (host:port)")
+	}
+	if _, _, err := net.SplitHostPort(s); err != nil {
+		return bad(field, "%q is not host:port", s)
+	}
+	return nil
+}
+
+func checkTLS(field, s string) error {
+	switch s {
+	case "implicit", "starttls", "none":
+		return nil
+	}
+	return bad(field, "must be one of implicit, starttls, none (got %q)", s)
+}
+
+func (c *Config) validateIMAP() error {
+	m := c.IMAP
+	if err := checkHostPort("imap.address", m.Address); err != nil {
+		return err
+	}
+	if err := checkTLS("imap.tls", m.TLS); err != nil {
+		return err
+	}
+	if m.Username != "" && m.PasswordEnv == "" && m.PasswordFile == "" {
+		return bad("imap.password_env", "a username needs password_env or password_file")
+	}
+	if m.Mailbox == "" || m.RegisteredMailbox == "" || m.QuarantineMailbox == "" {
+		return bad("imap.mailbox", "mailbox, registered_mailbox and quarantine_mailbox must not be empty")
+	}
+	if m.RegisteredMailbox == m.Mailbox || m.QuarantineMailbox == m.Mailbox {
+		return bad("imap.registered_mailbox", "must differ from imap.mailbox")
+	}
+	if m.IdleRestart.Duration <= 0 || m.IdleRestart.Duration >= 29*time.Minute {
+		return bad("imap.idle_restart", "must be between 0 and 29m (RFC 2177)")
+	}
+	if m.PollInterval.Duration < time.Second {
+		return bad("imap.poll_interval", "must be at least 1s")
+	}
+	return nil
+}
+
+func (c *Config) validateSMTP() error {
+	s := c.SMTP
+	if err := checkHostPort("smtp.address", s.Address); err != nil {
+		return err
+	}
+	if err := checkTLS("smtp.tls", s.TLS); err != nil {
+		return err
+	}
+	if s.Username != "" && s.PasswordEnv == "" && s.PasswordFile == "" {
+		return bad("smtp.password_env", "a username needs password_env or password_file")
+	}
+	return checkAddr("smtp.from", s.From)
+}
+
+func (c *Config) validateSMS() error {
+	s := c.SMS
+	if s == nil {
+		return nil
+	}
+	if s.Provider != "twilio" {
+		return bad("sms.provider", "must be \"twilio\" (got %q)", s.Provider)
+	}
+	if !strings.HasPrefix(s.AccountSID, "AC") {
+		return bad("sms.account_sid", "must be a Twilio account SID (AC...)")
+	}
+	if s.AuthTokenEnv == "" && s.AuthTokenFile == "" {
+		return bad("sms.auth_token_env", "the auth token must come from auth_token_env or auth_token_file")
+	}
+	if s.From == "" {
+		return bad("sms.from", "must be set")
+	}
+	return nil
+}
+
+func (c *Config) validateMisc() error {
+	if c.Store.Path == "" {
+		return bad("store.path", "must be set")
+	}
+	if c.Intake.OldMessageAge.Duration < 0 {
+		return bad("intake.old_message_age", "must not be negative")
+	}
+	if c.Intake.MaxMessageSize < 1<<16 {
+		return bad("intake.max_message_size", "must be at least 65536")
+	}
+	if c.Receipts.MaxPerSenderPerDay < 1 {
+		return bad("receipts.max_per_sender_per_day", "must be at least 1")
+	}
+	if c.Outbox.MaxAttempts < 1 {
+		return bad("outbox.max_attempts", "must be at least 1")
+	}
+	if c.Outbox.MinBackoff.Duration <= 0 || c.Outbox.MaxBackoff.Duration < c.Outbox.MinBackoff.Duration {
+		return bad("outbox.max_backoff", "need 0 < min_backoff <= max_backoff")
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		return bad("log.level", "must be one of debug, info, warn, error")
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		return bad("log.format", "must be text or json")
+	}
+	return nil
+}
+
+func (c *Config) validateUnits() error {
+	if len(c.Units) == 0 {
+		return bad("units", "at least one [[units]] entry is needed")
+	}
+	defaults := 0
+	seen := map[string]bool{}
+	for i, u := range c.Units {
+		f := fmt.Sprintf("units[%d]", i)
+		if strings.TrimSpace(u.Name) == "" {
+			return bad(f+".name", "must be set")
+		}
+		if seen[strings.ToLower(u.Name)] {
+			return bad(f+".name", "duplicate unit %q", u.Name)
+		}
+		seen[strings.ToLower(u.Name)] = true
+		if u.Committee == "" {
+			return bad(f+".committee", "must be set")
+		}
+		if err := checkAddr(f+".manager", u.Manager); err != nil {
+			return err
+		}
+		if u.Handler != "" {
+			if err := checkAddr(f+".handler", u.Handler); err != nil {
+				return err
+			}
+		}
+		for j, e := range u.EscalateTo {
+			if err := checkAddr(fmt.Sprintf("%s.escalate_to[%d]", f, j), e); err != nil {
+				return err
+			}
+		}
+		for j, t := range u.Topics {
+			if err := checkAddr(fmt.Sprintf("%s.topics[%d].handler", f, j), t.Handler); err != nil {
+				return err
+			}
+		}
+		if u.Default {
+			defaults++
+		}
+	}
+	if defaults != 1 {
+		return bad("units", "exactly one unit must have default = true (found %d)", defaults)
+	}
+	return nil
+}
+
+// DefaultUnit returns the unit marked default.
+func (c *Config) DefaultUnit() Unit {
+	for _, u := range c.Units {
+		if u.Default {
+			return u
+		}
+	}
+	return Unit{}
+}
+
+// UnitByName finds a unit case-insensitively.
+func (c *Config) UnitByName(name string) (Unit, bool) {
+	for _, u := range c.Units {
+		if strings.EqualFold(u.Name, name) {
+			return u, true
+		}
+	}
+	return Unit{}, false
+}
+
+// IsOwnDomain reports whether addr belongs to one of the organisation's domains.
+func (c *Config) IsOwnDomain(addr string) bool {
+	at := strings.LastIndexByte(addr, '@')
+	if at < 0 {
+		return false
+	}
+	d := strings.ToLower(addr[at+1:])
+	for _, o := range c.Organisation.Domains {
+		o = strings.ToLower(o)
+		if d == o || strings.HasSuffix(d, "."+o) {
+			return true
+		}
+	}
+	return false
+}
+
+// ErrNoConfig is returned when no config path was given.
+var ErrNoConfig = errors.New("no config: pass --config FILE or set SYNPUNKT_CONFIG")
