@@ -1,0 +1,156 @@
+package mimeparse
+
+import (
+	"bytes"
+	"strings"
+)
+
+// field is one unfolded header field. Value may hold raw 8-bit bytes.
+type field struct {
+	Key   string
+	Value string
+}
+
+// header is a header block in message order. Lookups are case-insensitive
+// and return the first (topmost) field.
+type header []field
+
+// Get returns the value of the first field named key, or "".
+func (h header) Get(key string) string {
+	v, _ := h.Lookup(key)
+	return v
+}
+
+// Lookup returns the value of the first field named key and whether it exists.
+func (h header) Lookup(key string) (string, bool) {
+	for _, f := range h {
+		if strings.EqualFold(f.Key, key) {
+			return f.Value, true
+		}
+	}
+	return "", false
+}
+
+// lineReader yields the lines of b, accepting LF and CRLF endings.
+type lineReader struct {
+	b   []byte
+	pos int
+}
+
+// next returns the line at the current position without its ending, and the
+// offset of the following line; ok is false at the end of input.
+func (r *lineReader) peek() (line []byte, next int, ok bool) {
+	if r.pos >= len(r.b) {
+		return nil, r.pos, false
+	}
+	rest := r.b[r.pos:]
+	i := bytes.IndexByte(rest, '\n')
+	if i < 0 {
+		return bytes.TrimSuffix(rest, []byte("\r")), len(r.b), true
+	}
+	return bytes.TrimSuffix(rest[:i], []byte("\r")), r.pos + i + 1, true
+}
+
+// splitHeader separates the header block from the body. It repairs what
+// go-message's strict reader rejects: whitespace-only lines at the top,
+// stray lines between fields (dropped), and a header block that runs into
+// the body without a blank line (the body starts at the first line that
+// cannot be a field).
+func (p *parser) splitHeader(b []byte) (header, []byte) {
+	var h header
+	r := &lineReader{b: b}
+	for {
+		line, next, ok := r.peek()
+		if !ok {
+			return h, nil
+		}
+		switch {
+		case isBlank(line) && len(h) == 0 && len(line) > 0:
+			p.problem("whitespace line before header")
+		case isBlank(line):
+			return h, b[next:]
+		case line[0] == ' ' || line[0] == '\t':
+			if len(h) == 0 {
+				if k, v, ok := fieldStart(bytes.TrimLeft(line, " \t")); ok {
+					p.problem("header starts with whitespace")
+					h = append(h, field{k, v})
+				} else {
+					p.problem("dropped malformed header line")
+				}
+				break
+			}
+			h[len(h)-1].Value += " " + string(bytes.Trim(line, " \t"))
+		default:
+			if k, v, ok := fieldStart(line); ok {
+				h = append(h, field{k, v})
+				break
+			}
+			if !moreFieldsAhead(b[next:]) {
+				if len(h) > 0 {
+					p.problem("header not terminated by blank line")
+				}
+				return h, b[r.pos:]
+			}
+			p.problem("dropped malformed header line")
+			r.pos = skipContinuations(b, next)
+			continue
+		}
+		r.pos = next
+	}
+}
+
+// fieldStart parses "Key: value". The key is printable ASCII without colon;
+// obsolete whitespace before the colon (RFC 5322 §4.5.3) is accepted.
+func fieldStart(line []byte) (key, value string, ok bool) {
+	i := bytes.IndexByte(line, ':')
+	if i <= 0 {
+		return "", "", false
+	}
+	k := bytes.TrimRight(line[:i], " \t")
+	if len(k) == 0 {
+		return "", "", false
+	}
+	for _, c := range k {
+		if c <= ' ' || c >= 0x7f {
+			return "", "", false
+		}
+	}
+	v := strings.Trim(string(line[i+1:]), " \t")
+	return string(k), stripNUL(v), true
+}
+
+// moreFieldsAhead reports whether a header field starts before the next blank
+// line in b, i.e. whether a bad line sits inside the header block.
+func moreFieldsAhead(b []byte) bool {
+	r := &lineReader{b: b}
+	for {
+		line, next, ok := r.peek()
+		if !ok || isBlank(line) {
+			return false
+		}
+		if line[0] != ' ' && line[0] != '\t' {
+			if _, _, ok := fieldStart(line); ok {
+				return true
+			}
+		}
+		r.pos = next
+	}
+}
+
+// skipContinuations returns the offset of the first line at or after pos
+// that is not a continuation line.
+func skipContinuations(b []byte, pos int) int {
+	r := &lineReader{b: b, pos: pos}
+	for {
+		line, next, ok := r.peek()
+		if !ok || len(line) == 0 || (line[0] != ' ' && line[0] != '\t') || isBlank(line) {
+			return r.pos
+		}
+		r.pos = next
+	}
+}
+
+// isBlank reports whether line holds only spaces and tabs.
+func isBlank(line []byte) bool {
+	return len(bytes.Trim(line, " \t")) == 0
+}

@@ -1,0 +1,233 @@
+package mimeparse
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	synpunkt "github.com/exempelby/synpunkt"
+)
+
+// ErrUnparseable is wrapped by every error Parse returns: nothing usable
+// could be had from the input, and the caller should quarantine it.
+var ErrUnparseable = errors.New("unparseable message")
+
+// Limits that keep hostile input bounded.
+const (
+	MaxText  = 1 << 20 // bytes of decoded Text kept
+	MaxParts = 1000    // MIME parts walked per message
+	MaxDepth = 50      // multipart and message/rfc822 nesting
+)
+
+// maxTextPart bounds the bytes of one text part read before charset
+// decoding, so a huge text part costs little more than MaxText.
+const maxTextPart = 4 * MaxText
+
+// recoverPanics turns a panic in Parse into an error. Tests switch it off
+// so that bugs are not hidden.
+var recoverPanics = true
+
+// Parse turns raw RFC 5322 bytes into a Message whose Raw is raw itself.
+// Damage is repaired and listed in Message.Problems; an error, wrapping
+// ErrUnparseable, is returned only when nothing usable can be had.
+func Parse(raw []byte) (msg *synpunkt.Message, err error) {
+	if recoverPanics {
+		defer func() {
+			if r := recover(); r != nil {
+				msg, err = nil, fmt.Errorf("%w: internal error: %v", ErrUnparseable, r)
+			}
+		}()
+	}
+	p := &parser{}
+	return p.parse(raw)
+}
+
+// parser holds the state of one Parse call.
+type parser struct {
+	problems []string
+	parts    int // parts created so far, bounded by MaxParts
+}
+
+// problem records a non-fatal problem once.
+func (p *parser) problem(s string) {
+	for _, q := range p.problems {
+		if q == s {
+			return
+		}
+	}
+	p.problems = append(p.problems, s)
+}
+
+func (p *parser) parse(raw []byte) (*synpunkt.Message, error) {
+	data := p.normalize(raw)
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, fmt.Errorf("%w: empty input", ErrUnparseable)
+	}
+	root := p.newPart(data, 0)
+	if len(root.hdr) == 0 {
+		if looksBinary(root.body) {
+			return nil, fmt.Errorf("%w: no header block and binary content", ErrUnparseable)
+		}
+		p.problem("no header fields")
+	}
+	msg := &synpunkt.Message{Raw: raw}
+	p.fillHeader(msg, root.hdr)
+	p.fillBody(msg, root)
+	if len(root.hdr) == 0 && strings.TrimSpace(msg.Text) == "" && len(msg.Attachments) == 0 {
+		return nil, fmt.Errorf("%w: no header block and no text", ErrUnparseable)
+	}
+	msg.Problems = p.problems
+	return msg, nil
+}
+
+// normalize strips what sits before the header: a byte-order mark and an
+// mbox "From " envelope line. CR-only line endings become LF. The result
+// shares memory with raw unless line endings had to change.
+func (p *parser) normalize(raw []byte) []byte {
+	data := raw
+	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
+		data = data[3:]
+		p.problem("byte-order mark stripped")
+	}
+	if bytes.IndexByte(data, '\n') < 0 && bytes.IndexByte(data, '\r') >= 0 {
+		data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
+		p.problem("CR-only line endings")
+	} else if hasLoneCR(data) {
+		data = fixLoneCR(data)
+		p.problem("mixed line endings")
+	}
+	if bytes.HasPrefix(data, []byte("From ")) {
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			data = data[i+1:]
+		} else {
+			data = nil
+		}
+	}
+	return data
+}
+
+// hasLoneCR reports whether b has a CR not followed by LF in its header
+// area, where it would break line splitting.
+func hasLoneCR(b []byte) bool {
+	end := min(len(b), 64<<10)
+	for i := 0; i < end; i++ {
+		if b[i] == '\r' && (i+1 == len(b) || b[i+1] != '\n') {
+			return true
+		}
+	}
+	return false
+}
+
+// fixLoneCR turns every CR not followed by LF into LF.
+func fixLoneCR(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	for i, c := range b {
+		if c == '\r' && (i+1 == len(b) || b[i+1] != '\n') {
+			c = '\n'
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// looksBinary reports whether b is not text: NUL bytes or many control
+// characters in its first 8 KiB.
+func looksBinary(b []byte) bool {
+	b = b[:min(len(b), 8<<10)]
+	ctl := 0
+	for _, c := range b {
+		if c == 0 {
+			return true
+		}
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' {
+			ctl++
+		}
+	}
+	return ctl*10 > len(b)
+}
+
+// fillHeader decodes the top-level header fields into msg.
+func (p *parser) fillHeader(msg *synpunkt.Message, h header) {
+	msg.MessageID = firstMsgID(h.Get("Message-ID"))
+	msg.InReplyTo = msgIDs(h.Get("In-Reply-To"))
+	msg.References = msgIDs(h.Get("References"))
+	msg.Subject = p.text(h.Get("Subject"))
+	if from := p.addresses(h.Get("From")); len(from) > 0 {
+		msg.From = from[0]
+	}
+	msg.ReplyTo = p.addresses(h.Get("Reply-To"))
+	msg.To = p.addresses(h.Get("To"))
+	msg.Cc = p.addresses(h.Get("Cc"))
+	if v, ok := h.Lookup("Date"); ok {
+		if msg.Date = date(v); msg.Date.IsZero() {
+			p.problem("unparseable date")
+		}
+	}
+	if v, ok := h.Lookup("Return-Path"); ok {
+		msg.ReturnPath, msg.HasReturnPath = returnPath(v), true
+	}
+	msg.AutoSubmitted = lowerTrim(h.Get("Auto-Submitted"))
+	msg.Precedence = lowerTrim(h.Get("Precedence"))
+	msg.ListID = lowerTrim(h.Get("List-ID"))
+	msg.OtherAuto = otherAuto(h, msg.Subject)
+}
+
+// fillBody walks the part tree for text and attachments.
+func (p *parser) fillBody(msg *synpunkt.Message, root *part) {
+	var c collector
+	p.walk(&c, root, true)
+	msg.Attachments = c.atts
+	msg.Text, msg.FromHTML = p.chooseText(&c)
+	if len(msg.Text) > MaxText {
+		msg.Text = truncateUTF8(msg.Text, MaxText)
+		p.problem("text truncated")
+	}
+}
+
+// chooseText picks the body text: inline text/plain, else converted HTML,
+// else the text of a forwarded message when the outer body is empty.
+func (p *parser) chooseText(c *collector) (text string, fromHTML bool) {
+	if t := joinTexts(c.plain); t != "" {
+		return t, false
+	}
+	if t := joinTexts(c.html); t != "" {
+		return htmlToText(t), true
+	}
+	for _, fw := range c.forwarded {
+		inner := p.newPart(p.transferDecode(fw, maxTextPart), fw.depth+1)
+		var ic collector
+		p.walk(&ic, inner, true)
+		if t, h := p.chooseText(&ic); t != "" {
+			return t, h
+		}
+	}
+	return "", false
+}
+
+// joinTexts joins non-empty texts with a blank line, normalising line
+// endings to "\n" and trimming trailing space from every line.
+func joinTexts(ts []string) string {
+	var parts []string
+	for _, t := range ts {
+		t = strings.ReplaceAll(t, "\r\n", "\n")
+		t = strings.ReplaceAll(t, "\r", "\n")
+		lines := strings.Split(t, "\n")
+		for i, l := range lines {
+			lines[i] = strings.TrimRight(l, " \t")
+		}
+		if t = strings.TrimRight(strings.Join(lines, "\n"), "\n"); strings.TrimSpace(t) != "" {
+			parts = append(parts, t)
+		}
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+// truncateUTF8 cuts s to at most n bytes on a rune boundary.
+func truncateUTF8(s string, n int) string {
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
