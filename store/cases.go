@@ -1,0 +1,312 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/exempelby/synpunkt"
+)
+
+// Intake outcomes recorded in the ledger.
+const (
+	OutcomeCase       = "case"       // opened a new case
+	OutcomeDocument   = "document"   // added a document to an existing case
+	OutcomeQuarantine = "quarantine" // could not be parsed or registered
+	OutcomeExcluded   = "excluded"   // not a synpunkt; forwarded elsewhere
+	OutcomeBounce     = "bounce"     // delivery report; attached to its case if known
+)
+
+// Intake identifies one incoming message for the ledger.
+type Intake struct {
+	Key        string    // idempotency key, see IdempotencyKey
+	Source     string    // where it came from, e.g. "imap:INBOX/1234/17" or a file path
+	ReceivedAt time.Time // when the organisation received it
+	Raw        []byte    // the original bytes, kept intact
+}
+
+// Event is one entry for the append-only event log.
+type Event struct {
+	Actor  string // "synpunkt", "intake", a staff role or address of staff
+	Kind   string // e.g. "registered", "forwarded", "receipt_suppressed"
+	Detail string // free text or JSON, never personal data of citizens
+}
+
+// Contact holds a citizen's contact details (personal data).
+type Contact struct {
+	Email      string
+	Phone      string // E.164
+	WantsReply bool
+}
+
+// Outgoing is a rendered notification for the outbox.
+type Outgoing struct {
+	Kind      string // receipt, forward, close, reminder, escalation, notice
+	Channel   string // email | sms
+	From      string
+	To        string
+	MessageID string // email Message-ID without <>, for reply threading
+	Payload   []byte
+}
+
+// NewCase is what OpenCase registers.
+type NewCase struct {
+	Intake   Intake
+	Case     synpunkt.Case     // Number and Status are assigned by the store
+	Handler  string            // address the case was forwarded to
+	Document synpunkt.Document // the incoming synpunkt
+	Text     string            // decoded text of the document
+	Contact  *Contact          // may be nil (anonymous)
+	Events   []Event
+}
+
+// Composer renders the notifications of a case once its number is known.
+// It runs inside the registering transaction and must not do I/O.
+type Composer func(c synpunkt.Case) ([]Outgoing, error)
+
+// IdempotencyKey returns the ledger key of a raw message: the Message-ID
+// plus a hash of the body when there is a Message-ID (so a re-delivered copy
+// with other Received headers is the same message), else a hash of the
+// whole message. Line endings are normalised before hashing.
+func IdempotencyKey(messageID string, raw []byte) string {
+	if messageID == "" {
+		return "raw:" + hashNormalized(raw)
+	}
+	return "mid:" + messageID + ":" + hashNormalized(body(raw))
+}
+
+func body(raw []byte) []byte {
+	s := string(raw)
+	for _, sep := range []string{"\r\n\r\n", "\n\n", "\r\r"} {
+		if i := strings.Index(s, sep); i >= 0 {
+			return raw[i+len(sep):]
+		}
+	}
+	return nil
+}
+
+func hashNormalized(b []byte) string {
+	h := sha256.New()
+	s := strings.ReplaceAll(string(b), "\r\n", "\n")
+	h.Write([]byte(strings.TrimRight(s, "\n")))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func sum(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// Seen reports the outcome recorded for an idempotency key, if any.
+func (s *Store) Seen(ctx context.Context, key string) (outcome string, caseID int64, ok bool, err error) {
+	var cid sql.NullInt64
+	err = s.db.QueryRowContext(ctx, "SELECT outcome, case_id FROM intake WHERE idem_key = ?", key).Scan(&outcome, &cid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", 0, false, nil
+	}
+	if err != nil {
+		return "", 0, false, fmt.Errorf("look up intake key: %w", err)
+	}
+	return outcome, cid.Int64, true, nil
+}
+
+// insertIntake writes the ledger row or returns ErrDuplicate.
+func (s *Store) insertIntake(ctx context.Context, tx *sql.Tx, in Intake, outcome, reason string, caseID int64) (int64, error) {
+	var cid any
+	if caseID != 0 {
+		cid = caseID
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO intake(idem_key, source, received_at, outcome, reason, case_id, raw_sha256, raw)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(idem_key) DO NOTHING`,
+		in.Key, in.Source, ts(in.ReceivedAt), outcome, reason, cid, sum(in.Raw), in.Raw)
+	if err != nil {
+		return 0, fmt.Errorf("insert intake: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return 0, fmt.Errorf("intake %s: %w", in.Key, ErrDuplicate)
+	}
+	return res.LastInsertId()
+}
+
+// nextNumber allocates the next case number of the year of t.
+func (s *Store) nextNumber(ctx context.Context, tx *sql.Tx, t time.Time) (string, error) {
+	year := t.In(stockholm).Year()
+	var seq int
+	err := tx.QueryRowContext(ctx, `INSERT INTO case_seq(year, last) VALUES(?, 1)
+		ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last`, year).Scan(&seq)
+	if err != nil {
+		return "", fmt.Errorf("allocate case number: %w", err)
+	}
+	return FormatNumber(s.format, year, seq), nil
+}
+
+var stockholm = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		return time.UTC
+	}
+	return l
+}()
+
+// FormatNumber renders a case number pattern: {year}, {seq} and {seq:N}.
+func FormatNumber(format string, year, seq int) string {
+	out := strings.ReplaceAll(format, "{year}", strconv.Itoa(year))
+	for w := 1; w <= 9; w++ {
+		out = strings.ReplaceAll(out, fmt.Sprintf("{seq:%d}", w), fmt.Sprintf("%0*d", w, seq))
+	}
+	return strings.ReplaceAll(out, "{seq}", strconv.Itoa(seq))
+}
+
+// OpenCase registers a new case with its first document, the ledger row,
+// its events and the notifications compose renders, in one transaction.
+// It returns an error wrapping ErrDuplicate when the intake key was seen.
+func (s *Store) OpenCase(ctx context.Context, nc NewCase, compose Composer) (synpunkt.Case, error) {
+	c := nc.Case
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		if _, _, seen, err := s.seenTx(ctx, tx, nc.Intake.Key); err != nil || seen {
+			if err == nil {
+				err = fmt.Errorf("intake %s: %w", nc.Intake.Key, ErrDuplicate)
+			}
+			return err
+		}
+		num, err := s.nextNumber(ctx, tx, c.ReceivedAt)
+		if err != nil {
+			return err
+		}
+		c.Number, c.Status = num, synpunkt.StatusOpen
+		res, err := tx.ExecContext(ctx, `INSERT INTO cases(number, status, received_at, category, unit, committee, initiated_by, description, sensitive, handler, created_at)
+			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.Number, c.Status, ts(c.ReceivedAt), c.Category, c.Unit, c.Committee, c.InitiatedBy, c.Description, c.Sensitive, nc.Handler, ts(now))
+		if err != nil {
+			return fmt.Errorf("insert case: %w", err)
+		}
+		c.ID, _ = res.LastInsertId()
+		if err := s.addDocumentTx(ctx, tx, c.ID, nc.Intake, OutcomeCase, &nc.Document, nc.Text); err != nil {
+			return err
+		}
+		if nc.Contact != nil {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO contacts(case_id, email, phone, wants_reply) VALUES(?, ?, ?, ?)",
+				c.ID, nc.Contact.Email, nc.Contact.Phone, nc.Contact.WantsReply); err != nil {
+				return fmt.Errorf("insert contact: %w", err)
+			}
+		}
+		c.Documents = []synpunkt.Document{nc.Document}
+		events := append([]Event{{Actor: "synpunkt", Kind: "case_opened", Detail: fmt.Sprintf("%s; %s; %s", c.Category, c.Unit, c.InitiatedBy)}}, nc.Events...)
+		return s.finishTx(ctx, tx, c, events, compose)
+	})
+	if err != nil {
+		return synpunkt.Case{}, fmt.Errorf("open case: %w", err)
+	}
+	return c, nil
+}
+
+func (s *Store) seenTx(ctx context.Context, tx *sql.Tx, key string) (string, int64, bool, error) {
+	var outcome string
+	var cid sql.NullInt64
+	err := tx.QueryRowContext(ctx, "SELECT outcome, case_id FROM intake WHERE idem_key = ?", key).Scan(&outcome, &cid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", 0, false, nil
+	}
+	if err != nil {
+		return "", 0, false, fmt.Errorf("look up intake key: %w", err)
+	}
+	return outcome, cid.Int64, true, nil
+}
+
+// addDocumentTx writes the ledger row and the document.
+func (s *Store) addDocumentTx(ctx context.Context, tx *sql.Tx, caseID int64, in Intake, outcome string, d *synpunkt.Document, text string) error {
+	intakeID, err := s.insertIntake(ctx, tx, in, outcome, "", caseID)
+	if err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO documents(case_id, type, direction, sender_role, received_at, message_id, intake_id, text)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?)`, caseID, d.Type, d.Direction, d.SenderRole, ts(d.ReceivedAt), d.MessageID, intakeID, text)
+	if err != nil {
+		return fmt.Errorf("insert document: %w", err)
+	}
+	d.ID, _ = res.LastInsertId()
+	d.CaseID, d.RawSHA256 = caseID, sum(in.Raw)
+	return nil
+}
+
+// finishTx writes events and the composed notifications.
+func (s *Store) finishTx(ctx context.Context, tx *sql.Tx, c synpunkt.Case, events []Event, compose Composer) error {
+	for _, e := range events {
+		if err := s.eventTx(ctx, tx, c.ID, e); err != nil {
+			return err
+		}
+	}
+	if compose == nil {
+		return nil
+	}
+	out, err := compose(c)
+	if err != nil {
+		return fmt.Errorf("compose notifications: %w", err)
+	}
+	return s.enqueueTx(ctx, tx, c.ID, out)
+}
+
+func (s *Store) eventTx(ctx context.Context, tx *sql.Tx, caseID int64, e Event) error {
+	var cid any
+	if caseID != 0 {
+		cid = caseID
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO events(case_id, at, actor, kind, detail) VALUES(?, ?, ?, ?, ?)",
+		cid, ts(s.now()), e.Actor, e.Kind, e.Detail); err != nil {
+		return fmt.Errorf("insert event: %w", err)
+	}
+	return nil
+}
+
+// AddDocument registers a later document (reply, komplettering) in a case,
+// with its ledger row, events and notifications, in one transaction.
+func (s *Store) AddDocument(ctx context.Context, caseID int64, in Intake, d synpunkt.Document, text string, events []Event, compose Composer) (synpunkt.Document, error) {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		c, err := s.caseTx(ctx, tx, "id = ?", caseID)
+		if err != nil {
+			return err
+		}
+		if err := s.addDocumentTx(ctx, tx, caseID, in, OutcomeDocument, &d, text); err != nil {
+			return err
+		}
+		events = append([]Event{{Actor: "synpunkt", Kind: "document_added", Detail: fmt.Sprintf("%s; %s; %s", d.Type, d.Direction, d.SenderRole)}}, events...)
+		return s.finishTx(ctx, tx, c, events, compose)
+	})
+	if err != nil {
+		return synpunkt.Document{}, fmt.Errorf("add document: %w", err)
+	}
+	return d, nil
+}
+
+// RecordIntake writes a ledger row for a message that opened no case
+// (quarantined, excluded, a bounce), with events and notifications. caseID
+// may be 0. It returns ErrDuplicate (wrapped) for a key seen before.
+func (s *Store) RecordIntake(ctx context.Context, in Intake, outcome, reason string, caseID int64, events []Event, out []Outgoing) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.insertIntake(ctx, tx, in, outcome, reason, caseID); err != nil {
+			return err
+		}
+		for _, e := range events {
+			if err := s.eventTx(ctx, tx, caseID, e); err != nil {
+				return err
+			}
+		}
+		return s.enqueueTx(ctx, tx, caseID, out)
+	})
+	if err != nil {
+		return fmt.Errorf("record %s: %w", outcome, err)
+	}
+	return nil
+}
+
+// AddEvent appends one event to the log (caseID may be 0).
+func (s *Store) AddEvent(ctx context.Context, caseID int64, e Event) error {
+	return s.tx(ctx, func(tx *sql.Tx) error { return s.eventTx(ctx, tx, caseID, e) })
+}

@@ -1,0 +1,253 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/exempelby/synpunkt"
+)
+
+const caseColumns = "id, number, status, received_at, category, unit, committee, initiated_by, description, sensitive"
+
+type scanner interface{ Scan(...any) error }
+
+func scanCase(r scanner) (synpunkt.Case, error) {
+	var c synpunkt.Case
+	var received string
+	err := r.Scan(&c.ID, &c.Number, &c.Status, &received, &c.Category, &c.Unit, &c.Committee, &c.InitiatedBy, &c.Description, &c.Sensitive)
+	c.ReceivedAt = parseTS(received)
+	return c, err
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func (s *Store) caseTx(ctx context.Context, q querier, where string, args ...any) (synpunkt.Case, error) {
+	c, err := scanCase(q.QueryRowContext(ctx, "SELECT "+caseColumns+" FROM cases WHERE "+where, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("case: %w", ErrNotFound)
+	}
+	if err != nil {
+		return c, fmt.Errorf("read case: %w", err)
+	}
+	c.Documents, err = s.documents(ctx, q, c.ID)
+	return c, err
+}
+
+func (s *Store) documents(ctx context.Context, q querier, caseID int64) ([]synpunkt.Document, error) {
+	rows, err := q.QueryContext(ctx, `SELECT d.id, d.case_id, d.type, d.direction, d.sender_role, d.received_at, d.message_id, COALESCE(i.raw_sha256, '')
+		FROM documents d LEFT JOIN intake i ON i.id = d.intake_id WHERE d.case_id = ? ORDER BY d.id`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("read documents: %w", err)
+	}
+	defer rows.Close()
+	var docs []synpunkt.Document
+	for rows.Next() {
+		var d synpunkt.Document
+		var at string
+		if err := rows.Scan(&d.ID, &d.CaseID, &d.Type, &d.Direction, &d.SenderRole, &at, &d.MessageID, &d.RawSHA256); err != nil {
+			return nil, fmt.Errorf("scan document: %w", err)
+		}
+		d.ReceivedAt = parseTS(at)
+		docs = append(docs, d)
+	}
+	return docs, rows.Err()
+}
+
+// Case returns the case with the given ID and its documents.
+func (s *Store) Case(ctx context.Context, id int64) (synpunkt.Case, error) {
+	return s.caseTx(ctx, s.db, "id = ?", id)
+}
+
+// CaseByNumber returns a case and its documents by case number
+// (case-insensitive).
+func (s *Store) CaseByNumber(ctx context.Context, number string) (synpunkt.Case, error) {
+	return s.caseTx(ctx, s.db, "number = ? COLLATE NOCASE", strings.TrimSpace(number))
+}
+
+// Filter selects cases for ListCases.
+type Filter struct {
+	Status synpunkt.Status // empty: all
+}
+
+// ListCases returns cases (with documents) in registration order.
+func (s *Store) ListCases(ctx context.Context, f Filter) ([]synpunkt.Case, error) {
+	q := "SELECT " + caseColumns + " FROM cases"
+	var args []any
+	if f.Status != "" {
+		q += " WHERE status = ?"
+		args = append(args, f.Status)
+	}
+	rows, err := s.db.QueryContext(ctx, q+" ORDER BY id", args...)
+	if err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
+	}
+	var cases []synpunkt.Case
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("scan case: %w", err)
+		}
+		cases = append(cases, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
+	}
+	for i := range cases {
+		if cases[i].Documents, err = s.documents(ctx, s.db, cases[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return cases, nil
+}
+
+// CaseByMessageID finds the case that a message with one of these
+// Message-IDs belongs to: one the daemon sent (outbox) or one registered as
+// a document. It returns ErrNotFound when none matches.
+func (s *Store) CaseByMessageID(ctx context.Context, ids []string) (caseID int64, sentByUs bool, err error) {
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		var cid sql.NullInt64
+		err := s.db.QueryRowContext(ctx, "SELECT case_id FROM outbox WHERE message_id = ? AND case_id IS NOT NULL LIMIT 1", id).Scan(&cid)
+		if err == nil && cid.Valid {
+			return cid.Int64, true, nil
+		}
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return 0, false, fmt.Errorf("look up message id: %w", err)
+		}
+		err = s.db.QueryRowContext(ctx, "SELECT case_id FROM documents WHERE message_id = ? LIMIT 1", id).Scan(&cid)
+		if err == nil {
+			return cid.Int64, false, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return 0, false, fmt.Errorf("look up message id: %w", err)
+		}
+	}
+	return 0, false, fmt.Errorf("message ids: %w", ErrNotFound)
+}
+
+// Contact returns the citizen's contact details of a case.
+func (s *Store) Contact(ctx context.Context, caseID int64) (Contact, bool, error) {
+	var c Contact
+	err := s.db.QueryRowContext(ctx, "SELECT email, phone, wants_reply FROM contacts WHERE case_id = ?", caseID).Scan(&c.Email, &c.Phone, &c.WantsReply)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, false, nil
+	}
+	if err != nil {
+		return c, false, fmt.Errorf("read contact: %w", err)
+	}
+	return c, true, nil
+}
+
+// CountOutbox counts notifications of kind to recipient created since t.
+func (s *Store) CountOutbox(ctx context.Context, kind, recipient string, since time.Time) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM outbox WHERE kind = ? AND recipient = ? COLLATE NOCASE AND created_at >= ?",
+		kind, recipient, ts(since)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count outbox: %w", err)
+	}
+	return n, nil
+}
+
+// EventRow is one entry of the event log.
+type EventRow struct {
+	ID     int64
+	CaseID int64
+	At     time.Time
+	Event
+}
+
+// Events returns the event log of a case (caseID 0: events with no case).
+func (s *Store) Events(ctx context.Context, caseID int64) ([]EventRow, error) {
+	where, args := "case_id = ?", []any{caseID}
+	if caseID == 0 {
+		where, args = "case_id IS NULL", nil
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT id, COALESCE(case_id, 0), at, actor, kind, detail FROM events WHERE "+where+" ORDER BY id", args...)
+	if err != nil {
+		return nil, fmt.Errorf("read events: %w", err)
+	}
+	defer rows.Close()
+	var out []EventRow
+	for rows.Next() {
+		var e EventRow
+		var at string
+		if err := rows.Scan(&e.ID, &e.CaseID, &at, &e.Actor, &e.Kind, &e.Detail); err != nil {
+			return nil, fmt.Errorf("scan event: %w", err)
+		}
+		e.At = parseTS(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// IntakeCounts returns how many ledger rows have each outcome.
+func (s *Store) IntakeCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT outcome, COUNT(*) FROM intake GROUP BY outcome")
+	if err != nil {
+		return nil, fmt.Errorf("count intake: %w", err)
+	}
+	defer rows.Close()
+	m := map[string]int{}
+	for rows.Next() {
+		var o string
+		var n int
+		if err := rows.Scan(&o, &n); err != nil {
+			return nil, fmt.Errorf("count intake: %w", err)
+		}
+		m[o] = n
+	}
+	return m, rows.Err()
+}
+
+// QuarantineRow is one quarantined message.
+type QuarantineRow struct {
+	ID         int64
+	Source     string
+	Reason     string
+	ReceivedAt time.Time
+}
+
+// Quarantined lists the quarantined messages with their reasons.
+func (s *Store) Quarantined(ctx context.Context) ([]QuarantineRow, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT id, source, reason, received_at FROM intake WHERE outcome = ? ORDER BY id", OutcomeQuarantine)
+	if err != nil {
+		return nil, fmt.Errorf("list quarantine: %w", err)
+	}
+	defer rows.Close()
+	var out []QuarantineRow
+	for rows.Next() {
+		var q QuarantineRow
+		var at string
+		if err := rows.Scan(&q.ID, &q.Source, &q.Reason, &at); err != nil {
+			return nil, fmt.Errorf("scan quarantine: %w", err)
+		}
+		q.ReceivedAt = parseTS(at)
+		out = append(out, q)
+	}
+	return out, rows.Err()
+}
+
+// Original returns the raw bytes of a document's original message.
+func (s *Store) Original(ctx context.Context, documentID int64) ([]byte, error) {
+	var raw []byte
+	err := s.db.QueryRowContext(ctx, "SELECT i.raw FROM documents d JOIN intake i ON i.id = d.intake_id WHERE d.id = ?", documentID).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("original of document %d: %w", documentID, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read original: %w", err)
+	}
+	return raw, nil
+}

@@ -1,0 +1,281 @@
+// Package store owns the case diary: the SQLite database (modernc.org/sqlite,
+// no cgo, WAL) that holds cases, their documents, the original messages, the
+// intake ledger, the notification outbox, the IMAP checkpoints and the
+// append-only event log.
+//
+// What always holds: every message that intake sees is one row in the
+// intake ledger, keyed by an idempotency key (Message-ID + body hash, or the
+// hash of the whole message), and a second attempt to record the same key
+// returns an error wrapping ErrDuplicate instead of opening a second case.
+// A case, its first document, the ledger row, its events and the
+// notifications it causes are written in one transaction, so after a crash
+// either all of them exist or none do. Case numbers are unique and their
+// sequence restarts every year. Events are only ever inserted.
+//
+// How it fails: every method returns a wrapped error; database errors are
+// never swallowed. Open fails when the schema is newer than this program.
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	_ "modernc.org/sqlite" // database/sql driver "sqlite"
+)
+
+// ErrDuplicate is returned (wrapped) when an idempotency key was seen before.
+var ErrDuplicate = errors.New("already recorded")
+
+// ErrNotFound is returned (wrapped) when a case or row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Options tune Open.
+type Options struct {
+	// CaseNumberFormat is the case number pattern, e.g. "SYN-{year}-{seq:5}".
+	CaseNumberFormat string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Store is the case database. It is safe for concurrent use.
+type Store struct {
+	db     *sql.DB
+	format string
+	now    func() time.Time
+}
+
+// Open opens (creating and migrating if needed) the database at path.
+func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	// FULL: a committed case survives a power loss too, since intake moves
+	// the message out of the inbox right after the commit.
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	s := &Store{db: db, format: opt.CaseNumberFormat, now: opt.Now}
+	if s.format == "" {
+		s.format = "SYN-{year}-{seq:5}"
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// DB exposes the database handle for read-only reports and tests.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Now returns the store's clock reading.
+func (s *Store) Now() time.Time { return s.now() }
+
+// migrations are applied in order; PRAGMA user_version records how many ran.
+var migrations = []string{`
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY,
+	value BLOB NOT NULL
+);
+CREATE TABLE case_seq (
+	year INTEGER PRIMARY KEY,
+	last INTEGER NOT NULL
+);
+CREATE TABLE cases (
+	id           INTEGER PRIMARY KEY,
+	number       TEXT NOT NULL UNIQUE,
+	status       TEXT NOT NULL,
+	received_at  TEXT NOT NULL,
+	category     TEXT NOT NULL,
+	unit         TEXT NOT NULL,
+	committee    TEXT NOT NULL,
+	initiated_by TEXT NOT NULL,
+	description  TEXT NOT NULL,
+	sensitive    INTEGER NOT NULL DEFAULT 0,
+	handler      TEXT NOT NULL DEFAULT '',
+	created_at   TEXT NOT NULL,
+	closed_at    TEXT
+);
+-- The intake ledger: one row for every message seen, whatever became of it.
+-- raw is the original message, kept intact under access control.
+CREATE TABLE intake (
+	id          INTEGER PRIMARY KEY,
+	idem_key    TEXT NOT NULL UNIQUE,
+	source      TEXT NOT NULL,
+	received_at TEXT NOT NULL,
+	outcome     TEXT NOT NULL,
+	reason      TEXT NOT NULL DEFAULT '',
+	case_id     INTEGER REFERENCES cases(id),
+	raw_sha256  TEXT NOT NULL,
+	raw         BLOB NOT NULL
+);
+CREATE INDEX intake_outcome ON intake(outcome);
+CREATE TABLE documents (
+	id          INTEGER PRIMARY KEY,
+	case_id     INTEGER NOT NULL REFERENCES cases(id),
+	type        TEXT NOT NULL,
+	direction   TEXT NOT NULL,
+	sender_role TEXT NOT NULL,
+	received_at TEXT NOT NULL,
+	message_id  TEXT NOT NULL DEFAULT '',
+	intake_id   INTEGER REFERENCES intake(id),
+	text        TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX documents_case ON documents(case_id);
+CREATE INDEX documents_message_id ON documents(message_id);
+-- Contact details of the citizen: personal data, kept apart from metadata
+-- so retention can purge them alone.
+CREATE TABLE contacts (
+	case_id     INTEGER PRIMARY KEY REFERENCES cases(id),
+	email       TEXT NOT NULL DEFAULT '',
+	phone       TEXT NOT NULL DEFAULT '',
+	wants_reply INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE outbox (
+	id              INTEGER PRIMARY KEY,
+	case_id         INTEGER REFERENCES cases(id),
+	kind            TEXT NOT NULL,
+	channel         TEXT NOT NULL,
+	sender          TEXT NOT NULL,
+	recipient       TEXT NOT NULL,
+	message_id      TEXT NOT NULL DEFAULT '',
+	payload         BLOB NOT NULL,
+	status          TEXT NOT NULL DEFAULT 'pending',
+	attempts        INTEGER NOT NULL DEFAULT 0,
+	next_attempt_at TEXT NOT NULL,
+	last_error      TEXT NOT NULL DEFAULT '',
+	created_at      TEXT NOT NULL,
+	sent_at         TEXT
+);
+CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+CREATE INDEX outbox_message_id ON outbox(message_id);
+CREATE INDEX outbox_recipient ON outbox(kind, recipient, created_at);
+CREATE TABLE checkpoints (
+	mailbox      TEXT PRIMARY KEY,
+	uid_validity INTEGER NOT NULL,
+	last_uid     INTEGER NOT NULL
+);
+-- Append-only: triggers forbid UPDATE and DELETE.
+CREATE TABLE events (
+	id      INTEGER PRIMARY KEY,
+	case_id INTEGER REFERENCES cases(id),
+	at      TEXT NOT NULL,
+	actor   TEXT NOT NULL,
+	kind    TEXT NOT NULL,
+	detail  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX events_case ON events(case_id);
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+`}
+
+func (s *Store) migrate(ctx context.Context) error {
+	var v int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if v > len(migrations) {
+		return fmt.Errorf("schema version %d is newer than this program (%d)", v, len(migrations))
+	}
+	for i := v; i < len(migrations); i++ {
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migrate to schema %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// tx runs f in a write transaction (BEGIN IMMEDIATE) and commits it.
+func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := f(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+const timeFormat = "2006-01-02T15:04:05.000Z07:00"
+
+func ts(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+func parseTS(s string) time.Time {
+	t, _ := time.Parse(timeFormat, s)
+	return t
+}
+
+// Secret returns the named secret from the meta table, generating n random
+// bytes on first use (e.g. the reply-address signing key).
+func (s *Store) Secret(ctx context.Context, name string, n int) ([]byte, error) {
+	var v []byte
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", name).Scan(&v)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		v = make([]byte, n)
+		if _, err := rand.Read(v); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES(?, ?)", name, v)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("secret %s: %w", name, err)
+	}
+	return v, nil
+}
+
+// LoadCheckpoint returns the IMAP checkpoint of mailbox (zeros if none).
+func (s *Store) LoadCheckpoint(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, err error) {
+	err = s.db.QueryRowContext(ctx, "SELECT uid_validity, last_uid FROM checkpoints WHERE mailbox = ?", mailbox).Scan(&uidValidity, &lastUID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, nil
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("load checkpoint %s: %w", mailbox, err)
+	}
+	return uidValidity, lastUID, nil
+}
+
+// SaveCheckpoint records the IMAP checkpoint of mailbox.
+func (s *Store) SaveCheckpoint(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO checkpoints(mailbox, uid_validity, last_uid) VALUES(?, ?, ?)
+		ON CONFLICT(mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid`,
+		mailbox, uidValidity, lastUID)
+	if err != nil {
+		return fmt.Errorf("save checkpoint %s: %w", mailbox, err)
+	}
+	return nil
+}
