@@ -1,0 +1,202 @@
+package notify
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/emersion/go-message/mail"
+
+	"github.com/exempelby/synpunkt"
+)
+
+// Org identifies the organisation notifications are sent on behalf of.
+type Org struct {
+	Name           string // e.g. "Exempelby kommun"
+	MailboxAddress string // the feedback mailbox, e.g. "synpunkter@exempelby.se"; envelope sender
+	FromHeader     string // e.g. "Exempelby kommun <synpunkter@exempelby.se>"
+	Domain         string // right-hand side of generated Message-IDs
+	SMSFrom        string // SMS sender number or ID; may be empty (the SMS sender's default)
+}
+
+// validate checks that Org can produce well-formed messages.
+func (o Org) validate() error {
+	if o.Name == "" {
+		return errors.New("org name is empty")
+	}
+	if _, err := mail.ParseAddress(o.MailboxAddress); err != nil {
+		return fmt.Errorf("org mailbox address %q: %w", o.MailboxAddress, err)
+	}
+	if _, err := mail.ParseAddress(o.FromHeader); err != nil {
+		return fmt.Errorf("org from header %q: %w", o.FromHeader, err)
+	}
+	if o.Domain == "" || strings.ContainsAny(o.Domain, "<>@ \r\n") {
+		return fmt.Errorf("org domain %q: must be a plain domain name", o.Domain)
+	}
+	return nil
+}
+
+// CaseInfo is what the templates need to know about a case.
+type CaseInfo struct {
+	Number      string // e.g. "SYN-2026-00042"; required
+	Category    synpunkt.DocType
+	Unit        string // responsible unit (enhet)
+	Committee   string // responsible committee (nämnd)
+	InitiatedBy synpunkt.Role
+	Description string // redacted case description, no personal data
+	ReceivedAt  time.Time
+	CitizenText string // the citizen's message text; forwarded to the manager only
+	// CitizenMessageID is the Message-ID of the citizen's message without
+	// <>, used for In-Reply-To/References; may be empty.
+	CitizenMessageID string
+	Note             string    // free text from the handler, e.g. for the closing notice; may be empty
+	Deadline         time.Time // first-response deadline; may be zero
+}
+
+// CaseInfoFrom fills the case metadata of a CaseInfo from a registered case.
+// Citizen text, Message-ID, note and deadline are left for the caller.
+func CaseInfoFrom(c *synpunkt.Case) CaseInfo {
+	return CaseInfo{
+		Number: c.Number, Category: c.Category, Unit: c.Unit,
+		Committee: c.Committee, InitiatedBy: c.InitiatedBy,
+		Description: c.Description, ReceivedAt: c.ReceivedAt,
+	}
+}
+
+// Composer renders notifications into Outgoing values. It is immutable and
+// safe for concurrent use.
+type Composer struct {
+	org  Org
+	tpl  *Templates
+	from *mail.Address // parsed Org.FromHeader
+	// Now returns the Date of composed messages; nil means time.Now. Set it
+	// before first use only.
+	Now func() time.Time
+}
+
+// NewComposer returns a Composer for org using t (nil means
+// DefaultTemplates).
+func NewComposer(org Org, t *Templates) (*Composer, error) {
+	if err := org.validate(); err != nil {
+		return nil, fmt.Errorf("notify: %w", err)
+	}
+	if t == nil {
+		t = DefaultTemplates()
+	}
+	from, _ := mail.ParseAddress(org.FromHeader) // checked by validate
+	return &Composer{org: org, tpl: t, from: from}, nil
+}
+
+func (c *Composer) data(ci CaseInfo) *TemplateData {
+	return &TemplateData{Org: c.org, Case: ci, Anonymous: ci.InitiatedBy == synpunkt.RoleAnonym}
+}
+
+// Receipt renders the mottagningsbekräftelse to the citizen. replyTo is the
+// signed plus-address replies should go to; it must not be empty. The
+// message is an auto-reply to the citizen's message (RFC 3834 §5).
+func (c *Composer) Receipt(ci CaseInfo, to synpunkt.Address, replyTo string) (*Outgoing, error) {
+	d := c.data(ci)
+	d.ReplyTo = replyTo
+	return c.email(KindReceipt, TmplReceipt, d, mailSpec{
+		to: to, replyTo: replyTo, inReplyTo: ci.CitizenMessageID, autoSubmitted: "auto-replied",
+	})
+}
+
+// ReceiptSMS renders the receipt as an SMS to toE164.
+func (c *Composer) ReceiptSMS(ci CaseInfo, toE164 string) (*Outgoing, error) {
+	return c.sms(KindReceipt, TmplReceiptSMS, c.data(ci), toE164)
+}
+
+// Forward renders the case for the responsible manager, with the citizen's
+// original message attached unchanged as message/rfc822. Replies from the
+// manager go to replyTo.
+func (c *Composer) Forward(ci CaseInfo, manager string, original []byte, replyTo string) (*Outgoing, error) {
+	if len(original) == 0 {
+		return nil, errors.New("notify: forward: original message is empty")
+	}
+	d := c.data(ci)
+	d.ReplyTo = replyTo
+	return c.email(KindForward, TmplForward, d, mailSpec{
+		to: synpunkt.Address{Addr: manager}, replyTo: replyTo,
+		autoSubmitted: "auto-generated", attachment: original,
+	})
+}
+
+// Closed renders the closing notice to the citizen; replies go to replyTo
+// (may be empty: then to the From address).
+func (c *Composer) Closed(ci CaseInfo, to synpunkt.Address, replyTo string) (*Outgoing, error) {
+	d := c.data(ci)
+	d.ReplyTo = replyTo
+	return c.email(KindClose, TmplClosed, d, mailSpec{
+		to: to, replyTo: replyTo, inReplyTo: ci.CitizenMessageID, autoSubmitted: "auto-generated",
+	})
+}
+
+// ClosedSMS renders the closing notice as an SMS to toE164.
+func (c *Composer) ClosedSMS(ci CaseInfo, toE164 string) (*Outgoing, error) {
+	return c.sms(KindClose, TmplClosedSMS, c.data(ci), toE164)
+}
+
+// Reminder renders reminder number level (from 1) to the manager whose
+// first response was due at deadline.
+func (c *Composer) Reminder(ci CaseInfo, to string, deadline time.Time, level int) (*Outgoing, error) {
+	return c.overdue(KindReminder, TmplReminder, ci, to, deadline, level)
+}
+
+// Escalation renders escalation number level (from 1) to a higher manager
+// when the first response due at deadline is still missing.
+func (c *Composer) Escalation(ci CaseInfo, to string, deadline time.Time, level int) (*Outgoing, error) {
+	return c.overdue(KindEscalation, TmplEscalation, ci, to, deadline, level)
+}
+
+func (c *Composer) overdue(kind, tmpl string, ci CaseInfo, to string, deadline time.Time, level int) (*Outgoing, error) {
+	d := c.data(ci)
+	d.Deadline, d.Level = deadline, level
+	return c.email(kind, tmpl, d, mailSpec{to: synpunkt.Address{Addr: to}, autoSubmitted: "auto-generated"})
+}
+
+// Notice renders a generic staff notice, e.g. the acknowledgement of a
+// command. ci may be nil; when given, its case number is added to the
+// subject unless already there.
+func (c *Composer) Notice(to, subject, body string, ci *CaseInfo) (*Outgoing, error) {
+	d := c.data(CaseInfo{})
+	if ci != nil {
+		d = c.data(*ci)
+		if !strings.Contains(subject, ci.Number) {
+			subject += " [" + ci.Number + "]"
+		}
+	}
+	d.Subject, d.Body = subject, body
+	return c.email(KindNotice, TmplNotice, d, mailSpec{to: synpunkt.Address{Addr: to}, autoSubmitted: "auto-generated"})
+}
+
+// sms renders an SMS template for toE164.
+func (c *Composer) sms(kind, tmpl string, d *TemplateData, toE164 string) (*Outgoing, error) {
+	if !isE164(toE164) {
+		return nil, fmt.Errorf("notify: %s sms: recipient %q is not an E.164 number", kind, toE164)
+	}
+	_, body, err := c.tpl.render(tmpl, d)
+	if err != nil {
+		return nil, fmt.Errorf("notify: %s sms: %w", kind, err)
+	}
+	body = strings.TrimSpace(body)
+	if n := utf8.RuneCountInString(body); n > MaxSMSLen {
+		return nil, fmt.Errorf("notify: %s sms: text is %d characters, max %d (template %s)", kind, n, MaxSMSLen, tmpl)
+	}
+	return &Outgoing{Channel: ChannelSMS, Kind: kind, From: c.org.SMSFrom, To: toE164, Payload: []byte(body)}, nil
+}
+
+// isE164 reports whether s is "+" followed by 8 to 15 digits, the first not 0.
+func isE164(s string) bool {
+	if len(s) < 9 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
+		return false
+	}
+	for _, r := range s[1:] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,197 @@
+package notify
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base32"
+	"fmt"
+	"mime"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/mail"
+
+	"github.com/exempelby/synpunkt"
+)
+
+// mailSpec is the envelope and header choices for one e-mail.
+type mailSpec struct {
+	to            synpunkt.Address
+	replyTo       string // may be empty
+	inReplyTo     string // Message-ID without <>, may be empty
+	autoSubmitted string // RFC 3834 §5: "auto-replied" or "auto-generated"
+	attachment    []byte // original message to attach as message/rfc822; may be nil
+}
+
+// email renders tmpl and builds the complete message.
+func (c *Composer) email(kind, tmpl string, d *TemplateData, s mailSpec) (*Outgoing, error) {
+	subject, body, err := c.tpl.render(tmpl, d)
+	if err != nil {
+		return nil, fmt.Errorf("notify: %s: %w", kind, err)
+	}
+	h, id, err := c.header(s, subject)
+	if err != nil {
+		return nil, fmt.Errorf("notify: %s: %w", kind, err)
+	}
+	payload, err := buildBody(h, body, s.attachment)
+	if err != nil {
+		return nil, fmt.Errorf("notify: %s: %w", kind, err)
+	}
+	return &Outgoing{
+		Channel: ChannelEmail, Kind: kind, From: c.org.MailboxAddress,
+		To: s.to.Addr, MessageID: id, Payload: payload,
+	}, nil
+}
+
+// header builds the top-level header and returns it with the new Message-ID.
+func (c *Composer) header(s mailSpec, subject string) (mail.Header, string, error) {
+	to, err := parseAddr("recipient", s.to.Addr)
+	if err != nil {
+		return mail.Header{}, "", err
+	}
+	to.Name = s.to.Name
+	id, err := c.newMessageID()
+	if err != nil {
+		return mail.Header{}, "", err
+	}
+	f := fields{
+		{"Date", c.now().In(stockholm).Format("Mon, 02 Jan 2006 15:04:05 -0700")},
+		{"From", c.from.String()},
+		{"To", to.String()},
+	}
+	if s.replyTo != "" {
+		rt, err := parseAddr("reply-to", s.replyTo)
+		if err != nil {
+			return mail.Header{}, "", err
+		}
+		f = append(f, field{"Reply-To", rt.String()})
+	}
+	f = append(f, field{"Subject", mime.QEncoding.Encode("utf-8", subject)}, field{"Message-ID", "<" + id + ">"})
+	if s.inReplyTo != "" && !strings.ContainsAny(s.inReplyTo, "<> \r\n") {
+		ref := "<" + s.inReplyTo + ">"
+		f = append(f, field{"In-Reply-To", ref}, field{"References", ref})
+	}
+	f = append(f,
+		field{"Auto-Submitted", s.autoSubmitted}, // RFC 3834 §5
+		field{"X-Auto-Response-Suppress", "All"}, // Exchange: no out-of-office or receipts back
+		field{"MIME-Version", "1.0"},
+	)
+	return f.header(), id, nil
+}
+
+// field is one header field; fields keeps them in the order written.
+type field struct{ key, value string }
+
+type fields []field
+
+// header returns the fields as a mail.Header that writes them in order
+// (go-message writes fields in reverse order of addition).
+func (fs fields) header() mail.Header {
+	var h mail.Header
+	for i := len(fs) - 1; i >= 0; i-- {
+		h.Add(fs[i].key, fs[i].value)
+	}
+	return h
+}
+
+// parseAddr parses a bare address; display names are set separately.
+func parseAddr(what, addr string) (*mail.Address, error) {
+	a, err := mail.ParseAddress(addr)
+	if err != nil {
+		return nil, fmt.Errorf("%s %q: %w", what, addr, err)
+	}
+	return a, nil
+}
+
+func (c *Composer) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+// newMessageID returns a random Message-ID in the organisation's domain,
+// without angle brackets (RFC 5322 §3.6.4).
+func (c *Composer) newMessageID() (string, error) {
+	var b [15]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	enc := base32.StdEncoding.WithPadding(base32.NoPadding)
+	return strings.ToLower(enc.EncodeToString(b[:])) + "@" + c.org.Domain, nil
+}
+
+// textHeader is the header of a UTF-8 text/plain body in quoted-printable,
+// so that å, ä and ö survive any relay (RFC 2045 §6.7).
+func textHeader() message.Header {
+	var h message.Header
+	h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
+	h.Set("Content-Transfer-Encoding", "quoted-printable")
+	return h
+}
+
+// buildBody writes header and body, as a single text part or, with an
+// attachment, as multipart/mixed with the original as message/rfc822.
+func buildBody(h mail.Header, body string, original []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	if original == nil {
+		h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
+		h.Set("Content-Transfer-Encoding", "quoted-printable")
+		w, err := message.CreateWriter(&buf, h.Header)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write([]byte(body)); err != nil {
+			return nil, err
+		}
+		if err := w.Close(); err != nil { // flushes the quoted-printable encoder
+			return nil, err
+		}
+		return buf.Bytes(), nil
+	}
+	h.SetContentType("multipart/mixed", nil)
+	w, err := message.CreateWriter(&buf, h.Header)
+	if err != nil {
+		return nil, err
+	}
+	if err := writePart(w, textHeader(), []byte(body)); err != nil {
+		return nil, err
+	}
+	if err := writePart(w, rfc822Header(original), original); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil { // writes the closing boundary
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// rfc822Header describes the attached original. Only identity encodings are
+// allowed for message/rfc822 (RFC 2046 §5.2.1), so the bytes are kept as
+// they are; 8bit is declared when they are not plain ASCII.
+func rfc822Header(original []byte) message.Header {
+	var h message.Header
+	h.SetContentType("message/rfc822", nil)
+	h.SetContentDisposition("attachment", map[string]string{"filename": "synpunkt.eml"})
+	cte := "7bit"
+	for _, b := range original {
+		if b >= 0x80 {
+			cte = "8bit"
+			break
+		}
+	}
+	h.Set("Content-Transfer-Encoding", cte)
+	return h
+}
+
+func writePart(w *message.Writer, h message.Header, body []byte) error {
+	pw, err := w.CreatePart(h)
+	if err != nil {
+		return err
+	}
+	if _, err := pw.Write(body); err != nil {
+		return err
+	}
+	return pw.Close()
+}
