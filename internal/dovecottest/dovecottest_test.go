@@ -1,0 +1,73 @@
+package dovecottest
+
+import (
+	"bytes"
+	"slices"
+	"testing"
+
+	"github.com/emersion/go-imap/v2/imapclient"
+)
+
+const testMsg = "From: a@example.org\r\nTo: b@example.org\r\nSubject: hej\r\n\r\nHej!\r\n"
+
+func TestEncodeUTF7(t *testing.T) {
+	for in, want := range map[string]string{"Karantän": "Karant&AOQ-n", "INBOX": "INBOX", "a&b": "a&-b", "Ärende/Öppet": "&AMQ-rende/&ANY-ppet"} {
+		if got := encodeUTF7(in); got != want {
+			t.Errorf("encodeUTF7(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestAppendListCountRestart(t *testing.T) {
+	s := Start(t)
+	s.Append(t, "INBOX", []byte(testMsg))
+	s.Append(t, "Karantän", []byte(testMsg))
+	if n := s.Count(t, "INBOX"); n != 1 {
+		t.Fatalf("Count(INBOX) = %d, want 1", n)
+	}
+	if got := s.List(t, "Karantän"); len(got) != 1 || !bytes.Equal(got[0], []byte(testMsg)) {
+		t.Fatalf("List(Karantän) = %q, want [%q]", got, testMsg)
+	}
+	if !slices.Contains(s.Mailboxes(t), "Karantän") {
+		t.Fatalf("Mailboxes() = %q, want it to contain %q", s.Mailboxes(t), "Karantän")
+	}
+	if n := s.Count(t, "Saknas"); n != 0 {
+		t.Fatalf("Count(Saknas) = %d, want 0", n)
+	}
+	addr := s.Addr()
+	s.Restart()
+	if s.Addr() != addr {
+		t.Fatalf("Addr() after Restart = %q, want %q", s.Addr(), addr)
+	}
+	if n := s.Count(t, "INBOX"); n != 1 {
+		t.Fatalf("Count(INBOX) after Restart = %d, want 1", n)
+	}
+}
+
+func TestResetUIDValidity(t *testing.T) {
+	s := Start(t)
+	s.Append(t, "INBOX", []byte(testMsg))
+	s.Append(t, "Karantän", []byte(testMsg))
+	s.ResetUIDValidity(t, "INBOX")
+	s.ResetUIDValidity(t, "Karantän")
+}
+
+func TestTLS(t *testing.T) {
+	s := Start(t, WithTLS())
+	c, err := imapclient.DialTLS(s.TLSAddr(), &imapclient.Options{TLSConfig: s.TLSConfig()})
+	if err != nil {
+		t.Fatalf("DialTLS() = %v", err)
+	}
+	defer c.Close()
+	if err := c.Login(s.User(), s.Password()).Wait(); err != nil {
+		t.Fatalf("Login() over TLS = %v", err)
+	}
+	c2, err := imapclient.DialStartTLS(s.Addr(), &imapclient.Options{TLSConfig: s.TLSConfig()})
+	if err != nil {
+		t.Fatalf("DialStartTLS() = %v", err)
+	}
+	defer c2.Close()
+	if err := c2.Login(s.User(), s.Password()).Wait(); err != nil {
+		t.Fatalf("Login() after STARTTLS = %v", err)
+	}
+}
