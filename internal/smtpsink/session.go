@@ -92,4 +92,3 @@ func (l *loginServer) Next(resp []byte) (challenge []byte, done bool, err error)
 		return nil, true, nil
 	}
 }
-

@@ -1,0 +1,187 @@
+package smssend_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/exempelby/synpunkt/internal/twiliofake"
+	"github.com/exempelby/synpunkt/notify"
+	"github.com/exempelby/synpunkt/notify/smssend"
+)
+
+func mustFake(t *testing.T) *twiliofake.Server {
+	t.Helper()
+	f := twiliofake.Start()
+	t.Cleanup(f.Close)
+	return f
+}
+
+func mustSender(t *testing.T, cfg smssend.Config) *smssend.Sender {
+	t.Helper()
+	s, err := smssend.New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return s
+}
+
+func senderFor(t *testing.T, f *twiliofake.Server) *smssend.Sender {
+	t.Helper()
+	return mustSender(t, smssend.Config{AccountSID: f.AccountSID(), AuthToken: f.AuthToken(), From: "+46765550100", BaseURL: f.URL()})
+}
+
+func testSMS() *notify.Outgoing {
+	return &notify.Outgoing{
+		Channel: notify.ChannelSMS, Kind: notify.KindReceipt, To: "+46701234567",
+		Payload: []byte("Exempelby kommun: Tack för din synpunkt. Ärendenummer SYN-2026-00042."),
+	}
+}
+
+func TestSend(t *testing.T) {
+	f := mustFake(t)
+	if err := senderFor(t, f).Send(context.Background(), testSMS()); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	msgs := f.Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("fake has %d messages, want 1", len(msgs))
+	}
+	m := msgs[0]
+	if m.To != "+46701234567" || m.From != "+46765550100" || m.Body != string(testSMS().Payload) {
+		t.Errorf("message = %+v, want To/From/Body as sent", m)
+	}
+}
+
+func TestSendUsesOutgoingFrom(t *testing.T) {
+	f := mustFake(t)
+	o := testSMS()
+	o.From = "Exempelby"
+	if err := senderFor(t, f).Send(context.Background(), o); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	if got := f.Messages()[0].From; got != "Exempelby" {
+		t.Errorf("From = %q, want Outgoing.From %q", got, "Exempelby")
+	}
+}
+
+func TestSendFailures(t *testing.T) {
+	tests := []struct {
+		name          string
+		status, code  int
+		wantTemporary bool
+	}{
+		{"invalid number", 400, 21211, false},
+		{"server error", 500, 20500, true},
+		{"rate limited", 429, 20429, true},
+		{"service unavailable", 503, 0, true},
+		{"unverified sender", 400, 21608, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := mustFake(t)
+			f.FailNext(tt.status, tt.code)
+			err := senderFor(t, f).Send(context.Background(), testSMS())
+			var ne *notify.Error
+			if !errors.As(err, &ne) {
+				t.Fatalf("Send = %v, want *notify.Error", err)
+			}
+			if got := notify.IsTemporary(err); got != tt.wantTemporary {
+				t.Errorf("IsTemporary(%v) = %v, want %v", err, got, tt.wantTemporary)
+			}
+			wantCode := tt.code
+			if wantCode == 0 {
+				wantCode = tt.status
+			}
+			if ne.Code != wantCode {
+				t.Errorf("Code = %d, want %d", ne.Code, wantCode)
+			}
+			if n := len(f.Messages()); n != 0 {
+				t.Errorf("fake has %d messages, want 0", n)
+			}
+		})
+	}
+}
+
+func TestInvalidNumberFromFake(t *testing.T) {
+	f := mustFake(t)
+	o := testSMS()
+	o.To = "0701234567" // not E.164
+	err := senderFor(t, f).Send(context.Background(), o)
+	if notify.IsTemporary(err) || notify.Code(err) != 21211 {
+		t.Errorf("Send(non-E.164) = %v, want permanent 21211", err)
+	}
+}
+
+func TestBadCredentialsPermanent(t *testing.T) {
+	f := mustFake(t)
+	s := mustSender(t, smssend.Config{AccountSID: f.AccountSID(), AuthToken: "fel0000", From: "+46765550100", BaseURL: f.URL()})
+	err := s.Send(context.Background(), testSMS())
+	if notify.IsTemporary(err) || notify.Code(err) != 20003 {
+		t.Errorf("Send with wrong token = %v, want permanent 20003", err)
+	}
+}
+
+func TestUnreachableIsTemporary(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String()
+	ln.Close()
+	s := mustSender(t, smssend.Config{AccountSID: "AC123", AuthToken: "abc", From: "+46765550100", BaseURL: url})
+	if err := s.Send(context.Background(), testSMS()); err == nil || !notify.IsTemporary(err) {
+		t.Errorf("Send to closed port = %v, want temporary error", err)
+	}
+}
+
+func TestContextDeadline(t *testing.T) {
+	// A server that accepts connections and never answers.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	s := mustSender(t, smssend.Config{AccountSID: "AC123", AuthToken: "abc", From: "+46765550100", BaseURL: "http://" + ln.Addr().String()})
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if err := s.Send(ctx, testSMS()); err == nil || !notify.IsTemporary(err) {
+		t.Errorf("Send to silent server = %v, want temporary error", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("Send took %v, want it to stop at the context deadline", d)
+	}
+}
+
+func TestNewValidates(t *testing.T) {
+	for _, cfg := range []smssend.Config{
+		{AuthToken: "x"},
+		{AccountSID: "AC1"},
+		{AccountSID: "AC1", AuthToken: "x", BaseURL: "ftp://x"},
+	} {
+		if _, err := smssend.New(cfg); err == nil {
+			t.Errorf("New(%+v) = nil error, want error", cfg)
+		}
+	}
+}
+
+func TestWrongChannel(t *testing.T) {
+	s := mustSender(t, smssend.Config{AccountSID: "AC1", AuthToken: "x"})
+	o := testSMS()
+	o.Channel = notify.ChannelEmail
+	if err := s.Send(context.Background(), o); !errors.Is(err, notify.ErrWrongChannel) || notify.IsTemporary(err) {
+		t.Errorf("Send(email) = %v, want permanent ErrWrongChannel", err)
+	}
+}
