@@ -97,6 +97,9 @@ func (c *Composer) data(ci CaseInfo) *TemplateData {
 // signed plus-address replies should go to; it must not be empty. The
 // message is an auto-reply to the citizen's message (RFC 3834 §5).
 func (c *Composer) Receipt(ci CaseInfo, to synpunkt.Address, replyTo string) (*Outgoing, error) {
+	if replyTo == "" {
+		return nil, errors.New("notify: receipt: reply-to address is empty")
+	}
 	d := c.data(ci)
 	d.ReplyTo = replyTo
 	return c.email(KindReceipt, TmplReceipt, d, mailSpec{

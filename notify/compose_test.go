@@ -342,3 +342,11 @@ func TestNewComposerValidatesOrg(t *testing.T) {
 		t.Errorf("NewComposer(bad from) = nil error, want error")
 	}
 }
+
+func TestTemplateOverrideAnonymousBranchChecked(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, TmplForward, `{{define "subject"}}x{{end}}{{define "body"}}{{if .Anonymous}}{{.Case.Avsandare}}{{end}}{{end}}`)
+	if _, err := LoadTemplates(dir); err == nil || !strings.Contains(err.Error(), TmplForward) {
+		t.Errorf("LoadTemplates = %v, want error for the anonymous branch naming %s", err, TmplForward)
+	}
+}

@@ -183,16 +183,26 @@ func tryRender(tmpl *template.Template, ch Channel) error {
 	if ch == ChannelEmail {
 		blocks = append(blocks, "subject")
 	}
-	d := sampleData()
 	for _, b := range blocks {
 		if tmpl.Lookup(b) == nil {
 			return fmt.Errorf(`missing {{define %q}}`, b)
 		}
-		if err := tmpl.ExecuteTemplate(io.Discard, b, d); err != nil {
-			return err
+		for _, d := range samples() {
+			if err := tmpl.ExecuteTemplate(io.Discard, b, d); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// samples returns sample data that takes the common branches: a named
+// citizen, an anonymous one, and no case at all.
+func samples() []*TemplateData {
+	named, anon, none := sampleData(), sampleData(), sampleData()
+	anon.Anonymous, anon.Case.InitiatedBy = true, synpunkt.RoleAnonym
+	none.Case = CaseInfo{}
+	return []*TemplateData{named, anon, none}
 }
 
 func sampleData() *TemplateData {
