@@ -19,11 +19,20 @@ func (p *parser) decodeCharset(b []byte, label string) string {
 	switch label {
 	case "", "us-ascii", "ascii", "utf-8", "utf8", "unknown-8bit", "x-unknown", "unknown", "default", "x-user-defined":
 		return sniffUTF8(b, label == "utf-8" || label == "utf8")
-	case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "iso_8859-1", "windows-1252", "cp1252":
+	case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "iso_8859-1", "windows-1252", "cp1252", "iso-8859-15":
+		// Bytes that are valid UTF-8 and not ASCII are UTF-8 whatever the
+		// label says: Latin-1 Swedish text is never valid UTF-8.
+		if !isASCII(string(b)) && utf8.Valid(b) {
+			p.problem("declared charset contradicted, read as UTF-8")
+			return stripNUL(string(b))
+		}
+		if label == "iso-8859-15" {
+			break
+		}
 		// WHATWG: the ISO-8859-1 label means Windows-1252 in practice.
 		return decodeCP1252(b)
 	}
-	r, err := charset.Reader(label, bytes.NewReader(b))
+	r, err := charsetReader(label, bytes.NewReader(b))
 	if err != nil {
 		p.problem("unknown charset, guessed")
 		return sniffUTF8(b, false)
@@ -33,6 +42,23 @@ func (p *parser) decodeCharset(b []byte, label string) string {
 		p.problem("charset conversion failed")
 	}
 	return validUTF8(string(out))
+}
+
+// charsetAliases maps labels seen in mail that go-message's charset
+// package does not know to ones it does.
+var charsetAliases = map[string]string{
+	"cp932": "shift_jis", "ms932": "shift_jis", "windows-31j": "shift_jis",
+	"x-sjis": "shift_jis", "sjis": "shift_jis", "cp936": "gbk", "ms936": "gbk",
+	"cp949": "euc-kr", "ks_c_5601-1987": "euc-kr", "x-mac-roman": "macintosh",
+	"unicode": "utf-16le",
+}
+
+// charsetReader is go-message's charset.Reader with charsetAliases applied.
+func charsetReader(label string, r io.Reader) (io.Reader, error) {
+	if a, ok := charsetAliases[normLabel(label)]; ok {
+		label = a
+	}
+	return charset.Reader(label, r)
 }
 
 // normLabel trims quotes and spaces from a charset label and lower-cases it.

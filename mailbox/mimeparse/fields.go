@@ -1,7 +1,6 @@
 package mimeparse
 
 import (
-	"fmt"
 	"io"
 	"mime"
 	"net/mail"
@@ -9,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/emersion/go-message/charset"
 	gomail "github.com/emersion/go-message/mail"
 
 	synpunkt "github.com/exempelby/synpunkt"
@@ -36,7 +34,7 @@ func (p *parser) text(v string) string {
 // wordCharset is the CharsetReader for encoded words. An unknown charset is
 // guessed instead of failing the whole header.
 func (p *parser) wordCharset(label string, r io.Reader) (io.Reader, error) {
-	cr, err := charset.Reader(label, r)
+	cr, err := charsetReader(label, r)
 	if err == nil {
 		return cr, nil
 	}
@@ -59,7 +57,7 @@ func (p *parser) addresses(v string) []synpunkt.Address {
 		v = sniffUTF8([]byte(v), false)
 	}
 	list, err := gomail.ParseAddressList(v)
-	if err == nil && len(list) > 0 {
+	if err == nil {
 		out := make([]synpunkt.Address, 0, len(list))
 		for _, a := range list {
 			out = append(out, synpunkt.Address{Name: p.text(a.Name), Addr: strings.ToLower(validUTF8(a.Address))})
@@ -70,24 +68,37 @@ func (p *parser) addresses(v string) []synpunkt.Address {
 }
 
 // addrRE matches something@domain in a header that the strict parser rejects.
-var addrRE = regexp.MustCompile(`[^\s<>()"',;:@\[\]]+@[A-Za-z0-9\[\]._-]*[A-Za-z0-9\]]`)
+var addrRE = regexp.MustCompile(`[^\s<>()"',;:@\[\]]+@[^\s<>()"',;:@]*[^\s<>()"',;:@.]`)
 
-// looseAddresses is the tolerant fallback of addresses.
+// bracketRE matches an angle-bracketed address.
+var bracketRE = regexp.MustCompile(`<[^<>]*@[^<>]*>`)
+
+// looseAddresses is the tolerant fallback of addresses. It looks at each
+// comma-separated piece; there, a bracketed address wins over bare ones,
+// which are often display names, and the text before "<" is the name.
 func (p *parser) looseAddresses(v string) []synpunkt.Address {
-	p.problem("malformed address header, extracted loosely")
-	found := addrRE.FindAllString(v, 100)
-	if len(found) == 0 {
-		name := p.text(strings.Trim(v, " \t\"<>"))
-		return []synpunkt.Address{{Name: name}}
-	}
-	out := make([]synpunkt.Address, 0, len(found))
-	for _, a := range found {
-		out = append(out, synpunkt.Address{Addr: strings.ToLower(validUTF8(a))})
-	}
-	if len(found) == 1 {
-		if i := strings.IndexByte(v, '<'); i > 0 {
-			out[0].Name = p.text(strings.Trim(v[:i], " \t\""))
+	var out []synpunkt.Address
+	for _, seg := range strings.Split(v, ",") {
+		found := addrRE.FindAllString(strings.Join(bracketRE.FindAllString(seg, 100), " "), 100)
+		if len(found) == 0 {
+			found = addrRE.FindAllString(seg, 100)
 		}
+		for _, a := range found {
+			out = append(out, synpunkt.Address{Addr: strings.ToLower(validUTF8(a))})
+		}
+		if i := strings.IndexByte(seg, '<'); len(found) == 1 && i > 0 {
+			out[len(out)-1].Name = p.text(strings.Trim(seg[:i], " \t\""))
+		}
+	}
+	if len(out) == 0 && strings.Trim(v, " \t\"<>,;:") == "" {
+		return nil
+	}
+	p.problem("malformed address header, extracted loosely")
+	if len(out) == 0 {
+		if i := strings.IndexByte(v, '<'); i > 0 {
+			v = v[:i]
+		}
+		return []synpunkt.Address{{Name: p.text(strings.Trim(v, " \t\"<>"))}}
 	}
 	return out
 }
@@ -136,6 +147,9 @@ var dateLayouts = []string{
 	"Mon, 2 January 2006 15:04:05 -0700",
 	"Mon, 02-Jan-2006 15:04:05 -0700",
 	"2 Jan 2006 15:04:05 -0700",
+	"2 Jan 2006 15:04 -0700",
+	"2 Jan 06 3:04:05 PM",
+	"Mon, 2 Jan 06 3:04:05 PM -0700",
 	"2 Jan 2006 15:04:05 MST",
 	"2 Jan 2006 15:04:05",
 	"Mon, 2 Jan 2006 15:04:05",
@@ -146,6 +160,12 @@ var dateLayouts = []string{
 	"2006-01-02 15:04:05",
 	time.RFC3339,
 }
+
+// colonRE matches a time separator with spaces around it.
+var colonRE = regexp.MustCompile(`\s*:\s*`)
+
+// zoneRE matches a numeric zone glued to the time.
+var zoneRE = regexp.MustCompile(`(\d:\d\d)([+-]\d{4})$`)
 
 // commentRE matches a parenthesised comment in a date.
 var commentRE = regexp.MustCompile(`\([^()]*\)`)
@@ -160,6 +180,8 @@ func date(v string) time.Time {
 		return t
 	}
 	v = strings.Join(strings.Fields(commentRE.ReplaceAllString(v, " ")), " ")
+	v = colonRE.ReplaceAllString(v, ":")
+	v = zoneRE.ReplaceAllString(v, "$1 $2")
 	v = strings.TrimSuffix(strings.TrimRight(v, " ,."), " GMT+0000")
 	v = strings.Replace(v, ",", ", ", 1)
 	v = strings.Join(strings.Fields(v), " ")
@@ -223,9 +245,4 @@ func otherAuto(h header, subject string) bool {
 	}
 	supp := lowerTrim(h.Get("X-Auto-Response-Suppress"))
 	return (strings.Contains(supp, "all") || strings.Contains(supp, "oof")) && autoSubjectRE.MatchString(subject)
-}
-
-// problemf formats a problem; kept tiny so messages stay free of data.
-func problemf(format string, args ...any) string {
-	return fmt.Sprintf(format, args...)
 }

@@ -57,39 +57,41 @@ func (r *lineReader) peek() (line []byte, next int, ok bool) {
 // the body without a blank line (the body starts at the first line that
 // cannot be a field).
 func (p *parser) splitHeader(b []byte) (header, []byte) {
-	var h header
+	var hb headerBuilder
 	r := &lineReader{b: b}
+	fieldAhead := -1 // offset of a field known to follow bad lines
 	for {
 		line, next, ok := r.peek()
 		if !ok {
-			return h, nil
+			return hb.done(), nil
 		}
 		switch {
-		case isBlank(line) && len(h) == 0 && len(line) > 0:
+		case isBlank(line) && len(hb.h) == 0 && len(line) > 0:
 			p.problem("whitespace line before header")
 		case isBlank(line):
-			return h, b[next:]
+			return hb.done(), b[next:]
+		case (line[0] == ' ' || line[0] == '\t') && len(hb.h) > 0:
+			hb.cont(line)
 		case line[0] == ' ' || line[0] == '\t':
-			if len(h) == 0 {
-				if k, v, ok := fieldStart(bytes.TrimLeft(line, " \t")); ok {
-					p.problem("header starts with whitespace")
-					h = append(h, field{k, v})
-				} else {
-					p.problem("dropped malformed header line")
-				}
-				break
+			if k, v, ok := fieldStart(bytes.TrimLeft(line, " \t")); ok {
+				p.problem("header starts with whitespace")
+				hb.add(k, v)
+			} else {
+				p.problem("dropped malformed header line")
 			}
-			h[len(h)-1].Value += " " + string(bytes.Trim(line, " \t"))
 		default:
 			if k, v, ok := fieldStart(line); ok {
-				h = append(h, field{k, v})
+				hb.add(k, v)
 				break
 			}
-			if !moreFieldsAhead(b[next:]) {
-				if len(h) > 0 {
+			if fieldAhead < next {
+				fieldAhead = nextField(b, next)
+			}
+			if fieldAhead < 0 {
+				if len(hb.h) > 0 {
 					p.problem("header not terminated by blank line")
 				}
-				return h, b[r.pos:]
+				return hb.done(), b[r.pos:]
 			}
 			p.problem("dropped malformed header line")
 			r.pos = skipContinuations(b, next)
@@ -97,6 +99,39 @@ func (p *parser) splitHeader(b []byte) (header, []byte) {
 		}
 		r.pos = next
 	}
+}
+
+// headerBuilder collects fields, unfolding continuation lines in linear
+// time (RFC 5322 §2.2.3).
+type headerBuilder struct {
+	h   header
+	val []byte // value of the last field, still growing
+}
+
+// add starts a new field.
+func (hb *headerBuilder) add(k, v string) {
+	hb.flush()
+	hb.h = append(hb.h, field{Key: k})
+	hb.val = append(hb.val[:0], v...)
+}
+
+// cont appends a continuation line to the last field.
+func (hb *headerBuilder) cont(line []byte) {
+	hb.val = append(hb.val, ' ')
+	hb.val = append(hb.val, bytes.Trim(line, " \t")...)
+}
+
+// flush stores the growing value in the last field.
+func (hb *headerBuilder) flush() {
+	if len(hb.h) > 0 {
+		hb.h[len(hb.h)-1].Value = stripNUL(string(hb.val))
+	}
+}
+
+// done returns the header block.
+func (hb *headerBuilder) done() header {
+	hb.flush()
+	return hb.h
 }
 
 // fieldStart parses "Key: value". The key is printable ASCII without colon;
@@ -119,18 +154,19 @@ func fieldStart(line []byte) (key, value string, ok bool) {
 	return string(k), stripNUL(v), true
 }
 
-// moreFieldsAhead reports whether a header field starts before the next blank
-// line in b, i.e. whether a bad line sits inside the header block.
-func moreFieldsAhead(b []byte) bool {
-	r := &lineReader{b: b}
+// nextField returns the offset of the first header field starting at or
+// after pos and before the next blank line, or -1: whether a bad line sits
+// inside the header block or starts the body.
+func nextField(b []byte, pos int) int {
+	r := &lineReader{b: b, pos: pos}
 	for {
 		line, next, ok := r.peek()
 		if !ok || isBlank(line) {
-			return false
+			return -1
 		}
 		if line[0] != ' ' && line[0] != '\t' {
 			if _, _, ok := fieldStart(line); ok {
-				return true
+				return r.pos
 			}
 		}
 		r.pos = next

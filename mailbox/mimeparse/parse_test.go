@@ -230,6 +230,9 @@ func TestParseRepairs(t *testing.T) {
 		{"illegal base64", "From: a@example.se\nContent-Transfer-Encoding: base64\n\nSGVq!IGTD\npQ==\n", "Hej då", "", "a@example.se", "illegal base64 data, decoded what could be", false},
 		{"bad from", "From: Kalle Anka kalle@ANKA.se (hemma)\n\nx\n", "x", "", "kalle@anka.se", "malformed address header, extracted loosely", false},
 		{"encoded word unknown charset", "From: a@example.se\nSubject: =?x-bogus?q?v=E4g?=\n\nx\n", "x", "väg", "a@example.se", "unknown charset in header, guessed", false},
+		{"latin1 label on UTF-8 bytes", "From: a@example.se\nContent-Type: text/plain; charset=iso-8859-1\n\nv\xc3\xa4g\n", "väg", "", "a@example.se", "declared charset contradicted, read as UTF-8", false},
+		{"misspelt transfer encoding", "From: a@example.se\nContent-Transfer-Encoding: quoted printable\n\nv=C3=A4g\n", "väg", "", "a@example.se", "", false},
+		{"cp932 alias", "From: a@example.se\nSubject: =?cp932?Q?=82=b1?=\nContent-Type: text/plain; charset=cp932\n\n\x82\xb1\n", "こ", "こ", "a@example.se", "", false},
 		{"suppress alone is not auto", "From: a@example.se\nX-Auto-Response-Suppress: All\nSubject: Möte\n\nx\n", "x", "Möte", "a@example.se", "", false},
 		{"suppress with OOF subject", "From: a@example.se\nX-Auto-Response-Suppress: All\nSubject: Automatic reply: Möte\n\nx\n", "x", "Automatic reply: Möte", "a@example.se", "", true},
 		{"X-POST-MessageClass", "From: a@example.se\nX-POST-MessageClass: 9; Autoresponder\n\nx\n", "x", "", "a@example.se", "", true},
@@ -302,6 +305,8 @@ func TestDate(t *testing.T) {
 		"Tue, 13 Jan 2026 07:15:00 GMT",
 		"2026-01-13T08:15:00+01:00",
 		"Tue, 13-Jan-2026 08:15:00 +0100",
+		"13 Jan 2026 08:15+0100",
+		"Tue, 13 Jan 2026 08 : 15 : 00 +0100",
 	} {
 		if got := date(v); !got.Equal(want) {
 			t.Errorf("date(%q) = %v, want %v", v, got, want)

@@ -44,7 +44,7 @@ func (p *parser) contentType(pt *part) {
 			pt.mediaType = "application/octet-stream"
 		}
 	}
-	pt.mediaType = strings.Join(strings.Fields(pt.mediaType), "")
+	pt.mediaType = validUTF8(strings.Join(strings.Fields(pt.mediaType), ""))
 	if cd, ok := pt.hdr.Lookup("Content-Disposition"); ok {
 		pt.disposition, pt.dparams = p.parseParams(cd)
 	}
@@ -89,7 +89,7 @@ func (p *parser) splitChildren(pt *part) {
 // §5.1.1). The line break before a delimiter belongs to the delimiter.
 // closed reports whether the close delimiter was seen.
 func splitMultipart(body []byte, boundary string) (chunks [][]byte, closed bool) {
-	if boundary == "" || len(boundary) > 200 {
+	if boundary == "" || len(boundary) > 2000 {
 		return nil, false
 	}
 	delim := []byte("--" + boundary)
@@ -105,7 +105,7 @@ func splitMultipart(body []byte, boundary string) (chunks [][]byte, closed bool)
 			isClose := bytes.HasPrefix(rest, []byte("--"))
 			if isClose || isBlank(rest) {
 				if start >= 0 {
-					chunks = append(chunks, body[start:trimEOL(body, r.pos)])
+					chunks = append(chunks, body[start:max(start, trimEOL(body, r.pos))])
 				}
 				if isClose {
 					return chunks, true

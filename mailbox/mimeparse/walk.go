@@ -116,16 +116,28 @@ func (p *parser) decodedSize(pt *part) int64 {
 	}
 }
 
-// encoding returns the lower-cased Content-Transfer-Encoding of pt.
+// encoding returns the Content-Transfer-Encoding of pt in its RFC 2045
+// §6.1 spelling, repairing common misspellings ("7-bit", "quoted
+// printable", "8bits"). Unrecognised values are returned lower-cased.
 func (pt *part) encoding() string {
-	return strings.ToLower(strings.Trim(pt.hdr.Get("Content-Transfer-Encoding"), " \t\"'"))
+	v, _, _ := strings.Cut(pt.hdr.Get("Content-Transfer-Encoding"), ";")
+	v = strings.ToLower(strings.Trim(v, " \t\"'"))
+	switch strings.NewReplacer(" ", "", "\t", "", "-", "", "_", "").Replace(v) {
+	case "quotedprintable", "qp":
+		return "quoted-printable"
+	case "base64":
+		return "base64"
+	case "", "7bit", "8bit", "7bits", "8bits", "binary", "plain", "none", "text":
+		return "8bit"
+	}
+	return v
 }
 
 // decoder returns a reader of pt's body with the transfer encoding removed,
 // using go-message. An unknown encoding yields the raw bytes.
 func (p *parser) decoder(pt *part) io.Reader {
 	var h message.Header
-	h.Set("Content-Transfer-Encoding", pt.hdr.Get("Content-Transfer-Encoding"))
+	h.Set("Content-Transfer-Encoding", pt.encoding())
 	e, err := message.New(h, bytes.NewReader(pt.body))
 	if message.IsUnknownEncoding(err) {
 		p.problem("unknown transfer encoding, raw bytes used")
