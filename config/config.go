@@ -38,6 +38,8 @@ type Config struct {
 	Templates    Templates    `toml:"templates"`
 	Log          Log          `toml:"log"`
 	Units        []Unit       `toml:"units"`
+	// Classify tunes classification, routing and exclusions (classify.go).
+	Classify ClassifySettings `toml:"classify"`
 }
 
 // Organisation describes the municipality that runs the mailbox.
@@ -221,6 +223,7 @@ func DefaultConfig() *Config {
 		Receipts: Receipts{MaxPerSenderPerDay: 10},
 		Outbox:   Outbox{MaxAttempts: 12, MinBackoff: Duration{30 * time.Second}, MaxBackoff: Duration{time.Hour}},
 		Log:      Log{Level: "info", Format: "text"},
+		Classify: DefaultClassifySettings(),
 	}
 }
 
@@ -302,7 +305,7 @@ func (c *Config) ThreadKey() ([]byte, error) {
 // Validate checks the config and returns a *ValidationError naming the
 // first offending key.
 func (c *Config) Validate() error {
-	checks := []func() error{c.validateOrganisation, c.validateIMAP, c.validateSMTP, c.validateSMS, c.validateMisc, c.validateUnits}
+	checks := []func() error{c.validateOrganisation, c.validateIMAP, c.validateSMTP, c.validateSMS, c.validateMisc, c.validateUnits, c.validateClassify}
 	for _, f := range checks {
 		if err := f(); err != nil {
 			return err
