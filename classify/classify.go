@@ -1,0 +1,285 @@
+package classify
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	synpunkt "github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/config"
+)
+
+// ErrConfig is wrapped by New when the config cannot be compiled.
+var ErrConfig = errors.New("classify: bad config")
+
+// Decision is what Classify decided about one message, with its reasons.
+type Decision struct {
+	Category           synpunkt.DocType // always one of synpunkt.Categories
+	CategoryConfidence float64          // 0..1
+	CategoryReasons    []string         // e.g. `ord "trasig" (Felanmälan +3)`
+	Unit               config.Unit      // never zero: the triage unit when unsure
+	UnitConfidence     float64          // 0..1, of the best unit before triage
+	UnitReasons        []string         // e.g. `plusadress "gata"`
+	Triage             bool             // Unit is the triage unit because confidence was low
+	Topic              string           // the matched topic of Unit, may be empty
+	Handler            string           // who gets the forward: topic handler, unit handler or manager
+	Exclusion          *ExclusionDecision
+	Form               *FormData // non-nil for web-form mail
+	// ForwardedFrom is the original sender when staff forwarded a
+	// citizen's mail (the receipt should go there); may be empty.
+	ForwardedFrom string
+	Text          string // the text to register: the form's message, a staff forward's original, else msg.Text
+}
+
+// ExclusionDecision says a message is not a synpunkt: open no case,
+// forward it to Destination with Note, answer the sender with Reply
+// (empty: no answer).
+type ExclusionDecision struct {
+	Class       string
+	Reasons     []string
+	Destination string
+	Note        string
+	Reply       string
+}
+
+// Classifier decides category, unit, handler and exclusions. It is
+// immutable after New and safe for concurrent use.
+type Classifier struct {
+	units      []config.Unit
+	triage     int // index into units
+	minConf    float64
+	defaultCat synpunkt.DocType
+	catRules   map[synpunkt.DocType][]weighted
+	unitTerms  [][]weighted // per unit
+	topics     [][]topicSpec
+	forms      map[string]formSpec
+	exclusions []exclusionSpec
+	intern     *config.Exclusion // nil: own-domain senders are not excluded
+	domains    []string
+	mailbox    string // lower-cased local part of the mailbox address
+}
+
+type topicSpec struct {
+	name, handler string
+	terms         []weighted
+}
+
+// New compiles the routing table and the [classify] section of cfg. cfg
+// must have passed config.Validate.
+func New(cfg *config.Config) (*Classifier, error) {
+	s := cfg.Classify
+	if len(cfg.Units) == 0 {
+		return nil, fmt.Errorf("%w: units: no units", ErrConfig)
+	}
+	c := &Classifier{
+		units: append([]config.Unit(nil), cfg.Units...), minConf: s.MinConfidence,
+		defaultCat: synpunkt.DocType(s.DefaultCategory), forms: map[string]formSpec{}, domains: cfg.Organisation.Domains,
+	}
+	if c.defaultCat == "" {
+		c.defaultCat = synpunkt.DocKlagomal
+	}
+	c.mailbox, _, _ = strings.Cut(strings.ToLower(cfg.Organisation.MailboxAddress), "@")
+	c.triage = c.defaultIndex()
+	if s.TriageUnit != "" {
+		i, ok := c.unitIndex(s.TriageUnit)
+		if !ok {
+			return nil, fmt.Errorf("%w: classify.triage_unit: no unit %q", ErrConfig, s.TriageUnit)
+		}
+		c.triage = i
+	}
+	c.compileCategories(s)
+	c.compileUnits(s.Builtin)
+	for _, f := range s.Forms {
+		c.forms[strings.ToLower(f.From)] = newFormSpec(f)
+	}
+	c.compileExclusions(s)
+	return c, nil
+}
+
+func (c *Classifier) defaultIndex() int {
+	for i, u := range c.units {
+		if u.Default {
+			return i
+		}
+	}
+	return 0
+}
+
+func (c *Classifier) compileCategories(s config.ClassifySettings) {
+	c.catRules = map[synpunkt.DocType][]weighted{}
+	if s.Builtin {
+		for cat, table := range builtinCategory {
+			c.catRules[cat] = noPrefix(parseWeighted(table))
+		}
+	}
+	for _, r := range s.CategoryRules {
+		w := r.Weight
+		if w == 0 {
+			w = 2
+		}
+		for _, word := range r.Words {
+			cat := synpunkt.DocType(r.Category)
+			c.catRules[cat] = append(c.catRules[cat], noPrefix([]weighted{{term: parseTerm(word), weight: w}})...)
+		}
+	}
+}
+
+// compileUnits builds each unit's vocabulary: its name (4), aliases (1),
+// keywords (3), topic keywords (3) and, with builtin, the areas its
+// aliases name. A term listed twice keeps its highest weight.
+func (c *Classifier) compileUnits(builtin bool) {
+	c.unitTerms = make([][]weighted, len(c.units))
+	c.topics = make([][]topicSpec, len(c.units))
+	for i, u := range c.units {
+		m := map[string]weighted{}
+		add := func(ws ...weighted) {
+			for _, w := range ws {
+				if old, ok := m[w.term.text]; !ok || w.weight > old.weight {
+					m[w.term.text] = w
+				}
+			}
+		}
+		add(weighted{parseTerm(u.Name), 4})
+		for _, a := range u.Aliases {
+			if area, ok := builtinArea(a); ok && builtin {
+				add(parseWeighted(area)...)
+			}
+		}
+		for _, a := range u.Aliases {
+			if _, ok := m[a]; !ok {
+				add(weighted{parseTerm(a), 1})
+			}
+		}
+		for _, k := range u.Keywords {
+			add(weighted{parseTerm(k), 3})
+		}
+		for _, t := range u.Topics {
+			ts := topicSpec{name: t.Name, handler: t.Handler}
+			for _, k := range t.Keywords {
+				ts.terms = append(ts.terms, weighted{parseTerm(k), 3})
+			}
+			add(ts.terms...)
+			c.topics[i] = append(c.topics[i], ts)
+		}
+		for _, w := range m {
+			if len(w.term.words) > 0 {
+				c.unitTerms[i] = append(c.unitTerms[i], w)
+			}
+		}
+		sort.Slice(c.unitTerms[i], func(a, b int) bool { return c.unitTerms[i][a].term.text < c.unitTerms[i][b].term.text })
+	}
+}
+
+func builtinArea(alias string) (string, bool) {
+	a := strings.ToLower(alias)
+	if syn, ok := areaSynonyms[a]; ok {
+		a = syn
+	}
+	t, ok := builtinAreas[a]
+	return t, ok
+}
+
+// UnitByName finds a unit by name or alias, case-insensitively.
+func (c *Classifier) UnitByName(name string) (config.Unit, bool) {
+	i, ok := c.unitIndex(name)
+	if !ok {
+		return config.Unit{}, false
+	}
+	return c.units[i], true
+}
+
+func (c *Classifier) unitIndex(name string) (int, bool) {
+	name = strings.TrimSpace(name)
+	for i, u := range c.units {
+		if strings.EqualFold(u.Name, name) {
+			return i, true
+		}
+	}
+	for i, u := range c.units {
+		for _, a := range u.Aliases {
+			if strings.EqualFold(a, name) {
+				return i, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// Classify decides one new-case candidate. The pipeline calls it only for
+// messages that are not replies to a case (threading comes first), so a
+// sender in the organisation's own domains is taken for staff and
+// excluded as "intern" when internal_staff is on — unless the mail is a
+// web form or forwards a citizen's mail. to are the message's recipients,
+// plus-addresses included. Classify never fails: it always returns a
+// category, a unit and a handler.
+func (c *Classifier) Classify(msg *synpunkt.Message, to []synpunkt.Address) Decision {
+	in := c.prepare(msg)
+	d := Decision{Form: in.form, Text: in.text, ForwardedFrom: in.forwardedFrom}
+	c.categorize(in, &d)
+	c.route(in, to, &d)
+	d.Exclusion = c.exclude(msg, in)
+	return d
+}
+
+// input is a message reduced to what the rules read.
+type input struct {
+	subject, text, forwardedFrom string
+	form                         *FormData
+	toks                         []token
+}
+
+func (c *Classifier) prepare(msg *synpunkt.Message) input {
+	in := input{subject: msg.Subject, text: msg.Text}
+	if fs, ok := c.forms[msg.From.Addr]; ok {
+		in.form = fs.parse(msg.Text)
+		in.text = in.form.Text
+		in.subject = in.form.Subject
+	}
+	b := cleanBody(in.text)
+	if in.form == nil && b.forwardedFrom != "" && c.isOwn(msg.From.Addr) && !c.isOwn(b.forwardedFrom) {
+		in.forwardedFrom = b.forwardedFrom
+		if b.forwarded != "" {
+			in.text = b.forwarded
+		}
+	}
+	in.toks = textTokens(in.subject, b.text)
+	return in
+}
+
+func (c *Classifier) isOwn(addr string) bool {
+	at := strings.LastIndexByte(addr, '@')
+	if at < 0 {
+		return false
+	}
+	d := strings.ToLower(addr[at+1:])
+	for _, o := range c.domains {
+		o = strings.ToLower(o)
+		if d == o || strings.HasSuffix(d, "."+o) {
+			return true
+		}
+	}
+	return false
+}
+
+// confidence turns the best and second-best score into 0..1: the best
+// score's share, damped when the evidence is thin (scale: the score at
+// which the damping is 1-1/e).
+func confidence(best, second, scale float64) float64 {
+	if best <= 0 {
+		return 0
+	}
+	share := best / (best + math.Max(second, 0))
+	return share * (1 - math.Exp(-best/scale))
+}
+
+// noPrefix turns off compound-modifier matching: category words are
+// adjectives and verbs, where a prefix is mostly another word
+// ("underbar" is not in "underbemannad").
+func noPrefix(ws []weighted) []weighted {
+	for i := range ws {
+		ws[i].term.noPre = true
+	}
+	return ws
+}

@@ -1,0 +1,56 @@
+package classify
+
+import (
+	"testing"
+
+	"github.com/exempelby/synpunkt/classify/sample"
+	"github.com/exempelby/synpunkt/config"
+)
+
+func mustSample(t testing.TB) *Classifier {
+	t.Helper()
+	cfg, err := config.Parse(sample.Municipality)
+	if err != nil {
+		t.Fatalf("config.Parse(sample) = %v", err)
+	}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatalf("New(sample) = %v", err)
+	}
+	return c
+}
+
+// TestCorpusQuality prints the figures of both splits and asserts the
+// targets on the held-out split only (the tune split is what the rules
+// were tuned on). Run: go test -v -run TestCorpusQuality ./classify/
+func TestCorpusQuality(t *testing.T) {
+	c := mustSample(t)
+	tune, err := Evaluate(c, "testdata/corpus", "tune")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("TUNE split (rules were tuned on this):\n%s", tune)
+	held, err := Evaluate(c, "testdata/corpus", "heldout")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("HELD-OUT split (never tuned on):\n%s", held)
+	if tune.Messages+held.Messages < 250 {
+		t.Errorf("corpus has %d messages, want >= 250", tune.Messages+held.Messages)
+	}
+	if got := held.CategoryAccuracy(); got < 0.90 {
+		t.Errorf("held-out category accuracy = %.3f, want >= 0.90", got)
+	}
+	if got := held.UnitAccuracy(); got < 0.90 {
+		t.Errorf("held-out unit accuracy = %.3f, want >= 0.90", got)
+	}
+	if got := held.TriageShare(); got > 0.10 {
+		t.Errorf("held-out triage share = %.3f, want <= 0.10", got)
+	}
+	if held.FalseExclusions != 0 {
+		t.Errorf("held-out synpunkter wrongly excluded = %d, want 0", held.FalseExclusions)
+	}
+	if held.ExcludedOpened != 0 {
+		t.Errorf("held-out excluded messages opened as cases = %d, want 0", held.ExcludedOpened)
+	}
+}

@@ -1,0 +1,121 @@
+package classify
+
+import (
+	"fmt"
+	"strings"
+
+	synpunkt "github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/config"
+)
+
+// ClassInternal is the exclusion class of staff mail.
+const ClassInternal = "intern"
+
+// exclusionSpec is a compiled config.Exclusion.
+type exclusionSpec struct {
+	x     config.Exclusion
+	terms []weighted // "!word" weighs 2, others 1
+	min   float64
+}
+
+func (c *Classifier) compileExclusions(s config.ClassifySettings) {
+	for _, x := range s.Exclusions {
+		if x.Class == ClassInternal {
+			x := x
+			c.intern = &x
+			continue
+		}
+		spec := exclusionSpec{x: x, min: float64(x.MinScore)}
+		if spec.min == 0 {
+			spec.min = 2
+		}
+		for _, k := range x.Keywords {
+			w := 1.0
+			if strings.HasPrefix(k, "!") {
+				k, w = k[1:], 2
+			}
+			// Whole words and inflections only: "motion" must not match
+			// "motionsspåret".
+			spec.terms = append(spec.terms, noPrefix([]weighted{{parseTerm(k), w}})...)
+		}
+		c.exclusions = append(c.exclusions, spec)
+	}
+	if s.InternalStaff && c.intern == nil {
+		c.intern = &config.Exclusion{
+			Class: ClassInternal, Destination: c.units[c.defaultIndex()].Manager,
+			Note: "Intern synpunkt från medarbetare – hanteras inte som synpunkt.",
+		}
+	}
+	if !s.InternalStaff {
+		c.intern = nil
+	}
+}
+
+// exclude returns the exclusion class with the highest score that reaches
+// its min_score (ties: config order), else "intern" for own-domain staff
+// mail, else nil.
+func (c *Classifier) exclude(msg *synpunkt.Message, in input) *ExclusionDecision {
+	from := msg.From.Addr
+	if in.form != nil {
+		from = in.form.Email
+	}
+	var best *ExclusionDecision
+	bestScore := 0.0
+	for _, e := range c.exclusions {
+		score, reasons := e.score(from, in.toks)
+		if score >= e.min && score > bestScore {
+			best, bestScore = e.decision(reasons), score
+		}
+	}
+	if best != nil {
+		return best
+	}
+	if c.intern != nil && in.form == nil && in.forwardedFrom == "" && c.isOwn(msg.From.Addr) && !c.isMailbox(msg.From.Addr) {
+		return &ExclusionDecision{Class: ClassInternal, Reasons: []string{"avsändare i egen domän (medarbetare)"},
+			Destination: c.intern.Destination, Note: c.intern.Note, Reply: c.intern.Reply}
+	}
+	return nil
+}
+
+func (e exclusionSpec) score(from string, toks []token) (float64, []string) {
+	var score float64
+	var reasons []string
+	if e.senderMatches(from) {
+		score += 100
+		reasons = append(reasons, "avsändare på listan för "+e.x.Class)
+	}
+	for _, w := range e.terms {
+		if len(w.term.matches(toks)) > 0 {
+			score += w.weight
+			reasons = append(reasons, fmt.Sprintf("ord %q (%s +%g)", w.term.text, e.x.Class, w.weight))
+		}
+	}
+	return score, reasons
+}
+
+func (e exclusionSpec) senderMatches(from string) bool {
+	from = strings.ToLower(from)
+	if from == "" {
+		return false
+	}
+	for _, s := range e.x.Senders {
+		s = strings.ToLower(strings.TrimSpace(s))
+		switch {
+		case strings.Contains(s, "@") && !strings.HasPrefix(s, "@") && from == s:
+			return true
+		case strings.HasSuffix(from, "@"+strings.TrimPrefix(s, "@")):
+			return true
+		}
+	}
+	return false
+}
+
+func (e exclusionSpec) decision(reasons []string) *ExclusionDecision {
+	return &ExclusionDecision{Class: e.x.Class, Reasons: reasons, Destination: e.x.Destination, Note: e.x.Note, Reply: e.x.Reply}
+}
+
+func (c *Classifier) isMailbox(addr string) bool {
+	local, _, _ := strings.Cut(strings.ToLower(addr), "@")
+	base, _, _ := strings.Cut(local, "+")
+	return base == c.mailbox
+}

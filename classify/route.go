@@ -1,0 +1,166 @@
+package classify
+
+import (
+	"fmt"
+	"strings"
+
+	synpunkt "github.com/exempelby/synpunkt"
+)
+
+// Signal weights, strongest first.
+const (
+	weightForm = 8.0 // the form's unit field
+	plusConf   = 0.99
+	unitScale  = 2.0 // score at which unit confidence is damped to 1-1/e
+)
+
+// route sets Unit, confidence, reasons, Triage, Topic and Handler. A
+// plus-address naming a unit decides outright; then the form's unit field,
+// explicit mentions and topic words are summed per unit. Below
+// min_confidence the triage unit gets the message.
+func (c *Classifier) route(in input, to []synpunkt.Address, d *Decision) {
+	if i, tag, ok := c.plusAlias(to); ok {
+		c.settle(i, plusConf, []string{fmt.Sprintf("plusadress %q", tag)}, in, d)
+		return
+	}
+	sb := newScoreboard()
+	if in.form != nil && strings.TrimSpace(in.form.Unit) != "" {
+		c.scoreFormUnit(sb, in.form.Unit)
+	}
+	c.scoreUnits(sb, in.toks)
+	labels := make([]string, len(c.units))
+	for i, u := range c.units {
+		labels[i] = u.Name
+	}
+	best, b, second := sb.top(labels)
+	conf := confidence(b, second, unitScale)
+	i, _ := c.unitIndex(best)
+	reasons := sb.list(6, func(r string) bool { return strings.HasSuffix(r, "("+best) })
+	if conf < c.minConf || b <= 0 {
+		d.Triage = true
+		reasons = append(reasons, fmt.Sprintf("säkerhet %.2f under %.2f: till %s", conf, c.minConf, c.units[c.triage].Name))
+		i = c.triage
+	}
+	c.settle(i, conf, reasons, in, d)
+}
+
+// settle fills in the unit and picks the handler: a matching topic's
+// handler, else the unit's handler, else its manager.
+func (c *Classifier) settle(i int, conf float64, reasons []string, in input, d *Decision) {
+	u := c.units[i]
+	d.Unit, d.UnitConfidence, d.UnitReasons = u, conf, reasons
+	d.Handler = u.Manager
+	if u.Handler != "" {
+		d.Handler = u.Handler
+	}
+	if d.Triage {
+		return
+	}
+	for _, t := range c.topics[i] {
+		for _, w := range t.terms {
+			if len(w.term.matches(in.toks)) > 0 {
+				d.Topic, d.Handler = t.name, t.handler
+				d.UnitReasons = append(d.UnitReasons, fmt.Sprintf("ämne %q → utsedd handläggare", t.name))
+				return
+			}
+		}
+	}
+}
+
+// plusAlias finds a recipient synpunkter+TAG@… whose TAG is a unit's name
+// or alias. Tags that name no unit (case threading) are ignored.
+func (c *Classifier) plusAlias(to []synpunkt.Address) (int, string, bool) {
+	for _, a := range to {
+		local, _, _ := strings.Cut(strings.ToLower(a.Addr), "@")
+		base, tag, ok := strings.Cut(local, "+")
+		if !ok || base != c.mailbox || tag == "" {
+			continue
+		}
+		if i, ok := c.unitIndex(tag); ok {
+			return i, tag, true
+		}
+	}
+	return 0, "", false
+}
+
+// scoreFormUnit credits the unit the form's unit field names: by name or
+// alias, else by the field's words ("Vatten och avlopp" → VA).
+func (c *Classifier) scoreFormUnit(sb *scoreboard, value string) {
+	if i, ok := c.unitIndex(value); ok {
+		sb.add(c.units[i].Name, "formulärfält Verksamhet ("+c.units[i].Name, weightForm)
+		return
+	}
+	inner := newScoreboard()
+	c.scoreUnits(inner, tokenize(value, 1))
+	labels := make([]string, len(c.units))
+	for i, u := range c.units {
+		labels[i] = u.Name
+	}
+	if best, b, _ := inner.top(labels); b > 0 {
+		sb.add(best, "formulärfält Verksamhet ("+best, weightForm)
+	}
+}
+
+// hit is one unit term found in the text.
+type hit struct {
+	unit, pos, n, spec int
+	w                  weighted
+}
+
+// scoreUnits adds every unit's term hits. Where terms overlap, only the
+// most specific counts: "förskolan" is Förskola, not the "skola" inside it.
+func (c *Classifier) scoreUnits(sb *scoreboard, toks []token) {
+	var hits []hit
+	maxSpec := make([]int, len(toks))
+	for u, terms := range c.unitTerms {
+		for _, w := range terms {
+			for _, p := range w.term.matches(toks) {
+				h := hit{unit: u, pos: p, n: len(w.term.words), spec: w.term.spec, w: w}
+				hits = append(hits, h)
+				for k := p; k < p+h.n; k++ {
+					maxSpec[k] = max(maxSpec[k], h.spec)
+				}
+			}
+		}
+	}
+	count := map[[2]string]int{}
+	taken := make([][]bool, len(c.units))
+	for _, h := range hits {
+		if taken[h.unit] == nil {
+			taken[h.unit] = make([]bool, len(toks))
+		}
+		if !h.dominant(maxSpec) || !h.claim(taken[h.unit]) {
+			continue
+		}
+		name := c.units[h.unit].Name
+		key := [2]string{name, h.w.term.text}
+		if count[key] == maxHits {
+			continue
+		}
+		count[key]++
+		sb.add(name, fmt.Sprintf("ord %q (%s", h.w.term.text, name), h.w.weight*toks[h.pos].mult)
+	}
+}
+
+// claim marks the hit's tokens as counted; false when one already was
+// (two equally specific words of one label on the same token count once).
+func (h hit) claim(taken []bool) bool {
+	for k := h.pos; k < h.pos+h.n; k++ {
+		if taken[k] {
+			return false
+		}
+	}
+	for k := h.pos; k < h.pos+h.n; k++ {
+		taken[k] = true
+	}
+	return true
+}
+
+func (h hit) dominant(maxSpec []int) bool {
+	for k := h.pos; k < h.pos+h.n; k++ {
+		if h.spec < maxSpec[k] {
+			return false
+		}
+	}
+	return true
+}
