@@ -422,6 +422,11 @@ func (c *Config) validateSMS() error {
 	if s.AuthTokenEnv == "" && s.AuthTokenFile == "" {
 		return bad("sms.auth_token_env", "the auth token must come from auth_token_env or auth_token_file")
 	}
+	for _, r := range s.AuthToken {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') {
+			return bad("sms.auth_token_env", "the auth token must be letters and digits only (twilio-go rejects others)")
+		}
+	}
 	if s.From == "" {
 		return bad("sms.from", "must be set")
 	}

@@ -11,12 +11,12 @@ import (
 func TestExampleConfigParses(t *testing.T) {
 	t.Setenv("SYNPUNKT_IMAP_PASSWORD", "imap-secret")
 	t.Setenv("SYNPUNKT_SMTP_PASSWORD", "smtp-secret")
-	t.Setenv("SYNPUNKT_TWILIO_TOKEN", "twilio-secret")
+	t.Setenv("SYNPUNKT_TWILIO_TOKEN", "twiliosecret0123")
 	c, err := Load("../config.example.toml")
 	if err != nil {
 		t.Fatalf("Load(config.example.toml) = %v", err)
 	}
-	if c.IMAP.Password != "imap-secret" || c.SMTP.Password != "smtp-secret" || c.SMS.AuthToken != "twilio-secret" {
+	if c.IMAP.Password != "imap-secret" || c.SMTP.Password != "smtp-secret" || c.SMS.AuthToken != "twiliosecret0123" {
 		t.Errorf("secrets not resolved from env: imap=%q smtp=%q sms=%q", c.IMAP.Password, c.SMTP.Password, c.SMS.AuthToken)
 	}
 	if got := c.DefaultUnit().Name; got != "Kontaktcenter" {
