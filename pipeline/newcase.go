@@ -1,0 +1,265 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/classify"
+	"github.com/exempelby/synpunkt/classify/pii"
+	"github.com/exempelby/synpunkt/notify"
+	"github.com/exempelby/synpunkt/store"
+)
+
+// newCase classifies a message that answers no case and either routes it
+// out (exclusion) or opens a case with its forward and receipt.
+func (p *Pipeline) newCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, auto, note string) (Result, error) {
+	d := p.classify.Classify(msg, recipients(msg))
+	if d.Exclusion != nil {
+		return p.exclude(ctx, src, in, msg, d, auto)
+	}
+	text := d.Text
+	if text == "" {
+		text = msg.Text
+	}
+	contact := p.contact(msg, d, text)
+	known := []string{msg.From.Name}
+	if d.Form != nil {
+		known = append(known, d.Form.Name)
+	}
+	opt := pii.Options{KnownNames: nonEmpty(known)}
+	subject := msg.Subject
+	if d.Form != nil {
+		// A form's subject is the form's own ("Ny synpunkt från e-tjänsten");
+		// the citizen's words are in the message field.
+		subject = d.Form.Subject
+	}
+	c := synpunkt.Case{
+		ReceivedAt: in.ReceivedAt, Category: d.Category, Unit: d.Unit.Name, Committee: d.Unit.Committee,
+		InitiatedBy: p.initiatedBy(msg, d, text, contact),
+		Description: p.redact.Describe(subject, text, opt),
+	}
+	sensitive, why := p.redact.Sensitive(text)
+	c.Sensitive = sensitive
+	events := p.classifiedEvents(d, note, sensitive, why)
+	receiptTo, suppressed, err := p.receiptPolicy(ctx, src, in, c, contact, auto)
+	if err != nil {
+		return Result{}, err
+	}
+	if suppressed != "" {
+		events = append(events, store.Event{Actor: "synpunkt", Kind: "receipt_suppressed", Detail: suppressed})
+	}
+	nc := store.NewCase{
+		Intake: in, Case: c, Handler: d.Handler, Text: text, Contact: contact, Events: events,
+		Document: synpunkt.Document{Type: d.Category, Direction: synpunkt.Inkommande, SenderRole: string(c.InitiatedBy), ReceivedAt: in.ReceivedAt, MessageID: msg.MessageID},
+	}
+	var compose store.Composer
+	if !src.NoNotify {
+		compose = func(c synpunkt.Case) ([]store.Outgoing, error) {
+			return p.renderNewCase(c, msg, text, d.Handler, receiptTo)
+		}
+	}
+	opened, err := p.st.OpenCase(ctx, nc, compose)
+	if err != nil {
+		return Result{}, err
+	}
+	p.committed(1)
+	p.log.Info("case registered", "case", opened.Number, "category", opened.Category, "unit", opened.Unit, "initiated_by", opened.InitiatedBy)
+	return Result{Outcome: NewCase, Case: opened.Number}, nil
+}
+
+// initiatedBy infers the role of the writer; for form mail the form's
+// fields stand in for the (no-reply) sender.
+func (p *Pipeline) initiatedBy(msg *synpunkt.Message, d classify.Decision, text string, contact *store.Contact) synpunkt.Role {
+	if d.Form == nil {
+		return p.redact.InitiatedBy(text, msg.From, false)
+	}
+	role := p.redact.InitiatedBy(text, synpunkt.Address{Name: d.Form.Name, Addr: d.Form.Email}, d.Form.Anonymous)
+	if role == synpunkt.RoleAnonym && !d.Form.Anonymous && contact != nil {
+		return synpunkt.RolePrivatperson
+	}
+	return role
+}
+
+func nonEmpty(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if strings.TrimSpace(s) != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (p *Pipeline) classifiedEvents(d classify.Decision, note string, sensitive bool, why []string) []store.Event {
+	ev := []store.Event{{Actor: "classify", Kind: "classified", Detail: fmt.Sprintf("kategori %s (%.2f): %s; enhet %s (%.2f): %s",
+		d.Category, d.CategoryConfidence, strings.Join(d.CategoryReasons, ", "), d.Unit.Name, d.UnitConfidence, strings.Join(d.UnitReasons, ", "))}}
+	if d.Triage {
+		ev = append(ev, store.Event{Actor: "classify", Kind: "triage", Detail: "osäker klassning: till " + d.Unit.Name})
+	}
+	if note != "" {
+		ev = append(ev, store.Event{Actor: "intake", Kind: "thread_rejected", Detail: note})
+	}
+	if sensitive {
+		ev = append(ev, store.Event{Actor: "classify", Kind: "sensitive", Detail: "sekretessprövning: " + strings.Join(why, ", ")})
+	}
+	return ev
+}
+
+// contact picks the citizen's reply channel: the form's fields for form
+// mail (never the no-reply sender), else the From address; a Swedish mobile
+// number is kept for SMS when there is no usable address.
+func (p *Pipeline) contact(msg *synpunkt.Message, d classify.Decision, text string) *store.Contact {
+	c := &store.Contact{WantsReply: true}
+	if f := d.Form; f != nil {
+		if f.Anonymous {
+			return nil
+		}
+		c.Email, c.WantsReply = lower(f.Email), f.WantsReply
+		if e164, ok := notify.NormalizeSwedishMobile(f.Phone); ok {
+			c.Phone = e164
+		}
+	} else if usable(msg.From.Addr) && !p.cfg.IsOwnDomain(msg.From.Addr) {
+		c.Email = msg.From.Addr
+		if len(msg.ReplyTo) > 0 && usable(msg.ReplyTo[0].Addr) {
+			c.Email = msg.ReplyTo[0].Addr
+		}
+	}
+	if c.Email == "" && c.Phone == "" {
+		if e164, ok := findMobile(text); ok {
+			c.Phone = e164
+		}
+	}
+	if c.Email == "" && c.Phone == "" {
+		return nil
+	}
+	return c
+}
+
+// usable reports whether an address can take a receipt: it parses, and it
+// is no no-reply address.
+func usable(addr string) bool {
+	local, domain, ok := strings.Cut(addr, "@")
+	if !ok || local == "" || !strings.Contains(domain, ".") {
+		return false
+	}
+	l := strings.ReplaceAll(strings.ReplaceAll(local, "-", ""), "_", "")
+	return !strings.HasPrefix(l, "noreply") && !strings.HasPrefix(l, "donotreply") && !strings.HasPrefix(l, "ingetsvar")
+}
+
+// findMobile finds the first Swedish mobile number in text.
+func findMobile(text string) (string, bool) {
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == ',' || r == ';' || r == ':' }) {
+		for _, cand := range mobileCandidates(f) {
+			if e164, ok := notify.NormalizeSwedishMobile(cand); ok {
+				return e164, true
+			}
+		}
+	}
+	return "", false
+}
+
+// mobileCandidates returns runs of digits, spaces, dashes, parentheses and
+// a leading plus that might be a phone number.
+func mobileCandidates(s string) []string {
+	var out []string
+	start := -1
+	for i, r := range s + "x" {
+		phoney := r >= '0' && r <= '9' || r == ' ' || r == '-' || r == '+' || r == '(' || r == ')'
+		if phoney && start < 0 {
+			start = i
+		}
+		if !phoney && start >= 0 {
+			if c := strings.TrimSpace(s[start:i]); len(c) >= 10 {
+				out = append(out, c)
+			}
+			start = -1
+		}
+	}
+	return out
+}
+
+// receiptPolicy decides whether and where a receipt goes. It returns the
+// channel address ("" for none) and, when none, why.
+func (p *Pipeline) receiptPolicy(ctx context.Context, src Source, in store.Intake, c synpunkt.Case, contact *store.Contact, auto string) (string, string, error) {
+	switch {
+	case src.NoNotify:
+		return "", "import without notifications", nil
+	case auto != "":
+		return "", "automated message (" + auto + ")", nil
+	case c.InitiatedBy == synpunkt.RoleAnonym || contact == nil:
+		return "", "anonymous or no contact details", nil
+	case src.Backlog && p.now().Sub(in.ReceivedAt) > p.cfg.Intake.OldMessageAge.Duration:
+		return "", "older than intake.old_message_age on first start", nil
+	}
+	to := contact.Email
+	if to == "" {
+		to = contact.Phone
+	}
+	n, err := p.st.CountOutbox(ctx, notify.KindReceipt, to, p.now().Add(-24*time.Hour))
+	if err != nil {
+		return "", "", err
+	}
+	if n >= p.cfg.Receipts.MaxPerSenderPerDay {
+		p.log.Warn("receipt cap reached for sender", "cap", p.cfg.Receipts.MaxPerSenderPerDay)
+		return "", fmt.Sprintf("receipt cap of %d per day reached for this sender", p.cfg.Receipts.MaxPerSenderPerDay), nil
+	}
+	return to, "", nil
+}
+
+// renderNewCase renders the forward to the handler and the receipt.
+func (p *Pipeline) renderNewCase(c synpunkt.Case, msg *synpunkt.Message, text, handler, receiptTo string) ([]store.Outgoing, error) {
+	ci := notify.CaseInfoFrom(&c)
+	ci.CitizenText, ci.CitizenMessageID = text, msg.MessageID
+	reply := p.threads.ReplyAddress(c.Number)
+	fwd, err := p.compose.Forward(ci, handler, msg.Raw, reply)
+	if err != nil {
+		return nil, fmt.Errorf("%w: forward: %v", errRender, err)
+	}
+	out := []store.Outgoing{toStore(fwd)}
+	if receiptTo == "" {
+		return out, nil
+	}
+	var rc *notify.Outgoing
+	if strings.HasPrefix(receiptTo, "+") {
+		rc, err = p.compose.ReceiptSMS(ci, receiptTo)
+	} else {
+		rc, err = p.compose.Receipt(ci, synpunkt.Address{Addr: receiptTo}, reply)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: receipt: %v", errRender, err)
+	}
+	return append(out, toStore(rc)), nil
+}
+
+// exclude routes a message that is not a synpunkt to its destination,
+// records the decision, and sends the configured neutral reply.
+func (p *Pipeline) exclude(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, d classify.Decision, auto string) (Result, error) {
+	x := d.Exclusion
+	detail := fmt.Sprintf("%s: %s → %s", x.Class, strings.Join(x.Reasons, ", "), x.Destination)
+	ev := []store.Event{{Actor: "classify", Kind: "excluded", Detail: detail}}
+	var out []store.Outgoing
+	if !src.NoNotify && x.Destination != "" {
+		body := fmt.Sprintf("Detta meddelande kom till synpunktsbrevlådan men är inte en synpunkt (%s).\nDet lämnas över till er enligt rutinen.\n\n%s", x.Class, msg.Text)
+		o, err := p.compose.Notice(x.Destination, "Överlämnat från synpunktsbrevlådan: "+msg.Subject, body, nil)
+		if err != nil {
+			return Result{}, fmt.Errorf("%w: exclusion forward: %v", errRender, err)
+		}
+		out = append(out, toStore(o))
+	}
+	if !src.NoNotify && x.Reply != "" && auto == "" && usable(msg.From.Addr) {
+		o, err := p.compose.Notice(msg.From.Addr, "Ditt meddelande till "+p.cfg.Organisation.Name, x.Reply, nil)
+		if err != nil {
+			return Result{}, fmt.Errorf("%w: exclusion reply: %v", errRender, err)
+		}
+		out = append(out, toStore(o))
+	}
+	if err := p.st.RecordIntake(ctx, in, store.OutcomeExcluded, string(x.Class), 0, ev, out); err != nil {
+		return Result{}, err
+	}
+	p.committed(len(out))
+	p.log.Info("message excluded", "class", x.Class, "destination", x.Destination)
+	return Result{Outcome: Excluded, Reason: string(x.Class)}, nil
+}

@@ -1,0 +1,227 @@
+// Package pipeline owns what happens to one incoming message, top-down in
+// one place: parse it, recognise a duplicate, thread a reply into its case,
+// route it out when it is not a synpunkt, or classify it, strip personal
+// data from its metadata, and register the case together with the forward to
+// the manager and the receipt to the citizen.
+//
+// What always holds: every message handed to Handle ends as exactly one
+// ledger row in the store (a case, a document in a case, an excluded or
+// bounce record, or a quarantine record with its reason), or Handle returns
+// an error and nothing was written, so the caller keeps the message and
+// tries again. Handling the same message twice registers it once. Metadata
+// (description, roles) is built from redacted text only. No receipt goes to
+// an automated sender, an anonymous writer, or past the per-sender daily cap.
+//
+// How it fails: a message that cannot be parsed, is too large, or whose
+// notifications cannot be rendered is quarantined with a reason, and Handle
+// succeeds; only store errors (disk, database) are returned.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/classify"
+	"github.com/exempelby/synpunkt/classify/pii"
+	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/mailbox/mimeparse"
+	"github.com/exempelby/synpunkt/notify"
+	"github.com/exempelby/synpunkt/store"
+)
+
+// Outcome says what became of a message.
+type Outcome string
+
+// Outcomes of Handle.
+const (
+	NewCase     Outcome = "case"
+	AddedToCase Outcome = "document"
+	Duplicate   Outcome = "duplicate"
+	Quarantined Outcome = "quarantine"
+	Excluded    Outcome = "excluded"
+	Bounce      Outcome = "bounce"
+)
+
+// Result describes the handling of one message.
+type Result struct {
+	Outcome Outcome
+	Case    string // case number, when the message belongs to a case
+	Reason  string // quarantine or exclusion reason
+}
+
+// Source describes where a message came from.
+type Source struct {
+	Name       string    // e.g. "imap:INBOX/1700000000/42" or a file path
+	ReceivedAt time.Time // IMAP INTERNALDATE; zero: the Date header, else now
+	// Backlog marks a message found when first connecting a mailbox (or
+	// imported): older than intake.old_message_age, it gets no receipt.
+	Backlog bool
+	// NoNotify registers without any receipt or forward (import --no-notify).
+	NoNotify bool
+}
+
+// Pipeline handles incoming messages. It is safe for concurrent use, though
+// intake feeds it one message at a time.
+type Pipeline struct {
+	cfg      *config.Config
+	st       *store.Store
+	compose  *notify.Composer
+	classify *classify.Classifier
+	redact   *pii.Redactor
+	threads  *Threads
+	now      func() time.Time
+	log      *slog.Logger
+	// OnCommit is called after a commit that enqueued notifications, to wake
+	// the outbox worker. May be nil.
+	OnCommit func()
+	// Recover turns a panic while handling one message into a quarantine.
+	// Tests turn it off so bugs are not hidden.
+	Recover bool
+}
+
+// Deps are what a Pipeline is built from.
+type Deps struct {
+	Config     *config.Config
+	Store      *store.Store
+	Composer   *notify.Composer
+	Classifier *classify.Classifier
+	Redactor   *pii.Redactor
+	ThreadKey  []byte
+	Now        func() time.Time // nil: time.Now
+	Log        *slog.Logger
+}
+
+// New returns a Pipeline.
+func New(d Deps) *Pipeline {
+	now := d.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Pipeline{
+		cfg: d.Config, st: d.Store, compose: d.Composer, classify: d.Classifier, redact: d.Redactor,
+		threads: NewThreads(d.Config.Organisation.MailboxAddress, d.ThreadKey, d.Config.Organisation.CaseNumberFormat),
+		now:     now, log: d.Log.With("component", "pipeline"), Recover: true,
+	}
+}
+
+// Threads returns the reply-address signer.
+func (p *Pipeline) Threads() *Threads { return p.threads }
+
+// errRender marks a failure to render notifications: the message is
+// quarantined rather than retried forever.
+var errRender = errors.New("render notifications")
+
+// Handle registers one raw message. See the package doc for guarantees.
+func (p *Pipeline) Handle(ctx context.Context, src Source, raw []byte) (res Result, err error) {
+	if p.Recover {
+		defer func() {
+			if r := recover(); r != nil {
+				p.log.Error("panic while handling message", "source", src.Name, "panic", fmt.Sprint(r))
+				res, err = p.quarantine(ctx, src, raw, "", fmt.Sprintf("internal error: %v", r))
+			}
+		}()
+	}
+	if int64(len(raw)) > p.cfg.Intake.MaxMessageSize {
+		return p.quarantine(ctx, src, raw, "", fmt.Sprintf("message too large: %d bytes (limit %d)", len(raw), p.cfg.Intake.MaxMessageSize))
+	}
+	msg, perr := mimeparse.Parse(raw)
+	if perr != nil {
+		return p.quarantine(ctx, src, raw, "", perr.Error())
+	}
+	in := store.Intake{Key: store.IdempotencyKey(msg.MessageID, raw), Source: src.Name, ReceivedAt: p.receivedAt(src, msg), Raw: raw}
+	if outcome, caseID, seen, err := p.st.Seen(ctx, in.Key); err != nil || seen {
+		if err != nil {
+			return Result{}, err
+		}
+		return p.duplicate(ctx, outcome, caseID)
+	}
+	res, err = p.route(ctx, src, in, msg)
+	if errors.Is(err, errRender) {
+		return p.quarantine(ctx, src, raw, in.Key, err.Error())
+	}
+	if errors.Is(err, store.ErrDuplicate) {
+		return Result{Outcome: Duplicate}, nil
+	}
+	return res, err
+}
+
+func (p *Pipeline) receivedAt(src Source, m *synpunkt.Message) time.Time {
+	switch {
+	case !src.ReceivedAt.IsZero():
+		return src.ReceivedAt
+	case !m.Date.IsZero() && m.Date.Before(p.now()):
+		return m.Date
+	}
+	return p.now()
+}
+
+func (p *Pipeline) duplicate(ctx context.Context, outcome string, caseID int64) (Result, error) {
+	res := Result{Outcome: Duplicate, Reason: "already recorded as " + outcome}
+	if outcome == store.OutcomeQuarantine {
+		res.Outcome = Quarantined
+	}
+	if caseID != 0 {
+		c, err := p.st.Case(ctx, caseID)
+		if err != nil {
+			return Result{}, err
+		}
+		res.Case = c.Number
+	}
+	return res, nil
+}
+
+// route decides between a reply to a case, a bounce, an exclusion and a new case.
+func (p *Pipeline) route(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message) (Result, error) {
+	auto := automation(msg)
+	if auto != "" && isBounce(auto, msg) {
+		return p.bounce(ctx, in, msg, auto)
+	}
+	c, note, err := p.findCase(ctx, msg)
+	if err != nil {
+		return Result{}, err
+	}
+	if c != nil {
+		return p.addToCase(ctx, src, in, msg, c, auto)
+	}
+	return p.newCase(ctx, src, in, msg, auto, note)
+}
+
+func (p *Pipeline) quarantine(ctx context.Context, src Source, raw []byte, key, reason string) (Result, error) {
+	if key == "" {
+		key = store.IdempotencyKey("", raw)
+	}
+	in := store.Intake{Key: key, Source: src.Name, ReceivedAt: p.now(), Raw: raw}
+	if !src.ReceivedAt.IsZero() {
+		in.ReceivedAt = src.ReceivedAt
+	}
+	p.log.Warn("message quarantined", "source", src.Name, "reason", reason)
+	ev := []store.Event{{Actor: "intake", Kind: "quarantined", Detail: reason}}
+	err := p.st.RecordIntake(ctx, in, store.OutcomeQuarantine, reason, 0, ev, nil)
+	if errors.Is(err, store.ErrDuplicate) {
+		return Result{Outcome: Quarantined, Reason: "already quarantined: " + reason}, nil
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Outcome: Quarantined, Reason: reason}, nil
+}
+
+func (p *Pipeline) committed(out int) {
+	if out > 0 && p.OnCommit != nil {
+		p.OnCommit()
+	}
+}
+
+// recipients are the To and Cc addresses, where plus-addresses live.
+func recipients(m *synpunkt.Message) []synpunkt.Address {
+	return append(append([]synpunkt.Address{}, m.To...), m.Cc...)
+}
+
+func isCaseNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
+
+func lower(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

@@ -1,0 +1,74 @@
+// Package report owns what synpunkt prints for people: the case table and
+// the case sheet that the CLI and the demo show (later: statistics per
+// committee).
+//
+// What always holds: reports show metadata (roles, redacted descriptions),
+// never the citizen's contact details or the original text.
+//
+// How it fails: store errors are returned wrapped; writing errors to the
+// output are ignored, as for fmt.Fprintf.
+package report
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/store"
+)
+
+// Cases prints cases as a readable table.
+func Cases(w io.Writer, cases []synpunkt.Case) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ÄRENDE\tSTATUS\tINKOM\tKATEGORI\tENHET\tINITIERAT AV\tDOK\tBESKRIVNING")
+	for _, c := range cases {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", c.Number, c.Status, c.ReceivedAt.In(stockholm).Format("2006-01-02 15:04"),
+			c.Category, c.Unit, c.InitiatedBy, len(c.Documents), c.Description)
+	}
+	tw.Flush()
+}
+
+var stockholm = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		return time.UTC
+	}
+	return l
+}()
+
+// Case prints one case with its documents, events and outbox state.
+func Case(ctx context.Context, w io.Writer, st *store.Store, number string) error {
+	c, err := st.CaseByNumber(ctx, number)
+	if err != nil {
+		return fmt.Errorf("case %s: %w", number, err)
+	}
+	fmt.Fprintf(w, "Ärende %s (%s)\n  Inkom:        %s\n  Kategori:     %s\n  Enhet:        %s (%s)\n  Initierat av: %s\n  Beskrivning:  %s\n",
+		c.Number, c.Status, c.ReceivedAt.In(stockholm).Format("2006-01-02 15:04"), c.Category, c.Unit, c.Committee, c.InitiatedBy, c.Description)
+	if c.Sensitive {
+		fmt.Fprintln(w, "  Sekretess:    beskrivningen visas inte publikt; prövning krävs")
+	}
+	fmt.Fprintln(w, "Handlingar:")
+	for i, d := range c.Documents {
+		fmt.Fprintf(w, "  %d. %s  %s  %s  %s\n", i+1, d.ReceivedAt.In(stockholm).Format("2006-01-02 15:04"), d.Type, d.Direction, d.SenderRole)
+	}
+	out, err := st.OutboxForCase(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "Utskick:")
+	for _, o := range out {
+		fmt.Fprintf(w, "  %-10s %-5s %-8s försök %d %s\n", o.Kind, o.Channel, o.Status, o.Attempts, o.LastError)
+	}
+	events, err := st.Events(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "Händelser:")
+	for _, e := range events {
+		fmt.Fprintf(w, "  %s  %-10s %-20s %s\n", e.At.In(stockholm).Format("2006-01-02 15:04:05"), e.Actor, e.Kind, e.Detail)
+	}
+	return nil
+}
