@@ -7,7 +7,7 @@ import (
 )
 
 // streetSuffixes end compound street names ("Storgatan", "Björkvägen").
-var streetSuffixes = []string{"gatan", "gata", "vägen", "väg", "stigen", "gränd", "gränden", "backen", "backe", "torget", "torg", "allén", "allé", "alle", "plan", "leden", "platsen", "stråket", "gången", "kajen", "esplanaden", "slingan", "kroken", "ringen", "svängen", "höjden", "hagen", "lyckan", "brynet", "ängen", "vången", "gläntan", "slänten", "liden", "udden", "gärdet", "bryggan"}
+var streetSuffixes = []string{"gatan", "gata", "vägen", "väg", "stigen", "gränd", "gränden", "backen", "backe", "torget", "torg", "allén", "allé", "alle", "plan", "leden", "platsen", "stråket", "gången", "kajen", "esplanaden", "allén", "promenaden", "slingan", "kroken", "ringen", "svängen", "höjden", "hagen", "lyckan", "brynet", "ängen", "vången", "gläntan", "slänten", "liden", "udden", "gärdet", "bryggan"}
 
 // streetWords stand alone after a capitalised name ("Drottning Kristinas väg").
 var streetWords = map[string]bool{"väg": true, "vägen": true, "gata": true, "gatan": true, "gränd": true, "allé": true, "backe": true, "torg": true, "stig": true}
@@ -35,6 +35,13 @@ func (s *scan) isStreet(toks []token, k int) (bool, int) {
 	}
 	if !tk.cap {
 		return false, k
+	}
+	if k > 0 && streetPrefixes[s.lower[toks[k-1].start:toks[k-1].end]] && toks[k-1].cap && gapIs(s.text, toks[k-1].end, tk.start, " ", 0) {
+		for _, suf := range streetSuffixes {
+			if lw == suf {
+				return true, k - 1 // "Västra Esplanaden", "Norra Vägen"
+			}
+		}
 	}
 	for _, suf := range streetSuffixes {
 		if len(lw) >= len(suf)+2 && strings.HasSuffix(lw, suf) {

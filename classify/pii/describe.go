@@ -132,7 +132,7 @@ func hasWords(s string) bool {
 }
 
 // anonymousPhrases are how writers ask to stay anonymous, lower case.
-var anonymousPhrases = []string{"vill vara anonym", "vill förbli anonym", "önskar vara anonym", "önskar förbli anonym", "är anonym", "skriver anonymt", "lämnar anonymt", "anonymt", "vill inte uppge mitt namn", "vill inte lämna mitt namn", "utan att uppge namn", "wish to remain anonymous", "want to stay anonymous"}
+var anonymousPhrases = []string{"vara anonym", "vill förbli anonym", "önskar vara anonym", "önskar förbli anonym", "är anonym", "skriver anonymt", "lämnar anonymt", "anonymt", "vill inte uppge mitt namn", "vill inte lämna mitt namn", "utan att uppge namn", "wish to remain anonymous", "want to stay anonymous"}
 
 // severalPhrases show that several private persons sign, lower case.
 var severalPhrases = []string{"vi boende", "vi grannar", "vi föräldrar", "vi vårdnadshavare", "vi i kvarteret", "vi på gatan", "vi som har barn", "vi pensionärer", "vi undertecknade", "undertecknade boende", "boende på ", "boende i ", "grannarna på", "namnlista", "namninsamling", "familjen ", "föräldrar i klass", "föräldrar till barn", "oroliga föräldrar", "berörda grannar"}

@@ -46,7 +46,7 @@ func localStart(t string, at int) int {
 		}
 		i -= n
 	}
-	for i < at && (t[i] == '.' || t[i] == '\'') {
+	for i < at-1 && t[i] == '\'' {
 		i++
 	}
 	return i
@@ -70,16 +70,27 @@ func domainEnd(t string, i int) int {
 	for j > i && (t[j-1] == '.' || t[j-1] == '-') {
 		j--
 	}
-	dot := strings.LastIndexByte(t[i:j], '.')
-	if dot <= 0 || j-(i+dot+1) < 2 {
-		return i
-	}
-	for _, r := range t[i+dot+1 : j] {
-		if !unicode.IsLetter(r) {
+	// The top-level label is the leading letters after the last dot that
+	// has two or more: "b.se1" ends after "se", "b.se.1x" after "se".
+	for j > i {
+		dot := strings.LastIndexByte(t[i:j], '.')
+		if dot <= 0 {
 			return i
 		}
+		k := i + dot + 1
+		for k < j {
+			r, n := utf8.DecodeRuneInString(t[k:])
+			if !unicode.IsLetter(r) {
+				break
+			}
+			k += n
+		}
+		if k-(i+dot+1) >= 2 {
+			return k
+		}
+		j = i + dot
 	}
-	return j
+	return i
 }
 
 // atMarkers are the obfuscated '@' forms, lower case. " at " is English and

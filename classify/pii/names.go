@@ -33,7 +33,9 @@ var triggers = buildTriggers(map[triggerKind][]string{
 		"många hälsningar", "tack på förhand", "tack", "tackar", "kram", "allt gott", "best regards", "kind regards",
 		"regards", "sincerely", "cheers", "thanks", "thank you", "yours sincerely", "ha det bra", "hörs"},
 	kGreeting: {"hej", "hejsan", "hallå", "hi", "hello", "dear", "god morgon", "goddag", "bästa", "tjena"},
-	kIntro:    {"jag heter", "mitt namn är", "my name is", "undertecknad", "undertecknade", "heter", "kallad", "kallas"},
+	kIntro: {"jag heter", "mitt namn är", "my name is", "undertecknad", "undertecknade", "han heter", "hon heter", "hen heter",
+		"som heter", "son heter", "dotter heter", "sonen heter", "dottern heter", "barnet heter", "grannen heter", "ägaren heter",
+		"läraren heter", "hon kallas", "han kallas"},
 	kRelation: {"granne", "grannen", "grannarna", "son", "sonen", "dotter", "dottern", "barnet", "barnbarn", "barnbarnet",
 		"mamma", "mamman", "pappa", "pappan", "mor", "far", "mormor", "morfar", "farmor", "farfar", "min fru", "frun", "min man",
 		"maken", "makan", "make", "maka", "sambo", "sambon", "bror", "brodern", "brorsan", "syster", "systern", "kusin",
@@ -372,6 +374,10 @@ var addressLabels = map[string]bool{"adress": true, "gatuadress": true, "postadr
 // when it holds a digit.
 func (s *scan) labelAddress(toks []token, k int) {
 	tk := toks[k]
+	if s.lower[tk.start:tk.end] == "postnummer" && lineStart(s.text, tk.start) {
+		s.postcodeLabel(tk.end)
+		return
+	}
 	if !addressLabels[s.lower[tk.start:tk.end]] || !lineStart(s.text, tk.start) {
 		return
 	}
@@ -393,4 +399,23 @@ func (s *scan) labelAddress(toks []token, k int) {
 		return
 	}
 	s.add(Adress, j, j+len(line), 0.9, "label/adress", "has digit", "adress")
+}
+
+// postcodeLabel takes "Postnummer: 352 46" as an address: a postal code in
+// a form next to a name and street narrows down a home.
+func (s *scan) postcodeLabel(j int) {
+	t := s.text
+	if j >= len(t) || t[j] != ':' {
+		return
+	}
+	j++
+	for j < len(t) && (t[j] == ' ' || t[j] == '\t') {
+		j++
+	}
+	switch n := digitRun(t, j); {
+	case n == 5:
+		s.add(Adress, j, j+5, 0.85, "label/postnummer", "format ok", "postnummer")
+	case n == 3 && j+6 <= len(t) && t[j+3] == ' ' && digitRun(t, j+4) == 2:
+		s.add(Adress, j, j+6, 0.85, "label/postnummer", "format ok", "postnummer")
+	}
 }

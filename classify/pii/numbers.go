@@ -22,19 +22,24 @@ func (s *scan) numbers() {
 		c := t[i]
 		switch {
 		case isDigit(c) || c == '+' || c == '(':
-			if wordBefore(t, i) || (i > 0 && (t[i-1] == '/' || t[i-1] == '.' || t[i-1] == '-' || t[i-1] == ',' || t[i-1] == ':')) {
+			if i > 0 && isDigit(t[i-1]) {
 				i = skipDigits(t, i)
 				continue
 			}
-			if end := s.numberAt(i); end > i {
+			end := i
+			if glued(t, i) {
+				end = s.pnr(i) // "pnr811218-3317", "5-811218-3317": only a personnummer
+			} else {
+				end = s.numberAt(i)
+			}
+			switch {
+			case end > i:
 				i = end
-				continue
-			}
-			if !isDigit(c) {
+			case isDigit(c):
+				i = skipDigits(t, i)
+			default:
 				i++
-				continue
 			}
-			i = skipDigits(t, i)
 		case 'A' <= c && c <= 'Z' && !wordBefore(t, i):
 			if end := s.letterCodeAt(i); end > i {
 				i = end
@@ -51,6 +56,19 @@ func (s *scan) numbers() {
 			i++
 		}
 	}
+}
+
+// glued reports whether the number at i is stuck to a word or to
+// punctuation that makes it part of a larger code ("KS 2018/00484", "1,5").
+func glued(t string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	switch t[i-1] {
+	case '/', '.', '-', ',':
+		return true
+	}
+	return wordBefore(t, i)
 }
 
 func skipDigits(t string, i int) int {
@@ -104,10 +122,7 @@ func (s *scan) pnr(i int) int {
 	default:
 		return i
 	}
-	if wordAfter(t, end) || (end < len(t)-1 && (t[end] == '-' || t[end] == '/') && isDigit(t[end+1])) {
-		return i
-	}
-	if !validPnrDate(date) {
+	if end < len(t) && isDigit(t[end]) || !validPnrDate(date) {
 		return i
 	}
 	ctx := s.contextNear(i, end, 40, 12, pnrContext)
@@ -115,7 +130,9 @@ func (s *scan) pnr(i int) int {
 	pattern := "pnr/" + itoa(len(date)+4)
 	if luhn(ten) {
 		if sep == "" && len(date) == 6 && t[i] == '0' && ctx == "" {
-			return i // 0701234567: a phone number is far likelier
+			if e := s.phone(i); e > i {
+				return e // 0701234567: a phone number is far likelier
+			}
 		}
 		if sep == " " && ctx == "" && len(date) == 6 {
 			return i // "750101 1234" without context: too weak

@@ -109,12 +109,12 @@ func (r *Redactor) Sensitive(text string) (bool, []string) {
 }
 
 // childRelations are the context words that name a child or pupil.
-var childRelations = map[string]bool{"son": true, "sonen": true, "dotter": true, "dottern": true, "barnet": true, "barnbarn": true, "barnbarnet": true, "elev": true, "eleven": true, "klasskamrat": true, "klasskompis": true, "pojken": true, "flickan": true, "tjejen": true, "killen": true, "kompis": true, "bror": true, "syster": true, "heter": true, "my son": true, "my daughter": true, "son till": true, "dotter till": true}
+var childRelations = map[string]bool{"son": true, "sonen": true, "dotter": true, "dottern": true, "barnet": true, "barnbarn": true, "barnbarnet": true, "elev": true, "eleven": true, "klasskamrat": true, "klasskompis": true, "pojken": true, "flickan": true, "tjejen": true, "killen": true, "kompis": true, "bror": true, "syster": true, "som heter": true, "son heter": true, "dotter heter": true, "sonen heter": true, "dottern heter": true, "barnet heter": true, "my son": true, "my daughter": true, "son till": true, "dotter till": true}
 
 // hasPersonName reports whether the text names a child or pupil.
 func (r *Redactor) hasPersonName(text string) bool {
 	for _, f := range r.Find(text, Options{}) {
-		if f.Type == Namn && f.Trace.Pattern == "name/relation" && childRelations[f.Trace.Context] || f.Trace.Pattern == "name/intro" && f.Trace.Context == "heter" {
+		if f.Type == Namn && f.Trace.Pattern == "name/relation" && childRelations[f.Trace.Context] || f.Trace.Pattern == "name/intro" && childRelations[f.Trace.Context] {
 			return true
 		}
 	}
