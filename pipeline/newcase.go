@@ -74,7 +74,11 @@ func (p *Pipeline) newCase(ctx context.Context, src Source, in store.Intake, msg
 // fields stand in for the (no-reply) sender.
 func (p *Pipeline) initiatedBy(msg *synpunkt.Message, d classify.Decision, text string, contact *store.Contact) synpunkt.Role {
 	if d.Form == nil {
-		return p.redact.InitiatedBy(text, msg.From, false)
+		from := msg.From
+		if d.ForwardedFrom != "" {
+			from = synpunkt.Address{Addr: d.ForwardedFrom}
+		}
+		return p.redact.InitiatedBy(text, from, false)
 	}
 	role := p.redact.InitiatedBy(text, synpunkt.Address{Name: d.Form.Name, Addr: d.Form.Email}, d.Form.Anonymous)
 	if role == synpunkt.RoleAnonym && !d.Form.Anonymous && contact != nil {
@@ -121,6 +125,9 @@ func (p *Pipeline) contact(msg *synpunkt.Message, d classify.Decision, text stri
 		if e164, ok := notify.NormalizeSwedishMobile(f.Phone); ok {
 			c.Phone = e164
 		}
+	} else if d.ForwardedFrom != "" && usable(d.ForwardedFrom) {
+		// Staff forwarded a citizen's mail: the citizen gets the receipt.
+		c.Email = lower(d.ForwardedFrom)
 	} else if usable(msg.From.Addr) && !p.cfg.IsOwnDomain(msg.From.Addr) {
 		c.Email = msg.From.Addr
 		if len(msg.ReplyTo) > 0 && usable(msg.ReplyTo[0].Addr) {
@@ -242,7 +249,11 @@ func (p *Pipeline) exclude(ctx context.Context, src Source, in store.Intake, msg
 	ev := []store.Event{{Actor: "classify", Kind: "excluded", Detail: detail}}
 	var out []store.Outgoing
 	if !src.NoNotify && x.Destination != "" {
-		body := fmt.Sprintf("Detta meddelande kom till synpunktsbrevlådan men är inte en synpunkt (%s).\nDet lämnas över till er enligt rutinen.\n\n%s", x.Class, msg.Text)
+		note := x.Note
+		if note == "" {
+			note = fmt.Sprintf("Detta meddelande kom till synpunktsbrevlådan men är inte en synpunkt (%s). Det lämnas över till er enligt rutinen.", x.Class)
+		}
+		body := note + "\n\n" + msg.Text
 		o, err := p.compose.Notice(x.Destination, "Överlämnat från synpunktsbrevlådan: "+msg.Subject, body, nil)
 		if err != nil {
 			return Result{}, fmt.Errorf("%w: exclusion forward: %v", errRender, err)

@@ -122,6 +122,9 @@ func (s *Store) insertIntake(ctx context.Context, tx *sql.Tx, in Intake, outcome
 	if caseID != 0 {
 		cid = caseID
 	}
+	if in.Raw == nil {
+		in.Raw = []byte{} // an empty message is still recorded
+	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO intake(idem_key, source, received_at, outcome, reason, case_id, raw_sha256, raw)
 		VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(idem_key) DO NOTHING`,
 		in.Key, in.Source, ts(in.ReceivedAt), outcome, reason, cid, sum(in.Raw), in.Raw)
