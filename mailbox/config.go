@@ -1,0 +1,138 @@
+package mailbox
+
+import (
+	"crypto/tls"
+	"fmt"
+	"net"
+	"time"
+)
+
+// TLSMode says how the IMAP connection is protected.
+type TLSMode string
+
+// TLS modes.
+const (
+	TLSImplicit TLSMode = "implicit" // TLS from the first byte (imaps, port 993)
+	TLSStartTLS TLSMode = "starttls" // plain, then STARTTLS (RFC 9051 §6.2.1)
+	TLSNone     TLSMode = "none"     // no encryption; tests and local servers only
+)
+
+// Config configures an Intake. The zero value of a field means its default.
+type Config struct {
+	// Address is the server's host:port.
+	Address string
+	// TLS is the TLS mode; default implicit.
+	TLS TLSMode
+	// Username and Password log in; no login when Username is empty.
+	// Password is never logged.
+	Username, Password string
+	// Mailbox is the watched mailbox; default "INBOX".
+	Mailbox string
+	// RegisteredMailbox receives registered messages; default "Registrerade".
+	// Created when missing.
+	RegisteredMailbox string
+	// QuarantineMailbox receives quarantined messages; default "Karantän".
+	// Created when missing; sent as modified UTF-7 (RFC 3501 §5.1.3).
+	QuarantineMailbox string
+	// PollInterval is the NOOP poll interval when the server lacks IDLE;
+	// default 1m.
+	PollInterval time.Duration
+	// IdleRestart re-issues IDLE before the server's 30-minute inactivity
+	// timeout (RFC 2177); default 25m.
+	IdleRestart time.Duration
+	// TLSConfig is used for implicit TLS and STARTTLS; may be nil. Its
+	// ServerName defaults to the host of Address.
+	TLSConfig *tls.Config
+	// MinBackoff and MaxBackoff bound the exponential backoff (with jitter)
+	// for reconnects and for retrying a kept or failed message; default 1s
+	// and 1m.
+	MinBackoff, MaxBackoff time.Duration
+	// DialTimeout bounds connecting and the TLS handshake; default 30s.
+	DialTimeout time.Duration
+	// FetchBatch is how many messages are fetched whole at once; default 20.
+	FetchBatch int
+	// FetchBatchBytes caps the summed size of one batch (a single larger
+	// message is still fetched alone); default 32 MiB.
+	FetchBatchBytes int64
+	// OnIdle, if set, is called each time a pass has finished and the intake
+	// waits for new mail (after the server accepted IDLE, or before a poll
+	// sleep). For tests; may be nil. It must not block.
+	OnIdle func()
+	// DontRecover lets a panicking Handler crash the process instead of
+	// being recovered into a handler error. For tests.
+	DontRecover bool
+}
+
+// Default values.
+const (
+	DefaultMailbox           = "INBOX"
+	DefaultRegisteredMailbox = "Registrerade"
+	DefaultQuarantineMailbox = "Karantän"
+)
+
+// DefaultConfig returns a Config with every default filled in and no
+// address or credentials.
+func DefaultConfig() Config {
+	return Config{
+		TLS:               TLSImplicit,
+		Mailbox:           DefaultMailbox,
+		RegisteredMailbox: DefaultRegisteredMailbox,
+		QuarantineMailbox: DefaultQuarantineMailbox,
+		PollInterval:      time.Minute,
+		IdleRestart:       25 * time.Minute,
+		MinBackoff:        time.Second,
+		MaxBackoff:        time.Minute,
+		DialTimeout:       30 * time.Second,
+		FetchBatch:        20,
+		FetchBatchBytes:   32 << 20,
+	}
+}
+
+// withDefaults returns cfg with zero fields set to their defaults.
+func (cfg Config) withDefaults() Config {
+	d := DefaultConfig()
+	setDefault(&cfg.TLS, d.TLS)
+	setDefault(&cfg.Mailbox, d.Mailbox)
+	setDefault(&cfg.RegisteredMailbox, d.RegisteredMailbox)
+	setDefault(&cfg.QuarantineMailbox, d.QuarantineMailbox)
+	setDefault(&cfg.PollInterval, d.PollInterval)
+	setDefault(&cfg.IdleRestart, d.IdleRestart)
+	setDefault(&cfg.MinBackoff, d.MinBackoff)
+	setDefault(&cfg.MaxBackoff, d.MaxBackoff)
+	setDefault(&cfg.DialTimeout, d.DialTimeout)
+	setDefault(&cfg.FetchBatch, d.FetchBatch)
+	setDefault(&cfg.FetchBatchBytes, d.FetchBatchBytes)
+	return cfg
+}
+
+func setDefault[T comparable](field *T, def T) {
+	var zero T
+	if *field == zero {
+		*field = def
+	}
+}
+
+// Validate checks a Config after defaults; errors name the config key.
+func (cfg Config) Validate() error {
+	if _, _, err := net.SplitHostPort(cfg.Address); err != nil {
+		return fmt.Errorf("imap.address: must be host:port: %w", err)
+	}
+	switch cfg.TLS {
+	case TLSImplicit, TLSStartTLS, TLSNone:
+	default:
+		return fmt.Errorf("imap.tls: must be one of implicit, starttls, none (got %q)", cfg.TLS)
+	}
+	if cfg.RegisteredMailbox == cfg.Mailbox || cfg.QuarantineMailbox == cfg.Mailbox {
+		return fmt.Errorf("imap.registered_mailbox: registered and quarantine mailboxes must differ from imap.mailbox")
+	}
+	if cfg.IdleRestart <= 0 || cfg.IdleRestart >= 29*time.Minute {
+		return fmt.Errorf("imap.idle_restart: must be between 0 and 29m (RFC 2177)")
+	}
+	if cfg.PollInterval <= 0 || cfg.MinBackoff <= 0 || cfg.MaxBackoff < cfg.MinBackoff {
+		return fmt.Errorf("imap.poll_interval: intervals must be positive and min backoff ≤ max backoff")
+	}
+	if cfg.FetchBatch < 1 || cfg.FetchBatchBytes < 1 {
+		return fmt.Errorf("imap.fetch_batch: must be positive")
+	}
+	return nil
+}

@@ -1,0 +1,129 @@
+package mailbox
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"slices"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/emersion/go-sasl"
+)
+
+// ErrNoAuth is returned when the server offers neither AUTH=PLAIN nor LOGIN.
+var ErrNoAuth = errors.New("server offers no usable authentication (LOGINDISABLED without AUTH=PLAIN)")
+
+// dial connects according to cfg.TLS and waits for the greeting.
+func (in *Intake) dial(ctx context.Context, opts *imapclient.Options) (*imapclient.Client, error) {
+	ctx, cancel := context.WithTimeout(ctx, in.cfg.DialTimeout)
+	defer cancel()
+	tlsConfig, err := in.tlsConfig()
+	if err != nil {
+		return nil, err
+	}
+	nd := &net.Dialer{}
+	var c *imapclient.Client
+	switch in.cfg.TLS {
+	case TLSImplicit:
+		conn, err := (&tls.Dialer{NetDialer: nd, Config: tlsConfig}).DialContext(ctx, "tcp", in.cfg.Address)
+		if err != nil {
+			return nil, fmt.Errorf("dial (implicit TLS): %w", err)
+		}
+		c = imapclient.New(conn, opts)
+	case TLSStartTLS:
+		conn, err := nd.DialContext(ctx, "tcp", in.cfg.Address)
+		if err != nil {
+			return nil, fmt.Errorf("dial: %w", err)
+		}
+		stop := context.AfterFunc(ctx, func() { conn.Close() }) // bound the handshake
+		o := *opts
+		o.TLSConfig = tlsConfig
+		c, err = imapclient.NewStartTLS(conn, &o)
+		stop()
+		if err != nil {
+			return nil, fmt.Errorf("starttls: %w", err)
+		}
+	default:
+		conn, err := nd.DialContext(ctx, "tcp", in.cfg.Address)
+		if err != nil {
+			return nil, fmt.Errorf("dial: %w", err)
+		}
+		c = imapclient.New(conn, opts)
+	}
+	stop := context.AfterFunc(ctx, func() { c.Close() })
+	defer stop()
+	if err := c.WaitGreeting(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("greeting: %w", err)
+	}
+	return c, nil
+}
+
+// tlsConfig clones cfg.TLSConfig and sets ServerName from the address.
+func (in *Intake) tlsConfig() (*tls.Config, error) {
+	tc := &tls.Config{}
+	if in.cfg.TLSConfig != nil {
+		tc = in.cfg.TLSConfig.Clone()
+	}
+	if tc.ServerName == "" {
+		host, _, err := net.SplitHostPort(in.cfg.Address)
+		if err != nil {
+			return nil, fmt.Errorf("imap.address: %w", err)
+		}
+		tc.ServerName = host
+	}
+	if tc.NextProtos == nil && in.cfg.TLS == TLSImplicit {
+		tc.NextProtos = []string{"imap"}
+	}
+	return tc, nil
+}
+
+// login authenticates with AUTH=PLAIN (RFC 4616) when offered, else LOGIN.
+// Nothing is done when no Username is configured.
+func (in *Intake) login(c *imapclient.Client) error {
+	if in.cfg.Username == "" {
+		return nil
+	}
+	caps := c.Caps()
+	switch {
+	case caps.Has(imap.Cap("AUTH=PLAIN")):
+		if err := c.Authenticate(sasl.NewPlainClient("", in.cfg.Username, in.cfg.Password)); err != nil {
+			return fmt.Errorf("authenticate PLAIN: %w", err)
+		}
+	case !caps.Has(imap.CapLoginDisabled):
+		if err := c.Login(in.cfg.Username, in.cfg.Password).Wait(); err != nil {
+			return fmt.Errorf("login: %w", err)
+		}
+	default:
+		return ErrNoAuth
+	}
+	return nil
+}
+
+// ensureMailboxes creates the registered and quarantine mailboxes when
+// missing. Names go on the wire in modified UTF-7 (go-imap encodes them).
+func (in *Intake) ensureMailboxes(c *imapclient.Client) error {
+	list, err := c.List("", "*", nil).Collect()
+	if err != nil {
+		return fmt.Errorf("list mailboxes: %w", err)
+	}
+	have := make([]string, 0, len(list))
+	for _, l := range list {
+		have = append(have, l.Mailbox)
+	}
+	for _, name := range []string{in.cfg.RegisteredMailbox, in.cfg.QuarantineMailbox} {
+		if slices.Contains(have, name) {
+			continue
+		}
+		err := c.Create(name, nil).Wait()
+		var imapErr *imap.Error
+		if err != nil && !(errors.As(err, &imapErr) && imapErr.Code == imap.ResponseCodeAlreadyExists) {
+			return fmt.Errorf("create mailbox %q: %w", name, err)
+		}
+		in.log.Info("created mailbox", keyMailbox, name)
+	}
+	return nil
+}

@@ -1,0 +1,25 @@
+// Package mailbox owns the IMAP intake: one connection to the citizen
+// mailbox, which it watches with IDLE (RFC 2177) or, when the server lacks
+// IDLE, by polling with NOOP. Every message that arrives is handed whole to a
+// Handler, one at a time in UID order, and then moved by the Handler's verdict:
+// to the registered folder ("Registrerade"), to quarantine ("Karantän"), or
+// left where it is to be tried again.
+//
+// What always holds:
+//   - A message is moved only after the Handler has returned Registered or
+//     Quarantined without error, i.e. after its case is committed. It is
+//     fetched with BODY.PEEK[], so \Seen is never set before that.
+//   - The checkpoint (UIDVALIDITY, last UID) only advances past a contiguous
+//     run of handled messages. A message the Handler keeps or fails on holds
+//     the checkpoint back and is retried with exponential backoff, while
+//     later messages are still handled and moved.
+//   - When UIDVALIDITY changes the intake starts over from UID 0; the Handler
+//     is idempotent and recognises what it already registered, so mail is
+//     never lost, only offered again.
+//   - Message bodies and passwords are never logged.
+//
+// How it fails: Run only returns when its context is cancelled (then nil) or
+// the Config is invalid. Connection, login and server errors end the current
+// session; Run reconnects with exponential backoff and jitter. A server NO on
+// MOVE/COPY leaves the message in place to be retried.
+package mailbox

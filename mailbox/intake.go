@@ -1,0 +1,152 @@
+package mailbox
+
+import (
+	"context"
+	"log/slog"
+	"sync/atomic"
+	"time"
+)
+
+// Delivery is one message offered to the Handler.
+type Delivery struct {
+	Mailbox      string    // the watched mailbox, UTF-8
+	UIDValidity  uint32    // with UID, identifies the message (RFC 9051 §2.3.1.1)
+	UID          uint32    //
+	InternalDate time.Time // when the server received it
+	Raw          []byte    // the whole message as stored, immutable
+}
+
+// Disposition is the Handler's verdict on a message.
+type Disposition int
+
+// Dispositions.
+const (
+	// Keep leaves the message in place; it is offered again later.
+	Keep Disposition = iota
+	// Registered moves the message to the registered mailbox.
+	Registered
+	// Quarantined moves the message to the quarantine mailbox.
+	Quarantined
+)
+
+func (d Disposition) String() string {
+	switch d {
+	case Registered:
+		return "registered"
+	case Quarantined:
+		return "quarantined"
+	default:
+		return "keep"
+	}
+}
+
+// Handler records a message. It must be idempotent: offered a message it
+// already recorded, it returns the same disposition again.
+//
+// An error means the message could not be recorded (e.g. the database is
+// down): the message is left in place and retried later with backoff.
+type Handler interface {
+	Handle(ctx context.Context, d Delivery) (Disposition, error)
+}
+
+// HandlerFunc adapts a function to Handler.
+type HandlerFunc func(ctx context.Context, d Delivery) (Disposition, error)
+
+// Handle calls f.
+func (f HandlerFunc) Handle(ctx context.Context, d Delivery) (Disposition, error) { return f(ctx, d) }
+
+// CheckpointStore persists, per mailbox, how far the intake has come.
+type CheckpointStore interface {
+	// LoadCheckpoint returns zeros when there is none.
+	LoadCheckpoint(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, err error)
+	SaveCheckpoint(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error
+}
+
+// Log attribute keys.
+const (
+	keyComponent   = "component"
+	keyErr         = "err"
+	keyMailbox     = "mailbox"
+	keyUID         = "uid"
+	keyUIDValidity = "uidvalidity"
+	keyOld         = "old_uidvalidity"
+	keyDisposition = "disposition"
+	keyDest        = "to_mailbox"
+	keyDelay       = "delay"
+	keyAddr        = "addr"
+	keyCount       = "count"
+	keyIdle        = "idle"
+)
+
+// Intake watches one mailbox and hands its messages to a Handler.
+type Intake struct {
+	cfg     Config // immutable after New
+	handler Handler
+	cp      CheckpointStore
+	log     *slog.Logger
+	kick    chan struct{} // buffer of one
+	passes  atomic.Uint64
+	// retries holds per-message retry state; only touched by Run's goroutine.
+	retries retryState
+}
+
+// New returns an Intake. The Config is validated by Run.
+func New(cfg Config, h Handler, cp CheckpointStore, log *slog.Logger) *Intake {
+	cfg = cfg.withDefaults()
+	return &Intake{
+		cfg:     cfg,
+		handler: h,
+		cp:      cp,
+		log:     log.With(keyComponent, "mailbox"),
+		kick:    make(chan struct{}, 1),
+		retries: retryState{bo: backoff{cfg.MinBackoff, cfg.MaxBackoff}},
+	}
+}
+
+// Kick asks for an immediate pass over the mailbox. It never blocks.
+func (in *Intake) Kick() {
+	select {
+	case in.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Passes returns how many passes over the mailbox have completed.
+func (in *Intake) Passes() uint64 { return in.passes.Load() }
+
+// Run connects, handles the backlog and then waits for new mail until ctx
+// is cancelled, when it logs out and returns nil. Lost connections are
+// re-established with exponential backoff and jitter. It returns an error
+// only for an invalid Config.
+func (in *Intake) Run(ctx context.Context) error {
+	if err := in.cfg.Validate(); err != nil {
+		return err
+	}
+	bo := backoff{in.cfg.MinBackoff, in.cfg.MaxBackoff}
+	for attempt := 1; ; attempt++ {
+		worked, err := in.session(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if worked {
+			attempt = 1
+		}
+		d := bo.delay(attempt)
+		in.log.Warn("imap session ended; reconnecting", keyErr, err, keyDelay, d)
+		if !sleep(ctx, d) {
+			return nil
+		}
+	}
+}
+
+// sleep waits for d or ctx; it reports whether d passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

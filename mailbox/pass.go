@@ -1,0 +1,202 @@
+package mailbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+)
+
+// ErrHandlerPanic wraps a recovered Handler panic.
+var ErrHandlerPanic = errors.New("handler panicked")
+
+// meta is what a pass learns about a message before fetching it whole.
+type meta struct {
+	uid  uint32
+	size int64
+}
+
+var wholeBody = &imap.FetchItemBodySection{Peek: true} // BODY.PEEK[]: leaves \Seen alone
+
+// pass offers every message above the checkpoint to the Handler, in UID
+// order, in batches, and moves the handled ones. A kept or failed message
+// stops the checkpoint but not the pass.
+func (s *session) pass(ctx context.Context) error {
+	metas, err := s.listNew()
+	if err != nil {
+		return err
+	}
+	s.in.retries.prune(metas)
+	blocked := false
+	now := time.Now()
+	var due []meta
+	for _, m := range metas {
+		if s.in.retries.deferred(m.uid, now) {
+			due = append(due, meta{uid: m.uid, size: -1}) // placeholder keeps order
+			continue
+		}
+		due = append(due, m)
+	}
+	for _, batch := range s.batches(due) {
+		if err := s.runBatch(ctx, batch, &blocked); err != nil {
+			return err
+		}
+	}
+	// Nothing left above the checkpoint: messages handled out of order in
+	// earlier passes (past a since-resolved blocker) are done too.
+	if !blocked && s.maxHandled > s.last {
+		s.last = s.maxHandled
+		s.saveCheckpoint(ctx)
+	}
+	return nil
+}
+
+// listNew returns UIDs and sizes of messages above the checkpoint, sorted.
+func (s *session) listNew() ([]meta, error) {
+	// UID last+1:* also matches the highest message when none is above
+	// last (RFC 9051 §6.4.9), hence the filter.
+	set := imap.UIDSet{imap.UIDRange{Start: imap.UID(s.last + 1), Stop: 0}}
+	bufs, err := s.c.Fetch(set, &imap.FetchOptions{UID: true, RFC822Size: true}).Collect()
+	if err != nil {
+		return nil, fmt.Errorf("fetch uids: %w", err)
+	}
+	metas := make([]meta, 0, len(bufs))
+	for _, b := range bufs {
+		if uint32(b.UID) > s.last {
+			metas = append(metas, meta{uid: uint32(b.UID), size: b.RFC822Size})
+		}
+	}
+	slices.SortFunc(metas, func(a, b meta) int { return int(int64(a.uid) - int64(b.uid)) })
+	return metas, nil
+}
+
+// batches splits metas into runs of at most FetchBatch messages and
+// FetchBatchBytes bytes; a message larger than that goes alone.
+func (s *session) batches(metas []meta) [][]meta {
+	var out [][]meta
+	var cur []meta
+	var bytes int64
+	for _, m := range metas {
+		if len(cur) > 0 && (len(cur) >= s.in.cfg.FetchBatch || bytes+m.size > s.in.cfg.FetchBatchBytes) {
+			out = append(out, cur)
+			cur, bytes = nil, 0
+		}
+		cur = append(cur, m)
+		bytes += max(m.size, 0)
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// runBatch fetches a batch whole and delivers it message by message.
+// Entries with size -1 are deferred retries: they only block the checkpoint.
+func (s *session) runBatch(ctx context.Context, batch []meta, blocked *bool) error {
+	byUID, err := s.fetchWhole(batch)
+	if err != nil {
+		return err
+	}
+	for _, m := range batch {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		handled := true
+		if m.size >= 0 {
+			if buf, ok := byUID[m.uid]; ok { // gone meanwhile: nothing to do
+				delete(byUID, m.uid)
+				if handled, err = s.deliver(ctx, buf); err != nil {
+					return err
+				}
+			}
+		} else {
+			handled = false
+		}
+		*blocked = *blocked || !handled
+		if handled {
+			s.maxHandled = max(s.maxHandled, m.uid)
+		}
+		if !*blocked {
+			s.last = m.uid
+		}
+	}
+	s.saveCheckpoint(ctx)
+	return nil
+}
+
+func (s *session) fetchWhole(batch []meta) (map[uint32]*imapclient.FetchMessageBuffer, error) {
+	var set imap.UIDSet
+	for _, m := range batch {
+		if m.size >= 0 {
+			set.AddNum(imap.UID(m.uid))
+		}
+	}
+	out := make(map[uint32]*imapclient.FetchMessageBuffer, len(batch))
+	if len(set) == 0 {
+		return out, nil
+	}
+	opts := &imap.FetchOptions{UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{wholeBody}}
+	bufs, err := s.c.Fetch(set, opts).Collect()
+	if err != nil {
+		return nil, fmt.Errorf("fetch messages: %w", err)
+	}
+	for _, b := range bufs {
+		if b.FindBodySection(wholeBody) != nil { // skip unsolicited FLAGS-only FETCH
+			out[uint32(b.UID)] = b
+		}
+	}
+	return out, nil
+}
+
+// deliver hands one message to the Handler and moves it by the verdict.
+// handled is false when the message stays for a retry; err is non-nil only
+// when the connection (or ctx) is gone.
+func (s *session) deliver(ctx context.Context, buf *imapclient.FetchMessageBuffer) (handled bool, err error) {
+	uid := uint32(buf.UID)
+	d := Delivery{Mailbox: s.in.cfg.Mailbox, UIDValidity: s.uidValidity, UID: uid, InternalDate: buf.InternalDate, Raw: buf.FindBodySection(wholeBody)}
+	disp, err := s.in.handle(ctx, d)
+	if err != nil {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		s.retryLater(uid, "handler failed; will retry", err)
+		return false, nil
+	}
+	dest := map[Disposition]string{Registered: s.in.cfg.RegisteredMailbox, Quarantined: s.in.cfg.QuarantineMailbox}[disp]
+	if dest == "" {
+		s.retryLater(uid, "handler kept message; will retry", nil)
+		return false, nil
+	}
+	if err := s.move(uid, dest); err != nil {
+		if _, ok := isServerRefusal(err); !ok {
+			return false, fmt.Errorf("move uid %d: %w", uid, err)
+		}
+		s.retryLater(uid, "server refused move; will retry", err)
+		return false, nil
+	}
+	s.in.retries.done(uid)
+	s.log.Info("message moved", keyUID, uid, keyDisposition, disp, keyDest, dest)
+	return true, nil
+}
+
+func (s *session) retryLater(uid uint32, msg string, err error) {
+	delay := s.in.retries.fail(uid, time.Now())
+	s.log.Warn(msg, keyUID, uid, keyErr, err, keyDelay, delay)
+}
+
+// handle calls the Handler, recovering a panic into ErrHandlerPanic unless
+// DontRecover is set.
+func (in *Intake) handle(ctx context.Context, d Delivery) (disp Disposition, err error) {
+	if !in.cfg.DontRecover {
+		defer func() {
+			if r := recover(); r != nil {
+				disp, err = Keep, fmt.Errorf("%w: %v", ErrHandlerPanic, r)
+			}
+		}()
+	}
+	return in.handler.Handle(ctx, d)
+}
