@@ -16,48 +16,52 @@ import (
 // ErrNoAuth is returned when the server offers neither AUTH=PLAIN nor LOGIN.
 var ErrNoAuth = errors.New("server offers no usable authentication (LOGINDISABLED without AUTH=PLAIN)")
 
-// dial connects according to cfg.TLS and waits for the greeting.
+// dial connects according to cfg.TLS and waits for the greeting, all
+// within DialTimeout.
 func (in *Intake) dial(ctx context.Context, opts *imapclient.Options) (*imapclient.Client, error) {
 	ctx, cancel := context.WithTimeout(ctx, in.cfg.DialTimeout)
 	defer cancel()
+	c, err := in.connect(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	stop := context.AfterFunc(ctx, func() { c.Close() })
+	defer stop() // runs before cancel
+	if err := c.WaitGreeting(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("greeting: %w", err)
+	}
+	return c, nil
+}
+
+// connect opens the TCP connection and does TLS per cfg.TLS.
+func (in *Intake) connect(ctx context.Context, opts *imapclient.Options) (*imapclient.Client, error) {
 	tlsConfig, err := in.tlsConfig()
 	if err != nil {
 		return nil, err
 	}
-	nd := &net.Dialer{}
-	var c *imapclient.Client
-	switch in.cfg.TLS {
-	case TLSImplicit:
+	nd := &net.Dialer{} // TCP keep-alive on: a dead peer is noticed during IDLE
+	if in.cfg.TLS == TLSImplicit {
 		conn, err := (&tls.Dialer{NetDialer: nd, Config: tlsConfig}).DialContext(ctx, "tcp", in.cfg.Address)
 		if err != nil {
 			return nil, fmt.Errorf("dial (implicit TLS): %w", err)
 		}
-		c = imapclient.New(conn, opts)
-	case TLSStartTLS:
-		conn, err := nd.DialContext(ctx, "tcp", in.cfg.Address)
-		if err != nil {
-			return nil, fmt.Errorf("dial: %w", err)
-		}
-		stop := context.AfterFunc(ctx, func() { conn.Close() }) // bound the handshake
-		o := *opts
-		o.TLSConfig = tlsConfig
-		c, err = imapclient.NewStartTLS(conn, &o)
-		stop()
-		if err != nil {
-			return nil, fmt.Errorf("starttls: %w", err)
-		}
-	default:
-		conn, err := nd.DialContext(ctx, "tcp", in.cfg.Address)
-		if err != nil {
-			return nil, fmt.Errorf("dial: %w", err)
-		}
-		c = imapclient.New(conn, opts)
+		return imapclient.New(conn, opts), nil
 	}
-	stop := context.AfterFunc(ctx, func() { c.Close() })
+	conn, err := nd.DialContext(ctx, "tcp", in.cfg.Address)
+	if err != nil {
+		return nil, fmt.Errorf("dial: %w", err)
+	}
+	if in.cfg.TLS != TLSStartTLS {
+		return imapclient.New(conn, opts), nil
+	}
+	stop := context.AfterFunc(ctx, func() { conn.Close() }) // bound the handshake
 	defer stop()
-	if err := c.WaitGreeting(); err != nil {
-		c.Close()
-		return nil, fmt.Errorf("greeting: %w", err)
+	o := *opts
+	o.TLSConfig = tlsConfig
+	c, err := imapclient.NewStartTLS(conn, &o) // RFC 9051 §6.2.1
+	if err != nil {
+		return nil, fmt.Errorf("starttls: %w", err)
 	}
 	return c, nil
 }

@@ -29,6 +29,7 @@ const (
 	Quarantined
 )
 
+// String returns "registered", "quarantined" or "keep", for logs.
 func (d Disposition) String() string {
 	switch d {
 	case Registered:

@@ -2,7 +2,9 @@ package dovecottest
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/emersion/go-imap/v2/imapclient"
@@ -69,5 +71,34 @@ func TestTLS(t *testing.T) {
 	defer c2.Close()
 	if err := c2.Login(s.User(), s.Password()).Wait(); err != nil {
 		t.Fatalf("Login() after STARTTLS = %v", err)
+	}
+}
+
+// skipRecorder records Skip and Fatal instead of stopping the test.
+type skipRecorder struct {
+	testing.TB
+	skipped, fatal string
+}
+
+func (r *skipRecorder) Helper()                           {}
+func (r *skipRecorder) Skip(args ...any)                  { r.skipped = fmt.Sprint(args...) }
+func (r *skipRecorder) Fatalf(format string, args ...any) { r.fatal = fmt.Sprintf(format, args...) }
+
+func TestMissingBinarySkipsUnlessRequired(t *testing.T) {
+	old := binaries
+	binaries = []string{"/nonexistent/dovecot"}
+	defer func() { binaries = old }()
+
+	t.Setenv(RequireEnv, "")
+	r := &skipRecorder{TB: t}
+	lookBinary(r)
+	if !strings.Contains(r.skipped, "apt-get install dovecot-imapd") || r.fatal != "" {
+		t.Errorf("without %s: skipped %q, fatal %q; want a visible skip", RequireEnv, r.skipped, r.fatal)
+	}
+	t.Setenv(RequireEnv, "1")
+	r = &skipRecorder{TB: t}
+	lookBinary(r)
+	if r.fatal == "" || r.skipped != "" {
+		t.Errorf("with %s=1: skipped %q, fatal %q; want a failure", RequireEnv, r.skipped, r.fatal)
 	}
 }
