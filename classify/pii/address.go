@@ -26,7 +26,7 @@ var units = map[string]bool{"km": true, "m": true, "meter": true, "metern": true
 func (s *scan) isStreet(toks []token, k int) (bool, int) {
 	tk := toks[k]
 	lw := s.lower[tk.start:tk.end]
-	if streetWords[lw] && k > 0 && toks[k-1].cap && gapIs(s.text, toks[k-1].end, tk.start, " ", 0) {
+	if k > 0 && toks[k-1].cap && !tk.cap && streetWords[lw] && gapIs(s.text, toks[k-1].end, tk.start, " ", 0) {
 		first := k - 1
 		for first > 0 && k-first < 3 && toks[first-1].cap && gapIs(s.text, toks[first-1].end, toks[first].start, " ", 0) && !sentenceStart(s.text, toks[first].start) {
 			first--

@@ -54,6 +54,15 @@ var triggers = buildTriggers(map[triggerKind][]string{
 		"barnets namn", "sökande", "anmälare", "ditt namn", "uppgiftslämnare", "skickad av", "sent by", "handläggare"},
 })
 
+// triggerFirst marks the first bytes of trigger words, a cheap filter
+// before the map lookup.
+var triggerFirst = func() (m [256]bool) {
+	for w := range triggers {
+		m[w[0]] = true
+	}
+	return m
+}()
+
 func buildTriggers(m map[triggerKind][]string) map[string][]trigger {
 	out := make(map[string][]trigger)
 	for kind, phrases := range m {
@@ -113,6 +122,9 @@ func (s *scan) triggerAt(toks []token, k int, taken []bool) int {
 	lw := s.lower[tk.start:tk.end]
 	if tk.cap && tk.start > 0 && s.text[tk.start-1] == '/' && (tk.start == 1 || strings.IndexByte(" \t\n", s.text[tk.start-2]) >= 0) {
 		return s.capture(toks, k, taken, kSignoff, "/") // "Hälsningar /Kim"
+	}
+	if len(lw) > 14 || !triggerFirst[lw[0]] {
+		return k
 	}
 	for _, tr := range triggers[lw] {
 		n := len(tr.words)
@@ -374,6 +386,9 @@ var addressLabels = map[string]bool{"adress": true, "gatuadress": true, "postadr
 // when it holds a digit.
 func (s *scan) labelAddress(toks []token, k int) {
 	tk := toks[k]
+	if tk.end >= len(s.text) || s.text[tk.end] != ':' {
+		return
+	}
 	if s.lower[tk.start:tk.end] == "postnummer" && lineStart(s.text, tk.start) {
 		s.postcodeLabel(tk.end)
 		return

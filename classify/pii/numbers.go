@@ -82,12 +82,22 @@ func skipDigits(t string, i int) int {
 // numberAt tries each numeric detector at i and returns the end of the
 // match, or i.
 func (s *scan) numberAt(i int) int {
-	for _, try := range []func(int) int{s.account, s.pnr, s.phone, s.ipv4, s.ipv6At, s.postcode} {
-		if end := try(i); end > i {
-			return end
-		}
+	if end := s.account(i); end > i {
+		return end
 	}
-	return i
+	if end := s.pnr(i); end > i {
+		return end
+	}
+	if end := s.phone(i); end > i {
+		return end
+	}
+	if end := s.ipv4(i); end > i {
+		return end
+	}
+	if end := s.ipv6At(i); end > i {
+		return end
+	}
+	return s.postcode(i)
 }
 
 // pnr detects personnummer and samordningsnummer: YYMMDD-NNNN, YYMMDDNNNN,

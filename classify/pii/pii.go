@@ -3,7 +3,7 @@ package pii
 import (
 	"bufio"
 	"embed"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -143,11 +143,11 @@ func resolve(text string, fs []Finding) []Finding {
 	if len(fs) == 0 {
 		return nil
 	}
-	sort.Slice(fs, func(i, j int) bool {
-		if fs[i].Start != fs[j].Start {
-			return fs[i].Start < fs[j].Start
+	slices.SortFunc(fs, func(a, b Finding) int {
+		if a.Start != b.Start {
+			return a.Start - b.Start
 		}
-		return fs[i].End > fs[j].End
+		return b.End - a.End
 	})
 	out := fs[:1]
 	for _, f := range fs[1:] {

@@ -16,28 +16,45 @@ type scan struct {
 }
 
 func newScan(r *Redactor, text string, opt Options) *scan {
-	s := &scan{r: r, text: text, lower: lowerSameLen(text)}
+	s := &scan{r: r, text: text, lower: lowerSameLen(text), found: make([]Finding, 0, 8)}
 	for _, n := range opt.KnownNames {
-		if r.orgName(n) {
+		if n == "" || r.orgName(n) {
 			continue // "Brf Solgläntan", "Café Torget": not a person
 		}
-		parts := strings.FieldsFunc(n, func(r rune) bool { return !unicode.IsLetter(r) && r != '-' })
-		for _, p := range parts {
-			if strings.Contains(p, "-") {
-				parts = append(parts, strings.Split(p, "-")...)
-			}
-		}
-		for _, part := range parts {
-			if utf8.RuneCountInString(part) < 2 || r.common[lowerSameLen(part)] {
-				continue
+		eachWord(n, true, func(w string) {
+			lw := lowerSameLen(w)
+			if utf8.RuneCountInString(w) < 2 || r.common[lw] {
+				return
 			}
 			if s.known == nil {
-				s.known = make(map[string]bool)
+				s.known = make(map[string]bool, 4)
 			}
-			s.known[lowerSameLen(part)] = true
-		}
+			s.known[lw] = true
+		})
 	}
 	return s
+}
+
+// eachWord calls fn for each letter run in n; with hyphens set it also
+// calls it for hyphenated words as a whole ("Per-Erik", "Per", "Erik").
+func eachWord(n string, hyphens bool, fn func(string)) {
+	start := -1
+	for i, r := range n + " " {
+		letter := unicode.IsLetter(r) || hyphens && r == '-' && start >= 0
+		switch {
+		case letter && start < 0:
+			start = i
+		case !letter && start >= 0:
+			w := strings.Trim(n[start:i], "-")
+			fn(w)
+			if hyphens && strings.Contains(w, "-") {
+				for _, p := range strings.Split(w, "-") {
+					fn(p)
+				}
+			}
+			start = -1
+		}
+	}
 }
 
 func (s *scan) add(t Type, start, end int, conf float64, pattern, validation, ctx string) {
@@ -144,11 +161,10 @@ var orgMarkers = map[string]bool{"ab": true, "hb": true, "kb": true, "brf": true
 // orgName reports whether a display name names an organisation rather than
 // a person.
 func (r *Redactor) orgName(n string) bool {
-	for _, w := range strings.FieldsFunc(n, notLetter) {
+	org := false
+	eachWord(n, false, func(w string) {
 		lw := lowerSameLen(w)
-		if orgMarkers[lw] || orgish(lw) {
-			return true
-		}
-	}
-	return false
+		org = org || orgMarkers[lw] || orgish(lw)
+	})
+	return org
 }

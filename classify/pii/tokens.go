@@ -23,11 +23,14 @@ func tokenize(t string) []token {
 			i += n
 			continue
 		}
-		tk := token{start: i, cap: unicode.IsUpper(r), allCaps: true}
+		tk := token{start: i, cap: isUpperRune(r), allCaps: true}
 		for i < len(t) {
-			r, n = utf8.DecodeRuneInString(t[i:])
+			r, n = rune(t[i]), 1
+			if r >= utf8.RuneSelf {
+				r, n = utf8.DecodeRuneInString(t[i:])
+			}
 			if isLetterRune(r) {
-				if !unicode.IsUpper(r) {
+				if tk.allCaps && !isUpperRune(r) {
 					tk.allCaps = false
 				}
 				i += n
@@ -46,6 +49,13 @@ func tokenize(t string) []token {
 		toks = append(toks, tk)
 	}
 	return toks
+}
+
+func isUpperRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'A' <= r && r <= 'Z'
+	}
+	return unicode.IsUpper(r)
 }
 
 func isLetterRune(r rune) bool {
