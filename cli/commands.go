@@ -1,0 +1,201 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/daemon"
+	"github.com/exempelby/synpunkt/mailbox/mailfiles"
+	"github.com/exempelby/synpunkt/pipeline"
+	"github.com/exempelby/synpunkt/report"
+	"github.com/exempelby/synpunkt/store"
+)
+
+func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
+	fs, path := flags("run", stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*path)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.Log, stderr)
+	ctx, stop := signalContext(ctx, log)
+	defer stop()
+	d, err := daemon.New(ctx, cfg, log, daemon.Options{})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	log.Info("synpunkt started", "mailbox", cfg.IMAP.Mailbox, "imap", cfg.IMAP.Address, "store", cfg.Store.Path)
+	if err := d.Run(ctx); err != nil {
+		return err
+	}
+	log.Info("synpunkt stopped")
+	return nil
+}
+
+// ImportSummary is what import prints.
+type ImportSummary struct {
+	Registered  int `json:"registered"`
+	Duplicates  int `json:"duplicates"`
+	Quarantined int `json:"quarantined"`
+}
+
+func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := flags("import", stderr)
+	noNotify := fs.Bool("no-notify", false, "register without receipts or forwards")
+	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageError{"import needs at least one PATH"}
+	}
+	cfg, err := loadConfig(*path)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.Log, stderr)
+	d, err := daemon.New(ctx, cfg, log, daemon.Options{})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	sum, err := Import(ctx, d.Pipeline, fs.Args(), *noNotify)
+	if err != nil {
+		return err
+	}
+	if !*noNotify {
+		if _, err := d.Outbox.Drain(ctx); err != nil {
+			log.Error("sending notifications after import", "err", err)
+		}
+	}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(sum)
+	}
+	fmt.Fprintf(stdout, "registered %d, duplicates %d, quarantined %d\n", sum.Registered, sum.Duplicates, sum.Quarantined)
+	return nil
+}
+
+// Import registers every message under paths through the pipeline.
+func Import(ctx context.Context, p *pipeline.Pipeline, paths []string, noNotify bool) (ImportSummary, error) {
+	var sum ImportSummary
+	err := mailfiles.Walk(paths, func(src mailfiles.Source) error {
+		res, err := p.Handle(ctx, pipeline.Source{Name: src.Name, Backlog: true, NoNotify: noNotify}, src.Raw)
+		if err != nil {
+			return fmt.Errorf("%s: %w", src.Name, err)
+		}
+		switch res.Outcome {
+		case pipeline.Duplicate:
+			sum.Duplicates++
+		case pipeline.Quarantined:
+			if strings.HasPrefix(res.Reason, "already") {
+				sum.Duplicates++
+			} else {
+				sum.Quarantined++
+			}
+		default:
+			sum.Registered++
+		}
+		return nil
+	})
+	return sum, err
+}
+
+// caseJSON is the JSON shape of a case for `cases --json`.
+type caseJSON struct {
+	Number      string    `json:"number"`
+	Status      string    `json:"status"`
+	Category    string    `json:"category"`
+	Unit        string    `json:"unit"`
+	Committee   string    `json:"committee"`
+	InitiatedBy string    `json:"initiated_by"`
+	Description string    `json:"description"`
+	Sensitive   bool      `json:"sensitive"`
+	ReceivedAt  time.Time `json:"received_at"`
+	Documents   []docJSON `json:"documents"`
+}
+
+type docJSON struct {
+	Type       string    `json:"type"`
+	Direction  string    `json:"direction"`
+	SenderRole string    `json:"sender_role"`
+	ReceivedAt time.Time `json:"received_at"`
+}
+
+func toJSON(c synpunkt.Case) caseJSON {
+	j := caseJSON{Number: c.Number, Status: string(c.Status), Category: string(c.Category), Unit: c.Unit, Committee: c.Committee,
+		InitiatedBy: string(c.InitiatedBy), Description: c.Description, Sensitive: c.Sensitive, ReceivedAt: c.ReceivedAt, Documents: []docJSON{}}
+	for _, d := range c.Documents {
+		j.Documents = append(j.Documents, docJSON{Type: string(d.Type), Direction: string(d.Direction), SenderRole: d.SenderRole, ReceivedAt: d.ReceivedAt})
+	}
+	return j
+}
+
+func openStore(ctx context.Context, path string) (*store.Store, error) {
+	cfg, err := loadConfig(path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(cfg.Store.Path); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return store.Open(ctx, cfg.Store.Path, store.Options{CaseNumberFormat: cfg.Organisation.CaseNumberFormat})
+}
+
+func cmdCases(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := flags("cases", stderr)
+	asJSON := fs.Bool("json", false, "print JSON")
+	open := fs.Bool("open", false, "only open cases")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, *path)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	f := store.Filter{}
+	if *open {
+		f.Status = synpunkt.StatusOpen
+	}
+	cases, err := st.ListCases(ctx, f)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		out := []caseJSON{}
+		for _, c := range cases {
+			out = append(out, toJSON(c))
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	report.Cases(stdout, cases)
+	return nil
+}
+
+func cmdCase(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := flags("case", stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{"case needs exactly one case NUMBER"}
+	}
+	st, err := openStore(ctx, *path)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return report.Case(ctx, stdout, st, fs.Arg(0))
+}

@@ -1,0 +1,162 @@
+// Package daemon owns the wiring of a running synpunkt: from a loaded
+// config it opens the store, builds the classifier, the redactor, the
+// composer, the senders, the pipeline, the outbox worker and the IMAP
+// intake, and runs them until it is told to stop.
+//
+// What always holds: components are started in dependency order and stopped
+// in reverse: on shutdown, intake stops taking messages first (finishing the
+// one in hand), then the outbox worker finishes its current send, then the
+// store is closed. Nothing is acknowledged to the IMAP server before the
+// store has committed it.
+//
+// How it fails: New returns a wrapped error for a bad template directory, an
+// unopenable database or an SMS configuration twilio-go rejects; Run
+// returns only when ctx is cancelled, since intake and outbox retry their own
+// failures with backoff.
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/exempelby/synpunkt/classify"
+	"github.com/exempelby/synpunkt/classify/pii"
+	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/mailbox"
+	"github.com/exempelby/synpunkt/notify"
+	"github.com/exempelby/synpunkt/notify/smssend"
+	"github.com/exempelby/synpunkt/notify/smtpsend"
+	"github.com/exempelby/synpunkt/outbox"
+	"github.com/exempelby/synpunkt/pipeline"
+	"github.com/exempelby/synpunkt/store"
+)
+
+// Daemon is a wired synpunkt.
+type Daemon struct {
+	Config   *config.Config
+	Store    *store.Store
+	Pipeline *pipeline.Pipeline
+	Outbox   *outbox.Worker
+	log      *slog.Logger
+	now      func() time.Time
+}
+
+// Options adjust New for tests and the demo.
+type Options struct {
+	Now func() time.Time // nil: time.Now
+	// Senders replaces the senders built from the config (may be nil).
+	Senders map[notify.Channel]notify.Sender
+	// OutboxBackoff overrides outbox.min_backoff (tests).
+	OutboxBackoff time.Duration
+}
+
+// New wires a daemon from cfg.
+func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Options) (*Daemon, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	st, err := store.Open(ctx, cfg.Store.Path, store.Options{CaseNumberFormat: cfg.Organisation.CaseNumberFormat, Now: opt.Now})
+	if err != nil {
+		return nil, err
+	}
+	d, err := wire(ctx, cfg, st, log, opt)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func wire(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Logger, opt Options) (*Daemon, error) {
+	composer, err := buildComposer(cfg)
+	if err != nil {
+		return nil, err
+	}
+	cl, err := classify.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("classifier: %w", err)
+	}
+	key, err := cfg.ThreadKey()
+	if err != nil {
+		return nil, err
+	}
+	if key == nil {
+		if key, err = st.Secret(ctx, "thread_key", 32); err != nil {
+			return nil, err
+		}
+	}
+	senders := opt.Senders
+	if senders == nil {
+		if senders, err = buildSenders(cfg); err != nil {
+			return nil, err
+		}
+	}
+	p := pipeline.New(pipeline.Deps{Config: cfg, Store: st, Composer: composer, Classifier: cl, Redactor: pii.New(), ThreadKey: key, Now: opt.Now, Log: log})
+	ob := outbox.Options{MaxAttempts: cfg.Outbox.MaxAttempts, MinBackoff: cfg.Outbox.MinBackoff.Duration, MaxBackoff: cfg.Outbox.MaxBackoff.Duration, Now: opt.Now}
+	if opt.OutboxBackoff > 0 {
+		ob.MinBackoff, ob.MaxBackoff = opt.OutboxBackoff, 4*opt.OutboxBackoff
+	}
+	w := outbox.New(st, senders, ob, log)
+	p.OnCommit = w.Kick
+	return &Daemon{Config: cfg, Store: st, Pipeline: p, Outbox: w, log: log, now: opt.Now}, nil
+}
+
+func buildComposer(cfg *config.Config) (*notify.Composer, error) {
+	t, err := notify.LoadTemplates(cfg.Templates.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	_, domain, _ := strings.Cut(cfg.Organisation.MailboxAddress, "@")
+	org := notify.Org{Name: cfg.Organisation.Name, MailboxAddress: cfg.Organisation.MailboxAddress, FromHeader: cfg.SMTP.From, Domain: domain}
+	if cfg.SMS != nil {
+		org.SMSFrom = cfg.SMS.From
+	}
+	return notify.NewComposer(org, t)
+}
+
+func buildSenders(cfg *config.Config) (map[notify.Channel]notify.Sender, error) {
+	s := map[notify.Channel]notify.Sender{
+		notify.ChannelEmail: smtpsend.New(smtpsend.Config{
+			Address: cfg.SMTP.Address, TLS: cfg.SMTP.TLS, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
+			InsecureSkipVerify: cfg.SMTP.InsecureSkipVerify,
+		}),
+	}
+	if cfg.SMS != nil {
+		sms, err := smssend.New(smssend.Config{AccountSID: cfg.SMS.AccountSID, AuthToken: cfg.SMS.AuthToken, From: cfg.SMS.From, BaseURL: cfg.SMS.BaseURL})
+		if err != nil {
+			return nil, fmt.Errorf("sms: %w", err)
+		}
+		s[notify.ChannelSMS] = sms
+	}
+	return s, nil
+}
+
+// Close closes the store.
+func (d *Daemon) Close() error { return d.Store.Close() }
+
+// Run runs IMAP intake and the outbox worker until ctx is cancelled, then
+// shuts down in order: intake first, then the outbox.
+func (d *Daemon) Run(ctx context.Context) error {
+	_, lastUID, err := d.Store.LoadCheckpoint(ctx, d.Config.IMAP.Mailbox)
+	if err != nil {
+		return err
+	}
+	h := &Handler{P: d.Pipeline, FirstStart: lastUID == 0, Started: d.now()}
+	in := mailbox.New(IntakeConfig(d.Config), h, d.Store, d.log)
+	obCtx, stopOutbox := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		d.Outbox.Run(obCtx)
+	}()
+	err = in.Run(ctx)
+	d.log.Info("intake stopped; flushing outbox")
+	stopOutbox()
+	wg.Wait()
+	return err
+}

@@ -1,0 +1,42 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestDemo runs `synpunkt demo` and checks what a newcomer sees: six cases,
+// the complement and the reply threaded into the snow case, receipts by
+// e-mail and SMS, no answer to the auto-reply, and no personnummer or
+// phone number in any metadata.
+func TestDemo(t *testing.T) {
+	var out bytes.Buffer
+	if err := Run(context.Background(), &out, Options{}); err != nil {
+		t.Fatalf("demo.Run() = %v\n%s", err, out.String())
+	}
+	s := out.String()
+	if !regexp.MustCompile(`SYN-\d{4}-00006`).MatchString(s) {
+		t.Error("demo output lacks a sixth case")
+	}
+	for _, want := range []string{
+		"Inkomna meddelanden: case=6 document=2",
+		"Komplettering  Inkommande  Privatperson", "Svar  Upprättad  Gatu- och parkenheten",
+		"till per.olsson@example.net", "till sara.nilsson@example.com", "till +46705551234",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
+	if strings.Contains(s, "till lars.berg@example.com") {
+		t.Error("the auto-reply was answered")
+	}
+	table := s[:strings.Index(s, "Inkomna meddelanden")]
+	for _, pii := range []string{"19121212-1212", "070-123 45 67", "Per Olsson", "Björkvägen 7"} {
+		if strings.Contains(table, pii) {
+			t.Errorf("case table shows personal data %q", pii)
+		}
+	}
+}
