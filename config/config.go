@@ -40,6 +40,8 @@ type Config struct {
 	Units        []Unit       `toml:"units"`
 	// Classify tunes classification, routing and exclusions (classify.go).
 	Classify ClassifySettings `toml:"classify"`
+	// Deadlines sets the routine's clocks, reminders and escalation (deadlines.go).
+	Deadlines Deadlines `toml:"deadlines"`
 }
 
 // Organisation describes the municipality that runs the mailbox.
@@ -217,13 +219,14 @@ func DefaultConfig() *Config {
 			QuarantineMailbox: "Karantän",
 			PollInterval:      Duration{time.Minute}, IdleRestart: Duration{25 * time.Minute},
 		},
-		SMTP:     SMTP{TLS: "starttls"},
-		Store:    Store{Path: "synpunkt.db"},
-		Intake:   Intake{OldMessageAge: Duration{7 * 24 * time.Hour}, MaxMessageSize: 50 << 20},
-		Receipts: Receipts{MaxPerSenderPerDay: 10},
-		Outbox:   Outbox{MaxAttempts: 12, MinBackoff: Duration{30 * time.Second}, MaxBackoff: Duration{time.Hour}},
-		Log:      Log{Level: "info", Format: "text"},
-		Classify: DefaultClassifySettings(),
+		SMTP:      SMTP{TLS: "starttls"},
+		Store:     Store{Path: "synpunkt.db"},
+		Intake:    Intake{OldMessageAge: Duration{7 * 24 * time.Hour}, MaxMessageSize: 50 << 20},
+		Receipts:  Receipts{MaxPerSenderPerDay: 10},
+		Outbox:    Outbox{MaxAttempts: 12, MinBackoff: Duration{30 * time.Second}, MaxBackoff: Duration{time.Hour}},
+		Log:       Log{Level: "info", Format: "text"},
+		Classify:  DefaultClassifySettings(),
+		Deadlines: DefaultDeadlines(),
 	}
 }
 
@@ -305,7 +308,7 @@ func (c *Config) ThreadKey() ([]byte, error) {
 // Validate checks the config and returns a *ValidationError naming the
 // first offending key.
 func (c *Config) Validate() error {
-	checks := []func() error{c.validateOrganisation, c.validateIMAP, c.validateSMTP, c.validateSMS, c.validateMisc, c.validateUnits, c.validateClassify}
+	checks := []func() error{c.validateOrganisation, c.validateIMAP, c.validateSMTP, c.validateSMS, c.validateMisc, c.validateUnits, c.validateClassify, c.validateDeadlines}
 	for _, f := range checks {
 		if err := f(); err != nil {
 			return err
