@@ -88,7 +88,8 @@ type Message struct {
 	Precedence    string
 	ListID        string
 	// OtherAuto is true when another well-known auto-reply marker is present
-	// (X-Autoreply, X-Autorespond, X-Auto-Response-Suppress: All/OOF...).
+	// (X-Autoreply, X-Autorespond, or X-Auto-Response-Suppress together with
+	// an out-of-office subject; see mailbox/mimeparse).
 	OtherAuto   bool
 	Text        string // the readable body text, valid UTF-8
 	FromHTML    bool   // Text was converted from an HTML-only body
@@ -110,7 +111,15 @@ type Case struct {
 	InitiatedBy Role
 	Description string // redacted, ≤ 120 characters, never empty
 	Sensitive   bool   // description withheld from public listings
-	Documents   []Document
+	Handler     string // address the case was forwarded to (staff, not a citizen)
+	// FirstResponseDue and FinalDue are the routine's deadlines (zero when
+	// none were set); FirstResponseAt is when the first Svar was
+	// registered, ClosedAt when the case was closed (zero: not yet).
+	FirstResponseDue time.Time
+	FinalDue         time.Time
+	FirstResponseAt  time.Time
+	ClosedAt         time.Time
+	Documents        []Document
 }
 
 // Document is one registration (handling) within a case.
@@ -123,4 +132,7 @@ type Document struct {
 	ReceivedAt time.Time
 	MessageID  string
 	RawSHA256  string // hex digest of the original bytes
+	// Attachments of the original, by name, type and size (the bytes stay
+	// in the original message).
+	Attachments []Attachment
 }

@@ -56,7 +56,9 @@ func newFormSpec(f config.FormSender) formSpec {
 // parse reads "Label: value" lines. The text field continues over lines
 // until the next known label.
 func (s formSpec) parse(text string) *FormData {
-	f := &FormData{}
+	// A form without a "Vill du ha svar" field has not asked: the citizen
+	// is answered; only an explicit "Nej" declines.
+	f := &FormData{WantsReply: true}
 	field := ""
 	var msg []string
 	for _, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {

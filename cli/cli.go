@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/exempelby/synpunkt/config"
@@ -31,9 +32,18 @@ Usage:
   synpunkt demo                                 run the whole flow on an embedded mailbox and SMTP sink
   synpunkt import       --config FILE [--no-notify] [--json] PATH...
                                                 register .eml files, Maildir folders and mbox files
-  synpunkt cases        --config FILE [--json] [--open]
+  synpunkt cases        --config FILE [--json] [--open] [--overdue]
                                                 list cases
   synpunkt case         --config FILE NUMBER    show one case, its documents, events and outbox
+  synpunkt close        --config FILE [--note TEXT] NUMBER
+                                                close a case and tell the citizen
+  synpunkt reopen       --config FILE NUMBER    reopen a closed case
+  synpunkt note         --config FILE NUMBER TEXT
+                                                add an action note
+  synpunkt route        --config FILE --unit NAME NUMBER
+                                                move a case to another unit
+  synpunkt deadlines    --config FILE [--at TIME] [--dry-run] [--json]
+                                                send (or list) due reminders and escalations
   synpunkt check-config --config FILE           validate a config
   synpunkt eval-pii     DIR                     precision/recall of personal-data redaction on a corpus
   synpunkt eval-routing DIR                     accuracy of classification and routing on a corpus
@@ -50,6 +60,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
 		"run": cmdRun, "demo": cmdDemo, "import": cmdImport, "cases": cmdCases, "case": cmdCase,
 		"check-config": cmdCheckConfig, "eval-pii": cmdEvalPII, "eval-routing": cmdEvalRouting,
+		"close": cmdClose, "reopen": cmdReopen, "note": cmdNote, "route": cmdRoute, "deadlines": cmdDeadlines,
 	}
 	f, ok := cmds[args[0]]
 	if !ok {
@@ -86,11 +97,43 @@ func flags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
 	return fs, path
 }
 
+// parse parses flags wherever they stand among the arguments, so both
+// `close --note X NUMBER` and `close NUMBER --note X` work.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(permute(fs, args)); err != nil {
 		return usageError{err.Error()}
 	}
 	return nil
+}
+
+// permute moves flags (with their values) before the positional arguments.
+func permute(fs *flag.FlagSet, args []string) []string {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			pos = append(pos, args[i+1:]...)
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			pos = append(pos, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			continue // fs.Parse reports it
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !(ok && b.IsBoolFlag()) && i+1 < len(args) {
+			flags = append(flags, args[i+1])
+			i++
+		}
+	}
+	return append(flags, pos...)
 }
 
 func loadConfig(path string) (*config.Config, error) {

@@ -121,7 +121,19 @@ type caseJSON struct {
 	Description string    `json:"description"`
 	Sensitive   bool      `json:"sensitive"`
 	ReceivedAt  time.Time `json:"received_at"`
-	Documents   []docJSON `json:"documents"`
+	// Deadlines; omitted when not set.
+	FirstResponseDue *time.Time `json:"first_response_due,omitempty"`
+	FinalDue         *time.Time `json:"final_due,omitempty"`
+	FirstResponseAt  *time.Time `json:"first_response_at,omitempty"`
+	ClosedAt         *time.Time `json:"closed_at,omitempty"`
+	Documents        []docJSON  `json:"documents"`
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
 type docJSON struct {
@@ -133,7 +145,8 @@ type docJSON struct {
 
 func toJSON(c synpunkt.Case) caseJSON {
 	j := caseJSON{Number: c.Number, Status: string(c.Status), Category: string(c.Category), Unit: c.Unit, Committee: c.Committee,
-		InitiatedBy: string(c.InitiatedBy), Description: c.Description, Sensitive: c.Sensitive, ReceivedAt: c.ReceivedAt, Documents: []docJSON{}}
+		InitiatedBy: string(c.InitiatedBy), Description: c.Description, Sensitive: c.Sensitive, ReceivedAt: c.ReceivedAt, Documents: []docJSON{},
+		FirstResponseDue: timePtr(c.FirstResponseDue), FinalDue: timePtr(c.FinalDue), FirstResponseAt: timePtr(c.FirstResponseAt), ClosedAt: timePtr(c.ClosedAt)}
 	for _, d := range c.Documents {
 		j.Documents = append(j.Documents, docJSON{Type: string(d.Type), Direction: string(d.Direction), SenderRole: d.SenderRole, ReceivedAt: d.ReceivedAt})
 	}
@@ -155,19 +168,31 @@ func cmdCases(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs, path := flags("cases", stderr)
 	asJSON := fs.Bool("json", false, "print JSON")
 	open := fs.Bool("open", false, "only open cases")
+	overdue := fs.Bool("overdue", false, "only open cases past a deadline")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	st, err := openStore(ctx, *path)
+	cfg, err := loadConfig(*path)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	f := store.Filter{}
-	if *open {
-		f.Status = synpunkt.StatusOpen
+	if _, err := os.Stat(cfg.Store.Path); err != nil {
+		return fmt.Errorf("store: %w", err)
 	}
-	cases, err := st.ListCases(ctx, f)
+	d, err := daemon.New(ctx, cfg, newLogger(cfg.Log, stderr), daemon.Options{})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	var cases []synpunkt.Case
+	switch {
+	case *overdue:
+		cases, err = d.Casework.Overdue(ctx, time.Now())
+	case *open:
+		cases, err = d.Store.ListCases(ctx, store.Filter{Status: synpunkt.StatusOpen})
+	default:
+		cases, err = d.Store.ListCases(ctx, store.Filter{})
+	}
 	if err != nil {
 		return err
 	}

@@ -23,9 +23,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/exempelby/synpunkt/casework"
 	"github.com/exempelby/synpunkt/classify"
 	"github.com/exempelby/synpunkt/classify/pii"
 	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/lifecycle"
 	"github.com/exempelby/synpunkt/mailbox"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/notify/smssend"
@@ -33,6 +35,7 @@ import (
 	"github.com/exempelby/synpunkt/outbox"
 	"github.com/exempelby/synpunkt/pipeline"
 	"github.com/exempelby/synpunkt/store"
+	"github.com/exempelby/synpunkt/thread"
 )
 
 // Daemon is a wired synpunkt.
@@ -40,6 +43,7 @@ type Daemon struct {
 	Config   *config.Config
 	Store    *store.Store
 	Pipeline *pipeline.Pipeline
+	Casework *casework.Service
 	Outbox   *outbox.Worker
 	log      *slog.Logger
 	now      func() time.Time
@@ -95,14 +99,21 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Lo
 			return nil, err
 		}
 	}
-	p := pipeline.New(pipeline.Deps{Config: cfg, Store: st, Composer: composer, Classifier: cl, Redactor: pii.New(), ThreadKey: key, Now: opt.Now, Log: log})
+	policy, err := lifecycle.NewPolicy(cfg.Deadlines, cfg.Units)
+	if err != nil {
+		return nil, fmt.Errorf("deadlines: %w", err)
+	}
+	threads := thread.New(cfg.Organisation.MailboxAddress, key, cfg.Organisation.CaseNumberFormat)
+	work := casework.New(casework.Deps{Config: cfg, Store: st, Composer: composer, Threads: threads, Units: cl, Policy: policy, Now: opt.Now, Log: log})
+	p := pipeline.New(pipeline.Deps{Config: cfg, Store: st, Composer: composer, Classifier: cl, Redactor: pii.New(), Threads: threads,
+		Casework: work, Policy: policy, Now: opt.Now, Log: log})
 	ob := outbox.Options{MaxAttempts: cfg.Outbox.MaxAttempts, MinBackoff: cfg.Outbox.MinBackoff.Duration, MaxBackoff: cfg.Outbox.MaxBackoff.Duration, Now: opt.Now}
 	if opt.OutboxBackoff > 0 {
 		ob.MinBackoff, ob.MaxBackoff = opt.OutboxBackoff, 4*opt.OutboxBackoff
 	}
 	w := outbox.New(st, senders, ob, log)
-	p.OnCommit = w.Kick
-	return &Daemon{Config: cfg, Store: st, Pipeline: p, Outbox: w, log: log, now: opt.Now}, nil
+	p.OnCommit, work.OnCommit = w.Kick, w.Kick
+	return &Daemon{Config: cfg, Store: st, Pipeline: p, Casework: work, Outbox: w, log: log, now: opt.Now}, nil
 }
 
 func buildComposer(cfg *config.Config) (*notify.Composer, error) {
@@ -149,10 +160,14 @@ func (d *Daemon) Run(ctx context.Context) error {
 	in := mailbox.New(IntakeConfig(d.Config), h, d.Store, d.log)
 	obCtx, stopOutbox := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
-	wg.Add(1)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		d.Outbox.Run(obCtx)
+	}()
+	go func() {
+		defer wg.Done()
+		d.Casework.RunScheduler(ctx, d.Config.Deadlines.CheckInterval.Duration)
 	}()
 	err = in.Run(ctx)
 	d.log.Info("intake stopped; flushing outbox")

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,7 +32,18 @@ type e2e struct {
 	stop   func()
 }
 
+// clock is the daemon's clock in tests: real time plus a settable offset.
+type clock struct{ offset atomic.Int64 }
+
+func (c *clock) now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *clock) advance(d time.Duration) { c.offset.Add(int64(d)) }
+
 func startE2E(t *testing.T) *e2e {
+	t.Helper()
+	return startE2EClock(t, nil)
+}
+
+func startE2EClock(t *testing.T, clk *clock) *e2e {
 	t.Helper()
 	dc := dovecottest.Start(t)
 	sink, err := smtpsink.Start("127.0.0.1:0")
@@ -50,7 +62,12 @@ func startE2E(t *testing.T) *e2e {
 	cfg.SMS = &config.SMS{Provider: "twilio", AccountSID: "AC00000000000000000000000000000000", AuthToken: "token0123456789", From: "+46700000000", BaseURL: tw.URL()}
 	cfg.Store.Path = filepath.Join(t.TempDir(), "s.db")
 	cfg.Intake.MaxMessageSize = 64 << 10
-	d, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{OutboxBackoff: 100 * time.Millisecond})
+	cfg.Deadlines.CheckInterval = config.Duration{Duration: 50 * time.Millisecond}
+	opt := Options{OutboxBackoff: 100 * time.Millisecond}
+	if clk != nil {
+		opt.Now = clk.now
+	}
+	d, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,5 +307,58 @@ func TestDovecotRestartAndUIDValidity(t *testing.T) {
 	}
 	if n := len(e.sent("medborgare1@example.com")); n != 1 {
 		t.Errorf("receipts to medborgare1 = %d, want 1", n)
+	}
+}
+
+// TestDovecotLifecycle: a case is registered through Dovecot, the clock
+// passes the 48-working-hour deadline and the escalation time, the
+// escalation reaches the manager's manager, a staff reply with #avsluta
+// closes the case, and the citizen gets the closing notice.
+func TestDovecotLifecycle(t *testing.T) {
+	clk := &clock{}
+	e := startE2EClock(t, clk)
+	e.dc.Append(t, "INBOX", raw("From: Per <per@example.net>\nTo: synpunkter@exempelby.se\nSubject: Snöröjning\nMessage-ID: <life@example.net>",
+		"Snöröjningen på Storgatan fungerar inte."))
+	e.waitLedger(1)
+	c := e.caseOf("life@example.net")
+	if c.FirstResponseDue.IsZero() {
+		t.Fatal("case has no first-response deadline")
+	}
+	if len(e.sent("samhallsbyggnadschef@exempelby.se")) != 0 {
+		t.Fatal("escalated before the deadline")
+	}
+	// A week later: the reminder to the handler, then the escalations.
+	clk.advance(8 * 24 * time.Hour)
+	waitSent(t, e, "samhallsbyggnadschef@exempelby.se")
+	if n := len(e.sent("gatuchef@exempelby.se")); n < 2 {
+		t.Errorf("manager got %d mails, want the forward and a reminder", n)
+	}
+	e.dc.Append(t, "INBOX", raw("From: Gatuchefen <gatuchef@exempelby.se>\nTo: per@example.net\nCc: synpunkter@exempelby.se\nSubject: Svar ["+c.Number+"] Snöröjning\nMessage-ID: <life-close@exempelby.se>",
+		"#avsluta Gångbanorna är plogade.\n\nHej Per, nu är det plogat."))
+	e.waitLedger(2)
+	waitFor(t, func() bool { return e.caseOf("life@example.net").Status == synpunkt.StatusClosed }, "the case to close")
+	waitFor(t, func() bool {
+		for _, m := range e.sent("per@example.net") {
+			if strings.Contains(m.Text, c.Number) && strings.Contains(strings.ToLower(m.Subject), "avslutat") {
+				return true
+			}
+		}
+		return false
+	}, "the closing notice to the citizen")
+}
+
+func waitSent(t *testing.T, e *e2e, addr string) {
+	t.Helper()
+	waitFor(t, func() bool { return len(e.sent(addr)) > 0 }, "a mail to "+addr)
+}
+
+func waitFor(t *testing.T, cond func() bool, what string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/casework"
 	"github.com/exempelby/synpunkt/classify"
 	"github.com/exempelby/synpunkt/classify/pii"
 	"github.com/exempelby/synpunkt/notify"
@@ -41,6 +42,12 @@ func (p *Pipeline) newCase(ctx context.Context, src Source, in store.Intake, msg
 		InitiatedBy: p.initiatedBy(msg, d, text, contact),
 		Description: p.redact.Describe(subject, text, opt),
 	}
+	oldBacklog := src.Backlog && p.now().Sub(in.ReceivedAt) > p.cfg.Intake.OldMessageAge.Duration
+	if p.policy != nil && !oldBacklog {
+		// An old backlog (a migrated mailbox) gets no deadlines: reminders
+		// about last year's mail would help nobody.
+		c.FirstResponseDue, c.FinalDue = p.policy.Deadlines(c.Unit, c.Category, c.ReceivedAt)
+	}
 	sensitive, why := p.redact.Sensitive(text)
 	c.Sensitive = sensitive
 	events := p.classifiedEvents(d, note, sensitive, why)
@@ -53,7 +60,8 @@ func (p *Pipeline) newCase(ctx context.Context, src Source, in store.Intake, msg
 	}
 	nc := store.NewCase{
 		Intake: in, Case: c, Handler: d.Handler, Text: text, Contact: contact, Events: events,
-		Document: synpunkt.Document{Type: d.Category, Direction: synpunkt.Inkommande, SenderRole: string(c.InitiatedBy), ReceivedAt: in.ReceivedAt, MessageID: msg.MessageID},
+		Document: synpunkt.Document{Type: d.Category, Direction: synpunkt.Inkommande, SenderRole: string(c.InitiatedBy), ReceivedAt: in.ReceivedAt,
+			MessageID: msg.MessageID, Attachments: msg.Attachments},
 	}
 	var compose store.Composer
 	if !src.NoNotify {
@@ -198,7 +206,7 @@ func (p *Pipeline) receiptPolicy(ctx context.Context, src Source, in store.Intak
 		return "", "automated message (" + auto + ")", nil
 	case c.InitiatedBy == synpunkt.RoleAnonym || contact == nil:
 		return "", "anonymous or no contact details", nil
-	case src.Backlog && p.now().Sub(in.ReceivedAt) > p.cfg.Intake.OldMessageAge.Duration:
+	case src.Backlog && p.now().Sub(in.ReceivedAt) > p.cfg.Intake.OldMessageAge.Duration: // see newCase
 		return "", "older than intake.old_message_age on first start", nil
 	}
 	to := contact.Email
@@ -225,7 +233,7 @@ func (p *Pipeline) renderNewCase(c synpunkt.Case, msg *synpunkt.Message, text, h
 	if err != nil {
 		return nil, fmt.Errorf("%w: forward: %v", errRender, err)
 	}
-	out := []store.Outgoing{toStore(fwd)}
+	out := []store.Outgoing{casework.ToStore(fwd)}
 	if receiptTo == "" {
 		return out, nil
 	}
@@ -238,7 +246,7 @@ func (p *Pipeline) renderNewCase(c synpunkt.Case, msg *synpunkt.Message, text, h
 	if err != nil {
 		return nil, fmt.Errorf("%w: receipt: %v", errRender, err)
 	}
-	return append(out, toStore(rc)), nil
+	return append(out, casework.ToStore(rc)), nil
 }
 
 // exclude routes a message that is not a synpunkt to its destination,
@@ -258,14 +266,14 @@ func (p *Pipeline) exclude(ctx context.Context, src Source, in store.Intake, msg
 		if err != nil {
 			return Result{}, fmt.Errorf("%w: exclusion forward: %v", errRender, err)
 		}
-		out = append(out, toStore(o))
+		out = append(out, casework.ToStore(o))
 	}
 	if !src.NoNotify && x.Reply != "" && auto == "" && usable(msg.From.Addr) {
 		o, err := p.compose.Notice(msg.From.Addr, "Ditt meddelande till "+p.cfg.Organisation.Name, x.Reply, nil)
 		if err != nil {
 			return Result{}, fmt.Errorf("%w: exclusion reply: %v", errRender, err)
 		}
-		out = append(out, toStore(o))
+		out = append(out, casework.ToStore(o))
 	}
 	if err := p.st.RecordIntake(ctx, in, store.OutcomeExcluded, string(x.Class), 0, ev, out); err != nil {
 		return Result{}, err

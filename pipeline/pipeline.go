@@ -26,12 +26,15 @@ import (
 	"time"
 
 	"github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/casework"
 	"github.com/exempelby/synpunkt/classify"
 	"github.com/exempelby/synpunkt/classify/pii"
 	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/lifecycle"
 	"github.com/exempelby/synpunkt/mailbox/mimeparse"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/store"
+	"github.com/exempelby/synpunkt/thread"
 )
 
 // Outcome says what became of a message.
@@ -73,7 +76,9 @@ type Pipeline struct {
 	compose  *notify.Composer
 	classify *classify.Classifier
 	redact   *pii.Redactor
-	threads  *Threads
+	threads  *thread.Threads
+	work     *casework.Service
+	policy   *lifecycle.Policy
 	now      func() time.Time
 	log      *slog.Logger
 	// OnCommit is called after a commit that enqueued notifications, to wake
@@ -91,8 +96,10 @@ type Deps struct {
 	Composer   *notify.Composer
 	Classifier *classify.Classifier
 	Redactor   *pii.Redactor
-	ThreadKey  []byte
-	Now        func() time.Time // nil: time.Now
+	Threads    *thread.Threads
+	Casework   *casework.Service // may be nil: staff mail commands are not obeyed
+	Policy     *lifecycle.Policy // may be nil: no deadlines
+	Now        func() time.Time  // nil: time.Now
 	Log        *slog.Logger
 }
 
@@ -104,13 +111,13 @@ func New(d Deps) *Pipeline {
 	}
 	return &Pipeline{
 		cfg: d.Config, st: d.Store, compose: d.Composer, classify: d.Classifier, redact: d.Redactor,
-		threads: NewThreads(d.Config.Organisation.MailboxAddress, d.ThreadKey, d.Config.Organisation.CaseNumberFormat),
-		now:     now, log: d.Log.With("component", "pipeline"), Recover: true,
+		threads: d.Threads, work: d.Casework, policy: d.Policy,
+		now: now, log: d.Log.With("component", "pipeline"), Recover: true,
 	}
 }
 
 // Threads returns the reply-address signer.
-func (p *Pipeline) Threads() *Threads { return p.threads }
+func (p *Pipeline) Threads() *thread.Threads { return p.threads }
 
 // errRender marks a failure to render notifications: the message is
 // quarantined rather than retried forever.

@@ -11,22 +11,26 @@ import (
 	"time"
 
 	"github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/casework"
 	"github.com/exempelby/synpunkt/classify"
 	"github.com/exempelby/synpunkt/classify/pii"
 	"github.com/exempelby/synpunkt/classify/sample"
 	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/lifecycle"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/store"
+	"github.com/exempelby/synpunkt/thread"
 )
 
 // harness is a pipeline over a fresh store with the sample municipality and
 // a settable clock.
 type harness struct {
-	t   *testing.T
-	p   *Pipeline
-	st  *store.Store
-	cfg *config.Config
-	now time.Time
+	t    *testing.T
+	p    *Pipeline
+	st   *store.Store
+	cfg  *config.Config
+	work *casework.Service
+	now  time.Time
 }
 
 func newHarness(t *testing.T) *harness {
@@ -51,8 +55,14 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	h.st = st
-	h.p = New(Deps{Config: cfg, Store: st, Composer: comp, Classifier: cl, Redactor: pii.New(), ThreadKey: []byte("test-key"), Now: clock,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	policy, err := lifecycle.NewPolicy(cfg.Deadlines, cfg.Units)
+	if err != nil {
+		t.Fatal(err)
+	}
+	threads := thread.New(cfg.Organisation.MailboxAddress, []byte("test-key"), cfg.Organisation.CaseNumberFormat)
+	h.work = casework.New(casework.Deps{Config: cfg, Store: st, Composer: comp, Threads: threads, Units: cl, Policy: policy, Now: clock, Log: log})
+	h.p = New(Deps{Config: cfg, Store: st, Composer: comp, Classifier: cl, Redactor: pii.New(), Threads: threads, Casework: h.work, Policy: policy, Now: clock, Log: log})
 	h.p.Recover = false
 	return h
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/casework"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/store"
 )
@@ -85,10 +86,16 @@ func (p *Pipeline) authorize(ctx context.Context, c *synpunkt.Case, msg *synpunk
 // (Komplettering, from anyone else) in its case; a complement is forwarded
 // to the case's handler.
 func (p *Pipeline) addToCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, c *synpunkt.Case, auto string) (Result, error) {
-	d := synpunkt.Document{Type: synpunkt.DocKomplettering, Direction: synpunkt.Inkommande, SenderRole: string(c.InitiatedBy), ReceivedAt: in.ReceivedAt, MessageID: msg.MessageID}
+	d := synpunkt.Document{Type: synpunkt.DocKomplettering, Direction: synpunkt.Inkommande, SenderRole: string(c.InitiatedBy),
+		ReceivedAt: in.ReceivedAt, MessageID: msg.MessageID, Attachments: msg.Attachments}
 	staff := p.cfg.IsOwnDomain(msg.From.Addr)
 	if staff {
 		d.Type, d.Direction, d.SenderRole = synpunkt.DocSvar, synpunkt.Upprattad, c.Unit
+	}
+	if staff {
+		if err := p.runCommands(ctx, c, msg); err != nil {
+			return Result{}, err
+		}
 	}
 	events := []store.Event{{Actor: "intake", Kind: "threaded", Detail: fmt.Sprintf("%s from %s", d.Type, d.SenderRole)}}
 	var compose store.Composer
@@ -105,7 +112,7 @@ func (p *Pipeline) addToCase(ctx context.Context, src Source, in store.Intake, m
 			if err != nil {
 				return nil, fmt.Errorf("%w: forward complement: %v", errRender, err)
 			}
-			return []store.Outgoing{toStore(o)}, nil
+			return []store.Outgoing{casework.ToStore(o)}, nil
 		}
 	}
 	if _, err := p.st.AddDocument(ctx, c.ID, in, d, msg.Text, events, compose); err != nil {
@@ -144,8 +151,4 @@ func (p *Pipeline) bounce(ctx context.Context, in store.Intake, msg *synpunkt.Me
 	}
 	p.log.Info("delivery report recorded", "case", res.Case, "reason", reason)
 	return res, nil
-}
-
-func toStore(o *notify.Outgoing) store.Outgoing {
-	return store.Outgoing{Kind: o.Kind, Channel: string(o.Channel), From: o.From, To: o.To, MessageID: o.MessageID, Payload: o.Payload}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -184,9 +185,11 @@ func (s *Store) OpenCase(ctx context.Context, nc NewCase, compose Composer) (syn
 			return err
 		}
 		c.Number, c.Status = num, synpunkt.StatusOpen
-		res, err := tx.ExecContext(ctx, `INSERT INTO cases(number, status, received_at, category, unit, committee, initiated_by, description, sensitive, handler, created_at)
-			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.Number, c.Status, ts(c.ReceivedAt), c.Category, c.Unit, c.Committee, c.InitiatedBy, c.Description, c.Sensitive, nc.Handler, ts(now))
+		c.Handler = nc.Handler
+		res, err := tx.ExecContext(ctx, `INSERT INTO cases(number, status, received_at, category, unit, committee, initiated_by, description, sensitive, handler, created_at, first_response_due, final_due)
+			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.Number, c.Status, ts(c.ReceivedAt), c.Category, c.Unit, c.Committee, c.InitiatedBy, c.Description, c.Sensitive, nc.Handler, ts(now),
+			tsOpt(c.FirstResponseDue), tsOpt(c.FinalDue))
 		if err != nil {
 			return fmt.Errorf("insert case: %w", err)
 		}
@@ -229,10 +232,24 @@ func (s *Store) addDocumentTx(ctx context.Context, tx *sql.Tx, caseID int64, in 
 	if err != nil {
 		return err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO documents(case_id, type, direction, sender_role, received_at, message_id, intake_id, text)
-		VALUES(?, ?, ?, ?, ?, ?, ?, ?)`, caseID, d.Type, d.Direction, d.SenderRole, ts(d.ReceivedAt), d.MessageID, intakeID, text)
+	att := ""
+	if len(d.Attachments) > 0 {
+		b, err := json.Marshal(d.Attachments)
+		if err != nil {
+			return fmt.Errorf("attachments: %w", err)
+		}
+		att = string(b)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO documents(case_id, type, direction, sender_role, received_at, message_id, intake_id, text, attachments)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)`, caseID, d.Type, d.Direction, d.SenderRole, ts(d.ReceivedAt), d.MessageID, intakeID, text, att)
 	if err != nil {
 		return fmt.Errorf("insert document: %w", err)
+	}
+	if d.Type == synpunkt.DocSvar {
+		// The first Svar stops the first-response clock.
+		if _, err := tx.ExecContext(ctx, "UPDATE cases SET first_response_at = ? WHERE id = ? AND first_response_at = ''", ts(d.ReceivedAt), caseID); err != nil {
+			return fmt.Errorf("record first response: %w", err)
+		}
 	}
 	d.ID, _ = res.LastInsertId()
 	d.CaseID, d.RawSHA256 = caseID, sum(in.Raw)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,15 +12,17 @@ import (
 	"github.com/exempelby/synpunkt"
 )
 
-const caseColumns = "id, number, status, received_at, category, unit, committee, initiated_by, description, sensitive"
+const caseColumns = "id, number, status, received_at, category, unit, committee, initiated_by, description, sensitive, handler, first_response_due, final_due, first_response_at, COALESCE(closed_at, '')"
 
 type scanner interface{ Scan(...any) error }
 
 func scanCase(r scanner) (synpunkt.Case, error) {
 	var c synpunkt.Case
-	var received string
-	err := r.Scan(&c.ID, &c.Number, &c.Status, &received, &c.Category, &c.Unit, &c.Committee, &c.InitiatedBy, &c.Description, &c.Sensitive)
-	c.ReceivedAt = parseTS(received)
+	var received, firstDue, finalDue, firstAt, closed string
+	err := r.Scan(&c.ID, &c.Number, &c.Status, &received, &c.Category, &c.Unit, &c.Committee, &c.InitiatedBy, &c.Description, &c.Sensitive,
+		&c.Handler, &firstDue, &finalDue, &firstAt, &closed)
+	c.ReceivedAt, c.FirstResponseDue, c.FinalDue = parseTS(received), parseTS(firstDue), parseTS(finalDue)
+	c.FirstResponseAt, c.ClosedAt = parseTS(firstAt), parseTS(closed)
 	return c, err
 }
 
@@ -41,7 +44,7 @@ func (s *Store) caseTx(ctx context.Context, q querier, where string, args ...any
 }
 
 func (s *Store) documents(ctx context.Context, q querier, caseID int64) ([]synpunkt.Document, error) {
-	rows, err := q.QueryContext(ctx, `SELECT d.id, d.case_id, d.type, d.direction, d.sender_role, d.received_at, d.message_id, COALESCE(i.raw_sha256, '')
+	rows, err := q.QueryContext(ctx, `SELECT d.id, d.case_id, d.type, d.direction, d.sender_role, d.received_at, d.message_id, COALESCE(i.raw_sha256, ''), d.attachments
 		FROM documents d LEFT JOIN intake i ON i.id = d.intake_id WHERE d.case_id = ? ORDER BY d.id`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("read documents: %w", err)
@@ -50,11 +53,16 @@ func (s *Store) documents(ctx context.Context, q querier, caseID int64) ([]synpu
 	var docs []synpunkt.Document
 	for rows.Next() {
 		var d synpunkt.Document
-		var at string
-		if err := rows.Scan(&d.ID, &d.CaseID, &d.Type, &d.Direction, &d.SenderRole, &at, &d.MessageID, &d.RawSHA256); err != nil {
+		var at, att string
+		if err := rows.Scan(&d.ID, &d.CaseID, &d.Type, &d.Direction, &d.SenderRole, &at, &d.MessageID, &d.RawSHA256, &att); err != nil {
 			return nil, fmt.Errorf("scan document: %w", err)
 		}
 		d.ReceivedAt = parseTS(at)
+		if att != "" {
+			if err := json.Unmarshal([]byte(att), &d.Attachments); err != nil {
+				return nil, fmt.Errorf("document %d attachments: %w", d.ID, err)
+			}
+		}
 		docs = append(docs, d)
 	}
 	return docs, rows.Err()
@@ -74,15 +82,22 @@ func (s *Store) CaseByNumber(ctx context.Context, number string) (synpunkt.Case,
 // Filter selects cases for ListCases.
 type Filter struct {
 	Status synpunkt.Status // empty: all
+	Unit   string          // empty: all
 }
 
 // ListCases returns cases (with documents) in registration order.
 func (s *Store) ListCases(ctx context.Context, f Filter) ([]synpunkt.Case, error) {
 	q := "SELECT " + caseColumns + " FROM cases"
 	var args []any
+	var where []string
 	if f.Status != "" {
-		q += " WHERE status = ?"
-		args = append(args, f.Status)
+		where, args = append(where, "status = ?"), append(args, f.Status)
+	}
+	if f.Unit != "" {
+		where, args = append(where, "unit = ?"), append(args, f.Unit)
+	}
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	rows, err := s.db.QueryContext(ctx, q+" ORDER BY id", args...)
 	if err != nil {

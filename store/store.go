@@ -182,6 +182,27 @@ CREATE TABLE events (
 CREATE INDEX events_case ON events(case_id);
 CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+`, `
+-- Schema 2: the case lifecycle (deadlines, reminders, escalation, digest)
+-- and attachment lists.
+ALTER TABLE cases ADD COLUMN first_response_due TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN final_due TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN first_response_at TEXT NOT NULL DEFAULT '';
+CREATE INDEX cases_status ON cases(status);
+-- Deadline actions taken (reminders, escalations): each key once per case,
+-- so a restart after downtime catches up once.
+CREATE TABLE case_actions (
+	case_id INTEGER NOT NULL REFERENCES cases(id),
+	key     TEXT NOT NULL,
+	at      TEXT NOT NULL,
+	PRIMARY KEY (case_id, key)
+);
+-- Daily digests sent, one row per local day.
+CREATE TABLE digests (
+	day     TEXT PRIMARY KEY,
+	sent_at TEXT NOT NULL
+);
+ALTER TABLE documents ADD COLUMN attachments TEXT NOT NULL DEFAULT '';
 `}
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -227,9 +248,21 @@ const timeFormat = "2006-01-02T15:04:05.000Z07:00"
 
 func ts(t time.Time) string { return t.UTC().Format(timeFormat) }
 
+// parseTS reads a stored time; "" is the zero time.
 func parseTS(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
 	t, _ := time.Parse(timeFormat, s)
 	return t
+}
+
+// tsOpt stores a time, the zero time as "".
+func tsOpt(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return ts(t)
 }
 
 // Secret returns the named secret from the meta table, generating n random

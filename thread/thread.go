@@ -1,4 +1,14 @@
-package pipeline
+// Package thread owns how replies find their case: the signed reply
+// plus-addresses (synpunkter+SYN-2026-00042.<token>@kommun.se) that
+// synpunkt puts in Reply-To, and the case numbers in subjects.
+//
+// What always holds: a token is an HMAC of the case number under the
+// organisation's secret key, so only synpunkt can make a valid one; case
+// numbers are matched case-insensitively and returned upper-case.
+//
+// How it fails: it does not; an address or subject that does not match
+// simply yields ok = false.
+package thread
 
 import (
 	"crypto/hmac"
@@ -19,9 +29,9 @@ type Threads struct {
 	tag    *regexp.Regexp
 }
 
-// NewThreads returns a Threads for the mailbox address, signing with key and
+// New returns a Threads for the mailbox address, signing with key and
 // recognising case numbers of format (e.g. "SYN-{year}-{seq:5}").
-func NewThreads(mailbox string, key []byte, format string) *Threads {
+func New(mailbox string, key []byte, format string) *Threads {
 	local, domain, _ := strings.Cut(strings.ToLower(mailbox), "@")
 	return &Threads{key: key, local: local, domain: domain, tag: numberPattern(format)}
 }

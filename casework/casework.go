@@ -1,0 +1,225 @@
+// Package casework owns what staff and the clock do to a registered case:
+// close it (telling the citizen), reopen it, add a note, move it to another
+// unit, send reminders and escalations when deadlines pass, and the daily
+// digest to the contact center. The CLI, staff mail commands and the
+// daemon's scheduler all go through it, so each operation has one
+// implementation.
+//
+// What always holds: every operation is one store transaction holding the
+// state change, its events and the notifications it causes (so a crash
+// never leaves a closed case without its closing notice queued, and a
+// reminder is never queued twice); an anonymous case is closed only with
+// an action note; the citizen is told of a close only when contact details
+// exist and they did not decline an answer.
+//
+// How it fails: a case that does not exist wraps store.ErrNotFound, a case
+// in the wrong state store.ErrState, a missing note ErrNoteRequired, an
+// unknown unit ErrUnknownUnit; errors carry the case number.
+package casework
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/lifecycle"
+	"github.com/exempelby/synpunkt/notify"
+	"github.com/exempelby/synpunkt/store"
+	"github.com/exempelby/synpunkt/thread"
+)
+
+// ErrNoteRequired is returned when an anonymous case is closed without an
+// action note (the routine requires recording how it was handled).
+var ErrNoteRequired = errors.New("an anonymous case can only be closed with an action note")
+
+// ErrEmptyNote is returned when a note has no text.
+var ErrEmptyNote = errors.New("the note is empty")
+
+// ErrUnknownUnit is returned when a unit name or alias matches no unit.
+var ErrUnknownUnit = errors.New("no such unit")
+
+// UnitFinder finds a unit by name or alias (classify.Classifier does).
+type UnitFinder interface {
+	UnitByName(name string) (config.Unit, bool)
+}
+
+// Service performs case operations.
+type Service struct {
+	cfg     *config.Config
+	st      *store.Store
+	compose *notify.Composer
+	threads *thread.Threads
+	units   UnitFinder
+	policy  *lifecycle.Policy
+	now     func() time.Time
+	log     *slog.Logger
+	// OnCommit wakes the outbox after notifications were queued; may be nil.
+	OnCommit func()
+}
+
+// Deps are what a Service is built from.
+type Deps struct {
+	Config   *config.Config
+	Store    *store.Store
+	Composer *notify.Composer
+	Threads  *thread.Threads
+	Units    UnitFinder
+	Policy   *lifecycle.Policy
+	Now      func() time.Time // nil: time.Now
+	Log      *slog.Logger
+}
+
+// New returns a Service.
+func New(d Deps) *Service {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return &Service{cfg: d.Config, st: d.Store, compose: d.Composer, threads: d.Threads, units: d.Units, policy: d.Policy, now: d.Now, log: d.Log.With("component", "casework")}
+}
+
+func (s *Service) committed(n int) {
+	if n > 0 && s.OnCommit != nil {
+		s.OnCommit()
+	}
+}
+
+func (s *Service) caseByNumber(ctx context.Context, number string) (synpunkt.Case, error) {
+	c, err := s.st.CaseByNumber(ctx, number)
+	if err != nil {
+		return c, fmt.Errorf("case %s: %w", number, err)
+	}
+	return c, nil
+}
+
+// Close closes a case with an optional action note and tells the citizen.
+// actor names who closed it (a staff address or "cli").
+func (s *Service) Close(ctx context.Context, number, note, actor string) (synpunkt.Case, error) {
+	c, err := s.caseByNumber(ctx, number)
+	if err != nil {
+		return c, err
+	}
+	note = strings.TrimSpace(note)
+	if c.InitiatedBy == synpunkt.RoleAnonym && note == "" {
+		return c, fmt.Errorf("close %s: %w", c.Number, ErrNoteRequired)
+	}
+	out, err := s.closingNotice(ctx, c, note)
+	if err != nil {
+		return c, fmt.Errorf("close %s: %w", c.Number, err)
+	}
+	events := []store.Event{{Actor: actor, Kind: "closed", Detail: note}}
+	if len(out) == 0 {
+		events = append(events, store.Event{Actor: "synpunkt", Kind: "close_notice_skipped", Detail: "anonym, inga kontaktuppgifter eller inget svar önskat"})
+	}
+	if err := s.st.SetStatus(ctx, c.ID, synpunkt.StatusClosed, events, out); err != nil {
+		return c, fmt.Errorf("close %s: %w", c.Number, err)
+	}
+	s.committed(len(out))
+	s.log.Info("case closed", "case", c.Number, "notified", len(out) > 0)
+	return s.caseByNumber(ctx, number)
+}
+
+// closingNotice renders the citizen's closing notice by their channel.
+func (s *Service) closingNotice(ctx context.Context, c synpunkt.Case, note string) ([]store.Outgoing, error) {
+	contact, ok, err := s.st.Contact(ctx, c.ID)
+	if err != nil || !ok || !contact.WantsReply || c.InitiatedBy == synpunkt.RoleAnonym {
+		return nil, err
+	}
+	ci := notify.CaseInfoFrom(&c)
+	ci.Note = note
+	var o *notify.Outgoing
+	switch {
+	case contact.Email != "":
+		o, err = s.compose.Closed(ci, synpunkt.Address{Addr: contact.Email}, s.threads.ReplyAddress(c.Number))
+	case contact.Phone != "":
+		o, err = s.compose.ClosedSMS(ci, contact.Phone)
+	default:
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return []store.Outgoing{ToStore(o)}, nil
+}
+
+// Reopen reopens a closed case.
+func (s *Service) Reopen(ctx context.Context, number, actor string) (synpunkt.Case, error) {
+	c, err := s.caseByNumber(ctx, number)
+	if err != nil {
+		return c, err
+	}
+	if err := s.st.SetStatus(ctx, c.ID, synpunkt.StatusOpen, []store.Event{{Actor: actor, Kind: "reopened"}}, nil); err != nil {
+		return c, fmt.Errorf("reopen %s: %w", c.Number, err)
+	}
+	s.log.Info("case reopened", "case", c.Number)
+	return s.caseByNumber(ctx, number)
+}
+
+// Note adds an action note (åtgärdsanteckning) to the case's event log.
+func (s *Service) Note(ctx context.Context, number, text, actor string) error {
+	c, err := s.caseByNumber(ctx, number)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(text) == "" {
+		return fmt.Errorf("note on %s: %w", c.Number, ErrEmptyNote)
+	}
+	return s.st.AddEvent(ctx, c.ID, store.Event{Actor: actor, Kind: "note", Detail: strings.TrimSpace(text)})
+}
+
+// Route moves a case to another unit: the new handler gets the forward with
+// a note, the old one is told it moved.
+func (s *Service) Route(ctx context.Context, number, unitName, actor string) (synpunkt.Case, error) {
+	c, err := s.caseByNumber(ctx, number)
+	if err != nil {
+		return c, err
+	}
+	u, ok := s.units.UnitByName(unitName)
+	if !ok {
+		return c, fmt.Errorf("route %s to %q: %w", c.Number, unitName, ErrUnknownUnit)
+	}
+	handler := u.Manager
+	if u.Handler != "" {
+		handler = u.Handler
+	}
+	var raw []byte
+	if len(c.Documents) > 0 {
+		if raw, err = s.st.Original(ctx, c.Documents[0].ID); err != nil {
+			return c, err
+		}
+	}
+	moved := c
+	moved.Unit, moved.Committee = u.Name, u.Committee
+	ci := notify.CaseInfoFrom(&moved)
+	ci.Note = fmt.Sprintf("Ärendet har flyttats hit från %s.", c.Unit)
+	fwd, err := s.compose.Forward(ci, handler, raw, s.threads.ReplyAddress(c.Number))
+	if err != nil {
+		return c, fmt.Errorf("route %s: %w", c.Number, err)
+	}
+	out := []store.Outgoing{ToStore(fwd)}
+	if c.Handler != "" && !strings.EqualFold(c.Handler, handler) {
+		old := notify.CaseInfoFrom(&c)
+		body := fmt.Sprintf("Ärende %s har flyttats från %s till %s. Ni behöver inte göra något mer med det.", c.Number, c.Unit, u.Name)
+		n, err := s.compose.Notice(c.Handler, "Ärendet har flyttats", body, &old)
+		if err != nil {
+			return c, fmt.Errorf("route %s: %w", c.Number, err)
+		}
+		out = append(out, ToStore(n))
+	}
+	ev := []store.Event{{Actor: actor, Kind: "rerouted", Detail: fmt.Sprintf("%s → %s", c.Unit, u.Name)}}
+	if err := s.st.Reroute(ctx, c.ID, u.Name, u.Committee, handler, ev, out); err != nil {
+		return c, fmt.Errorf("route %s: %w", c.Number, err)
+	}
+	s.committed(len(out))
+	s.log.Info("case rerouted", "case", c.Number, "from", c.Unit, "to", u.Name)
+	return s.caseByNumber(ctx, number)
+}
+
+// ToStore converts a composed notification for the outbox.
+func ToStore(o *notify.Outgoing) store.Outgoing {
+	return store.Outgoing{Kind: o.Kind, Channel: string(o.Channel), From: o.From, To: o.To, MessageID: o.MessageID, Payload: o.Payload}
+}

@@ -1,0 +1,223 @@
+package casework
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/lifecycle"
+	"github.com/exempelby/synpunkt/notify"
+	"github.com/exempelby/synpunkt/store"
+)
+
+// DueActions lists the reminders and escalations due at now that have not
+// been taken yet, for every open case.
+func (s *Service) DueActions(ctx context.Context, now time.Time) ([]lifecycle.Action, error) {
+	cases, err := s.st.ListCases(ctx, store.Filter{Status: synpunkt.StatusOpen})
+	if err != nil {
+		return nil, err
+	}
+	taken, err := s.st.ActionsTaken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []lifecycle.Action
+	for _, c := range cases {
+		out = append(out, s.policy.Due(state(c, taken[c.ID]), now)...)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].DueAt.Before(out[j].DueAt) })
+	return out, nil
+}
+
+func state(c synpunkt.Case, done map[string]bool) lifecycle.CaseState {
+	return lifecycle.CaseState{
+		ID: c.ID, Number: c.Number, Unit: c.Unit, Category: c.Category, Status: c.Status,
+		ReceivedAt: c.ReceivedAt, FirstResponseDue: c.FirstResponseDue, FinalDue: c.FinalDue,
+		FirstResponseAt: c.FirstResponseAt, Handler: c.Handler, Done: done,
+	}
+}
+
+// RunDeadlines sends every reminder and escalation due at now (each at
+// most once per case, however long the daemon was down) and returns them.
+// With dryRun it only returns what would be sent.
+func (s *Service) RunDeadlines(ctx context.Context, now time.Time, dryRun bool) ([]lifecycle.Action, error) {
+	due, err := s.DueActions(ctx, now)
+	if err != nil || dryRun {
+		return due, err
+	}
+	var sent []lifecycle.Action
+	for _, a := range due {
+		err := s.take(ctx, a)
+		if errors.Is(err, store.ErrDuplicate) {
+			continue
+		}
+		if err != nil {
+			return sent, err
+		}
+		sent = append(sent, a)
+	}
+	return sent, nil
+}
+
+func (s *Service) take(ctx context.Context, a lifecycle.Action) error {
+	c, err := s.st.Case(ctx, a.CaseID)
+	if err != nil {
+		return err
+	}
+	ci := notify.CaseInfoFrom(&c)
+	ci.Deadline = a.Deadline
+	var o *notify.Outgoing
+	if a.Kind == lifecycle.KindEscalation {
+		o, err = s.compose.Escalation(ci, a.To, a.Deadline, a.Level)
+	} else {
+		o, err = s.compose.Reminder(ci, a.To, a.Deadline, a.Level)
+	}
+	if err != nil {
+		return fmt.Errorf("%s for %s: %w", a.Key, c.Number, err)
+	}
+	ev := []store.Event{{Actor: "synpunkt", Kind: a.Kind, Detail: fmt.Sprintf("%s: nivå %d till %s (frist %s)", a.Key, a.Level, a.To, a.Deadline.In(stockholm).Format("2006-01-02 15:04"))}}
+	if err := s.st.TakeAction(ctx, c.ID, a.Key, ev, []store.Outgoing{ToStore(o)}); err != nil {
+		return err
+	}
+	s.committed(1)
+	s.log.Info("deadline action", "case", c.Number, "key", a.Key, "kind", a.Kind, "level", a.Level)
+	return nil
+}
+
+var stockholm = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		return time.UTC
+	}
+	return l
+}()
+
+// Digest sends the daily digest to the contact center when it is due at
+// now: open cases per unit (ärendebalans), cases past their deadlines, and
+// escalations since the last digest. It reports whether one was sent.
+func (s *Service) Digest(ctx context.Context, now time.Time) (bool, error) {
+	at := s.cfg.Deadlines.DigestTime
+	if at == "" {
+		return false, nil
+	}
+	last, err := s.st.LastDigest(ctx)
+	if err != nil {
+		return false, err
+	}
+	if !s.policy.DigestDue(last, now, at) {
+		return false, nil
+	}
+	body, err := s.digestBody(ctx, now, last)
+	if err != nil {
+		return false, err
+	}
+	to := s.cfg.Deadlines.DigestTo
+	if to == "" {
+		to = s.cfg.DefaultUnit().Manager
+	}
+	day := now.In(stockholm).Format("2006-01-02")
+	o, err := s.compose.Notice(to, "Synpunkter: daglig översikt "+day, body, nil)
+	if err != nil {
+		return false, err
+	}
+	err = s.st.TakeDigest(ctx, day, []store.Event{{Actor: "synpunkt", Kind: "digest", Detail: day}}, []store.Outgoing{ToStore(o)})
+	if errors.Is(err, store.ErrDuplicate) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	s.committed(1)
+	return true, nil
+}
+
+func (s *Service) digestBody(ctx context.Context, now, last time.Time) (string, error) {
+	open, err := s.st.ListCases(ctx, store.Filter{Status: synpunkt.StatusOpen})
+	if err != nil {
+		return "", err
+	}
+	perUnit := map[string]int{}
+	var overdue []string
+	for _, c := range open {
+		perUnit[c.Unit]++
+		first, final := s.policy.Overdue(state(c, nil), now)
+		if first || final {
+			what := "första besked"
+			if final {
+				what = "slutligt svar"
+			}
+			overdue = append(overdue, fmt.Sprintf("%s  %s  %s (%s försenat)", c.Number, c.Unit, c.Category, what))
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Öppna ärenden per enhet (ärendebalans), totalt %d:\n", len(open))
+	units := make([]string, 0, len(perUnit))
+	for u := range perUnit {
+		units = append(units, u)
+	}
+	sort.Strings(units)
+	for _, u := range units {
+		fmt.Fprintf(&b, "  %-40s %d\n", u, perUnit[u])
+	}
+	fmt.Fprintf(&b, "\nÄrenden efter frist (%d):\n", len(overdue))
+	for _, o := range overdue {
+		b.WriteString("  " + o + "\n")
+	}
+	esc, err := s.st.EventsSince(ctx, lifecycle.KindEscalation, last)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(&b, "\nEskaleringar sedan förra översikten (%d):\n", len(esc))
+	for _, e := range esc {
+		c, err := s.st.Case(ctx, e.CaseID)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, "  %s  %s  %s\n", e.At.In(stockholm).Format("2006-01-02 15:04"), c.Number, e.Detail)
+	}
+	return b.String(), nil
+}
+
+// RunScheduler runs deadlines and the digest every interval until ctx is
+// cancelled. Errors are logged and retried on the next tick.
+func (s *Service) RunScheduler(ctx context.Context, interval time.Duration) {
+	if interval <= 0 {
+		interval = time.Minute
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		now := s.now()
+		if _, err := s.RunDeadlines(ctx, now, false); err != nil && ctx.Err() == nil {
+			s.log.Error("deadline check failed", "err", err)
+		}
+		if _, err := s.Digest(ctx, now); err != nil && ctx.Err() == nil {
+			s.log.Error("digest failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Overdue returns the open cases past their first-response or final-answer
+// deadline at now.
+func (s *Service) Overdue(ctx context.Context, now time.Time) ([]synpunkt.Case, error) {
+	open, err := s.st.ListCases(ctx, store.Filter{Status: synpunkt.StatusOpen})
+	if err != nil {
+		return nil, err
+	}
+	var out []synpunkt.Case
+	for _, c := range open {
+		if first, final := s.policy.Overdue(state(c, nil), now); first || final {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,176 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/exempelby/synpunkt/daemon"
+)
+
+// withDaemon loads the config and wires the daemon's parts (without
+// starting intake) for a command that acts on cases.
+func withDaemon(ctx context.Context, path string, stderr io.Writer, f func(*daemon.Daemon) error) error {
+	cfg, err := loadConfig(path)
+	if err != nil {
+		return err
+	}
+	d, err := daemon.New(ctx, cfg, newLogger(cfg.Log, stderr), daemon.Options{})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := f(d); err != nil {
+		return err
+	}
+	// Send what the command queued (closing notices, forwards) now; what
+	// fails temporarily stays in the outbox for the running daemon.
+	_, err = d.Outbox.Drain(ctx)
+	return err
+}
+
+func cmdClose(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := flags("close", stderr)
+	note := fs.String("note", "", "action note (required for anonymous cases)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{"close needs one case NUMBER"}
+	}
+	return withDaemon(ctx, *path, stderr, func(d *daemon.Daemon) error {
+		c, err := d.Casework.Close(ctx, fs.Arg(0), *note, "cli")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s avslutat\n", c.Number)
+		return nil
+	})
+}
+
+func cmdReopen(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := flags("reopen", stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{"reopen needs one case NUMBER"}
+	}
+	return withDaemon(ctx, *path, stderr, func(d *daemon.Daemon) error {
+		c, err := d.Casework.Reopen(ctx, fs.Arg(0), "cli")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s öppnat igen\n", c.Number)
+		return nil
+	})
+}
+
+func cmdNote(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := flags("note", stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() < 2 {
+		return usageError{"note needs a case NUMBER and a TEXT"}
+	}
+	return withDaemon(ctx, *path, stderr, func(d *daemon.Daemon) error {
+		if err := d.Casework.Note(ctx, fs.Arg(0), strings.Join(fs.Args()[1:], " "), "cli"); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "anteckning sparad i %s\n", fs.Arg(0))
+		return nil
+	})
+}
+
+func cmdRoute(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := flags("route", stderr)
+	unit := fs.String("unit", "", "the unit (name or alias) to move the case to")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || *unit == "" {
+		return usageError{"route needs one case NUMBER and --unit NAME"}
+	}
+	return withDaemon(ctx, *path, stderr, func(d *daemon.Daemon) error {
+		c, err := d.Casework.Route(ctx, fs.Arg(0), *unit, "cli")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s flyttat till %s (%s)\n", c.Number, c.Unit, c.Committee)
+		return nil
+	})
+}
+
+// actionJSON is the JSON shape of a due deadline action.
+type actionJSON struct {
+	Case      string    `json:"case"`
+	Kind      string    `json:"kind"`
+	Level     int       `json:"level"`
+	Key       string    `json:"key"`
+	Recipient string    `json:"recipient"`
+	Deadline  time.Time `json:"deadline"`
+}
+
+func cmdDeadlines(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := flags("deadlines", stderr)
+	at := fs.String("at", "", "evaluate as of this time (RFC 3339 or 2006-01-02T15:04 local); default now")
+	dry := fs.Bool("dry-run", false, "only list what is due")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	now := time.Now()
+	if *at != "" {
+		t, err := parseTime(*at)
+		if err != nil {
+			return usageError{"--at: " + err.Error()}
+		}
+		now = t
+	}
+	return withDaemon(ctx, *path, stderr, func(d *daemon.Daemon) error {
+		actions, err := d.Casework.RunDeadlines(ctx, now, *dry)
+		if err != nil {
+			return err
+		}
+		out := []actionJSON{}
+		for _, a := range actions {
+			out = append(out, actionJSON{Case: a.Number, Kind: a.Kind, Level: a.Level, Key: a.Key, Recipient: a.To, Deadline: a.Deadline})
+		}
+		if *asJSON {
+			return json.NewEncoder(stdout).Encode(out)
+		}
+		verb := "skickat"
+		if *dry {
+			verb = "att skicka"
+		}
+		fmt.Fprintf(stdout, "%d åtgärder %s per %s\n", len(out), verb, now.In(stockholm).Format("2006-01-02 15:04"))
+		for _, a := range out {
+			fmt.Fprintf(stdout, "  %s  %-10s nivå %d  till %-36s frist %s\n", a.Case, a.Kind, a.Level, a.Recipient, a.Deadline.In(stockholm).Format("2006-01-02 15:04"))
+		}
+		return nil
+	})
+}
+
+func parseTime(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, f := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(f, s, stockholm); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("cannot read %q as a time", s)
+}
+
+var stockholm = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		return time.UTC
+	}
+	return l
+}()

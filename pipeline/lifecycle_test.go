@@ -1,0 +1,259 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/casework"
+	"github.com/exempelby/synpunkt/mailbox/mimeparse"
+	"github.com/exempelby/synpunkt/notify"
+)
+
+// stockholmTime returns a wall-clock time in Stockholm.
+func stockholmTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func (h *harness) deadlines(at time.Time) []string {
+	h.t.Helper()
+	h.now = at
+	actions, err := h.work.RunDeadlines(context.Background(), at, false)
+	if err != nil {
+		h.t.Fatalf("RunDeadlines(%s) = %v", at, err)
+	}
+	var out []string
+	for _, a := range actions {
+		out = append(out, a.Key+"→"+a.To)
+	}
+	return out
+}
+
+// snowCase registers a complaint for Gatu- och parkenheten received at t.
+func (h *harness) snowCase(id string, at time.Time) synpunkt.Case {
+	h.t.Helper()
+	h.now = at
+	res := h.handle(citizen(id, "Per <per@example.net>", "Snöröjning", "Snöröjningen på Storgatan fungerar inte."),
+		Source{Name: "test", ReceivedAt: at})
+	return h.caseByNumber(res.Case)
+}
+
+func TestReminderEscalationChain(t *testing.T) {
+	h := newHarness(t)
+	// Thursday before Easter 2026: långfredag and annandag påsk do not count.
+	c := h.snowCase("chain@example.net", stockholmTime(t, "2026-04-02 10:00"))
+	if want := stockholmTime(t, "2026-04-08 10:00"); !c.FirstResponseDue.Equal(want) {
+		t.Fatalf("first-response deadline = %s, want %s (Thu + 48 working hours over Easter)", c.FirstResponseDue, want)
+	}
+	steps := []struct {
+		at   string
+		want []string
+	}{
+		{"2026-04-08 09:59", nil},
+		{"2026-04-08 10:00", []string{"first/reminder→gatuchef@exempelby.se"}},
+		{"2026-04-08 12:00", nil},
+		{"2026-04-09 10:00", []string{"first/escalation/1→samhallsbyggnadschef@exempelby.se"}},
+		{"2026-04-10 10:00", []string{"first/escalation/2→kommundirektor@exempelby.se"}},
+		{"2026-04-16 10:00", nil},
+		{"2026-04-20 10:00", []string{"final/reminder→gatuchef@exempelby.se"}}, // 10 working days
+		{"2026-05-20 10:00", nil},
+	}
+	for _, s := range steps {
+		got := h.deadlines(stockholmTime(t, s.at))
+		if strings.Join(got, ",") != strings.Join(s.want, ",") {
+			t.Errorf("deadlines at %s = %v, want %v", s.at, got, s.want)
+		}
+	}
+	if n := len(h.outbox(notify.KindEscalation)); n != 2 {
+		t.Errorf("escalation mails = %d, want 2", n)
+	}
+	events, _ := h.st.Events(context.Background(), c.ID)
+	if !hasEvent(events, "escalation") || !hasEvent(events, "reminder") {
+		t.Errorf("events lack reminder/escalation: %+v", events)
+	}
+}
+
+func TestReplyStopsTheClock(t *testing.T) {
+	h := newHarness(t)
+	c := h.snowCase("stop@example.net", stockholmTime(t, "2026-11-23 10:00"))
+	h.now = stockholmTime(t, "2026-11-24 09:00")
+	h.handle(citizen("svar-stop@exempelby.se", "gatuchef@exempelby.se", "Svar: ["+c.Number+"]", "Vi tittar på det i dag."))
+	if got := h.deadlines(stockholmTime(t, "2026-12-01 10:00")); len(got) != 0 {
+		t.Errorf("after a Svar, deadlines = %v, want none", got)
+	}
+	// The final-answer clock still runs until the case is closed.
+	got := h.deadlines(stockholmTime(t, "2026-12-08 10:00"))
+	if len(got) != 1 || !strings.HasPrefix(got[0], "final/reminder") {
+		t.Errorf("after the final deadline = %v, want the final reminder", got)
+	}
+}
+
+func TestDowntimeCatchesUpOnce(t *testing.T) {
+	h := newHarness(t)
+	h.snowCase("down@example.net", stockholmTime(t, "2026-11-23 10:00"))
+	// The daemon was down for weeks: every level is due, each once.
+	first := h.deadlines(stockholmTime(t, "2026-12-20 10:00"))
+	if len(first) != 4 {
+		t.Errorf("catch-up = %v, want 4 actions (reminder, 2 escalations, final reminder)", first)
+	}
+	// A restart (a new service over the same store) and many ticks later:
+	// nothing is sent again.
+	h.work = casework.New(casework.Deps{Config: h.cfg, Store: h.st, Composer: h.p.compose, Threads: h.p.threads, Units: h.p.classify,
+		Policy: h.p.policy, Now: func() time.Time { return h.now }, Log: h.p.log})
+	for i := range 5 {
+		if again := h.deadlines(stockholmTime(t, "2026-12-20 10:00").Add(time.Duration(i) * time.Minute)); len(again) != 0 {
+			t.Errorf("tick %d after restart = %v, want nothing", i, again)
+		}
+	}
+}
+
+func TestMailCommandsFromStaff(t *testing.T) {
+	h := newHarness(t)
+	c := h.snowCase("cmd@example.net", stockholmTime(t, "2026-11-23 10:00"))
+	staff := func(id, body string) {
+		h.handle(citizen(id, "Gatuchefen <gatuchef@exempelby.se>", "Re: ["+c.Number+"] Snöröjning", body))
+	}
+	staff("c1@exempelby.se", "#anteckning Plogbil beställd.\n\nHej Per, vi plogar i dag.")
+	staff("c2@exempelby.se", "#avsluta Gångbanorna är plogade och sandade.\n\n> #återöppna (citerat, ska inte lyda)")
+	got := h.caseByNumber(c.Number)
+	if got.Status != synpunkt.StatusClosed {
+		t.Fatalf("status after #avsluta = %s, want avslutat", got.Status)
+	}
+	closing := h.outbox(notify.KindClose)
+	if len(closing) != 1 || closing[0].To != "per@example.net" || !strings.Contains(string(closing[0].Payload), c.Number) {
+		t.Errorf("closing notice = %+v, want one to per@example.net naming the case", closing)
+	}
+	acks := h.outbox(notify.KindNotice)
+	if len(acks) != 2 || acks[1].To != "gatuchef@exempelby.se" {
+		t.Errorf("acknowledgements = %d, want 2 to the sender", len(acks))
+	}
+	events, _ := h.st.Events(context.Background(), c.ID)
+	if !hasEvent(events, "note") || !hasEvent(events, "closed") {
+		t.Errorf("events lack note/closed: %+v", events)
+	}
+	staff("c3@exempelby.se", "#återöppna")
+	if got := h.caseByNumber(c.Number); got.Status != synpunkt.StatusOpen {
+		t.Errorf("status after #återöppna = %s, want öppet", got.Status)
+	}
+	staff("c4@exempelby.se", "#vidarebefordra Bibliotek")
+	if got := h.caseByNumber(c.Number); got.Unit != "Bibliotek" {
+		t.Errorf("unit after #vidarebefordra = %s, want Bibliotek", got.Unit)
+	}
+	staff("c5@exempelby.se", "#stäng nu")
+	last := h.outbox(notify.KindNotice)
+	if body := bodyText(t, last[len(last)-1].Payload); !strings.Contains(body, "förstods inte") {
+		t.Errorf("a bad command got no explanation: %s", body)
+	}
+}
+
+func TestMailCommandsFromOutsidersAreNotObeyed(t *testing.T) {
+	h := newHarness(t)
+	c := h.snowCase("out@example.net", stockholmTime(t, "2026-11-23 10:00"))
+	// The case's own citizen (allowed to add to the case) cannot close it.
+	h.handle(citizen("o1@example.net", "per@example.net", "Re: ["+c.Number+"]", "#avsluta\nJag ger upp."))
+	got := h.caseByNumber(c.Number)
+	if got.Status != synpunkt.StatusOpen {
+		t.Errorf("status after a citizen's #avsluta = %s, want öppet", got.Status)
+	}
+	if d := got.Documents[len(got.Documents)-1]; d.Type != synpunkt.DocKomplettering {
+		t.Errorf("citizen's mail registered as %s, want Komplettering", d.Type)
+	}
+	if n := len(h.outbox(notify.KindNotice)); n != 0 {
+		t.Errorf("%d acknowledgements sent to an outsider, want none", n)
+	}
+}
+
+func TestAnonymousCloseNeedsNote(t *testing.T) {
+	h := newHarness(t)
+	res := h.handle(msg([]string{"From: noreply-e-tjanst@exempelby.se", "To: synpunkter@exempelby.se", "Subject: Ny synpunkt", "Message-ID: <anon-close@exempelby.se>", "Content-Type: text/plain; charset=utf-8"},
+		"Anonym: Ja\nMeddelande: Gatlyktan på Storgatan är trasig."))
+	ctx := context.Background()
+	if _, err := h.work.Close(ctx, res.Case, "", "cli"); !errors.Is(err, casework.ErrNoteRequired) {
+		t.Fatalf("Close(anonymous, no note) = %v, want ErrNoteRequired", err)
+	}
+	if c := h.caseByNumber(res.Case); c.Status != synpunkt.StatusOpen {
+		t.Fatalf("refused close changed the status to %s", c.Status)
+	}
+	if _, err := h.work.Close(ctx, res.Case, "Lampan är bytt.", "cli"); err != nil {
+		t.Fatalf("Close(anonymous, note) = %v", err)
+	}
+	if n := len(h.outbox(notify.KindClose)); n != 0 {
+		t.Errorf("anonymous case got %d closing notices, want 0", n)
+	}
+	// By mail: the staff member is told why.
+	res2 := h.handle(msg([]string{"From: noreply-e-tjanst@exempelby.se", "To: synpunkter@exempelby.se", "Subject: Ny synpunkt", "Message-ID: <anon-close2@exempelby.se>", "Content-Type: text/plain; charset=utf-8"},
+		"Anonym: Ja\nMeddelande: Klotter på busskuren vid torget."))
+	h.handle(citizen("anon-cmd@exempelby.se", "gatuchef@exempelby.se", "["+res2.Case+"]", "#avsluta"))
+	if c := h.caseByNumber(res2.Case); c.Status != synpunkt.StatusOpen {
+		t.Errorf("#avsluta without note closed an anonymous case")
+	}
+	acks := h.outbox(notify.KindNotice)
+	if len(acks) == 0 || !strings.Contains(bodyText(t, acks[len(acks)-1].Payload), "anonymt") {
+		t.Errorf("no explanation sent for the refused #avsluta")
+	}
+}
+
+func TestCloseNotifiesBySMS(t *testing.T) {
+	h := newHarness(t)
+	res := h.handle(msg([]string{"From: noreply-e-tjanst@exempelby.se", "To: synpunkter@exempelby.se", "Subject: Ny synpunkt", "Message-ID: <sms-close@exempelby.se>", "Content-Type: text/plain; charset=utf-8"},
+		"Telefon: 070-555 12 34\nMeddelande: När öppnar simhallen?"))
+	if _, err := h.work.Close(context.Background(), res.Case, "Öppettiderna finns på webben.", "cli"); err != nil {
+		t.Fatal(err)
+	}
+	closing := h.outbox(notify.KindClose)
+	if len(closing) != 1 || closing[0].Channel != "sms" || closing[0].To != "+46705551234" || !strings.Contains(string(closing[0].Payload), res.Case) {
+		t.Errorf("closing notice = %+v, want one SMS to +46705551234 naming the case", closing)
+	}
+}
+
+func TestDigest(t *testing.T) {
+	h := newHarness(t)
+	h.cfg.Deadlines.DigestTime = "07:30"
+	h.snowCase("dig1@example.net", stockholmTime(t, "2026-11-16 10:00"))
+	h.snowCase("dig2@example.net", stockholmTime(t, "2026-11-20 10:00"))
+	h.deadlines(stockholmTime(t, "2026-11-20 12:00")) // escalations for the first case
+	ctx := context.Background()
+	// Saturday: no digest; Monday 07:29: not yet; 07:30: one; again: none.
+	for _, s := range []struct {
+		at   string
+		want bool
+	}{{"2026-11-21 08:00", false}, {"2026-11-23 07:29", false}, {"2026-11-23 07:30", true}, {"2026-11-23 09:00", false}, {"2026-11-24 07:45", true}} {
+		h.now = stockholmTime(t, s.at)
+		sent, err := h.work.Digest(ctx, h.now)
+		if err != nil || sent != s.want {
+			t.Errorf("Digest(%s) = %v, %v; want %v", s.at, sent, err, s.want)
+		}
+	}
+	d := h.outbox(notify.KindNotice)
+	if len(d) != 2 || d[0].To != "kontaktcenter.chef@exempelby.se" {
+		t.Fatalf("digests = %+v, want 2 to the contact center's manager", d)
+	}
+	body := bodyText(t, d[0].Payload)
+	for _, want := range []string{"Gatu- och parkenheten", "efter frist (1)", "Eskaleringar sedan förra översikten (2)"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("digest lacks %q:\n%s", want, body)
+		}
+	}
+}
+
+// bodyText decodes a composed mail's text.
+func bodyText(t *testing.T, payload []byte) string {
+	t.Helper()
+	m, err := mimeparse.Parse(payload)
+	if err != nil {
+		t.Fatalf("composed mail does not parse: %v", err)
+	}
+	return m.Text
+}

@@ -1,0 +1,152 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/exempelby/synpunkt"
+)
+
+// ActionsTaken returns the deadline action keys already taken per case.
+func (s *Store) ActionsTaken(ctx context.Context) (map[int64]map[string]bool, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT case_id, key FROM case_actions")
+	if err != nil {
+		return nil, fmt.Errorf("read case actions: %w", err)
+	}
+	defer rows.Close()
+	m := map[int64]map[string]bool{}
+	for rows.Next() {
+		var id int64
+		var key string
+		if err := rows.Scan(&id, &key); err != nil {
+			return nil, fmt.Errorf("scan case action: %w", err)
+		}
+		if m[id] == nil {
+			m[id] = map[string]bool{}
+		}
+		m[id][key] = true
+	}
+	return m, rows.Err()
+}
+
+// TakeAction records a deadline action (reminder, escalation) with its
+// events and notifications in one transaction. A key already taken for the
+// case returns an error wrapping ErrDuplicate and writes nothing.
+func (s *Store) TakeAction(ctx context.Context, caseID int64, key string, events []Event, out []Outgoing) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "INSERT INTO case_actions(case_id, key, at) VALUES(?, ?, ?) ON CONFLICT DO NOTHING", caseID, key, ts(s.now()))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("case %d action %s: %w", caseID, key, ErrDuplicate)
+		}
+		return s.writeTx(ctx, tx, caseID, events, out)
+	})
+	if err != nil {
+		return fmt.Errorf("take action: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) writeTx(ctx context.Context, tx *sql.Tx, caseID int64, events []Event, out []Outgoing) error {
+	for _, e := range events {
+		if err := s.eventTx(ctx, tx, caseID, e); err != nil {
+			return err
+		}
+	}
+	return s.enqueueTx(ctx, tx, caseID, out)
+}
+
+// ErrState is returned (wrapped) when a case is not in the state an
+// operation needs (closing a closed case, reopening an open one).
+var ErrState = errors.New("case is not in that state")
+
+// SetStatus closes or reopens a case, with events and notifications, in
+// one transaction. It fails with ErrState when the case already has status.
+func (s *Store) SetStatus(ctx context.Context, caseID int64, status synpunkt.Status, events []Event, out []Outgoing) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		closed := any(nil)
+		if status == synpunkt.StatusClosed {
+			closed = ts(s.now())
+		}
+		res, err := tx.ExecContext(ctx, "UPDATE cases SET status = ?, closed_at = ? WHERE id = ? AND status <> ?", status, closed, caseID, status)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("case %d is already %s: %w", caseID, status, ErrState)
+		}
+		return s.writeTx(ctx, tx, caseID, events, out)
+	})
+	if err != nil {
+		return fmt.Errorf("set status: %w", err)
+	}
+	return nil
+}
+
+// Reroute moves a case to another unit and handler, with events and
+// notifications, in one transaction.
+func (s *Store) Reroute(ctx context.Context, caseID int64, unit, committee, handler string, events []Event, out []Outgoing) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "UPDATE cases SET unit = ?, committee = ?, handler = ? WHERE id = ?", unit, committee, handler, caseID); err != nil {
+			return err
+		}
+		return s.writeTx(ctx, tx, caseID, events, out)
+	})
+	if err != nil {
+		return fmt.Errorf("reroute: %w", err)
+	}
+	return nil
+}
+
+// LastDigest returns when the last daily digest was sent (zero: never).
+func (s *Store) LastDigest(ctx context.Context) (time.Time, error) {
+	var at sql.NullString
+	if err := s.db.QueryRowContext(ctx, "SELECT MAX(sent_at) FROM digests").Scan(&at); err != nil {
+		return time.Time{}, fmt.Errorf("last digest: %w", err)
+	}
+	return parseTS(at.String), nil
+}
+
+// TakeDigest records the digest of a local day with its notification; a
+// day already sent returns ErrDuplicate.
+func (s *Store) TakeDigest(ctx context.Context, day string, events []Event, out []Outgoing) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "INSERT INTO digests(day, sent_at) VALUES(?, ?) ON CONFLICT DO NOTHING", day, ts(s.now()))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("digest %s: %w", day, ErrDuplicate)
+		}
+		return s.writeTx(ctx, tx, 0, events, out)
+	})
+	if err != nil {
+		return fmt.Errorf("take digest: %w", err)
+	}
+	return nil
+}
+
+// EventsSince returns events of the given kind at or after t, all cases.
+func (s *Store) EventsSince(ctx context.Context, kind string, t time.Time) ([]EventRow, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT id, COALESCE(case_id, 0), at, actor, kind, detail FROM events WHERE kind = ? AND at >= ? ORDER BY id", kind, ts(t))
+	if err != nil {
+		return nil, fmt.Errorf("read events: %w", err)
+	}
+	defer rows.Close()
+	var out []EventRow
+	for rows.Next() {
+		var e EventRow
+		var at string
+		if err := rows.Scan(&e.ID, &e.CaseID, &at, &e.Actor, &e.Kind, &e.Detail); err != nil {
+			return nil, fmt.Errorf("scan event: %w", err)
+		}
+		e.At = parseTS(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
