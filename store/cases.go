@@ -258,10 +258,8 @@ func (s *Store) addDocumentTx(ctx context.Context, tx *sql.Tx, caseID int64, in 
 
 // finishTx writes events and the composed notifications.
 func (s *Store) finishTx(ctx context.Context, tx *sql.Tx, c synpunkt.Case, events []Event, compose Composer) error {
-	for _, e := range events {
-		if err := s.eventTx(ctx, tx, c.ID, e); err != nil {
-			return err
-		}
+	if err := s.writeTx(ctx, tx, c.ID, events, nil); err != nil {
+		return err
 	}
 	if compose == nil {
 		return nil
@@ -313,12 +311,7 @@ func (s *Store) RecordIntake(ctx context.Context, in Intake, outcome, reason str
 		if _, err := s.insertIntake(ctx, tx, in, outcome, reason, caseID); err != nil {
 			return err
 		}
-		for _, e := range events {
-			if err := s.eventTx(ctx, tx, caseID, e); err != nil {
-				return err
-			}
-		}
-		return s.enqueueTx(ctx, tx, caseID, out)
+		return s.writeTx(ctx, tx, caseID, events, out)
 	})
 	if err != nil {
 		return fmt.Errorf("record %s: %w", outcome, err)

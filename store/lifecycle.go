@@ -130,23 +130,3 @@ func (s *Store) TakeDigest(ctx context.Context, day string, events []Event, out 
 	}
 	return nil
 }
-
-// EventsSince returns events of the given kind at or after t, all cases.
-func (s *Store) EventsSince(ctx context.Context, kind string, t time.Time) ([]EventRow, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, COALESCE(case_id, 0), at, actor, kind, detail FROM events WHERE kind = ? AND at >= ? ORDER BY id", kind, ts(t))
-	if err != nil {
-		return nil, fmt.Errorf("read events: %w", err)
-	}
-	defer rows.Close()
-	var out []EventRow
-	for rows.Next() {
-		var e EventRow
-		var at string
-		if err := rows.Scan(&e.ID, &e.CaseID, &at, &e.Actor, &e.Kind, &e.Detail); err != nil {
-			return nil, fmt.Errorf("scan event: %w", err)
-		}
-		e.At = parseTS(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
-}

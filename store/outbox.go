@@ -47,14 +47,7 @@ func (s *Store) enqueueTx(ctx context.Context, tx *sql.Tx, caseID int64, out []O
 // Enqueue adds notifications (with events) outside a registration, e.g. a
 // re-route or a reminder, in one transaction.
 func (s *Store) Enqueue(ctx context.Context, caseID int64, events []Event, out []Outgoing) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		for _, e := range events {
-			if err := s.eventTx(ctx, tx, caseID, e); err != nil {
-				return err
-			}
-		}
-		return s.enqueueTx(ctx, tx, caseID, out)
-	})
+	return s.tx(ctx, func(tx *sql.Tx) error { return s.writeTx(ctx, tx, caseID, events, out) })
 }
 
 const outboxColumns = "id, COALESCE(case_id, 0), kind, channel, sender, recipient, message_id, payload, status, attempts, next_attempt_at, last_error, created_at, COALESCE(sent_at, '')"

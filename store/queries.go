@@ -185,10 +185,18 @@ type EventRow struct {
 
 // Events returns the event log of a case (caseID 0: events with no case).
 func (s *Store) Events(ctx context.Context, caseID int64) ([]EventRow, error) {
-	where, args := "case_id = ?", []any{caseID}
 	if caseID == 0 {
-		where, args = "case_id IS NULL", nil
+		return s.events(ctx, "case_id IS NULL")
 	}
+	return s.events(ctx, "case_id = ?", caseID)
+}
+
+// EventsSince returns events of the given kind at or after t, all cases.
+func (s *Store) EventsSince(ctx context.Context, kind string, t time.Time) ([]EventRow, error) {
+	return s.events(ctx, "kind = ? AND at >= ?", kind, ts(t))
+}
+
+func (s *Store) events(ctx context.Context, where string, args ...any) ([]EventRow, error) {
 	rows, err := s.db.QueryContext(ctx, "SELECT id, COALESCE(case_id, 0), at, actor, kind, detail FROM events WHERE "+where+" ORDER BY id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("read events: %w", err)
