@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/exempelby/synpunkt/classify/sample"
+)
+
+// sampleConfigFile writes the sample municipality with its store in dir.
+func sampleConfigFile(t *testing.T, dir string) string {
+	t.Helper()
+	p := filepath.Join(dir, "c.toml")
+	conf := strings.Replace(string(sample.Municipality), "[organisation]", "[store]\npath = \""+filepath.Join(dir, "s.db")+"\"\n\n[organisation]", 1)
+	if err := os.WriteFile(p, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func run(t *testing.T, args ...string) (string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), args, &out, &errb)
+	if code != 0 {
+		t.Logf("synpunkt %s: exit %d: %s", strings.Join(args, " "), code, errb.String())
+	}
+	return out.String(), code
+}
+
+func TestDeadlinesAndCaseCommands(t *testing.T) {
+	dir := t.TempDir()
+	cfg := sampleConfigFile(t, dir)
+	eml := filepath.Join(dir, "a.eml")
+	// Received Monday 2026-11-23 09:00 Stockholm.
+	os.WriteFile(eml, []byte("From: per@example.net\r\nTo: synpunkter@exempelby.se\r\nSubject: Snöröjning\r\nDate: Mon, 23 Nov 2026 09:00:00 +0100\r\nMessage-ID: <cli-dl@example.net>\r\n\r\nSnöröjningen på Storgatan fungerar inte.\r\n"), 0o600)
+	if _, code := run(t, "import", "--config", cfg, "--no-notify", eml); code != 0 {
+		t.Fatal("import failed")
+	}
+	var cases []caseJSON
+	out, _ := run(t, "cases", "--config", cfg, "--json")
+	json.Unmarshal([]byte(out), &cases)
+	if len(cases) != 1 || cases[0].FirstResponseDue == nil {
+		t.Fatalf("cases = %s, want one case with a first-response deadline", out)
+	}
+	number := cases[0].Number
+
+	dry := func(at string) []actionJSON {
+		out, code := run(t, "deadlines", "--config", cfg, "--at", at, "--dry-run", "--json")
+		if code != 0 {
+			t.Fatalf("deadlines --dry-run failed")
+		}
+		var a []actionJSON
+		if err := json.Unmarshal([]byte(out), &a); err != nil {
+			t.Fatalf("deadlines --json = %q: %v", out, err)
+		}
+		return a
+	}
+	if a := dry("2026-11-25T08:59"); len(a) != 0 {
+		t.Errorf("due before the deadline = %+v", a)
+	}
+	a := dry("2026-11-25T09:00")
+	if len(a) != 1 || a[0].Case != number || a[0].Kind != "reminder" || a[0].Recipient != "gatuchef@exempelby.se" {
+		t.Fatalf("due at the deadline = %+v, want one reminder to gatuchef@exempelby.se", a)
+	}
+	if a := dry("2026-11-25T09:00"); len(a) != 1 {
+		t.Errorf("a dry run took the action: now %+v", a)
+	}
+	// The sample's SMTP server is unreachable: the reminder stays queued
+	// for the daemon, but the action is taken once.
+	run(t, "deadlines", "--config", cfg, "--at", "2026-11-25T09:00")
+	if a := dry("2026-11-25T09:00"); len(a) != 0 {
+		t.Errorf("after sending, still due: %+v", a)
+	}
+	if _, code := run(t, "note", "--config", cfg, number, "Plogbil", "beställd"); code != 0 {
+		t.Error("note failed")
+	}
+	if _, code := run(t, "route", "--config", cfg, number, "--unit", "bibliotek"); code != 0 {
+		t.Error("route failed")
+	}
+	if _, code := run(t, "close", "--config", cfg, number, "--note", "Plogat"); code != 0 {
+		t.Error("close failed")
+	}
+	if _, code := run(t, "close", "--config", cfg, number); code != 1 {
+		t.Errorf("closing a closed case: exit %d, want 1", code)
+	}
+	out, _ = run(t, "case", "--config", cfg, number)
+	for _, want := range []string{"(avslutat)", "Bibliotek", "note", "rerouted", "closed", "reminder"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("case sheet lacks %q:\n%s", want, out)
+		}
+	}
+	if _, code := run(t, "reopen", "--config", cfg, number); code != 0 {
+		t.Error("reopen failed")
+	}
+	var errb bytes.Buffer
+	if code := Run(context.Background(), []string{"route", "--config", cfg, number, "--unit", "Ingen sådan"}, io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "no such unit") {
+		t.Errorf("route to an unknown unit: exit %d, %q", code, errb.String())
+	}
+}
