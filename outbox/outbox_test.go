@@ -36,8 +36,8 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{t: t, path: filepath.Join(t.TempDir(), "s.db"), sink: sink, now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
 	f.open()
 	c, err := f.st.OpenCase(context.Background(), store.NewCase{
-		Intake: store.Intake{Key: "k", Source: "t", ReceivedAt: f.now, Raw: []byte("x")},
-		Case:   synpunkt.Case{ReceivedAt: f.now, Category: synpunkt.DocFraga, Unit: "Bibliotek", Committee: "Kultur", InitiatedBy: synpunkt.RolePrivatperson, Description: "Fråga"},
+		Intake:   store.Intake{Key: "k", Source: "t", ReceivedAt: f.now, Raw: []byte("x")},
+		Case:     synpunkt.Case{ReceivedAt: f.now, Category: synpunkt.DocFraga, Unit: "Bibliotek", Committee: "Kultur", InitiatedBy: synpunkt.RolePrivatperson, Description: "Fråga"},
 		Document: synpunkt.Document{Type: synpunkt.DocFraga, Direction: synpunkt.Inkommande, SenderRole: "Privatperson", ReceivedAt: f.now},
 	}, func(synpunkt.Case) ([]store.Outgoing, error) {
 		return []store.Outgoing{{Kind: "receipt", Channel: "email", From: "synpunkter@exempelby.se", To: "anna@example.com", MessageID: "r1@exempelby.se",
