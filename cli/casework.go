@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/exempelby/synpunkt/daemon"
+	"github.com/exempelby/synpunkt/report"
 )
 
 // withDaemon loads the config and wires the daemon's parts (without
@@ -174,3 +175,35 @@ var stockholm = func() *time.Location {
 	}
 	return l
 }()
+
+func cmdStats(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := flags("stats", stderr)
+	fromS := fs.String("from", "", "first day (2006-01-02); default: 1 January this year")
+	toS := fs.String("to", "", "last day (2006-01-02); default: today")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	now := time.Now().In(stockholm)
+	from := time.Date(now.Year(), 1, 1, 0, 0, 0, 0, stockholm)
+	to := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, stockholm).AddDate(0, 0, 1)
+	if *fromS != "" {
+		t, err := time.ParseInLocation("2006-01-02", *fromS, stockholm)
+		if err != nil {
+			return usageError{"--from: " + err.Error()}
+		}
+		from = t
+	}
+	if *toS != "" {
+		t, err := time.ParseInLocation("2006-01-02", *toS, stockholm)
+		if err != nil {
+			return usageError{"--to: " + err.Error()}
+		}
+		to = t.AddDate(0, 0, 1)
+	}
+	st, err := openStore(ctx, *path)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return report.Stats(ctx, stdout, st, from, to)
+}

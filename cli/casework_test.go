@@ -104,3 +104,30 @@ func TestDeadlinesAndCaseCommands(t *testing.T) {
 		t.Errorf("route to an unknown unit: exit %d, %q", code, errb.String())
 	}
 }
+
+func TestStats(t *testing.T) {
+	dir := t.TempDir()
+	cfg := sampleConfigFile(t, dir)
+	write := func(name, msg string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(strings.ReplaceAll(msg, "\n", "\r\n")), 0o600)
+		return p
+	}
+	a := write("a.eml", "From: a@example.com\nTo: synpunkter@exempelby.se\nSubject: Lampa\nDate: Mon, 23 Nov 2026 09:00:00 +0100\nMessage-ID: <s1@example.com>\n\nGatlyktan på Storgatan är trasig.\n")
+	b := write("b.eml", "From: ordf@exempelbypartiet.example\nTo: synpunkter@exempelby.se\nSubject: Motion\nDate: Mon, 23 Nov 2026 09:00:00 +0100\nMessage-ID: <s2@example.com>\n\nPartiet lämnar en motion om cykelbanor.\n")
+	if _, code := run(t, "import", "--config", cfg, "--no-notify", a, b); code != 0 {
+		t.Fatal("import failed")
+	}
+	out, code := run(t, "stats", "--config", cfg, "--from", "2026-01-01", "--to", "2026-12-31")
+	if code != 0 {
+		t.Fatal("stats failed")
+	}
+	for _, want := range []string{"Samhällsbyggnadsnämnden", "Gatu- och parkenheten", "överlämnat (politisk)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stats lacks %q:\n%s", want, out)
+		}
+	}
+	if out, _ := run(t, "stats", "--config", cfg, "--from", "2025-01-01", "--to", "2025-12-31"); strings.Contains(out, "Gatu- och parkenheten") {
+		t.Errorf("stats for 2025 show a 2026 case:\n%s", out)
+	}
+}

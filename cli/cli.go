@@ -44,6 +44,8 @@ Usage:
                                                 move a case to another unit
   synpunkt deadlines    --config FILE [--at TIME] [--dry-run] [--json]
                                                 send (or list) due reminders and escalations
+  synpunkt stats        --config FILE [--from DAY] [--to DAY]
+                                                statistics per committee and unit, exclusions
   synpunkt check-config --config FILE           validate a config
   synpunkt eval-pii     DIR                     precision/recall of personal-data redaction on a corpus
   synpunkt eval-routing DIR                     accuracy of classification and routing on a corpus
@@ -60,7 +62,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
 		"run": cmdRun, "demo": cmdDemo, "import": cmdImport, "cases": cmdCases, "case": cmdCase,
 		"check-config": cmdCheckConfig, "eval-pii": cmdEvalPII, "eval-routing": cmdEvalRouting,
-		"close": cmdClose, "reopen": cmdReopen, "note": cmdNote, "route": cmdRoute, "deadlines": cmdDeadlines,
+		"close": cmdClose, "reopen": cmdReopen, "note": cmdNote, "route": cmdRoute, "deadlines": cmdDeadlines, "stats": cmdStats,
 	}
 	f, ok := cmds[args[0]]
 	if !ok {
