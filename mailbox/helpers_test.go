@@ -151,9 +151,10 @@ func testLogger(t testing.TB) *slog.Logger {
 // running is an Intake started by startIntake.
 type running struct {
 	*Intake
-	idle chan struct{} // signalled by OnIdle
-	cp   *fakeCheckpoints
-	stop func() // cancels Run and waits for it; idempotent
+	idle   chan struct{} // signalled by OnIdle
+	cp     *fakeCheckpoints
+	cancel context.CancelFunc // cancels Run without waiting
+	stop   func()             // cancels Run and waits for it; idempotent
 }
 
 // fastConfig is cfg with test-friendly timings.
@@ -183,6 +184,7 @@ func startIntakeRecover(t *testing.T, cfg Config, h Handler, cp *fakeCheckpoints
 	cfg.OnIdle = func() { signal(r.idle) }
 	r.Intake = New(cfg, h, cp, testLogger(t))
 	ctx, cancel := context.WithCancel(context.Background())
+	r.cancel = cancel
 	done := make(chan error, 1)
 	go func() { done <- r.Run(ctx) }()
 	var once sync.Once
@@ -232,6 +234,66 @@ type memServer struct {
 
 func startMemServer(t *testing.T, caps imap.CapSet) *memServer {
 	t.Helper()
+	return startHookedMemServer(t, caps, nil)
+}
+
+// moveHooks records the MOVE and COPY commands a memServer receives, as
+// "dest:uids", and can refuse them.
+type moveHooks struct {
+	mu   sync.Mutex
+	cmds []string
+	// refuse, if set, is asked before each MOVE or COPY; a non-nil error
+	// is the server's NO.
+	refuse func(set imap.UIDSet) error
+}
+
+func (h *moveHooks) record(numSet imap.NumSet, dest string) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.cmds = append(h.cmds, dest+":"+numSet.String())
+	set, _ := numSet.(imap.UIDSet)
+	if h.refuse != nil {
+		return h.refuse(set)
+	}
+	return nil
+}
+
+func (h *moveHooks) setRefuse(f func(imap.UIDSet) error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.refuse = f
+}
+
+func (h *moveHooks) commands() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.cmds...)
+}
+
+// hookedSession passes MOVE and COPY through moveHooks.
+type hookedSession struct {
+	imapserver.SessionIMAP4rev2
+	hooks *moveHooks
+}
+
+func (s hookedSession) Move(w *imapserver.MoveWriter, numSet imap.NumSet, dest string) error {
+	if err := s.hooks.record(numSet, dest); err != nil {
+		return err
+	}
+	return s.SessionIMAP4rev2.Move(w, numSet, dest)
+}
+
+func (s hookedSession) Copy(numSet imap.NumSet, dest string) (*imap.CopyData, error) {
+	if err := s.hooks.record(numSet, dest); err != nil {
+		return nil, err
+	}
+	return s.SessionIMAP4rev2.Copy(numSet, dest)
+}
+
+// startHookedMemServer is startMemServer with MOVE and COPY passed through
+// hooks, which may be nil.
+func startHookedMemServer(t *testing.T, caps imap.CapSet, hooks *moveHooks) *memServer {
+	t.Helper()
 	mem := imapmemserver.New()
 	u := imapmemserver.NewUser(testUser, testPassword)
 	if err := u.Create("INBOX", nil); err != nil {
@@ -240,7 +302,10 @@ func startMemServer(t *testing.T, caps imap.CapSet) *memServer {
 	mem.AddUser(u)
 	srv := imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
+			if hooks == nil {
+				return mem.NewSession(), nil, nil
+			}
+			return hookedSession{mem.NewSession().(imapserver.SessionIMAP4rev2), hooks}, nil, nil
 		},
 		Caps:         caps,
 		InsecureAuth: true,

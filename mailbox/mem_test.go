@@ -60,6 +60,122 @@ func TestBacklogMovesByDisposition(t *testing.T) {
 	}
 }
 
+// Each fetch batch is moved with one command per disposition, after every
+// message in it was handled.
+func TestOneMovePerDispositionPerBatch(t *testing.T) {
+	for name, caps := range map[string]imap.CapSet{"move": capsRev2, "copy+uid-expunge": capsRev1UIDPlus} {
+		t.Run(name, func(t *testing.T) {
+			hooks := &moveHooks{}
+			srv := startHookedMemServer(t, caps, hooks)
+			for i := 1; i <= 6; i++ {
+				srv.append(t, "INBOX", testMessage(fmt.Sprintf("m%d", i)))
+			}
+			h := &recorder{decide: func(id string, _ int) (Disposition, error) {
+				if id == "m2" || id == "m5" {
+					return Quarantined, nil
+				}
+				return Registered, nil
+			}}
+			cfg := srv.config()
+			cfg.FetchBatch = 3
+			r := startIntake(t, cfg, h, nil)
+			r.waitIdle(t)
+			want := []string{"Registrerade:1,3", "Karantän:2", "Registrerade:4,6", "Karantän:5"}
+			if got := hooks.commands(); !slices.Equal(got, want) {
+				t.Errorf("move commands = %q, want %q", got, want)
+			}
+			if _, last := r.cp.get("INBOX"); last != 6 {
+				t.Errorf("checkpoint last UID = %d, want 6", last)
+			}
+		})
+	}
+}
+
+// When the server refuses a batched move, the messages are moved one by
+// one: the refused one stays, holds back the checkpoint and is retried,
+// the others are moved at once.
+func TestRefusedBatchMoveFallsBackToSingleMoves(t *testing.T) {
+	for name, caps := range map[string]imap.CapSet{"move": capsRev2, "copy+uid-expunge": capsRev1UIDPlus} {
+		t.Run(name, func(t *testing.T) {
+			hooks := &moveHooks{}
+			hooks.setRefuse(func(set imap.UIDSet) error {
+				if set.Contains(2) {
+					return &imap.Error{Type: imap.StatusResponseTypeNo, Text: "quota exceeded"}
+				}
+				return nil
+			})
+			srv := startHookedMemServer(t, caps, hooks)
+			for i := 1; i <= 4; i++ {
+				srv.append(t, "INBOX", testMessage(fmt.Sprintf("m%d", i)))
+			}
+			h := &recorder{}
+			r := startIntake(t, srv.config(), h, nil)
+			waitFor(t, "refused message retried", func() bool { return h.callsFor("m2") >= 2 })
+			if got := hooks.commands()[:5]; !slices.Equal(got, []string{"Registrerade:1:4", "Registrerade:1", "Registrerade:2", "Registrerade:3", "Registrerade:4"}) {
+				t.Errorf("first move commands = %q, want the batch, then one by one", got)
+			}
+			if got := srv.count(t, "Registrerade"); got != 3 {
+				t.Errorf("Registrerade count = %d, want 3", got)
+			}
+			if _, last := r.cp.get("INBOX"); last != 1 {
+				t.Errorf("checkpoint last UID = %d while UID 2 is unmoved, want 1", last)
+			}
+			hooks.setRefuse(nil)
+			waitFor(t, "refused message moved after recovery", func() bool { return srv.count(t, "INBOX") == 0 })
+			waitFor(t, "checkpoint advanced", func() bool { _, last := r.cp.get("INBOX"); return last == 4 })
+			if n := h.callsFor("m3"); n != 1 {
+				t.Errorf("m3 offered %d times, want 1", n)
+			}
+		})
+	}
+}
+
+// On shutdown the message in hand is finished and what was committed is
+// moved before logout; the rest of the batch is left for the next run.
+func TestShutdownMovesCommitted(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		err   error // what the Handler returns for m2 after the cancel
+		moved int
+	}{
+		{"committed", nil, 2},
+		{"failed", context.Canceled, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := startMemServer(t, capsRev2)
+			for i := 1; i <= 4; i++ {
+				srv.append(t, "INBOX", testMessage(fmt.Sprintf("m%d", i)))
+			}
+			started, cancelled := make(chan *running, 1), make(chan struct{})
+			h := &recorder{decide: func(id string, _ int) (Disposition, error) {
+				if id == "m2" {
+					(<-started).cancel()
+					close(cancelled)
+					return Registered, tc.err
+				}
+				return Registered, nil
+			}}
+			r := startIntake(t, srv.config(), h, nil)
+			started <- r
+			select {
+			case <-cancelled:
+			case <-time.After(waitTimeout):
+				t.Fatalf("m2 not offered within %v", waitTimeout)
+			}
+			r.stop()
+			if got := srv.count(t, "Registrerade"); got != tc.moved {
+				t.Errorf("Registrerade count = %d, want %d", got, tc.moved)
+			}
+			if n := h.callsFor("m3"); n != 0 {
+				t.Errorf("m3 offered %d times after cancel, want 0", n)
+			}
+			if _, last := r.cp.get("INBOX"); last != uint32(tc.moved) {
+				t.Errorf("checkpoint last UID = %d, want %d", last, tc.moved)
+			}
+		})
+	}
+}
+
 // (Arrival during IDLE is tested against Dovecot only: imapmemserver sends
 // the IDLE continuation before it subscribes to updates, so a message
 // appended in that window is only reported with the next update.)

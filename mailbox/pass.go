@@ -94,38 +94,67 @@ func (s *session) batches(metas []meta) [][]meta {
 	return out
 }
 
-// runBatch fetches a batch whole and delivers it message by message.
-// Entries with size -1 are deferred retries: they only block the checkpoint.
+// runBatch fetches a batch whole, offers it to the Handler message by
+// message, then moves what was committed with one command per destination
+// and advances the checkpoint. Entries with size -1 are deferred retries:
+// they only block the checkpoint. Pending moves never outlive runBatch, so
+// nothing committed waits in the inbox while the intake idles. When ctx is
+// cancelled the message in hand is finished and what was committed is
+// still moved before ctx.Err() is returned.
 func (s *session) runBatch(ctx context.Context, batch []meta, blocked *bool) error {
 	byUID, err := s.fetchWhole(batch)
 	if err != nil {
 		return err
 	}
-	for _, m := range batch {
+	done := make(map[uint32]bool, len(batch)) // handled and out of the inbox
+	commits, offered, stopErr := s.offerAll(ctx, batch, byUID, done)
+	if err := s.moveCommitted(commits, done); err != nil {
+		stopErr = err
+	}
+	s.advance(offered, done, blocked)
+	s.saveCheckpoint(context.WithoutCancel(ctx))
+	return stopErr
+}
+
+// offerAll offers the batch's messages in order until ctx is cancelled
+// and returns those committed and the prefix of batch looked at. Messages
+// gone from the mailbox meanwhile are marked in done.
+func (s *session) offerAll(ctx context.Context, batch []meta, byUID map[uint32]*imapclient.FetchMessageBuffer, done map[uint32]bool) (commits []committed, offered []meta, err error) {
+	for i, m := range batch {
 		if err := ctx.Err(); err != nil {
-			return err
+			return commits, batch[:i], err
 		}
-		handled := true
-		if m.size >= 0 {
-			if buf, ok := byUID[m.uid]; ok { // gone meanwhile: nothing to do
-				delete(byUID, m.uid)
-				if handled, err = s.deliver(ctx, buf); err != nil {
-					return err
-				}
+		buf, fetched := byUID[m.uid]
+		switch {
+		case m.size < 0: // deferred retry
+		case !fetched: // gone meanwhile: nothing to do
+			done[m.uid] = true
+		default:
+			c, ok, err := s.offer(ctx, buf)
+			if err != nil {
+				return commits, batch[:i+1], err
 			}
-		} else {
-			handled = false
+			if ok {
+				commits = append(commits, c)
+			}
 		}
-		*blocked = *blocked || !handled
-		if handled {
+	}
+	return commits, batch, nil
+}
+
+// advance moves the checkpoint past the leading run of done messages.
+// Only a message that was handled and moved (or found gone) counts: one
+// whose move failed stays above the checkpoint and is offered again.
+func (s *session) advance(offered []meta, done map[uint32]bool, blocked *bool) {
+	for _, m := range offered {
+		*blocked = *blocked || !done[m.uid]
+		if done[m.uid] {
 			s.maxHandled = max(s.maxHandled, m.uid)
 		}
 		if !*blocked {
 			s.last = m.uid
 		}
 	}
-	s.saveCheckpoint(ctx)
-	return nil
 }
 
 func (s *session) fetchWhole(batch []meta) (map[uint32]*imapclient.FetchMessageBuffer, error) {
@@ -152,35 +181,26 @@ func (s *session) fetchWhole(batch []meta) (map[uint32]*imapclient.FetchMessageB
 	return out, nil
 }
 
-// deliver hands one message to the Handler and moves it by the verdict.
-// handled is false when the message stays for a retry; err is non-nil only
-// when the connection (or ctx) is gone.
-func (s *session) deliver(ctx context.Context, buf *imapclient.FetchMessageBuffer) (handled bool, err error) {
+// offer hands one message to the Handler. ok reports that its case is
+// committed and c says where it goes; otherwise it stays for a retry. err
+// is non-nil only when ctx is cancelled.
+func (s *session) offer(ctx context.Context, buf *imapclient.FetchMessageBuffer) (c committed, ok bool, err error) {
 	uid := uint32(buf.UID)
 	d := Delivery{Mailbox: s.in.cfg.Mailbox, UIDValidity: s.uidValidity, UID: uid, InternalDate: buf.InternalDate, Raw: buf.FindBodySection(wholeBody)}
 	disp, err := s.in.handle(ctx, d)
 	if err != nil {
 		if ctx.Err() != nil {
-			return false, ctx.Err()
+			return c, false, ctx.Err()
 		}
 		s.retryLater(uid, "handler failed; will retry", err)
-		return false, nil
+		return c, false, nil
 	}
 	dest := map[Disposition]string{Registered: s.in.cfg.RegisteredMailbox, Quarantined: s.in.cfg.QuarantineMailbox}[disp]
 	if dest == "" {
 		s.retryLater(uid, "handler kept message; will retry", nil)
-		return false, nil
+		return c, false, nil
 	}
-	if err := s.move(uid, dest); err != nil {
-		if _, ok := isServerRefusal(err); !ok {
-			return false, fmt.Errorf("move uid %d: %w", uid, err)
-		}
-		s.retryLater(uid, "server refused move; will retry", err)
-		return false, nil
-	}
-	s.in.retries.done(uid)
-	s.log.Info("message moved", keyUID, uid, keyDisposition, disp, keyDest, dest)
-	return true, nil
+	return committed{uid: uid, disp: disp, dest: dest}, true, nil
 }
 
 func (s *session) retryLater(uid uint32, msg string, err error) {
