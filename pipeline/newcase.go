@@ -42,8 +42,7 @@ func (p *Pipeline) newCase(ctx context.Context, src Source, in store.Intake, msg
 		InitiatedBy: p.initiatedBy(msg, d, text, contact),
 		Description: p.redact.Describe(subject, text, opt),
 	}
-	oldBacklog := src.Backlog && p.now().Sub(in.ReceivedAt) > p.cfg.Intake.OldMessageAge.Duration
-	if p.policy != nil && !oldBacklog {
+	if p.policy != nil && !p.oldBacklog(src, in) {
 		// An old backlog (a migrated mailbox) gets no deadlines: reminders
 		// about last year's mail would help nobody.
 		c.FirstResponseDue, c.FinalDue = p.policy.Deadlines(c.Unit, c.Category, c.ReceivedAt)
@@ -93,6 +92,12 @@ func (p *Pipeline) initiatedBy(msg *synpunkt.Message, d classify.Decision, text 
 		return synpunkt.RolePrivatperson
 	}
 	return role
+}
+
+// oldBacklog reports whether a message was found on first start (or
+// imported) and is older than intake.old_message_age.
+func (p *Pipeline) oldBacklog(src Source, in store.Intake) bool {
+	return src.Backlog && p.now().Sub(in.ReceivedAt) > p.cfg.Intake.OldMessageAge.Duration
 }
 
 func nonEmpty(ss []string) []string {
@@ -206,7 +211,7 @@ func (p *Pipeline) receiptPolicy(ctx context.Context, src Source, in store.Intak
 		return "", "automated message (" + auto + ")", nil
 	case c.InitiatedBy == synpunkt.RoleAnonym || contact == nil:
 		return "", "anonymous or no contact details", nil
-	case src.Backlog && p.now().Sub(in.ReceivedAt) > p.cfg.Intake.OldMessageAge.Duration: // see newCase
+	case p.oldBacklog(src, in):
 		return "", "older than intake.old_message_age on first start", nil
 	}
 	to := contact.Email
