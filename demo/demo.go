@@ -182,7 +182,10 @@ func Run(ctx context.Context, w io.Writer, opt Options) error {
 	if err != nil {
 		return err
 	}
-	return e.print(ctx, w, d.Store)
+	if err := e.print(ctx, w, d.Store); err != nil {
+		return err
+	}
+	return printDue(ctx, w, d)
 }
 
 // scenario appends the samples, waits for them to be handled, then sends a
@@ -321,4 +324,20 @@ func tempDir() (string, func(), error) {
 		return "", nil, err
 	}
 	return d, func() { os.RemoveAll(d) }, nil
+}
+
+// printDue shows what the deadline scheduler would send a week from now if
+// nobody answered: the clerk's view of `synpunkt deadlines --dry-run`.
+func printDue(ctx context.Context, w io.Writer, d *daemon.Daemon) error {
+	at := time.Now().AddDate(0, 0, 7)
+	due, err := d.Casework.DueActions(ctx, at)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\n== Om ingen svarar: påminnelser och eskaleringar som skulle gå ut senast %s ==\n", at.Format("2006-01-02"))
+	fmt.Fprintln(w, "(Ärendet om snöröjningen har fått ett svar, så dess klocka för första besked har stannat.)")
+	for _, a := range due {
+		fmt.Fprintf(w, "  %s  %-10s nivå %d  till %s\n", a.Number, a.Kind, a.Level, a.To)
+	}
+	return nil
 }

@@ -33,6 +33,10 @@ func TestDemo(t *testing.T) {
 	if strings.Contains(s, "till lars.berg@example.com") {
 		t.Error("the auto-reply was answered")
 	}
+	due := s[strings.Index(s, "== Om ingen svarar"):]
+	if !strings.Contains(due, "escalation nivå 2") || regexp.MustCompile(`SYN-\d{4}-00002`).MatchString(due) {
+		t.Errorf("due actions should escalate unanswered cases but not the answered snow case:\n%s", due)
+	}
 	table := s[:strings.Index(s, "Inkomna meddelanden")]
 	for _, pii := range []string{"19121212-1212", "070-123 45 67", "Per Olsson", "Björkvägen 7"} {
 		if strings.Contains(table, pii) {
