@@ -36,6 +36,7 @@ import (
 	"github.com/exempelby/synpunkt/daemon"
 	"github.com/exempelby/synpunkt/internal/smtpsink"
 	"github.com/exempelby/synpunkt/internal/twiliofake"
+	"github.com/exempelby/synpunkt/lifecycle"
 	"github.com/exempelby/synpunkt/mailbox/mimeparse"
 	"github.com/exempelby/synpunkt/report"
 	"github.com/exempelby/synpunkt/store"
@@ -326,10 +327,15 @@ func tempDir() (string, func(), error) {
 	return d, func() { os.RemoveAll(d) }, nil
 }
 
-// printDue shows what the deadline scheduler would send a week from now if
-// nobody answered: the clerk's view of `synpunkt deadlines --dry-run`.
+// printDue shows what the deadline scheduler would send five working days
+// from now if nobody answered: the clerk's view of `synpunkt deadlines
+// --dry-run`.
 func printDue(ctx context.Context, w io.Writer, d *daemon.Daemon) error {
-	at := time.Now().AddDate(0, 0, 7)
+	policy, err := lifecycle.NewPolicy(d.Config.Deadlines, d.Config.Units)
+	if err != nil {
+		return err
+	}
+	at := policy.Calendar().AddWorkingDays(time.Now(), 5)
 	due, err := d.Casework.DueActions(ctx, at)
 	if err != nil {
 		return err
