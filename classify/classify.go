@@ -57,8 +57,8 @@ type Classifier struct {
 	forms      map[string]formSpec
 	exclusions []exclusionSpec
 	intern     *config.Exclusion // nil: own-domain senders are not excluded
-	domains    []string
-	mailbox    string // lower-cased local part of the mailbox address
+	domains    []string          // lower-cased
+	mailbox    string            // lower-cased local part of the mailbox address
 }
 
 type topicSpec struct {
@@ -75,7 +75,10 @@ func New(cfg *config.Config) (*Classifier, error) {
 	}
 	c := &Classifier{
 		units: append([]config.Unit(nil), cfg.Units...), minConf: s.MinConfidence,
-		defaultCat: synpunkt.DocType(s.DefaultCategory), forms: map[string]formSpec{}, domains: cfg.Organisation.Domains,
+		defaultCat: synpunkt.DocType(s.DefaultCategory), forms: map[string]formSpec{},
+	}
+	for _, d := range cfg.Organisation.Domains {
+		c.domains = append(c.domains, strings.ToLower(d))
 	}
 	if c.defaultCat == "" {
 		c.defaultCat = synpunkt.DocKlagomal
@@ -255,7 +258,6 @@ func (c *Classifier) isOwn(addr string) bool {
 	}
 	d := strings.ToLower(addr[at+1:])
 	for _, o := range c.domains {
-		o = strings.ToLower(o)
 		if d == o || strings.HasSuffix(d, "."+o) {
 			return true
 		}

@@ -13,9 +13,10 @@ const ClassInternal = "intern"
 
 // exclusionSpec is a compiled config.Exclusion.
 type exclusionSpec struct {
-	x     config.Exclusion
-	terms []weighted // "!word" weighs 2, others 1
-	min   float64
+	x       config.Exclusion
+	senders []string   // x.Senders, trimmed and lower-cased
+	terms   []weighted // "!word" weighs 2, others 1
+	min     float64
 }
 
 func (c *Classifier) compileExclusions(s config.ClassifySettings) {
@@ -26,6 +27,9 @@ func (c *Classifier) compileExclusions(s config.ClassifySettings) {
 			continue
 		}
 		spec := exclusionSpec{x: x, min: float64(x.MinScore)}
+		for _, s := range x.Senders {
+			spec.senders = append(spec.senders, strings.ToLower(strings.TrimSpace(s)))
+		}
 		if spec.min == 0 {
 			spec.min = 2
 		}
@@ -98,8 +102,7 @@ func (e exclusionSpec) senderMatches(from string) bool {
 	if from == "" {
 		return false
 	}
-	for _, s := range e.x.Senders {
-		s = strings.ToLower(strings.TrimSpace(s))
+	for _, s := range e.senders {
 		switch {
 		case strings.Contains(s, "@") && !strings.HasPrefix(s, "@") && from == s:
 			return true

@@ -10,8 +10,43 @@ import (
 type token struct {
 	raw      string // lower-cased word, or "?" or the boundary "\n"
 	stem     string
+	rawLen   int     // runes in raw
+	stemLen  int     // runes in stem
+	edges            // of raw and stem
 	mult     float64 // weight multiplier of the subject
 	contrast float64 // extra multiplier after a contrastive "men" (categories only)
+}
+
+// newToken makes a token of the lower-cased word w, counting its runes
+// once so that matching never has to.
+func newToken(w, st string, mult, contrast float64) token {
+	return token{raw: w, stem: st, rawLen: utf8.RuneCountInString(w), stemLen: utf8.RuneCountInString(st),
+		edges: edgesOf(w, st), mult: mult, contrast: contrast}
+}
+
+// edges are the first two bytes of a stem and the last two of a word and
+// of its stem (one byte, zero-padded, for a one-byte string). A term word
+// can only match a token that shares its stem's end, its word's end or,
+// for prefix matching, its stem's start: equal strings share all three,
+// and matchWord's suffix and prefix rules need at least three runes. Three
+// compares rule out almost every pair before any string is looked at.
+type edges struct{ stemStart, stemEnd, rawEnd uint16 }
+
+func edgesOf(raw, st string) edges {
+	return edges{stemStart: pair(st, 0), stemEnd: pair(st, len(st)-2), rawEnd: pair(raw, len(raw)-2)}
+}
+
+// pair returns the two bytes of s from i, where i may be -1 (a one-byte
+// s) and a missing byte is zero.
+func pair(s string, i int) uint16 {
+	var v uint16
+	for k := i; k < i+2; k++ {
+		v <<= 8
+		if k >= 0 && k < len(s) {
+			v |= uint16(s[k])
+		}
+	}
+	return v
 }
 
 // boundary separates subject from body so phrases never span them.
@@ -20,32 +55,35 @@ const boundary = "\n"
 // tokenize splits lower-cased text into words and question marks. Words are
 // runs of letters and digits; a hyphen splits ("va-avgift" → va, avgift).
 func tokenize(s string, mult float64) []token {
-	var out []token
-	var b strings.Builder
-	flush := func() {
-		if b.Len() > 0 {
-			w := b.String()
-			out = append(out, token{raw: w, stem: stem(w), mult: mult, contrast: 1})
-			b.Reset()
+	low := strings.ToLower(s)
+	out := make([]token, 0, len(low)/6)
+	start := -1 // of the word being read
+	flush := func(end int) {
+		if start >= 0 {
+			w := low[start:end] // ToLower leaves valid UTF-8, so this is the word's runes
+			out = append(out, newToken(w, stem(w), mult, 1))
+			start = -1
 		}
 	}
-	for _, r := range strings.ToLower(s) {
+	for i, r := range low {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(r)
+			if start < 0 {
+				start = i
+			}
 		case r == '?':
-			flush()
-			out = append(out, token{raw: "?", stem: "?", mult: mult, contrast: 1})
+			flush(i)
+			out = append(out, newToken("?", "?", mult, 1))
 		case r == '.' || r == '!' || r == ';' || r == '\n':
-			flush()
+			flush(i)
 			if len(out) > 0 && out[len(out)-1].raw != boundary {
-				out = append(out, token{raw: boundary, stem: boundary, mult: mult, contrast: 1})
+				out = append(out, newToken(boundary, boundary, mult, 1))
 			}
 		default:
-			flush()
+			flush(i)
 		}
 	}
-	flush()
+	flush(len(low))
 	return out
 }
 
@@ -70,9 +108,11 @@ func stem(w string) string {
 		}
 		w = next
 	}
-	r := []rune(w)
-	if n := len(r); n > 3 && r[n-1] == r[n-2] && !strings.ContainsRune("aeiouyåäö", r[n-1]) {
-		w = string(r[:n-1])
+	if utf8.RuneCountInString(w) > 3 {
+		last, prev, size := lastTwo(w)
+		if last == prev && !strings.ContainsRune("aeiouyåäö", last) {
+			w = w[:len(w)-size]
+		}
 	}
 	return w
 }
@@ -81,8 +121,7 @@ func stem(w string) string {
 // are endings: -t after -ig (trasigt), -n after a vowel (snön), -s after a
 // Snowball s-ending letter (skolans).
 func stripOnce(w string) string {
-	r := []rune(w)
-	n := len(r)
+	n := utf8.RuneCountInString(w)
 	for _, s := range suffixes {
 		if strings.HasSuffix(w, s) && n-utf8.RuneCountInString(s) >= 3 {
 			return w[:len(w)-len(s)]
@@ -91,20 +130,30 @@ func stripOnce(w string) string {
 	if n < 4 {
 		return w
 	}
-	last, prev := r[n-1], r[n-2]
+	last, prev, size := lastTwo(w)
 	switch {
 	case last == 't' && strings.HasSuffix(w, "igt"),
 		last == 'n' && strings.ContainsRune("aeiouyåäö", prev),
 		last == 's' && strings.ContainsRune("bcdfghjklmnoprtvy", prev):
-		return string(r[:n-1])
+		return w[:len(w)-size]
 	}
 	return w
+}
+
+// lastTwo returns the last two runes of w and the byte size of the last.
+func lastTwo(w string) (last, prev rune, size int) {
+	last, size = utf8.DecodeLastRuneInString(w)
+	prev, _ = utf8.DecodeLastRuneInString(w[:len(w)-size])
+	return last, prev, size
 }
 
 // termWord is one word of a term.
 type termWord struct {
 	raw, stem string
-	exact     bool // "=ord": only the exact word
+	rawLen    int  // runes in raw
+	stemLen   int  // runes in stem
+	edges          // of raw and stem
+	exact     bool // "=ord" or "?": only the exact word
 }
 
 // term is a configured or built-in word or phrase.
@@ -120,8 +169,8 @@ func parseTerm(s string) term {
 	t := term{text: strings.TrimPrefix(strings.TrimSpace(s), "=")}
 	exact := strings.HasPrefix(strings.TrimSpace(s), "=")
 	for _, tk := range tokenize(t.text, 1) {
-		t.words = append(t.words, termWord{raw: tk.raw, stem: tk.stem, exact: exact})
-		t.spec += utf8.RuneCountInString(tk.stem)
+		t.words = append(t.words, termWord{raw: tk.raw, stem: tk.stem, rawLen: tk.rawLen, stemLen: tk.stemLen, edges: tk.edges, exact: exact || tk.raw == "?"})
+		t.spec += tk.stemLen
 	}
 	return t
 }
@@ -129,34 +178,45 @@ func parseTerm(s string) term {
 // matchWord reports whether a token is an inflection or a compound of w:
 // same stem; the term as the compound head ("gatlyktan" ~ "lykta"); or, for
 // stems of four runes or more, as the first part ("snöröjningsbil").
-func matchWord(tk token, w termWord, prefix bool) bool {
-	if w.exact || w.raw == "?" {
+func matchWord(tk *token, w *termWord, prefix bool) bool {
+	if !w.edgesMatch(tk, prefix) {
+		return false
+	}
+	if w.exact {
 		return tk.raw == w.raw
 	}
 	if tk.stem == w.stem || tk.raw == w.raw {
 		return true
 	}
-	ls, lt := utf8.RuneCountInString(w.stem), utf8.RuneCountInString(tk.stem)
+	ls, lt := w.stemLen, tk.stemLen
 	if ls >= 3 && lt-ls >= 3 && strings.HasSuffix(tk.stem, w.stem) {
 		return true
 	}
-	lr, ltr := utf8.RuneCountInString(w.raw), utf8.RuneCountInString(tk.raw)
-	if lr >= 3 && ltr-lr >= 3 && strings.HasSuffix(tk.raw, w.raw) {
+	if w.rawLen >= 3 && tk.rawLen-w.rawLen >= 3 && strings.HasSuffix(tk.raw, w.raw) {
 		return true
 	}
 	return prefix && ls >= 4 && lt-ls >= 2 && strings.HasPrefix(tk.stem, w.stem)
 }
 
+// edgesMatch is the cheap test every match passes (see edges).
+func (w *termWord) edgesMatch(tk *token, prefix bool) bool {
+	return tk.rawEnd == w.rawEnd || tk.stemEnd == w.stemEnd || prefix && tk.stemStart == w.stemStart
+}
+
 // matches returns the start indices where t occurs in toks.
-func (t term) matches(toks []token) []int {
+func (t *term) matches(toks []token) []int {
 	if len(t.words) == 0 {
 		return nil
 	}
 	var out []int
+	first := &t.words[0]
 	for i := 0; i+len(t.words) <= len(toks); i++ {
+		if !first.edgesMatch(&toks[i], !t.noPre) {
+			continue // most tokens: decided without a call
+		}
 		ok := true
-		for j, w := range t.words {
-			if !matchWord(toks[i+j], w, !t.noPre) {
+		for j := range t.words {
+			if !matchWord(&toks[i+j], &t.words[j], !t.noPre) {
 				ok = false
 				break
 			}
@@ -191,7 +251,7 @@ var contrastives = map[string]bool{"men": true, "but": true, "dock": true, "howe
 // after the last contrastive conjunction of the body weigh 1.5.
 func textTokens(subject, body string) []token {
 	toks := tokenize(subject, 1.5)
-	toks = append(toks, token{raw: boundary, stem: boundary, mult: 1})
+	toks = append(toks, newToken(boundary, boundary, 1, 0))
 	bt := tokenize(body, 1)
 	last := -1
 	for i, tk := range bt {

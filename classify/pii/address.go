@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -8,6 +9,45 @@ import (
 
 // streetSuffixes end compound street names ("Storgatan", "Björkvägen").
 var streetSuffixes = []string{"gatan", "gata", "vägen", "väg", "stigen", "gränd", "gränden", "backen", "backe", "torget", "torg", "allén", "allé", "alle", "plan", "leden", "platsen", "stråket", "gången", "kajen", "esplanaden", "allén", "promenaden", "slingan", "kroken", "ringen", "svängen", "höjden", "hagen", "lyckan", "brynet", "ängen", "vången", "gläntan", "slänten", "liden", "udden", "gärdet", "bryggan"}
+
+// streetEndLen is the length in bytes of the shortest of streetSuffixes.
+var streetEndLen = func() int {
+	n := len(streetSuffixes[0])
+	for _, suf := range streetSuffixes {
+		n = min(n, len(suf))
+	}
+	return n
+}()
+
+// streetSuffixesByEnd groups streetSuffixes by their last streetEndLen
+// bytes, and streetSuffixEnds marks their last bytes: most words are
+// ruled out by one byte, the rest by one map lookup.
+var streetSuffixesByEnd, streetSuffixEnds = func() (map[string][]string, [256]bool) {
+	m, ends := map[string][]string{}, [256]bool{}
+	for _, suf := range streetSuffixes {
+		end := suf[len(suf)-streetEndLen:]
+		m[end] = append(m[end], suf)
+		ends[suf[len(suf)-1]] = true
+	}
+	return m, ends
+}()
+
+// streetSuffixesOf returns the street suffixes that lw may end with, in
+// streetSuffixes order.
+func streetSuffixesOf(lw string) []string {
+	if len(lw) < streetEndLen || !streetSuffixEnds[lw[len(lw)-1]] {
+		return nil
+	}
+	return streetSuffixesByEnd[lw[len(lw)-streetEndLen:]]
+}
+
+// maxStreetWord is the length in bytes of the longest of streetWords.
+var maxStreetWord = func() (n int) {
+	for w := range streetWords {
+		n = max(n, len(w))
+	}
+	return n
+}()
 
 // streetWords stand alone after a capitalised name ("Drottning Kristinas väg").
 var streetWords = map[string]bool{"väg": true, "vägen": true, "gata": true, "gatan": true, "gränd": true, "allé": true, "backe": true, "torg": true, "stig": true}
@@ -26,7 +66,7 @@ var units = map[string]bool{"km": true, "m": true, "meter": true, "metern": true
 func (s *scan) isStreet(toks []token, k int) (bool, int) {
 	tk := toks[k]
 	lw := s.lower[tk.start:tk.end]
-	if k > 0 && toks[k-1].cap && !tk.cap && streetWords[lw] && gapIs(s.text, toks[k-1].end, tk.start, " ", 0) {
+	if k > 0 && toks[k-1].cap && !tk.cap && len(lw) <= maxStreetWord && streetWords[lw] && gapIs(s.text, toks[k-1].end, tk.start, " ", 0) {
 		first := k - 1
 		for first > 0 && k-first < 3 && toks[first-1].cap && gapIs(s.text, toks[first-1].end, toks[first].start, " ", 0) && !sentenceStart(s.text, toks[first].start) {
 			first--
@@ -36,25 +76,23 @@ func (s *scan) isStreet(toks []token, k int) (bool, int) {
 	if !tk.cap {
 		return false, k
 	}
-	if k > 0 && streetPrefixes[s.lower[toks[k-1].start:toks[k-1].end]] && toks[k-1].cap && gapIs(s.text, toks[k-1].end, tk.start, " ", 0) {
-		for _, suf := range streetSuffixes {
-			if lw == suf {
-				return true, k - 1 // "Västra Esplanaden", "Norra Vägen"
-			}
-		}
+	sufs := streetSuffixesOf(lw)
+	if len(sufs) == 0 {
+		return false, k
 	}
-	for _, suf := range streetSuffixes {
+	prefixed := k > 0 && toks[k-1].cap && streetPrefixes[s.lower[toks[k-1].start:toks[k-1].end]] && gapIs(s.text, toks[k-1].end, tk.start, " ", 0)
+	if prefixed && slices.Contains(sufs, lw) {
+		return true, k - 1 // "Västra Esplanaden", "Norra Vägen"
+	}
+	for _, suf := range sufs {
 		if len(lw) >= len(suf)+2 && strings.HasSuffix(lw, suf) {
-			for _, np := range notStreet {
-				if strings.HasPrefix(lw, np) {
-					return false, k
-				}
+			if slices.ContainsFunc(notStreet, func(np string) bool { return strings.HasPrefix(lw, np) }) {
+				return false, k
 			}
-			first := k
-			if k > 0 && streetPrefixes[s.lower[toks[k-1].start:toks[k-1].end]] && toks[k-1].cap && gapIs(s.text, toks[k-1].end, tk.start, " ", 0) {
-				first = k - 1
+			if prefixed {
+				return true, k - 1
 			}
-			return true, first
+			return true, k
 		}
 	}
 	return false, k
@@ -106,7 +144,7 @@ func (s *scan) houseNumber(j int) int {
 	return s.flatSuffix(end)
 }
 
-func isLetterByte(c byte) bool { return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') }
+func isLetterByte(c byte) bool { return (c|0x20)-'a' < 26 } // c|0x20 folds A-Z onto a-z and nothing else
 
 // unitAfter reports whether the next word after j is a unit ("5 km").
 func (s *scan) unitAfter(j int) bool {

@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -95,24 +96,49 @@ func domainEnd(t string, i int) int {
 
 // atMarkers are the obfuscated '@' forms, lower case. " at " is English and
 // is only accepted before a domain with a real dot and a known TLD.
-var atMarkers = []string{"(at)", "[at]", "{at}", "(snabel-a)", "[snabel-a]", " snabel-a ", "(snabela)", " @ ", " at "}
+var atMarkers = [...]string{"(at)", "[at]", "{at}", "(snabel-a)", "[snabel-a]", " snabel-a ", "(snabela)", " @ ", " at "}
 
 // dotMarkers are the obfuscated '.' forms inside a domain, lower case.
 var dotMarkers = []string{".", " (dot) ", "(dot)", " [dot] ", "[dot]", " (punkt) ", "(punkt)", " [punkt] ", "[punkt]", " dot ", " punkt "}
 
 var knownTLD = map[string]bool{"se": true, "com": true, "nu": true, "net": true, "org": true, "eu": true, "info": true, "fi": true, "no": true, "dk": true, "de": true, "uk": true, "io": true}
 
+// atMarkerBytes has bit 1 set for the first bytes of atMarkers and bit 2
+// for their second bytes: two lookups rule out almost every position.
+var atMarkerBytes = func() (m [256]uint8) {
+	for _, x := range atMarkers {
+		m[x[0]] |= 1
+		m[x[1]] |= 2
+	}
+	return m
+}()
+
+// atHit is an at-marker found at pos.
+type atHit struct{ marker, pos int }
+
+// obfuscatedEmails finds every at-marker in one pass over the text and
+// tries them marker by marker, in atMarkers order, so that findings come
+// out as if each marker had been searched for on its own. Occurrences of
+// one marker do not overlap.
 func (s *scan) obfuscatedEmails() {
-	for _, m := range atMarkers {
-		for k := 0; k < len(s.lower); {
-			p := strings.Index(s.lower[k:], m)
-			if p < 0 {
-				break
-			}
-			p += k
-			k = p + len(m)
-			s.obfuscatedAt(p, p+len(m), m == " at ")
+	var hits []atHit
+	var next [len(atMarkers)]int // where the next occurrence of each marker may start
+	low := s.lower
+	for p := 0; p+1 < len(low); p++ {
+		if atMarkerBytes[low[p]]&(atMarkerBytes[low[p+1]]>>1)&1 == 0 { // no branch on the common space
+			continue
 		}
+		for m, x := range atMarkers {
+			if p >= next[m] && strings.HasPrefix(low[p:], x) {
+				hits = append(hits, atHit{m, p})
+				next[m] = p + len(x)
+			}
+		}
+	}
+	slices.SortStableFunc(hits, func(a, b atHit) int { return a.marker - b.marker })
+	for _, h := range hits {
+		m := atMarkers[h.marker]
+		s.obfuscatedAt(h.pos, h.pos+len(m), m == " at ")
 	}
 }
 

@@ -54,13 +54,20 @@ var triggers = buildTriggers(map[triggerKind][]string{
 		"barnets namn", "sökande", "anmälare", "ditt namn", "uppgiftslämnare", "skickad av", "sent by", "handläggare"},
 })
 
-// triggerFirst marks the first bytes of trigger words, a cheap filter
-// before the map lookup.
-var triggerFirst = func() (m [256]bool) {
+// maxTriggerWord is the longest token, in bytes, looked up in triggers.
+const maxTriggerWord = 14
+
+// triggerStarts and triggerEnds have bit n set at b when a trigger word
+// of n bytes starts, or ends, with the byte b: a cheap filter before the
+// map lookup.
+var triggerStarts, triggerEnds = func() (starts, ends [256]uint16) {
 	for w := range triggers {
-		m[w[0]] = true
+		if len(w) <= maxTriggerWord {
+			starts[w[0]] |= 1 << len(w)
+			ends[w[len(w)-1]] |= 1 << len(w)
+		}
 	}
-	return m
+	return starts, ends
 }()
 
 func buildTriggers(m map[triggerKind][]string) map[string][]trigger {
@@ -87,7 +94,18 @@ func buildTriggers(m map[triggerKind][]string) map[string][]trigger {
 // orgSuffixes end words that name organisations, units or buildings.
 var orgSuffixes = []string{"enheten", "förvaltningen", "kontoret", "nämnden", "avdelningen", "kommun", "kommunen", "föreningen", "förening", "skolan", "förskolan", "centralen", "bolaget", "gruppen", "teamet", "huset", "service", "center", "centret", "klubb", "klubben", "boendet", "biblioteket", "hallen", "parken", "gatan", "vägen", "torget", "kyrkan", "stiftelsen", "ab"}
 
+// orgSuffixEnds marks the last bytes of orgSuffixes.
+var orgSuffixEnds = func() (m [256]bool) {
+	for _, suf := range orgSuffixes {
+		m[suf[len(suf)-1]] = true
+	}
+	return m
+}()
+
 func orgish(lw string) bool {
+	if lw == "" || !orgSuffixEnds[lw[len(lw)-1]] {
+		return lw == "ab" || lw == "brf" || lw == "hb" || lw == "kb"
+	}
 	for _, suf := range orgSuffixes {
 		if strings.HasSuffix(lw, suf) && len(lw) > len(suf)+1 {
 			return true
@@ -99,8 +117,11 @@ func orgish(lw string) bool {
 // words runs the word-based detectors: streets, names after context words,
 // names from the lists and the caller's known names, and form labels.
 func (s *scan) words() {
-	toks := tokenize(s.text)
-	taken := make([]bool, len(toks))
+	bufs := wordBufPool.Get().(*wordBufs)
+	defer wordBufPool.Put(bufs)
+	bufs.toks = tokenize(bufs.toks[:0], s.text)
+	bufs.taken = append(bufs.taken[:0], make([]bool, len(bufs.toks))...)
+	toks, taken := bufs.toks, bufs.taken
 	for k := 0; k < len(toks); k++ {
 		s.street(toks, k)
 		s.labelAddress(toks, k)
@@ -123,7 +144,7 @@ func (s *scan) triggerAt(toks []token, k int, taken []bool) int {
 	if tk.cap && tk.start > 0 && s.text[tk.start-1] == '/' && (tk.start == 1 || strings.IndexByte(" \t\n", s.text[tk.start-2]) >= 0) {
 		return s.capture(toks, k, taken, kSignoff, "/") // "Hälsningar /Kim"
 	}
-	if len(lw) > 14 || !triggerFirst[lw[0]] {
+	if len(lw) > maxTriggerWord || triggerStarts[lw[0]]&triggerEnds[lw[len(lw)-1]]&(1<<len(lw)) == 0 {
 		return k
 	}
 	for _, tr := range triggers[lw] {
@@ -266,7 +287,7 @@ func (s *scan) nameWord(toks []token, k int) bool {
 	}
 	w := s.text[tk.start:tk.end]
 	lw := s.lower[tk.start:tk.end]
-	if s.known[lw] {
+	if s.known.has(lw) {
 		return true
 	}
 	if tk.end-tk.start == 1 {
@@ -322,7 +343,7 @@ func (s *scan) surnameLike(tk token) bool {
 func (s *scan) standalone(toks []token, k int, taken []bool) {
 	tk := toks[k]
 	if !tk.cap {
-		if s.known[s.lower[tk.start:tk.end]] {
+		if s.known.has(s.lower[tk.start:tk.end]) {
 			s.add(Namn, tk.start, tk.end, 0.9, "name/known", "case-folded", "")
 		}
 		return
@@ -332,7 +353,7 @@ func (s *scan) standalone(toks []token, k int, taken []bool) {
 	next := k + 1
 	hasNext := next < len(toks) && gapIs(s.text, tk.end, toks[next].start, " ", 0)
 	initial := hasNext && toks[next].end-toks[next].start == 1 && toks[next].cap && s.withInitialDot(toks[next]) > toks[next].end
-	if s.known[lw] && (!s.r.places[w] || s.adjacentKnown(toks, k)) {
+	if s.known.has(lw) && (!s.r.places[w] || s.adjacentKnown(toks, k)) {
 		end := tk.end
 		if initial {
 			end, taken[next] = s.withInitialDot(toks[next]), true
@@ -372,7 +393,7 @@ func (s *scan) adjacentKnown(toks []token, k int) bool {
 			continue
 		}
 		a, b := toks[min(k, m)], toks[max(k, m)]
-		if gapIs(s.text, a.end, b.start, " ", 0) && s.known[s.lower[toks[m].start:toks[m].end]] {
+		if gapIs(s.text, a.end, b.start, " ", 0) && s.known.has(s.lower[toks[m].start:toks[m].end]) {
 			return true
 		}
 	}

@@ -19,43 +19,65 @@ var (
 func (s *scan) numbers() {
 	t := s.text
 	for i := 0; i < len(t); {
-		c := t[i]
-		switch {
+		switch c := t[i]; {
 		case isDigit(c) || c == '+' || c == '(':
-			if i > 0 && isDigit(t[i-1]) {
-				i = skipDigits(t, i)
-				continue
-			}
-			end := i
-			if glued(t, i) {
-				end = s.pnr(i) // "pnr811218-3317", "5-811218-3317": only a personnummer
-			} else {
-				end = s.numberAt(i)
-			}
-			switch {
-			case end > i:
-				i = end
-			case isDigit(c):
-				i = skipDigits(t, i)
-			default:
-				i++
-			}
-		case 'A' <= c && c <= 'Z' && !wordBefore(t, i):
-			if end := s.letterCodeAt(i); end > i {
-				i = end
-				continue
-			}
-			i++
-		case 'a' <= c && c <= 'f' && !wordBefore(t, i):
-			if end := s.ipv6At(i); end > i {
-				i = end
-				continue
-			}
-			i++
+			i = s.numberStart(i)
+		case isLetterByte(c):
+			i = s.wordStart(i)
 		default:
 			i++
 		}
 	}
+}
+
+// numberStart runs the numeric detectors at i and returns where the scan
+// goes on.
+func (s *scan) numberStart(i int) int {
+	t := s.text
+	if i > 0 && isDigit(t[i-1]) {
+		return skipDigits(t, i)
+	}
+	end := i
+	if glued(t, i) {
+		end = s.pnr(i) // "pnr811218-3317", "5-811218-3317": only a personnummer
+	} else {
+		end = s.numberAt(i)
+	}
+	switch {
+	case end > i:
+		return end
+	case isDigit(t[i]):
+		return skipDigits(t, i)
+	}
+	return i + 1
+}
+
+// wordStart runs the detectors that start at an ASCII letter beginning a
+// word (IBAN, plates, IPv6) and returns where the scan goes on: after a
+// match, else after the word's ASCII letters, where none can start.
+func (s *scan) wordStart(i int) int {
+	t := s.text
+	if !wordBefore(t, i) {
+		end := i
+		switch c := t[i]; {
+		case 'A' <= c && c <= 'Z':
+			end = s.letterCodeAt(i)
+		case 'a' <= c && c <= 'f':
+			end = s.ipv6At(i)
+		}
+		if end > i {
+			return end
+		}
+	}
+	return skipLetters(t, i+1)
+}
+
+// skipLetters returns the end of the run of ASCII letters at i.
+func skipLetters(t string, i int) int {
+	for i < len(t) && isLetterByte(t[i]) {
+		i++
+	}
+	return i
 }
 
 // glued reports whether the number at i is stuck to a word or to
@@ -223,19 +245,24 @@ func itoa(n int) string {
 // dash, '/', parentheses, " - ") starting at i. It returns the digits, the
 // group lengths and the end of the last digit.
 func digitGroups(t string, i, maxDigits int) (digits string, groups []int, end int) {
-	var b [24]byte
-	nd := 0
-	j := i
-	end = i
+	var b [maxGroupDigits]byte
+	d, groups, end := appendDigitGroups(b[:0], nil, t, i, maxDigits)
+	return string(d), groups, end
+}
+
+// maxGroupDigits bounds the digits digitGroups reads.
+const maxGroupDigits = 24
+
+// appendDigitGroups is digitGroups appending the digits to d and the group
+// lengths to groups, so that a caller with buffers allocates nothing.
+func appendDigitGroups(d []byte, groups []int, t string, i, maxDigits int) ([]byte, []int, int) {
+	j, end, nd := i, i, 0
 	for j < len(t) && nd < maxDigits {
 		n := digitRun(t, j)
-		if n == 0 {
+		if n == 0 || nd+n > maxGroupDigits {
 			break
 		}
-		if nd+n > len(b) {
-			break
-		}
-		copy(b[nd:], t[j:j+n])
+		d = append(d, t[j:j+n]...)
 		nd += n
 		groups = append(groups, n)
 		j += n
@@ -246,7 +273,7 @@ func digitGroups(t string, i, maxDigits int) (digits string, groups []int, end i
 		}
 		j = k
 	}
-	return string(b[:nd]), groups, end
+	return d, groups, end
 }
 
 // skipSep skips one phone/account separator at j.
@@ -345,18 +372,21 @@ func (s *scan) account(i int) int {
 	if !isDigit(t[i]) {
 		return i
 	}
-	ctx := s.contextBefore(i, 40, accountContext)
-	if ctx == "" {
-		return i
-	}
-	digits, _, end := digitGroups(t, i, 20)
+	var digits [maxGroupDigits]byte
+	var groups [8]int
+	d, _, end := appendDigitGroups(digits[:0], groups[:0], t, i, 20)
+	nd := len(d)
 	// "8327-9, 123 456 789-0": clearing number then account after a comma.
-	if strings.HasPrefix(t[end:], ", ") && end+2 < len(t) && isDigit(t[end+2]) && len(digits) <= 5 {
-		more, _, e2 := digitGroups(t, end+2, 16)
-		digits += more
+	if strings.HasPrefix(t[end:], ", ") && end+2 < len(t) && isDigit(t[end+2]) && nd <= 5 {
+		more, _, e2 := appendDigitGroups(digits[:0], groups[:0], t, end+2, 16)
+		nd += len(more)
 		end = e2
 	}
-	if len(digits) < 7 || len(digits) > 20 || wordAfter(t, end) {
+	if nd < 7 || nd > 20 || wordAfter(t, end) {
+		return i
+	}
+	ctx := s.contextBefore(i, 40, accountContext) // the dearer test last
+	if ctx == "" {
 		return i
 	}
 	s.add(Kontonummer, i, end, 0.9, "konto", "length ok", ctx)

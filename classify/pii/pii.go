@@ -129,7 +129,8 @@ func (r *Redactor) Redact(text string, opt Options) (string, []Finding) {
 // Find returns the findings Redact would replace, without building the
 // redacted text.
 func (r *Redactor) Find(text string, opt Options) []Finding {
-	s := newScan(r, text, opt)
+	var s scan
+	s.init(r, text, opt)
 	s.numbers()
 	s.emails()
 	s.words()

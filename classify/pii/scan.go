@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -10,49 +11,79 @@ import (
 type scan struct {
 	r     *Redactor
 	text  string
-	lower string // text with ASCII and ÅÄÖÉ lower-cased; same byte offsets
-	known map[string]bool
+	lower string   // text with ASCII and ÅÄÖÉ lower-cased; same byte offsets
+	known knownSet // may be nil
 	found []Finding
 }
 
-func newScan(r *Redactor, text string, opt Options) *scan {
-	s := &scan{r: r, text: text, lower: lowerSameLen(text), found: make([]Finding, 0, 8)}
-	for _, n := range opt.KnownNames {
-		if n == "" || r.orgName(n) {
-			continue // "Brf Solgläntan", "Café Torget": not a person
-		}
-		eachWord(n, true, func(w string) {
-			lw := lowerSameLen(w)
-			if utf8.RuneCountInString(w) < 2 || r.common[lw] {
-				return
-			}
-			if s.known == nil {
-				s.known = make(map[string]bool, 4)
-			}
-			s.known[lw] = true
-		})
+// knownSet holds the lower-cased words of the caller's known names. There
+// are a handful, and every token is looked up, so a slice beats a map.
+type knownSet []string
+
+func (k knownSet) has(lw string) bool { return slices.Contains(k, lw) }
+
+// init prepares s for one Find call over text.
+func (s *scan) init(r *Redactor, text string, opt Options) {
+	*s = scan{r: r, text: text, lower: lowerSameLen(text), found: make([]Finding, 0, 8)}
+	if len(opt.KnownNames) > 0 {
+		s.known = make(knownSet, 0, 4) // a name or two of a few words
 	}
-	return s
+	for _, n := range opt.KnownNames {
+		s.addKnown(n)
+	}
 }
 
-// eachWord calls fn for each letter run in n; with hyphens set it also
-// calls it for hyphenated words as a whole ("Per-Erik", "Per", "Erik").
-func eachWord(n string, hyphens bool, fn func(string)) {
+// addKnown adds the words of the display name n to s.known, unless n names
+// an organisation ("Brf Solgläntan", "Café Torget"): one of its words,
+// split at hyphens, is an organisation marker or ends like one.
+func (s *scan) addKnown(n string) {
+	mark, org := len(s.known), false
+	eachWord(n, true, func(w, lw string) {
+		if !strings.Contains(w, "-") {
+			org = org || orgMarkers[lw] || orgish(lw)
+		}
+		if org || utf8.RuneCountInString(w) < 2 || s.r.common[lw] || s.known.has(lw) {
+			return
+		}
+		s.known = append(s.known, lw)
+	})
+	if org {
+		s.known = s.known[:mark]
+	}
+}
+
+// eachWord calls fn for each letter run w in n, and lw, w lower-cased as
+// by lowerSameLen; with hyphens set it also calls it for hyphenated words
+// as a whole ("Per-Erik", "Per", "Erik").
+func eachWord(n string, hyphens bool, fn func(w, lw string)) {
+	ln := lowerSameLen(n) // same offsets, and a word's bytes lower-case alone as they do in n
 	start := -1
-	for i, r := range n + " " {
+	for i, r := range n {
 		letter := unicode.IsLetter(r) || hyphens && r == '-' && start >= 0
 		switch {
 		case letter && start < 0:
 			start = i
 		case !letter && start >= 0:
-			w := strings.Trim(n[start:i], "-")
-			fn(w)
-			if hyphens && strings.Contains(w, "-") {
-				for _, p := range strings.Split(w, "-") {
-					fn(p)
-				}
-			}
+			eachPart(n, ln, start, i, hyphens, fn)
 			start = -1
+		}
+	}
+	if start >= 0 {
+		eachPart(n, ln, start, len(n), hyphens, fn)
+	}
+}
+
+// eachPart is eachWord for the word n[a:b], which starts with a letter.
+func eachPart(n, ln string, a, b int, hyphens bool, fn func(w, lw string)) {
+	b = a + len(strings.TrimRight(n[a:b], "-"))
+	fn(n[a:b], ln[a:b])
+	if !hyphens || !strings.Contains(n[a:b], "-") {
+		return
+	}
+	for k := a; k <= b; k++ {
+		if k == b || n[k] == '-' {
+			fn(n[a:k], ln[a:k])
+			a = k + 1
 		}
 	}
 }
@@ -157,14 +188,3 @@ func (s *scan) contextNear(i, j, before, after int, words []string) string {
 
 // orgMarkers in a display name show that it names an organisation.
 var orgMarkers = map[string]bool{"ab": true, "hb": true, "kb": true, "brf": true, "hsb": true, "if": true, "ik": true, "ifk": true, "café": true, "cafe": true, "kommun": true, "kommunen": true, "kommunens": true, "konsult": true, "bygg": true, "aktiebolag": true, "kansli": true, "kansliet": true, "växel": true, "info": true, "kontaktcenter": true, "synpunktsbrevlådan": true, "region": true}
-
-// orgName reports whether a display name names an organisation rather than
-// a person.
-func (r *Redactor) orgName(n string) bool {
-	org := false
-	eachWord(n, false, func(w string) {
-		lw := lowerSameLen(w)
-		org = org || orgMarkers[lw] || orgish(lw)
-	})
-	return org
-}

@@ -2,6 +2,7 @@ package pii
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -14,42 +15,66 @@ type token struct {
 	allCaps    bool // every letter is upper case
 }
 
-// tokenize splits t into letter tokens. Digits and punctuation separate them.
-func tokenize(t string) []token {
-	toks := make([]token, 0, len(t)/6)
+// tokenize appends the letter tokens of t to toks. Digits and punctuation
+// separate them.
+func tokenize(toks []token, t string) []token {
 	for i := 0; i < len(t); {
+		if c := t[i]; c < utf8.RuneSelf && !isLetterByte(c) {
+			i++ // the common case, decided without decoding
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(t[i:])
 		if !isLetterRune(r) {
 			i += n
 			continue
 		}
 		tk := token{start: i, cap: isUpperRune(r), allCaps: true}
-		for i < len(t) {
-			r, n = rune(t[i]), 1
-			if r >= utf8.RuneSelf {
-				r, n = utf8.DecodeRuneInString(t[i:])
-			}
-			if isLetterRune(r) {
-				if tk.allCaps && !isUpperRune(r) {
-					tk.allCaps = false
-				}
-				i += n
-				continue
-			}
-			if (r == '-' || r == '\'' || r == '’') && i+n < len(t) {
-				r2, _ := utf8.DecodeRuneInString(t[i+n:])
-				if isLetterRune(r2) {
-					i += n
-					continue
-				}
-			}
-			break
-		}
+		i = tk.wordEnd(t, i)
 		tk.end = i
 		toks = append(toks, tk)
 	}
 	return toks
 }
+
+// wordEnd returns the end of the word starting at i, and clears allCaps
+// when one of its letters is not upper case.
+func (tk *token) wordEnd(t string, i int) int {
+	for i < len(t) {
+		if c := t[i]; c < utf8.RuneSelf && isLetterByte(c) {
+			if c >= 'a' {
+				tk.allCaps = false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(t[i:])
+		if isLetterRune(r) {
+			if tk.allCaps && !isUpperRune(r) {
+				tk.allCaps = false
+			}
+			i += n
+			continue
+		}
+		if (r == '-' || r == '\'' || r == '’') && i+n < len(t) {
+			r2, _ := utf8.DecodeRuneInString(t[i+n:])
+			if isLetterRune(r2) {
+				i += n
+				continue
+			}
+		}
+		break
+	}
+	return i
+}
+
+// wordBufs are the per-call slices of words, reused across calls: they
+// are large (a token per word) and never leave the call.
+type wordBufs struct {
+	toks  []token
+	taken []bool
+}
+
+var wordBufPool = sync.Pool{New: func() any { return new(wordBufs) }}
 
 func isUpperRune(r rune) bool {
 	if r < utf8.RuneSelf {
