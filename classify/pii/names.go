@@ -55,12 +55,12 @@ var triggers = buildTriggers(map[triggerKind][]string{
 })
 
 // maxTriggerWord is the longest token, in bytes, looked up in triggers.
-const maxTriggerWord = 14
+const maxTriggerWord = 31
 
 // triggerStarts and triggerEnds have bit n set at b when a trigger word
 // of n bytes starts, or ends, with the byte b: a cheap filter before the
 // map lookup.
-var triggerStarts, triggerEnds = func() (starts, ends [256]uint16) {
+var triggerStarts, triggerEnds = func() (starts, ends [256]uint32) {
 	for w := range triggers {
 		if len(w) <= maxTriggerWord {
 			starts[w[0]] |= 1 << len(w)
@@ -72,8 +72,10 @@ var triggerStarts, triggerEnds = func() (starts, ends [256]uint16) {
 
 func buildTriggers(m map[triggerKind][]string) map[string][]trigger {
 	out := make(map[string][]trigger)
-	for kind, phrases := range m {
-		for _, p := range phrases {
+	// Kinds in a fixed order, so a phrase listed under two kinds always
+	// gets the same trace.
+	for kind := kSignoff; kind <= kLabel; kind++ {
+		for _, p := range m[kind] {
 			w := strings.FieldsFunc(p, notLetter)
 			out[w[0]] = append(out[w[0]], trigger{words: w, kind: kind})
 		}
