@@ -63,6 +63,13 @@ type Organisation struct {
 	// kept in the database.
 	ThreadKeyEnv  string `toml:"thread_key_env"`
 	ThreadKeyFile string `toml:"thread_key_file"`
+	// AuthservID is the authserv-id of the organisation's own incoming mail
+	// server in Authentication-Results headers (RFC 8601), e.g.
+	// "mx.exempelby.se". When set, mail counts as staff mail (Svar, obeyed
+	// #commands) only when that server reports dmarc=pass or dkim=pass for
+	// an own domain, so a forged From is not trusted. Empty: the From
+	// address decides.
+	AuthservID string `toml:"authserv_id"`
 }
 
 // IMAP is the intake mailbox.

@@ -11,6 +11,7 @@ import (
 	"github.com/exempelby/synpunkt/casework"
 	"github.com/exempelby/synpunkt/mailbox/mimeparse"
 	"github.com/exempelby/synpunkt/notify"
+	"github.com/exempelby/synpunkt/store"
 )
 
 // stockholmTime returns a wall-clock time in Stockholm.
@@ -256,4 +257,37 @@ func bodyText(t *testing.T, payload []byte) string {
 		t.Fatalf("composed mail does not parse: %v", err)
 	}
 	return m.Text
+}
+
+// With organisation.authserv_id set, only mail the organisation's own mail
+// server authenticated counts as staff: a forged From cannot close a case.
+func TestForgedStaffMailIsNotObeyed(t *testing.T) {
+	h := newHarness(t)
+	h.cfg.Organisation.AuthservID = "mx.exempelby.se"
+	c := h.snowCase("forge@example.net", stockholmTime(t, "2026-11-23 10:00"))
+	forged := citizen("f1@evil.example", "gatuchef@exempelby.se", "Re: ["+c.Number+"]", "#avsluta",
+		"Authentication-Results: mx.evil.example; dmarc=pass header.from=exempelby.se")
+	h.handle(forged)
+	if got := h.caseByNumber(c.Number); got.Status != synpunkt.StatusOpen {
+		t.Fatalf("a forged staff mail closed the case")
+	}
+	if n := len(h.outbox(notify.KindNotice)) - countTo(h.outbox(notify.KindNotice), "kvalitet@exempelby.se"); n != 0 {
+		t.Errorf("%d acknowledgements sent for a forged command", n)
+	}
+	real := citizen("f2@exempelby.se", "gatuchef@exempelby.se", "Re: ["+c.Number+"]", "#avsluta Plogat.",
+		"Authentication-Results: mx.exempelby.se;\r\n\tspf=pass smtp.mailfrom=exempelby.se;\r\n\tdmarc=pass (p=reject) header.from=exempelby.se")
+	h.handle(real)
+	if got := h.caseByNumber(c.Number); got.Status != synpunkt.StatusClosed {
+		t.Errorf("an authenticated staff mail did not close the case")
+	}
+}
+
+func countTo(rows []store.OutboxRow, to string) int {
+	n := 0
+	for _, r := range rows {
+		if r.To == to {
+			n++
+		}
+	}
+	return n
 }

@@ -69,7 +69,7 @@ func (p *Pipeline) byNumber(ctx context.Context, num string) (*synpunkt.Case, er
 // authorize accepts an unproven thread link when the sender is staff or the
 // case's citizen; otherwise the message opens a new case noting the tag.
 func (p *Pipeline) authorize(ctx context.Context, c *synpunkt.Case, msg *synpunkt.Message, how string) (*synpunkt.Case, string, error) {
-	if p.cfg.IsOwnDomain(msg.From.Addr) {
+	if p.isStaff(msg) {
 		return c, "", nil
 	}
 	contact, ok, err := p.st.Contact(ctx, c.ID)
@@ -88,7 +88,7 @@ func (p *Pipeline) authorize(ctx context.Context, c *synpunkt.Case, msg *synpunk
 func (p *Pipeline) addToCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, c *synpunkt.Case, auto string) (Result, error) {
 	d := synpunkt.Document{Type: synpunkt.DocKomplettering, Direction: synpunkt.Inkommande, SenderRole: string(c.InitiatedBy),
 		ReceivedAt: in.ReceivedAt, MessageID: msg.MessageID, Attachments: msg.Attachments}
-	staff := p.cfg.IsOwnDomain(msg.From.Addr)
+	staff := p.isStaff(msg)
 	if staff {
 		d.Type, d.Direction, d.SenderRole = synpunkt.DocSvar, synpunkt.Upprattad, c.Unit
 	}
