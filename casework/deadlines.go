@@ -12,6 +12,7 @@ import (
 	"github.com/exempelby/synpunkt/lifecycle"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/store"
+	"github.com/exempelby/synpunkt/workday"
 )
 
 // DueActions lists the reminders and escalations due at now that have not
@@ -88,13 +89,7 @@ func (s *Service) take(ctx context.Context, a lifecycle.Action) error {
 	return nil
 }
 
-var stockholm = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		return time.UTC
-	}
-	return l
-}()
+var stockholm = workday.Stockholm
 
 // Digest sends the daily digest to the contact center when it is due at
 // now: open cases per unit (ärendebalans), cases past their deadlines, and

@@ -10,6 +10,7 @@ import (
 
 	"github.com/exempelby/synpunkt/daemon"
 	"github.com/exempelby/synpunkt/report"
+	"github.com/exempelby/synpunkt/workday"
 )
 
 // withDaemon loads the config and wires the daemon's parts (without
@@ -168,13 +169,7 @@ func parseTime(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("cannot read %q as a time", s)
 }
 
-var stockholm = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		return time.UTC
-	}
-	return l
-}()
+var stockholm = workday.Stockholm
 
 func cmdStats(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, path := flags("stats", stderr)

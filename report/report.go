@@ -14,10 +14,10 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
-	"time"
 
 	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/store"
+	"github.com/exempelby/synpunkt/workday"
 )
 
 // Cases prints cases as a readable table.
@@ -31,13 +31,7 @@ func Cases(w io.Writer, cases []synpunkt.Case) {
 	tw.Flush()
 }
 
-var stockholm = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		return time.UTC
-	}
-	return l
-}()
+var stockholm = workday.Stockholm
 
 // Case prints one case with its documents, events and outbox state.
 func Case(ctx context.Context, w io.Writer, st *store.Store, number string) error {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/workday"
 )
 
 // Intake outcomes recorded in the ledger.
@@ -150,13 +151,7 @@ func (s *Store) nextNumber(ctx context.Context, tx *sql.Tx, t time.Time) (string
 	return FormatNumber(s.format, year, seq), nil
 }
 
-var stockholm = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		return time.UTC
-	}
-	return l
-}()
+var stockholm = workday.Stockholm
 
 // FormatNumber renders a case number pattern: {year}, {seq} and {seq:N}.
 func FormatNumber(format string, year, seq int) string {

@@ -15,6 +15,16 @@ const MaxWorkingDays = 10000
 // is set.
 const DefaultLocation = "Europe/Stockholm"
 
+// Stockholm is the Europe/Stockholm time zone, in which synpunkt shows
+// times to people. It always loads: time/tzdata is embedded.
+var Stockholm = func() *time.Location {
+	loc, err := time.LoadLocation(DefaultLocation)
+	if err != nil {
+		panic("workday: " + err.Error()) // unreachable: time/tzdata is embedded
+	}
+	return loc
+}()
+
 // Options configures a Calendar. The zero value is the Swedish calendar in
 // Europe/Stockholm with midsommarafton, julafton and nyårsafton off.
 type Options struct {
@@ -57,11 +67,7 @@ func New(opt Options) *Calendar {
 	}
 	c := &Calendar{loc: opt.Location, eves: !opt.EvesAreWorkdays, extra: slices.Clone(opt.ExtraDaysOff)}
 	if c.loc == nil {
-		loc, err := time.LoadLocation(DefaultLocation)
-		if err != nil {
-			panic("workday.New: " + err.Error()) // unreachable: time/tzdata is embedded
-		}
-		c.loc = loc
+		c.loc = Stockholm
 	}
 	return c
 }
