@@ -1,16 +1,8 @@
 package dovecottest
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
-	"math/big"
-	"net"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -18,7 +10,8 @@ import (
 	"strings"
 	"testing"
 	"text/template"
-	"time"
+
+	"github.com/exempelby/synpunkt/internal/testcert"
 )
 
 // identity says which system users Dovecot's processes run as.
@@ -170,37 +163,15 @@ func (s *Server) writeConfig() error {
 // returns a client config that trusts it.
 func (s *Server) writeCert(t testing.TB) *tls.Config {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	c, err := testcert.New("dovecottest")
 	if err != nil {
-		t.Fatalf("dovecottest: generate key: %v", err)
+		t.Fatalf("dovecottest: certificate: %v", err)
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(time.Now().UnixNano()),
-		Subject:               pkix.Name{CommonName: "dovecottest"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		DNSNames:              []string{"localhost"},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatalf("dovecottest: create certificate: %v", err)
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatalf("dovecottest: marshal key: %v", err)
-	}
-	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})
-	if err := os.WriteFile(filepath.Join(s.dir, "cert.pem"), certPEM, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(s.dir, "cert.pem"), c.CertPEM, 0o644); err != nil {
 		t.Fatalf("dovecottest: write cert: %v", err)
 	}
-	if err := os.WriteFile(filepath.Join(s.dir, "key.pem"), keyPEM, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(s.dir, "key.pem"), c.KeyPEM, 0o600); err != nil {
 		t.Fatalf("dovecottest: write key: %v", err)
 	}
-	return &tls.Config{RootCAs: certPool(certPEM), ServerName: "127.0.0.1"}
+	return &tls.Config{RootCAs: c.Pool, ServerName: "127.0.0.1"}
 }

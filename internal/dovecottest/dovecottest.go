@@ -25,7 +25,6 @@ package dovecottest
 import (
 	"bufio"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -342,9 +341,3 @@ func (s *Server) dumpLogOnFailure() {
 	}
 }
 
-// certPool builds a pool holding one PEM certificate.
-func certPool(pemCert []byte) *x509.CertPool {
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(pemCert)
-	return pool
-}
