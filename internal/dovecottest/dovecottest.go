@@ -340,4 +340,3 @@ func (s *Server) dumpLogOnFailure() {
 		}
 	}
 }
-
