@@ -47,6 +47,9 @@ func Case(ctx context.Context, w io.Writer, st *store.Store, number string) erro
 	fmt.Fprintln(w, "Handlingar:")
 	for i, d := range c.Documents {
 		fmt.Fprintf(w, "  %d. %s  %s  %s  %s\n", i+1, d.ReceivedAt.In(stockholm).Format("2006-01-02 15:04"), d.Type, d.Direction, d.SenderRole)
+		for _, a := range d.Attachments {
+			fmt.Fprintf(w, "       bilaga: %s (%s, %d byte)\n", a.Name, a.ContentType, a.Size)
+		}
 	}
 	out, err := st.OutboxForCase(ctx, c.ID)
 	if err != nil {
