@@ -193,9 +193,12 @@ Content-Type: text/html; charset=utf-8`, "<html><body><p>Varför är <b>simhalle
 	for _, m := range backlog {
 		e.dc.Append(t, "INBOX", m)
 	}
+	// Nothing usable at all (a lone blank line; Dovecot refuses a zero-byte
+	// message): unparseable, quarantined.
+	e.dc.Append(t, "INBOX", []byte("\r\n"))
 	// A message over intake.max_message_size (64 KiB here): quarantined.
 	e.dc.Append(t, "INBOX", raw("From: big@example.com\nSubject: Bilaga\nMessage-ID: <big@example.com>", strings.Repeat("QUJD\n", 30000)))
-	e.waitLedger(len(backlog) + 1)
+	e.waitLedger(len(backlog) + 2)
 	wantText := map[string]string{
 		"latin1@example.com":  "Snöröjningen på Storgatan är dålig.",
 		"cp1252@example.com":  "Varför är parkeringen vid Torget så dyr – och så svår att hitta?",
@@ -210,8 +213,12 @@ Content-Type: text/html; charset=utf-8`, "<html><body><p>Varför är <b>simhalle
 	if got := e.dc.Count(t, "Registrerade"); got != len(backlog) {
 		t.Errorf("Registrerade holds %d messages, want %d", got, len(backlog))
 	}
-	if got := e.dc.Count(t, "Karantän"); got != 1 {
-		t.Errorf("Karantän holds %d messages, want 1", got)
+	if got := e.dc.Count(t, "Karantän"); got != 2 {
+		t.Errorf("Karantän holds %d messages, want 2", got)
+	}
+	q, _ := e.d.Store.Quarantined(context.Background())
+	if len(q) != 2 || !strings.Contains(q[0].Reason+q[1].Reason, "unparseable") || !strings.Contains(q[0].Reason+q[1].Reason, "too large") {
+		t.Errorf("quarantine reasons = %+v, want one unparseable and one too large", q)
 	}
 	if c := e.caseOf("latin1@example.com"); c.Unit != "Gatu- och parkenheten" || strings.Contains(c.Description, "Börje") {
 		t.Errorf("latin1 case = %+v", c)
@@ -238,7 +245,7 @@ Content-Type: text/html; charset=utf-8`, "<html><body><p>Varför är <b>simhalle
 	for _, m := range arrivals {
 		e.dc.Append(t, "INBOX", m)
 	}
-	e.waitLedger(len(backlog) + 1 + len(arrivals))
+	e.waitLedger(len(backlog) + 2 + len(arrivals))
 
 	c := e.caseOf("latin1@example.com")
 	var types []string
