@@ -5,17 +5,10 @@ import (
 	"time"
 
 	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/workday"
 )
 
-var stockholm = mustLoad("Europe/Stockholm")
-
-func mustLoad(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}
+var stockholm = workday.Stockholm
 
 // at parses a local Stockholm time "2026-01-14 10:00".
 func at(t testing.TB, s string) time.Time {

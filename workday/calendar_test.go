@@ -8,15 +8,7 @@ import (
 	"time"
 )
 
-var stockholm = mustLoad("Europe/Stockholm")
-
-func mustLoad(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}
+var stockholm = Stockholm
 
 // at parses "2026-01-16 15:00" as Stockholm local time.
 func at(t testing.TB, s string) time.Time {
@@ -376,7 +368,10 @@ func TestConcurrentUse(t *testing.T) {
 func TestWorkingDayWithClockChange(t *testing.T) {
 	// Israel moves its clocks on a Friday (2026-03-27 02:00 → 03:00), a
 	// working day here: it contributes its real 23 hours.
-	jerusalem := mustLoad("Asia/Jerusalem")
+	jerusalem, err := time.LoadLocation("Asia/Jerusalem")
+	if err != nil {
+		t.Fatal(err)
+	}
 	c := New(Options{Location: jerusalem})
 	start := time.Date(2026, 3, 26, 10, 0, 0, 0, jerusalem)
 	if got, want := c.AddWorkingHours(start, 24), time.Date(2026, 3, 27, 11, 0, 0, 0, jerusalem); !got.Equal(want) {
