@@ -101,14 +101,13 @@ func (p *Pipeline) addToCase(ctx context.Context, src Source, in store.Intake, m
 	var compose store.Composer
 	if !staff && auto == "" && !src.NoNotify {
 		compose = func(c synpunkt.Case) ([]store.Outgoing, error) {
-			handler, err := p.handlerOf(ctx, c.ID)
-			if err != nil || handler == "" {
-				return nil, err
+			if c.Handler == "" {
+				return nil, nil
 			}
 			ci := notify.CaseInfoFrom(&c)
 			ci.Category = synpunkt.DocKomplettering
 			ci.CitizenText = msg.Text
-			o, err := p.compose.Forward(ci, handler, in.Raw, p.threads.ReplyAddress(c.Number))
+			o, err := p.compose.Forward(ci, c.Handler, in.Raw, p.threads.ReplyAddress(c.Number))
 			if err != nil {
 				return nil, fmt.Errorf("%w: forward complement: %v", errRender, err)
 			}
@@ -121,13 +120,6 @@ func (p *Pipeline) addToCase(ctx context.Context, src Source, in store.Intake, m
 	p.committed(1)
 	p.log.Info("message added to case", "case", c.Number, "type", d.Type)
 	return Result{Outcome: AddedToCase, Case: c.Number}, nil
-}
-
-// handlerOf returns the address a case was forwarded to.
-func (p *Pipeline) handlerOf(ctx context.Context, caseID int64) (string, error) {
-	var h string
-	err := p.st.DB().QueryRowContext(ctx, "SELECT handler FROM cases WHERE id = ?", caseID).Scan(&h)
-	return h, err
 }
 
 // bounce attaches a delivery report to the case whose notification it

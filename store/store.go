@@ -83,9 +83,6 @@ func (s *Store) Close() error { return s.db.Close() }
 // DB exposes the database handle for read-only reports and tests.
 func (s *Store) DB() *sql.DB { return s.db }
 
-// Now returns the store's clock reading.
-func (s *Store) Now() time.Time { return s.now() }
-
 // migrations are applied in order; PRAGMA user_version records how many ran.
 var migrations = []string{`
 CREATE TABLE meta (
