@@ -1,6 +1,7 @@
 package synpunkt
 
 import (
+	"strings"
 	"time"
 )
 
@@ -50,6 +51,41 @@ const (
 	RoleFlera        Role = "Flera privatpersoner"
 	RoleOrganisation Role = "Organisation"
 )
+
+// Channel is how a synpunkt reached the organisation (inkanal). It is not
+// the channel a notification goes out by (notify.Channel).
+type Channel string
+
+// Channels a case can come in by.
+const (
+	ChannelEpost   Channel = "e-post"   // mail to the mailbox
+	ChannelSMS     Channel = "sms"      // a text message
+	ChannelTelefon Channel = "telefon"  // a phone call, registered by a clerk
+	ChannelBesok   Channel = "besök"    // a visit, registered by a clerk
+	ChannelBrev    Channel = "brev"     // a paper letter, registered by a clerk
+	ChannelEtjanst Channel = "e-tjänst" // the web form (e-tjänsten)
+)
+
+// Channels lists every channel, in the order statistics show them.
+var Channels = []Channel{ChannelEpost, ChannelSMS, ChannelTelefon, ChannelBesok, ChannelBrev, ChannelEtjanst}
+
+// RegisteredChannels are the channels a clerk registers a synpunkt by on a
+// citizen's behalf (synpunkt register, a #registrera mail).
+var RegisteredChannels = []Channel{ChannelTelefon, ChannelBesok, ChannelBrev, ChannelEtjanst}
+
+// ParseChannel reads a channel name, case-insensitively and with or
+// without its Swedish letters ("besok", "e-tjanst", "etjänst", "epost").
+func ParseChannel(s string) (Channel, bool) {
+	k := plainChannel.Replace(strings.ToLower(strings.TrimSpace(s)))
+	for _, c := range Channels {
+		if plainChannel.Replace(string(c)) == k {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+var plainChannel = strings.NewReplacer("ö", "o", "ä", "a", "-", "")
 
 // Address is a parsed mail address. Name may be empty.
 type Address struct {
@@ -112,6 +148,8 @@ type Case struct {
 	Description string // redacted, ≤ 120 characters, never empty
 	Sensitive   bool   // description withheld from public listings
 	Handler     string // address the case was forwarded to (staff, not a citizen)
+	// Channel is how the synpunkt came in; ChannelEpost for mail.
+	Channel Channel
 	// FirstResponseDue and FinalDue are the routine's deadlines (zero when
 	// none were set); FirstResponseAt is when the first Svar was
 	// registered, ClosedAt when the case was closed (zero: not yet).

@@ -60,7 +60,7 @@ type Outgoing struct {
 // NewCase is what OpenCase registers.
 type NewCase struct {
 	Intake   Intake
-	Case     synpunkt.Case     // Number and Status are assigned by the store
+	Case     synpunkt.Case     // Number and Status are assigned by the store; an empty Channel is e-post
 	Handler  string            // address the case was forwarded to
 	Document synpunkt.Document // the incoming synpunkt
 	Text     string            // decoded text of the document
@@ -181,10 +181,13 @@ func (s *Store) OpenCase(ctx context.Context, nc NewCase, compose Composer) (syn
 		}
 		c.Number, c.Status = num, synpunkt.StatusOpen
 		c.Handler = nc.Handler
-		res, err := tx.ExecContext(ctx, `INSERT INTO cases(number, status, received_at, category, unit, committee, initiated_by, description, sensitive, handler, created_at, first_response_due, final_due)
-			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		if c.Channel == "" {
+			c.Channel = synpunkt.ChannelEpost
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO cases(number, status, received_at, category, unit, committee, initiated_by, description, sensitive, handler, created_at, first_response_due, final_due, channel)
+			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.Number, c.Status, ts(c.ReceivedAt), c.Category, c.Unit, c.Committee, c.InitiatedBy, c.Description, c.Sensitive, nc.Handler, ts(now),
-			tsOpt(c.FirstResponseDue), tsOpt(c.FinalDue))
+			tsOpt(c.FirstResponseDue), tsOpt(c.FinalDue), c.Channel)
 		if err != nil {
 			return fmt.Errorf("insert case: %w", err)
 		}

@@ -12,7 +12,7 @@ import (
 	"github.com/exempelby/synpunkt"
 )
 
-const caseColumns = "id, number, status, received_at, category, unit, committee, initiated_by, description, sensitive, handler, first_response_due, final_due, first_response_at, COALESCE(closed_at, '')"
+const caseColumns = "id, number, status, received_at, category, unit, committee, initiated_by, description, sensitive, handler, first_response_due, final_due, first_response_at, COALESCE(closed_at, ''), channel"
 
 type scanner interface{ Scan(...any) error }
 
@@ -20,7 +20,7 @@ func scanCase(r scanner) (synpunkt.Case, error) {
 	var c synpunkt.Case
 	var received, firstDue, finalDue, firstAt, closed string
 	err := r.Scan(&c.ID, &c.Number, &c.Status, &received, &c.Category, &c.Unit, &c.Committee, &c.InitiatedBy, &c.Description, &c.Sensitive,
-		&c.Handler, &firstDue, &finalDue, &firstAt, &closed)
+		&c.Handler, &firstDue, &finalDue, &firstAt, &closed, &c.Channel)
 	c.ReceivedAt, c.FirstResponseDue, c.FinalDue = parseTS(received), parseTS(firstDue), parseTS(finalDue)
 	c.FirstResponseAt, c.ClosedAt = parseTS(firstAt), parseTS(closed)
 	return c, err

@@ -200,6 +200,13 @@ CREATE TABLE digests (
 	sent_at TEXT NOT NULL
 );
 ALTER TABLE documents ADD COLUMN attachments TEXT NOT NULL DEFAULT '';
+`, `
+-- Schema 3: how a case came in (inkanal), and the outbox recipient as a
+-- normalised key (lower case, no +tag; see RecipientKey) for the
+-- per-sender caps. Cases before it all came by mail.
+ALTER TABLE cases ADD COLUMN channel TEXT NOT NULL DEFAULT 'e-post';
+ALTER TABLE outbox ADD COLUMN recipient_key TEXT GENERATED ALWAYS AS (` + recipientKeySQL + `) VIRTUAL;
+CREATE INDEX outbox_recipient_key ON outbox(recipient_key, created_at);
 `}
 
 func (s *Store) migrate(ctx context.Context) error {
