@@ -126,26 +126,28 @@ func (p *Pipeline) classifiedEvents(d classify.Decision, note string, sensitive 
 }
 
 // contact picks the citizen's reply channel: the form's fields for form
-// mail (never the no-reply sender), else the From address; a Swedish mobile
-// number is kept for SMS when there is no usable address.
+// mail (never the no-reply sender), else the author's address (see
+// authorAddress); a Swedish mobile number is kept for SMS when there is no
+// usable address. An address of the organisation itself is never a
+// citizen's contact: the receipt and the closing notice go here.
 func (p *Pipeline) contact(msg *synpunkt.Message, d classify.Decision, text string) *store.Contact {
 	c := &store.Contact{WantsReply: true}
 	if f := d.Form; f != nil {
 		if f.Anonymous {
 			return nil
 		}
-		c.Email, c.WantsReply = lower(f.Email), f.WantsReply
+		c.WantsReply = f.WantsReply
+		if p.citizenAddress(lower(f.Email)) {
+			c.Email = lower(f.Email)
+		}
 		if e164, ok := notify.NormalizeSwedishMobile(f.Phone); ok {
 			c.Phone = e164
 		}
-	} else if d.ForwardedFrom != "" && usable(d.ForwardedFrom) {
+	} else if d.ForwardedFrom != "" && p.citizenAddress(d.ForwardedFrom) {
 		// Staff forwarded a citizen's mail: the citizen gets the receipt.
 		c.Email = lower(d.ForwardedFrom)
-	} else if usable(msg.From.Addr) && !p.cfg.IsOwnDomain(msg.From.Addr) {
-		c.Email = msg.From.Addr
-		if len(msg.ReplyTo) > 0 && usable(msg.ReplyTo[0].Addr) {
-			c.Email = msg.ReplyTo[0].Addr
-		}
+	} else if p.citizenAddress(msg.From.Addr) {
+		c.Email = p.authorAddress(msg)
 	}
 	if c.Email == "" && c.Phone == "" {
 		if e164, ok := findMobile(text); ok {
@@ -156,6 +158,40 @@ func (p *Pipeline) contact(msg *synpunkt.Message, d classify.Decision, text stri
 		return nil
 	}
 	return c
+}
+
+// authorAddress is where the author of a mail is answered: the From
+// address, or the first Reply-To when it is in the same domain as the From
+// (the writer's other address at the same provider). A Reply-To elsewhere
+// is ignored: it would let anyone aim the receipt, and the closing notice
+// after it, at someone else.
+func (p *Pipeline) authorAddress(msg *synpunkt.Message) string {
+	from := lower(msg.From.Addr)
+	if len(msg.ReplyTo) > 0 {
+		rt := lower(msg.ReplyTo[0].Addr)
+		if p.citizenAddress(rt) && domainOf(rt) == domainOf(from) {
+			return rt
+		}
+	}
+	return from
+}
+
+func domainOf(addr string) string {
+	_, d, _ := strings.Cut(addr, "@")
+	return d
+}
+
+// citizenAddress reports whether addr may get what synpunkt sends a
+// citizen: it is usable and no address of the organisation's own.
+func (p *Pipeline) citizenAddress(addr string) bool {
+	return usable(addr) && !p.ownAddress(addr)
+}
+
+// ownAddress reports whether addr is in one of the organisation's domains
+// or is the mailbox itself (or one of its plus-addresses), wherever the
+// mailbox's domain is: mail sent there comes back to synpunkt.
+func (p *Pipeline) ownAddress(addr string) bool {
+	return p.cfg.IsOwnDomain(addr) || store.RecipientKey(addr) == store.RecipientKey(p.cfg.Organisation.MailboxAddress)
 }
 
 // usable reports whether an address can take a receipt: it parses, and it
@@ -218,15 +254,34 @@ func (p *Pipeline) receiptPolicy(ctx context.Context, src Source, in store.Intak
 	if to == "" {
 		to = contact.Phone
 	}
-	n, err := p.st.CountOutbox(ctx, notify.KindReceipt, to, p.now().Add(-24*time.Hour))
-	if err != nil {
-		return "", "", err
+	if strings.Contains(to, "@") && p.ownAddress(to) {
+		return "", "the contact address is the organisation's own", nil
 	}
-	if n >= p.cfg.Receipts.MaxPerSenderPerDay {
-		p.log.Warn("receipt cap reached for sender", "cap", p.cfg.Receipts.MaxPerSenderPerDay)
-		return "", fmt.Sprintf("receipt cap of %d per day reached for this sender", p.cfg.Receipts.MaxPerSenderPerDay), nil
+	if capped, why, err := p.capReached(ctx, to); capped || err != nil {
+		return "", why, err
 	}
 	return to, "", nil
+}
+
+// autoReplyKinds are the notifications that answer a sender automatically
+// and share receipts.max_per_sender_per_day: receipts, and the notices that
+// answer excluded mail (staff notices go to staff, never to a sender).
+var autoReplyKinds = []string{notify.KindReceipt, notify.KindNotice}
+
+// capReached reports whether to, however it is spelt (case, +tag), got
+// receipts.max_per_sender_per_day automatic replies in the last 24 hours,
+// and if so why, for the event log.
+func (p *Pipeline) capReached(ctx context.Context, to string) (bool, string, error) {
+	n, err := p.st.CountToSender(ctx, to, p.now().Add(-24*time.Hour), autoReplyKinds...)
+	if err != nil {
+		return false, "", err
+	}
+	limit := p.cfg.Receipts.MaxPerSenderPerDay
+	if n < limit {
+		return false, "", nil
+	}
+	p.log.Warn("automatic-reply cap reached for sender", "cap", limit)
+	return true, fmt.Sprintf("automatic-reply cap of %d per day reached for this sender", limit), nil
 }
 
 // renderNewCase renders the forward to the handler and the receipt.
@@ -273,12 +328,20 @@ func (p *Pipeline) exclude(ctx context.Context, src Source, in store.Intake, msg
 		}
 		out = append(out, casework.ToStore(o))
 	}
-	if !src.NoNotify && x.Reply != "" && auto == "" && usable(msg.From.Addr) {
-		o, err := p.compose.Notice(msg.From.Addr, "Ditt meddelande till "+p.cfg.Organisation.Name, x.Reply, nil)
+	if to := p.exclusionReplyTo(msg, d); !src.NoNotify && x.Reply != "" && auto == "" && to != "" {
+		capped, why, err := p.capReached(ctx, to)
 		if err != nil {
-			return Result{}, fmt.Errorf("%w: exclusion reply: %v", errRender, err)
+			return Result{}, err
 		}
-		out = append(out, casework.ToStore(o))
+		if capped {
+			ev = append(ev, store.Event{Actor: "synpunkt", Kind: "reply_suppressed", Detail: why})
+		} else {
+			o, err := p.compose.Notice(to, "Ditt meddelande till "+p.cfg.Organisation.Name, x.Reply, nil)
+			if err != nil {
+				return Result{}, fmt.Errorf("%w: exclusion reply: %v", errRender, err)
+			}
+			out = append(out, casework.ToStore(o))
+		}
 	}
 	if err := p.st.RecordIntake(ctx, in, store.OutcomeExcluded, string(x.Class), 0, ev, out); err != nil {
 		return Result{}, err
@@ -286,4 +349,25 @@ func (p *Pipeline) exclude(ctx context.Context, src Source, in store.Intake, msg
 	p.committed(len(out))
 	p.log.Info("message excluded", "class", x.Class, "destination", x.Destination)
 	return Result{Outcome: Excluded, Reason: string(x.Class)}, nil
+}
+
+// exclusionReplyTo is where the neutral reply to excluded mail goes: the
+// author, chosen as for a receipt; for "intern" mail the staff member who
+// wrote it (but never the mailbox itself). "" for none.
+func (p *Pipeline) exclusionReplyTo(msg *synpunkt.Message, d classify.Decision) string {
+	if d.Exclusion.Class == classify.ClassInternal {
+		from := lower(msg.From.Addr)
+		if usable(from) && store.RecipientKey(from) != store.RecipientKey(p.cfg.Organisation.MailboxAddress) {
+			return from
+		}
+		return ""
+	}
+	text := d.Text
+	if text == "" {
+		text = msg.Text
+	}
+	if c := p.contact(msg, d, text); c != nil {
+		return c.Email
+	}
+	return ""
 }
