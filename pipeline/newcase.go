@@ -17,6 +17,12 @@ import (
 // newCase classifies a message that answers no case and either routes it
 // out (exclusion) or opens a case with its forward and receipt.
 func (p *Pipeline) newCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, auto, note string) (Result, error) {
+	return p.openCase(ctx, src, in, msg, auto, note, nil)
+}
+
+// openCase is newCase for mail (reg nil) and for a clerk's registration,
+// whose channel and contact reg gives.
+func (p *Pipeline) openCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, auto, note string, reg *origin) (Result, error) {
 	d := p.classify.Classify(msg, recipients(msg))
 	if d.Exclusion != nil {
 		return p.exclude(ctx, src, in, msg, d, auto)
@@ -26,6 +32,9 @@ func (p *Pipeline) newCase(ctx context.Context, src Source, in store.Intake, msg
 		text = msg.Text
 	}
 	contact := p.contact(msg, d, text)
+	if reg != nil {
+		contact = reg.contact
+	}
 	known := []string{msg.From.Name}
 	if d.Form != nil {
 		known = append(known, d.Form.Name)
@@ -41,6 +50,10 @@ func (p *Pipeline) newCase(ctx context.Context, src Source, in store.Intake, msg
 		ReceivedAt: in.ReceivedAt, Category: d.Category, Unit: d.Unit.Name, Committee: d.Unit.Committee,
 		InitiatedBy: p.initiatedBy(msg, d, text, contact),
 		Description: p.redact.Describe(subject, text, opt),
+		Channel:     channelOf(d, reg),
+	}
+	if reg != nil {
+		c.InitiatedBy = p.registeredBy(text, reg)
 	}
 	if p.policy != nil && !p.oldBacklog(src, in) {
 		// An old backlog (a migrated mailbox) gets no deadlines: reminders
@@ -57,6 +70,9 @@ func (p *Pipeline) newCase(ctx context.Context, src Source, in store.Intake, msg
 	if suppressed != "" {
 		events = append(events, store.Event{Actor: "synpunkt", Kind: "receipt_suppressed", Detail: suppressed})
 	}
+	if reg != nil {
+		events = append(events, store.Event{Actor: reg.clerk, Kind: "registered", Detail: "registrerad av handläggare, kanal " + string(reg.channel)})
+	}
 	nc := store.NewCase{
 		Intake: in, Case: c, Handler: d.Handler, Text: text, Contact: contact, Events: events,
 		Document: synpunkt.Document{Type: d.Category, Direction: synpunkt.Inkommande, SenderRole: string(c.InitiatedBy), ReceivedAt: in.ReceivedAt,
@@ -65,7 +81,12 @@ func (p *Pipeline) newCase(ctx context.Context, src Source, in store.Intake, msg
 	var compose store.Composer
 	if !src.NoNotify {
 		compose = func(c synpunkt.Case) ([]store.Outgoing, error) {
-			return p.renderNewCase(c, msg, text, d.Handler, receiptTo)
+			out, err := p.renderNewCase(c, msg, text, d.Handler, receiptTo)
+			if err != nil || reg == nil || reg.ackTo == "" {
+				return out, err
+			}
+			ack, err := p.registeredNotice(c, reg.ackTo, receiptTo)
+			return append(out, ack...), err
 		}
 	}
 	opened, err := p.st.OpenCase(ctx, nc, compose)
@@ -92,6 +113,49 @@ func (p *Pipeline) initiatedBy(msg *synpunkt.Message, d classify.Decision, text 
 		return synpunkt.RolePrivatperson
 	}
 	return role
+}
+
+// channelOf says how a new case came in: as the clerk registered it, by
+// the web form, or by mail.
+func channelOf(d classify.Decision, reg *origin) synpunkt.Channel {
+	switch {
+	case reg != nil:
+		return reg.channel
+	case d.Form != nil:
+		return synpunkt.ChannelEtjanst
+	}
+	return synpunkt.ChannelEpost
+}
+
+// registeredBy infers the role of the citizen a clerk registered a
+// synpunkt for, from the text and the contact the clerk gave.
+func (p *Pipeline) registeredBy(text string, reg *origin) synpunkt.Role {
+	var from synpunkt.Address
+	if reg.contact != nil {
+		from.Addr = reg.contact.Email
+	}
+	role := p.redact.InitiatedBy(text, from, reg.anonymous)
+	if role == synpunkt.RoleAnonym && !reg.anonymous && reg.contact != nil {
+		return synpunkt.RolePrivatperson
+	}
+	return role
+}
+
+// registeredNotice tells the clerk who mailed a #registrera the case
+// number.
+func (p *Pipeline) registeredNotice(c synpunkt.Case, to, receiptTo string) ([]store.Outgoing, error) {
+	ci := notify.CaseInfoFrom(&c)
+	body := fmt.Sprintf("Synpunkten är registrerad som ärende %s (kanal: %s, %s, %s) och skickad till %s.", c.Number, c.Channel, c.Category, c.Unit, c.Handler)
+	if receiptTo == "" {
+		body += " Ingen kvittens skickas till medborgaren."
+	} else {
+		body += " Medborgaren får en kvittens."
+	}
+	o, err := p.compose.Notice(to, "Registrerat: ärende "+c.Number, body, &ci)
+	if err != nil {
+		return nil, fmt.Errorf("%w: registration acknowledgement: %v", errRender, err)
+	}
+	return []store.Outgoing{casework.ToStore(o)}, nil
 }
 
 // oldBacklog reports whether a message was found on first start (or

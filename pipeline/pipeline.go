@@ -188,6 +188,9 @@ func (p *Pipeline) route(ctx context.Context, src Source, in store.Intake, msg *
 	if auto != "" && isBounce(auto, msg) {
 		return p.bounce(ctx, in, msg, auto)
 	}
+	if auto == "" && isRegisterMail(msg.Subject) && p.isStaff(msg) {
+		return p.registerMail(ctx, src, in, msg)
+	}
 	c, note, err := p.findCase(ctx, msg)
 	if err != nil {
 		return Result{}, err
