@@ -44,6 +44,10 @@ Usage:
                                                 move a case to another unit
   synpunkt deadlines    --config FILE [--at TIME] [--dry-run] [--json]
                                                 send (or list) due reminders and escalations
+  synpunkt register     --config FILE --channel telefon|besök|brev|e-tjänst
+                        [--from ADDRESS|--phone NUMBER|--anonymous] [--received TIME]
+                        --subject S --text T
+                                                register a synpunkt taken by phone, at a visit or by letter
   synpunkt stats        --config FILE [--from DAY] [--to DAY]
                                                 statistics per committee and unit, exclusions
   synpunkt check-config --config FILE           validate a config
@@ -63,6 +67,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"run": cmdRun, "demo": cmdDemo, "import": cmdImport, "cases": cmdCases, "case": cmdCase,
 		"check-config": cmdCheckConfig, "eval-pii": cmdEvalPII, "eval-routing": cmdEvalRouting,
 		"close": cmdClose, "reopen": cmdReopen, "note": cmdNote, "route": cmdRoute, "deadlines": cmdDeadlines, "stats": cmdStats,
+		"register": cmdRegister,
 	}
 	f, ok := cmds[args[0]]
 	if !ok {

@@ -120,6 +120,7 @@ type caseJSON struct {
 	InitiatedBy string    `json:"initiated_by"`
 	Description string    `json:"description"`
 	Sensitive   bool      `json:"sensitive"`
+	Channel     string    `json:"channel"`
 	ReceivedAt  time.Time `json:"received_at"`
 	// Deadlines; omitted when not set.
 	FirstResponseDue *time.Time `json:"first_response_due,omitempty"`
@@ -147,6 +148,7 @@ func toJSON(c synpunkt.Case) caseJSON {
 	j := caseJSON{Number: c.Number, Status: string(c.Status), Category: string(c.Category), Unit: c.Unit, Committee: c.Committee,
 		InitiatedBy: string(c.InitiatedBy), Description: c.Description, Sensitive: c.Sensitive, ReceivedAt: c.ReceivedAt, Documents: []docJSON{},
 		FirstResponseDue: timePtr(c.FirstResponseDue), FinalDue: timePtr(c.FinalDue), FirstResponseAt: timePtr(c.FirstResponseAt), ClosedAt: timePtr(c.ClosedAt)}
+	j.Channel = string(c.Channel)
 	for _, d := range c.Documents {
 		j.Documents = append(j.Documents, docJSON{Type: string(d.Type), Direction: string(d.Direction), SenderRole: d.SenderRole, ReceivedAt: d.ReceivedAt})
 	}

@@ -41,6 +41,7 @@ func Case(ctx context.Context, w io.Writer, st *store.Store, number string) erro
 	}
 	fmt.Fprintf(w, "Ärende %s (%s)\n  Inkom:        %s\n  Kategori:     %s\n  Enhet:        %s (%s)\n  Initierat av: %s\n  Beskrivning:  %s\n",
 		c.Number, c.Status, c.ReceivedAt.In(stockholm).Format("2006-01-02 15:04"), c.Category, c.Unit, c.Committee, c.InitiatedBy, c.Description)
+	fmt.Fprintf(w, "  Kanal:        %s\n", c.Channel)
 	if c.Sensitive {
 		fmt.Fprintln(w, "  Sekretess:    beskrivningen visas inte publikt; prövning krävs")
 	}

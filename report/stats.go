@@ -62,7 +62,37 @@ func Stats(ctx context.Context, w io.Writer, st *store.Store, from, to time.Time
 		fmt.Fprintf(tw, "%d\t%d\t\n", counts[k]["total"], counts[k]["open"])
 	}
 	tw.Flush()
+	if err := byChannel(ctx, w, st, from, to); err != nil {
+		return err
+	}
 	return notCases(ctx, w, st, from, to)
+}
+
+// byChannel prints how many cases came in by each channel (synpunkt.Channels).
+func byChannel(ctx context.Context, w io.Writer, st *store.Store, from, to time.Time) error {
+	rows, err := st.DB().QueryContext(ctx, `SELECT channel, COUNT(*) FROM cases WHERE received_at >= ? AND received_at < ? GROUP BY channel`,
+		from.UTC().Format("2006-01-02T15:04:05.000Z07:00"), to.UTC().Format("2006-01-02T15:04:05.000Z07:00"))
+	if err != nil {
+		return fmt.Errorf("statistics per channel: %w", err)
+	}
+	defer rows.Close()
+	counts := map[synpunkt.Channel]int{}
+	for rows.Next() {
+		var ch synpunkt.Channel
+		var n int
+		if err := rows.Scan(&ch, &n); err != nil {
+			return fmt.Errorf("statistics per channel: %w", err)
+		}
+		counts[ch] += n
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("statistics per channel: %w", err)
+	}
+	fmt.Fprintln(w, "\nPer kanal:")
+	for _, ch := range synpunkt.Channels {
+		fmt.Fprintf(w, "  %-30s %d\n", ch, counts[ch])
+	}
+	return nil
 }
 
 // notCases prints the messages that opened no case, by outcome and reason.
