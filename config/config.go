@@ -130,7 +130,9 @@ type Intake struct {
 
 // Receipts tunes receipts to citizens.
 type Receipts struct {
-	// MaxPerSenderPerDay caps receipts to one address per day (loops, floods). Default 10.
+	// MaxPerSenderPerDay caps automatic replies (receipts, replies to
+	// excluded mail) to one address, without case or +tag, per day (loops,
+	// floods). Default 10.
 	MaxPerSenderPerDay int `toml:"max_per_sender_per_day"`
 }
 

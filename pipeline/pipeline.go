@@ -10,7 +10,10 @@
 // an error and nothing was written, so the caller keeps the message and
 // tries again. Handling the same message twice registers it once. Metadata
 // (description, roles) is built from redacted text only. No receipt goes to
-// an automated sender, an anonymous writer, or past the per-sender daily cap.
+// an automated sender, an anonymous writer, an address of the organisation
+// itself, anyone but the author (see authorAddress), or past the per-sender
+// daily cap. A clerk's registration (Register, #registrera) takes the same
+// path.
 //
 // How it fails: a message that cannot be parsed, is too large, or whose
 // notifications cannot be rendered is quarantined with a reason, and Handle
