@@ -22,7 +22,7 @@ var ErrInvalidRegistration = errors.New("invalid registration")
 
 // RegistrationError says why a registration was refused.
 type RegistrationError struct {
-	Field   string // channel, text, from, phone
+	Field   string // channel, text, anonymous, from, phone, received
 	Reason  string // in English, for the command line and logs
 	Svenska string // the same in Swedish, for the clerk's mail
 }
@@ -44,7 +44,7 @@ type Registration struct {
 	Email      string           // the citizen's address (may carry a name); may be empty
 	Phone      string           // the citizen's Swedish mobile number, for an SMS receipt; may be empty
 	Anonymous  bool             // the citizen wished to stay anonymous: no contact, no receipt
-	ReceivedAt time.Time        // when the organisation received it; zero: now
+	ReceivedAt time.Time        // when the organisation received it, not in the future; zero: now
 	Clerk      string           // who registers it ("cli" or a staff address), for the event log
 }
 
@@ -71,6 +71,9 @@ func (p *Pipeline) Register(ctx context.Context, r Registration) (Result, error)
 	o.clerk = r.Clerk
 	if r.ReceivedAt.IsZero() {
 		r.ReceivedAt = p.now()
+	}
+	if r.ReceivedAt.After(p.now()) {
+		return Result{}, &RegistrationError{Field: "received", Reason: "in the future", Svenska: "mottagningstiden ligger i framtiden"}
 	}
 	raw := registrationRaw(r)
 	msg := &synpunkt.Message{Raw: raw, Subject: oneLine(r.Subject), Text: r.Text, From: synpunkt.Address{Addr: email}, Date: r.ReceivedAt}

@@ -161,6 +161,7 @@ func TestRegister(t *testing.T) {
 		{Channel: synpunkt.ChannelBesok, Text: "x", Email: "inte en adress"},
 		{Channel: synpunkt.ChannelBesok, Text: "x", Phone: "08-123 456"},
 		{Channel: synpunkt.ChannelBesok, Text: "x", Phone: "070-555 12 34", Anonymous: true},
+		{Channel: synpunkt.ChannelBesok, Text: "x", ReceivedAt: h.now.Add(time.Hour)},
 	} {
 		res, err := h.p.Register(ctx, bad)
 		var re *RegistrationError
