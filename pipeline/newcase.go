@@ -16,8 +16,8 @@ import (
 
 // newCase classifies a message that answers no case and either routes it
 // out (exclusion) or opens a case with its forward and receipt.
-func (p *Pipeline) newCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, auto, note string) (Result, error) {
-	d := p.classify.Classify(msg, recipients(msg))
+func (p *Pipeline) newCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, auto, note string, staff bool) (Result, error) {
+	d := p.classify.Classify(msg, recipients(msg), staff)
 	if d.Exclusion != nil {
 		return p.exclude(ctx, src, in, msg, d, auto)
 	}

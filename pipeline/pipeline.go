@@ -188,14 +188,15 @@ func (p *Pipeline) route(ctx context.Context, src Source, in store.Intake, msg *
 	if auto != "" && isBounce(auto, msg) {
 		return p.bounce(ctx, in, msg, auto)
 	}
-	c, note, err := p.findCase(ctx, msg)
+	staff := p.isStaff(msg) // decided once, here, for threading, registering and classifying
+	c, note, err := p.findCase(ctx, msg, staff)
 	if err != nil {
 		return Result{}, err
 	}
 	if c != nil {
-		return p.addToCase(ctx, src, in, msg, c, auto)
+		return p.addToCase(ctx, src, in, msg, c, auto, staff)
 	}
-	return p.newCase(ctx, src, in, msg, auto, note)
+	return p.newCase(ctx, src, in, msg, auto, note, staff)
 }
 
 func (p *Pipeline) quarantine(ctx context.Context, src Source, raw []byte, key, reason string) (Result, error) {
