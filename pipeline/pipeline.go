@@ -66,6 +66,10 @@ type Source struct {
 	Backlog bool
 	// NoNotify registers without any receipt or forward (import --no-notify).
 	NoNotify bool
+	// Oversize, when positive, is the size the IMAP server reported for a
+	// message over intake.max_message_size: raw is only its header, and
+	// the message is quarantined with that reason, headers only.
+	Oversize int64
 }
 
 // Pipeline handles incoming messages. It is safe for concurrent use, though
@@ -132,6 +136,9 @@ func (p *Pipeline) Handle(ctx context.Context, src Source, raw []byte) (res Resu
 				res, err = p.quarantine(ctx, src, raw, "", fmt.Sprintf("internal error: %v", r))
 			}
 		}()
+	}
+	if src.Oversize > 0 {
+		return p.quarantine(ctx, src, raw, "", fmt.Sprintf("message too large: %d bytes (limit %d); only the header was fetched", src.Oversize, p.cfg.Intake.MaxMessageSize))
 	}
 	if int64(len(raw)) > p.cfg.Intake.MaxMessageSize {
 		return p.quarantine(ctx, src, raw, "", fmt.Sprintf("message too large: %d bytes (limit %d)", len(raw), p.cfg.Intake.MaxMessageSize))
