@@ -133,6 +133,17 @@ type Message struct {
 	// Problems lists non-fatal parse problems (unknown charset, missing
 	// closing boundary...) in English, for the event log.
 	Problems []string
+	// OwnText is the author's own new text, where staff #commands are
+	// read: the inline text/plain body, or the HTML body converted without
+	// its <blockquote> quotes; never text of an attached message/rfc822
+	// (Text falls back to that, OwnText does not). May be empty.
+	OwnText string
+	// AuthResults are the Authentication-Results values (RFC 8601) that
+	// stand above the first Received header, topmost first, unfolded: the
+	// ones the receiving side added after the message's last hop. Fields
+	// below a Received header, or in a header without one, are left out:
+	// a sender can write those. Nil when there are none.
+	AuthResults []string
 }
 
 // Case is a case (ärende) as registered.

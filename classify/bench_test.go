@@ -22,7 +22,7 @@ func BenchmarkClassify(b *testing.B) {
 	start := time.Now()
 	for b.Loop() {
 		for _, ex := range exs {
-			c.Classify(ex.Msg, ex.Msg.To)
+			c.Classify(ex.Msg, ex.Msg.To, c.isOwn(ex.Msg.From.Addr))
 		}
 	}
 	perMsg := time.Since(start) / time.Duration(b.N*len(exs))

@@ -211,14 +211,17 @@ func (c *Classifier) unitIndex(name string) (int, bool) {
 }
 
 // Classify decides one new-case candidate. The pipeline calls it only for
-// messages that are not replies to a case (threading comes first), so a
-// sender in the organisation's own domains is taken for staff and
-// excluded as "intern" when internal_staff is on — unless the mail is a
-// web form or forwards a citizen's mail. to are the message's recipients,
+// messages that are not replies to a case (threading comes first). staff
+// says whether the sender is the organisation's staff, as the pipeline
+// decided it once (authenticated when organisation.authserv_id is set);
+// Classify never re-derives it from the From domain, so a forged
+// own-domain From is ordinary citizen mail. Staff mail is excluded as
+// "intern" when internal_staff is on — unless it is a web form or
+// forwards a citizen's mail. to are the message's recipients,
 // plus-addresses included. Classify never fails: it always returns a
 // category, a unit and a handler.
-func (c *Classifier) Classify(msg *synpunkt.Message, to []synpunkt.Address) Decision {
-	in := c.prepare(msg)
+func (c *Classifier) Classify(msg *synpunkt.Message, to []synpunkt.Address, staff bool) Decision {
+	in := c.prepare(msg, staff)
 	d := Decision{Form: in.form, Text: in.text, ForwardedFrom: in.forwardedFrom}
 	c.categorize(in, &d)
 	c.route(in, to, &d)
@@ -231,17 +234,18 @@ type input struct {
 	subject, text, forwardedFrom string
 	form                         *FormData
 	toks                         []token
+	staff                        bool // the sender is staff, as the caller decided
 }
 
-func (c *Classifier) prepare(msg *synpunkt.Message) input {
-	in := input{subject: msg.Subject, text: msg.Text}
+func (c *Classifier) prepare(msg *synpunkt.Message, staff bool) input {
+	in := input{subject: msg.Subject, text: msg.Text, staff: staff}
 	if fs, ok := c.forms[msg.From.Addr]; ok {
 		in.form = fs.parse(msg.Text)
 		in.text = in.form.Text
 		in.subject = in.form.Subject
 	}
 	b := cleanBody(in.text)
-	if in.form == nil && b.forwardedFrom != "" && c.isOwn(msg.From.Addr) && !c.isOwn(b.forwardedFrom) {
+	if in.form == nil && b.forwardedFrom != "" && staff && !c.isOwn(b.forwardedFrom) {
 		in.forwardedFrom = b.forwardedFrom
 		if b.forwarded != "" {
 			in.text = b.forwarded

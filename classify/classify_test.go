@@ -52,7 +52,7 @@ func TestClassifyTable(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := c.Classify(msg("medborgare@example.com", tt.subject, tt.text), to(mailbox))
+			d := c.Classify(msg("medborgare@example.com", tt.subject, tt.text), to(mailbox), false)
 			if d.Category != tt.wantCat || d.Unit.Name != tt.wantUnit || d.Triage || d.Exclusion != nil {
 				t.Errorf("Classify(%q) = %s/%s triage=%v excl=%v, want %s/%s\ncategory: %v\nunit: %v",
 					tt.text, d.Category, d.Unit.Name, d.Triage, d.Exclusion, tt.wantCat, tt.wantUnit, d.CategoryReasons, d.UnitReasons)
@@ -66,7 +66,7 @@ func TestClassifyTable(t *testing.T) {
 
 func TestPlusAddress(t *testing.T) {
 	c := mustSample(t)
-	d := c.Classify(msg("a@example.com", "Synpunkt", "Hej, jag har en synpunkt."), to("synpunkter+avfall@exempelby.se"))
+	d := c.Classify(msg("a@example.com", "Synpunkt", "Hej, jag har en synpunkt."), to("synpunkter+avfall@exempelby.se"), false)
 	if d.Unit.Name != "Avfall och återvinning" || d.Triage || d.UnitConfidence < 0.9 {
 		t.Fatalf("plus-address: unit %q triage=%v conf=%.2f", d.Unit.Name, d.Triage, d.UnitConfidence)
 	}
@@ -74,7 +74,7 @@ func TestPlusAddress(t *testing.T) {
 		t.Errorf("UnitReasons = %q, want plusadress \"avfall\" first", d.UnitReasons)
 	}
 	// A tag that names no unit (a case thread) is ignored, not an error.
-	d = c.Classify(msg("a@example.com", "", "Gatlyktan är trasig."), to("synpunkter+SYN-2026-00042.abc@exempelby.se"))
+	d = c.Classify(msg("a@example.com", "", "Gatlyktan är trasig."), to("synpunkter+SYN-2026-00042.abc@exempelby.se"), false)
 	if d.Unit.Name != "Gatu- och parkenheten" {
 		t.Errorf("unknown tag: unit %q, want Gatu- och parkenheten", d.Unit.Name)
 	}
@@ -95,7 +95,7 @@ Anonym: %s
 
 func TestFormMail(t *testing.T) {
 	c := mustSample(t)
-	d := c.Classify(msg("noreply-e-tjanst@exempelby.se", "Ny synpunkt via e-tjänst", fmt.Sprintf(formMail, "Nej")), to(mailbox))
+	d := c.Classify(msg("noreply-e-tjanst@exempelby.se", "Ny synpunkt via e-tjänst", fmt.Sprintf(formMail, "Nej")), to(mailbox), false)
 	if d.Form == nil {
 		t.Fatal("Form = nil for form mail")
 	}
@@ -116,7 +116,7 @@ func TestFormMail(t *testing.T) {
 		t.Errorf("reasons do not name the form fields: %q %q", d.CategoryReasons, d.UnitReasons)
 	}
 
-	d = c.Classify(msg("noreply-e-tjanst@exempelby.se", "Ny synpunkt via e-tjänst", fmt.Sprintf(formMail, "Ja")), to(mailbox))
+	d = c.Classify(msg("noreply-e-tjanst@exempelby.se", "Ny synpunkt via e-tjänst", fmt.Sprintf(formMail, "Ja")), to(mailbox), false)
 	if !d.Form.Anonymous || d.Form.ReceiptAddress() != "" || d.Form.Name != "" || d.Form.Email != "" || d.Form.Phone != "" {
 		t.Errorf("anonymous form keeps contact details: %+v", d.Form)
 	}
@@ -149,7 +149,7 @@ func TestExclusions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := c.Classify(msg(tt.from, "", tt.text), to(mailbox))
+			d := c.Classify(msg(tt.from, "", tt.text), to(mailbox), c.isOwn(tt.from)) // own domain: staff, as without authserv_id
 			got, dest := "", ""
 			if d.Exclusion != nil {
 				got, dest = d.Exclusion.Class, d.Exclusion.Destination
@@ -167,7 +167,7 @@ func TestExclusions(t *testing.T) {
 func TestStaffForwardOfCitizenMailIsNotInternal(t *testing.T) {
 	c := mustSample(t)
 	text := "Kan ni registrera detta?\n\n-----Ursprungligt meddelande-----\nFrån: Stina Kvarn <stina.kvarn@example.com>\nSkickat: den 10 mars 2026\nÄmne: Läxhjälp\n\nLäxhjälpen på Ekbackeskolan har varit inställd i fem veckor. Jag är mycket besviken."
-	d := c.Classify(msg("rektor@exempelby.se", "VB: Läxhjälp", text), to(mailbox))
+	d := c.Classify(msg("rektor@exempelby.se", "VB: Läxhjälp", text), to(mailbox), true)
 	if d.Exclusion != nil {
 		t.Fatalf("staff forward excluded as %q", d.Exclusion.Class)
 	}
@@ -181,7 +181,7 @@ func TestStaffForwardOfCitizenMailIsNotInternal(t *testing.T) {
 
 func TestTriageWhenUnsure(t *testing.T) {
 	c := mustSample(t)
-	d := c.Classify(msg("a@example.com", "Hej", "Jag har en fundering som jag vill ta upp."), to(mailbox))
+	d := c.Classify(msg("a@example.com", "Hej", "Jag har en fundering som jag vill ta upp."), to(mailbox), false)
 	if !d.Triage || d.Unit.Name != "Kontaktcenter" || d.Handler != "kontaktcenter.chef@exempelby.se" {
 		t.Errorf("unsure: triage=%v unit=%q handler=%q", d.Triage, d.Unit.Name, d.Handler)
 	}
@@ -193,7 +193,7 @@ func TestTriageWhenUnsure(t *testing.T) {
 func TestReasonsHoldNoPersonalData(t *testing.T) {
 	c := mustSample(t)
 	text := "Jag heter Kalle Karlsson, 19800101-1234, kalle@example.com, 070-1234567. Gatlyktan på Storgatan 12 är trasig."
-	d := c.Classify(msg("kalle@example.com", "Kalle Karlsson", text), to(mailbox))
+	d := c.Classify(msg("kalle@example.com", "Kalle Karlsson", text), to(mailbox), false)
 	all := strings.Join(append(append([]string{}, d.CategoryReasons...), d.UnitReasons...), " ")
 	for _, pd := range []string{"Kalle", "Karlsson", "19800101", "kalle@", "070", "12"} {
 		if strings.Contains(all, pd) {
@@ -224,7 +224,7 @@ func TestInternalStaffOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := c.Classify(msg("anna@exempelby.se", "", "Gatlyktan är trasig."), to(mailbox)); d.Exclusion != nil {
+	if d := c.Classify(msg("anna@exempelby.se", "", "Gatlyktan är trasig."), to(mailbox), true); d.Exclusion != nil {
 		t.Errorf("internal_staff=false: excluded as %q", d.Exclusion.Class)
 	}
 }
@@ -240,7 +240,7 @@ func TestConfigRulesExtend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := c.Classify(msg("a@example.com", "", "Stora vattenpölar vid Ekvägen."), to(mailbox))
+	d := c.Classify(msg("a@example.com", "", "Stora vattenpölar vid Ekvägen."), to(mailbox), false)
 	if d.Category != synpunkt.DocFelanmalan || d.Unit.Name != "Gatu- och parkenheten" {
 		t.Errorf("config rule: %s/%s (%q %q)", d.Category, d.Unit.Name, d.CategoryReasons, d.UnitReasons)
 	}
@@ -297,7 +297,7 @@ func TestConcurrentUse(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for _, ex := range exs[i*10 : i*10+10] {
-				c.Classify(ex.Msg, ex.Msg.To)
+				c.Classify(ex.Msg, ex.Msg.To, c.isOwn(ex.Msg.From.Addr))
 			}
 		}()
 	}
@@ -311,7 +311,7 @@ func FuzzClassify(f *testing.F) {
 		f.Add("noreply-e-tjanst@exempelby.se", s)
 	}
 	f.Fuzz(func(t *testing.T, from, text string) {
-		d := c.Classify(msg(from, text, text), to("synpunkter+"+text+"@exempelby.se"))
+		d := c.Classify(msg(from, text, text), to("synpunkter+"+text+"@exempelby.se"), c.isOwn(from))
 		ok := false
 		for _, cat := range synpunkt.Categories {
 			ok = ok || d.Category == cat
@@ -323,4 +323,18 @@ func FuzzClassify(f *testing.F) {
 			t.Errorf("confidence out of range: %v %v", d.CategoryConfidence, d.UnitConfidence)
 		}
 	})
+}
+
+// Classify takes the caller's staff decision and never re-derives it from
+// the From domain: own-domain mail the caller did not authenticate is
+// ordinary citizen mail, neither internal nor a staff forward.
+func TestOwnDomainNotStaffIsCitizenMail(t *testing.T) {
+	c := mustSample(t)
+	if d := c.Classify(msg("anna.anstalld@exempelby.se", "", "Gatlyktan på Storgatan är trasig."), to(mailbox), false); d.Exclusion != nil {
+		t.Errorf("unauthenticated own-domain mail excluded as %q", d.Exclusion.Class)
+	}
+	text := "Kan ni registrera detta?\n\n-----Ursprungligt meddelande-----\nFrån: Stina Kvarn <stina.kvarn@example.com>\nÄmne: Läxhjälp\n\nLäxhjälpen har varit inställd i fem veckor."
+	if d := c.Classify(msg("rektor@exempelby.se", "VB: Läxhjälp", text), to(mailbox), false); d.ForwardedFrom != "" {
+		t.Errorf("unauthenticated own-domain mail taken for a staff forward from %q", d.ForwardedFrom)
+	}
 }

@@ -56,8 +56,8 @@ func (c *Classifier) compileExclusions(s config.ClassifySettings) {
 }
 
 // exclude returns the exclusion class with the highest score that reaches
-// its min_score (ties: config order), else "intern" for own-domain staff
-// mail, else nil.
+// its min_score (ties: config order), else "intern" for staff mail (as
+// the caller decided it), else nil.
 func (c *Classifier) exclude(msg *synpunkt.Message, in input) *ExclusionDecision {
 	from := msg.From.Addr
 	if in.form != nil {
@@ -74,7 +74,7 @@ func (c *Classifier) exclude(msg *synpunkt.Message, in input) *ExclusionDecision
 	if best != nil {
 		return best
 	}
-	if c.intern != nil && in.form == nil && in.forwardedFrom == "" && c.isOwn(msg.From.Addr) && !c.isMailbox(msg.From.Addr) {
+	if c.intern != nil && in.form == nil && in.forwardedFrom == "" && in.staff && !c.isMailbox(msg.From.Addr) {
 		return &ExclusionDecision{Class: ClassInternal, Reasons: []string{"avsändare i egen domän (medarbetare)"},
 			Destination: c.intern.Destination, Note: c.intern.Note, Reply: c.intern.Reply}
 	}

@@ -191,6 +191,9 @@ func cmdCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
+	for _, w := range c.Warnings() {
+		fmt.Fprintf(stderr, "WARNING: %s\n", w)
+	}
 	fmt.Fprintf(stdout, "config OK: %s, %d units, default unit %q\n", c.Organisation.Name, len(c.Units), c.DefaultUnit().Name)
 	return nil
 }

@@ -157,3 +157,27 @@ func TestCheckConfigNamesTheKey(t *testing.T) {
 		t.Errorf("check-config exit %d, stderr %q; want 1 naming imap.tls", code, errb.String())
 	}
 }
+
+// check-config warns loudly when organisation.authserv_id is unset, and
+// is quiet once it is set.
+func TestCheckConfigWarnsWithoutAuthservID(t *testing.T) {
+	for _, tt := range []struct {
+		conf string
+		warn bool
+	}{
+		{string(sample.Municipality), true},
+		{strings.Replace(string(sample.Municipality), "[organisation]", "[organisation]\nauthserv_id = \"mx.exempelby.se\"", 1), false},
+	} {
+		p := filepath.Join(t.TempDir(), "c.toml")
+		if err := os.WriteFile(p, []byte(tt.conf), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var out, errb bytes.Buffer
+		if code := Run(context.Background(), []string{"check-config", "--config", p}, &out, &errb); code != 0 {
+			t.Fatalf("check-config exit %d: %s", code, errb.String())
+		}
+		if got := strings.Contains(errb.String(), "WARNING: organisation.authserv_id: not set"); got != tt.warn {
+			t.Errorf("check-config warned = %v, want %v; stderr %q", got, tt.warn, errb.String())
+		}
+	}
+}

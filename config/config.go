@@ -557,5 +557,19 @@ func (c *Config) IsOwnDomain(addr string) bool {
 	return false
 }
 
+// Warnings lists settings that are valid but unsafe in production, each
+// naming its key. check-config prints them and the daemon logs them at
+// start.
+func (c *Config) Warnings() []string {
+	var w []string
+	if strings.TrimSpace(c.Organisation.AuthservID) == "" {
+		w = append(w, "organisation.authserv_id: not set, so staff mail is recognised by its From address alone, "+
+			"which anyone can forge: a forged From is registered as the unit's Svar, and with a case's signed reply "+
+			"address (which the case's citizen has) its #commands close, reopen and forward the case. "+
+			"Set it to the authserv-id of your incoming mail server's Authentication-Results")
+	}
+	return w
+}
+
 // ErrNoConfig is returned when no config path was given.
 var ErrNoConfig = errors.New("no config: pass --config FILE or set SYNPUNKT_CONFIG")

@@ -152,6 +152,9 @@ func (d *Daemon) Close() error { return d.Store.Close() }
 // Run runs IMAP intake and the outbox worker until ctx is cancelled, then
 // shuts down in order: intake first, then the outbox.
 func (d *Daemon) Run(ctx context.Context) error {
+	for _, w := range d.Config.Warnings() {
+		d.log.Warn("UNSAFE CONFIGURATION", "warning", w)
+	}
 	_, lastUID, err := d.Store.LoadCheckpoint(ctx, d.Config.IMAP.Mailbox)
 	if err != nil {
 		return err

@@ -340,7 +340,9 @@ func TestDovecotLifecycle(t *testing.T) {
 	if n := len(e.sent("gatuchef@exempelby.se")); n < 2 {
 		t.Errorf("manager got %d mails, want the forward and a reminder", n)
 	}
-	e.dc.Append(t, "INBOX", raw("From: Gatuchefen <gatuchef@exempelby.se>\nTo: per@example.net\nCc: synpunkter@exempelby.se\nSubject: Svar ["+c.Number+"] Snöröjning\nMessage-ID: <life-close@exempelby.se>",
+	// The reply goes to the case's signed address: without
+	// organisation.authserv_id that is what #commands need.
+	e.dc.Append(t, "INBOX", raw("From: Gatuchefen <gatuchef@exempelby.se>\nTo: per@example.net\nCc: "+e.d.Pipeline.Threads().ReplyAddress(c.Number)+"\nSubject: Svar ["+c.Number+"] Snöröjning\nMessage-ID: <life-close@exempelby.se>",
 		"#avsluta Gångbanorna är plogade.\n\nHej Per, nu är det plogat."))
 	e.waitLedger(2)
 	waitFor(t, func() bool { return e.caseOf("life@example.net").Status == synpunkt.StatusClosed }, "the case to close")

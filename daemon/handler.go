@@ -29,6 +29,9 @@ func (h *Handler) Handle(ctx context.Context, d mailbox.Delivery) (mailbox.Dispo
 		ReceivedAt: d.InternalDate,
 		Backlog:    h.FirstStart && d.InternalDate.Before(h.Started),
 	}
+	if d.HeaderOnly {
+		src.Oversize = d.Size
+	}
 	res, err := h.P.Handle(ctx, src, d.Raw)
 	if err != nil {
 		return mailbox.Keep, err
@@ -46,6 +49,7 @@ func IntakeConfig(c *config.Config) mailbox.Config {
 		Address: m.Address, TLS: mailbox.TLSMode(m.TLS), Username: m.Username, Password: m.Password,
 		Mailbox: m.Mailbox, RegisteredMailbox: m.RegisteredMailbox, QuarantineMailbox: m.QuarantineMailbox,
 		PollInterval: m.PollInterval.Duration, IdleRestart: m.IdleRestart.Duration,
+		MaxMessageSize: c.Intake.MaxMessageSize,
 	}
 	if m.InsecureSkipVerify {
 		mc.TLSConfig = &tls.Config{InsecureSkipVerify: true}

@@ -35,7 +35,9 @@ type CommandError struct {
 
 func (e CommandError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
 
-// ParseCommands finds the commands in a staff member's mail body.
+// ParseCommands finds the commands in a staff member's mail body, which
+// must be the author's own text (synpunkt.Message.OwnText: no HTML
+// blockquotes, no attached messages).
 //
 // A command is a line whose first non-space character is '#' followed by a
 // command word, in any letter case and with or without å/ä/ö ("#ateroppna");

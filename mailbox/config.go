@@ -54,6 +54,10 @@ type Config struct {
 	// FetchBatchBytes caps the summed size of one batch (a single larger
 	// message is still fetched alone); default 32 MiB.
 	FetchBatchBytes int64
+	// MaxMessageSize: a message whose RFC822.SIZE exceeds it is fetched
+	// header only and offered with Delivery.HeaderOnly, so its body never
+	// enters memory; 0: no limit.
+	MaxMessageSize int64
 	// OnIdle, if set, is called each time a pass has finished and the intake
 	// waits for new mail (after the server accepted IDLE, or before a poll
 	// sleep). For tests; may be nil. It must not block.
@@ -133,6 +137,9 @@ func (cfg Config) Validate() error {
 	}
 	if cfg.FetchBatch < 1 || cfg.FetchBatchBytes < 1 {
 		return fmt.Errorf("imap.fetch_batch: must be positive")
+	}
+	if cfg.MaxMessageSize < 0 {
+		return fmt.Errorf("intake.max_message_size: must not be negative")
 	}
 	return nil
 }

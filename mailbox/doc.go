@@ -1,10 +1,12 @@
 // Package mailbox owns the IMAP intake: one connection to the citizen
 // mailbox, which it watches with IDLE (RFC 2177) or, when the server lacks
 // IDLE, by polling with NOOP. Messages are fetched whole in batches and
-// handed to a Handler one at a time in UID order; then the batch is moved
-// by the Handler's verdicts, one command per destination: to the registered
-// folder ("Registrerade"), to quarantine ("Karantän"), or left where it is
-// to be tried again.
+// handed to a Handler one at a time in UID order — except one whose
+// RFC822.SIZE exceeds Config.MaxMessageSize: only its header is fetched
+// (Delivery.HeaderOnly), so its body never enters memory. Then the batch
+// is moved by the Handler's verdicts, one command per destination: to the
+// registered folder ("Registrerade"), to quarantine ("Karantän"), or left
+// where it is to be tried again.
 //
 // What always holds:
 //   - A message is moved only after the Handler has returned Registered or

@@ -13,7 +13,12 @@ type Delivery struct {
 	UIDValidity  uint32    // with UID, identifies the message (RFC 9051 §2.3.1.1)
 	UID          uint32    //
 	InternalDate time.Time // when the server received it
-	Raw          []byte    // the whole message as stored, immutable
+	Raw          []byte    // the whole message as stored, or only its header when HeaderOnly; immutable
+	Size         int64     // RFC822.SIZE as the server reported it
+	// HeaderOnly is set when Size exceeds Config.MaxMessageSize: Raw is the
+	// header (BODY.PEEK[HEADER]) and the body was never fetched. The
+	// Handler should quarantine the message.
+	HeaderOnly bool
 }
 
 // Disposition is the Handler's verdict on a message.
@@ -77,6 +82,7 @@ const (
 	keyAddr        = "addr"
 	keyCount       = "count"
 	keyIdle        = "idle"
+	keySize        = "size"
 )
 
 // Intake watches one mailbox and hands its messages to a Handler.

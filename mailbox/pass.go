@@ -20,7 +20,25 @@ type meta struct {
 	size int64
 }
 
-var wholeBody = &imap.FetchItemBodySection{Peek: true} // BODY.PEEK[]: leaves \Seen alone
+var (
+	wholeBody  = &imap.FetchItemBodySection{Peek: true}                                      // BODY.PEEK[]: leaves \Seen alone
+	headerOnly = &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, Peek: true} // BODY.PEEK[HEADER]
+)
+
+// oversized reports whether m is too large to fetch whole: only its
+// header is fetched and offered.
+func (s *session) oversized(m meta) bool {
+	return s.in.cfg.MaxMessageSize > 0 && m.size > s.in.cfg.MaxMessageSize
+}
+
+// fetchSize is what fetching m costs: its size, or nothing much for a
+// header-only fetch.
+func (s *session) fetchSize(m meta) int64 {
+	if s.oversized(m) {
+		return 0
+	}
+	return max(m.size, 0)
+}
 
 // pass offers every message above the checkpoint to the Handler, in UID
 // order, in batches, and moves the handled ones. A kept or failed message
@@ -81,12 +99,12 @@ func (s *session) batches(metas []meta) [][]meta {
 	var cur []meta
 	var bytes int64
 	for _, m := range metas {
-		if len(cur) > 0 && (len(cur) >= s.in.cfg.FetchBatch || bytes+m.size > s.in.cfg.FetchBatchBytes) {
+		if len(cur) > 0 && (len(cur) >= s.in.cfg.FetchBatch || bytes+s.fetchSize(m) > s.in.cfg.FetchBatchBytes) {
 			out = append(out, cur)
 			cur, bytes = nil, 0
 		}
 		cur = append(cur, m)
-		bytes += max(m.size, 0)
+		bytes += s.fetchSize(m)
 	}
 	if len(cur) > 0 {
 		out = append(out, cur)
@@ -130,7 +148,7 @@ func (s *session) offerAll(ctx context.Context, batch []meta, byUID map[uint32]*
 		case !fetched: // gone meanwhile: nothing to do
 			done[m.uid] = true
 		default:
-			c, ok, err := s.offer(ctx, buf)
+			c, ok, err := s.offer(ctx, m, buf)
 			if err != nil {
 				return commits, batch[:i+1], err
 			}
@@ -157,36 +175,58 @@ func (s *session) advance(offered []meta, done map[uint32]bool, blocked *bool) {
 	}
 }
 
+// fetchWhole fetches the batch: whole messages with BODY.PEEK[], and only
+// the header of an oversized one, so its body never enters memory.
 func (s *session) fetchWhole(batch []meta) (map[uint32]*imapclient.FetchMessageBuffer, error) {
-	var set imap.UIDSet
+	var whole, headers imap.UIDSet
 	for _, m := range batch {
-		if m.size >= 0 {
-			set.AddNum(imap.UID(m.uid))
+		switch {
+		case m.size < 0: // deferred retry
+		case s.oversized(m):
+			headers.AddNum(imap.UID(m.uid))
+		default:
+			whole.AddNum(imap.UID(m.uid))
 		}
 	}
 	out := make(map[uint32]*imapclient.FetchMessageBuffer, len(batch))
-	if len(set) == 0 {
-		return out, nil
+	if err := s.fetchInto(out, whole, wholeBody); err != nil {
+		return nil, err
 	}
-	opts := &imap.FetchOptions{UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{wholeBody}}
+	if err := s.fetchInto(out, headers, headerOnly); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// fetchInto fetches section of the messages in set into out, by UID.
+func (s *session) fetchInto(out map[uint32]*imapclient.FetchMessageBuffer, set imap.UIDSet, section *imap.FetchItemBodySection) error {
+	if len(set) == 0 {
+		return nil
+	}
+	opts := &imap.FetchOptions{UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{section}}
 	bufs, err := s.c.Fetch(set, opts).Collect()
 	if err != nil {
-		return nil, fmt.Errorf("fetch messages: %w", err)
+		return fmt.Errorf("fetch messages: %w", err)
 	}
 	for _, b := range bufs {
-		if b.FindBodySection(wholeBody) != nil { // skip unsolicited FLAGS-only FETCH
+		if b.FindBodySection(section) != nil { // skip unsolicited FLAGS-only FETCH
 			out[uint32(b.UID)] = b
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // offer hands one message to the Handler. ok reports that its case is
 // committed and c says where it goes; otherwise it stays for a retry. err
 // is non-nil only when ctx is cancelled.
-func (s *session) offer(ctx context.Context, buf *imapclient.FetchMessageBuffer) (c committed, ok bool, err error) {
+func (s *session) offer(ctx context.Context, m meta, buf *imapclient.FetchMessageBuffer) (c committed, ok bool, err error) {
 	uid := uint32(buf.UID)
-	d := Delivery{Mailbox: s.in.cfg.Mailbox, UIDValidity: s.uidValidity, UID: uid, InternalDate: buf.InternalDate, Raw: buf.FindBodySection(wholeBody)}
+	d := Delivery{Mailbox: s.in.cfg.Mailbox, UIDValidity: s.uidValidity, UID: uid, InternalDate: buf.InternalDate,
+		Raw: buf.FindBodySection(wholeBody), Size: m.size}
+	if s.oversized(m) {
+		d.Raw, d.HeaderOnly = buf.FindBodySection(headerOnly), true
+		s.log.Warn("message over the size limit: offering its header only", keyUID, uid, keySize, m.size)
+	}
 	disp, err := s.in.handle(ctx, d)
 	if err != nil {
 		if ctx.Err() != nil {

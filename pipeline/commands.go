@@ -18,13 +18,24 @@ import (
 // each to the sender by mail. It runs before the message is registered, so
 // a crash in between repeats the commands rather than losing them; closing
 // a closed case or reopening an open one is then acknowledged as already
-// done. Only called for senders in the organisation's domains.
+// done. Only called for staff mail (see isStaff).
+//
+// Commands are read from the author's own new text only (msg.OwnText):
+// never from an HTML blockquote or an attached message, and lifecycle
+// skips quoted lines and signatures. Without organisation.authserv_id a
+// From address proves nothing, so commands are then obeyed only in mail
+// to the case's signed reply address.
 func (p *Pipeline) runCommands(ctx context.Context, c *synpunkt.Case, msg *synpunkt.Message) error {
 	if p.work == nil {
 		return nil
 	}
-	cmds, errs := lifecycle.ParseCommands(msg.Text)
+	cmds, errs := lifecycle.ParseCommands(msg.OwnText)
 	if len(cmds) == 0 && len(errs) == 0 {
+		return nil
+	}
+	if p.cfg.Organisation.AuthservID == "" && !p.signedFor(c, msg) {
+		p.log.Warn("commands ignored: organisation.authserv_id is not set and the mail did not go to the case's signed reply address",
+			"case", c.Number)
 		return nil
 	}
 	actor := msg.From.Addr
@@ -53,6 +64,12 @@ func (p *Pipeline) runCommands(ctx context.Context, c *synpunkt.Case, msg *synpu
 	}
 	p.committed(1)
 	return nil
+}
+
+// signedFor reports whether msg went to case c's signed reply address.
+func (p *Pipeline) signedFor(c *synpunkt.Case, msg *synpunkt.Message) bool {
+	num, signed, ok := p.threads.FromAddresses(recipients(msg))
+	return ok && signed && num == c.Number
 }
 
 func (p *Pipeline) runCommand(ctx context.Context, number string, cmd lifecycle.Command, actor string) (string, error) {

@@ -123,8 +123,10 @@ func TestDowntimeCatchesUpOnce(t *testing.T) {
 func TestMailCommandsFromStaff(t *testing.T) {
 	h := newHarness(t)
 	c := h.snowCase("cmd@example.net", stockholmTime(t, "2026-11-23 10:00"))
+	// Without organisation.authserv_id, commands need the case's signed
+	// reply address (the forward's Reply-To) besides an own-domain From.
 	staff := func(id, body string) {
-		h.handle(citizen(id, "Gatuchefen <gatuchef@exempelby.se>", "Re: ["+c.Number+"] Snöröjning", body))
+		h.handle(citizen(id, "Gatuchefen <gatuchef@exempelby.se>", "Re: ["+c.Number+"] Snöröjning", body, "Cc: "+h.p.threads.ReplyAddress(c.Number)))
 	}
 	staff("c1@exempelby.se", "#anteckning Plogbil beställd.\n\nHej Per, vi plogar i dag.")
 	staff("c2@exempelby.se", "#avsluta Gångbanorna är plogade och sandade.\n\n> #återöppna (citerat, ska inte lyda)")
@@ -196,7 +198,7 @@ func TestAnonymousCloseNeedsNote(t *testing.T) {
 	// By mail: the staff member is told why.
 	res2 := h.handle(msg([]string{"From: noreply-e-tjanst@exempelby.se", "To: synpunkter@exempelby.se", "Subject: Ny synpunkt", "Message-ID: <anon-close2@exempelby.se>", "Content-Type: text/plain; charset=utf-8"},
 		"Anonym: Ja\nMeddelande: Klotter på busskuren vid torget."))
-	h.handle(citizen("anon-cmd@exempelby.se", "gatuchef@exempelby.se", "["+res2.Case+"]", "#avsluta"))
+	h.handle(citizen("anon-cmd@exempelby.se", "gatuchef@exempelby.se", "["+res2.Case+"]", "#avsluta", "Cc: "+h.p.threads.ReplyAddress(res2.Case)))
 	if c := h.caseByNumber(res2.Case); c.Status != synpunkt.StatusOpen {
 		t.Errorf("#avsluta without note closed an anonymous case")
 	}
@@ -275,7 +277,8 @@ func TestForgedStaffMailIsNotObeyed(t *testing.T) {
 		t.Errorf("%d acknowledgements sent for a forged command", n)
 	}
 	real := citizen("f2@exempelby.se", "gatuchef@exempelby.se", "Re: ["+c.Number+"]", "#avsluta Plogat.",
-		"Authentication-Results: mx.exempelby.se;\r\n\tspf=pass smtp.mailfrom=exempelby.se;\r\n\tdmarc=pass (p=reject) header.from=exempelby.se")
+		"Authentication-Results: mx.exempelby.se;\r\n\tspf=pass smtp.mailfrom=exempelby.se;\r\n\tdmarc=pass (p=reject) header.from=exempelby.se",
+		"Received: from mail.exempelby.se by mx.exempelby.se; Mon, 23 Nov 2026 09:00:00 +0100")
 	h.handle(real)
 	if got := h.caseByNumber(c.Number); got.Status != synpunkt.StatusClosed {
 		t.Errorf("an authenticated staff mail did not close the case")

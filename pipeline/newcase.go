@@ -16,14 +16,15 @@ import (
 
 // newCase classifies a message that answers no case and either routes it
 // out (exclusion) or opens a case with its forward and receipt.
-func (p *Pipeline) newCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, auto, note string) (Result, error) {
-	return p.openCase(ctx, src, in, msg, auto, note, nil)
+func (p *Pipeline) newCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, auto, note string, staff bool) (Result, error) {
+	return p.openCase(ctx, src, in, msg, auto, note, staff, nil)
 }
 
 // openCase is newCase for mail (reg nil) and for a clerk's registration,
-// whose channel and contact reg gives.
-func (p *Pipeline) openCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, auto, note string, reg *origin) (Result, error) {
-	d := p.classify.Classify(msg, recipients(msg))
+// whose channel and contact reg gives (never staff mail: a registration is
+// the citizen's synpunkt).
+func (p *Pipeline) openCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, auto, note string, staff bool, reg *origin) (Result, error) {
+	d := p.classify.Classify(msg, recipients(msg), staff)
 	if d.Exclusion != nil {
 		return p.exclude(ctx, src, in, msg, d, auto)
 	}

@@ -69,6 +69,10 @@ type Source struct {
 	Backlog bool
 	// NoNotify registers without any receipt or forward (import --no-notify).
 	NoNotify bool
+	// Oversize, when positive, is the size the IMAP server reported for a
+	// message over intake.max_message_size: raw is only its header, and
+	// the message is quarantined with that reason, headers only.
+	Oversize int64
 }
 
 // Pipeline handles incoming messages. It is safe for concurrent use, though
@@ -136,6 +140,9 @@ func (p *Pipeline) Handle(ctx context.Context, src Source, raw []byte) (res Resu
 			}
 		}()
 	}
+	if src.Oversize > 0 {
+		return p.quarantine(ctx, src, raw, "", fmt.Sprintf("message too large: %d bytes (limit %d); only the header was fetched", src.Oversize, p.cfg.Intake.MaxMessageSize))
+	}
 	if int64(len(raw)) > p.cfg.Intake.MaxMessageSize {
 		return p.quarantine(ctx, src, raw, "", fmt.Sprintf("message too large: %d bytes (limit %d)", len(raw), p.cfg.Intake.MaxMessageSize))
 	}
@@ -191,17 +198,18 @@ func (p *Pipeline) route(ctx context.Context, src Source, in store.Intake, msg *
 	if auto != "" && isBounce(auto, msg) {
 		return p.bounce(ctx, in, msg, auto)
 	}
-	if auto == "" && isRegisterMail(msg.Subject) && p.isStaff(msg) {
+	staff := p.isStaff(msg) // decided once, here, for threading, registering and classifying
+	if auto == "" && staff && isRegisterMail(msg.Subject) {
 		return p.registerMail(ctx, src, in, msg)
 	}
-	c, note, err := p.findCase(ctx, msg)
+	c, note, err := p.findCase(ctx, msg, staff)
 	if err != nil {
 		return Result{}, err
 	}
 	if c != nil {
-		return p.addToCase(ctx, src, in, msg, c, auto)
+		return p.addToCase(ctx, src, in, msg, c, auto, staff)
 	}
-	return p.newCase(ctx, src, in, msg, auto, note)
+	return p.newCase(ctx, src, in, msg, auto, note, staff)
 }
 
 func (p *Pipeline) quarantine(ctx context.Context, src Source, raw []byte, key, reason string) (Result, error) {

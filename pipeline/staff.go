@@ -1,73 +1,106 @@
 package pipeline
 
 import (
-	"bytes"
 	"strings"
 
 	"github.com/exempelby/synpunkt"
 )
 
-// isStaff reports whether msg comes from the organisation's staff: its From
-// address is in organisation.domains and, when organisation.authserv_id is
-// set, the organisation's own mail server vouched for it in an
-// Authentication-Results header (RFC 8601) with dmarc=pass, or dkim=pass
-// for one of the organisation's domains. Without authserv_id the From
-// address is trusted, as the README says. Staff replies are registered as
-// Svar and their #commands obeyed, so a forged From must not pass.
+// isStaff decides, once per message, whether msg comes from the
+// organisation's staff: its From address is in organisation.domains and,
+// when organisation.authserv_id is set, the organisation's own mail server
+// vouched for it. Staff replies are registered as Svar, their #commands
+// obeyed, and new staff mail is classified as internal, so a forged From
+// must not pass. Without authserv_id the From address is trusted, as the
+// README says (and #commands then also need the signed reply address).
+//
+// The server's word is read from msg.AuthResults only: the
+// Authentication-Results fields above the first Received field, which the
+// receiving side prepended. RFC 8601 §5 asks a receiver to delete or
+// ignore fields that claim its own authserv-id but were not written by
+// it; synpunkt cannot delete, so it ignores every field below the first
+// Received (the sender wrote those), and when two fields above it with the
+// organisation's authserv-id disagree — a pass next to a fail — it trusts
+// neither: a dmarc or own-domain dkim result other than pass anywhere in
+// them denies.
 func (p *Pipeline) isStaff(msg *synpunkt.Message) bool {
 	if !p.cfg.IsOwnDomain(msg.From.Addr) {
 		return false
 	}
-	id := strings.ToLower(p.cfg.Organisation.AuthservID)
+	id := lower(p.cfg.Organisation.AuthservID)
 	if id == "" {
 		return true
 	}
-	for _, ar := range authResults(msg.Raw) {
-		server, results, _ := strings.Cut(ar, ";")
-		if strings.ToLower(strings.Fields(server + " x")[0]) != id {
+	var v verdict
+	for _, ar := range msg.AuthResults {
+		server, results, _ := strings.Cut(stripComments(ar), ";")
+		if f := strings.Fields(server); len(f) == 0 || lower(f[0]) != id {
 			continue
 		}
 		for _, r := range strings.Split(results, ";") {
-			if p.vouches(strings.ToLower(r)) {
-				return true
-			}
+			p.judge(lower(r), msg.From.Addr, &v)
 		}
 	}
-	return false
+	return v.pass && !v.fail
 }
 
-// vouches reads one resinfo ("dmarc=pass header.from=exempelby.se").
-func (p *Pipeline) vouches(r string) bool {
+// verdict collects what the organisation's server said about a message.
+type verdict struct {
+	pass bool // a dmarc=pass for the From domain, or dkim=pass for an own domain
+	fail bool // a dmarc or own-domain dkim result other than pass
+}
+
+// judge reads one resinfo, e.g. "dmarc=pass header.from=exempelby.se"
+// (RFC 8601 §2.2), already lower-cased and without comments.
+func (p *Pipeline) judge(r, from string, v *verdict) {
 	f := strings.Fields(r)
-	if len(f) == 0 || (f[0] != "dmarc=pass" && f[0] != "dkim=pass") {
-		return false
+	if len(f) == 0 {
+		return
 	}
+	method, result, _ := strings.Cut(f[0], "=")
+	method, _, _ = strings.Cut(method, "/") // a method version, "dkim/1"
+	props := map[string]string{}
 	for _, prop := range f[1:] {
-		k, v, _ := strings.Cut(prop, "=")
-		if k == "header.from" || k == "header.d" || k == "header.i" {
-			if p.cfg.IsOwnDomain("x@" + strings.TrimPrefix(v, "@")) {
-				return true
-			}
+		if k, val, ok := strings.Cut(prop, "="); ok {
+			props[k] = val
 		}
 	}
-	return false
+	switch method {
+	case "dmarc":
+		_, fromDomain, _ := strings.Cut(from, "@")
+		d, ok := props["header.from"]
+		v.pass = v.pass || (result == "pass" && ok && d == fromDomain)
+		v.fail = v.fail || result != "pass"
+	case "dkim":
+		d := props["header.d"]
+		if i := props["header.i"]; d == "" && i != "" {
+			d = i[strings.LastIndexByte(i, '@')+1:] // "@exempelby.se", "user@exempelby.se"
+		}
+		if d == "" || !p.cfg.IsOwnDomain("x@"+d) {
+			return
+		}
+		v.pass = v.pass || result == "pass"
+		v.fail = v.fail || result != "pass"
+	}
 }
 
-// authResults returns the unfolded Authentication-Results header values.
-func authResults(raw []byte) []string {
-	var out []string
-	lines := bytes.Split(bytes.ReplaceAll(headerBlock(raw), []byte("\r\n"), []byte("\n")), []byte("\n"))
-	for i := 0; i < len(lines); i++ {
-		name, value, ok := bytes.Cut(lines[i], []byte(":"))
-		if !ok || !strings.EqualFold(string(bytes.TrimSpace(name)), "Authentication-Results") {
-			continue
-		}
-		v := string(value)
-		for i+1 < len(lines) && len(lines[i+1]) > 0 && (lines[i+1][0] == ' ' || lines[i+1][0] == '\t') {
+// stripComments removes the parenthesised comments of a header value
+// (RFC 5322 §3.2.2), nested or not, so that "(1024-bit key; unprotected)"
+// does not split a resinfo at its ';'.
+func stripComments(s string) string {
+	var b strings.Builder
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' && depth > 0:
 			i++
-			v += " " + strings.TrimSpace(string(lines[i]))
+		case c == '(':
+			depth++
+		case c == ')' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteByte(c)
 		}
-		out = append(out, strings.TrimSpace(v))
 	}
-	return out
+	return b.String()
 }

@@ -17,7 +17,7 @@ import (
 // add to the case; otherwise the sender must be staff or the case's own
 // citizen. When the proof is missing, note says which case was named, for
 // the new case's event log.
-func (p *Pipeline) findCase(ctx context.Context, msg *synpunkt.Message) (c *synpunkt.Case, note string, err error) {
+func (p *Pipeline) findCase(ctx context.Context, msg *synpunkt.Message, staff bool) (c *synpunkt.Case, note string, err error) {
 	if num, signed, ok := p.threads.FromAddresses(recipients(msg)); ok {
 		c, err := p.byNumber(ctx, num)
 		if c != nil && signed {
@@ -26,7 +26,7 @@ func (p *Pipeline) findCase(ctx context.Context, msg *synpunkt.Message) (c *synp
 		if err != nil || c == nil {
 			return nil, "", err
 		}
-		return p.authorize(ctx, c, msg, "plus-address without valid token")
+		return p.authorize(ctx, c, msg, staff, "plus-address without valid token")
 	}
 	refs := append(append([]string{}, msg.InReplyTo...), msg.References...)
 	if len(refs) > 0 {
@@ -42,7 +42,7 @@ func (p *Pipeline) findCase(ctx context.Context, msg *synpunkt.Message) (c *synp
 			if ours {
 				return &c, "", nil
 			}
-			return p.authorize(ctx, &c, msg, "references a registered message")
+			return p.authorize(ctx, &c, msg, staff, "references a registered message")
 		}
 	}
 	if num, ok := p.threads.FromSubject(msg.Subject); ok {
@@ -50,7 +50,7 @@ func (p *Pipeline) findCase(ctx context.Context, msg *synpunkt.Message) (c *synp
 		if err != nil || c == nil {
 			return nil, "", err
 		}
-		return p.authorize(ctx, c, msg, "case number in subject")
+		return p.authorize(ctx, c, msg, staff, "case number in subject")
 	}
 	return nil, "", nil
 }
@@ -68,8 +68,8 @@ func (p *Pipeline) byNumber(ctx context.Context, num string) (*synpunkt.Case, er
 
 // authorize accepts an unproven thread link when the sender is staff or the
 // case's citizen; otherwise the message opens a new case noting the tag.
-func (p *Pipeline) authorize(ctx context.Context, c *synpunkt.Case, msg *synpunkt.Message, how string) (*synpunkt.Case, string, error) {
-	if p.isStaff(msg) {
+func (p *Pipeline) authorize(ctx context.Context, c *synpunkt.Case, msg *synpunkt.Message, staff bool, how string) (*synpunkt.Case, string, error) {
+	if staff {
 		return c, "", nil
 	}
 	contact, ok, err := p.st.Contact(ctx, c.ID)
@@ -85,10 +85,9 @@ func (p *Pipeline) authorize(ctx context.Context, c *synpunkt.Case, msg *synpunk
 // addToCase registers a reply (Svar, from staff) or a complement
 // (Komplettering, from anyone else) in its case; a complement is forwarded
 // to the case's handler.
-func (p *Pipeline) addToCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, c *synpunkt.Case, auto string) (Result, error) {
+func (p *Pipeline) addToCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, c *synpunkt.Case, auto string, staff bool) (Result, error) {
 	d := synpunkt.Document{Type: synpunkt.DocKomplettering, Direction: synpunkt.Inkommande, SenderRole: string(c.InitiatedBy),
 		ReceivedAt: in.ReceivedAt, MessageID: msg.MessageID, Attachments: msg.Attachments}
-	staff := p.isStaff(msg)
 	if staff {
 		d.Type, d.Direction, d.SenderRole = synpunkt.DocSvar, synpunkt.Upprattad, c.Unit
 	}

@@ -29,7 +29,17 @@ var blockTags = map[string]bool{
 // <li> a "- " item, entities are decoded and whitespace collapsed. Links
 // keep their text only.
 func htmlToText(s string) string {
-	w := &textWriter{}
+	return renderHTML(s, &textWriter{})
+}
+
+// htmlToOwnText is htmlToText without the content of <blockquote>
+// elements, where mail clients put the quoted message of a reply.
+func htmlToOwnText(s string) string {
+	return renderHTML(s, &textWriter{dropQuotes: true})
+}
+
+// renderHTML renders s through w.
+func renderHTML(s string, w *textWriter) string {
 	z := html.NewTokenizer(strings.NewReader(s))
 	for {
 		tt := z.Next()
@@ -53,18 +63,22 @@ func htmlToText(s string) string {
 
 // textWriter accumulates rendered text.
 type textWriter struct {
-	b     []byte
-	skip  int // depth inside skipped elements
-	pre   int // depth inside <pre>
-	space bool
+	b          []byte
+	skip       int  // depth inside skipped elements
+	dropQuotes bool // skip <blockquote> as well
+	pre        int  // depth inside <pre>
+	space      bool
 }
 
 // start handles an opening tag.
 func (w *textWriter) start(tag string, selfClosing bool) {
 	switch {
-	case skippedTags[tag]:
+	case w.skips(tag):
 		if !selfClosing {
 			w.skip++
+		}
+		if blockTags[tag] {
+			w.paragraph()
 		}
 	case tag == "br":
 		w.newline()
@@ -86,9 +100,12 @@ func (w *textWriter) start(tag string, selfClosing bool) {
 // end handles a closing tag.
 func (w *textWriter) end(tag string) {
 	switch {
-	case skippedTags[tag]:
+	case w.skips(tag):
 		if w.skip > 0 {
 			w.skip--
+		}
+		if blockTags[tag] {
+			w.paragraph()
 		}
 	case tag == "li":
 		w.lineBreak()
@@ -98,6 +115,11 @@ func (w *textWriter) end(tag string) {
 		}
 		w.paragraph()
 	}
+}
+
+// skips reports whether the content of tag is left out.
+func (w *textWriter) skips(tag string) bool {
+	return skippedTags[tag] || (w.dropQuotes && tag == "blockquote")
 }
 
 // text writes character data, collapsing whitespace outside <pre>.

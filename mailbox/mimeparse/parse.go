@@ -172,6 +172,25 @@ func (p *parser) fillHeader(msg *synpunkt.Message, h header) {
 	msg.Precedence = lowerTrim(h.Get("Precedence"))
 	msg.ListID = lowerTrim(h.Get("List-ID"))
 	msg.OtherAuto = otherAuto(h, msg.Subject)
+	msg.AuthResults = authResults(h)
+}
+
+// authResults returns the Authentication-Results values above the first
+// Received field, in header order. A header without Received never passed
+// a mail server, so none of its fields is vouched for. RFC 8601 §5: the
+// receiving server prepends its result, and the Received field it adds
+// marks where the sender's own fields begin.
+func authResults(h header) []string {
+	var out []string
+	for _, f := range h {
+		switch {
+		case strings.EqualFold(f.Key, "Received"):
+			return out
+		case strings.EqualFold(f.Key, "Authentication-Results"):
+			out = append(out, validUTF8(f.Value))
+		}
+	}
+	return nil
 }
 
 // fillBody walks the part tree for text and attachments.
@@ -184,6 +203,34 @@ func (p *parser) fillBody(msg *synpunkt.Message, root *part) {
 		msg.Text = truncateUTF8(msg.Text, MaxText)
 		p.problem("text truncated")
 	}
+	msg.OwnText = ownText(&c, msg)
+}
+
+// ownText is the author's own new text: the inline text/plain body, or the
+// HTML body rendered without <blockquote> quotes, and never the text of
+// an enclosed message/rfc822, which someone else wrote.
+func ownText(c *collector, msg *synpunkt.Message) string {
+	switch {
+	case hasText(c.plain):
+		return msg.Text // chooseText took the plain text
+	case hasText(c.html):
+		if t := htmlToOwnText(joinTexts(c.html)); len(t) <= MaxText {
+			return t
+		} else {
+			return truncateUTF8(t, MaxText)
+		}
+	}
+	return ""
+}
+
+// hasText reports whether joinTexts(ts) is non-empty.
+func hasText(ts []string) bool {
+	for _, t := range ts {
+		if strings.TrimSpace(t) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // chooseText picks the body text: inline text/plain, else converted HTML,

@@ -1,0 +1,66 @@
+package mailbox
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+)
+
+// bigMessage is a message of about n bytes whose body repeats marker.
+func bigMessage(id, marker string, n int) []byte {
+	head := fmt.Sprintf("From: medborgare@example.org\r\nTo: synpunkt@exempelby.se\r\nSubject: Stor bilaga\r\n"+
+		"Message-ID: <%s>\r\nDate: Mon, 2 Mar 2026 10:00:00 +0100\r\n\r\n", id)
+	line := marker + " Här är bilagan.\r\n"
+	return append([]byte(head), bytes.Repeat([]byte(line), n/len(line)+1)...)
+}
+
+// A message over MaxMessageSize (known from RFC822.SIZE) is fetched header
+// only: its body never reaches the Handler, which is told its size and
+// quarantines it; the message goes to the quarantine mailbox.
+func TestOversizedMessageOfferedHeaderOnly(t *testing.T) {
+	srv := startMemServer(t, capsRev2)
+	big := bigMessage("big@example.org", "BODYMARKER", 300<<10)
+	srv.append(t, "INBOX", testMessage("small"))
+	srv.append(t, "INBOX", big)
+	var mu sync.Mutex
+	var got []Delivery
+	h := HandlerFunc(func(_ context.Context, d Delivery) (Disposition, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, d)
+		if d.HeaderOnly {
+			return Quarantined, nil
+		}
+		return Registered, nil
+	})
+	cfg := srv.config()
+	cfg.MaxMessageSize = 64 << 10
+	r := startIntake(t, cfg, h, nil)
+	r.waitIdle(t)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 2 {
+		t.Fatalf("deliveries = %d, want 2", len(got))
+	}
+	if small := got[0]; small.HeaderOnly || !bytes.Contains(small.Raw, []byte("gatlyktan")) {
+		t.Errorf("small message: HeaderOnly = %v, Raw = %q; want it whole", small.HeaderOnly, small.Raw)
+	}
+	d := got[1]
+	if !d.HeaderOnly || d.Size != int64(len(big)) {
+		t.Errorf("big message: HeaderOnly = %v, Size = %d; want true, %d", d.HeaderOnly, d.Size, len(big))
+	}
+	if bytes.Contains(d.Raw, []byte("BODYMARKER")) || len(d.Raw) > 1024 {
+		t.Errorf("big message: %d bytes of Raw reached the handler, with body: %v", len(d.Raw), bytes.Contains(d.Raw, []byte("BODYMARKER")))
+	}
+	if !bytes.Contains(d.Raw, []byte("Message-ID: <big@example.org>")) {
+		t.Errorf("big message: header missing from Raw %q", d.Raw)
+	}
+	if n := srv.count(t, "Karantän"); n != 1 {
+		t.Errorf("Karantän count = %d, want 1", n)
+	}
+	if n := srv.count(t, "INBOX"); n != 0 {
+		t.Errorf("INBOX count = %d, want 0", n)
+	}
+}
