@@ -138,12 +138,19 @@ type Message struct {
 	// its <blockquote> quotes; never text of an attached message/rfc822
 	// (Text falls back to that, OwnText does not). May be empty.
 	OwnText string
-	// AuthResults are the Authentication-Results values (RFC 8601) that
-	// stand above the first Received header, topmost first, unfolded: the
-	// ones the receiving side added after the message's last hop. Fields
-	// below a Received header, or in a header without one, are left out:
-	// a sender can write those. Nil when there are none.
-	AuthResults []string
+	// Trace lists the message's own trace fields, Received (RFC 5321 §4.4)
+	// and Authentication-Results (RFC 8601), unfolded, topmost first, as
+	// the header has them; fields of an enclosed message are not included.
+	// Which of them a server vouches for is the reader's decision (see
+	// pipeline's isStaff): a sender can write any of them below the
+	// Received field the receiving server prepends. May be nil.
+	Trace []TraceField
+}
+
+// TraceField is one Received or Authentication-Results header field.
+type TraceField struct {
+	Name  string // "Received" or "Authentication-Results"
+	Value string // unfolded, valid UTF-8
 }
 
 // Case is a case (ärende) as registered.

@@ -14,15 +14,14 @@ import (
 // must not pass. Without authserv_id the From address is trusted, as the
 // README says (and #commands then also need the signed reply address).
 //
-// The server's word is read from msg.AuthResults only: the
-// Authentication-Results fields above the first Received field, which the
-// receiving side prepended. RFC 8601 §5 asks a receiver to delete or
-// ignore fields that claim its own authserv-id but were not written by
-// it; synpunkt cannot delete, so it ignores every field below the first
-// Received (the sender wrote those), and when two fields above it with the
-// organisation's authserv-id disagree — a pass next to a fail — it trusts
-// neither: a dmarc or own-domain dkim result other than pass anywhere in
-// them denies.
+// The server's word is read only from the Authentication-Results fields
+// that trustedResults picks from msg.Trace. RFC 8601 §5 asks a receiver to
+// delete or ignore fields that claim its own authserv-id but were not
+// written by it; synpunkt cannot delete, so it ignores them: every field
+// below the Received field the organisation's server added is the
+// sender's. When two trusted fields with the organisation's authserv-id
+// disagree — a pass next to a fail — it trusts neither: a dmarc or
+// own-domain dkim result other than pass anywhere in them denies.
 func (p *Pipeline) isStaff(msg *synpunkt.Message) bool {
 	if !p.cfg.IsOwnDomain(msg.From.Addr) {
 		return false
@@ -32,7 +31,7 @@ func (p *Pipeline) isStaff(msg *synpunkt.Message) bool {
 		return true
 	}
 	var v verdict
-	for _, ar := range msg.AuthResults {
+	for _, ar := range trustedResults(msg.Trace, id) {
 		server, results, _ := strings.Cut(stripComments(ar), ";")
 		if f := strings.Fields(server); len(f) == 0 || lower(f[0]) != id {
 			continue
@@ -103,4 +102,55 @@ func stripComments(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// trustedResults returns the Authentication-Results values that stand above
+// the topmost Received field the organisation's server added: one whose
+// "by" names the authserv-id host and that is not a local LMTP delivery
+// (RFC 3848 "with LMTP…"; Dovecot's LMTP adds one above the server's
+// results). The server prepends that field when it takes the message
+// (RFC 5321 §4.4), so everything the sender wrote stands below it, forged
+// Received fields included. Without such a field the first Received of
+// any kind marks the sender's part; a header with no Received at all
+// never passed a mail server, and nothing in it is trusted.
+func trustedResults(trace []synpunkt.TraceField, id string) []string {
+	cut := -1
+	for i, f := range trace {
+		if f.Name != "Received" {
+			continue
+		}
+		if cut < 0 {
+			cut = i
+		}
+		if by, with := receivedHops(f.Value); by == id && !strings.HasPrefix(with, "lmtp") {
+			cut = i
+			break
+		}
+	}
+	var out []string
+	for _, f := range trace[:max(cut, 0)] {
+		if f.Name == "Authentication-Results" {
+			out = append(out, f.Value)
+		}
+	}
+	return out
+}
+
+// receivedHops returns the lower-cased "by" host and "with" protocol of a
+// Received field value (RFC 5321 §4.4), "" where absent.
+func receivedHops(v string) (by, with string) {
+	f := strings.Fields(stripComments(v))
+	for i := 0; i+1 < len(f); i++ {
+		switch lower(f[i]) {
+		case "by":
+			if by == "" {
+				by = strings.TrimSuffix(lower(f[i+1]), ";")
+			}
+		case "with":
+			if with == "" {
+				with = strings.TrimSuffix(lower(f[i+1]), ";")
+			}
+		}
+	}
+	return by, with
 }

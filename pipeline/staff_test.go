@@ -19,7 +19,12 @@ const (
 	arReal   = "Authentication-Results: mx.exempelby.se; spf=softfail smtp.mailfrom=exempelby.se; dkim=none; dmarc=fail (p=reject dis=none) header.from=exempelby.se"
 	arForged = "Authentication-Results: mx.exempelby.se; dmarc=pass header.from=exempelby.se"
 	arPass   = "Authentication-Results: mx.exempelby.se;\r\n\tspf=pass smtp.mailfrom=exempelby.se;\r\n\tdkim=pass (1024-bit key; unprotected) header.d=exempelby.se;\r\n\tdmarc=pass (p=reject) header.from=exempelby.se"
-	received = "Received: from mail.evil.example (mail.evil.example [192.0.2.7])\r\n\tby mx.exempelby.se (Postfix) with ESMTPS id 4X1; Mon, 23 Nov 2026 09:00:00 +0100"
+	// lmtpReceived is the field Dovecot's LMTP adds on delivery, above the
+	// server's results; forgedReceived is a sender-written copy of the
+	// server's own Received field.
+	lmtpReceived   = "Received: from mx.exempelby.se by imap.exempelby.se with LMTP id abc; Mon, 23 Nov 2026 09:00:01 +0100"
+	forgedReceived = "Received: from localhost by mx.exempelby.se (Postfix) with ESMTP id 1; Mon, 23 Nov 2026 08:00:00 +0100"
+	received       = "Received: from mail.evil.example (mail.evil.example [192.0.2.7])\r\n\tby mx.exempelby.se (Postfix) with ESMTPS id 4X1; Mon, 23 Nov 2026 09:00:00 +0100"
 )
 
 // staffHarness is a harness with organisation.authserv_id set and one
@@ -79,6 +84,8 @@ func TestForgedAuthenticationResultsAreIgnored(t *testing.T) {
 		{"forged above real", []string{arForged, arReal, received}},
 		{"only forged, below Received", []string{received, arForged}},
 		{"only forged, no Received", []string{arForged}},
+		{"forged Received by our server below the real one", []string{received, forgedReceived, arForged}},
+		{"forged below Received, under an LMTP hop", []string{lmtpReceived, arReal, received, forgedReceived, arForged}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			h, c := staffHarness(t)
@@ -126,6 +133,18 @@ func TestAuthenticatedStaffReplyIsObeyed(t *testing.T) {
 	}
 	if n := len(h.outbox(notify.KindClose)); n != 1 {
 		t.Errorf("%d closing notices, want 1", n)
+	}
+}
+
+// Dovecot's LMTP delivery adds a Received field above the server's
+// results by default; the server's results below it still count, because
+// the server's own Received field (by the authserv-id host) marks where the
+// sender's part begins.
+func TestAuthenticatedStaffReplyUnderLMTPHopIsObeyed(t *testing.T) {
+	h, c := staffHarness(t)
+	h.handle(staffReply("real-lmtp@exempelby.se", c, "#avsluta Gångbanan är plogad.", lmtpReceived, arPass, received))
+	if got := h.caseByNumber(c.Number); got.Status != synpunkt.StatusClosed {
+		t.Errorf("status = %s, want avslutat", got.Status)
 	}
 }
 

@@ -172,25 +172,22 @@ func (p *parser) fillHeader(msg *synpunkt.Message, h header) {
 	msg.Precedence = lowerTrim(h.Get("Precedence"))
 	msg.ListID = lowerTrim(h.Get("List-ID"))
 	msg.OtherAuto = otherAuto(h, msg.Subject)
-	msg.AuthResults = authResults(h)
+	msg.Trace = traceFields(h)
 }
 
-// authResults returns the Authentication-Results values above the first
-// Received field, in header order. A header without Received never passed
-// a mail server, so none of its fields is vouched for. RFC 8601 §5: the
-// receiving server prepends its result, and the Received field it adds
-// marks where the sender's own fields begin.
-func authResults(h header) []string {
-	var out []string
+// traceFields returns the Received and Authentication-Results fields of
+// the message's own header, topmost first. The header ends at the first
+// empty line, LF or CRLF alike, so lines of the body are never among them.
+func traceFields(h header) []synpunkt.TraceField {
+	var out []synpunkt.TraceField
 	for _, f := range h {
-		switch {
-		case strings.EqualFold(f.Key, "Received"):
-			return out
-		case strings.EqualFold(f.Key, "Authentication-Results"):
-			out = append(out, validUTF8(f.Value))
+		for _, name := range []string{"Received", "Authentication-Results"} {
+			if strings.EqualFold(f.Key, name) {
+				out = append(out, synpunkt.TraceField{Name: name, Value: validUTF8(f.Value)})
+			}
 		}
 	}
-	return nil
+	return out
 }
 
 // fillBody walks the part tree for text and attachments.

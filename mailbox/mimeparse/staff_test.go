@@ -1,6 +1,7 @@
 package mimeparse
 
 import (
+	"github.com/exempelby/synpunkt"
 	"slices"
 	"strings"
 	"testing"
@@ -9,38 +10,37 @@ import (
 // Only the Authentication-Results fields above the first Received field
 // are listed: the sender writes whatever stands below it, and a message
 // without Received never passed a mail server.
-func TestAuthResults(t *testing.T) {
+func TestTrace(t *testing.T) {
 	const (
-		real   = "Authentication-Results: mx.exempelby.se; dkim=none; dmarc=fail (p=reject) header.from=exempelby.se"
-		forged = "Authentication-Results: mx.exempelby.se; dmarc=pass header.from=exempelby.se"
-		recv   = "Received: from evil.example by mx.exempelby.se with ESMTPS; Mon, 23 Nov 2026 09:00:00 +0100"
-		rest   = "From: gata.handlaggare@exempelby.se\nSubject: Re: [SYN-2025-00001]\n\n#avsluta Ärendet är löst\n"
+		ar   = "Authentication-Results: mx.exempelby.se; dmarc=pass header.from=exempelby.se"
+		recv = "Received: from evil.example by mx.exempelby.se with ESMTPS; Mon, 23 Nov 2026 09:00:00 +0100"
+		rest = "From: gata.handlaggare@exempelby.se\nSubject: Re: [SYN-2025-00001]\n\n#avsluta Ärendet är löst\n"
 	)
+	arF := synpunkt.TraceField{Name: "Authentication-Results", Value: "mx.exempelby.se; dmarc=pass header.from=exempelby.se"}
+	recvF := synpunkt.TraceField{Name: "Received", Value: "from evil.example by mx.exempelby.se with ESMTPS; Mon, 23 Nov 2026 09:00:00 +0100"}
 	tests := []struct {
 		name string
 		raw  string
-		want []string
+		want []synpunkt.TraceField
 	}{
-		{"forged below Received", real + "\n" + recv + "\n" + forged + "\n" + rest,
-			[]string{"mx.exempelby.se; dkim=none; dmarc=fail (p=reject) header.from=exempelby.se"}},
-		{"forged above real", forged + "\n" + real + "\n" + recv + "\n" + rest,
-			[]string{"mx.exempelby.se; dmarc=pass header.from=exempelby.se", "mx.exempelby.se; dkim=none; dmarc=fail (p=reject) header.from=exempelby.se"}},
-		{"only forged, below Received", recv + "\n" + forged + "\n" + rest, nil},
-		{"only forged, no Received", forged + "\n" + rest, nil},
-		{"folded", "Authentication-Results: mx.exempelby.se;\r\n\tspf=pass smtp.mailfrom=exempelby.se;\r\n\tdmarc=pass header.from=exempelby.se\r\n" +
+		{"in header order", ar + "\n" + recv + "\n" + ar + "\n" + rest, []synpunkt.TraceField{arF, recvF, arF}},
+		{"none", rest, nil},
+		{"folded", "Authentication-Results: mx.exempelby.se;\r\n\tdmarc=pass header.from=exempelby.se\r\n" +
 			recv + "\r\n" + strings.ReplaceAll(rest, "\n", "\r\n"),
-			[]string{"mx.exempelby.se; spf=pass smtp.mailfrom=exempelby.se; dmarc=pass header.from=exempelby.se"}},
+			[]synpunkt.TraceField{{Name: "Authentication-Results", Value: "mx.exempelby.se; dmarc=pass header.from=exempelby.se"}, recvF}},
 		// The header ends at the first blank line, LF or CRLF: lines in an
 		// LF-only body are not header fields, even with a CRLFCRLF further
 		// down (a search for "\r\n\r\n" before "\n\n" would take them).
-		{"forged in the body of an LF-only message", "From: gata.handlaggare@exempelby.se\nSubject: Re: [SYN-2025-00001]\n\n" +
-			forged + "\n" + recv + "\n#avsluta Ärendet är löst\r\n\r\nHälsningar\n", nil},
+		{"in the body of an LF-only message", "From: gata.handlaggare@exempelby.se\nSubject: Re: [SYN-2025-00001]\n\n" +
+			ar + "\n" + recv + "\n#avsluta Ärendet är löst\r\n\r\nHälsningar\n", nil},
+		{"not from an enclosed message", "From: a@exempelby.se\nContent-Type: multipart/mixed; boundary=b\n\n--b\n" +
+			"Content-Type: message/rfc822\n\n" + ar + "\n" + recv + "\nFrom: x@example.com\n\nhej\n--b--\n", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := mustParse(t, []byte(tt.raw))
-			if !slices.Equal(m.AuthResults, tt.want) {
-				t.Errorf("AuthResults = %q, want %q", m.AuthResults, tt.want)
+			if !slices.Equal(m.Trace, tt.want) {
+				t.Errorf("Trace = %q, want %q", m.Trace, tt.want)
 			}
 		})
 	}
