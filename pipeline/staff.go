@@ -71,3 +71,13 @@ func authResults(raw []byte) []string {
 	}
 	return out
 }
+
+// headerBlock returns the raw header block of a message.
+func headerBlock(raw []byte) []byte {
+	for _, sep := range [][]byte{[]byte("\r\n\r\n"), []byte("\n\n")} {
+		if i := bytes.Index(raw, sep); i >= 0 {
+			return raw[:i]
+		}
+	}
+	return raw
+}

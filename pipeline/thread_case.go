@@ -88,7 +88,9 @@ func (p *Pipeline) authorize(ctx context.Context, c *synpunkt.Case, msg *synpunk
 func (p *Pipeline) addToCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, c *synpunkt.Case, auto string) (Result, error) {
 	d := synpunkt.Document{Type: synpunkt.DocKomplettering, Direction: synpunkt.Inkommande, SenderRole: string(c.InitiatedBy),
 		ReceivedAt: in.ReceivedAt, MessageID: msg.MessageID, Attachments: msg.Attachments}
-	staff := p.isStaff(msg)
+	// Automated mail from staff (a system's notice) is no Svar: only a
+	// person's answer stops the first-response clock.
+	staff := p.isStaff(msg) && auto == ""
 	if staff {
 		d.Type, d.Direction, d.SenderRole = synpunkt.DocSvar, synpunkt.Upprattad, c.Unit
 	}
@@ -120,27 +122,4 @@ func (p *Pipeline) addToCase(ctx context.Context, src Source, in store.Intake, m
 	p.committed(1)
 	p.log.Info("message added to case", "case", c.Number, "type", d.Type)
 	return Result{Outcome: AddedToCase, Case: c.Number}, nil
-}
-
-// bounce attaches a delivery report to the case whose notification it
-// reports on, or records it without a case. It is never answered.
-func (p *Pipeline) bounce(ctx context.Context, in store.Intake, msg *synpunkt.Message, reason string) (Result, error) {
-	var caseID int64
-	res := Result{Outcome: Bounce, Reason: reason}
-	if id, _, err := p.st.CaseByMessageID(ctx, referencedIDs(msg.Raw)); err == nil {
-		caseID = id
-		c, err := p.st.Case(ctx, id)
-		if err != nil {
-			return Result{}, err
-		}
-		res.Case = c.Number
-	} else if !isCaseNotFound(err) {
-		return Result{}, err
-	}
-	ev := []store.Event{{Actor: "intake", Kind: "bounce", Detail: reason}}
-	if err := p.st.RecordIntake(ctx, in, store.OutcomeBounce, reason, caseID, ev, nil); err != nil {
-		return Result{}, err
-	}
-	p.log.Info("delivery report recorded", "case", res.Case, "reason", reason)
-	return res, nil
 }
