@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/exempelby/synpunkt"
@@ -47,6 +46,11 @@ type ImportSummary struct {
 	Registered  int `json:"registered"`
 	Duplicates  int `json:"duplicates"`
 	Quarantined int `json:"quarantined"`
+	// Machine-made mail, which opens no case: delivery reports, automatic
+	// replies, and feedback reports or read receipts.
+	Bounces     int `json:"bounces"`
+	AutoReplies int `json:"auto_replies"`
+	Reports     int `json:"reports"`
 }
 
 func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -81,7 +85,8 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(sum)
 	}
-	fmt.Fprintf(stdout, "registered %d, duplicates %d, quarantined %d\n", sum.Registered, sum.Duplicates, sum.Quarantined)
+	fmt.Fprintf(stdout, "registered %d, duplicates %d, quarantined %d, bounces %d, auto-replies %d, reports %d\n",
+		sum.Registered, sum.Duplicates, sum.Quarantined, sum.Bounces, sum.AutoReplies, sum.Reports)
 	return nil
 }
 
@@ -93,21 +98,28 @@ func Import(ctx context.Context, p *pipeline.Pipeline, paths []string, noNotify 
 		if err != nil {
 			return fmt.Errorf("%s: %w", src.Name, err)
 		}
-		switch res.Outcome {
-		case pipeline.Duplicate:
-			sum.Duplicates++
-		case pipeline.Quarantined:
-			if strings.HasPrefix(res.Reason, "already") {
-				sum.Duplicates++
-			} else {
-				sum.Quarantined++
-			}
-		default:
-			sum.Registered++
-		}
+		sum.count(res)
 		return nil
 	})
 	return sum, err
+}
+
+// count adds one pipeline result to the summary.
+func (sum *ImportSummary) count(res pipeline.Result) {
+	switch {
+	case res.Repeat || res.Outcome == pipeline.Duplicate:
+		sum.Duplicates++
+	case res.Outcome == pipeline.Quarantined:
+		sum.Quarantined++
+	case res.Auto == synpunkt.AutoDeliveryReport:
+		sum.Bounces++
+	case res.Auto == synpunkt.AutoReply:
+		sum.AutoReplies++
+	case res.Auto != synpunkt.AutoNone:
+		sum.Reports++
+	default:
+		sum.Registered++
+	}
 }
 
 // caseJSON is the JSON shape of a case for `cases --json`.

@@ -262,7 +262,7 @@ Content-Type: text/html; charset=utf-8`, "<html><body><p>Varför är <b>simhalle
 	}
 	var outcome string
 	var bounceCase int64
-	e.d.Store.DB().QueryRow("SELECT outcome, COALESCE(case_id, 0) FROM intake WHERE source LIKE 'imap:%' AND reason LIKE 'bounce%'").Scan(&outcome, &bounceCase)
+	e.d.Store.DB().QueryRow("SELECT outcome, COALESCE(case_id, 0) FROM intake WHERE source LIKE 'imap:%' AND outcome = 'bounce'").Scan(&outcome, &bounceCase)
 	if outcome != store.OutcomeBounce || bounceCase != c.ID {
 		t.Errorf("bounce recorded as %q for case %d, want bounce for case %d", outcome, bounceCase, c.ID)
 	}

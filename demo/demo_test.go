@@ -8,21 +8,24 @@ import (
 	"testing"
 )
 
-// TestDemo runs `synpunkt demo` and checks what a newcomer sees: six cases,
+// TestDemo runs `synpunkt demo` and checks what a newcomer sees: five cases,
 // the complement and the reply threaded into the snow case, receipts by
-// e-mail and SMS, no answer to the auto-reply, and no personnummer or
-// phone number in any metadata.
+// e-mail and SMS, the auto-reply recorded but neither a case nor answered,
+// and no personnummer or phone number in any metadata.
 func TestDemo(t *testing.T) {
 	var out bytes.Buffer
 	if err := Run(context.Background(), &out, Options{}); err != nil {
 		t.Fatalf("demo.Run() = %v\n%s", err, out.String())
 	}
 	s := out.String()
-	if !regexp.MustCompile(`SYN-\d{4}-00006`).MatchString(s) {
-		t.Error("demo output lacks a sixth case")
+	if !regexp.MustCompile(`SYN-\d{4}-00005`).MatchString(s) {
+		t.Error("demo output lacks a fifth case")
+	}
+	if regexp.MustCompile(`SYN-\d{4}-00006`).MatchString(s) || strings.Contains(s, "Frånvaro") {
+		t.Error("the auto-reply \"Frånvaro: Ditt meddelande\" opened a case")
 	}
 	for _, want := range []string{
-		"Inkomna meddelanden: case=6 document=2",
+		"Inkomna meddelanden: auto_reply=1 case=5 document=2",
 		"Komplettering  Inkommande  Privatperson", "Svar  Upprättad  Gatu- och parkenheten",
 		"till per.olsson@example.net", "till sara.nilsson@example.com", "till +46705551234",
 	} {

@@ -1,18 +1,20 @@
 package pipeline
 
 import (
-	"bytes"
-	"regexp"
+	"context"
+	"fmt"
 	"strings"
 
 	"github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/store"
 )
 
 // automation says why a message must never be answered, or "" for a human.
 // RFC 3834 §2 (Auto-Submitted, where "no" means a human wrote it), RFC 2919
 // (List-Id), the de-facto Precedence header, RFC 5321 §4.5.5 (the null
 // reverse-path of delivery reports) and the MAILER-DAEMON/postmaster
-// senders of bounces.
+// senders of bounces. It guards receipts only: whether a message is a
+// synpunkt at all is recognise's decision.
 func automation(m *synpunkt.Message) string {
 	local, _, _ := strings.Cut(m.From.Addr, "@")
 	switch {
@@ -32,31 +34,109 @@ func automation(m *synpunkt.Message) string {
 	return ""
 }
 
-// isBounce reports whether the automation reason is a delivery report.
-func isBounce(reason string, m *synpunkt.Message) bool {
-	return strings.HasPrefix(reason, "bounce:") || bytes.Contains(bytes.ToLower(headerBlock(m.Raw)), []byte("multipart/report"))
+// recognise decides, once per message, whether it is machine-made mail and
+// by which signal. It goes by what the message is: a report by its MIME
+// structure, an automatic reply by its headers or subject. Who sent it
+// (the null sender, MAILER-DAEMON, postmaster) only corroborates a
+// non-delivery notice's text or the return of a message synpunkt sent; a
+// person writing from postmaster@ is no bounce.
+func (p *Pipeline) recognise(ctx context.Context, m *synpunkt.Message) (synpunkt.AutoKind, synpunkt.AutoSignal, error) {
+	system := mailSystemSender(m)
+	switch {
+	case m.Report != synpunkt.AutoNone:
+		return m.Report, synpunkt.SignalReport, nil
+	case m.NonDelivery && (system || noReply(m) && len(m.ReportedIDs) > 0):
+		// Some MTAs mark their bounces auto-replied; the text says which
+		// they are. A no-reply sender counts only when it also returns
+		// an original, which form mail never does.
+		return synpunkt.AutoDeliveryReport, synpunkt.SignalNonDelivery, nil
+	case m.AutoReply != synpunkt.SignalNone:
+		return synpunkt.AutoReply, m.AutoReply, nil
+	case !system || len(m.ReportedIDs) == 0:
+		return synpunkt.AutoNone, synpunkt.SignalNone, nil
+	}
+	_, ours, err := p.st.CaseByMessageID(ctx, m.ReportedIDs)
+	if err != nil && !isCaseNotFound(err) {
+		return "", "", err
+	}
+	if ours {
+		return synpunkt.AutoDeliveryReport, synpunkt.SignalEnclosesOurs, nil
+	}
+	return synpunkt.AutoNone, synpunkt.SignalNone, nil
 }
 
-func headerBlock(raw []byte) []byte {
-	for _, sep := range [][]byte{[]byte("\r\n\r\n"), []byte("\n\n")} {
-		if i := bytes.Index(raw, sep); i >= 0 {
-			return raw[:i]
-		}
-	}
-	return raw
+// mailSystemLocals are the local parts mail systems send reports from.
+var mailSystemLocals = map[string]bool{
+	"mailer-daemon": true, "mailerdaemon": true, "mail-daemon": true, "postmaster": true,
+	"mail.delivery.system": true, "mail-delivery-system": true, "mdaemon": true,
 }
 
-var messageIDHeader = regexp.MustCompile(`(?im)^(?:Message-ID|In-Reply-To|References):[ \t]*((?:<[^>\r\n]+>[ \t]*)+)`)
-var bracketed = regexp.MustCompile(`<([^>\s]+)>`)
+// mailSystemSender reports whether the message comes the way mail systems
+// send reports: the null reverse-path (RFC 5321 §4.5.5), a MAILER-DAEMON or
+// postmaster address, or Auto-Submitted other than "no".
+func mailSystemSender(m *synpunkt.Message) bool {
+	local, _, _ := strings.Cut(m.From.Addr, "@")
+	return mailSystemLocals[local] ||
+		m.HasReturnPath && strings.Trim(m.ReturnPath, "<> ") == "" ||
+		m.AutoSubmitted != "" && m.AutoSubmitted != "no"
+}
 
-// referencedIDs lists every Message-ID the raw message mentions in header
-// lines, including those of an enclosed original in a delivery report.
-func referencedIDs(raw []byte) []string {
-	var ids []string
-	for _, m := range messageIDHeader.FindAllSubmatch(raw, 50) {
-		for _, id := range bracketed.FindAllSubmatch(m[1], 20) {
-			ids = append(ids, string(id[1]))
-		}
+// noReply reports a no-reply sender, as carriers send notices from.
+func noReply(m *synpunkt.Message) bool { return m.From.Addr != "" && !usable(m.From.Addr) }
+
+// ledgerOutcome is the intake ledger's outcome for each kind of
+// machine-made mail.
+var ledgerOutcome = map[synpunkt.AutoKind]string{
+	synpunkt.AutoDeliveryReport: store.OutcomeBounce,
+	synpunkt.AutoReply:          store.OutcomeAutoReply,
+	synpunkt.AutoFeedbackReport: store.OutcomeFeedbackReport,
+	synpunkt.AutoReadReceipt:    store.OutcomeReadReceipt,
+}
+
+// reportCase finds the case a report concerns: the case of an enclosed
+// original, or of a message the report answers. It returns 0 for none.
+func (p *Pipeline) reportCase(ctx context.Context, m *synpunkt.Message) (int64, error) {
+	refs := append(append(append([]string{}, m.ReportedIDs...), m.InReplyTo...), m.References...)
+	id, _, err := p.st.CaseByMessageID(ctx, refs)
+	if isCaseNotFound(err) {
+		return 0, nil
 	}
-	return ids
+	return id, err
+}
+
+// machineMail records machine-made mail in the ledger, attached to the case
+// it concerns when c is not nil. It opens no case, sends nothing, adds no
+// document and so stops no clock.
+func (p *Pipeline) machineMail(ctx context.Context, in store.Intake, c *synpunkt.Case, kind synpunkt.AutoKind, signal synpunkt.AutoSignal) (Result, error) {
+	res := Result{Outcome: Automatic, Reason: string(signal), Auto: kind, Signal: signal}
+	if kind == synpunkt.AutoDeliveryReport {
+		res.Outcome = Bounce
+	}
+	var caseID int64
+	if c != nil {
+		caseID, res.Case = c.ID, c.Number
+	}
+	ev := []store.Event{{Actor: "intake", Kind: ledgerOutcome[kind], Detail: fmt.Sprintf("%s: %s", kind, signal)}}
+	if err := p.st.RecordIntake(ctx, in, ledgerOutcome[kind], string(signal), caseID, ev, nil); err != nil {
+		return Result{}, err
+	}
+	p.log.Info("machine-made mail recorded", "kind", kind, "signal", signal, "case", res.Case)
+	return res, nil
+}
+
+// report records a delivery, feedback or disposition report, attached to
+// the case it reports on when that is known.
+func (p *Pipeline) report(ctx context.Context, in store.Intake, m *synpunkt.Message, kind synpunkt.AutoKind, signal synpunkt.AutoSignal) (Result, error) {
+	id, err := p.reportCase(ctx, m)
+	if err != nil || id == 0 {
+		if err != nil {
+			return Result{}, err
+		}
+		return p.machineMail(ctx, in, nil, kind, signal)
+	}
+	c, err := p.st.Case(ctx, id)
+	if err != nil {
+		return Result{}, err
+	}
+	return p.machineMail(ctx, in, &c, kind, signal)
 }

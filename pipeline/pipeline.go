@@ -51,6 +51,9 @@ const (
 	Quarantined Outcome = "quarantine"
 	Excluded    Outcome = "excluded"
 	Bounce      Outcome = "bounce"
+	// Automatic is machine-made mail other than a bounce: an automatic
+	// reply, a feedback report, a read receipt (Result.Auto says which).
+	Automatic Outcome = "automatic"
 )
 
 // Result describes the handling of one message.
@@ -58,6 +61,13 @@ type Result struct {
 	Outcome Outcome
 	Case    string // case number, when the message belongs to a case
 	Reason  string // quarantine or exclusion reason
+	// Auto and Signal say what machine-made mail the message is and what
+	// recognised it (Outcome Bounce or Automatic); AutoNone otherwise.
+	Auto   synpunkt.AutoKind
+	Signal synpunkt.AutoSignal
+	// Repeat is true when the message was recorded before and nothing new
+	// was written (Outcome Duplicate, or Quarantined again).
+	Repeat bool
 }
 
 // Source describes where a message came from.
@@ -162,7 +172,7 @@ func (p *Pipeline) Handle(ctx context.Context, src Source, raw []byte) (res Resu
 		return p.quarantine(ctx, src, raw, in.Key, err.Error())
 	}
 	if errors.Is(err, store.ErrDuplicate) {
-		return Result{Outcome: Duplicate}, nil
+		return Result{Outcome: Duplicate, Repeat: true}, nil
 	}
 	return res, err
 }
@@ -178,7 +188,7 @@ func (p *Pipeline) receivedAt(src Source, m *synpunkt.Message) time.Time {
 }
 
 func (p *Pipeline) duplicate(ctx context.Context, outcome string, caseID int64) (Result, error) {
-	res := Result{Outcome: Duplicate, Reason: "already recorded as " + outcome}
+	res := Result{Outcome: Duplicate, Reason: "already recorded as " + outcome, Repeat: true}
 	if outcome == store.OutcomeQuarantine {
 		res.Outcome = Quarantined
 	}
@@ -192,13 +202,19 @@ func (p *Pipeline) duplicate(ctx context.Context, outcome string, caseID int64) 
 	return res, nil
 }
 
-// route decides between a reply to a case, a bounce, an exclusion and a new case.
+// route decides between a report, an automatic reply, a reply to a case,
+// an exclusion and a new case. Machine-made mail never opens a case, never
+// becomes a document and is never answered.
 func (p *Pipeline) route(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message) (Result, error) {
-	auto := automation(msg)
-	if auto != "" && isBounce(auto, msg) {
-		return p.bounce(ctx, in, msg, auto)
+	kind, signal, err := p.recognise(ctx, msg)
+	if err != nil {
+		return Result{}, err
+	}
+	if kind != synpunkt.AutoNone && kind != synpunkt.AutoReply {
+		return p.report(ctx, in, msg, kind, signal)
 	}
 	staff := p.isStaff(msg) // decided once, here, for threading, registering and classifying
+	auto := automation(msg) // why no receipt may go back, "" for a person
 	if auto == "" && staff && isRegisterMail(msg.Subject) {
 		return p.registerMail(ctx, src, in, msg)
 	}
@@ -206,8 +222,13 @@ func (p *Pipeline) route(ctx context.Context, src Source, in store.Intake, msg *
 	if err != nil {
 		return Result{}, err
 	}
-	if c != nil {
-		return p.addToCase(ctx, src, in, msg, c, auto, staff)
+	switch {
+	case kind == synpunkt.AutoReply:
+		return p.machineMail(ctx, in, c, kind, signal)
+	case c != nil:
+		// Automated mail from staff (a system's notice) is no Svar: only a
+		// person's answer stops the first-response clock.
+		return p.addToCase(ctx, src, in, msg, c, auto, staff && auto == "")
 	}
 	return p.newCase(ctx, src, in, msg, auto, note, staff)
 }
@@ -224,7 +245,7 @@ func (p *Pipeline) quarantine(ctx context.Context, src Source, raw []byte, key, 
 	ev := []store.Event{{Actor: "intake", Kind: "quarantined", Detail: reason}}
 	err := p.st.RecordIntake(ctx, in, store.OutcomeQuarantine, reason, 0, ev, nil)
 	if errors.Is(err, store.ErrDuplicate) {
-		return Result{Outcome: Quarantined, Reason: "already quarantined: " + reason}, nil
+		return Result{Outcome: Quarantined, Reason: "already quarantined: " + reason, Repeat: true}, nil
 	}
 	if err != nil {
 		return Result{}, err

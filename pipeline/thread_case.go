@@ -120,26 +120,3 @@ func (p *Pipeline) addToCase(ctx context.Context, src Source, in store.Intake, m
 	p.log.Info("message added to case", "case", c.Number, "type", d.Type)
 	return Result{Outcome: AddedToCase, Case: c.Number}, nil
 }
-
-// bounce attaches a delivery report to the case whose notification it
-// reports on, or records it without a case. It is never answered.
-func (p *Pipeline) bounce(ctx context.Context, in store.Intake, msg *synpunkt.Message, reason string) (Result, error) {
-	var caseID int64
-	res := Result{Outcome: Bounce, Reason: reason}
-	if id, _, err := p.st.CaseByMessageID(ctx, referencedIDs(msg.Raw)); err == nil {
-		caseID = id
-		c, err := p.st.Case(ctx, id)
-		if err != nil {
-			return Result{}, err
-		}
-		res.Case = c.Number
-	} else if !isCaseNotFound(err) {
-		return Result{}, err
-	}
-	ev := []store.Event{{Actor: "intake", Kind: "bounce", Detail: reason}}
-	if err := p.st.RecordIntake(ctx, in, store.OutcomeBounce, reason, caseID, ev, nil); err != nil {
-		return Result{}, err
-	}
-	p.log.Info("delivery report recorded", "case", res.Case, "reason", reason)
-	return res, nil
-}

@@ -14,7 +14,8 @@ import (
 // Stats prints statistics for the committees (nämnder) over cases received
 // in [from, to): per committee and unit the number of cases by category and
 // how many are still open, and the messages that opened no case
-// (exclusions by class, quarantine, bounces).
+// (exclusions by class, quarantine, bounces, automatic replies, feedback
+// reports and read receipts).
 func Stats(ctx context.Context, w io.Writer, st *store.Store, from, to time.Time) error {
 	rows, err := st.DB().QueryContext(ctx, `SELECT committee, unit, category, status, COUNT(*) FROM cases
 		WHERE received_at >= ? AND received_at < ? GROUP BY committee, unit, category, status ORDER BY committee, unit`,
@@ -98,14 +99,15 @@ func byChannel(ctx context.Context, w io.Writer, st *store.Store, from, to time.
 // notCases prints the messages that opened no case, by outcome and reason.
 func notCases(ctx context.Context, w io.Writer, st *store.Store, from, to time.Time) error {
 	rows, err := st.DB().QueryContext(ctx, `SELECT outcome, CASE WHEN outcome = 'excluded' THEN reason ELSE '' END, COUNT(*) FROM intake
-		WHERE outcome IN ('excluded', 'quarantine', 'bounce') AND received_at >= ? AND received_at < ? GROUP BY 1, 2 ORDER BY 1, 2`,
+		WHERE outcome IN ('excluded', 'quarantine', 'bounce', 'auto_reply', 'feedback_report', 'read_receipt') AND received_at >= ? AND received_at < ? GROUP BY 1, 2 ORDER BY 1, 2`,
 		from.UTC().Format("2006-01-02T15:04:05.000Z07:00"), to.UTC().Format("2006-01-02T15:04:05.000Z07:00"))
 	if err != nil {
 		return fmt.Errorf("statistics: %w", err)
 	}
 	defer rows.Close()
 	fmt.Fprintln(w, "\nInte synpunkter (inget ärende öppnat):")
-	names := map[string]string{"excluded": "överlämnat", "quarantine": "karantän", "bounce": "returmeddelande"}
+	names := map[string]string{"excluded": "överlämnat", "quarantine": "karantän", "bounce": "returmeddelande",
+		"auto_reply": "automatiskt svar", "feedback_report": "missbruksrapport (ARF)", "read_receipt": "läskvitto"}
 	for rows.Next() {
 		var outcome, class string
 		var n int

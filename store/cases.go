@@ -23,6 +23,10 @@ const (
 	OutcomeQuarantine = "quarantine" // could not be parsed or registered
 	OutcomeExcluded   = "excluded"   // not a synpunkt; forwarded elsewhere
 	OutcomeBounce     = "bounce"     // delivery report; attached to its case if known
+	// Other machine-made mail, attached to its case if known; never a case.
+	OutcomeAutoReply      = "auto_reply"      // out-of-office or other automatic reply
+	OutcomeFeedbackReport = "feedback_report" // abuse/spam feedback report (ARF)
+	OutcomeReadReceipt    = "read_receipt"    // message disposition notification
 )
 
 // Intake identifies one incoming message for the ledger.

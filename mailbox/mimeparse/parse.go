@@ -172,6 +172,8 @@ func (p *parser) fillHeader(msg *synpunkt.Message, h header) {
 	msg.Precedence = lowerTrim(h.Get("Precedence"))
 	msg.ListID = lowerTrim(h.Get("List-ID"))
 	msg.OtherAuto = otherAuto(h, msg.Subject)
+	replyish := len(msg.InReplyTo) > 0 || len(msg.References) > 0 || msg.HasReturnPath && msg.ReturnPath == ""
+	msg.AutoReply = autoReplySignal(h, msg.Subject, replyish)
 	msg.Trace = traceFields(h)
 }
 
@@ -200,6 +202,9 @@ func (p *parser) fillBody(msg *synpunkt.Message, root *part) {
 		msg.Text = truncateUTF8(msg.Text, MaxText)
 		p.problem("text truncated")
 	}
+	msg.Report = report(root, &c)
+	msg.NonDelivery = nonDelivery(msg.Subject, msg.Text)
+	msg.ReportedIDs = p.reportedIDs(&c, msg.Text, msg.NonDelivery)
 	msg.OwnText = ownText(&c, msg)
 }
 

@@ -17,6 +17,12 @@ type collector struct {
 	html      []string // decoded inline text/html bodies, in order
 	atts      []synpunkt.Attachment
 	forwarded []*part // message/rfc822 parts, also listed in atts
+	// reportParts are the media types of leaf parts that belong to a
+	// report (message/delivery-status and the like), in order.
+	reportParts []string
+	// enclosed are the parts that carry an original's header: message/rfc822,
+	// text/rfc822-headers, message/disposition-notification.
+	enclosed []*part
 }
 
 // walk visits pt. wantText is false inside the alternatives of a
@@ -47,6 +53,7 @@ func (p *parser) walk(c *collector, pt *part, wantText bool) {
 		if pt.mediaType == "message/rfc822" && pt.depth < MaxDepth {
 			c.forwarded = append(c.forwarded, pt)
 		}
+		c.noteReportPart(pt)
 	}
 }
 
@@ -176,4 +183,18 @@ func (p *parser) decodeText(pt *part) string {
 		}
 	}
 	return p.decodeCharset(b, label)
+}
+
+// noteReportPart remembers a leaf part that belongs to a report or carries
+// an original's header.
+func (c *collector) noteReportPart(pt *part) {
+	if reportKind(pt.mediaType) != synpunkt.AutoNone {
+		c.reportParts = append(c.reportParts, pt.mediaType)
+	}
+	switch pt.mediaType {
+	case "message/rfc822", "text/rfc822-headers", "message/disposition-notification":
+		if len(c.enclosed) < maxReportedIDs {
+			c.enclosed = append(c.enclosed, pt)
+		}
+	}
 }
