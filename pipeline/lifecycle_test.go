@@ -291,3 +291,42 @@ func countTo(rows []store.OutboxRow, to string) int {
 	}
 	return n
 }
+
+// TestEscalationTellsTheUnitManager: Bygglovsenheten forwards to its
+// designated handler; when the first response is missing, the chain goes
+// handler → unit manager → escalate_to[0] → escalate_to[1], once each.
+func TestEscalationTellsTheUnitManager(t *testing.T) {
+	h := newHarness(t)
+	at := stockholmTime(t, "2026-11-23 10:00") // Monday
+	h.now = at
+	res := h.handle(citizen("bygg@example.net", "Per <per@example.net>", "Bygglov",
+		"Jag sökte bygglov för ett garage i augusti och har inte hört något. Bygglovsenheten svarar inte."),
+		Source{Name: "test", ReceivedAt: at})
+	c := h.caseByNumber(res.Case)
+	if c.Unit != "Bygglovsenheten" || c.Handler != "bygglov@exempelby.se" {
+		t.Fatalf("case routed to %s, handler %s; want Bygglovsenheten, bygglov@exempelby.se", c.Unit, c.Handler)
+	}
+	steps := []struct {
+		at   string
+		want []string
+	}{
+		{"2026-11-25 10:00", []string{"first/reminder→bygglov@exempelby.se"}},
+		{"2026-11-26 10:00", []string{"first/escalation/manager→bygglovschef@exempelby.se"}},
+		{"2026-11-27 10:00", []string{"first/escalation/1→samhallsbyggnadschef@exempelby.se"}},
+		{"2026-11-30 10:00", []string{"first/escalation/2→kommundirektor@exempelby.se"}},
+		{"2026-12-01 10:00", nil},
+	}
+	for _, s := range steps {
+		got := h.deadlines(stockholmTime(t, s.at))
+		if strings.Join(got, ",") != strings.Join(s.want, ",") {
+			t.Errorf("deadlines at %s = %v, want %v", s.at, got, s.want)
+		}
+	}
+	esc := h.outbox(notify.KindEscalation)
+	if len(esc) != 3 || esc[0].To != "bygglovschef@exempelby.se" {
+		t.Fatalf("escalations = %+v, want 3, the first to the unit manager", esc)
+	}
+	if body := bodyText(t, esc[0].Payload); !strings.Contains(body, c.Number) {
+		t.Errorf("manager's escalation does not name the case:\n%s", body)
+	}
+}
