@@ -52,16 +52,22 @@ type CaseInfo struct {
 	// <>, used for In-Reply-To/References; may be empty.
 	CitizenMessageID string
 	Note             string    // free text from the handler, e.g. for the closing notice; may be empty
-	Deadline         time.Time // first-response deadline; may be zero
+	Deadline         time.Time // the missed deadline of a reminder or escalation; may be zero
+	// FirstResponseDue and FinalDue are the case's own deadlines, as
+	// registered; zero when the case has none (no clock was started).
+	FirstResponseDue time.Time
+	FinalDue         time.Time
 }
 
 // CaseInfoFrom fills the case metadata of a CaseInfo from a registered case.
-// Citizen text, Message-ID, note and deadline are left for the caller.
+// Citizen text, Message-ID, note and the missed deadline are left for the
+// caller.
 func CaseInfoFrom(c *synpunkt.Case) CaseInfo {
 	return CaseInfo{
 		Number: c.Number, Category: c.Category, Unit: c.Unit,
 		Committee: c.Committee, InitiatedBy: c.InitiatedBy,
 		Description: c.Description, ReceivedAt: c.ReceivedAt,
+		FirstResponseDue: c.FirstResponseDue, FinalDue: c.FinalDue,
 	}
 }
 

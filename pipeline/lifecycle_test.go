@@ -9,6 +9,8 @@ import (
 
 	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/casework"
+	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/lifecycle"
 	"github.com/exempelby/synpunkt/mailbox/mimeparse"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/store"
@@ -328,5 +330,41 @@ func TestEscalationTellsTheUnitManager(t *testing.T) {
 	}
 	if body := bodyText(t, esc[0].Payload); !strings.Contains(body, c.Number) {
 		t.Errorf("manager's escalation does not name the case:\n%s", body)
+	}
+}
+
+// TestReceiptPromisesTheCaseDeadlines: with [[deadlines.overrides]] giving
+// Felanmälan 24 hours and 5 working days, the receipt and the forward state
+// those deadlines as days, not the default two and ten working days.
+func TestReceiptPromisesTheCaseDeadlines(t *testing.T) {
+	h := newHarness(t)
+	h.cfg.Deadlines.Overrides = []config.DeadlineOverride{{Category: "Felanmälan", FirstResponse: config.Duration{Duration: 24 * time.Hour}, FinalAnswerDays: 5}}
+	policy, err := lifecycle.NewPolicy(h.cfg.Deadlines, h.cfg.Units)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.p.policy = policy
+	at := stockholmTime(t, "2026-12-07 10:00") // Monday
+	h.now = at
+	res := h.handle(citizen("lykta@example.net", "Per <per@example.net>", "Trasig gatlykta",
+		"Gatlyktan på Storgatan 3 är trasig och lyser inte."), Source{Name: "test", ReceivedAt: at})
+	c := h.caseByNumber(res.Case)
+	if c.Category != synpunkt.DocFelanmalan {
+		t.Fatalf("category = %s, want Felanmälan", c.Category)
+	}
+	for _, kind := range []string{notify.KindReceipt, notify.KindForward} {
+		rows := h.outbox(kind)
+		if len(rows) != 1 {
+			t.Fatalf("%s rows = %d, want 1", kind, len(rows))
+		}
+		body := bodyText(t, rows[0].Payload)
+		for _, want := range []string{"första besked senast tisdag 8 december", "senast måndag 14 december"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s lacks %q:\n%s", kind, want, body)
+			}
+		}
+		if strings.Contains(body, "två arbetsdagar") || strings.Contains(body, "tio arbetsdagar") {
+			t.Errorf("%s promises the default deadlines:\n%s", kind, body)
+		}
 	}
 }
