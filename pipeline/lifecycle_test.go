@@ -368,3 +368,42 @@ func TestReceiptPromisesTheCaseDeadlines(t *testing.T) {
 		}
 	}
 }
+
+// TestBacklogIsNotForwarded: a case nobody was sent — an old message found
+// on first start, or any import with --no-notify — gets no forward and no
+// deadlines, so no reminder or escalation ever follows; a recent backlog
+// message is forwarded and its clocks run.
+func TestBacklogIsNotForwarded(t *testing.T) {
+	h := newHarness(t)
+	old := h.handle(citizen("old-fwd@example.com", "a@example.com", "Snöröjning", "Snöröjningen på Storgatan fungerar inte."),
+		Source{Name: "imap", ReceivedAt: h.now.Add(-8 * 24 * time.Hour), Backlog: true})
+	silent := h.handle(citizen("silent-fwd@example.com", "c@example.com", "Snöröjning", "Snöröjningen på Torget fungerar inte."),
+		Source{Name: "file", Backlog: true, NoNotify: true})
+	recent := h.handle(citizen("recent-fwd@example.com", "b@example.com", "Snöröjning", "Snöröjningen på Kyrkvägen fungerar inte."),
+		Source{Name: "imap", ReceivedAt: h.now.Add(-2 * 24 * time.Hour), Backlog: true})
+	for _, n := range []string{old.Case, silent.Case} {
+		c := h.caseByNumber(n)
+		if !c.FirstResponseDue.IsZero() || !c.FinalDue.IsZero() {
+			t.Errorf("%s (never forwarded) has deadlines %s / %s", n, c.FirstResponseDue, c.FinalDue)
+		}
+		if ev, _ := h.st.Events(context.Background(), c.ID); !hasEvent(ev, EventNotForwarded) {
+			t.Errorf("%s has no %s event", n, EventNotForwarded)
+		}
+	}
+	if c := h.caseByNumber(recent.Case); c.FirstResponseDue.IsZero() {
+		t.Errorf("recent backlog case %s has no deadline", recent.Case)
+	}
+	fwd := h.outbox(notify.KindForward)
+	if len(fwd) != 1 || fwd[0].CaseID != h.caseByNumber(recent.Case).ID {
+		t.Errorf("forwards = %d, want one, for the recent case", len(fwd))
+	}
+	got := h.deadlines(h.now.AddDate(1, 0, 0))
+	for _, a := range got {
+		if !strings.HasPrefix(a, "first/") && !strings.HasPrefix(a, "final/") {
+			t.Errorf("odd action %s", a)
+		}
+	}
+	if len(got) != 4 {
+		t.Errorf("deadline actions a year later = %v, want the recent case's 4 only", got)
+	}
+}

@@ -62,9 +62,11 @@ type Source struct {
 	Name       string    // e.g. "imap:INBOX/1700000000/42" or a file path
 	ReceivedAt time.Time // IMAP INTERNALDATE; zero: the Date header, else now
 	// Backlog marks a message found when first connecting a mailbox (or
-	// imported): older than intake.old_message_age, it gets no receipt.
+	// imported): older than intake.old_message_age, it gets no receipt, no
+	// forward and no deadlines.
 	Backlog bool
-	// NoNotify registers without any receipt or forward (import --no-notify).
+	// NoNotify registers without any receipt or forward, and so without
+	// deadlines (import --no-notify).
 	NoNotify bool
 }
 

@@ -200,6 +200,17 @@ CREATE TABLE digests (
 	sent_at TEXT NOT NULL
 );
 ALTER TABLE documents ADD COLUMN attachments TEXT NOT NULL DEFAULT '';
+`, `
+-- Schema 3: deadline clocks run only for cases forwarded to someone.
+-- import --no-notify used to set deadlines on cases it forwarded to nobody;
+-- clear them, with an event saying so.
+INSERT INTO events(case_id, at, actor, kind, detail)
+	SELECT id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'synpunkt', 'deadlines_cleared', 'never forwarded: deadlines removed (schema 3)'
+	FROM cases WHERE (first_response_due <> '' OR final_due <> '')
+	AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = cases.id AND o.kind = 'forward');
+UPDATE cases SET first_response_due = '', final_due = ''
+	WHERE (first_response_due <> '' OR final_due <> '')
+	AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = cases.id AND o.kind = 'forward');
 `}
 
 func (s *Store) migrate(ctx context.Context) error {
