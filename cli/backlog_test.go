@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -227,18 +228,27 @@ func TestForwardCommand(t *testing.T) {
 	if _, code := run(t, "import", "--config", cfg, "--no-notify", eml); code != 0 {
 		t.Fatal("import failed")
 	}
-	out, code := run(t, "forward", "--config", cfg, "--at", "2026-11-23T09:00", "SYN-2026-00001")
-	if code != 0 || !strings.Contains(out, "SYN-2026-00001 skickat till gatuchef@exempelby.se; första besked senast 2026-11-25 09:00, svar senast 2026-12-07 09:00") {
+	var cases []caseJSON
+	out, _ := run(t, "cases", "--config", cfg, "--json")
+	if err := json.Unmarshal([]byte(out), &cases); err != nil || len(cases) != 1 {
+		t.Fatalf("cases = %s (%v), want one", out, err)
+	}
+	number := cases[0].Number // numbered by the (real) day of registration
+	if d := cases[0].Documents[0].ClaimedDate; d == nil || !d.Equal(time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)) {
+		t.Errorf("claimed_date = %v, want the Date header 2026-11-23 09:00 +0100", d)
+	}
+	out, code := run(t, "forward", "--config", cfg, "--at", "2026-11-23T09:00", number)
+	if code != 0 || !strings.Contains(out, number+" skickat till gatuchef@exempelby.se; första besked senast 2026-11-25 09:00, svar senast 2026-12-07 09:00") {
 		t.Errorf("forward: exit %d, %q", code, out)
 	}
-	if _, code := run(t, "forward", "--config", cfg, "SYN-2026-00001"); code != 1 {
+	if _, code := run(t, "forward", "--config", cfg, number); code != 1 {
 		t.Errorf("forwarding a forwarded case: exit %d, want 1", code)
 	}
 	if _, code := run(t, "forward", "--config", cfg); code != 2 {
 		t.Errorf("forward without NUMBER: exit %d, want 2", code)
 	}
 	out, _ = run(t, "deadlines", "--config", cfg, "--at", "2026-11-25T09:00", "--dry-run")
-	if !strings.Contains(out, "SYN-2026-00001  reminder") {
+	if !strings.Contains(out, number+"  reminder") {
 		t.Errorf("deadlines after forward:\n%s", out)
 	}
 }

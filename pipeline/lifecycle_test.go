@@ -407,3 +407,46 @@ func TestBacklogIsNotForwarded(t *testing.T) {
 		t.Errorf("deadline actions a year later = %v, want the recent case's 4 only", got)
 	}
 }
+
+// TestNumberedByRegistration: an imported message claiming "Date: 1970"
+// (or any year) is numbered by the year synpunkt registered it, and
+// numbers follow registration order whatever the claimed dates.
+func TestNumberedByRegistration(t *testing.T) {
+	h := newHarness(t) // registering on 2026-11-23
+	dated := func(id, date string) []byte {
+		return msg([]string{"From: a@example.com", "To: synpunkter@exempelby.se", "Subject: Snöröjning", "Date: " + date,
+			"Message-ID: <" + id + ">", "Content-Type: text/plain; charset=utf-8"}, "Snöröjningen på Storgatan fungerar inte.")
+	}
+	imp := Source{Name: "file", Backlog: true, NoNotify: true}
+	tests := []struct{ id, date, want string }{
+		{"epoch@example.com", "Thu, 01 Jan 1970 00:00:00 +0000", "SYN-2026-00001"},
+		{"y2k@example.com", "Fri, 31 Dec 1999 23:59:59 +0100", "SYN-2026-00002"},
+		{"lastyear@example.com", "Mon, 15 Dec 2025 09:00:00 +0100", "SYN-2026-00003"},
+		{"future@example.com", "Fri, 01 Jan 2038 00:00:00 +0100", "SYN-2026-00004"},
+	}
+	for _, tt := range tests {
+		if res := h.handle(dated(tt.id, tt.date), imp); res.Case != tt.want {
+			t.Errorf("import of Date: %s = %s, want %s", tt.date, res.Case, tt.want)
+		}
+	}
+	epoch := h.caseByNumber("SYN-2026-00001")
+	if d := epoch.Documents[0]; !d.ClaimedDate.Equal(time.Unix(0, 0)) {
+		t.Errorf("document claimed date = %s, want 1970-01-01 kept as a fact", d.ClaimedDate)
+	}
+	h.now = stockholmTime(t, "2027-01-01 00:10")
+	if res := h.handle(dated("newyear@example.com", "Wed, 30 Dec 2026 12:00:00 +0100"), imp); res.Case != "SYN-2027-00001" {
+		t.Errorf("registered on 1 January 2027 = %s, want SYN-2027-00001", res.Case)
+	}
+	// IMAP: the server's INTERNALDATE decides received time and the
+	// backlog rule; a forged old Date header changes nothing but the fact.
+	h.now = stockholmTime(t, "2027-01-04 10:00")
+	res := h.handle(dated("forged@example.com", "Thu, 01 Jan 1970 00:00:00 +0000"), Source{Name: "imap", ReceivedAt: h.now.Add(-time.Hour), Backlog: true})
+	c := h.caseByNumber(res.Case)
+	if res.Case != "SYN-2027-00002" || !c.ReceivedAt.Equal(h.now.Add(-time.Hour)) || c.FirstResponseDue.IsZero() || len(h.outbox(notify.KindForward)) != 1 {
+		t.Errorf("IMAP message with Date: 1970 = %s received %s, deadline %s, %d forwards; want SYN-2027-00002 received at INTERNALDATE, forwarded, clocks running",
+			res.Case, c.ReceivedAt, c.FirstResponseDue, len(h.outbox(notify.KindForward)))
+	}
+	if !c.Documents[0].ClaimedDate.Equal(time.Unix(0, 0)) {
+		t.Errorf("IMAP document claimed date = %s, want 1970-01-01", c.Documents[0].ClaimedDate)
+	}
+}

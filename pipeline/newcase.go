@@ -64,7 +64,7 @@ func (p *Pipeline) newCase(ctx context.Context, src Source, in store.Intake, msg
 	nc := store.NewCase{
 		Intake: in, Case: c, Handler: d.Handler, Text: text, Contact: contact, Events: events,
 		Document: synpunkt.Document{Type: d.Category, Direction: synpunkt.Inkommande, SenderRole: string(c.InitiatedBy), ReceivedAt: in.ReceivedAt,
-			MessageID: msg.MessageID, Attachments: msg.Attachments},
+			MessageID: msg.MessageID, Attachments: msg.Attachments, ClaimedDate: msg.Date},
 	}
 	var compose store.Composer
 	if forward {

@@ -159,6 +159,13 @@ func (p *Pipeline) Handle(ctx context.Context, src Source, raw []byte) (res Resu
 	return res, err
 }
 
+// receivedAt is when the organisation received a message: the IMAP
+// server's INTERNALDATE, else (a file being imported) the Date header the
+// sender claims when it is not in the future, else now. It sets the
+// received time and the backlog rule (intake.old_message_age); a forged
+// old date can only make synpunkt quieter. Case numbers never come from it
+// (the store numbers by registration time), and the Date header itself is
+// kept on the document as ClaimedDate.
 func (p *Pipeline) receivedAt(src Source, m *synpunkt.Message) time.Time {
 	switch {
 	case !src.ReceivedAt.IsZero():

@@ -25,22 +25,24 @@ func TestSchema3ClearsClocksOfCasesNeverForwarded(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	open := func(key string, forward bool) synpunkt.Case {
-		nc := newCase(key, at)
-		nc.Case.FirstResponseDue, nc.Case.FinalDue = at.Add(48*time.Hour), at.Add(14*24*time.Hour)
-		var compose Composer
-		if forward {
-			compose = func(synpunkt.Case) ([]Outgoing, error) {
-				return []Outgoing{{Kind: "forward", Channel: "email", To: "gatuchef@exempelby.se", Payload: []byte("f")}}, nil
-			}
-		}
-		c, err := old.OpenCase(ctx, nc, compose)
+	open := func(number string, forward bool) synpunkt.Case {
+		// Rows as schema 2 wrote them (today's OpenCase writes schema 4).
+		res, err := old.DB().ExecContext(ctx, `INSERT INTO cases(number, status, received_at, category, unit, committee, initiated_by, description, created_at, first_response_due, final_due)
+			VALUES(?, 'öppet', ?, 'Klagomål', 'Gatu- och parkenheten', 'SBN', 'Privatperson', 'Snöröjning', ?, ?, ?)`,
+			number, ts(at), ts(at), ts(at.Add(48*time.Hour)), ts(at.Add(14*24*time.Hour)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		return c
+		id, _ := res.LastInsertId()
+		if forward {
+			if _, err := old.DB().ExecContext(ctx, `INSERT INTO outbox(case_id, kind, channel, sender, recipient, payload, next_attempt_at, created_at)
+				VALUES(?, 'forward', 'email', 'synpunkter@exempelby.se', 'gatuchef@exempelby.se', 'f', ?, ?)`, id, ts(at), ts(at)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return synpunkt.Case{ID: id, Number: number}
 	}
-	imported, forwarded := open("imported", false), open("forwarded", true)
+	imported, forwarded := open("SYN-2026-00001", false), open("SYN-2026-00002", true)
 	old.Close()
 
 	s := mustOpenStore(t, path, nil)

@@ -9,8 +9,8 @@
 // returns an error wrapping ErrDuplicate instead of opening a second case.
 // A case, its first document, the ledger row, its events and the
 // notifications it causes are written in one transaction, so after a crash
-// either all of them exist or none do. Case numbers are unique and their
-// sequence restarts every year. Events are only ever inserted.
+// either all of them exist or none do. Case numbers are unique, given in
+// registration order, and their sequence restarts every year. Events are only ever inserted.
 //
 // How it fails: every method returns a wrapped error; database errors are
 // never swallowed. Open fails when the schema is newer than this program.
@@ -211,6 +211,10 @@ INSERT INTO events(case_id, at, actor, kind, detail)
 UPDATE cases SET first_response_due = '', final_due = ''
 	WHERE (first_response_due <> '' OR final_due <> '')
 	AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = cases.id AND o.kind = 'forward');
+`, `
+-- Schema 4: the Date a message claims, kept as a fact on its document
+-- (case numbers and deadlines never come from it).
+ALTER TABLE documents ADD COLUMN claimed_date TEXT NOT NULL DEFAULT '';
 `}
 
 func (s *Store) migrate(ctx context.Context) error {
