@@ -154,6 +154,14 @@ func (c *Composer) Reminder(ci CaseInfo, to string, deadline time.Time, level in
 	return c.overdue(KindReminder, TmplReminder, ci, to, deadline, level)
 }
 
+// FinalReminder renders the reminder to the handler whose final answer
+// was due at deadline.
+func (c *Composer) FinalReminder(ci CaseInfo, to string, deadline time.Time) (*Outgoing, error) {
+	d := c.data(ci)
+	d.Deadline, d.Level, d.Final = deadline, 1, true
+	return c.email(KindReminder, TmplReminder, d, mailSpec{to: synpunkt.Address{Addr: to}, autoSubmitted: "auto-generated"})
+}
+
 // Escalation renders escalation number level (from 1) to a higher manager
 // when the first response due at deadline is still missing.
 func (c *Composer) Escalation(ci CaseInfo, to string, deadline time.Time, level int) (*Outgoing, error) {

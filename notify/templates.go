@@ -64,6 +64,7 @@ type TemplateData struct {
 	ReplyTo   string   // Reply-To address of the message, may be empty
 	Deadline  time.Time
 	Level     int    // reminder or escalation level, from 1
+	Final     bool   // the reminder is about the final answer, not the first response
 	Subject   string // notice only
 	Body      string // notice only
 }

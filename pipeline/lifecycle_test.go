@@ -450,3 +450,26 @@ func TestNumberedByRegistration(t *testing.T) {
 		t.Errorf("IMAP document claimed date = %s, want 1970-01-01", c.Documents[0].ClaimedDate)
 	}
 }
+
+// TestFinalReminderIsAboutTheAnswer: the reminder at the final-answer
+// deadline asks for the answer, not for a first response already given.
+func TestFinalReminderIsAboutTheAnswer(t *testing.T) {
+	h := newHarness(t)
+	c := h.snowCase("final@example.net", stockholmTime(t, "2026-11-23 10:00"))
+	h.now = stockholmTime(t, "2026-11-24 09:00")
+	h.handle(citizen("svar-final@exempelby.se", "gatuchef@exempelby.se", "Svar: ["+c.Number+"]", "Vi tittar på det i dag."))
+	if got := h.deadlines(stockholmTime(t, "2026-12-08 10:00")); len(got) != 1 {
+		t.Fatalf("deadlines = %v, want the final reminder", got)
+	}
+	rem := h.outbox(notify.KindReminder)
+	if len(rem) != 1 {
+		t.Fatalf("reminders = %d, want 1", len(rem))
+	}
+	m, err := mimeparse.Parse(rem[0].Payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(m.Subject, "väntar på svar") || !strings.Contains(m.Text, "skulle ha fått ett svar senast 2026-12-07 10:00") || strings.Contains(m.Text, "första besked") {
+		t.Errorf("final reminder = %q:\n%s\nwant it to ask for the answer due 2026-12-07 10:00", m.Subject, m.Text)
+	}
+}
