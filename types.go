@@ -253,4 +253,8 @@ type Document struct {
 	// Attachments of the original, by name, type and size (the bytes stay
 	// in the original message).
 	Attachments []Attachment
+	// ClaimedDate is the message's Date header as its sender wrote it
+	// (RFC 5322 §3.6.1), kept as a fact; zero when missing or unparseable.
+	// It can be forged: case numbers never come from it.
+	ClaimedDate time.Time
 }

@@ -1,6 +1,7 @@
 // Package casework owns what staff and the clock do to a registered case:
 // close it (telling the citizen), reopen it, add a note, move it to another
-// unit, send reminders and escalations when deadlines pass, and the daily
+// unit, forward a case registered without a forward (starting its clocks),
+// send reminders and escalations when deadlines pass, and the daily
 // digest to the contact center. The CLI, staff mail commands and the
 // daemon's scheduler all go through it, so each operation has one
 // implementation.
@@ -14,7 +15,8 @@
 //
 // How it fails: a case that does not exist wraps store.ErrNotFound, a case
 // in the wrong state store.ErrState, a missing note ErrNoteRequired, an
-// unknown unit ErrUnknownUnit; errors carry the case number.
+// unknown unit ErrUnknownUnit, forwarding a case whose clocks already run
+// ErrClocksRunning; errors carry the case number.
 package casework
 
 import (

@@ -72,9 +72,12 @@ func (s *Service) take(ctx context.Context, a lifecycle.Action) error {
 	ci := notify.CaseInfoFrom(&c)
 	ci.Deadline = a.Deadline
 	var o *notify.Outgoing
-	if a.Kind == lifecycle.KindEscalation {
+	switch {
+	case a.Kind == lifecycle.KindEscalation:
 		o, err = s.compose.Escalation(ci, a.To, a.Deadline, a.Level)
-	} else {
+	case a.Key == lifecycle.KeyFinalReminder:
+		o, err = s.compose.FinalReminder(ci, a.To, a.Deadline)
+	default:
 		o, err = s.compose.Reminder(ci, a.To, a.Deadline, a.Level)
 	}
 	if err != nil {

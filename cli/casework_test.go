@@ -46,10 +46,14 @@ func TestDeadlinesAndCaseCommands(t *testing.T) {
 	var cases []caseJSON
 	out, _ := run(t, "cases", "--config", cfg, "--json")
 	json.Unmarshal([]byte(out), &cases)
-	if len(cases) != 1 || cases[0].FirstResponseDue == nil {
-		t.Fatalf("cases = %s, want one case with a first-response deadline", out)
+	if len(cases) != 1 || cases[0].FirstResponseDue != nil {
+		t.Fatalf("cases = %s, want one case without deadlines (import --no-notify forwards nothing)", out)
 	}
 	number := cases[0].Number
+	// Forwarding it starts the clocks, here as of the day it came in.
+	if _, code := run(t, "forward", "--config", cfg, "--at", "2026-11-23T09:00", number); code != 0 {
+		t.Fatal("forward failed")
+	}
 
 	dry := func(at string) []actionJSON {
 		out, code := run(t, "deadlines", "--config", cfg, "--at", at, "--dry-run", "--json")

@@ -42,6 +42,8 @@ Usage:
                                                 add an action note
   synpunkt route        --config FILE --unit NAME NUMBER
                                                 move a case to another unit
+  synpunkt forward      --config FILE [--at TIME] NUMBER...
+                                                forward never-forwarded cases (a backlog) now and start their deadlines
   synpunkt deadlines    --config FILE [--at TIME] [--dry-run] [--json]
                                                 send (or list) due reminders and escalations
   synpunkt register     --config FILE --channel telefon|besök|brev|e-tjänst
@@ -68,6 +70,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"check-config": cmdCheckConfig, "eval-pii": cmdEvalPII, "eval-routing": cmdEvalRouting,
 		"close": cmdClose, "reopen": cmdReopen, "note": cmdNote, "route": cmdRoute, "deadlines": cmdDeadlines, "stats": cmdStats,
 		"register": cmdRegister,
+		"forward":  cmdForward,
 	}
 	f, ok := cmds[args[0]]
 	if !ok {

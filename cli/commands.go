@@ -154,6 +154,8 @@ type docJSON struct {
 	Direction  string    `json:"direction"`
 	SenderRole string    `json:"sender_role"`
 	ReceivedAt time.Time `json:"received_at"`
+	// ClaimedDate is the message's own Date header; omitted when missing.
+	ClaimedDate *time.Time `json:"claimed_date,omitempty"`
 }
 
 func toJSON(c synpunkt.Case) caseJSON {
@@ -162,7 +164,8 @@ func toJSON(c synpunkt.Case) caseJSON {
 		FirstResponseDue: timePtr(c.FirstResponseDue), FinalDue: timePtr(c.FinalDue), FirstResponseAt: timePtr(c.FirstResponseAt), ClosedAt: timePtr(c.ClosedAt)}
 	j.Channel = string(c.Channel)
 	for _, d := range c.Documents {
-		j.Documents = append(j.Documents, docJSON{Type: string(d.Type), Direction: string(d.Direction), SenderRole: d.SenderRole, ReceivedAt: d.ReceivedAt})
+		j.Documents = append(j.Documents, docJSON{Type: string(d.Type), Direction: string(d.Direction), SenderRole: d.SenderRole, ReceivedAt: d.ReceivedAt,
+			ClaimedDate: timePtr(d.ClaimedDate)})
 	}
 	return j
 }

@@ -19,10 +19,11 @@ type Deadlines struct {
 	// FinalAnswerDays is the number of working days for the final answer
 	// (Burlöv: 14 days, i.e. 10 working days). Default 10.
 	FinalAnswerDays int `toml:"final_answer_days"`
-	// EscalateAfter is the working time after a missed first-response
-	// deadline (and the reminder to the handler sent at it) before the
-	// case escalates to escalate_to[0], the manager's manager; the same
-	// time again escalates to escalate_to[1]. Default "24h".
+	// EscalateAfter is the working time between the steps of the chain
+	// after a missed first-response deadline: the reminder to the handler
+	// at the deadline, then the unit's manager (when a handler got the
+	// case), escalate_to[0] (the manager's manager) and escalate_to[1].
+	// Default "24h".
 	EscalateAfter Duration `toml:"escalate_after"`
 	// DaysOff are local days off that do not count, e.g. a summer closing
 	// "2026-07-06..2026-07-31" or a single "2026-05-15".

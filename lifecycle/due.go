@@ -20,6 +20,7 @@ const (
 // CaseState.Done.
 const (
 	KeyFirstReminder    = "first/reminder"
+	KeyFirstManager     = "first/escalation/manager"
 	KeyFirstEscalation1 = "first/escalation/1"
 	KeyFirstEscalation2 = "first/escalation/2"
 	KeyFinalReminder    = "final/reminder"
@@ -62,12 +63,15 @@ type Action struct {
 // ordered by DueAt, then Key.
 //
 // First-response chain, while c has no first response: at FirstResponseDue a
-// reminder to the handler; EscalateAfter of working time later an escalation
-// to the unit's escalate_to[0]; twice EscalateAfter later one to
-// escalate_to[1]. Final chain: at FinalDue one reminder to the handler. An
-// action with no recipient (no escalate_to entry, an unknown unit without a
-// handler) is left out and so never marked done: it becomes due as soon as
-// a recipient is configured.
+// reminder to the handler; then, EscalateAfter of working time apart, an
+// escalation to the unit's manager, to escalate_to[0] and to
+// escalate_to[1]. A step whose recipient an earlier step already reached
+// (the handler is the manager) is left out, and the later steps move up;
+// a case whose chain reached escalate_to before the manager step existed
+// does not go back to the manager. Final chain: at
+// FinalDue one reminder to the handler. An action with no recipient (no
+// escalate_to entry, an unknown unit without a handler) is left out and so
+// never marked done: it becomes due as soon as a recipient is configured.
 func (p *Policy) Due(c CaseState, now time.Time) []Action {
 	if c.Status != synpunkt.StatusOpen {
 		return nil
@@ -87,21 +91,45 @@ func (p *Policy) Due(c CaseState, now time.Time) []Action {
 // schedule returns every action c's deadlines call for, due or not.
 func (p *Policy) schedule(c CaseState) []Action {
 	u := p.units[strings.ToLower(c.Unit)]
-	handler := cmp.Or(c.Handler, u.Manager)
-	act := func(key, kind string, level int, to string, deadline, at time.Time) Action {
-		return Action{CaseID: c.ID, Number: c.Number, Key: key, Kind: kind, Level: level, To: to, Deadline: deadline, DueAt: at}
-	}
+	handler := cmp.Or(strings.TrimSpace(c.Handler), strings.TrimSpace(u.Manager))
 	var s []Action
-	if d := c.FirstResponseDue; waitingFirst(c) {
-		s = append(s,
-			act(KeyFirstReminder, KindReminder, 1, handler, d, d),
-			act(KeyFirstEscalation1, KindEscalation, 1, escalateTo(u, 0), d, p.addWorking(d, p.escalateAfter)),
-			act(KeyFirstEscalation2, KindEscalation, 2, escalateTo(u, 1), d, p.addWorking(d, 2*p.escalateAfter)))
+	if waitingFirst(c) {
+		s = p.firstChain(c, u, handler)
 	}
 	if d := c.FinalDue; !d.IsZero() {
-		s = append(s, act(KeyFinalReminder, KindReminder, 1, handler, d, d))
+		s = append(s, action(c, KeyFinalReminder, KindReminder, 1, handler, d, d))
 	}
 	return s
+}
+
+func action(c CaseState, key, kind string, level int, to string, deadline, at time.Time) Action {
+	return Action{CaseID: c.ID, Number: c.Number, Key: key, Kind: kind, Level: level, To: to, Deadline: deadline, DueAt: at}
+}
+
+// firstChain returns the steps of the first-response chain that may still
+// be taken: handler, manager, escalate_to[0], escalate_to[1].
+func (p *Policy) firstChain(c CaseState, u config.Unit, handler string) []Action {
+	d := c.FirstResponseDue
+	chain := []Action{action(c, KeyFirstReminder, KindReminder, 1, handler, d, d)}
+	reached := []string{handler}
+	steps := []struct{ key, to string }{
+		{KeyFirstManager, strings.TrimSpace(u.Manager)},
+		{KeyFirstEscalation1, escalateTo(u, 0)},
+		{KeyFirstEscalation2, escalateTo(u, 1)},
+	}
+	for _, st := range steps {
+		if st.to != "" && slices.ContainsFunc(reached, func(r string) bool { return strings.EqualFold(r, st.to) }) {
+			continue
+		}
+		reached = append(reached, st.to)
+		n := len(chain) // the nth escalation step
+		chain = append(chain, action(c, st.key, KindEscalation, n, st.to, d, p.addWorking(d, time.Duration(n)*p.escalateAfter)))
+	}
+	if c.Done[KeyFirstEscalation1] || c.Done[KeyFirstEscalation2] {
+		// The chain went past the manager before that step existed.
+		chain = slices.DeleteFunc(chain, func(a Action) bool { return a.Key == KeyFirstManager })
+	}
+	return chain
 }
 
 // waitingFirst reports whether c has a first-response deadline and no

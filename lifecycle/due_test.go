@@ -168,10 +168,10 @@ func TestDueRecipients(t *testing.T) {
 		want string
 	}{
 		{"handler gets reminders", with(gata, "lampor@exempelby.se"),
-			"first/reminder→lampor@exempelby.se first/escalation/1→" + sbfChef + " first/escalation/2→" + kd + " final/reminder→lampor@exempelby.se"},
+			"first/reminder→lampor@exempelby.se first/escalation/manager→" + gataChef + " first/escalation/1→" + sbfChef + " final/reminder→lampor@exempelby.se first/escalation/2→" + kd},
 		{"no escalate_to", with("Kontaktcenter", ""), "first/reminder→" + kcChef + " final/reminder→" + kcChef},
 		{"one escalate_to", with("skola", skolaHandl),
-			"first/reminder→" + skolaHandl + " first/escalation/1→" + rektorChef + " final/reminder→" + skolaHandl},
+			"first/reminder→" + skolaHandl + " first/escalation/manager→" + skolaChef + " first/escalation/1→" + rektorChef + " final/reminder→" + skolaHandl},
 		{"unknown unit with handler", with("Nedlagd enhet", "kvar@exempelby.se"), "first/reminder→kvar@exempelby.se final/reminder→kvar@exempelby.se"},
 		{"unknown unit without handler", with("Nedlagd enhet", ""), ""},
 	}

@@ -52,16 +52,22 @@ type CaseInfo struct {
 	// <>, used for In-Reply-To/References; may be empty.
 	CitizenMessageID string
 	Note             string    // free text from the handler, e.g. for the closing notice; may be empty
-	Deadline         time.Time // first-response deadline; may be zero
+	Deadline         time.Time // the missed deadline of a reminder or escalation; may be zero
+	// FirstResponseDue and FinalDue are the case's own deadlines, as
+	// registered; zero when the case has none (no clock was started).
+	FirstResponseDue time.Time
+	FinalDue         time.Time
 }
 
 // CaseInfoFrom fills the case metadata of a CaseInfo from a registered case.
-// Citizen text, Message-ID, note and deadline are left for the caller.
+// Citizen text, Message-ID, note and the missed deadline are left for the
+// caller.
 func CaseInfoFrom(c *synpunkt.Case) CaseInfo {
 	return CaseInfo{
 		Number: c.Number, Category: c.Category, Unit: c.Unit,
 		Committee: c.Committee, InitiatedBy: c.InitiatedBy,
 		Description: c.Description, ReceivedAt: c.ReceivedAt,
+		FirstResponseDue: c.FirstResponseDue, FinalDue: c.FinalDue,
 	}
 }
 
@@ -146,6 +152,14 @@ func (c *Composer) ClosedSMS(ci CaseInfo, toE164 string) (*Outgoing, error) {
 // first response was due at deadline.
 func (c *Composer) Reminder(ci CaseInfo, to string, deadline time.Time, level int) (*Outgoing, error) {
 	return c.overdue(KindReminder, TmplReminder, ci, to, deadline, level)
+}
+
+// FinalReminder renders the reminder to the handler whose final answer
+// was due at deadline.
+func (c *Composer) FinalReminder(ci CaseInfo, to string, deadline time.Time) (*Outgoing, error) {
+	d := c.data(ci)
+	d.Deadline, d.Level, d.Final = deadline, 1, true
+	return c.email(KindReminder, TmplReminder, d, mailSpec{to: synpunkt.Address{Addr: to}, autoSubmitted: "auto-generated"})
 }
 
 // Escalation renders escalation number level (from 1) to a higher manager

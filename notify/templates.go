@@ -64,16 +64,20 @@ type TemplateData struct {
 	ReplyTo   string   // Reply-To address of the message, may be empty
 	Deadline  time.Time
 	Level     int    // reminder or escalation level, from 1
+	Final     bool   // the reminder is about the final answer, not the first response
 	Subject   string // notice only
 	Body      string // notice only
 }
 
 // funcs are available in templates: datetime and date format a time in
-// Europe/Stockholm as "2026-11-23 14:05" and "2026-11-23"; an unset time
-// renders as "–".
+// Europe/Stockholm as "2026-11-23 14:05" and "2026-11-23"; senast names the
+// last day of a deadline in Swedish words, "tisdag 8 december", with the
+// year when it differs from that of an optional second time ({{senast
+// .Case.FinalDue .Case.ReceivedAt}}). An unset time renders as "–".
 var funcs = template.FuncMap{
 	"datetime": func(t time.Time) string { return formatTime(t, "2006-01-02 15:04") },
 	"date":     func(t time.Time) string { return formatTime(t, "2006-01-02") },
+	"senast":   lastDay,
 }
 
 func formatTime(t time.Time, layout string) string {
@@ -213,7 +217,8 @@ func sampleData() *TemplateData {
 		Case: CaseInfo{Number: "SYN-2026-00042", Category: synpunkt.DocKlagomal,
 			Unit: "Gatu- och parkenheten", Committee: "Samhällsbyggnadsnämnden",
 			InitiatedBy: synpunkt.RolePrivatperson, Description: "Klagomål på snöröjning",
-			ReceivedAt: at, CitizenText: "Exempeltext", Deadline: at.Add(48 * time.Hour)},
+			ReceivedAt: at, CitizenText: "Exempeltext", Deadline: at.Add(48 * time.Hour),
+			FirstResponseDue: at.Add(48 * time.Hour), FinalDue: at.Add(14 * 24 * time.Hour)},
 		ReplyTo: "synpunkter+SYN-2026-00042.x@exempelby.se", Deadline: at, Level: 1,
 		Subject: "Ämne", Body: "Text",
 	}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/casework"
+	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/lifecycle"
 	"github.com/exempelby/synpunkt/mailbox/mimeparse"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/store"
@@ -293,4 +295,184 @@ func countTo(rows []store.OutboxRow, to string) int {
 		}
 	}
 	return n
+}
+
+// TestEscalationTellsTheUnitManager: Bygglovsenheten forwards to its
+// designated handler; when the first response is missing, the chain goes
+// handler → unit manager → escalate_to[0] → escalate_to[1], once each.
+func TestEscalationTellsTheUnitManager(t *testing.T) {
+	h := newHarness(t)
+	at := stockholmTime(t, "2026-11-23 10:00") // Monday
+	h.now = at
+	res := h.handle(citizen("bygg@example.net", "Per <per@example.net>", "Bygglov",
+		"Jag sökte bygglov för ett garage i augusti och har inte hört något. Bygglovsenheten svarar inte."),
+		Source{Name: "test", ReceivedAt: at})
+	c := h.caseByNumber(res.Case)
+	if c.Unit != "Bygglovsenheten" || c.Handler != "bygglov@exempelby.se" {
+		t.Fatalf("case routed to %s, handler %s; want Bygglovsenheten, bygglov@exempelby.se", c.Unit, c.Handler)
+	}
+	steps := []struct {
+		at   string
+		want []string
+	}{
+		{"2026-11-25 10:00", []string{"first/reminder→bygglov@exempelby.se"}},
+		{"2026-11-26 10:00", []string{"first/escalation/manager→bygglovschef@exempelby.se"}},
+		{"2026-11-27 10:00", []string{"first/escalation/1→samhallsbyggnadschef@exempelby.se"}},
+		{"2026-11-30 10:00", []string{"first/escalation/2→kommundirektor@exempelby.se"}},
+		{"2026-12-01 10:00", nil},
+	}
+	for _, s := range steps {
+		got := h.deadlines(stockholmTime(t, s.at))
+		if strings.Join(got, ",") != strings.Join(s.want, ",") {
+			t.Errorf("deadlines at %s = %v, want %v", s.at, got, s.want)
+		}
+	}
+	esc := h.outbox(notify.KindEscalation)
+	if len(esc) != 3 || esc[0].To != "bygglovschef@exempelby.se" {
+		t.Fatalf("escalations = %+v, want 3, the first to the unit manager", esc)
+	}
+	if body := bodyText(t, esc[0].Payload); !strings.Contains(body, c.Number) {
+		t.Errorf("manager's escalation does not name the case:\n%s", body)
+	}
+}
+
+// TestReceiptPromisesTheCaseDeadlines: with [[deadlines.overrides]] giving
+// Felanmälan 24 hours and 5 working days, the receipt and the forward state
+// those deadlines as days, not the default two and ten working days.
+func TestReceiptPromisesTheCaseDeadlines(t *testing.T) {
+	h := newHarness(t)
+	h.cfg.Deadlines.Overrides = []config.DeadlineOverride{{Category: "Felanmälan", FirstResponse: config.Duration{Duration: 24 * time.Hour}, FinalAnswerDays: 5}}
+	policy, err := lifecycle.NewPolicy(h.cfg.Deadlines, h.cfg.Units)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.p.policy = policy
+	at := stockholmTime(t, "2026-12-07 10:00") // Monday
+	h.now = at
+	res := h.handle(citizen("lykta@example.net", "Per <per@example.net>", "Trasig gatlykta",
+		"Gatlyktan på Storgatan 3 är trasig och lyser inte."), Source{Name: "test", ReceivedAt: at})
+	c := h.caseByNumber(res.Case)
+	if c.Category != synpunkt.DocFelanmalan {
+		t.Fatalf("category = %s, want Felanmälan", c.Category)
+	}
+	for _, kind := range []string{notify.KindReceipt, notify.KindForward} {
+		rows := h.outbox(kind)
+		if len(rows) != 1 {
+			t.Fatalf("%s rows = %d, want 1", kind, len(rows))
+		}
+		body := bodyText(t, rows[0].Payload)
+		for _, want := range []string{"första besked senast tisdag 8 december", "senast måndag 14 december"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s lacks %q:\n%s", kind, want, body)
+			}
+		}
+		if strings.Contains(body, "två arbetsdagar") || strings.Contains(body, "tio arbetsdagar") {
+			t.Errorf("%s promises the default deadlines:\n%s", kind, body)
+		}
+	}
+}
+
+// TestBacklogIsNotForwarded: a case nobody was sent — an old message found
+// on first start, or any import with --no-notify — gets no forward and no
+// deadlines, so no reminder or escalation ever follows; a recent backlog
+// message is forwarded and its clocks run.
+func TestBacklogIsNotForwarded(t *testing.T) {
+	h := newHarness(t)
+	old := h.handle(citizen("old-fwd@example.com", "a@example.com", "Snöröjning", "Snöröjningen på Storgatan fungerar inte."),
+		Source{Name: "imap", ReceivedAt: h.now.Add(-8 * 24 * time.Hour), Backlog: true})
+	silent := h.handle(citizen("silent-fwd@example.com", "c@example.com", "Snöröjning", "Snöröjningen på Torget fungerar inte."),
+		Source{Name: "file", Backlog: true, NoNotify: true})
+	recent := h.handle(citizen("recent-fwd@example.com", "b@example.com", "Snöröjning", "Snöröjningen på Kyrkvägen fungerar inte."),
+		Source{Name: "imap", ReceivedAt: h.now.Add(-2 * 24 * time.Hour), Backlog: true})
+	for _, n := range []string{old.Case, silent.Case} {
+		c := h.caseByNumber(n)
+		if !c.FirstResponseDue.IsZero() || !c.FinalDue.IsZero() {
+			t.Errorf("%s (never forwarded) has deadlines %s / %s", n, c.FirstResponseDue, c.FinalDue)
+		}
+		if ev, _ := h.st.Events(context.Background(), c.ID); !hasEvent(ev, EventNotForwarded) {
+			t.Errorf("%s has no %s event", n, EventNotForwarded)
+		}
+	}
+	if c := h.caseByNumber(recent.Case); c.FirstResponseDue.IsZero() {
+		t.Errorf("recent backlog case %s has no deadline", recent.Case)
+	}
+	fwd := h.outbox(notify.KindForward)
+	if len(fwd) != 1 || fwd[0].CaseID != h.caseByNumber(recent.Case).ID {
+		t.Errorf("forwards = %d, want one, for the recent case", len(fwd))
+	}
+	got := h.deadlines(h.now.AddDate(1, 0, 0))
+	for _, a := range got {
+		if !strings.HasPrefix(a, "first/") && !strings.HasPrefix(a, "final/") {
+			t.Errorf("odd action %s", a)
+		}
+	}
+	if len(got) != 4 {
+		t.Errorf("deadline actions a year later = %v, want the recent case's 4 only", got)
+	}
+}
+
+// TestNumberedByRegistration: an imported message claiming "Date: 1970"
+// (or any year) is numbered by the year synpunkt registered it, and
+// numbers follow registration order whatever the claimed dates.
+func TestNumberedByRegistration(t *testing.T) {
+	h := newHarness(t) // registering on 2026-11-23
+	dated := func(id, date string) []byte {
+		return msg([]string{"From: a@example.com", "To: synpunkter@exempelby.se", "Subject: Snöröjning", "Date: " + date,
+			"Message-ID: <" + id + ">", "Content-Type: text/plain; charset=utf-8"}, "Snöröjningen på Storgatan fungerar inte.")
+	}
+	imp := Source{Name: "file", Backlog: true, NoNotify: true}
+	tests := []struct{ id, date, want string }{
+		{"epoch@example.com", "Thu, 01 Jan 1970 00:00:00 +0000", "SYN-2026-00001"},
+		{"y2k@example.com", "Fri, 31 Dec 1999 23:59:59 +0100", "SYN-2026-00002"},
+		{"lastyear@example.com", "Mon, 15 Dec 2025 09:00:00 +0100", "SYN-2026-00003"},
+		{"future@example.com", "Fri, 01 Jan 2038 00:00:00 +0100", "SYN-2026-00004"},
+	}
+	for _, tt := range tests {
+		if res := h.handle(dated(tt.id, tt.date), imp); res.Case != tt.want {
+			t.Errorf("import of Date: %s = %s, want %s", tt.date, res.Case, tt.want)
+		}
+	}
+	epoch := h.caseByNumber("SYN-2026-00001")
+	if d := epoch.Documents[0]; !d.ClaimedDate.Equal(time.Unix(0, 0)) {
+		t.Errorf("document claimed date = %s, want 1970-01-01 kept as a fact", d.ClaimedDate)
+	}
+	h.now = stockholmTime(t, "2027-01-01 00:10")
+	if res := h.handle(dated("newyear@example.com", "Wed, 30 Dec 2026 12:00:00 +0100"), imp); res.Case != "SYN-2027-00001" {
+		t.Errorf("registered on 1 January 2027 = %s, want SYN-2027-00001", res.Case)
+	}
+	// IMAP: the server's INTERNALDATE decides received time and the
+	// backlog rule; a forged old Date header changes nothing but the fact.
+	h.now = stockholmTime(t, "2027-01-04 10:00")
+	res := h.handle(dated("forged@example.com", "Thu, 01 Jan 1970 00:00:00 +0000"), Source{Name: "imap", ReceivedAt: h.now.Add(-time.Hour), Backlog: true})
+	c := h.caseByNumber(res.Case)
+	if res.Case != "SYN-2027-00002" || !c.ReceivedAt.Equal(h.now.Add(-time.Hour)) || c.FirstResponseDue.IsZero() || len(h.outbox(notify.KindForward)) != 1 {
+		t.Errorf("IMAP message with Date: 1970 = %s received %s, deadline %s, %d forwards; want SYN-2027-00002 received at INTERNALDATE, forwarded, clocks running",
+			res.Case, c.ReceivedAt, c.FirstResponseDue, len(h.outbox(notify.KindForward)))
+	}
+	if !c.Documents[0].ClaimedDate.Equal(time.Unix(0, 0)) {
+		t.Errorf("IMAP document claimed date = %s, want 1970-01-01", c.Documents[0].ClaimedDate)
+	}
+}
+
+// TestFinalReminderIsAboutTheAnswer: the reminder at the final-answer
+// deadline asks for the answer, not for a first response already given.
+func TestFinalReminderIsAboutTheAnswer(t *testing.T) {
+	h := newHarness(t)
+	c := h.snowCase("final@example.net", stockholmTime(t, "2026-11-23 10:00"))
+	h.now = stockholmTime(t, "2026-11-24 09:00")
+	h.handle(citizen("svar-final@exempelby.se", "gatuchef@exempelby.se", "Svar: ["+c.Number+"]", "Vi tittar på det i dag."))
+	if got := h.deadlines(stockholmTime(t, "2026-12-08 10:00")); len(got) != 1 {
+		t.Fatalf("deadlines = %v, want the final reminder", got)
+	}
+	rem := h.outbox(notify.KindReminder)
+	if len(rem) != 1 {
+		t.Fatalf("reminders = %d, want 1", len(rem))
+	}
+	m, err := mimeparse.Parse(rem[0].Payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(m.Subject, "väntar på svar") || !strings.Contains(m.Text, "skulle ha fått ett svar senast 2026-12-07 10:00") || strings.Contains(m.Text, "första besked") {
+		t.Errorf("final reminder = %q:\n%s\nwant it to ask for the answer due 2026-12-07 10:00", m.Subject, m.Text)
+	}
 }

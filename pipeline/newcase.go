@@ -56,14 +56,18 @@ func (p *Pipeline) openCase(ctx context.Context, src Source, in store.Intake, ms
 	if reg != nil {
 		c.InitiatedBy = p.registeredBy(text, reg)
 	}
-	if p.policy != nil && !p.oldBacklog(src, in) {
-		// An old backlog (a migrated mailbox) gets no deadlines: reminders
-		// about last year's mail would help nobody.
+	forward, withheld := p.forwardPolicy(src, in)
+	if p.policy != nil && forward {
+		// The clocks start only when someone got the case: a case never
+		// forwarded has nobody to remind or escalate past.
 		c.FirstResponseDue, c.FinalDue = p.policy.Deadlines(c.Unit, c.Category, c.ReceivedAt)
 	}
 	sensitive, why := p.redact.Sensitive(text)
 	c.Sensitive = sensitive
 	events := p.classifiedEvents(d, note, sensitive, why)
+	if !forward {
+		events = append(events, store.Event{Actor: "synpunkt", Kind: EventNotForwarded, Detail: withheld})
+	}
 	receiptTo, suppressed, err := p.receiptPolicy(ctx, src, in, c, contact, auto)
 	if err != nil {
 		return Result{}, err
@@ -77,10 +81,10 @@ func (p *Pipeline) openCase(ctx context.Context, src Source, in store.Intake, ms
 	nc := store.NewCase{
 		Intake: in, Case: c, Handler: d.Handler, Text: text, Contact: contact, Events: events,
 		Document: synpunkt.Document{Type: d.Category, Direction: synpunkt.Inkommande, SenderRole: string(c.InitiatedBy), ReceivedAt: in.ReceivedAt,
-			MessageID: msg.MessageID, Attachments: msg.Attachments},
+			MessageID: msg.MessageID, Attachments: msg.Attachments, ClaimedDate: msg.Date},
 	}
 	var compose store.Composer
-	if !src.NoNotify {
+	if forward {
 		compose = func(c synpunkt.Case) ([]store.Outgoing, error) {
 			out, err := p.renderNewCase(c, msg, text, d.Handler, receiptTo)
 			if err != nil || reg == nil || reg.ackTo == "" {
@@ -157,6 +161,27 @@ func (p *Pipeline) registeredNotice(c synpunkt.Case, to, receiptTo string) ([]st
 		return nil, fmt.Errorf("%w: registration acknowledgement: %v", errRender, err)
 	}
 	return []store.Outgoing{casework.ToStore(o)}, nil
+}
+
+// EventNotForwarded is the event kind of a case registered without being
+// forwarded to anyone (so without deadlines); its detail says why.
+// casework.Service.Forward forwards it later and starts its clocks.
+const EventNotForwarded = "not_forwarded"
+
+// forwardPolicy decides whether a new case is forwarded to its handler now
+// (and its deadline clocks started) and, when not, why. A historical
+// backlog — an import with --no-notify, or a message older than
+// intake.old_message_age found on first start or imported — is registered
+// for the record only: nobody is mailed about last year's mail, and a
+// clerk forwards the cases that still need handling.
+func (p *Pipeline) forwardPolicy(src Source, in store.Intake) (bool, string) {
+	switch {
+	case src.NoNotify:
+		return false, "import without notifications"
+	case p.oldBacklog(src, in):
+		return false, "older than intake.old_message_age on first start or import"
+	}
+	return true, ""
 }
 
 // oldBacklog reports whether a message was found on first start (or

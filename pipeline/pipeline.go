@@ -75,9 +75,11 @@ type Source struct {
 	Name       string    // e.g. "imap:INBOX/1700000000/42" or a file path
 	ReceivedAt time.Time // IMAP INTERNALDATE; zero: the Date header, else now
 	// Backlog marks a message found when first connecting a mailbox (or
-	// imported): older than intake.old_message_age, it gets no receipt.
+	// imported): older than intake.old_message_age, it gets no receipt, no
+	// forward and no deadlines.
 	Backlog bool
-	// NoNotify registers without any receipt or forward (import --no-notify).
+	// NoNotify registers without any receipt or forward, and so without
+	// deadlines (import --no-notify).
 	NoNotify bool
 	// Oversize, when positive, is the size the IMAP server reported for a
 	// message over intake.max_message_size: raw is only its header, and
@@ -177,6 +179,13 @@ func (p *Pipeline) Handle(ctx context.Context, src Source, raw []byte) (res Resu
 	return res, err
 }
 
+// receivedAt is when the organisation received a message: the IMAP
+// server's INTERNALDATE, else (a file being imported) the Date header the
+// sender claims when it is not in the future, else now. It sets the
+// received time and the backlog rule (intake.old_message_age); a forged
+// old date can only make synpunkt quieter. Case numbers never come from it
+// (the store numbers by registration time), and the Date header itself is
+// kept on the document as ClaimedDate.
 func (p *Pipeline) receivedAt(src Source, m *synpunkt.Message) time.Time {
 	switch {
 	case !src.ReceivedAt.IsZero():

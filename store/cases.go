@@ -143,7 +143,8 @@ func (s *Store) insertIntake(ctx context.Context, tx *sql.Tx, in Intake, outcome
 	return res.LastInsertId()
 }
 
-// nextNumber allocates the next case number of the year of t.
+// nextNumber allocates the next case number of the year of t, the time of
+// registration: never a date the message claims, which anyone can forge.
 func (s *Store) nextNumber(ctx context.Context, tx *sql.Tx, t time.Time) (string, error) {
 	year := t.In(stockholm).Year()
 	var seq int
@@ -179,7 +180,7 @@ func (s *Store) OpenCase(ctx context.Context, nc NewCase, compose Composer) (syn
 			}
 			return err
 		}
-		num, err := s.nextNumber(ctx, tx, c.ReceivedAt)
+		num, err := s.nextNumber(ctx, tx, now)
 		if err != nil {
 			return err
 		}
@@ -242,8 +243,8 @@ func (s *Store) addDocumentTx(ctx context.Context, tx *sql.Tx, caseID int64, in 
 		}
 		att = string(b)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO documents(case_id, type, direction, sender_role, received_at, message_id, intake_id, text, attachments)
-		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)`, caseID, d.Type, d.Direction, d.SenderRole, ts(d.ReceivedAt), d.MessageID, intakeID, text, att)
+	res, err := tx.ExecContext(ctx, `INSERT INTO documents(case_id, type, direction, sender_role, received_at, message_id, intake_id, text, attachments, claimed_date)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, caseID, d.Type, d.Direction, d.SenderRole, ts(d.ReceivedAt), d.MessageID, intakeID, text, att, tsOpt(d.ClaimedDate))
 	if err != nil {
 		return fmt.Errorf("insert document: %w", err)
 	}

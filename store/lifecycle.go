@@ -103,6 +103,44 @@ func (s *Store) Reroute(ctx context.Context, caseID int64, unit, committee, hand
 	return nil
 }
 
+// StartClocks records that a case registered without being forwarded was
+// forwarded to handler now: it sets the handler and the deadlines, with
+// the events and notifications (the forward), in one transaction. A case
+// that is closed, or whose clocks already run, fails with ErrState and
+// nothing is written.
+func (s *Store) StartClocks(ctx context.Context, caseID int64, handler string, firstDue, finalDue time.Time, events []Event, out []Outgoing) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE cases SET handler = ?, first_response_due = ?, final_due = ?
+			WHERE id = ? AND status = ? AND first_response_due = '' AND final_due = ''`,
+			handler, tsOpt(firstDue), tsOpt(finalDue), caseID, synpunkt.StatusOpen)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("case %d is closed or its deadlines already run: %w", caseID, ErrState)
+		}
+		return s.writeTx(ctx, tx, caseID, events, out)
+	})
+	if err != nil {
+		return fmt.Errorf("start clocks: %w", err)
+	}
+	return nil
+}
+
+// DocumentText returns the decoded text of a document (personal data: for
+// the forward to staff only).
+func (s *Store) DocumentText(ctx context.Context, documentID int64) (string, error) {
+	var text string
+	err := s.db.QueryRowContext(ctx, "SELECT text FROM documents WHERE id = ?", documentID).Scan(&text)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("text of document %d: %w", documentID, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("read document text: %w", err)
+	}
+	return text, nil
+}
+
 // LastDigest returns when the last daily digest was sent (zero: never).
 func (s *Store) LastDigest(ctx context.Context) (time.Time, error) {
 	var at sql.NullString

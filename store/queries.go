@@ -44,7 +44,7 @@ func (s *Store) caseTx(ctx context.Context, q querier, where string, args ...any
 }
 
 func (s *Store) documents(ctx context.Context, q querier, caseID int64) ([]synpunkt.Document, error) {
-	rows, err := q.QueryContext(ctx, `SELECT d.id, d.case_id, d.type, d.direction, d.sender_role, d.received_at, d.message_id, COALESCE(i.raw_sha256, ''), d.attachments
+	rows, err := q.QueryContext(ctx, `SELECT d.id, d.case_id, d.type, d.direction, d.sender_role, d.received_at, d.message_id, COALESCE(i.raw_sha256, ''), d.attachments, d.claimed_date
 		FROM documents d LEFT JOIN intake i ON i.id = d.intake_id WHERE d.case_id = ? ORDER BY d.id`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("read documents: %w", err)
@@ -53,11 +53,11 @@ func (s *Store) documents(ctx context.Context, q querier, caseID int64) ([]synpu
 	var docs []synpunkt.Document
 	for rows.Next() {
 		var d synpunkt.Document
-		var at, att string
-		if err := rows.Scan(&d.ID, &d.CaseID, &d.Type, &d.Direction, &d.SenderRole, &at, &d.MessageID, &d.RawSHA256, &att); err != nil {
+		var at, att, claimed string
+		if err := rows.Scan(&d.ID, &d.CaseID, &d.Type, &d.Direction, &d.SenderRole, &at, &d.MessageID, &d.RawSHA256, &att, &claimed); err != nil {
 			return nil, fmt.Errorf("scan document: %w", err)
 		}
-		d.ReceivedAt = parseTS(at)
+		d.ReceivedAt, d.ClaimedDate = parseTS(at), parseTS(claimed)
 		if att != "" {
 			if err := json.Unmarshal([]byte(att), &d.Attachments); err != nil {
 				return nil, fmt.Errorf("document %d attachments: %w", d.ID, err)

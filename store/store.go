@@ -9,8 +9,8 @@
 // returns an error wrapping ErrDuplicate instead of opening a second case.
 // A case, its first document, the ledger row, its events and the
 // notifications it causes are written in one transaction, so after a crash
-// either all of them exist or none do. Case numbers are unique and their
-// sequence restarts every year. Events are only ever inserted.
+// either all of them exist or none do. Case numbers are unique, given in
+// registration order, and their sequence restarts every year. Events are only ever inserted.
 //
 // How it fails: every method returns a wrapped error; database errors are
 // never swallowed. Open fails when the schema is newer than this program.
@@ -207,6 +207,21 @@ ALTER TABLE documents ADD COLUMN attachments TEXT NOT NULL DEFAULT '';
 ALTER TABLE cases ADD COLUMN channel TEXT NOT NULL DEFAULT 'e-post';
 ALTER TABLE outbox ADD COLUMN recipient_key TEXT GENERATED ALWAYS AS (` + recipientKeySQL + `) VIRTUAL;
 CREATE INDEX outbox_recipient_key ON outbox(recipient_key, created_at);
+`, `
+-- Schema 4: deadline clocks run only for cases forwarded to someone.
+-- import --no-notify used to set deadlines on cases it forwarded to nobody;
+-- clear them, with an event saying so.
+INSERT INTO events(case_id, at, actor, kind, detail)
+	SELECT id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'synpunkt', 'deadlines_cleared', 'never forwarded: deadlines removed (schema 4)'
+	FROM cases WHERE (first_response_due <> '' OR final_due <> '')
+	AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = cases.id AND o.kind = 'forward');
+UPDATE cases SET first_response_due = '', final_due = ''
+	WHERE (first_response_due <> '' OR final_due <> '')
+	AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = cases.id AND o.kind = 'forward');
+`, `
+-- Schema 5: the Date a message claims, kept as a fact on its document
+-- (case numbers and deadlines never come from it).
+ALTER TABLE documents ADD COLUMN claimed_date TEXT NOT NULL DEFAULT '';
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -34,9 +34,13 @@ func newCase(key string, at time.Time) NewCase {
 	}
 }
 
+// TestCaseNumbersRestartEveryYear: the year is that of registration (the
+// store's clock) in Stockholm, whatever the message claims.
 func TestCaseNumbersRestartEveryYear(t *testing.T) {
-	s := mustOpenStore(t, "", nil)
+	var now time.Time
+	s := mustOpenStore(t, "", func() time.Time { return now })
 	ctx := context.Background()
+	claimed := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
 	dates := []time.Time{
 		time.Date(2025, 12, 31, 10, 0, 0, 0, time.UTC),
 		time.Date(2025, 12, 31, 22, 30, 0, 0, time.UTC), // 23:30 in Stockholm: still 2025
@@ -45,7 +49,8 @@ func TestCaseNumbersRestartEveryYear(t *testing.T) {
 	}
 	want := []string{"SYN-2025-00001", "SYN-2025-00002", "SYN-2026-00001", "SYN-2026-00002"}
 	for i, d := range dates {
-		c, err := s.OpenCase(ctx, newCase(string(rune('a'+i)), d), nil)
+		now = d
+		c, err := s.OpenCase(ctx, newCase(string(rune('a'+i)), claimed), nil)
 		if err != nil {
 			t.Fatalf("OpenCase #%d = %v", i, err)
 		}
