@@ -200,6 +200,12 @@ CREATE TABLE digests (
 	sent_at TEXT NOT NULL
 );
 ALTER TABLE documents ADD COLUMN attachments TEXT NOT NULL DEFAULT '';
+`, `
+-- Schema 3: outbox leases. A worker (the daemon, or a command when no
+-- daemon runs) claims a row before sending it, so that no two workers send
+-- the same notification; an expired lease may be taken over.
+ALTER TABLE outbox ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN lease_until TEXT NOT NULL DEFAULT '';
 `}
 
 func (s *Store) migrate(ctx context.Context) error {
