@@ -42,6 +42,8 @@ Usage:
                                                 add an action note
   synpunkt route        --config FILE --unit NAME NUMBER
                                                 move a case to another unit
+  synpunkt resend       --config FILE (NUMBER | --failed)
+                                                send again what failed (one case's, or all)
   synpunkt deadlines    --config FILE [--at TIME] [--dry-run] [--json]
                                                 send (or list) due reminders and escalations
   synpunkt stats        --config FILE [--from DAY] [--to DAY]
@@ -63,6 +65,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"run": cmdRun, "demo": cmdDemo, "import": cmdImport, "cases": cmdCases, "case": cmdCase,
 		"check-config": cmdCheckConfig, "eval-pii": cmdEvalPII, "eval-routing": cmdEvalRouting,
 		"close": cmdClose, "reopen": cmdReopen, "note": cmdNote, "route": cmdRoute, "deadlines": cmdDeadlines, "stats": cmdStats,
+		"resend": cmdResend,
 	}
 	f, ok := cmds[args[0]]
 	if !ok {

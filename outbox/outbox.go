@@ -200,11 +200,15 @@ func (w *Worker) idle(ctx context.Context) time.Duration {
 
 // Drain sends every notification due now and returns how many were sent.
 // It stops early when ctx is cancelled, after finishing the send in hand.
-func (w *Worker) Drain(ctx context.Context) (int, error) { return w.DrainAfter(ctx, 0) }
+func (w *Worker) Drain(ctx context.Context) (int, error) { return w.drain(ctx, store.DueQuery{}) }
 
-// DrainAfter is Drain for the notifications with an id above afterID only,
-// e.g. those a command has just queued.
-func (w *Worker) DrainAfter(ctx context.Context, afterID int64) (int, error) {
+// DrainOnly is Drain for the notifications a command queued: those with an
+// id above afterID and those in ids.
+func (w *Worker) DrainOnly(ctx context.Context, afterID int64, ids []int64) (int, error) {
+	return w.drain(ctx, store.DueQuery{AfterID: afterID, IDs: ids})
+}
+
+func (w *Worker) drain(ctx context.Context, q store.DueQuery) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err := w.flushUnrecorded(ctx); err != nil {
@@ -212,7 +216,8 @@ func (w *Worker) DrainAfter(ctx context.Context, afterID int64) (int, error) {
 	}
 	sent := 0
 	for ctx.Err() == nil {
-		due, err := w.st.DueOutboxQuery(ctx, store.DueQuery{Now: w.opt.Now(), Limit: w.opt.BatchSize, AfterID: afterID, Skip: w.pausedLocked(w.opt.Now())})
+		q.Now, q.Limit, q.Skip = w.opt.Now(), w.opt.BatchSize, w.pausedLocked(w.opt.Now())
+		due, err := w.st.DueOutboxQuery(ctx, q)
 		if err != nil {
 			return sent, fmt.Errorf("outbox: %w", err)
 		}

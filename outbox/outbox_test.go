@@ -26,9 +26,11 @@ type fixture struct {
 	c    synpunkt.Case
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T) *fixture { t.Helper(); return newFixtureWith(t) }
+
+func newFixtureWith(t *testing.T, opts ...smtpsink.Option) *fixture {
 	t.Helper()
-	sink, err := smtpsink.Start("127.0.0.1:0")
+	sink, err := smtpsink.Start("127.0.0.1:0", opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +43,7 @@ func newFixture(t *testing.T) *fixture {
 		Document: synpunkt.Document{Type: synpunkt.DocFraga, Direction: synpunkt.Inkommande, SenderRole: "Privatperson", ReceivedAt: f.now},
 	}, func(synpunkt.Case) ([]store.Outgoing, error) {
 		return []store.Outgoing{{Kind: "receipt", Channel: "email", From: "synpunkter@exempelby.se", To: "anna@example.com", MessageID: "r1@exempelby.se",
-			Payload: []byte("From: synpunkter@exempelby.se\r\nTo: anna@example.com\r\nSubject: Kvitto\r\n\r\nHej\r\n")}}, nil
+			Payload: []byte("From: synpunkter@exempelby.se\r\nTo: anna@example.com\r\nMessage-ID: <r1@exempelby.se>\r\nSubject: Kvitto\r\n\r\nHej\r\n")}}, nil
 	})
 	if err != nil {
 		t.Fatal(err)

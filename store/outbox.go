@@ -101,7 +101,10 @@ func outboxRows(ctx context.Context, q querier, payload bool, where string, args
 type DueQuery struct {
 	Now     time.Time
 	Limit   int
-	AfterID int64    // only rows with a larger id, e.g. those a command queued; 0: all
+	// AfterID and IDs select the rows a command queued: a larger id than
+	// AfterID, or one of IDs. Both zero: every row.
+	AfterID int64
+	IDs     []int64
 	Skip    []string // channels to leave out (paused); may be nil
 }
 
@@ -113,7 +116,16 @@ const dueWhere = "o.status = ? AND o.next_attempt_at <= ? AND (o.lease_until = '
 // their payloads: ClaimOutbox returns the payload of the one about to be sent.
 func (s *Store) DueOutboxQuery(ctx context.Context, q DueQuery) ([]OutboxRow, error) {
 	now := ts(q.Now)
-	where, args := dueWhere+" AND o.id > ?", []any{OutboxPending, now, now, q.AfterID}
+	where, args := dueWhere, []any{OutboxPending, now, now}
+	if q.AfterID != 0 || len(q.IDs) > 0 {
+		where += " AND (o.id > ?"
+		args = append(args, q.AfterID)
+		for _, id := range q.IDs {
+			where += " OR o.id = ?"
+			args = append(args, id)
+		}
+		where += ")"
+	}
 	if len(q.Skip) > 0 {
 		where += " AND o.channel NOT IN (?" + strings.Repeat(", ?", len(q.Skip)-1) + ")"
 		for _, c := range q.Skip {
@@ -289,4 +301,33 @@ func (s *Store) Resend(ctx context.Context, caseID int64, actor string) ([]int64
 		return nil, fmt.Errorf("resend: %w", ErrNothingToResend)
 	}
 	return ids, nil
+}
+
+// LeaseOwners lists the owners of the leases currently held on pending
+// notifications.
+func (s *Store) LeaseOwners(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT DISTINCT lease_owner FROM outbox WHERE status = ? AND lease_owner != ''", OutboxPending)
+	if err != nil {
+		return nil, fmt.Errorf("lease owners: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var o string
+		if err := rows.Scan(&o); err != nil {
+			return nil, fmt.Errorf("lease owners: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// ReleaseLeases drops every lease held by owner (a worker that died
+// mid-send) and returns how many there were.
+func (s *Store) ReleaseLeases(ctx context.Context, owner string) (int64, error) {
+	res, err := s.db.ExecContext(ctx, "UPDATE outbox SET lease_owner = '', lease_until = '' WHERE lease_owner = ?", owner)
+	if err != nil {
+		return 0, fmt.Errorf("release leases of %s: %w", owner, err)
+	}
+	return res.RowsAffected()
 }

@@ -176,12 +176,17 @@ func (s *Sink) FailNextRcpt(n, code int) {
 
 // RejectRecipient makes every RCPT TO addr be answered with code and the
 // text Postfix gives, which names the address:
-// "550 5.1.1 <addr>: Recipient address rejected: User unknown".
+// "550 5.1.1 <addr>: Recipient address rejected: User unknown". Code 0
+// accepts addr again.
 func (s *Sink) RejectRecipient(addr string, code int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.reject == nil {
 		s.reject = map[string]int{}
+	}
+	if code == 0 {
+		delete(s.reject, addr)
+		return
 	}
 	s.reject[addr] = code
 }
