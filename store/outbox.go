@@ -99,8 +99,8 @@ func outboxRows(ctx context.Context, q querier, payload bool, where string, args
 
 // DueQuery selects due notifications.
 type DueQuery struct {
-	Now     time.Time
-	Limit   int
+	Now   time.Time
+	Limit int
 	// AfterID and IDs select the rows a command queued: a larger id than
 	// AfterID, or one of IDs. Both zero: every row.
 	AfterID int64
