@@ -443,3 +443,28 @@ func TestReleaseStaleLeases(t *testing.T) {
 		}
 	}
 }
+
+// A relay that announces no SIZE but answers 552 at the end of DATA: the
+// forward goes again without the original, in the same pass.
+func TestForwardRefused552GoesWithoutOriginal(t *testing.T) {
+	f := newFixture(t)
+	var logs logBuffer
+	w := f.workerWith(f.st, f.smtp("", ""), logs.logger(), Options{})
+	w.Drain(context.Background()) // the fixture's receipt
+	f.addCases(1, nil)            // a forward, then a receipt
+	f.sink.FailNext(1, 552)
+	n, err := w.Drain(context.Background())
+	if err != nil || n != 2 {
+		t.Fatalf("Drain = %d, %v; want 2 sent", n, err)
+	}
+	for _, r := range f.all() {
+		if r.Status != store.OutboxSent {
+			t.Errorf("row %d %s: %s (%s), want sent", r.ID, r.Kind, r.Status, r.LastError)
+		}
+	}
+	for _, m := range f.sink.Messages() {
+		if m.To[0] == "chef@exempelby.se" && bytes.Contains(m.Data, []byte("message/rfc822")) {
+			t.Error("the forward after 552 still carries the original")
+		}
+	}
+}
