@@ -8,15 +8,26 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/daemon"
 	"github.com/exempelby/synpunkt/report"
 	"github.com/exempelby/synpunkt/workday"
 )
 
-// withDaemon loads the config and wires the daemon's parts (without
-// starting intake) for a command that acts on cases.
+// withDaemon loads the config (without its secrets) and wires the
+// daemon's parts (without starting intake) for a command that acts on
+// cases, then hands what the command queued to sendQueued.
 func withDaemon(ctx context.Context, path string, stderr io.Writer, f func(*daemon.Daemon) error) error {
-	cfg, err := loadConfig(path)
+	return mailing(ctx, path, stderr, func(d *daemon.Daemon) ([]int64, error) { return nil, f(d) })
+}
+
+// mailing is withDaemon for a command that also re-queues notifications
+// (resend): f returns their ids.
+func mailing(ctx context.Context, path string, stderr io.Writer, f func(*daemon.Daemon) ([]int64, error)) error {
+	if path == "" {
+		return usageError{config.ErrNoConfig.Error()}
+	}
+	cfg, err := config.LoadWithoutSecrets(path)
 	if err != nil {
 		return err
 	}
@@ -25,13 +36,40 @@ func withDaemon(ctx context.Context, path string, stderr io.Writer, f func(*daem
 		return err
 	}
 	defer d.Close()
-	if err := f(d); err != nil {
+	before, err := d.Store.MaxOutboxID(ctx)
+	if err != nil {
 		return err
 	}
-	// Send what the command queued (closing notices, forwards) now; what
-	// fails temporarily stays in the outbox for the running daemon.
-	_, err = d.Outbox.Drain(ctx)
-	return err
+	ids, err := f(d)
+	if err != nil {
+		return err
+	}
+	return sendQueued(ctx, d, before, ids, stderr)
+}
+
+// sendQueued leaves what a command queued (ids above before, and ids) to
+// the running daemon, or sends it when none runs, and says which on stderr.
+func sendQueued(ctx context.Context, d *daemon.Daemon, before int64, ids []int64, stderr io.Writer) error {
+	after, err := d.Store.MaxOutboxID(ctx)
+	if err != nil {
+		return err
+	}
+	if after == before && len(ids) == 0 {
+		return nil
+	}
+	fl, err := d.Flush(ctx, before, ids)
+	switch {
+	case err != nil:
+		// The command's own work is committed; what it queued stays queued.
+		fmt.Fprintf(stderr, "utskicken är köade men kunde inte skickas nu: %v\n", err)
+	case fl.ToDaemon:
+		fmt.Fprintln(stderr, "utskicken är köade; den körande synpunkt-tjänsten skickar dem")
+	case fl.NoSecrets != nil:
+		fmt.Fprintf(stderr, "utskicken är köade men skickas inte härifrån (%v); synpunkt-tjänsten skickar dem när den körs\n", fl.NoSecrets)
+	case len(fl.Paused) > 0:
+		fmt.Fprintf(stderr, "%d utskick skickade; kanalen %s tar inte emot just nu, resten ligger kvar i kön\n", fl.Sent, strings.Join(fl.Paused, ", "))
+	}
+	return nil
 }
 
 func cmdClose(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -201,4 +239,31 @@ func cmdStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer st.Close()
 	return report.Stats(ctx, stdout, st, from, to)
+}
+
+func cmdResend(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := flags("resend", stderr)
+	failed := fs.Bool("failed", false, "resend every notification that failed")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if (fs.NArg() == 1) == *failed || fs.NArg() > 1 {
+		return usageError{"resend needs one case NUMBER or --failed"}
+	}
+	return mailing(ctx, *path, stderr, func(d *daemon.Daemon) ([]int64, error) {
+		var caseID int64
+		if fs.NArg() == 1 {
+			c, err := d.Store.CaseByNumber(ctx, fs.Arg(0))
+			if err != nil {
+				return nil, fmt.Errorf("case %s: %w", fs.Arg(0), err)
+			}
+			caseID = c.ID
+		}
+		ids, err := d.Store.Resend(ctx, caseID, "cli")
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(stdout, "%d utskick köade igen\n", len(ids))
+		return ids, nil
+	})
 }

@@ -44,6 +44,8 @@ Usage:
                                                 move a case to another unit
   synpunkt forward      --config FILE [--at TIME] NUMBER...
                                                 forward never-forwarded cases (a backlog) now and start their deadlines
+  synpunkt resend       --config FILE (NUMBER | --failed)
+                                                send again what failed (one case's, or all)
   synpunkt deadlines    --config FILE [--at TIME] [--dry-run] [--json]
                                                 send (or list) due reminders and escalations
   synpunkt register     --config FILE --channel telefon|besök|brev|e-tjänst
@@ -71,6 +73,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"close": cmdClose, "reopen": cmdReopen, "note": cmdNote, "route": cmdRoute, "deadlines": cmdDeadlines, "stats": cmdStats,
 		"register": cmdRegister,
 		"forward":  cmdForward,
+		"resend":   cmdResend,
 	}
 	f, ok := cmds[args[0]]
 	if !ok {

@@ -63,24 +63,14 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if fs.NArg() == 0 {
 		return usageError{"import needs at least one PATH"}
 	}
-	cfg, err := loadConfig(*path)
+	var sum ImportSummary
+	err := mailing(ctx, *path, stderr, func(d *daemon.Daemon) ([]int64, error) {
+		var err error
+		sum, err = Import(ctx, d.Pipeline, fs.Args(), *noNotify)
+		return nil, err
+	})
 	if err != nil {
 		return err
-	}
-	log := newLogger(cfg.Log, stderr)
-	d, err := daemon.New(ctx, cfg, log, daemon.Options{})
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	sum, err := Import(ctx, d.Pipeline, fs.Args(), *noNotify)
-	if err != nil {
-		return err
-	}
-	if !*noNotify {
-		if _, err := d.Outbox.Drain(ctx); err != nil {
-			log.Error("sending notifications after import", "err", err)
-		}
 	}
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(sum)

@@ -248,8 +248,30 @@ func Load(path string) (*Config, error) {
 	return Parse(b)
 }
 
+// LoadWithoutSecrets is Load without reading the secrets (passwords,
+// tokens), for commands that may leave sending to the running daemon, so a
+// clerk's shell needs none; call ResolveSecrets before using them.
+func LoadWithoutSecrets(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return parse(b, false)
+}
+
+// ResolveSecrets reads the secrets from their environment variables or
+// files, and checks them; a config from Load has them already.
+func (c *Config) ResolveSecrets() error {
+	if err := c.resolveSecrets(); err != nil {
+		return err
+	}
+	return c.Validate()
+}
+
 // Parse decodes TOML on top of DefaultConfig, resolves secrets and validates.
-func Parse(b []byte) (*Config, error) {
+func Parse(b []byte) (*Config, error) { return parse(b, true) }
+
+func parse(b []byte, secrets bool) (*Config, error) {
 	c := DefaultConfig()
 	md, err := toml.Decode(string(b), c)
 	if err != nil {
@@ -258,8 +280,10 @@ func Parse(b []byte) (*Config, error) {
 	if und := md.Undecoded(); len(und) > 0 {
 		return nil, &ValidationError{Field: und[0].String(), Msg: "unknown key"}
 	}
-	if err := c.resolveSecrets(); err != nil {
-		return nil, err
+	if secrets {
+		if err := c.resolveSecrets(); err != nil {
+			return nil, err
+		}
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err

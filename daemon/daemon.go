@@ -9,9 +9,15 @@
 // store is closed. Nothing is acknowledged to the IMAP server before the
 // store has committed it.
 //
+// One daemon per database: Run holds an exclusive instance lock (flock on
+// "<database>.lock") and a second one refuses to start with ErrLocked.
+// Commands beside it queue their notifications and leave the sending to it
+// (Flush); without a running daemon they send what they queued themselves.
+//
 // How it fails: New returns a wrapped error for a bad template directory, an
 // unopenable database or an SMS configuration twilio-go rejects; Run
-// returns only when ctx is cancelled, since intake and outbox retry their own
+// returns ErrLocked when another daemon holds the database, and otherwise
+// only when ctx is cancelled, since intake and outbox retry their own
 // failures with backoff.
 package daemon
 
@@ -47,6 +53,8 @@ type Daemon struct {
 	Outbox   *outbox.Worker
 	log      *slog.Logger
 	now      func() time.Time
+	obOpt    outbox.Options // to rebuild the worker once secrets are read
+	ownSends bool           // senders come from Options, not the config
 }
 
 // Options adjust New for tests and the demo.
@@ -111,9 +119,10 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Lo
 	if opt.OutboxBackoff > 0 {
 		ob.MinBackoff, ob.MaxBackoff = opt.OutboxBackoff, 4*opt.OutboxBackoff
 	}
+	ob.OnFailed = alertFailed(cfg, st, composer, log)
 	w := outbox.New(st, senders, ob, log)
 	p.OnCommit, work.OnCommit = w.Kick, w.Kick
-	return &Daemon{Config: cfg, Store: st, Pipeline: p, Casework: work, Outbox: w, log: log, now: opt.Now}, nil
+	return &Daemon{Config: cfg, Store: st, Pipeline: p, Casework: work, Outbox: w, log: log, now: opt.Now, obOpt: ob, ownSends: opt.Senders != nil}, nil
 }
 
 func buildComposer(cfg *config.Config) (*notify.Composer, error) {
@@ -154,6 +163,16 @@ func (d *Daemon) Close() error { return d.Store.Close() }
 func (d *Daemon) Run(ctx context.Context) error {
 	for _, w := range d.Config.Warnings() {
 		d.log.Warn("UNSAFE CONFIGURATION", "warning", w)
+	}
+	lock, err := AcquireLock(d.Config.Store.Path)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	if n, err := outbox.ReleaseStale(ctx, d.Store); err != nil {
+		return err
+	} else if n > 0 {
+		d.log.Warn("released the outbox leases of a process that is gone; the send it had in flight may be repeated", "leases", n)
 	}
 	_, lastUID, err := d.Store.LoadCheckpoint(ctx, d.Config.IMAP.Mailbox)
 	if err != nil {

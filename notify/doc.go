@@ -17,7 +17,11 @@
 //
 // How it fails: composing returns plain errors (bad address, bad template);
 // they are programming or configuration errors and retrying will not help.
-// Senders return errors wrapped in *Error, which says whether a retry can
-// succeed; IsTemporary reads it with errors.As, and any error without that
-// marker (network trouble, cancelled context) counts as temporary.
+// Senders return errors wrapped in *Error, which says whose fault a failure
+// is: the channel's (server, network, configuration: IsChannelFault), the
+// message's for now (IsTemporary) or for good; the outbox reads it with
+// errors.As, and any error without that marker counts as temporary.
+// Describe gives the class and code without the server's free text, for
+// logs and events. WithoutOriginal rebuilds a forward too large for the
+// relay without its attached original.
 package notify

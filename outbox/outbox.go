@@ -2,24 +2,43 @@
 // to the store's outbox table: forwards to managers, receipts to citizens,
 // reminders and notices.
 //
-// What always holds: a notification is marked sent only after the server
-// (SMTP or the SMS API) accepted it, so a crash can at worst repeat the one
-// send that was in flight; retry state lives in the database, so a restart
-// continues where the last run left off; a send already under way finishes
-// (with its own timeout) even when the worker is asked to stop.
+// What always holds: a worker claims a notification (a lease in the store,
+// with an owner and an expiry, taken in a transaction) before it sends it,
+// so two workers — the daemon and a command, or two processes on one
+// database — never send the same one; a notification is marked sent only
+// after the server (SMTP or the SMS API) accepted it, so a crash can at
+// worst repeat the one send that was in flight; retry state lives in the
+// database, so a restart continues where the last run left off; a send
+// already under way finishes (with its own timeout) even when the worker is
+// asked to stop. Payloads are read one at a time, when their turn comes.
 //
-// How it fails: a temporary failure (4xx, network, rate limit) is retried
-// with exponential backoff up to max attempts; a permanent failure (5xx,
-// invalid number) or exhausted attempts marks the notification failed and
-// writes an event on its case. Store errors pause the loop with backoff.
+// How it fails: it decides by the *notify.Error class (errors.As), never by
+// text. A channel fault (rejected credentials, untrusted certificate,
+// connection refused, 421, Twilio 401/429/5xx) pauses that channel: logged
+// at ERROR once when it starts and at INFO when a send succeeds again, the
+// channel retried with backoff for as long as it takes, and the
+// notification neither loses an attempt nor fails. A temporary failure of
+// the message (a 4xx to its recipient) is retried with backoff up to max
+// attempts; a permanent one (550, an invalid number) or exhausted attempts
+// marks it failed with an event on its case, and OnFailed is told. A forward
+// too large for the relay is sent again without the original attached.
+// When the store cannot record a result (a full disk), the worker stops
+// sending altogether — nothing is sent twice — logs that at ERROR once,
+// keeps the unrecorded results in memory and resumes once they are written.
+// Logs and events carry the notification's id and the failure's code, never
+// the server's text (which may name the recipient); that text is kept only
+// in the outbox row.
 package outbox
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
+	mrand "math/rand/v2"
+	"os"
 	"sync"
 	"time"
 
@@ -27,28 +46,71 @@ import (
 	"github.com/exempelby/synpunkt/store"
 )
 
+// ErrPaused is returned (wrapped) by Drain while the store cannot be
+// written (a full disk): nothing is claimed or sent until it can, and the
+// results of sends already made are kept until they are recorded.
+var ErrPaused = errors.New("outbox paused: the store cannot be written")
+
+// Store is the part of *store.Store the worker uses.
+type Store interface {
+	DueOutboxQuery(ctx context.Context, q store.DueQuery) ([]store.OutboxRow, error)
+	ClaimOutbox(ctx context.Context, id int64, owner string, now, until time.Time) ([]byte, bool, error)
+	MarkSent(ctx context.Context, o store.OutboxRow) error
+	MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error
+	MarkFailed(ctx context.Context, o store.OutboxRow, reason, summary string) error
+	ReleaseOutbox(ctx context.Context, id int64, reason string) error
+	ReplacePayload(ctx context.Context, id int64, payload []byte, leaseUntil time.Time) error
+	NextOutboxAt(ctx context.Context, skip ...string) (time.Time, bool, error)
+}
+
+var _ Store = (*store.Store)(nil)
+
 // Options tune the worker.
 type Options struct {
 	MaxAttempts int           // default 12
 	MinBackoff  time.Duration // default 30s
 	MaxBackoff  time.Duration // default 1h
+	// MaxPause caps the wait between probes of a paused channel, so a fixed
+	// password is noticed soon; default 5m.
+	MaxPause    time.Duration
 	SendTimeout time.Duration // per send; default 60s
-	Now         func() time.Time
+	// Poll is the longest Run sleeps between passes, so that notifications
+	// queued by another process are picked up; default 5s.
+	Poll time.Duration
+	// BatchSize is how many due notifications are listed at a time (their
+	// payloads are read one by one); default 50.
+	BatchSize int
+	Now       func() time.Time
+	// OnFailed is called after a notification was marked failed for good,
+	// e.g. to alert the contact center of a forward that was not
+	// delivered. summary has no free text from the server. May be nil.
+	OnFailed func(ctx context.Context, o store.OutboxRow, summary string)
 }
 
 // Worker sends due notifications.
 type Worker struct {
-	st      *store.Store
+	st      Store
 	senders map[notify.Channel]notify.Sender
 	opt     Options
 	log     *slog.Logger
 	kick    chan struct{}
-	mu      sync.Mutex // serialises Drain
+	owner   string // lease owner, unique per worker; immutable
+
+	mu         sync.Mutex // serialises Drain; guards what follows
+	paused     map[string]*pause
+	unrecorded []func(context.Context) error // results sent but not yet written
+	storeFault bool                          // the last store write failed
+}
+
+// pause is the state of a channel after a channel fault.
+type pause struct {
+	until time.Time     // next probe
+	wait  time.Duration // current probe interval
 }
 
 // New returns a worker sending through senders, keyed by channel. A channel
 // without a sender fails its notifications permanently.
-func New(st *store.Store, senders map[notify.Channel]notify.Sender, opt Options, log *slog.Logger) *Worker {
+func New(st Store, senders map[notify.Channel]notify.Sender, opt Options, log *slog.Logger) *Worker {
 	if opt.MaxAttempts <= 0 {
 		opt.MaxAttempts = 12
 	}
@@ -58,13 +120,31 @@ func New(st *store.Store, senders map[notify.Channel]notify.Sender, opt Options,
 	if opt.MaxBackoff < opt.MinBackoff {
 		opt.MaxBackoff = time.Hour
 	}
+	if opt.MaxPause <= 0 {
+		opt.MaxPause = 5 * time.Minute
+	}
 	if opt.SendTimeout <= 0 {
 		opt.SendTimeout = 60 * time.Second
+	}
+	if opt.Poll <= 0 {
+		opt.Poll = 5 * time.Second
+	}
+	if opt.BatchSize <= 0 {
+		opt.BatchSize = 50
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	return &Worker{st: st, senders: senders, opt: opt, log: log.With("component", "outbox"), kick: make(chan struct{}, 1)}
+	return &Worker{st: st, senders: senders, opt: opt, log: log.With("component", "outbox"), kick: make(chan struct{}, 1),
+		owner: newOwner(), paused: map[string]*pause{}}
+}
+
+// newOwner names this worker in leases: host, process and a random part.
+func newOwner() string {
+	host, _ := os.Hostname()
+	var b [4]byte
+	rand.Read(b[:]) //nolint:errcheck // crypto/rand.Read never fails
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b[:]))
 }
 
 // Kick wakes the worker, e.g. after a commit that enqueued notifications.
@@ -80,15 +160,14 @@ func (w *Worker) Run(ctx context.Context) error {
 	errBackoff := time.Second
 	for {
 		_, err := w.Drain(ctx)
-		wait := time.Minute
+		wait := w.idle(ctx)
 		if err != nil && ctx.Err() == nil {
-			w.log.Error("outbox pass failed", "err", err)
+			if !errors.Is(err, ErrPaused) {
+				w.log.Error("outbox pass failed", "err", err)
+			}
 			wait, errBackoff = errBackoff, min(errBackoff*2, time.Minute)
 		} else {
 			errBackoff = time.Second
-			if next, ok, err := w.st.NextOutboxAt(ctx); err == nil && ok {
-				wait = max(min(next.Sub(w.opt.Now()), time.Minute), 10*time.Millisecond)
-			}
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -102,56 +181,116 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 }
 
+// idle returns how long to sleep: until the next due notification or
+// channel probe, at most Poll.
+func (w *Worker) idle(ctx context.Context) time.Duration {
+	now := w.opt.Now()
+	wait := w.opt.Poll
+	skip := w.pausedChannels(now)
+	if next, ok, err := w.st.NextOutboxAt(ctx, skip...); err == nil && ok {
+		wait = min(wait, next.Sub(now))
+	}
+	w.mu.Lock()
+	for _, p := range w.paused {
+		wait = min(wait, p.until.Sub(now))
+	}
+	w.mu.Unlock()
+	return max(wait, 10*time.Millisecond)
+}
+
 // Drain sends every notification due now and returns how many were sent.
 // It stops early when ctx is cancelled, after finishing the send in hand.
-func (w *Worker) Drain(ctx context.Context) (int, error) {
+func (w *Worker) Drain(ctx context.Context) (int, error) { return w.drain(ctx, store.DueQuery{}) }
+
+// DrainOnly is Drain for the notifications a command queued: those with an
+// id above afterID and those in ids.
+func (w *Worker) DrainOnly(ctx context.Context, afterID int64, ids []int64) (int, error) {
+	return w.drain(ctx, store.DueQuery{AfterID: afterID, IDs: ids})
+}
+
+func (w *Worker) drain(ctx context.Context, q store.DueQuery) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if err := w.flushUnrecorded(ctx); err != nil {
+		return 0, err
+	}
 	sent := 0
 	for ctx.Err() == nil {
-		due, err := w.st.DueOutbox(ctx, w.opt.Now(), 50)
+		q.Now, q.Limit, q.Skip = w.opt.Now(), w.opt.BatchSize, w.pausedLocked(w.opt.Now())
+		due, err := w.st.DueOutboxQuery(ctx, q)
 		if err != nil {
 			return sent, fmt.Errorf("outbox: %w", err)
 		}
-		if len(due) == 0 {
-			return sent, nil
-		}
-		for _, o := range due {
-			if ctx.Err() != nil {
-				break
-			}
-			ok, err := w.deliver(ctx, o)
-			if err != nil {
-				return sent, err
-			}
-			if ok {
-				sent++
-			}
+		n, err := w.deliverAll(ctx, due)
+		sent += n
+		if err != nil || len(due) == 0 {
+			return sent, err
 		}
 	}
 	return sent, nil
 }
 
-// deliver sends one notification and records the outcome. The send itself
-// is not cancelled by ctx: a stopping daemon lets it finish.
-func (w *Worker) deliver(ctx context.Context, o store.OutboxRow) (bool, error) {
-	log := w.log.With("outbox_id", o.ID, "kind", o.Kind, "channel", o.Channel, "case_id", o.CaseID)
-	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.opt.SendTimeout)
-	err := w.send(sendCtx, o)
-	cancel()
-	recCtx := context.WithoutCancel(ctx)
-	switch {
-	case err == nil:
-		log.Info("notification sent", "attempt", o.Attempts+1)
-		return true, w.st.MarkSent(recCtx, o)
-	case notify.IsTemporary(err) && o.Attempts+1 < w.opt.MaxAttempts:
-		next := w.opt.Now().Add(w.backoff(o.Attempts))
-		log.Warn("notification failed, will retry", "err", err, "attempt", o.Attempts+1, "next_attempt", next)
-		return false, w.st.MarkRetry(recCtx, o.ID, next, err.Error())
-	default:
-		log.Error("notification failed permanently", "err", err, "attempt", o.Attempts+1)
-		return false, w.st.MarkFailed(recCtx, o, err.Error())
+// deliverAll delivers a batch, skipping channels paused along the way.
+func (w *Worker) deliverAll(ctx context.Context, due []store.OutboxRow) (int, error) {
+	sent := 0
+	for _, o := range due {
+		if ctx.Err() != nil {
+			break
+		}
+		if _, paused := w.paused[o.Channel]; paused && w.paused[o.Channel].until.After(w.opt.Now()) {
+			continue
+		}
+		ok, err := w.deliver(ctx, o)
+		if err != nil {
+			return sent, err
+		}
+		if ok {
+			sent++
+		}
 	}
+	return sent, nil
+}
+
+// lease is how long a claim holds: a send, plus time to record it.
+func (w *Worker) lease() time.Duration { return w.opt.SendTimeout + time.Minute }
+
+// deliver claims, sends and records one notification. It reports whether
+// it was sent; an error means the store failed. The send itself is not
+// cancelled by ctx: a stopping daemon lets it finish.
+func (w *Worker) deliver(ctx context.Context, o store.OutboxRow) (bool, error) {
+	now := w.opt.Now()
+	payload, ok, err := w.st.ClaimOutbox(ctx, o.ID, w.owner, now, now.Add(w.lease()))
+	if err != nil {
+		return false, w.storeFailed(fmt.Errorf("%w: %w", ErrPaused, err))
+	}
+	if !ok {
+		return false, nil // another worker has it, or it is no longer due
+	}
+	o.Payload = payload
+	err = w.sendSized(ctx, &o)
+	o.Payload = nil // the row's bytes are not kept past their send
+	return err == nil, w.record(ctx, w.outcome(o, err))
+}
+
+// sendSized sends o; a forward too large for the relay is rebuilt without
+// the attached original, stored so, and sent again.
+func (w *Worker) sendSized(ctx context.Context, o *store.OutboxRow) error {
+	err := w.send(ctx, *o)
+	var tl *notify.TooLargeError
+	if err == nil || o.Kind != notify.KindForward || !errors.As(err, &tl) {
+		return err
+	}
+	small, serr := notify.WithoutOriginal(o.Payload, o.CaseNumber, tl.Limit)
+	if serr != nil {
+		return err
+	}
+	if err := w.st.ReplacePayload(context.WithoutCancel(ctx), o.ID, small, w.opt.Now().Add(w.lease())); err != nil {
+		return notify.Temporary(fmt.Errorf("store the forward without its original: %w", err))
+	}
+	w.log.Warn("forward too large for the relay; sending it without the original", "outbox_id", o.ID, "case_id", o.CaseID,
+		"size", tl.Size, "limit", tl.Limit, "new_size", len(small))
+	o.Payload = small
+	return w.send(ctx, *o)
 }
 
 func (w *Worker) send(ctx context.Context, o store.OutboxRow) error {
@@ -159,13 +298,140 @@ func (w *Worker) send(ctx context.Context, o store.OutboxRow) error {
 	if !ok || s == nil {
 		return notify.Permanent(fmt.Errorf("no sender configured for channel %q", o.Channel))
 	}
-	err := s.Send(ctx, &notify.Outgoing{
+	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.opt.SendTimeout)
+	defer cancel()
+	err := s.Send(sendCtx, &notify.Outgoing{
 		Channel: notify.Channel(o.Channel), Kind: o.Kind, From: o.From, To: o.To, MessageID: o.MessageID, Payload: o.Payload,
 	})
-	if err != nil && errors.Is(err, context.DeadlineExceeded) {
+	if err != nil && errors.Is(err, context.DeadlineExceeded) && !notify.IsTemporary(err) {
 		return notify.Temporary(err)
 	}
 	return err
+}
+
+// outcome decides what a send's result means and returns the store write
+// that records it. Logging happens here, once per send.
+func (w *Worker) outcome(o store.OutboxRow, err error) func(context.Context) error {
+	log := w.log.With("outbox_id", o.ID, "kind", o.Kind, "channel", o.Channel, "case_id", o.CaseID, "attempt", o.Attempts+1)
+	summary := notify.Describe(err)
+	switch {
+	case err == nil:
+		w.resume(o.Channel)
+		log.Info("notification sent")
+		return func(ctx context.Context) error { return w.st.MarkSent(ctx, o) }
+	case notify.IsChannelFault(err):
+		w.pauseChannel(o.Channel, summary)
+		return func(ctx context.Context) error { return w.st.ReleaseOutbox(ctx, o.ID, err.Error()) }
+	case notify.IsTemporary(err) && o.Attempts+1 < w.opt.MaxAttempts:
+		next := w.opt.Now().Add(w.backoff(o.Attempts))
+		log.Warn("notification failed, will retry", "err", summary, "code", notify.Code(err), "next_attempt", next)
+		return func(ctx context.Context) error { return w.st.MarkRetry(ctx, o.ID, next, err.Error()) }
+	default:
+		log.Error("notification failed permanently", "err", summary, "code", notify.Code(err))
+		return func(ctx context.Context) error {
+			if err := w.st.MarkFailed(ctx, o, err.Error(), summary); err != nil {
+				return err
+			}
+			if w.opt.OnFailed != nil {
+				w.opt.OnFailed(ctx, o, summary)
+			}
+			return nil
+		}
+	}
+}
+
+// record writes a result. When the store cannot, the result is kept to be
+// written later and the outbox stops sending (ErrPaused).
+func (w *Worker) record(ctx context.Context, write func(context.Context) error) error {
+	if err := write(context.WithoutCancel(ctx)); err != nil {
+		w.unrecorded = append(w.unrecorded, write)
+		return w.storeFailed(fmt.Errorf("%w: %w", ErrPaused, err))
+	}
+	w.storeRecovered()
+	return nil
+}
+
+// flushUnrecorded writes the results kept after store failures, oldest
+// first, and returns ErrPaused while one still fails.
+func (w *Worker) flushUnrecorded(ctx context.Context) error {
+	for len(w.unrecorded) > 0 {
+		if err := w.unrecorded[0](context.WithoutCancel(ctx)); err != nil {
+			return w.storeFailed(fmt.Errorf("%w: %w", ErrPaused, err))
+		}
+		w.unrecorded = w.unrecorded[1:]
+	}
+	w.storeRecovered()
+	return nil
+}
+
+// storeFailed logs the first of a run of store failures at ERROR.
+func (w *Worker) storeFailed(err error) error {
+	if !w.storeFault {
+		w.storeFault = true
+		w.log.Error("outbox paused: the store cannot be written; nothing is sent until it can",
+			"err", err, "unrecorded", len(w.unrecorded))
+	}
+	return err
+}
+
+func (w *Worker) storeRecovered() {
+	if w.storeFault {
+		w.storeFault = false
+		w.log.Info("outbox resumed: the store can be written again")
+	}
+}
+
+// pauseChannel starts or extends the pause of a channel after a channel
+// fault; only the start is logged at ERROR.
+func (w *Worker) pauseChannel(ch, summary string) {
+	p, ok := w.paused[ch]
+	if !ok {
+		p = &pause{wait: w.opt.MinBackoff}
+		w.paused[ch] = p
+		w.log.Error("channel paused: the server or the configuration refuses every message; retrying until it clears",
+			"channel", ch, "err", summary, "retry_in", p.wait)
+	} else {
+		p.wait = min(p.wait*2, w.opt.MaxPause)
+		w.log.Debug("channel still paused", "channel", ch, "err", summary, "retry_in", p.wait)
+	}
+	p.until = w.opt.Now().Add(min(p.wait, w.opt.MaxPause))
+}
+
+// resume ends the pause of a channel after a successful send.
+func (w *Worker) resume(ch string) {
+	if _, ok := w.paused[ch]; ok {
+		delete(w.paused, ch)
+		w.log.Info("channel resumed", "channel", ch)
+	}
+}
+
+// pausedChannels lists the channels not to be tried at now.
+func (w *Worker) pausedChannels(now time.Time) []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.pausedLocked(now)
+}
+
+func (w *Worker) pausedLocked(now time.Time) []string {
+	var out []string
+	for ch, p := range w.paused {
+		if p.until.After(now) {
+			out = append(out, ch)
+		}
+	}
+	return out
+}
+
+// Paused returns the channels paused by a channel fault (for commands that
+// report what they could not send).
+func (w *Worker) Paused() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []string
+	for ch := range w.paused {
+		out = append(out, ch)
+	}
+	return out
 }
 
 // backoff returns the wait before attempt n+1: MinBackoff·2ⁿ with ±20 %
@@ -176,6 +442,6 @@ func (w *Worker) backoff(attempts int) time.Duration {
 		d *= 2
 	}
 	d = min(d, w.opt.MaxBackoff)
-	jitter := time.Duration(rand.Int64N(int64(d)/5+1)) - d/10
+	jitter := time.Duration(mrand.Int64N(int64(d)/5+1)) - d/10
 	return d + jitter
 }

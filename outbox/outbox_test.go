@@ -26,9 +26,11 @@ type fixture struct {
 	c    synpunkt.Case
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T) *fixture { t.Helper(); return newFixtureWith(t) }
+
+func newFixtureWith(t *testing.T, opts ...smtpsink.Option) *fixture {
 	t.Helper()
-	sink, err := smtpsink.Start("127.0.0.1:0")
+	sink, err := smtpsink.Start("127.0.0.1:0", opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +43,7 @@ func newFixture(t *testing.T) *fixture {
 		Document: synpunkt.Document{Type: synpunkt.DocFraga, Direction: synpunkt.Inkommande, SenderRole: "Privatperson", ReceivedAt: f.now},
 	}, func(synpunkt.Case) ([]store.Outgoing, error) {
 		return []store.Outgoing{{Kind: "receipt", Channel: "email", From: "synpunkter@exempelby.se", To: "anna@example.com", MessageID: "r1@exempelby.se",
-			Payload: []byte("From: synpunkter@exempelby.se\r\nTo: anna@example.com\r\nSubject: Kvitto\r\n\r\nHej\r\n")}}, nil
+			Payload: []byte("From: synpunkter@exempelby.se\r\nTo: anna@example.com\r\nMessage-ID: <r1@exempelby.se>\r\nSubject: Kvitto\r\n\r\nHej\r\n")}}, nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -79,13 +81,13 @@ func (f *fixture) row() store.OutboxRow {
 func TestTemporaryFailureIsRetriedAfterRestart(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	f.sink.FailNext(1, 451)
+	f.sink.FailNextRcpt(1, 450)
 	if n, err := f.worker(nil).Drain(ctx); n != 0 || err != nil {
-		t.Fatalf("Drain with 451 = %d, %v; want 0 sent", n, err)
+		t.Fatalf("Drain with 450 = %d, %v; want 0 sent", n, err)
 	}
 	r := f.row()
 	if r.Status != store.OutboxPending || r.Attempts != 1 || !r.NextAttemptAt.After(f.now) {
-		t.Fatalf("after 451: %+v, want pending, 1 attempt, a later next attempt", r)
+		t.Fatalf("after 450: %+v, want pending, 1 attempt, a later next attempt", r)
 	}
 	// The daemon restarts: the retry state is in the database.
 	f.st.Close()
@@ -122,7 +124,7 @@ func TestPermanentFailureIsRecordedOnTheCase(t *testing.T) {
 func TestAttemptsRunOut(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	f.sink.FailNext(10, 421)
+	f.sink.FailNextRcpt(10, 450)
 	w := f.worker(nil)
 	for range 3 {
 		w.Drain(ctx)
@@ -133,12 +135,12 @@ func TestAttemptsRunOut(t *testing.T) {
 	}
 }
 
-func TestUnreachableServerIsTemporary(t *testing.T) {
+func TestUnreachableServerPausesTheChannel(t *testing.T) {
 	f := newFixture(t)
 	down := map[notify.Channel]notify.Sender{notify.ChannelEmail: smtpsend.New(smtpsend.Config{Address: "127.0.0.1:1", TLS: "none", Timeout: time.Second})}
 	f.worker(down).Drain(context.Background())
-	if r := f.row(); r.Status != store.OutboxPending || r.Attempts != 1 {
-		t.Errorf("after connection refused: %+v, want pending for retry", r)
+	if r := f.row(); r.Status != store.OutboxPending || r.Attempts != 0 || r.LastError == "" {
+		t.Errorf("after connection refused: %+v, want pending, no attempt counted, the error kept", r)
 	}
 }
 

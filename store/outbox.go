@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -23,9 +24,15 @@ type OutboxRow struct {
 	Status        string
 	Attempts      int
 	NextAttemptAt time.Time
-	LastError     string
-	CreatedAt     time.Time
-	SentAt        time.Time // zero until sent
+	// LastError is the last failure in full, with the server's own text
+	// (which may name the recipient); it lives only here, in the purgeable
+	// row, never in the event log.
+	LastError  string
+	CreatedAt  time.Time
+	SentAt     time.Time // zero until sent
+	LeaseOwner string    // the worker sending it now; "" when none
+	LeaseUntil time.Time // when that lease runs out; zero when none
+	CaseNumber string    // the case's number; "" without a case
 }
 
 func (s *Store) enqueueTx(ctx context.Context, tx *sql.Tx, caseID int64, out []Outgoing) error {
@@ -50,28 +57,38 @@ func (s *Store) Enqueue(ctx context.Context, caseID int64, events []Event, out [
 	return s.tx(ctx, func(tx *sql.Tx) error { return s.writeTx(ctx, tx, caseID, events, out) })
 }
 
-const outboxColumns = "id, COALESCE(case_id, 0), kind, channel, sender, recipient, message_id, payload, status, attempts, next_attempt_at, last_error, created_at, COALESCE(sent_at, '')"
+const outboxMeta = "o.id, COALESCE(o.case_id, 0), o.kind, o.channel, o.sender, o.recipient, o.message_id, o.status, o.attempts, o.next_attempt_at, o.last_error, o.created_at, COALESCE(o.sent_at, ''), o.lease_owner, o.lease_until, COALESCE(c.number, '')"
 
-func scanOutbox(r scanner) (OutboxRow, error) {
+const outboxFrom = " FROM outbox o LEFT JOIN cases c ON c.id = o.case_id WHERE "
+
+func scanOutbox(r scanner, payload bool) (OutboxRow, error) {
 	var o OutboxRow
-	var next, created, sent string
-	err := r.Scan(&o.ID, &o.CaseID, &o.Kind, &o.Channel, &o.From, &o.To, &o.MessageID, &o.Payload, &o.Status, &o.Attempts, &next, &o.LastError, &created, &sent)
-	o.NextAttemptAt, o.CreatedAt = parseTS(next), parseTS(created)
-	if sent != "" {
-		o.SentAt = parseTS(sent)
+	var next, created, sent, lease string
+	dst := []any{&o.ID, &o.CaseID, &o.Kind, &o.Channel, &o.From, &o.To, &o.MessageID, &o.Status, &o.Attempts, &next, &o.LastError, &created, &sent, &o.LeaseOwner, &lease, &o.CaseNumber}
+	if payload {
+		dst = append(dst, &o.Payload)
 	}
+	err := r.Scan(dst...)
+	o.NextAttemptAt, o.CreatedAt, o.SentAt, o.LeaseUntil = parseTS(next), parseTS(created), parseTS(sent), parseTS(lease)
 	return o, err
 }
 
-func (s *Store) outboxRows(ctx context.Context, where string, args ...any) ([]OutboxRow, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT "+outboxColumns+" FROM outbox WHERE "+where, args...)
+// outboxRows reads rows matching where through q (the database or a
+// transaction); with payload false the payloads are left out (they may be
+// many megabytes each).
+func outboxRows(ctx context.Context, q querier, payload bool, where string, args ...any) ([]OutboxRow, error) {
+	cols := outboxMeta
+	if payload {
+		cols += ", o.payload"
+	}
+	rows, err := q.QueryContext(ctx, "SELECT "+cols+outboxFrom+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
 	defer rows.Close()
 	var out []OutboxRow
 	for rows.Next() {
-		o, err := scanOutbox(rows)
+		o, err := scanOutbox(rows, payload)
 		if err != nil {
 			return nil, fmt.Errorf("scan outbox: %w", err)
 		}
@@ -80,60 +97,237 @@ func (s *Store) outboxRows(ctx context.Context, where string, args ...any) ([]Ou
 	return out, rows.Err()
 }
 
-// DueOutbox returns up to limit pending notifications due at now, oldest first.
+// DueQuery selects due notifications.
+type DueQuery struct {
+	Now   time.Time
+	Limit int
+	// AfterID and IDs select the rows a command queued: a larger id than
+	// AfterID, or one of IDs. Both zero: every row.
+	AfterID int64
+	IDs     []int64
+	Skip    []string // channels to leave out (paused); may be nil
+}
+
+// dueWhere is the condition for a pending row due at now whose lease, if
+// any, has run out.
+const dueWhere = "o.status = ? AND o.next_attempt_at <= ? AND (o.lease_until = '' OR o.lease_until <= ?)"
+
+// DueOutboxQuery returns the notifications q selects, oldest first, without
+// their payloads: ClaimOutbox returns the payload of the one about to be sent.
+func (s *Store) DueOutboxQuery(ctx context.Context, q DueQuery) ([]OutboxRow, error) {
+	now := ts(q.Now)
+	where, args := dueWhere, []any{OutboxPending, now, now}
+	if q.AfterID != 0 || len(q.IDs) > 0 {
+		where += " AND (o.id > ?"
+		args = append(args, q.AfterID)
+		for _, id := range q.IDs {
+			where += " OR o.id = ?"
+			args = append(args, id)
+		}
+		where += ")"
+	}
+	if len(q.Skip) > 0 {
+		where += " AND o.channel NOT IN (?" + strings.Repeat(", ?", len(q.Skip)-1) + ")"
+		for _, c := range q.Skip {
+			args = append(args, c)
+		}
+	}
+	return outboxRows(ctx, s.db, false, where+" ORDER BY o.next_attempt_at, o.id LIMIT ?", append(args, q.Limit)...)
+}
+
+// DueOutbox returns up to limit pending notifications due at now, oldest
+// first, without their payloads.
 func (s *Store) DueOutbox(ctx context.Context, now time.Time, limit int) ([]OutboxRow, error) {
-	return s.outboxRows(ctx, "status = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?", OutboxPending, ts(now), limit)
+	return s.DueOutboxQuery(ctx, DueQuery{Now: now, Limit: limit})
 }
 
-// NextOutboxAt returns when the next pending notification is due.
-func (s *Store) NextOutboxAt(ctx context.Context) (time.Time, bool, error) {
-	var next string
-	err := s.db.QueryRowContext(ctx, "SELECT next_attempt_at FROM outbox WHERE status = ? ORDER BY next_attempt_at LIMIT 1", OutboxPending).Scan(&next)
-	if errors.Is(err, sql.ErrNoRows) {
-		return time.Time{}, false, nil
-	}
+// ClaimOutbox leases notification id to owner until until, in one
+// transaction, when it is still pending, due at now and not leased by
+// another worker (or that lease ran out), and returns its payload. ok is
+// false when someone else has it or it is no longer due.
+func (s *Store) ClaimOutbox(ctx context.Context, id int64, owner string, now, until time.Time) (payload []byte, ok bool, err error) {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		n := ts(now)
+		res, err := tx.ExecContext(ctx, `UPDATE outbox SET lease_owner = ?, lease_until = ?
+			WHERE id = ? AND status = ? AND next_attempt_at <= ? AND (lease_owner = ? OR lease_until = '' OR lease_until <= ?)`,
+			owner, ts(until), id, OutboxPending, n, owner, n)
+		if err != nil {
+			return err
+		}
+		if k, err := res.RowsAffected(); err != nil || k != 1 {
+			return err
+		}
+		ok = true
+		return tx.QueryRowContext(ctx, "SELECT payload FROM outbox WHERE id = ?", id).Scan(&payload)
+	})
 	if err != nil {
-		return time.Time{}, false, fmt.Errorf("next outbox: %w", err)
+		return nil, false, fmt.Errorf("claim outbox %d: %w", id, err)
 	}
-	return parseTS(next), true, nil
+	return payload, ok, nil
 }
 
-// OutboxForCase lists a case's notifications.
+// NextOutboxAt returns when the next pending notification, on a channel
+// not in skip, is due.
+func (s *Store) NextOutboxAt(ctx context.Context, skip ...string) (time.Time, bool, error) {
+	rows, err := s.DueOutboxQuery(ctx, DueQuery{Now: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), Limit: 1, Skip: skip})
+	if err != nil || len(rows) == 0 {
+		return time.Time{}, false, err
+	}
+	next := rows[0].NextAttemptAt
+	if rows[0].LeaseUntil.After(next) {
+		next = rows[0].LeaseUntil
+	}
+	return next, true, nil
+}
+
+// OutboxForCase lists a case's notifications, without payloads.
 func (s *Store) OutboxForCase(ctx context.Context, caseID int64) ([]OutboxRow, error) {
-	return s.outboxRows(ctx, "case_id = ? ORDER BY id", caseID)
+	return outboxRows(ctx, s.db, false, "o.case_id = ? ORDER BY o.id", caseID)
 }
 
-// AllOutbox lists every notification (for tests and reports).
+// AllOutbox lists every notification with its payload (for tests and reports).
 func (s *Store) AllOutbox(ctx context.Context) ([]OutboxRow, error) {
-	return s.outboxRows(ctx, "1 ORDER BY id")
+	return outboxRows(ctx, s.db, true, "1 ORDER BY o.id")
+}
+
+// MaxOutboxID returns the largest notification id so far, 0 when none.
+func (s *Store) MaxOutboxID(ctx context.Context) (int64, error) {
+	var id int64
+	if err := s.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM outbox").Scan(&id); err != nil {
+		return 0, fmt.Errorf("max outbox id: %w", err)
+	}
+	return id, nil
+}
+
+// outboxEvent is the event detail for notification o: its id and channel,
+// never its recipient.
+func outboxEvent(o OutboxRow, what string) string {
+	d := fmt.Sprintf("outbox %d: %s", o.ID, o.Channel)
+	if what != "" {
+		d += ": " + what
+	}
+	return d
 }
 
 // MarkSent records that the server accepted notification id.
 func (s *Store) MarkSent(ctx context.Context, o OutboxRow) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ?",
+		if _, err := tx.ExecContext(ctx, "UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1, last_error = '', lease_owner = '', lease_until = '' WHERE id = ?",
 			OutboxSent, ts(s.now()), o.ID); err != nil {
 			return fmt.Errorf("mark sent: %w", err)
 		}
-		return s.eventTx(ctx, tx, o.CaseID, Event{Actor: "outbox", Kind: o.Kind + "_sent", Detail: o.Channel})
+		return s.eventTx(ctx, tx, o.CaseID, Event{Actor: "outbox", Kind: o.Kind + "_sent", Detail: outboxEvent(o, "")})
 	})
 }
 
 // MarkRetry records a temporary failure and when to try again.
 func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error {
-	_, err := s.db.ExecContext(ctx, "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?", ts(next), reason, id)
+	_, err := s.db.ExecContext(ctx, "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, lease_owner = '', lease_until = '' WHERE id = ?", ts(next), reason, id)
 	if err != nil {
 		return fmt.Errorf("mark retry: %w", err)
 	}
 	return nil
 }
 
-// MarkFailed records a permanent failure on the notification and its case.
-func (s *Store) MarkFailed(ctx context.Context, o OutboxRow, reason string) error {
+// ReleaseOutbox gives notification id back without counting an attempt,
+// after a fault of the channel rather than the message: it stays pending
+// and due, with reason as its last error.
+func (s *Store) ReleaseOutbox(ctx context.Context, id int64, reason string) error {
+	_, err := s.db.ExecContext(ctx, "UPDATE outbox SET last_error = ?, lease_owner = '', lease_until = '' WHERE id = ?", reason, id)
+	if err != nil {
+		return fmt.Errorf("release outbox %d: %w", id, err)
+	}
+	return nil
+}
+
+// MarkFailed records a permanent failure: reason, in full, on the
+// notification; summary (the code, no free text with addresses) in the
+// case's event log.
+func (s *Store) MarkFailed(ctx context.Context, o OutboxRow, reason, summary string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ? WHERE id = ?", OutboxFailed, reason, o.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, lease_owner = '', lease_until = '' WHERE id = ?", OutboxFailed, reason, o.ID); err != nil {
 			return fmt.Errorf("mark failed: %w", err)
 		}
-		return s.eventTx(ctx, tx, o.CaseID, Event{Actor: "outbox", Kind: o.Kind + "_failed", Detail: o.Channel + ": " + reason})
+		return s.eventTx(ctx, tx, o.CaseID, Event{Actor: "outbox", Kind: o.Kind + "_failed", Detail: outboxEvent(o, summary)})
 	})
+}
+
+// ReplacePayload replaces the message of pending notification id, e.g. a
+// forward rebuilt without the attached original because it was too large,
+// and extends its lease to leaseUntil for the send that follows.
+func (s *Store) ReplacePayload(ctx context.Context, id int64, payload []byte, leaseUntil time.Time) error {
+	_, err := s.db.ExecContext(ctx, "UPDATE outbox SET payload = ?, lease_until = ? WHERE id = ? AND status = ?", payload, ts(leaseUntil), id, OutboxPending)
+	if err != nil {
+		return fmt.Errorf("replace payload of outbox %d: %w", id, err)
+	}
+	return nil
+}
+
+// ErrNothingToResend is returned (wrapped) when no failed notification
+// matches a resend.
+var ErrNothingToResend = errors.New("no failed notification to resend")
+
+// Resend makes failed notifications pending again, due now with a fresh
+// count of attempts, and writes a "<kind>_resend" event on each one's
+// case, by actor. caseID 0 means every failed notification. It returns the
+// ids made pending; none is an error wrapping ErrNothingToResend.
+func (s *Store) Resend(ctx context.Context, caseID int64, actor string) ([]int64, error) {
+	var ids []int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		where, args := "o.status = ?", []any{OutboxFailed}
+		if caseID != 0 {
+			where, args = where+" AND o.case_id = ?", append(args, caseID)
+		}
+		rows, err := outboxRows(ctx, tx, false, where+" ORDER BY o.id", args...)
+		if err != nil {
+			return err
+		}
+		for _, o := range rows {
+			if _, err := tx.ExecContext(ctx, "UPDATE outbox SET status = ?, attempts = 0, next_attempt_at = ?, lease_owner = '', lease_until = '' WHERE id = ?",
+				OutboxPending, ts(s.now()), o.ID); err != nil {
+				return err
+			}
+			if err := s.eventTx(ctx, tx, o.CaseID, Event{Actor: actor, Kind: o.Kind + "_resend", Detail: outboxEvent(o, "")}); err != nil {
+				return err
+			}
+			ids = append(ids, o.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("resend: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, fmt.Errorf("resend: %w", ErrNothingToResend)
+	}
+	return ids, nil
+}
+
+// LeaseOwners lists the owners of the leases currently held on pending
+// notifications.
+func (s *Store) LeaseOwners(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT DISTINCT lease_owner FROM outbox WHERE status = ? AND lease_owner != ''", OutboxPending)
+	if err != nil {
+		return nil, fmt.Errorf("lease owners: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var o string
+		if err := rows.Scan(&o); err != nil {
+			return nil, fmt.Errorf("lease owners: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// ReleaseLeases drops every lease held by owner (a worker that died
+// mid-send) and returns how many there were.
+func (s *Store) ReleaseLeases(ctx context.Context, owner string) (int64, error) {
+	res, err := s.db.ExecContext(ctx, "UPDATE outbox SET lease_owner = '', lease_until = '' WHERE lease_owner = ?", owner)
+	if err != nil {
+		return 0, fmt.Errorf("release leases of %s: %w", owner, err)
+	}
+	return res.RowsAffected()
 }

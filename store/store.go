@@ -222,6 +222,12 @@ UPDATE cases SET first_response_due = '', final_due = ''
 -- Schema 5: the Date a message claims, kept as a fact on its document
 -- (case numbers and deadlines never come from it).
 ALTER TABLE documents ADD COLUMN claimed_date TEXT NOT NULL DEFAULT '';
+`, `
+-- Schema 6: outbox leases. A worker (the daemon, or a command when no
+-- daemon runs) claims a row before sending it, so that no two workers send
+-- the same notification; an expired lease may be taken over.
+ALTER TABLE outbox ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN lease_until TEXT NOT NULL DEFAULT '';
 `}
 
 func (s *Store) migrate(ctx context.Context) error {

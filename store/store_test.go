@@ -178,7 +178,7 @@ func TestOutboxRetryStateSurvivesReopen(t *testing.T) {
 	if len(due) != 1 || due[0].Attempts != 1 || due[0].LastError != "451 try later" {
 		t.Fatalf("due after reopen = %+v, want one row with attempts 1", due)
 	}
-	if err := s.MarkFailed(ctx, due[0], "550 no such user"); err != nil {
+	if err := s.MarkFailed(ctx, due[0], "550 <anna@example.com>: no such user", "permanent failure at rcpt (code 550)"); err != nil {
 		t.Fatal(err)
 	}
 	events, _ := s.Events(ctx, c.ID)

@@ -54,6 +54,9 @@ func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 }
 
 func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if err := ss.sink.rcptError(to); err != nil {
+		return err
+	}
 	ss.to = append(ss.to, to)
 	return nil
 }
@@ -62,6 +65,9 @@ func (ss *session) Data(r io.Reader) error {
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return err
+	}
+	if d := ss.sink.getDelay(); d > 0 {
+		time.Sleep(d)
 	}
 	return ss.sink.deliver(Received{From: ss.from, To: ss.to, Data: b, At: time.Now()})
 }

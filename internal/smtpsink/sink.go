@@ -6,7 +6,9 @@
 // CRLF as sent). A message answered with an error is never recorded. It
 // listens on the address given (use "127.0.0.1:0") and supports plain
 // SMTP, STARTTLS and implicit TLS with a self-signed certificate whose pool
-// is exposed for clients, optional AUTH PLAIN/LOGIN, and injected failures.
+// is exposed for clients, optional AUTH PLAIN/LOGIN, an optional SIZE limit,
+// and injected failures (at RCPT or the end of DATA), rejected recipients and
+// delays.
 //
 // How it fails: Start returns listener and certificate errors. Once running
 // it does not fail; protocol errors are answered to the client. Close stops
@@ -42,6 +44,7 @@ type config struct {
 	user, pass string
 	mechs      []string
 	tls        string // "", "starttls", "implicit"
+	maxSize    int64  // SIZE announced and enforced; 0: none
 }
 
 // WithAuth requires authentication with username and password before MAIL.
@@ -63,6 +66,10 @@ func WithStartTLS() Option { return func(c *config) { c.tls = "starttls" } }
 // WithImplicitTLS makes the listener speak TLS from the first byte (RFC 8314).
 func WithImplicitTLS() Option { return func(c *config) { c.tls = "implicit" } }
 
+// WithMaxSize announces SIZE n in EHLO (RFC 1870) and answers 552 to a
+// larger message, as Postfix does with message_size_limit.
+func WithMaxSize(n int64) Option { return func(c *config) { c.maxSize = n } }
+
 // Sink is a running SMTP sink. Its methods are safe for concurrent use.
 type Sink struct {
 	srv  *smtp.Server
@@ -75,6 +82,9 @@ type Sink struct {
 	msgs    []Received
 	changed chan struct{} // closed and replaced when msgs grows
 	fails   []*smtp.SMTPError
+	rcpt    []*smtp.SMTPError // failures injected at RCPT
+	reject  map[string]int    // recipient -> permanent RCPT reply code
+	delay   time.Duration     // before answering the end of DATA
 }
 
 // Start listens on addr and serves until Close.
@@ -88,6 +98,7 @@ func Start(addr string, opts ...Option) (*Sink, error) {
 	srv.ErrorLog = log.New(io.Discard, "", 0)
 	srv.AllowInsecureAuth = s.cfg.tls == ""
 	srv.ReadTimeout, srv.WriteTimeout = time.Minute, time.Minute
+	srv.MaxMessageBytes = s.cfg.maxSize
 	ln, err := s.listen(addr, srv)
 	if err != nil {
 		return nil, err
@@ -150,6 +161,64 @@ func (s *Sink) FailNext(n, code int) {
 			Message:      fmt.Sprintf("smtpsink: injected failure %d", code),
 		})
 	}
+}
+
+// FailNextRcpt makes the next n RCPT commands be answered with code
+// (e.g. 450) instead of being accepted.
+func (s *Sink) FailNextRcpt(n, code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.rcpt = append(s.rcpt, &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCodeNotSet,
+			Message: fmt.Sprintf("smtpsink: injected failure %d", code)})
+	}
+}
+
+// RejectRecipient makes every RCPT TO addr be answered with code and the
+// text Postfix gives, which names the address:
+// "550 5.1.1 <addr>: Recipient address rejected: User unknown". Code 0
+// accepts addr again.
+func (s *Sink) RejectRecipient(addr string, code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.reject == nil {
+		s.reject = map[string]int{}
+	}
+	if code == 0 {
+		delete(s.reject, addr)
+		return
+	}
+	s.reject[addr] = code
+}
+
+// SetDelay makes the sink wait d before answering the end of DATA, like a
+// slow relay. The message counts as accepted when the answer is sent.
+func (s *Sink) SetDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.delay = d
+}
+
+// rcptError returns the failure to answer RCPT TO addr with, or nil.
+func (s *Sink) rcptError(addr string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if code, ok := s.reject[addr]; ok {
+		return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{5, 1, 1},
+			Message: "<" + addr + ">: Recipient address rejected: User unknown in local recipient table"}
+	}
+	if len(s.rcpt) > 0 {
+		err := s.rcpt[0]
+		s.rcpt = s.rcpt[1:]
+		return err
+	}
+	return nil
+}
+
+func (s *Sink) getDelay() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.delay
 }
 
 // Messages returns a copy of the accepted messages.

@@ -3,6 +3,8 @@ package smssend
 import (
 	"context"
 	"errors"
+	"net/http"
+	"slices"
 
 	"github.com/twilio/twilio-go/client"
 
@@ -21,16 +23,33 @@ func classify(ctx context.Context, err error) error {
 	case errors.As(err, &v1):
 		return byStatus(err, v1.HttpStatusCode, v1.Code)
 	case ctx.Err() != nil:
-		return notify.Temporary(errors.Join(err, context.Cause(ctx)))
-	default:
-		return notify.Temporary(err) // network, or an unreadable error body
+		return &notify.Error{Err: errors.Join(err, context.Cause(ctx)), Op: "api", Temporary: true, Channel: true}
+	default: // network, or an unreadable error body
+		return &notify.Error{Err: err, Op: "api", Temporary: true, Channel: true}
 	}
 }
 
-// byStatus: 429 and 5xx are worth retrying, other statuses are not.
+// senderCodes are Twilio errors about our sender or account, not about the
+// message or its recipient: every SMS would fail the same way.
+var senderCodes = []int{
+	20003, // authentication failed
+	20404, // resource (account) not found
+	21212, // invalid 'From' number
+	21603, // 'From' number required
+	21606, // 'From' number cannot send SMS
+	21608, // unverified 'To' on a trial account: the account's limit
+	21659, // 'From' is not a Twilio number
+}
+
+// byStatus: bad credentials (401/403), a wrong account or base URL (404),
+// rate limits (429), Twilio's own trouble (5xx) and errors about our
+// sender are channel faults; any other 4xx (an invalid or unsubscribed
+// recipient) belongs to this message and is permanent.
 func byStatus(err error, status, code int) error {
 	if code == 0 {
 		code = status
 	}
-	return &notify.Error{Err: err, Code: code, Temporary: status == 429 || status >= 500}
+	channel := status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusNotFound ||
+		status == http.StatusTooManyRequests || status >= 500 || slices.Contains(senderCodes, code)
+	return &notify.Error{Err: err, Op: "api", Code: code, Temporary: channel, Channel: channel}
 }

@@ -11,9 +11,12 @@
 //
 // How it fails: every error is a *notify.Error. Twilio errors keep the
 // Twilio error code (e.g. 21211 invalid 'To' number) as Code, or the HTTP
-// status when Twilio gives none. HTTP 429 and 5xx are temporary, as are
-// network failures, timeouts and unreadable responses; other 4xx (invalid
-// number, unverified sender, bad credentials) are permanent.
+// status when Twilio gives none. Faults of the channel — network failures,
+// timeouts, unreadable responses, bad credentials (401/403), a wrong
+// account or base URL (404), rate limits (429), 5xx and errors about our
+// own sender number — are marked Channel, so the outbox pauses SMS and
+// retries until they clear; other 4xx (an invalid or unsubscribed
+// recipient) belong to the message and are permanent.
 package smssend
 
 import (

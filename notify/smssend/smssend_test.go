@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,13 +72,16 @@ func TestSendFailures(t *testing.T) {
 	tests := []struct {
 		name          string
 		status, code  int
-		wantTemporary bool
+		wantTemporary bool // and a channel fault: only the recipient's errors are permanent
 	}{
 		{"invalid number", 400, 21211, false},
+		{"unsubscribed recipient", 400, 21610, false},
 		{"server error", 500, 20500, true},
 		{"rate limited", 429, 20429, true},
 		{"service unavailable", 503, 0, true},
-		{"unverified sender", 400, 21608, false},
+		{"unverified sender", 400, 21608, true},
+		{"invalid sender", 400, 21212, true},
+		{"bad credentials", 401, 20003, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,6 +94,9 @@ func TestSendFailures(t *testing.T) {
 			}
 			if got := notify.IsTemporary(err); got != tt.wantTemporary {
 				t.Errorf("IsTemporary(%v) = %v, want %v", err, got, tt.wantTemporary)
+			}
+			if got := notify.IsChannelFault(err); got != tt.wantTemporary {
+				t.Errorf("IsChannelFault(%v) = %v, want %v", err, got, tt.wantTemporary)
 			}
 			wantCode := tt.code
 			if wantCode == 0 {
@@ -115,12 +122,22 @@ func TestInvalidNumberFromFake(t *testing.T) {
 	}
 }
 
-func TestBadCredentialsPermanent(t *testing.T) {
+func TestBadCredentialsPauseTheChannel(t *testing.T) {
 	f := mustFake(t)
 	s := mustSender(t, smssend.Config{AccountSID: f.AccountSID(), AuthToken: "fel0000", From: "+46765550100", BaseURL: f.URL()})
 	err := s.Send(context.Background(), testSMS())
-	if notify.IsTemporary(err) || notify.Code(err) != 20003 {
-		t.Errorf("Send with wrong token = %v, want permanent 20003", err)
+	if !notify.IsChannelFault(err) || notify.Code(err) != 20003 {
+		t.Errorf("Send with wrong token = %v, want a channel fault with code 20003", err)
+	}
+}
+
+func TestDescribeLeavesOutTheNumber(t *testing.T) {
+	f := mustFake(t)
+	o := testSMS()
+	o.To = "0701234567"
+	err := senderFor(t, f).Send(context.Background(), o)
+	if d := notify.Describe(err); strings.Contains(d, "0701234567") || !strings.Contains(d, "21211") {
+		t.Errorf("Describe(%v) = %q, want the code and not the number", err, d)
 	}
 }
 

@@ -10,16 +10,20 @@
 // context's deadline and cancellation interrupt any step; Config.Timeout
 // bounds the whole exchange.
 //
-// How it fails: every error is a *notify.Error. SMTP replies keep their
-// code: 4xx is temporary, 5xx permanent (so a 535 authentication failure is
-// permanent). Dial, network and timeout errors are temporary. TLS
-// certificate verification failures are permanent: retrying the same
-// message against the same server will fail the same way until someone
-// fixes the certificate or the configuration, and the outbox should surface
-// that rather than retry quietly. A server without a supported AUTH
-// mechanism, or a bad Config, is also permanent. A server that does not
-// offer STARTTLS when starttls is configured fails the send (temporary:
-// go-smtp reports it untyped); plaintext is never used as a fallback.
+// How it fails: every error is a *notify.Error carrying the SMTP step
+// that failed (Op) and the reply code. Whose fault it is decides the class:
+// anything before the message's own recipient (dial, TLS and certificate
+// verification, greeting, EHLO, AUTH such as 535, MAIL FROM), network
+// errors and 421 anywhere are channel faults — the server's or our
+// configuration's, the same for every message — so the outbox pauses the
+// channel and retries until someone fixes it. At RCPT a 4xx is temporary
+// and a 5xx permanent for this message (550 unknown recipient); at DATA a
+// 4xx is the server's trouble (channel fault) and a 5xx permanent. A
+// message larger than the SIZE the server announced in EHLO (RFC 1870) is
+// not sent at all and fails permanently with a *notify.TooLargeError, as
+// does a 552 reply to MAIL or DATA. A bad Config is a channel fault.
+// A server that does not offer STARTTLS when starttls is configured fails
+// the send; plaintext is never used as a fallback.
 package smtpsend
 
 import (
@@ -88,26 +92,69 @@ func (s *Sender) Send(ctx context.Context, o *notify.Outgoing) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
-	if err := s.send(ctx, o); err != nil {
-		return classify(ctx, fmt.Errorf("smtpsend: %s to %s: %w", o.Kind, s.cfg.Address, err))
+	if op, err := s.send(ctx, o); err != nil {
+		return classify(ctx, op, fmt.Errorf("smtpsend: %s to %s: %w", o.Kind, s.cfg.Address, err))
 	}
 	return nil
 }
 
-func (s *Sender) send(ctx context.Context, o *notify.Outgoing) error {
+// SMTP steps, for notify.Error.Op and classification.
+const (
+	opConnect = "connect"
+	opAuth    = "auth"
+	opMail    = "mail"
+	opRcpt    = "rcpt"
+	opData    = "data"
+)
+
+// send runs the SMTP transaction and returns the step that failed.
+func (s *Sender) send(ctx context.Context, o *notify.Outgoing) (string, error) {
 	c, err := s.connect(ctx)
 	if err != nil {
-		return err
+		return opConnect, err
 	}
 	defer c.Close()
 	if err := s.auth(c); err != nil {
-		return err
+		return opAuth, err
 	}
-	if err := c.SendMail(o.From, []string{o.To}, bytesReader(o.Payload)); err != nil {
-		return err
+	size := int64(len(o.Payload))
+	if limit, ok := c.MaxMessageSize(); ok && limit > 0 && size > int64(limit) {
+		return opMail, &notify.TooLargeError{Size: size, Limit: int64(limit)}
+	}
+	if err := c.Mail(o.From, &smtp.MailOptions{Size: size}); err != nil {
+		return opMail, tooLarge(err, size, c)
+	}
+	if err := c.Rcpt(o.To, nil); err != nil {
+		return opRcpt, err
+	}
+	if err := s.data(c, o.Payload); err != nil {
+		return opData, tooLarge(err, size, c)
 	}
 	c.Quit() //nolint:errcheck // the message is accepted; a failed QUIT changes nothing
-	return nil
+	return "", nil
+}
+
+// data sends the message after DATA; the reply to its end is the verdict.
+func (s *Sender) data(c *smtp.Client, payload []byte) error {
+	w, err := c.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(payload); err != nil {
+		return err
+	}
+	return w.Close()
+}
+
+// tooLarge turns a 552 reply (RFC 1870 §6.1, RFC 5321 §4.2.3) into a
+// *notify.TooLargeError, keeping the reply in the chain.
+func tooLarge(err error, size int64, c *smtp.Client) error {
+	var se *smtp.SMTPError
+	if !errors.As(err, &se) || se.Code != 552 {
+		return err
+	}
+	limit, _ := c.MaxMessageSize()
+	return errors.Join(&notify.TooLargeError{Size: size, Limit: int64(limit)}, err)
 }
 
 // connect dials, sets up TLS as configured and greets the server. The
@@ -150,7 +197,7 @@ func (s *Sender) handshake(ctx context.Context, conn net.Conn) (*smtp.Client, er
 	case TLSNone:
 		c = smtp.NewClient(conn)
 	default:
-		return nil, notify.Permanent(fmt.Errorf("tls: must be one of implicit, starttls, none, not %q", s.cfg.TLS))
+		return nil, notify.ChannelFault(fmt.Errorf("tls: must be one of implicit, starttls, none, not %q", s.cfg.TLS))
 	}
 	c.CommandTimeout, c.SubmissionTimeout = s.cfg.Timeout, s.cfg.Timeout
 	return c, c.Hello(s.cfg.HeloName)
@@ -159,7 +206,7 @@ func (s *Sender) handshake(ctx context.Context, conn net.Conn) (*smtp.Client, er
 func (s *Sender) tlsConfig() (*tls.Config, error) {
 	host, _, err := net.SplitHostPort(s.cfg.Address)
 	if err != nil {
-		return nil, notify.Permanent(fmt.Errorf("address: %w", err))
+		return nil, notify.ChannelFault(fmt.Errorf("address: %w", err))
 	}
 	return &tls.Config{
 		ServerName:         host,
@@ -182,7 +229,7 @@ func (s *Sender) auth(c *smtp.Client) error {
 	case c.SupportsAuth("LOGIN"):
 		mech = sasl.NewLoginClient(s.cfg.Username, s.cfg.Password)
 	default:
-		return notify.Permanent(errors.New("server offers neither AUTH PLAIN nor AUTH LOGIN"))
+		return notify.ChannelFault(errors.New("server offers neither AUTH PLAIN nor AUTH LOGIN"))
 	}
 	return c.Auth(mech)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,24 +85,39 @@ func TestSendFailures(t *testing.T) {
 		name          string
 		opts          []smtpsink.Option
 		cfg           func(c *smtpsend.Config)
-		failNext      int
+		sink          func(s *smtpsink.Sink)
 		wantTemporary bool
+		wantChannel   bool // the server's or the config's fault, not the message's
 		wantCode      int
+		wantOp        string
+		wantTooLarge  bool
 	}{
-		{name: "451 temporary", failNext: 451, wantTemporary: true, wantCode: 451},
-		{name: "550 permanent", failNext: 550, wantCode: 550},
-		{name: "auth failure permanent", opts: []smtpsink.Option{smtpsink.WithAuth("svc", "hemligt")},
-			cfg: func(c *smtpsend.Config) { c.Username, c.Password = "svc", "fel" }, wantCode: 535},
-		{name: "no auth when required", opts: []smtpsink.Option{smtpsink.WithAuth("svc", "hemligt")}, wantCode: 502},
-		{name: "untrusted certificate permanent", opts: []smtpsink.Option{smtpsink.WithImplicitTLS()},
-			cfg: func(c *smtpsend.Config) { c.TLS, c.RootCAs = smtpsend.TLSImplicit, nil }},
-		{name: "bad tls mode permanent", cfg: func(c *smtpsend.Config) { c.TLS = "ssl" }},
+		{name: "451 at end of data: the server's trouble", sink: func(s *smtpsink.Sink) { s.FailNext(1, 451) },
+			wantTemporary: true, wantChannel: true, wantCode: 451, wantOp: "data"},
+		{name: "421 closing channel", sink: func(s *smtpsink.Sink) { s.FailNext(1, 421) },
+			wantTemporary: true, wantChannel: true, wantCode: 421, wantOp: "data"},
+		{name: "450 to this recipient is temporary", sink: func(s *smtpsink.Sink) { s.FailNextRcpt(1, 450) },
+			wantTemporary: true, wantCode: 450, wantOp: "rcpt"},
+		{name: "550 unknown recipient is permanent", sink: func(s *smtpsink.Sink) { s.RejectRecipient("asa@example.com", 550) },
+			wantCode: 550, wantOp: "rcpt"},
+		{name: "554 at end of data is permanent", sink: func(s *smtpsink.Sink) { s.FailNext(1, 554) }, wantCode: 554, wantOp: "data"},
+		{name: "auth failure pauses the channel", opts: []smtpsink.Option{smtpsink.WithAuth("svc", "hemligt")},
+			cfg: func(c *smtpsend.Config) { c.Username, c.Password = "svc", "fel" }, wantTemporary: true, wantChannel: true, wantCode: 535, wantOp: "auth"},
+		{name: "no auth when required pauses the channel", opts: []smtpsink.Option{smtpsink.WithAuth("svc", "hemligt")},
+			wantTemporary: true, wantChannel: true, wantCode: 502, wantOp: "mail"},
+		{name: "untrusted certificate pauses the channel", opts: []smtpsink.Option{smtpsink.WithImplicitTLS()},
+			cfg: func(c *smtpsend.Config) { c.TLS, c.RootCAs = smtpsend.TLSImplicit, nil }, wantTemporary: true, wantChannel: true, wantOp: "connect"},
+		{name: "bad tls mode pauses the channel", cfg: func(c *smtpsend.Config) { c.TLS = "ssl" }, wantTemporary: true, wantChannel: true, wantOp: "connect"},
+		{name: "larger than the announced SIZE is not sent", opts: []smtpsink.Option{smtpsink.WithMaxSize(100)},
+			wantTooLarge: true, wantOp: "mail"},
+		{name: "552 at end of data is too large", sink: func(s *smtpsink.Sink) { s.FailNext(1, 552) },
+			wantTooLarge: true, wantCode: 552, wantOp: "data"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sink := mustSink(t, tt.opts...)
-			if tt.failNext != 0 {
-				sink.FailNext(1, tt.failNext)
+			if tt.sink != nil {
+				tt.sink(sink)
 			}
 			cfg := smtpsend.Config{Address: sink.Addr(), TLS: smtpsend.TLSNone, Timeout: 5 * time.Second}
 			if tt.cfg != nil {
@@ -116,8 +132,21 @@ func TestSendFailures(t *testing.T) {
 			if got := notify.IsTemporary(err); got != tt.wantTemporary {
 				t.Errorf("IsTemporary(%v) = %v, want %v", err, got, tt.wantTemporary)
 			}
+			if got := notify.IsChannelFault(err); got != tt.wantChannel {
+				t.Errorf("IsChannelFault(%v) = %v, want %v", err, got, tt.wantChannel)
+			}
 			if tt.wantCode != 0 && ne.Code != tt.wantCode {
 				t.Errorf("Code = %d, want %d (%v)", ne.Code, tt.wantCode, err)
+			}
+			if ne.Op != tt.wantOp {
+				t.Errorf("Op = %q, want %q", ne.Op, tt.wantOp)
+			}
+			var tl *notify.TooLargeError
+			if got := errors.As(err, &tl); got != tt.wantTooLarge {
+				t.Errorf("TooLargeError in %v: %v, want %v", err, got, tt.wantTooLarge)
+			}
+			if d := notify.Describe(err); strings.Contains(d, "asa@example.com") {
+				t.Errorf("Describe(%v) = %q names the recipient", err, d)
 			}
 			if n := len(sink.Messages()); n != 0 {
 				t.Errorf("sink has %d messages, want 0", n)
