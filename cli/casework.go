@@ -20,7 +20,7 @@ func withDaemon(ctx context.Context, path string, stderr io.Writer, f func(*daem
 	if err != nil {
 		return err
 	}
-	d, err := daemon.New(ctx, cfg, newLogger(cfg.Log, stderr), daemon.Options{})
+	d, err := daemon.New(ctx, cfg, newLogger(cfg.Log, stderr), daemonOptions(ctx))
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func cmdDeadlines(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	now := time.Now()
+	now := clock(ctx)()
 	if *at != "" {
 		t, err := parseTime(*at)
 		if err != nil {
@@ -178,7 +178,7 @@ func cmdStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	now := time.Now().In(stockholm)
+	now := clock(ctx)().In(stockholm)
 	from := time.Date(now.Year(), 1, 1, 0, 0, 0, 0, stockholm)
 	to := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, stockholm).AddDate(0, 0, 1)
 	if *fromS != "" {

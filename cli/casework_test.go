@@ -9,8 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/exempelby/synpunkt/classify/sample"
+	"github.com/exempelby/synpunkt/workday"
 )
 
 // sampleConfigFile writes the sample municipality with its store in dir.
@@ -24,10 +26,18 @@ func sampleConfigFile(t *testing.T, dir string) string {
 	return p
 }
 
+// testNow is the command line's clock in tests: Monday 2026-11-23 10:00
+// Stockholm, an hour after the test messages were sent, so that no result
+// depends on today's date.
+func testNow() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, workday.Stockholm) }
+
+// testCtx is the context the tests run commands under: the fixed clock.
+func testCtx() context.Context { return WithNow(context.Background(), testNow) }
+
 func run(t *testing.T, args ...string) (string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := Run(context.Background(), args, &out, &errb)
+	code := Run(testCtx(), args, &out, &errb)
 	if code != 0 {
 		t.Logf("synpunkt %s: exit %d: %s", strings.Join(args, " "), code, errb.String())
 	}
@@ -100,7 +110,7 @@ func TestDeadlinesAndCaseCommands(t *testing.T) {
 		t.Error("reopen failed")
 	}
 	var errb bytes.Buffer
-	if code := Run(context.Background(), []string{"route", "--config", cfg, number, "--unit", "Ingen sådan"}, io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "no such unit") {
+	if code := Run(testCtx(), []string{"route", "--config", cfg, number, "--unit", "Ingen sådan"}, io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "no such unit") {
 		t.Errorf("route to an unknown unit: exit %d, %q", code, errb.String())
 	}
 }

@@ -29,7 +29,7 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	log := newLogger(cfg.Log, stderr)
 	ctx, stop := signalContext(ctx, log)
 	defer stop()
-	d, err := daemon.New(ctx, cfg, log, daemon.Options{})
+	d, err := daemon.New(ctx, cfg, log, daemonOptions(ctx))
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	log := newLogger(cfg.Log, stderr)
-	d, err := daemon.New(ctx, cfg, log, daemon.Options{})
+	d, err := daemon.New(ctx, cfg, log, daemonOptions(ctx))
 	if err != nil {
 		return err
 	}
@@ -161,7 +161,7 @@ func openStore(ctx context.Context, path string) (*store.Store, error) {
 	if _, err := os.Stat(cfg.Store.Path); err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	return store.Open(ctx, cfg.Store.Path, store.Options{CaseNumberFormat: cfg.Organisation.CaseNumberFormat})
+	return store.Open(ctx, cfg.Store.Path, store.Options{CaseNumberFormat: cfg.Organisation.CaseNumberFormat, Now: clock(ctx)})
 }
 
 func cmdCases(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -179,7 +179,7 @@ func cmdCases(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if _, err := os.Stat(cfg.Store.Path); err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
-	d, err := daemon.New(ctx, cfg, newLogger(cfg.Log, stderr), daemon.Options{})
+	d, err := daemon.New(ctx, cfg, newLogger(cfg.Log, stderr), daemonOptions(ctx))
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func cmdCases(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var cases []synpunkt.Case
 	switch {
 	case *overdue:
-		cases, err = d.Casework.Overdue(ctx, time.Now())
+		cases, err = d.Casework.Overdue(ctx, clock(ctx)())
 	case *open:
 		cases, err = d.Store.ListCases(ctx, store.Filter{Status: synpunkt.StatusOpen})
 	default:

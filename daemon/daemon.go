@@ -80,6 +80,7 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Lo
 	if err != nil {
 		return nil, err
 	}
+	composer.Now = opt.Now
 	cl, err := classify.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("classifier: %w", err)
