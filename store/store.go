@@ -52,8 +52,10 @@ type Store struct {
 // Open opens (creating and migrating if needed) the database at path.
 func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	q := url.Values{}
-	q.Add("_pragma", "journal_mode(WAL)")
+	// busy_timeout first: switching a new database to WAL takes a lock
+	// another process opening it at the same time may hold.
 	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	// FULL: a committed case survives a power loss too, since intake moves
 	// the message out of the inbox right after the commit.
@@ -202,27 +204,41 @@ CREATE TABLE digests (
 ALTER TABLE documents ADD COLUMN attachments TEXT NOT NULL DEFAULT '';
 `}
 
+// migrate applies the migrations this database lacks. Each step reads the
+// schema version inside its own write transaction (BEGIN IMMEDIATE), so two
+// processes opening a new database at once never apply one step twice: the
+// second waits for the first's lock and then sees its version.
 func (s *Store) migrate(ctx context.Context) error {
-	var v int
-	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
-	}
-	if v > len(migrations) {
-		return fmt.Errorf("schema version %d is newer than this program (%d)", v, len(migrations))
-	}
-	for i := v; i < len(migrations); i++ {
-		err := s.tx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1))
+	for {
+		done, err := s.migrateStep(ctx)
+		if err != nil || done {
 			return err
-		})
-		if err != nil {
-			return fmt.Errorf("migrate to schema %d: %w", i+1, err)
 		}
 	}
-	return nil
+}
+
+// migrateStep applies the next missing migration, if any, in one
+// transaction, and reports whether the schema is up to date.
+func (s *Store) migrateStep(ctx context.Context) (done bool, err error) {
+	var v int
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+			return fmt.Errorf("read schema version: %w", err)
+		}
+		if v > len(migrations) {
+			return fmt.Errorf("schema version %d is newer than this program (%d)", v, len(migrations))
+		}
+		if v == len(migrations) {
+			done = true
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+			return fmt.Errorf("migrate to schema %d: %w", v+1, err)
+		}
+		_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1))
+		return err
+	})
+	return done, err
 }
 
 // tx runs f in a write transaction (BEGIN IMMEDIATE) and commits it.
