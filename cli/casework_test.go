@@ -141,3 +141,27 @@ func TestStats(t *testing.T) {
 		t.Errorf("stats for 2025 show a 2026 case:\n%s", out)
 	}
 }
+
+// TestRefusesDatabaseReadableByOthers: a command refuses a database others
+// can read, saying what to do; store.allow_group_read admits the group.
+func TestRefusesDatabaseReadableByOthers(t *testing.T) {
+	dir := t.TempDir()
+	cfg := sampleConfigFile(t, dir)
+	if _, code := run(t, "deadlines", "--config", cfg, "--dry-run"); code != 0 {
+		t.Fatal("deadlines on a new database failed")
+	}
+	db := filepath.Join(dir, "s.db")
+	if fi, err := os.Stat(db); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("new database: %v, %v; want mode 0600", fi.Mode(), err)
+	}
+	os.Chmod(db, 0o640)
+	var errb bytes.Buffer
+	if code := Run(testCtx(), []string{"cases", "--config", cfg}, io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "chmod 600 "+db) {
+		t.Errorf("cases on a 0640 database: exit %d, %q; want 1 and the chmod to run", code, errb.String())
+	}
+	conf, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, []byte(strings.Replace(string(conf), "[store]\n", "[store]\nallow_group_read = true\n", 1)), 0o600)
+	if _, code := run(t, "cases", "--config", cfg); code != 0 {
+		t.Error("cases on a 0640 database with allow_group_read failed")
+	}
+}

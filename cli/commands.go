@@ -161,7 +161,7 @@ func openStore(ctx context.Context, path string) (*store.Store, error) {
 	if _, err := os.Stat(cfg.Store.Path); err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	return store.Open(ctx, cfg.Store.Path, store.Options{CaseNumberFormat: cfg.Organisation.CaseNumberFormat, Now: clock(ctx)})
+	return store.Open(ctx, cfg.Store.Path, store.Options{CaseNumberFormat: cfg.Organisation.CaseNumberFormat, Now: clock(ctx), AllowGroupRead: cfg.Store.AllowGroupRead})
 }
 
 func cmdCases(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -116,7 +116,11 @@ type SMS struct {
 
 // Store is the case database.
 type Store struct {
-	Path string `toml:"path"` // SQLite file
+	Path string `toml:"path"` // SQLite file; created 0600 (its directory 0700)
+	// AllowGroupRead lets the database file's group read it (e.g. a
+	// reporting account). Without it synpunkt refuses to start when anyone
+	// but the owner can read the database; others never may.
+	AllowGroupRead bool `toml:"allow_group_read"`
 }
 
 // Intake tunes how incoming mail is treated.

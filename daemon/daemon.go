@@ -63,7 +63,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Options)
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	st, err := store.Open(ctx, cfg.Store.Path, store.Options{CaseNumberFormat: cfg.Organisation.CaseNumberFormat, Now: opt.Now})
+	st, err := store.Open(ctx, cfg.Store.Path, store.Options{CaseNumberFormat: cfg.Organisation.CaseNumberFormat, Now: opt.Now, AllowGroupRead: cfg.Store.AllowGroupRead})
 	if err != nil {
 		return nil, err
 	}

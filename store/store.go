@@ -40,6 +40,9 @@ type Options struct {
 	CaseNumberFormat string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// AllowGroupRead lets the database's group read it (config
+	// store.allow_group_read); others may never.
+	AllowGroupRead bool
 }
 
 // Store is the case database. It is safe for concurrent use.
@@ -49,8 +52,13 @@ type Store struct {
 	now    func() time.Time
 }
 
-// Open opens (creating and migrating if needed) the database at path.
+// Open opens (creating and migrating if needed) the database at path. It
+// creates the database 0600 and a missing directory 0700, and refuses with
+// ErrReadableByOthers a database that others can read.
 func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	if err := preparePath(path, opt.AllowGroupRead); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
 	q := url.Values{}
 	// busy_timeout first: switching a new database to WAL takes a lock
 	// another process opening it at the same time may hold.
