@@ -102,7 +102,7 @@ func cmdRoute(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s flyttat till %s (%s)\n", c.Number, c.Unit, c.Committee)
+		fmt.Fprintf(stdout, "%s flyttat till %s (%s)\n", c.Number, report.Text(c.Unit), report.Text(c.Committee))
 		return nil
 	})
 }
@@ -151,7 +151,7 @@ func cmdDeadlines(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		fmt.Fprintf(stdout, "%d åtgärder %s per %s\n", len(out), verb, now.In(stockholm).Format("2006-01-02 15:04"))
 		for _, a := range out {
-			fmt.Fprintf(stdout, "  %s  %-10s nivå %d  till %-36s frist %s\n", a.Case, a.Kind, a.Level, a.Recipient, a.Deadline.In(stockholm).Format("2006-01-02 15:04"))
+			fmt.Fprintf(stdout, "  %s  %-10s nivå %d  till %-36s frist %s\n", report.Text(a.Case), a.Kind, a.Level, report.Text(a.Recipient), a.Deadline.In(stockholm).Format("2006-01-02 15:04"))
 		}
 		return nil
 	})

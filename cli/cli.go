@@ -23,6 +23,7 @@ import (
 	"syscall"
 
 	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/report"
 )
 
 const usage = `synpunkt — the municipal feedback mailbox daemon
@@ -79,10 +80,11 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case err == nil:
 		return 0
 	case errors.As(err, &ue), errors.Is(err, flag.ErrHelp):
-		fmt.Fprintf(stderr, "synpunkt %s: %v\n", args[0], err)
+		fmt.Fprintf(stderr, "synpunkt %s: %s\n", args[0], report.Text(err.Error()))
 		return 2
 	default:
-		fmt.Fprintf(stderr, "synpunkt %s: %v\n", args[0], err)
+		// An error may quote a server's reply or a message: escaped.
+		fmt.Fprintf(stderr, "synpunkt %s: %s\n", args[0], report.Text(err.Error()))
 		return 1
 	}
 }
