@@ -9,8 +9,9 @@
 //
 // How it fails: Load returns a *ValidationError naming the offending key
 // (for example "smtp.tls: must be one of implicit, starttls, none"), or a
-// wrapped TOML syntax error with its line, or an error for a key the program
-// does not know, so a typo never silently falls back to a default.
+// TOML syntax error with its line and key, or an error for a key the program
+// does not know, so a typo never silently falls back to a default. No error
+// quotes a value that could be a secret (redact.go).
 package config
 
 import (
@@ -255,7 +256,7 @@ func Parse(b []byte) (*Config, error) {
 	c := DefaultConfig()
 	md, err := toml.Decode(string(b), c)
 	if err != nil {
-		return nil, fmt.Errorf("parse config: %w", err)
+		return nil, parseError(err)
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		return nil, &ValidationError{Field: und[0].String(), Msg: "unknown key"}
@@ -277,13 +278,13 @@ func secret(field, env, file string) (string, error) {
 	case env != "":
 		v, ok := os.LookupEnv(env)
 		if !ok {
-			return "", &ValidationError{Field: field + "_env", Msg: "environment variable " + env + " is not set"}
+			return "", missingEnv(field, env)
 		}
 		return v, nil
 	case file != "":
 		b, err := os.ReadFile(file)
 		if err != nil {
-			return "", &ValidationError{Field: field + "_file", Msg: err.Error()}
+			return "", unreadableFile(field, file, err)
 		}
 		return strings.TrimRight(string(b), "\r\n"), nil
 	}
