@@ -34,6 +34,21 @@ func withDaemon(ctx context.Context, path string, stderr io.Writer, f func(*daem
 	return err
 }
 
+// withReadOnlyDaemon is withDaemon for a command that only reads: the
+// config is loaded without secrets and the outbox is left alone.
+func withReadOnlyDaemon(ctx context.Context, path string, stderr io.Writer, f func(*daemon.Daemon) error) error {
+	cfg, err := loadConfigReadOnly(path)
+	if err != nil {
+		return err
+	}
+	d, err := daemon.New(ctx, cfg, newLogger(cfg.Log, stderr), readOnlyOptions(ctx))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return f(d)
+}
+
 func cmdClose(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, path := flags("close", stderr)
 	note := fs.String("note", "", "action note (required for anonymous cases)")
@@ -133,7 +148,11 @@ func cmdDeadlines(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		now = t
 	}
-	return withDaemon(ctx, *path, stderr, func(d *daemon.Daemon) error {
+	with := withDaemon
+	if *dry {
+		with = withReadOnlyDaemon // lists only: no secrets, nothing sent
+	}
+	return with(ctx, *path, stderr, func(d *daemon.Daemon) error {
 		actions, err := d.Casework.RunDeadlines(ctx, now, *dry)
 		if err != nil {
 			return err

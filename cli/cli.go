@@ -147,6 +147,15 @@ func loadConfig(path string) (*config.Config, error) {
 	return config.Load(path)
 }
 
+// loadConfigReadOnly loads the config without its secrets, for commands
+// that only read the database.
+func loadConfigReadOnly(path string) (*config.Config, error) {
+	if path == "" {
+		return nil, usageError{config.ErrNoConfig.Error()}
+	}
+	return config.LoadWithoutSecrets(path)
+}
+
 // newLogger builds the structured logger from the config's [log] section.
 func newLogger(c config.Log, w io.Writer) *slog.Logger {
 	var level slog.Level

@@ -32,3 +32,11 @@ func clock(ctx context.Context) func() time.Time {
 func daemonOptions(ctx context.Context) daemon.Options {
 	return daemon.Options{Now: clock(ctx)}
 }
+
+// readOnlyOptions are daemonOptions for a command that only reads the
+// database, from a config loaded without secrets.
+func readOnlyOptions(ctx context.Context) daemon.Options {
+	o := daemonOptions(ctx)
+	o.ReadOnly = true
+	return o
+}

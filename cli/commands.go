@@ -153,8 +153,10 @@ func toJSON(c synpunkt.Case) caseJSON {
 	return j
 }
 
+// openStore opens the existing database of the config at path, for a
+// command that only reads it: no secret is needed.
 func openStore(ctx context.Context, path string) (*store.Store, error) {
-	cfg, err := loadConfig(path)
+	cfg, err := loadConfigReadOnly(path)
 	if err != nil {
 		return nil, err
 	}
@@ -172,14 +174,14 @@ func cmdCases(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(*path)
+	cfg, err := loadConfigReadOnly(*path)
 	if err != nil {
 		return err
 	}
 	if _, err := os.Stat(cfg.Store.Path); err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
-	d, err := daemon.New(ctx, cfg, newLogger(cfg.Log, stderr), daemonOptions(ctx))
+	d, err := daemon.New(ctx, cfg, newLogger(cfg.Log, stderr), readOnlyOptions(ctx))
 	if err != nil {
 		return err
 	}

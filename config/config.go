@@ -15,6 +15,7 @@
 package config
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -86,6 +87,11 @@ type IMAP struct {
 	PollInterval       Duration `toml:"poll_interval"`        // only without IDLE; default 1m
 	IdleRestart        Duration `toml:"idle_restart"`         // default 25m (RFC 2177: < 29m)
 	InsecureSkipVerify bool     `toml:"insecure_skip_verify"` // tests only
+	// TLSCAFile is a PEM file of CA certificates trusted for the server's
+	// certificate instead of the system's (an internal CA). Empty: system.
+	TLSCAFile string `toml:"tls_ca_file"`
+	// RootCAs is TLSCAFile's certificates, nil for the system's pool.
+	RootCAs *x509.CertPool `toml:"-"`
 
 	Password string `toml:"-"` // resolved secret
 }
@@ -99,6 +105,11 @@ type SMTP struct {
 	PasswordFile       string `toml:"password_file"`
 	From               string `toml:"from"` // From header, e.g. "Exempelby kommun <synpunkter@exempelby.se>"
 	InsecureSkipVerify bool   `toml:"insecure_skip_verify"`
+	// TLSCAFile is a PEM file of CA certificates trusted for the server's
+	// certificate instead of the system's (an internal CA). Empty: system.
+	TLSCAFile string `toml:"tls_ca_file"`
+	// RootCAs is TLSCAFile's certificates, nil for the system's pool.
+	RootCAs *x509.CertPool `toml:"-"`
 
 	Password string `toml:"-"` // resolved secret
 }
@@ -251,8 +262,23 @@ func Load(path string) (*Config, error) {
 	return Parse(b)
 }
 
+// LoadWithoutSecrets reads, defaults and validates the config at path like
+// Load but reads no secret: Password, AuthToken and the thread key stay
+// empty. It is for commands that only read the database (cases, case,
+// stats, deadlines --dry-run), which must work without the daemon's
+// credentials.
+func LoadWithoutSecrets(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return parse(b, false)
+}
+
 // Parse decodes TOML on top of DefaultConfig, resolves secrets and validates.
-func Parse(b []byte) (*Config, error) {
+func Parse(b []byte) (*Config, error) { return parse(b, true) }
+
+func parse(b []byte, secrets bool) (*Config, error) {
 	c := DefaultConfig()
 	md, err := toml.Decode(string(b), c)
 	if err != nil {
@@ -261,12 +287,16 @@ func Parse(b []byte) (*Config, error) {
 	if und := md.Undecoded(); len(und) > 0 {
 		return nil, &ValidationError{Field: und[0].String(), Msg: "unknown key"}
 	}
-	if err := c.resolveSecrets(); err != nil {
-		return nil, err
+	if secrets {
+		if err := c.resolveSecrets(); err != nil {
+			return nil, err
+		}
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
+	c.IMAP.RootCAs, _ = CertPool(c.IMAP.TLSCAFile) // checked by Validate
+	c.SMTP.RootCAs, _ = CertPool(c.SMTP.TLSCAFile)
 	return c, nil
 }
 
@@ -391,6 +421,9 @@ func (c *Config) validateIMAP() error {
 	if err := checkTLS("imap.tls", m.TLS); err != nil {
 		return err
 	}
+	if err := checkCAFile("imap.tls_ca_file", m.TLSCAFile); err != nil {
+		return err
+	}
 	if m.Username != "" && m.PasswordEnv == "" && m.PasswordFile == "" {
 		return bad("imap.password_env", "a username needs password_env or password_file")
 	}
@@ -415,6 +448,9 @@ func (c *Config) validateSMTP() error {
 		return err
 	}
 	if err := checkTLS("smtp.tls", s.TLS); err != nil {
+		return err
+	}
+	if err := checkCAFile("smtp.tls_ca_file", s.TLSCAFile); err != nil {
 		return err
 	}
 	if s.Username != "" && s.PasswordEnv == "" && s.PasswordFile == "" {

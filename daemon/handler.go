@@ -47,8 +47,8 @@ func IntakeConfig(c *config.Config) mailbox.Config {
 		Mailbox: m.Mailbox, RegisteredMailbox: m.RegisteredMailbox, QuarantineMailbox: m.QuarantineMailbox,
 		PollInterval: m.PollInterval.Duration, IdleRestart: m.IdleRestart.Duration,
 	}
-	if m.InsecureSkipVerify {
-		mc.TLSConfig = &tls.Config{InsecureSkipVerify: true}
+	if m.InsecureSkipVerify || m.RootCAs != nil {
+		mc.TLSConfig = &tls.Config{InsecureSkipVerify: m.InsecureSkipVerify, RootCAs: m.RootCAs}
 	}
 	return mc
 }

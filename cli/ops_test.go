@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// withSecretsConfig writes a second config for the same database whose IMAP,
+// SMTP and SMS secrets come from environment variables that are not set.
+func withSecretsConfig(t *testing.T, dir, cfg string) string {
+	t.Helper()
+	b, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf := strings.Replace(string(b), "\n[imap]\n", "\n[imap]\nusername = \"synpunkter@exempelby.se\"\npassword_env = \"SYNPUNKT_TEST_UNSET_IMAP\"\n", 1)
+	conf = strings.Replace(conf, "\n[smtp]\n", "\n[smtp]\nusername = \"synpunkter@exempelby.se\"\npassword_env = \"SYNPUNKT_TEST_UNSET_SMTP\"\n", 1)
+	conf = strings.Replace(conf, "\n[organisation]\n", "\n[organisation]\nthread_key_env = \"SYNPUNKT_TEST_UNSET_KEY\"\n", 1)
+	conf += "\n[sms]\nprovider = \"twilio\"\naccount_sid = \"AC00000000000000000000000000000000\"\nauth_token_env = \"SYNPUNKT_TEST_UNSET_TOKEN\"\nfrom = \"+46700000000\"\n"
+	p := filepath.Join(dir, "secrets.toml")
+	if err := os.WriteFile(p, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestReadOnlyCommandsNeedNoSecrets: cases, case, stats and deadlines
+// --dry-run work for a clerk who has the config but not the daemon's
+// passwords; a command that sends still names the missing variable.
+func TestReadOnlyCommandsNeedNoSecrets(t *testing.T) {
+	dir := t.TempDir()
+	cfg := sampleConfigFile(t, dir)
+	eml := filepath.Join(dir, "a.eml")
+	os.WriteFile(eml, []byte("From: per@example.net\r\nTo: synpunkter@exempelby.se\r\nSubject: Snöröjning\r\nDate: Mon, 23 Nov 2026 09:00:00 +0100\r\nMessage-ID: <ro@example.net>\r\n\r\nSnöröjningen på Storgatan fungerar inte.\r\n"), 0o600)
+	if _, code := run(t, "import", "--config", cfg, "--no-notify", eml); code != 0 {
+		t.Fatal("import failed")
+	}
+	sec := withSecretsConfig(t, dir, cfg)
+	for _, args := range [][]string{
+		{"cases", "--config", sec},
+		{"cases", "--config", sec, "--overdue"},
+		{"case", "--config", sec, "SYN-2026-00001"},
+		{"stats", "--config", sec, "--from", "2026-01-01", "--to", "2026-12-31"},
+		{"deadlines", "--config", sec, "--dry-run", "--at", "2026-11-25T09:00"},
+	} {
+		out, code := run(t, args...)
+		if code != 0 {
+			t.Errorf("synpunkt %s without secrets: exit %d", strings.Join(args, " "), code)
+		}
+		if args[0] == "deadlines" && !strings.Contains(out, "1 åtgärder att skicka") {
+			t.Errorf("deadlines --dry-run = %q, want one action", out)
+		}
+	}
+	var errb bytes.Buffer
+	if code := Run(testCtx(), []string{"deadlines", "--config", sec, "--at", "2026-11-25T09:00"}, io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "SYNPUNKT_TEST_UNSET_IMAP") {
+		t.Errorf("deadlines (sending) without secrets: exit %d, %q; want 1 naming the variable", code, errb.String())
+	}
+}
