@@ -188,8 +188,9 @@ func signalContext(ctx context.Context, log *slog.Logger) (context.Context, cont
 	return ctx, func() { signal.Stop(ch); cancel() }
 }
 
-func cmdCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func cmdCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, path := flags("check-config", stderr)
+	connect := fs.Bool("connect", false, "also log in to IMAP, SMTP and Twilio (sends nothing)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -198,5 +199,8 @@ func cmdCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	fmt.Fprintf(stdout, "config OK: %s, %d units, default unit %q\n", c.Organisation.Name, len(c.Units), c.DefaultUnit().Name)
-	return nil
+	if !*connect {
+		return nil
+	}
+	return printProbes(stdout, checkConnections(ctx, c))
 }
