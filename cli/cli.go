@@ -47,11 +47,17 @@ Usage:
                                                 send (or list) due reminders and escalations
   synpunkt stats        --config FILE [--from DAY] [--to DAY]
                                                 statistics per committee and unit, exclusions
-  synpunkt check-config --config FILE           validate a config
+  synpunkt check-config --config FILE [--connect]
+                                                validate a config; --connect also logs in to IMAP, SMTP, Twilio
   synpunkt eval-pii     DIR                     precision/recall of personal-data redaction on a corpus
   synpunkt eval-routing DIR                     accuracy of classification and routing on a corpus
 
-The config path may also come from SYNPUNKT_CONFIG.
+  synpunkt version                              print the version and build
+
+The config path may also come from SYNPUNKT_CONFIG. Read-only commands
+(cases, case, stats, deadlines --dry-run) need no secrets. Each command
+takes --help. SIGHUP makes a running daemon re-read log.level; other
+changes take effect on restart.
 `
 
 // Run runs the command in args and returns the exit status.
@@ -65,6 +71,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"check-config": cmdCheckConfig, "eval-pii": cmdEvalPII, "eval-routing": cmdEvalRouting,
 		"close": cmdClose, "reopen": cmdReopen, "note": cmdNote, "route": cmdRoute, "deadlines": cmdDeadlines, "stats": cmdStats,
 	}
+	cmds["version"] = cmdVersion
 	f, ok := cmds[args[0]]
 	if !ok {
 		if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
@@ -77,9 +84,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	err := f(ctx, args[1:], stdout, stderr)
 	var ue usageError
 	switch {
-	case err == nil:
+	case err == nil, errors.Is(err, flag.ErrHelp): // --help asked for the usage
 		return 0
-	case errors.As(err, &ue), errors.Is(err, flag.ErrHelp):
+	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "synpunkt %s: %s\n", args[0], report.Text(err.Error()))
 		return 2
 	default:
@@ -97,6 +104,7 @@ func (e usageError) Error() string { return e.msg }
 func flags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	setUsage(fs)
 	path := fs.String("config", os.Getenv("SYNPUNKT_CONFIG"), "config file (or SYNPUNKT_CONFIG)")
 	return fs, path
 }
@@ -105,6 +113,9 @@ func flags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
 // `close --note X NUMBER` and `close NUMBER --note X` work.
 func parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(permute(fs, args)); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err // the usage is printed; Run exits 0
+		}
 		return usageError{err.Error()}
 	}
 	return nil

@@ -26,9 +26,11 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg.Log, stderr)
+	log, level := newLevelLogger(cfg.Log, stderr)
 	ctx, stop := signalContext(ctx, log)
 	defer stop()
+	stopHUP := reloadOnHUP(ctx, *path, level, log)
+	defer stopHUP()
 	d, err := daemon.New(ctx, cfg, log, daemonOptions(ctx))
 	if err != nil {
 		return err

@@ -2,11 +2,16 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // withSecretsConfig writes a second config for the same database whose IMAP,
@@ -58,5 +63,85 @@ func TestReadOnlyCommandsNeedNoSecrets(t *testing.T) {
 	var errb bytes.Buffer
 	if code := Run(testCtx(), []string{"deadlines", "--config", sec, "--at", "2026-11-25T09:00"}, io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "SYNPUNKT_TEST_UNSET_IMAP") {
 		t.Errorf("deadlines (sending) without secrets: exit %d, %q; want 1 naming the variable", code, errb.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the daemon's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// waitFor waits until the buffer holds want.
+func waitFor(t *testing.T, b *syncBuffer, want string) {
+	t.Helper()
+	for i := 0; i < 500; i++ {
+		if strings.Contains(b.String(), want) {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("log never showed %q:\n%s", want, b.String())
+}
+
+// TestSIGHUPReloadsLogLevel: SIGHUP no longer kills the daemon (exit 129);
+// it re-reads log.level, and the daemon still stops cleanly with exit 0.
+func TestSIGHUPReloadsLogLevel(t *testing.T) {
+	e := startConnectEnv(t)
+	cfg := e.config(t, "[store]\n", "[log]\nformat = \"json\"\n[store]\n")
+	ctx, cancel := context.WithCancel(testCtx())
+	defer cancel()
+	var logs syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- Run(ctx, []string{"run", "--config", cfg}, io.Discard, &logs) }()
+	waitFor(t, &logs, `"msg":"synpunkt started"`)
+	if strings.Contains(logs.String(), `"level":"DEBUG"`) {
+		t.Fatalf("debug logs at level info:\n%s", logs.String())
+	}
+	e.config(t, "[store]\n", "[log]\nformat = \"json\"\nlevel = \"debug\"\n[store]\n")
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, &logs, `"level":"DEBUG"`) // the reload message itself is logged at info
+	if !strings.Contains(logs.String(), `SIGHUP: log level reloaded`) {
+		t.Errorf("no reload message:\n%s", logs.String())
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("run after SIGHUP and cancel: exit %d, want 0:\n%s", code, logs.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not stop")
+	}
+}
+
+// TestHelpAndVersion: every command's --help exits 0 and names its
+// positional arguments; version prints the Go version.
+func TestHelpAndVersion(t *testing.T) {
+	for _, tt := range []struct{ cmd, want string }{
+		{"case", "NUMBER  the case number"}, {"note", "TEXT"}, {"import", "PATH  an .eml file"}, {"eval-pii", "DIR"}, {"cases", "-overdue"},
+	} {
+		var out, errb bytes.Buffer
+		if code := Run(testCtx(), []string{tt.cmd, "--help"}, &out, &errb); code != 0 || !strings.Contains(errb.String()+out.String(), tt.want) {
+			t.Errorf("%s --help: exit %d, %q; want 0 and %q", tt.cmd, code, errb.String()+out.String(), tt.want)
+		}
+	}
+	out, code := run(t, "version")
+	if code != 0 || !strings.HasPrefix(out, "synpunkt ") || !strings.Contains(out, runtime.Version()) {
+		t.Errorf("version = %q, exit %d", out, code)
 	}
 }
