@@ -1,6 +1,7 @@
 // Package cli owns synpunkt's command line: parsing arguments, loading the
 // config, and running one command (run, demo, import, cases, case,
-// check-config, eval-pii, eval-routing). cmd/synpunkt only calls Run.
+// check-config, eval-pii, eval-routing, version …). cmd/synpunkt only calls
+// Run. Every command reads the time from one clock, set with WithNow.
 //
 // What always holds: a command prints its result to stdout and its logs and
 // errors to stderr, and returns exit status 0 on success, 1 when it could
