@@ -31,7 +31,7 @@ func mailing(ctx context.Context, path string, stderr io.Writer, f func(*daemon.
 	if err != nil {
 		return err
 	}
-	d, err := daemon.New(ctx, cfg, newLogger(cfg.Log, stderr), daemon.Options{})
+	d, err := daemon.New(ctx, cfg, newLogger(cfg.Log, stderr), daemonOptions(ctx))
 	if err != nil {
 		return err
 	}
@@ -70,6 +70,21 @@ func sendQueued(ctx context.Context, d *daemon.Daemon, before int64, ids []int64
 		fmt.Fprintf(stderr, "%d utskick skickade; kanalen %s tar inte emot just nu, resten ligger kvar i kön\n", fl.Sent, strings.Join(fl.Paused, ", "))
 	}
 	return nil
+}
+
+// withReadOnlyDaemon is withDaemon for a command that only reads: the
+// config is loaded without secrets and the outbox is left alone.
+func withReadOnlyDaemon(ctx context.Context, path string, stderr io.Writer, f func(*daemon.Daemon) error) error {
+	cfg, err := loadConfigReadOnly(path)
+	if err != nil {
+		return err
+	}
+	d, err := daemon.New(ctx, cfg, newLogger(cfg.Log, stderr), readOnlyOptions(ctx))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return f(d)
 }
 
 func cmdClose(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -140,7 +155,7 @@ func cmdRoute(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s flyttat till %s (%s)\n", c.Number, c.Unit, c.Committee)
+		fmt.Fprintf(stdout, "%s flyttat till %s (%s)\n", c.Number, report.Text(c.Unit), report.Text(c.Committee))
 		return nil
 	})
 }
@@ -163,7 +178,7 @@ func cmdDeadlines(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	now := time.Now()
+	now := clock(ctx)()
 	if *at != "" {
 		t, err := parseTime(*at)
 		if err != nil {
@@ -171,7 +186,11 @@ func cmdDeadlines(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		now = t
 	}
-	return withDaemon(ctx, *path, stderr, func(d *daemon.Daemon) error {
+	with := withDaemon
+	if *dry {
+		with = withReadOnlyDaemon // lists only: no secrets, nothing sent
+	}
+	return with(ctx, *path, stderr, func(d *daemon.Daemon) error {
 		actions, err := d.Casework.RunDeadlines(ctx, now, *dry)
 		if err != nil {
 			return err
@@ -189,7 +208,7 @@ func cmdDeadlines(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		fmt.Fprintf(stdout, "%d åtgärder %s per %s\n", len(out), verb, now.In(stockholm).Format("2006-01-02 15:04"))
 		for _, a := range out {
-			fmt.Fprintf(stdout, "  %s  %-10s nivå %d  till %-36s frist %s\n", a.Case, a.Kind, a.Level, a.Recipient, a.Deadline.In(stockholm).Format("2006-01-02 15:04"))
+			fmt.Fprintf(stdout, "  %s  %-10s nivå %d  till %-36s frist %s\n", report.Text(a.Case), a.Kind, a.Level, report.Text(a.Recipient), a.Deadline.In(stockholm).Format("2006-01-02 15:04"))
 		}
 		return nil
 	})
@@ -216,7 +235,7 @@ func cmdStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	now := time.Now().In(stockholm)
+	now := clock(ctx)().In(stockholm)
 	from := time.Date(now.Year(), 1, 1, 0, 0, 0, 0, stockholm)
 	to := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, stockholm).AddDate(0, 0, 1)
 	if *fromS != "" {

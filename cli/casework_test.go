@@ -9,8 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/exempelby/synpunkt/classify/sample"
+	"github.com/exempelby/synpunkt/workday"
 )
 
 // sampleConfigFile writes the sample municipality with its store in dir.
@@ -24,10 +26,18 @@ func sampleConfigFile(t *testing.T, dir string) string {
 	return p
 }
 
+// testNow is the command line's clock in tests: Monday 2026-11-23 10:00
+// Stockholm, an hour after the test messages were sent, so that no result
+// depends on today's date.
+func testNow() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, workday.Stockholm) }
+
+// testCtx is the context the tests run commands under: the fixed clock.
+func testCtx() context.Context { return WithNow(context.Background(), testNow) }
+
 func run(t *testing.T, args ...string) (string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := Run(context.Background(), args, &out, &errb)
+	code := Run(testCtx(), args, &out, &errb)
 	if code != 0 {
 		t.Logf("synpunkt %s: exit %d: %s", strings.Join(args, " "), code, errb.String())
 	}
@@ -104,7 +114,7 @@ func TestDeadlinesAndCaseCommands(t *testing.T) {
 		t.Error("reopen failed")
 	}
 	var errb bytes.Buffer
-	if code := Run(context.Background(), []string{"route", "--config", cfg, number, "--unit", "Ingen sådan"}, io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "no such unit") {
+	if code := Run(testCtx(), []string{"route", "--config", cfg, number, "--unit", "Ingen sådan"}, io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "no such unit") {
 		t.Errorf("route to an unknown unit: exit %d, %q", code, errb.String())
 	}
 }
@@ -133,5 +143,29 @@ func TestStats(t *testing.T) {
 	}
 	if out, _ := run(t, "stats", "--config", cfg, "--from", "2025-01-01", "--to", "2025-12-31"); strings.Contains(out, "Gatu- och parkenheten") {
 		t.Errorf("stats for 2025 show a 2026 case:\n%s", out)
+	}
+}
+
+// TestRefusesDatabaseReadableByOthers: a command refuses a database others
+// can read, saying what to do; store.allow_group_read admits the group.
+func TestRefusesDatabaseReadableByOthers(t *testing.T) {
+	dir := t.TempDir()
+	cfg := sampleConfigFile(t, dir)
+	if _, code := run(t, "deadlines", "--config", cfg, "--dry-run"); code != 0 {
+		t.Fatal("deadlines on a new database failed")
+	}
+	db := filepath.Join(dir, "s.db")
+	if fi, err := os.Stat(db); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("new database: %v, %v; want mode 0600", fi.Mode(), err)
+	}
+	os.Chmod(db, 0o640)
+	var errb bytes.Buffer
+	if code := Run(testCtx(), []string{"cases", "--config", cfg}, io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "chmod 600 "+db) {
+		t.Errorf("cases on a 0640 database: exit %d, %q; want 1 and the chmod to run", code, errb.String())
+	}
+	conf, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, []byte(strings.Replace(string(conf), "[store]\n", "[store]\nallow_group_read = true\n", 1)), 0o600)
+	if _, code := run(t, "cases", "--config", cfg); code != 0 {
+		t.Error("cases on a 0640 database with allow_group_read failed")
 	}
 }

@@ -1,6 +1,7 @@
 // Package cli owns synpunkt's command line: parsing arguments, loading the
 // config, and running one command (run, demo, import, cases, case,
-// check-config, eval-pii, eval-routing). cmd/synpunkt only calls Run.
+// check-config, eval-pii, eval-routing, version …). cmd/synpunkt only calls
+// Run. Every command reads the time from one clock, set with WithNow.
 //
 // What always holds: a command prints its result to stdout and its logs and
 // errors to stderr, and returns exit status 0 on success, 1 when it could
@@ -23,6 +24,7 @@ import (
 	"syscall"
 
 	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/report"
 )
 
 const usage = `synpunkt — the municipal feedback mailbox daemon
@@ -54,11 +56,17 @@ Usage:
                                                 register a synpunkt taken by phone, at a visit or by letter
   synpunkt stats        --config FILE [--from DAY] [--to DAY]
                                                 statistics per committee and unit, exclusions
-  synpunkt check-config --config FILE           validate a config
+  synpunkt check-config --config FILE [--connect]
+                                                validate a config; --connect also logs in to IMAP, SMTP, Twilio
   synpunkt eval-pii     DIR                     precision/recall of personal-data redaction on a corpus
   synpunkt eval-routing DIR                     accuracy of classification and routing on a corpus
 
-The config path may also come from SYNPUNKT_CONFIG.
+  synpunkt version                              print the version and build
+
+The config path may also come from SYNPUNKT_CONFIG. Read-only commands
+(cases, case, stats, deadlines --dry-run) need no secrets. Each command
+takes --help. SIGHUP makes a running daemon re-read log.level; other
+changes take effect on restart.
 `
 
 // Run runs the command in args and returns the exit status.
@@ -75,6 +83,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"forward":  cmdForward,
 		"resend":   cmdResend,
 	}
+	cmds["version"] = cmdVersion
 	f, ok := cmds[args[0]]
 	if !ok {
 		if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
@@ -87,13 +96,14 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	err := f(ctx, args[1:], stdout, stderr)
 	var ue usageError
 	switch {
-	case err == nil:
+	case err == nil, errors.Is(err, flag.ErrHelp): // --help asked for the usage
 		return 0
-	case errors.As(err, &ue), errors.Is(err, flag.ErrHelp):
-		fmt.Fprintf(stderr, "synpunkt %s: %v\n", args[0], err)
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "synpunkt %s: %s\n", args[0], report.Text(err.Error()))
 		return 2
 	default:
-		fmt.Fprintf(stderr, "synpunkt %s: %v\n", args[0], err)
+		// An error may quote a server's reply or a message: escaped.
+		fmt.Fprintf(stderr, "synpunkt %s: %s\n", args[0], report.Text(err.Error()))
 		return 1
 	}
 }
@@ -106,6 +116,7 @@ func (e usageError) Error() string { return e.msg }
 func flags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	setUsage(fs)
 	path := fs.String("config", os.Getenv("SYNPUNKT_CONFIG"), "config file (or SYNPUNKT_CONFIG)")
 	return fs, path
 }
@@ -114,6 +125,9 @@ func flags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
 // `close --note X NUMBER` and `close NUMBER --note X` work.
 func parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(permute(fs, args)); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err // the usage is printed; Run exits 0
+		}
 		return usageError{err.Error()}
 	}
 	return nil
@@ -156,6 +170,15 @@ func loadConfig(path string) (*config.Config, error) {
 	return config.Load(path)
 }
 
+// loadConfigReadOnly loads the config without its secrets, for commands
+// that only read the database.
+func loadConfigReadOnly(path string) (*config.Config, error) {
+	if path == "" {
+		return nil, usageError{config.ErrNoConfig.Error()}
+	}
+	return config.LoadWithoutSecrets(path)
+}
+
 // newLogger builds the structured logger from the config's [log] section.
 func newLogger(c config.Log, w io.Writer) *slog.Logger {
 	var level slog.Level
@@ -188,8 +211,9 @@ func signalContext(ctx context.Context, log *slog.Logger) (context.Context, cont
 	return ctx, func() { signal.Stop(ch); cancel() }
 }
 
-func cmdCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func cmdCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, path := flags("check-config", stderr)
+	connect := fs.Bool("connect", false, "also log in to IMAP, SMTP and Twilio (sends nothing)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -201,5 +225,8 @@ func cmdCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stderr, "WARNING: %s\n", w)
 	}
 	fmt.Fprintf(stdout, "config OK: %s, %d units, default unit %q\n", c.Organisation.Name, len(c.Units), c.DefaultUnit().Name)
-	return nil
+	if !*connect {
+		return nil
+	}
+	return printProbes(stdout, checkConnections(ctx, c))
 }

@@ -25,10 +25,12 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg.Log, stderr)
+	log, level := newLevelLogger(cfg.Log, stderr)
 	ctx, stop := signalContext(ctx, log)
 	defer stop()
-	d, err := daemon.New(ctx, cfg, log, daemon.Options{})
+	stopHUP := reloadOnHUP(ctx, *path, level, log)
+	defer stopHUP()
+	d, err := daemon.New(ctx, cfg, log, daemonOptions(ctx))
 	if err != nil {
 		return err
 	}
@@ -160,15 +162,17 @@ func toJSON(c synpunkt.Case) caseJSON {
 	return j
 }
 
+// openStore opens the existing database of the config at path, for a
+// command that only reads it: no secret is needed.
 func openStore(ctx context.Context, path string) (*store.Store, error) {
-	cfg, err := loadConfig(path)
+	cfg, err := loadConfigReadOnly(path)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := os.Stat(cfg.Store.Path); err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	return store.Open(ctx, cfg.Store.Path, store.Options{CaseNumberFormat: cfg.Organisation.CaseNumberFormat})
+	return store.Open(ctx, cfg.Store.Path, store.Options{CaseNumberFormat: cfg.Organisation.CaseNumberFormat, Now: clock(ctx), AllowGroupRead: cfg.Store.AllowGroupRead})
 }
 
 func cmdCases(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -179,14 +183,14 @@ func cmdCases(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(*path)
+	cfg, err := loadConfigReadOnly(*path)
 	if err != nil {
 		return err
 	}
 	if _, err := os.Stat(cfg.Store.Path); err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
-	d, err := daemon.New(ctx, cfg, newLogger(cfg.Log, stderr), daemon.Options{})
+	d, err := daemon.New(ctx, cfg, newLogger(cfg.Log, stderr), readOnlyOptions(ctx))
 	if err != nil {
 		return err
 	}
@@ -194,7 +198,7 @@ func cmdCases(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var cases []synpunkt.Case
 	switch {
 	case *overdue:
-		cases, err = d.Casework.Overdue(ctx, time.Now())
+		cases, err = d.Casework.Overdue(ctx, clock(ctx)())
 	case *open:
 		cases, err = d.Store.ListCases(ctx, store.Filter{Status: synpunkt.StatusOpen})
 	default:

@@ -26,7 +26,7 @@ func sampleDaemon(t *testing.T) *daemon.Daemon {
 		t.Fatal(err)
 	}
 	cfg.Store.Path = filepath.Join(t.TempDir(), "s.db")
-	d, err := daemon.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), daemon.Options{})
+	d, err := daemon.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), daemon.Options{Now: testNow})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestImportCommandJSON(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "empty.eml"), nil, 0o600)
 	for i, want := range []ImportSummary{{Registered: 1, Quarantined: 1}, {Duplicates: 2}} {
 		var out, errb bytes.Buffer
-		code := Run(context.Background(), []string{"import", "--config", cfgPath, "--no-notify", "--json", eml, filepath.Join(dir, "empty.eml")}, &out, &errb)
+		code := Run(testCtx(), []string{"import", "--config", cfgPath, "--no-notify", "--json", eml, filepath.Join(dir, "empty.eml")}, &out, &errb)
 		if code != 0 {
 			t.Fatalf("import #%d exit %d: %s", i, code, errb.String())
 		}
@@ -135,7 +135,7 @@ func TestImportCommandJSON(t *testing.T) {
 		}
 	}
 	var out bytes.Buffer
-	if code := Run(context.Background(), []string{"cases", "--config", cfgPath, "--json"}, &out, io.Discard); code != 0 {
+	if code := Run(testCtx(), []string{"cases", "--config", cfgPath, "--json"}, &out, io.Discard); code != 0 {
 		t.Fatalf("cases exit %d", code)
 	}
 	var cases []map[string]any

@@ -9,11 +9,13 @@
 //
 // How it fails: Load returns a *ValidationError naming the offending key
 // (for example "smtp.tls: must be one of implicit, starttls, none"), or a
-// wrapped TOML syntax error with its line, or an error for a key the program
-// does not know, so a typo never silently falls back to a default.
+// TOML syntax error with its line and key, or an error for a key the program
+// does not know, so a typo never silently falls back to a default. No error
+// quotes a value that could be a secret (redact.go).
 package config
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -85,6 +87,11 @@ type IMAP struct {
 	PollInterval       Duration `toml:"poll_interval"`        // only without IDLE; default 1m
 	IdleRestart        Duration `toml:"idle_restart"`         // default 25m (RFC 2177: < 29m)
 	InsecureSkipVerify bool     `toml:"insecure_skip_verify"` // tests only
+	// TLSCAFile is a PEM file of CA certificates trusted for the server's
+	// certificate instead of the system's (an internal CA). Empty: system.
+	TLSCAFile string `toml:"tls_ca_file"`
+	// RootCAs is TLSCAFile's certificates, nil for the system's pool.
+	RootCAs *x509.CertPool `toml:"-"`
 
 	Password string `toml:"-"` // resolved secret
 }
@@ -98,6 +105,11 @@ type SMTP struct {
 	PasswordFile       string `toml:"password_file"`
 	From               string `toml:"from"` // From header, e.g. "Exempelby kommun <synpunkter@exempelby.se>"
 	InsecureSkipVerify bool   `toml:"insecure_skip_verify"`
+	// TLSCAFile is a PEM file of CA certificates trusted for the server's
+	// certificate instead of the system's (an internal CA). Empty: system.
+	TLSCAFile string `toml:"tls_ca_file"`
+	// RootCAs is TLSCAFile's certificates, nil for the system's pool.
+	RootCAs *x509.CertPool `toml:"-"`
 
 	Password string `toml:"-"` // resolved secret
 }
@@ -116,7 +128,11 @@ type SMS struct {
 
 // Store is the case database.
 type Store struct {
-	Path string `toml:"path"` // SQLite file
+	Path string `toml:"path"` // SQLite file; created 0600 (its directory 0700)
+	// AllowGroupRead lets the database file's group read it (e.g. a
+	// reporting account). Without it synpunkt refuses to start when anyone
+	// but the owner can read the database; others never may.
+	AllowGroupRead bool `toml:"allow_group_read"`
 }
 
 // Intake tunes how incoming mail is treated.
@@ -275,7 +291,7 @@ func parse(b []byte, secrets bool) (*Config, error) {
 	c := DefaultConfig()
 	md, err := toml.Decode(string(b), c)
 	if err != nil {
-		return nil, fmt.Errorf("parse config: %w", err)
+		return nil, parseError(err)
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		return nil, &ValidationError{Field: und[0].String(), Msg: "unknown key"}
@@ -288,6 +304,8 @@ func parse(b []byte, secrets bool) (*Config, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
+	c.IMAP.RootCAs, _ = CertPool(c.IMAP.TLSCAFile) // checked by Validate
+	c.SMTP.RootCAs, _ = CertPool(c.SMTP.TLSCAFile)
 	return c, nil
 }
 
@@ -299,13 +317,13 @@ func secret(field, env, file string) (string, error) {
 	case env != "":
 		v, ok := os.LookupEnv(env)
 		if !ok {
-			return "", &ValidationError{Field: field + "_env", Msg: "environment variable " + env + " is not set"}
+			return "", missingEnv(field, env)
 		}
 		return v, nil
 	case file != "":
 		b, err := os.ReadFile(file)
 		if err != nil {
-			return "", &ValidationError{Field: field + "_file", Msg: err.Error()}
+			return "", unreadableFile(field, file, err)
 		}
 		return strings.TrimRight(string(b), "\r\n"), nil
 	}
@@ -412,6 +430,9 @@ func (c *Config) validateIMAP() error {
 	if err := checkTLS("imap.tls", m.TLS); err != nil {
 		return err
 	}
+	if err := checkCAFile("imap.tls_ca_file", m.TLSCAFile); err != nil {
+		return err
+	}
 	if m.Username != "" && m.PasswordEnv == "" && m.PasswordFile == "" {
 		return bad("imap.password_env", "a username needs password_env or password_file")
 	}
@@ -436,6 +457,9 @@ func (c *Config) validateSMTP() error {
 		return err
 	}
 	if err := checkTLS("smtp.tls", s.TLS); err != nil {
+		return err
+	}
+	if err := checkCAFile("smtp.tls_ca_file", s.TLSCAFile); err != nil {
 		return err
 	}
 	if s.Username != "" && s.PasswordEnv == "" && s.PasswordFile == "" {

@@ -23,6 +23,7 @@ package daemon
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -64,6 +65,10 @@ type Options struct {
 	Senders map[notify.Channel]notify.Sender
 	// OutboxBackoff overrides outbox.min_backoff (tests).
 	OutboxBackoff time.Duration
+	// ReadOnly wires for a command that only reads (cases, deadlines
+	// --dry-run) from a config loaded without secrets: no senders are
+	// built and the thread key is a throw-away one, since nothing is sent.
+	ReadOnly bool
 }
 
 // New wires a daemon from cfg.
@@ -71,7 +76,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Options)
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	st, err := store.Open(ctx, cfg.Store.Path, store.Options{CaseNumberFormat: cfg.Organisation.CaseNumberFormat, Now: opt.Now})
+	st, err := store.Open(ctx, cfg.Store.Path, store.Options{CaseNumberFormat: cfg.Organisation.CaseNumberFormat, Now: opt.Now, AllowGroupRead: cfg.Store.AllowGroupRead})
 	if err != nil {
 		return nil, err
 	}
@@ -88,20 +93,19 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Lo
 	if err != nil {
 		return nil, err
 	}
+	composer.Now = opt.Now
 	cl, err := classify.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("classifier: %w", err)
 	}
-	key, err := cfg.ThreadKey()
+	key, err := threadKey(ctx, cfg, st, opt.ReadOnly)
 	if err != nil {
 		return nil, err
 	}
-	if key == nil {
-		if key, err = st.Secret(ctx, "thread_key", 32); err != nil {
-			return nil, err
-		}
-	}
 	senders := opt.Senders
+	if senders == nil && opt.ReadOnly {
+		senders = map[notify.Channel]notify.Sender{}
+	}
 	if senders == nil {
 		if senders, err = buildSenders(cfg); err != nil {
 			return nil, err
@@ -125,6 +129,22 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Lo
 	return &Daemon{Config: cfg, Store: st, Pipeline: p, Casework: work, Outbox: w, log: log, now: opt.Now, obOpt: ob, ownSends: opt.Senders != nil}, nil
 }
 
+// threadKey returns the key that signs reply addresses: the configured one,
+// else the one kept in the store (made on first use). A read-only daemon
+// sends nothing and reads no secret, so it gets a throw-away key.
+func threadKey(ctx context.Context, cfg *config.Config, st *store.Store, readOnly bool) ([]byte, error) {
+	if readOnly {
+		key := make([]byte, 32)
+		rand.Read(key) //nolint:errcheck // crypto/rand.Read never fails
+		return key, nil
+	}
+	key, err := cfg.ThreadKey()
+	if err != nil || key != nil {
+		return key, err
+	}
+	return st.Secret(ctx, "thread_key", 32)
+}
+
 func buildComposer(cfg *config.Config) (*notify.Composer, error) {
 	t, err := notify.LoadTemplates(cfg.Templates.Dir)
 	if err != nil {
@@ -142,7 +162,7 @@ func buildSenders(cfg *config.Config) (map[notify.Channel]notify.Sender, error) 
 	s := map[notify.Channel]notify.Sender{
 		notify.ChannelEmail: smtpsend.New(smtpsend.Config{
 			Address: cfg.SMTP.Address, TLS: cfg.SMTP.TLS, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
-			InsecureSkipVerify: cfg.SMTP.InsecureSkipVerify,
+			InsecureSkipVerify: cfg.SMTP.InsecureSkipVerify, RootCAs: cfg.SMTP.RootCAs,
 		}),
 	}
 	if cfg.SMS != nil {

@@ -51,8 +51,8 @@ func IntakeConfig(c *config.Config) mailbox.Config {
 		PollInterval: m.PollInterval.Duration, IdleRestart: m.IdleRestart.Duration,
 		MaxMessageSize: c.Intake.MaxMessageSize,
 	}
-	if m.InsecureSkipVerify {
-		mc.TLSConfig = &tls.Config{InsecureSkipVerify: true}
+	if m.InsecureSkipVerify || m.RootCAs != nil {
+		mc.TLSConfig = &tls.Config{InsecureSkipVerify: m.InsecureSkipVerify, RootCAs: m.RootCAs}
 	}
 	return mc
 }

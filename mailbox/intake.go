@@ -46,6 +46,10 @@ func (d Disposition) String() string {
 	}
 }
 
+// MarshalText returns String, so that a JSON log writes the word, not
+// the number (encoding.TextMarshaler).
+func (d Disposition) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
 // Handler records a message. It must be idempotent: offered a message it
 // already recorded, it returns the same disposition again.
 //

@@ -56,7 +56,7 @@ func Stats(ctx context.Context, w io.Writer, st *store.Store, from, to time.Time
 	}
 	fmt.Fprintln(tw, "TOTALT\tÖPPNA\t")
 	for _, k := range order {
-		fmt.Fprintf(tw, "%s\t%s\t", k.committee, k.unit)
+		fmt.Fprintf(tw, "%s\t%s\t", Text(k.committee), Text(k.unit))
 		for _, c := range synpunkt.Categories {
 			fmt.Fprintf(tw, "%d\t", counts[k][string(c)])
 		}
@@ -118,7 +118,7 @@ func notCases(ctx context.Context, w io.Writer, st *store.Store, from, to time.T
 		if class != "" {
 			label += " (" + class + ")"
 		}
-		fmt.Fprintf(w, "  %-30s %d\n", label, n)
+		fmt.Fprintf(w, "  %-30s %d\n", Text(label), n)
 	}
 	return rows.Err()
 }

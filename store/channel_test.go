@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -121,6 +122,7 @@ func TestMigrateSchema2(t *testing.T) {
 		}
 	}
 	db.Close()
+	os.Chmod(path, 0o600) // as an installed database is; Open refuses one others can read
 	s := mustOpenStore(t, path, nil)
 	ctx := context.Background()
 	c, err := s.CaseByNumber(ctx, "SYN-2025-00001")

@@ -40,6 +40,9 @@ type Options struct {
 	CaseNumberFormat string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// AllowGroupRead lets the database's group read it (config
+	// store.allow_group_read); others may never.
+	AllowGroupRead bool
 }
 
 // Store is the case database. It is safe for concurrent use.
@@ -49,11 +52,18 @@ type Store struct {
 	now    func() time.Time
 }
 
-// Open opens (creating and migrating if needed) the database at path.
+// Open opens (creating and migrating if needed) the database at path. It
+// creates the database 0600 and a missing directory 0700, and refuses with
+// ErrReadableByOthers a database that others can read.
 func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	if err := preparePath(path, opt.AllowGroupRead); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
 	q := url.Values{}
-	q.Add("_pragma", "journal_mode(WAL)")
+	// busy_timeout first: switching a new database to WAL takes a lock
+	// another process opening it at the same time may hold.
 	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	// FULL: a committed case survives a power loss too, since intake moves
 	// the message out of the inbox right after the commit.
@@ -230,27 +240,41 @@ ALTER TABLE outbox ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN lease_until TEXT NOT NULL DEFAULT '';
 `}
 
+// migrate applies the migrations this database lacks. Each step reads the
+// schema version inside its own write transaction (BEGIN IMMEDIATE), so two
+// processes opening a new database at once never apply one step twice: the
+// second waits for the first's lock and then sees its version.
 func (s *Store) migrate(ctx context.Context) error {
-	var v int
-	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
-	}
-	if v > len(migrations) {
-		return fmt.Errorf("schema version %d is newer than this program (%d)", v, len(migrations))
-	}
-	for i := v; i < len(migrations); i++ {
-		err := s.tx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1))
+	for {
+		done, err := s.migrateStep(ctx)
+		if err != nil || done {
 			return err
-		})
-		if err != nil {
-			return fmt.Errorf("migrate to schema %d: %w", i+1, err)
 		}
 	}
-	return nil
+}
+
+// migrateStep applies the next missing migration, if any, in one
+// transaction, and reports whether the schema is up to date.
+func (s *Store) migrateStep(ctx context.Context) (done bool, err error) {
+	var v int
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+			return fmt.Errorf("read schema version: %w", err)
+		}
+		if v > len(migrations) {
+			return fmt.Errorf("schema version %d is newer than this program (%d)", v, len(migrations))
+		}
+		if v == len(migrations) {
+			done = true
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+			return fmt.Errorf("migrate to schema %d: %w", v+1, err)
+		}
+		_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1))
+		return err
+	})
+	return done, err
 }
 
 // tx runs f in a write transaction (BEGIN IMMEDIATE) and commits it.

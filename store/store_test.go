@@ -235,3 +235,44 @@ func TestCheckpointAndSecret(t *testing.T) {
 		t.Errorf("Secret not stable: %x vs %x (%v)", k1, k2, err)
 	}
 }
+
+// TestConcurrentOpenOfNewDatabase opens one new database from several
+// handles at once, as two processes started together do (the daemon and a
+// `cases` command): every Open succeeds and the schema is migrated once.
+func TestConcurrentOpenOfNewDatabase(t *testing.T) {
+	for round := 0; round < 5; round++ {
+		path := filepath.Join(t.TempDir(), "synpunkt.db")
+		const n = 6
+		errs := make(chan error, n)
+		stores := make(chan *Store, n)
+		var start, wg sync.WaitGroup
+		start.Add(1)
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				start.Wait()
+				s, err := Open(context.Background(), path, Options{})
+				if err != nil {
+					errs <- err
+					return
+				}
+				stores <- s
+			}()
+		}
+		start.Done()
+		wg.Wait()
+		close(errs)
+		close(stores)
+		for err := range errs {
+			t.Errorf("round %d: concurrent Open = %v", round, err)
+		}
+		for s := range stores {
+			var v int
+			if err := s.DB().QueryRow("PRAGMA user_version").Scan(&v); err != nil || v != len(migrations) {
+				t.Errorf("round %d: user_version = %d, %v; want %d", round, v, err, len(migrations))
+			}
+			s.Close()
+		}
+	}
+}

@@ -24,7 +24,10 @@ var genericSubjects = map[string]bool{"synpunkt": true, "synpunkter": true, "kla
 // sentence of the body when the subject is empty or generic. The text is
 // redacted before it is cut, so truncation can never expose part of a
 // finding. The result is at most MaxDescription runes and never empty.
+// Being metadata, it loses anything shaped like a personnummer
+// (Options.Metadata), valid or not.
 func (r *Redactor) Describe(subject, body string, opt Options) string {
+	opt.Metadata = true // the description is metadata
 	subj := stripReplyPrefixes(collapseSpace(subject))
 	if subj != "" && !genericSubjects[strings.ToLower(subj)] {
 		red, _ := r.Redact(subj, opt)

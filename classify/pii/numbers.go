@@ -154,20 +154,26 @@ func (s *scan) pnr(i int) int {
 	default:
 		return i
 	}
-	if end < len(t) && isDigit(t[end]) || !validPnrDate(date) {
+	if end < len(t) && isDigit(t[end]) {
+		return i
+	}
+	pattern := "pnr/" + itoa(len(date)+4)
+	if !validPnrDate(date) {
+		if s.metadata && sep != "" {
+			return s.pnrShape(i, end, pattern)
+		}
 		return i
 	}
 	ctx := s.contextNear(i, end, 40, 12, pnrContext)
 	ten := date[len(date)-6:] + serial
-	pattern := "pnr/" + itoa(len(date)+4)
 	if luhn(ten) {
 		if sep == "" && len(date) == 6 && t[i] == '0' && ctx == "" {
 			if e := s.phone(i); e > i {
 				return e // 0701234567: a phone number is far likelier
 			}
 		}
-		if sep == " " && ctx == "" && len(date) == 6 {
-			return i // "750101 1234" without context: too weak
+		if sep == " " && ctx == "" && len(date) == 6 && !s.metadata {
+			return i // "750101 1234" without context: too weak in text
 		}
 		s.add(Personnummer, i, end, 0.99, pattern, "luhn ok", ctx)
 		return end
@@ -176,7 +182,23 @@ func (s *scan) pnr(i int) int {
 		s.add(Personnummer, i, end, 0.75, pattern, "luhn fail", ctx)
 		return end
 	}
+	if s.metadata {
+		return s.pnrShape(i, end, pattern)
+	}
 	return i
+}
+
+// pnrShape takes t[i:end], shaped like a personnummer but with a wrong
+// check digit or date, as one in metadata (Options.Metadata), where a typo
+// must not let it through; a phone number stays a phone number.
+func (s *scan) pnrShape(i, end int, pattern string) int {
+	if s.text[i] == '0' {
+		if e := s.phone(i); e > i {
+			return e
+		}
+	}
+	s.add(Personnummer, i, end, 0.6, pattern, "shape (metadata)", "")
+	return end
 }
 
 // validPnrDate checks YYMMDD or YYYYMMDD, with day+60 allowed.

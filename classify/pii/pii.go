@@ -61,6 +61,11 @@ type Options struct {
 	// the sender's display name. Each word of them is redacted wherever it
 	// reappears. May be nil.
 	KnownNames []string
+	// Metadata marks text bound for metadata (the case description):
+	// anything shaped like a personnummer is redacted, whether or not its
+	// check digit holds, a context word stands near it or it is written
+	// with a space. Describe sets it.
+	Metadata bool
 }
 
 // Redactor detects and redacts personal data. It is immutable after New and

@@ -14,6 +14,8 @@ type scan struct {
 	lower string   // text with ASCII and ÅÄÖÉ lower-cased; same byte offsets
 	known knownSet // may be nil
 	found []Finding
+	// metadata: redact anything shaped like a personnummer (Options.Metadata).
+	metadata bool
 }
 
 // knownSet holds the lower-cased words of the caller's known names. There
@@ -24,7 +26,7 @@ func (k knownSet) has(lw string) bool { return slices.Contains(k, lw) }
 
 // init prepares s for one Find call over text.
 func (s *scan) init(r *Redactor, text string, opt Options) {
-	*s = scan{r: r, text: text, lower: lowerSameLen(text), found: make([]Finding, 0, 8)}
+	*s = scan{r: r, text: text, lower: lowerSameLen(text), found: make([]Finding, 0, 8), metadata: opt.Metadata}
 	if len(opt.KnownNames) > 0 {
 		s.known = make(knownSet, 0, 4) // a name or two of a few words
 	}

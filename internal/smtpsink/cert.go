@@ -8,11 +8,11 @@ import (
 )
 
 // selfSigned makes a throw-away certificate for localhost, 127.0.0.1 and
-// ::1, valid for a day, and a pool that trusts it.
-func selfSigned() (tls.Certificate, *x509.CertPool, error) {
+// ::1, valid for a day, a pool that trusts it and its PEM encoding.
+func selfSigned() (tls.Certificate, *x509.CertPool, []byte, error) {
 	c, err := testcert.New("smtpsink")
 	if err != nil {
-		return tls.Certificate{}, nil, err
+		return tls.Certificate{}, nil, nil, err
 	}
-	return c.TLS, c.Pool, nil
+	return c.TLS, c.Pool, c.CertPEM, nil
 }

@@ -76,6 +76,7 @@ type Sink struct {
 	ln   net.Listener
 	cfg  config
 	pool *x509.CertPool // nil without TLS
+	pem  []byte         // the certificate in PEM; nil without TLS
 	wg   sync.WaitGroup
 
 	mu      sync.Mutex
@@ -116,11 +117,11 @@ func Start(addr string, opts ...Option) (*Sink, error) {
 func (s *Sink) listen(addr string, srv *smtp.Server) (net.Listener, error) {
 	var tlsCfg *tls.Config
 	if s.cfg.tls != "" {
-		cert, pool, err := selfSigned()
+		cert, pool, pem, err := selfSigned()
 		if err != nil {
 			return nil, fmt.Errorf("smtpsink: certificate: %w", err)
 		}
-		s.pool = pool
+		s.pool, s.pem = pool, pem
 		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
 	ln, err := net.Listen("tcp", addr)
@@ -141,6 +142,10 @@ func (s *Sink) Addr() string { return s.ln.Addr().String() }
 
 // RootCAs returns a pool trusting the sink's certificate, or nil without TLS.
 func (s *Sink) RootCAs() *x509.CertPool { return s.pool }
+
+// CertPEM returns the sink's certificate in PEM (a CA file that trusts
+// it), or nil without TLS.
+func (s *Sink) CertPEM() []byte { return s.pem }
 
 // Close stops the server and waits for it.
 func (s *Sink) Close() error {

@@ -1,6 +1,7 @@
 // Package twiliofake owns a local HTTP server that speaks the part of
 // Twilio's REST API that synpunkt uses: creating an SMS with
-// POST /2010-04-01/Accounts/{AccountSid}/Messages.json. Tests and
+// POST /2010-04-01/Accounts/{AccountSid}/Messages.json, and fetching the
+// account (GET /2010-04-01/Accounts/{AccountSid}.json). Tests and
 // `synpunkt demo` point the SMS sender at it instead of api.twilio.com.
 //
 // What always holds: requests are checked as Twilio checks them (HTTP basic
@@ -22,6 +23,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -60,6 +62,7 @@ func StartWithCredentials(accountSID, authToken string) *Server {
 	s := &Server{accountSID: accountSID, authToken: authToken}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /2010-04-01/Accounts/{AccountSid}/Messages.json", s.createMessage)
+	mux.HandleFunc("GET /2010-04-01/Accounts/{file}", s.fetchAccount)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, 20404, "The requested resource "+r.URL.Path+" was not found")
 	})
@@ -117,6 +120,22 @@ func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)
 	json.NewEncoder(w).Encode(resource(m)) //nolint:errcheck // client gone
+}
+
+// fetchAccount answers GET /2010-04-01/Accounts/{AccountSid}.json, which
+// `synpunkt check-config --connect` uses to test the credentials.
+func (s *Server) fetchAccount(w http.ResponseWriter, r *http.Request) {
+	sid, ok := strings.CutSuffix(r.PathValue("file"), ".json")
+	user, pass, auth := r.BasicAuth()
+	if !ok || !auth || user != s.accountSID || pass != s.authToken || sid != s.accountSID {
+		writeError(w, http.StatusUnauthorized, 20003, "Authenticate")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{ //nolint:errcheck // client gone
+		"sid": s.accountSID, "friendly_name": "twiliofake", "status": "active", "type": "Full",
+		"uri": "/2010-04-01/Accounts/" + s.accountSID + ".json",
+	})
 }
 
 func (s *Server) nextFailure() (failure, bool) {
