@@ -1,22 +1,3 @@
-// Package casework owns what staff and the clock do to a registered case:
-// close it (telling the citizen), reopen it, add a note, move it to another
-// unit, forward a case registered without a forward (starting its clocks),
-// send reminders and escalations when deadlines pass, and the daily
-// digest to the contact center. The CLI, staff mail commands and the
-// daemon's scheduler all go through it, so each operation has one
-// implementation.
-//
-// What always holds: every operation is one store transaction holding the
-// state change, its events and the notifications it causes (so a crash
-// never leaves a closed case without its closing notice queued, and a
-// reminder is never queued twice); an anonymous case is closed only with
-// an action note; the citizen is told of a close only when contact details
-// exist and they did not decline an answer.
-//
-// How it fails: a case that does not exist wraps store.ErrNotFound, a case
-// in the wrong state store.ErrState, a missing note ErrNoteRequired, an
-// unknown unit ErrUnknownUnit, forwarding a case whose clocks already run
-// ErrClocksRunning; errors carry the case number.
 package casework
 
 import (
@@ -28,11 +9,10 @@ import (
 	"time"
 
 	"github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/casework/lifecycle"
 	"github.com/exempelby/synpunkt/config"
-	"github.com/exempelby/synpunkt/lifecycle"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/store"
-	"github.com/exempelby/synpunkt/thread"
 )
 
 // ErrNoteRequired is returned when an anonymous case is closed without an
@@ -55,7 +35,7 @@ type Service struct {
 	cfg     *config.Config
 	st      *store.Store
 	compose *notify.Composer
-	threads *thread.Threads
+	threads *Threads
 	units   UnitFinder
 	policy  *lifecycle.Policy
 	now     func() time.Time
@@ -69,7 +49,7 @@ type Deps struct {
 	Config   *config.Config
 	Store    *store.Store
 	Composer *notify.Composer
-	Threads  *thread.Threads
+	Threads  *Threads
 	Units    UnitFinder
 	Policy   *lifecycle.Policy
 	Now      func() time.Time // nil: time.Now

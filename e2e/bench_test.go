@@ -14,7 +14,7 @@ import (
 
 	"github.com/exempelby/synpunkt/classify/sample"
 	"github.com/exempelby/synpunkt/config"
-	"github.com/exempelby/synpunkt/daemon"
+	"github.com/exempelby/synpunkt/internal/daemon"
 	"github.com/exempelby/synpunkt/internal/dovecottest"
 	"github.com/exempelby/synpunkt/store"
 )

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/casework/lifecycle"
 	"github.com/exempelby/synpunkt/config"
-	"github.com/exempelby/synpunkt/lifecycle"
 )
 
 func TestLastDay(t *testing.T) {

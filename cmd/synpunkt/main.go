@@ -5,7 +5,7 @@ import (
 	"context"
 	"os"
 
-	"github.com/exempelby/synpunkt/cli"
+	"github.com/exempelby/synpunkt/internal/cli"
 )
 
 func main() {

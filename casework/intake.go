@@ -1,0 +1,256 @@
+package casework
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/casework/lifecycle"
+	"github.com/exempelby/synpunkt/classify"
+	"github.com/exempelby/synpunkt/classify/pii"
+	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/mailbox/mimeparse"
+	"github.com/exempelby/synpunkt/notify"
+	"github.com/exempelby/synpunkt/store"
+)
+
+// Outcome says what became of a message.
+type Outcome string
+
+// Outcomes of Handle.
+const (
+	NewCase     Outcome = "case"
+	AddedToCase Outcome = "document"
+	Duplicate   Outcome = "duplicate"
+	Quarantined Outcome = "quarantine"
+	Excluded    Outcome = "excluded"
+	Bounce      Outcome = "bounce"
+	// Automatic is machine-made mail other than a bounce: an automatic
+	// reply, a feedback report, a read receipt (Result.Auto says which).
+	Automatic Outcome = "automatic"
+)
+
+// Result describes the handling of one message.
+type Result struct {
+	Outcome Outcome
+	Case    string // case number, when the message belongs to a case
+	Reason  string // quarantine or exclusion reason
+	// Auto and Signal say what machine-made mail the message is and what
+	// recognised it (Outcome Bounce or Automatic); AutoNone otherwise.
+	Auto   synpunkt.AutoKind
+	Signal synpunkt.AutoSignal
+	// Repeat is true when the message was recorded before and nothing new
+	// was written (Outcome Duplicate, or Quarantined again).
+	Repeat bool
+}
+
+// Source describes where a message came from.
+type Source struct {
+	Name       string    // e.g. "imap:INBOX/1700000000/42" or a file path
+	ReceivedAt time.Time // IMAP INTERNALDATE; zero: the Date header, else now
+	// Backlog marks a message found when first connecting a mailbox (or
+	// imported): older than intake.old_message_age, it gets no receipt, no
+	// forward and no deadlines.
+	Backlog bool
+	// NoNotify registers without any receipt or forward, and so without
+	// deadlines (import --no-notify).
+	NoNotify bool
+	// Oversize, when positive, is the size the IMAP server reported for a
+	// message over intake.max_message_size: raw is only its header, and
+	// the message is quarantined with that reason, headers only.
+	Oversize int64
+}
+
+// Pipeline handles incoming messages. It is safe for concurrent use, though
+// intake feeds it one message at a time.
+type Intake struct {
+	cfg      *config.Config
+	st       *store.Store
+	compose  *notify.Composer
+	classify *classify.Classifier
+	redact   *pii.Redactor
+	threads  *Threads
+	work     *Service
+	policy   *lifecycle.Policy
+	now      func() time.Time
+	log      *slog.Logger
+	// OnCommit is called after a commit that enqueued notifications, to wake
+	// the outbox worker. May be nil.
+	OnCommit func()
+	// Recover turns a panic while handling one message into a quarantine.
+	// Tests turn it off so bugs are not hidden.
+	Recover bool
+}
+
+// Deps are what a Pipeline is built from.
+type IntakeDeps struct {
+	Config     *config.Config
+	Store      *store.Store
+	Composer   *notify.Composer
+	Classifier *classify.Classifier
+	Redactor   *pii.Redactor
+	Threads    *Threads
+	Casework   *Service          // may be nil: staff mail commands are not obeyed
+	Policy     *lifecycle.Policy // may be nil: no deadlines
+	Now        func() time.Time  // nil: time.Now
+	Log        *slog.Logger
+}
+
+// New returns a Pipeline.
+func NewIntake(d IntakeDeps) *Intake {
+	now := d.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Intake{
+		cfg: d.Config, st: d.Store, compose: d.Composer, classify: d.Classifier, redact: d.Redactor,
+		threads: d.Threads, work: d.Casework, policy: d.Policy,
+		now: now, log: d.Log.With("component", "pipeline"), Recover: true,
+	}
+}
+
+// Threads returns the reply-address signer.
+func (p *Intake) Threads() *Threads { return p.threads }
+
+// errRender marks a failure to render notifications: the message is
+// quarantined rather than retried forever.
+var errRender = errors.New("render notifications")
+
+// Handle registers one raw message. See the package doc for guarantees.
+func (p *Intake) Handle(ctx context.Context, src Source, raw []byte) (res Result, err error) {
+	if p.Recover {
+		defer func() {
+			if r := recover(); r != nil {
+				p.log.Error("panic while handling message", "source", src.Name, "panic", fmt.Sprint(r))
+				res, err = p.quarantine(ctx, src, raw, "", fmt.Sprintf("internal error: %v", r))
+			}
+		}()
+	}
+	if src.Oversize > 0 {
+		return p.quarantine(ctx, src, raw, "", fmt.Sprintf("message too large: %d bytes (limit %d); only the header was fetched", src.Oversize, p.cfg.Intake.MaxMessageSize))
+	}
+	if int64(len(raw)) > p.cfg.Intake.MaxMessageSize {
+		return p.quarantine(ctx, src, raw, "", fmt.Sprintf("message too large: %d bytes (limit %d)", len(raw), p.cfg.Intake.MaxMessageSize))
+	}
+	msg, perr := mimeparse.Parse(raw)
+	if perr != nil {
+		return p.quarantine(ctx, src, raw, "", perr.Error())
+	}
+	in := store.Intake{Key: store.IdempotencyKey(msg.MessageID, raw), Source: src.Name, ReceivedAt: p.receivedAt(src, msg), Raw: raw}
+	if outcome, caseID, seen, err := p.st.Seen(ctx, in.Key); err != nil || seen {
+		if err != nil {
+			return Result{}, err
+		}
+		return p.duplicate(ctx, outcome, caseID)
+	}
+	res, err = p.route(ctx, src, in, msg)
+	if errors.Is(err, errRender) {
+		return p.quarantine(ctx, src, raw, in.Key, err.Error())
+	}
+	if errors.Is(err, store.ErrDuplicate) {
+		return Result{Outcome: Duplicate, Repeat: true}, nil
+	}
+	return res, err
+}
+
+// receivedAt is when the organisation received a message: the IMAP
+// server's INTERNALDATE, else (a file being imported) the Date header the
+// sender claims when it is not in the future, else now. It sets the
+// received time and the backlog rule (intake.old_message_age); a forged
+// old date can only make synpunkt quieter. Case numbers never come from it
+// (the store numbers by registration time), and the Date header itself is
+// kept on the document as ClaimedDate.
+func (p *Intake) receivedAt(src Source, m *synpunkt.Message) time.Time {
+	switch {
+	case !src.ReceivedAt.IsZero():
+		return src.ReceivedAt
+	case !m.Date.IsZero() && m.Date.Before(p.now()):
+		return m.Date
+	}
+	return p.now()
+}
+
+func (p *Intake) duplicate(ctx context.Context, outcome string, caseID int64) (Result, error) {
+	res := Result{Outcome: Duplicate, Reason: "already recorded as " + outcome, Repeat: true}
+	if outcome == store.OutcomeQuarantine {
+		res.Outcome = Quarantined
+	}
+	if caseID != 0 {
+		c, err := p.st.Case(ctx, caseID)
+		if err != nil {
+			return Result{}, err
+		}
+		res.Case = c.Number
+	}
+	return res, nil
+}
+
+// route decides between a report, an automatic reply, a reply to a case,
+// an exclusion and a new case. Machine-made mail never opens a case, never
+// becomes a document and is never answered.
+func (p *Intake) route(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message) (Result, error) {
+	kind, signal, err := p.recognise(ctx, msg)
+	if err != nil {
+		return Result{}, err
+	}
+	if kind != synpunkt.AutoNone && kind != synpunkt.AutoReply {
+		return p.report(ctx, in, msg, kind, signal)
+	}
+	staff := p.isStaff(msg) // decided once, here, for threading, registering and classifying
+	auto := automation(msg) // why no receipt may go back, "" for a person
+	if auto == "" && staff && isRegisterMail(msg.Subject) {
+		return p.registerMail(ctx, src, in, msg)
+	}
+	c, note, err := p.findCase(ctx, msg, staff)
+	if err != nil {
+		return Result{}, err
+	}
+	switch {
+	case kind == synpunkt.AutoReply:
+		return p.machineMail(ctx, in, c, kind, signal)
+	case c != nil:
+		// Automated mail from staff (a system's notice) is no Svar: only a
+		// person's answer stops the first-response clock.
+		return p.addToCase(ctx, src, in, msg, c, auto, staff && auto == "")
+	}
+	return p.newCase(ctx, src, in, msg, auto, note, staff)
+}
+
+func (p *Intake) quarantine(ctx context.Context, src Source, raw []byte, key, reason string) (Result, error) {
+	if key == "" {
+		key = store.IdempotencyKey("", raw)
+	}
+	in := store.Intake{Key: key, Source: src.Name, ReceivedAt: p.now(), Raw: raw}
+	if !src.ReceivedAt.IsZero() {
+		in.ReceivedAt = src.ReceivedAt
+	}
+	p.log.Warn("message quarantined", "source", src.Name, "reason", reason)
+	ev := []store.Event{{Actor: "intake", Kind: "quarantined", Detail: reason}}
+	err := p.st.RecordIntake(ctx, in, store.OutcomeQuarantine, reason, 0, ev, nil)
+	if errors.Is(err, store.ErrDuplicate) {
+		return Result{Outcome: Quarantined, Reason: "already quarantined: " + reason, Repeat: true}, nil
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Outcome: Quarantined, Reason: reason}, nil
+}
+
+func (p *Intake) committed(out int) {
+	if out > 0 && p.OnCommit != nil {
+		p.OnCommit()
+	}
+}
+
+// recipients are the To and Cc addresses, where plus-addresses live.
+func recipients(m *synpunkt.Message) []synpunkt.Address {
+	return append(append([]synpunkt.Address{}, m.To...), m.Cc...)
+}
+
+func isCaseNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
+
+func lower(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

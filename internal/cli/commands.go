@@ -1,0 +1,237 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/casework"
+	"github.com/exempelby/synpunkt/internal/daemon"
+	"github.com/exempelby/synpunkt/internal/report"
+	"github.com/exempelby/synpunkt/mailbox/mailfiles"
+	"github.com/exempelby/synpunkt/store"
+)
+
+func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
+	fs, path := flags("run", stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*path)
+	if err != nil {
+		return err
+	}
+	log, level := newLevelLogger(cfg.Log, stderr)
+	ctx, stop := signalContext(ctx, log)
+	defer stop()
+	stopHUP := reloadOnHUP(ctx, *path, level, log)
+	defer stopHUP()
+	d, err := daemon.New(ctx, cfg, log, daemonOptions(ctx))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	log.Info("synpunkt started", "mailbox", cfg.IMAP.Mailbox, "imap", cfg.IMAP.Address, "store", cfg.Store.Path)
+	if err := d.Run(ctx); err != nil {
+		return err
+	}
+	log.Info("synpunkt stopped")
+	return nil
+}
+
+// ImportSummary is what import prints.
+type ImportSummary struct {
+	Registered  int `json:"registered"`
+	Duplicates  int `json:"duplicates"`
+	Quarantined int `json:"quarantined"`
+	// Machine-made mail, which opens no case: delivery reports, automatic
+	// replies, and feedback reports or read receipts.
+	Bounces     int `json:"bounces"`
+	AutoReplies int `json:"auto_replies"`
+	Reports     int `json:"reports"`
+}
+
+func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := flags("import", stderr)
+	noNotify := fs.Bool("no-notify", false, "register without receipts or forwards")
+	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageError{"import needs at least one PATH"}
+	}
+	var sum ImportSummary
+	err := mailing(ctx, *path, stderr, func(d *daemon.Daemon) ([]int64, error) {
+		var err error
+		sum, err = Import(ctx, d.Pipeline, fs.Args(), *noNotify)
+		return nil, err
+	})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(sum)
+	}
+	fmt.Fprintf(stdout, "registered %d, duplicates %d, quarantined %d, bounces %d, auto-replies %d, reports %d\n",
+		sum.Registered, sum.Duplicates, sum.Quarantined, sum.Bounces, sum.AutoReplies, sum.Reports)
+	return nil
+}
+
+// Import registers every message under paths through the pipeline.
+func Import(ctx context.Context, p *casework.Intake, paths []string, noNotify bool) (ImportSummary, error) {
+	var sum ImportSummary
+	err := mailfiles.Walk(paths, func(src mailfiles.Source) error {
+		res, err := p.Handle(ctx, casework.Source{Name: src.Name, Backlog: true, NoNotify: noNotify}, src.Raw)
+		if err != nil {
+			return fmt.Errorf("%s: %w", src.Name, err)
+		}
+		sum.count(res)
+		return nil
+	})
+	return sum, err
+}
+
+// count adds one pipeline result to the summary.
+func (sum *ImportSummary) count(res casework.Result) {
+	switch {
+	case res.Repeat || res.Outcome == casework.Duplicate:
+		sum.Duplicates++
+	case res.Outcome == casework.Quarantined:
+		sum.Quarantined++
+	case res.Auto == synpunkt.AutoDeliveryReport:
+		sum.Bounces++
+	case res.Auto == synpunkt.AutoReply:
+		sum.AutoReplies++
+	case res.Auto != synpunkt.AutoNone:
+		sum.Reports++
+	default:
+		sum.Registered++
+	}
+}
+
+// caseJSON is the JSON shape of a case for `cases --json`.
+type caseJSON struct {
+	Number      string    `json:"number"`
+	Status      string    `json:"status"`
+	Category    string    `json:"category"`
+	Unit        string    `json:"unit"`
+	Committee   string    `json:"committee"`
+	InitiatedBy string    `json:"initiated_by"`
+	Description string    `json:"description"`
+	Sensitive   bool      `json:"sensitive"`
+	Channel     string    `json:"channel"`
+	ReceivedAt  time.Time `json:"received_at"`
+	// Deadlines; omitted when not set.
+	FirstResponseDue *time.Time `json:"first_response_due,omitempty"`
+	FinalDue         *time.Time `json:"final_due,omitempty"`
+	FirstResponseAt  *time.Time `json:"first_response_at,omitempty"`
+	ClosedAt         *time.Time `json:"closed_at,omitempty"`
+	Documents        []docJSON  `json:"documents"`
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+type docJSON struct {
+	Type       string    `json:"type"`
+	Direction  string    `json:"direction"`
+	SenderRole string    `json:"sender_role"`
+	ReceivedAt time.Time `json:"received_at"`
+	// ClaimedDate is the message's own Date header; omitted when missing.
+	ClaimedDate *time.Time `json:"claimed_date,omitempty"`
+}
+
+func toJSON(c synpunkt.Case) caseJSON {
+	j := caseJSON{Number: c.Number, Status: string(c.Status), Category: string(c.Category), Unit: c.Unit, Committee: c.Committee,
+		InitiatedBy: string(c.InitiatedBy), Description: c.Description, Sensitive: c.Sensitive, ReceivedAt: c.ReceivedAt, Documents: []docJSON{},
+		FirstResponseDue: timePtr(c.FirstResponseDue), FinalDue: timePtr(c.FinalDue), FirstResponseAt: timePtr(c.FirstResponseAt), ClosedAt: timePtr(c.ClosedAt)}
+	j.Channel = string(c.Channel)
+	for _, d := range c.Documents {
+		j.Documents = append(j.Documents, docJSON{Type: string(d.Type), Direction: string(d.Direction), SenderRole: d.SenderRole, ReceivedAt: d.ReceivedAt,
+			ClaimedDate: timePtr(d.ClaimedDate)})
+	}
+	return j
+}
+
+// openStore opens the existing database of the config at path, for a
+// command that only reads it: no secret is needed.
+func openStore(ctx context.Context, path string) (*store.Store, error) {
+	cfg, err := loadConfigReadOnly(path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(cfg.Store.Path); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return store.Open(ctx, cfg.Store.Path, store.Options{CaseNumberFormat: cfg.Organisation.CaseNumberFormat, Now: clock(ctx), AllowGroupRead: cfg.Store.AllowGroupRead})
+}
+
+func cmdCases(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := flags("cases", stderr)
+	asJSON := fs.Bool("json", false, "print JSON")
+	open := fs.Bool("open", false, "only open cases")
+	overdue := fs.Bool("overdue", false, "only open cases past a deadline")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfigReadOnly(*path)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(cfg.Store.Path); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	d, err := daemon.New(ctx, cfg, newLogger(cfg.Log, stderr), readOnlyOptions(ctx))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	var cases []synpunkt.Case
+	switch {
+	case *overdue:
+		cases, err = d.Casework.Overdue(ctx, clock(ctx)())
+	case *open:
+		cases, err = d.Store.ListCases(ctx, store.Filter{Status: synpunkt.StatusOpen})
+	default:
+		cases, err = d.Store.ListCases(ctx, store.Filter{})
+	}
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		out := []caseJSON{}
+		for _, c := range cases {
+			out = append(out, toJSON(c))
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	report.Cases(stdout, cases)
+	return nil
+}
+
+func cmdCase(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := flags("case", stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{"case needs exactly one case NUMBER"}
+	}
+	st, err := openStore(ctx, *path)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return report.Case(ctx, stdout, st, fs.Arg(0))
+}

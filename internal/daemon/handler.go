@@ -1,0 +1,58 @@
+package daemon
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"time"
+
+	"github.com/exempelby/synpunkt/casework"
+	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/mailbox"
+)
+
+// Handler adapts the pipeline to IMAP intake.
+type Handler struct {
+	P *casework.Intake
+	// FirstStart is true when the mailbox had no checkpoint: messages that
+	// were already there when the daemon started are backlog.
+	FirstStart bool
+	Started    time.Time
+}
+
+var _ mailbox.Handler = (*Handler)(nil)
+
+// Handle registers one delivery and says where the message goes.
+func (h *Handler) Handle(ctx context.Context, d mailbox.Delivery) (mailbox.Disposition, error) {
+	src := casework.Source{
+		Name:       fmt.Sprintf("imap:%s/%d/%d", d.Mailbox, d.UIDValidity, d.UID),
+		ReceivedAt: d.InternalDate,
+		Backlog:    h.FirstStart && d.InternalDate.Before(h.Started),
+	}
+	if d.HeaderOnly {
+		src.Oversize = d.Size
+	}
+	res, err := h.P.Handle(ctx, src, d.Raw)
+	if err != nil {
+		return mailbox.Keep, err
+	}
+	if res.Outcome == casework.Quarantined {
+		return mailbox.Quarantined, nil
+	}
+	return mailbox.Registered, nil
+}
+
+// IntakeConfig maps the config's [imap] section to the intake's config.
+func IntakeConfig(c *config.Config) mailbox.Config {
+	m := c.IMAP
+	mc := mailbox.Config{
+		Address: m.Address, TLS: mailbox.TLSMode(m.TLS), Username: m.Username, Password: m.Password,
+		Mailbox: m.Mailbox, RegisteredMailbox: m.RegisteredMailbox, QuarantineMailbox: m.QuarantineMailbox,
+		PollInterval: m.PollInterval.Duration, IdleRestart: m.IdleRestart.Duration,
+		MaxMessageSize: c.Intake.MaxMessageSize,
+	}
+	if m.InsecureSkipVerify || m.RootCAs != nil {
+		mc.TLSConfig = &tls.Config{InsecureSkipVerify: m.InsecureSkipVerify, RootCAs: m.RootCAs}
+	}
+	return mc
+}
