@@ -1,6 +1,7 @@
 // Package cli owns synpunkt's command line: parsing arguments, loading the
-// config, and running one command (run, demo, import, cases, case,
-// check-config, eval-pii, eval-routing, version …). cmd/synpunkt only calls
+// config, and running one command from the command table (table.go: name,
+// synopsis, summary, arguments and run func; usage and --help come from it).
+// cmd/synpunkt only calls
 // Run. Every command reads the time from one clock, set with WithNow.
 //
 // What always holds: a command prints its result to stdout and its logs and
@@ -27,73 +28,23 @@ import (
 	"github.com/exempelby/synpunkt/internal/report"
 )
 
-const usage = `synpunkt — the municipal feedback mailbox daemon
-
-Usage:
-  synpunkt run          --config FILE           run the daemon (IMAP intake, outbox)
-  synpunkt demo                                 run the whole flow on an embedded mailbox and SMTP sink
-  synpunkt import       --config FILE [--no-notify] [--json] PATH...
-                                                register .eml files, Maildir folders and mbox files
-  synpunkt cases        --config FILE [--json] [--open] [--overdue]
-                                                list cases
-  synpunkt case         --config FILE NUMBER    show one case, its documents, events and outbox
-  synpunkt close        --config FILE [--note TEXT] NUMBER
-                                                close a case and tell the citizen
-  synpunkt reopen       --config FILE NUMBER    reopen a closed case
-  synpunkt note         --config FILE NUMBER TEXT
-                                                add an action note
-  synpunkt route        --config FILE --unit NAME NUMBER
-                                                move a case to another unit
-  synpunkt forward      --config FILE [--at TIME] NUMBER...
-                                                forward never-forwarded cases (a backlog) now and start their deadlines
-  synpunkt resend       --config FILE (NUMBER | --failed)
-                                                send again what failed (one case's, or all)
-  synpunkt deadlines    --config FILE [--at TIME] [--dry-run] [--json]
-                                                send (or list) due reminders and escalations
-  synpunkt register     --config FILE --channel telefon|besök|brev|e-tjänst
-                        [--from ADDRESS|--phone NUMBER|--anonymous] [--received TIME]
-                        --subject S --text T
-                                                register a synpunkt taken by phone, at a visit or by letter
-  synpunkt stats        --config FILE [--from DAY] [--to DAY]
-                                                statistics per committee and unit, exclusions
-  synpunkt check-config --config FILE [--connect]
-                                                validate a config; --connect also logs in to IMAP, SMTP, Twilio
-  synpunkt eval-pii     DIR                     precision/recall of personal-data redaction on a corpus
-  synpunkt eval-routing DIR                     accuracy of classification and routing on a corpus
-
-  synpunkt version                              print the version and build
-
-The config path may also come from SYNPUNKT_CONFIG. Read-only commands
-(cases, case, stats, deadlines --dry-run) need no secrets. Each command
-takes --help. SIGHUP makes a running daemon re-read log.level; other
-changes take effect on restart.
-`
 
 // Run runs the command in args and returns the exit status.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage())
 		return 2
 	}
-	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
-		"run": cmdRun, "demo": cmdDemo, "import": cmdImport, "cases": cmdCases, "case": cmdCase,
-		"check-config": cmdCheckConfig, "eval-pii": cmdEvalPII, "eval-routing": cmdEvalRouting,
-		"close": cmdClose, "reopen": cmdReopen, "note": cmdNote, "route": cmdRoute, "deadlines": cmdDeadlines, "stats": cmdStats,
-		"register": cmdRegister,
-		"forward":  cmdForward,
-		"resend":   cmdResend,
-	}
-	cmds["version"] = cmdVersion
-	f, ok := cmds[args[0]]
+	cmd, ok := lookup(args[0])
 	if !ok {
 		if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-			fmt.Fprint(stdout, usage)
+			fmt.Fprint(stdout, usage())
 			return 0
 		}
-		fmt.Fprintf(stderr, "synpunkt: unknown command %q\n\n%s", args[0], usage)
+		fmt.Fprintf(stderr, "synpunkt: unknown command %q\n\n%s", args[0], usage())
 		return 2
 	}
-	err := f(ctx, args[1:], stdout, stderr)
+	err := cmd.run(ctx, args[1:], stdout, stderr)
 	var ue usageError
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp): // --help asked for the usage
