@@ -1,8 +1,7 @@
 // Package cli owns synpunkt's command line: parsing arguments, loading the
 // config, and running one command from the command table (table.go: name,
 // synopsis, summary, arguments and run func; usage and --help come from it).
-// cmd/synpunkt only calls
-// Run. Every command reads the time from one clock, set with WithNow.
+// cmd/synpunkt only calls Run. Every command reads the time from one clock, set with WithNow.
 //
 // What always holds: a command prints its result to stdout and its logs and
 // errors to stderr, and returns exit status 0 on success, 1 when it could
@@ -27,7 +26,6 @@ import (
 	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/internal/report"
 )
-
 
 // Run runs the command in args and returns the exit status.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
