@@ -10,9 +10,12 @@
 //
 // Rules are transparent weighted words and phrases. Built-in category
 // words and topic areas (gata, park, avfall, va, bygglov, miljo, forskola,
-// grundskola, gymnasium, hemtjanst, aldreboende, ifo, bibliotek, idrott,
-// kultur, kontaktcenter) apply to a unit whose aliases name the area; the
-// config adds unit keywords, topics, category rules and exclusions.
+// grundskola, gymnasium, hemtjanst, aldreboende, ifo, funktionsstod,
+// bibliotek, idrott, kultur, kontaktcenter and a few more; areas.go) apply
+// to the units they are inferred for: from an alias naming the area, else
+// from the unit's name and keywords ("Biblioteket", "lånekort"), else its
+// committee (infer.go; check-config lists them). The config adds unit
+// keywords, topics, category rules and exclusions.
 // Signals, strongest first: plus-address (synpunkter+gata@…), the form's
 // unit field, explicit unit mentions and topic words.
 //
