@@ -18,6 +18,10 @@ var builtinCategory = map[synpunkt.DocType]string{
 		jättebra:2.5|superbra:2.5|så bra:1.5|=bra:1|nöjd:1.5|tacksam:1|trevlig:1|bra bemötande:2|trevligt bemötande:2|
 		hjälpsam:1.5|imponerande:2|bra jobbat:2.5|guld värda:2.5|härlig:1.5|så fint:1.5|=fin:1|uppskatta:1.5|uppskattade:1|
 		strålande:1.5|kunnig:1|äntligen:1|smidig:1.5|glad:1|trivs:1.5|älskar:1.5|vilken fin:2|lyhörd:1|
+		eloge:3|hatten av:3|ros till:3|en ros:2.5|guldstjärna:3|supernöjd:3|jättenöjd:3|mycket nöjd:2.5|bästa:1.5|proffsig:2|
+		proffsigt:2|=kul:1|roligt:1|mysig:1.5|lyckad:2|välskött:2|snyggt:1.5|fräsch:1.5|fint jobb:3|bra jobb:3|vill berömma:3|
+		vill ge beröm:3|värt att nämna:1.5|sticka ut hakan:0|positiv:1.5|positivt:1.5|glädje:1.5|uppskattat:2|kanon:2|klockren:2|
+		=love:1.5|brilliant:2|fantastic:2|well done:2.5|kudos:3|appreciate:2|lovely:1.5|
 		thank:2|thanks:2|great:1.5|wonderful:2|excellent:2|amazing:2|praise:3|helpful:1.5|
 		tack på förhand:-1.5|tack för svar:-1.5|tack för hjälpen:-0.5|tacksam för svar:-1|tack för ingenting:-3|bra jobbat kommunen:-3`,
 	synpunkt.DocKlagomal: `klagomål:3|klaga:2|klagat:2|under all kritik:3|dålig:2|dåligt:2|sämre:1.5|oacceptabel:3|inte acceptabel:3|orimlig:2|
@@ -29,6 +33,11 @@ var builtinCategory = map[synpunkt.DocType]string{
 		på allvar:1|inte rimligt:2|inte okej:2|hur kan det komma sig:2|vem har fattat:2|dumma:2|tack för ingenting:4|
 		bra jobbat kommunen:4|sätt stopp:2|gör om:1.5|fel beslut:2|beslutet är fel:2.5|ingen informerar:2|ingen information:1.5|
 		inte ens:1|kan ni inte:2|hur kunde ni:2.5|som jag anmälde:3|jag anmälde:2.5|har anmält:2|i månader:1.5|omöjlig:1.5|hungriga:1|fryser:1|ensam:1|struntar:2|ignorerar:2|gör ingenting:2|inget har hänt:2.5|
+		löjligt:2|löjlig:2|pinsamt:2|pinsam:2|katastrof:2.5|katastrofal:2.5|uselt:3|usel:3|förfärlig:2.5|horribel:2.5|
+		=fan:1.5|jävla:2|idiotisk:2.5|korkad:2|slöseri:2.5|skattepengar:1.5|trött på:2.5|less på:2.5|frustrerad:2|frustrerande:2|
+		irriterad:2|irriterande:2|förbannad:2.5|rasande:2.5|hemskt:1.5|sunkig:1.5|respektlös:2.5|otrevlig:2.5|oförskämd:2.5|
+		arrogant:2.5|slarvigt:2|ingen bryr sig:2.5|bryr sig inte:2|hur svårt:2|varje år:1|samma sak:1|gång på gång:2|
+		awful:2|rude:2.5|ridiculous:2.5|fed up:2.5|
 		unacceptable:3|complain:2.5|complaint:2.5|complained:2.5|disappointed:2.5|not good enough:3|terrible:2|unreasonable:2|
 		nobody:1|=never:1|confusing:1.5|stressed:1|left:0.5`,
 	synpunkt.DocForslag: `förslag:3|föreslå:3|föreslår:3|skulle vilja:1.5|vore bra om:2.5|vore fint:2.5|vore det inte:2|vore kul:2|
@@ -44,6 +53,9 @@ var builtinCategory = map[synpunkt.DocType]string{
 		=fallit:2|blåst omkull:3|omkull:2|saknas:1.5|stopp i:2.5|svämmar över:2|krossad:2.5|krossat:2.5|lossnat:2|nedriven:2.5|
 		dumpat:2|överfull:1.5|ej hämtade:2.5|inte hämtats:2.5|inte tömd:2.5|blev inte tömd:1|halt:1.5|sanda:1|sticker ut:1.5|
 		åtgärda:1|=laga:1|=lagas:1.5|slutat fungera:3|=full:1.5|forsar:2|inget vatten:2.5|lågt vattentryck:2|ingen värme:2|utsläpp:1.5|
+		kaputt:3|=paj:3|pajad:3|gått sönder:3|vält:2|=vältes:2|rasat:2.5|hänger löst:3|sprucken:2.5|spricka:2|sprickor:2|
+		igensatt:3|igensatta:3|stopp:1.5|blockerar:2|ligger över:1.5|krossat glas:3|glassplitter:3|vassa:1|=fixa:1|fixas:1.5|
+		smashed:3|blocked:2.5|flickers:2|
 		broken:3|not working:2.5|=fallen:2|leak:3|pothole:3|flickering:2|out of order:3|=fix:1|repair:1.5`,
 }
 

@@ -42,6 +42,10 @@ type ExclusionDecision struct {
 	Destination string
 	Note        string
 	Reply       string
+	// Copy is told too, so that the contact center sees what went past
+	// the synpunkt diary (a request for public documents sent to the
+	// registry); may be empty.
+	Copy string
 }
 
 // Classifier decides category, unit, handler and exclusions. It is
@@ -55,6 +59,7 @@ type Classifier struct {
 	unitTerms  [][]weighted // per unit
 	topics     [][]topicSpec
 	areas      []UnitAreas // per unit: the built-in areas it got (builtin only)
+	builtin    bool        // [classify] builtin: built-in vocabulary and speech acts
 	forms      map[string]formSpec
 	exclusions []exclusionSpec
 	intern     *config.Exclusion // nil: own-domain senders are not excluded
@@ -76,7 +81,7 @@ func New(cfg *config.Config) (*Classifier, error) {
 	}
 	c := &Classifier{
 		units: append([]config.Unit(nil), cfg.Units...), minConf: s.MinConfidence,
-		defaultCat: synpunkt.DocType(s.DefaultCategory), forms: map[string]formSpec{},
+		defaultCat: synpunkt.DocType(s.DefaultCategory), forms: map[string]formSpec{}, builtin: s.Builtin,
 	}
 	for _, d := range cfg.Organisation.Domains {
 		c.domains = append(c.domains, strings.ToLower(d))

@@ -417,6 +417,13 @@ func (p *Pipeline) exclude(ctx context.Context, src Source, in store.Intake, msg
 			return Result{}, fmt.Errorf("%w: exclusion forward: %v", errRender, err)
 		}
 		out = append(out, casework.ToStore(o))
+		if x.Copy != "" && x.Copy != x.Destination {
+			o, err := p.compose.Notice(x.Copy, "Kopia: överlämnat från synpunktsbrevlådan till "+x.Destination+": "+msg.Subject, body, nil)
+			if err != nil {
+				return Result{}, fmt.Errorf("%w: exclusion copy: %v", errRender, err)
+			}
+			out = append(out, casework.ToStore(o))
+		}
 	}
 	if to := p.exclusionReplyTo(msg, d); !src.NoNotify && x.Reply != "" && auto == "" && to != "" {
 		capped, why, err := p.capReached(ctx, to)
