@@ -16,10 +16,10 @@ import (
 // testdata/corpus/README.md).
 type Example struct {
 	File      string
-	Category  string // "-" for excluded messages
-	Unit      string // "-" for excluded messages
-	Exclusion string // "-" or a class
-	Split     string // "tune", "heldout" or "blind"
+	Category  string   // "-" for excluded messages
+	Unit      string   // "-" for excluded messages
+	Exclusion string   // "-" or a class
+	Split     string   // "tune", "heldout" or "blind"
 	Language  string   // ISO 639-1 code of the message's language, may be empty
 	Keep      []string // words a clerk would keep in the case description, may be empty
 	Msg       *synpunkt.Message

@@ -15,9 +15,9 @@ const (
 	// allmän handling, TF 2 kap.): it goes at once to the registry
 	// ([classify] registry), which must handle it skyndsamt.
 	ClassPublicDocuments = "allman_handling"
-	ClassIncident        = "avvikelse"  // HSL/SoL incident: avvikelsehantering
-	ClassAbuse           = "krankning"  // kränkande behandling or särbehandling
-	ClassPolitical       = "politisk"   // political initiative or party mail
+	ClassIncident        = "avvikelse" // HSL/SoL incident: avvikelsehantering
+	ClassAbuse           = "krankning" // kränkande behandling or särbehandling
+	ClassPolitical       = "politisk"  // political initiative or party mail
 )
 
 // builtinProcess is the built-in knowledge of one class: weighted words
