@@ -99,6 +99,7 @@ func (c *Classifier) categorize(in input, d *Decision) {
 	if c.builtin {
 		scoreSpeechActs(sb, in.toks)
 	}
+	c.modelCategoryVote(sb, in.toks)
 	labels := make([]string, len(synpunkt.Categories))
 	for i, cat := range synpunkt.Categories {
 		labels[i] = string(cat)

@@ -59,7 +59,9 @@ type Classifier struct {
 	unitTerms  [][]weighted // per unit
 	topics     [][]topicSpec
 	areas      []UnitAreas // per unit: the built-in areas it got (builtin only)
-	builtin    bool        // [classify] builtin: built-in vocabulary and speech acts
+	builtin    bool        // [classify] builtin: built-in vocabulary, speech acts and the model
+	catModel   *nb         // nil: no learned category vote
+	areaModel  *nb         // nil: no learned area vote
 	forms      map[string]formSpec
 	exclusions []exclusionSpec
 	intern     *config.Exclusion // nil: own-domain senders are not excluded
@@ -100,6 +102,9 @@ func New(cfg *config.Config) (*Classifier, error) {
 	}
 	c.compileCategories(s)
 	c.compileUnits(s.Builtin)
+	if s.Builtin {
+		c.catModel, c.areaModel = catModel, areaModel
+	}
 	for _, f := range s.Forms {
 		c.forms[strings.ToLower(f.From)] = newFormSpec(f)
 	}
