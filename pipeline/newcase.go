@@ -3,12 +3,14 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/casework"
 	"github.com/exempelby/synpunkt/classify"
+	"github.com/exempelby/synpunkt/classify/lang"
 	"github.com/exempelby/synpunkt/classify/pii"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/store"
@@ -353,6 +355,15 @@ func (p *Pipeline) receiptPolicy(ctx context.Context, src Source, in store.Intak
 	return to, "", nil
 }
 
+// receiptLanguage is the language the receipt is written in: the
+// detected one when receipts.languages serves it, else Swedish.
+func (p *Pipeline) receiptLanguage(detected string) string {
+	if slices.Contains(p.cfg.Receipts.Languages, detected) {
+		return detected
+	}
+	return "sv"
+}
+
 // autoReplyKinds are the notifications that answer a sender automatically
 // and share receipts.max_per_sender_per_day: receipts, and the notices that
 // answer excluded mail (staff notices go to staff, never to a sender).
@@ -378,6 +389,7 @@ func (p *Pipeline) capReached(ctx context.Context, to string) (bool, string, err
 func (p *Pipeline) renderNewCase(c synpunkt.Case, msg *synpunkt.Message, text, handler, receiptTo string) ([]store.Outgoing, error) {
 	ci := notify.CaseInfoFrom(&c)
 	ci.CitizenText, ci.CitizenMessageID = text, msg.MessageID
+	ci.Language = lang.Detect(msg.Subject + "\n" + text)
 	reply := p.threads.ReplyAddress(c.Number)
 	fwd, err := p.compose.Forward(ci, handler, msg.Raw, reply)
 	if err != nil {
@@ -388,6 +400,7 @@ func (p *Pipeline) renderNewCase(c synpunkt.Case, msg *synpunkt.Message, text, h
 		return out, nil
 	}
 	var rc *notify.Outgoing
+	ci.Language = p.receiptLanguage(ci.Language)
 	if strings.HasPrefix(receiptTo, "+") {
 		rc, err = p.compose.ReceiptSMS(ci, receiptTo)
 	} else {
