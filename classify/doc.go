@@ -16,6 +16,13 @@
 // from the unit's name and keywords ("Biblioteket", "lånekort"), else its
 // committee (infer.go; check-config lists them). The config adds unit
 // keywords, topics, category rules and exclusions.
+// Speech acts read what a sentence does (speech.go: an angry question is a
+// complaint, a question can propose, praise needs no thank-you). A learned
+// naive Bayes model (model.go, model.txt made by go generate from the
+// tune split) adds a named vote for the category and, where the rules
+// found little, for the topic area. Built-in classes of other processes
+// (processes.go: allman_handling to [classify] registry, avvikelse,
+// krankning, politisk) apply with or without configured exclusions.
 // Signals, strongest first: plus-address (synpunkter+gata@…), the form's
 // unit field, explicit unit mentions and topic words.
 //
