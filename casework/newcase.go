@@ -3,11 +3,13 @@ package casework
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/classify"
+	"github.com/exempelby/synpunkt/classify/lang"
 	"github.com/exempelby/synpunkt/classify/pii"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/store"
@@ -352,6 +354,15 @@ func (p *Intake) receiptPolicy(ctx context.Context, src Source, in store.Intake,
 	return to, "", nil
 }
 
+// receiptLanguage is the language the receipt is written in: the
+// detected one when receipts.languages serves it, else Swedish.
+func (p *Intake) receiptLanguage(detected string) string {
+	if slices.Contains(p.cfg.Receipts.Languages, detected) {
+		return detected
+	}
+	return "sv"
+}
+
 // autoReplyKinds are the notifications that answer a sender automatically
 // and share receipts.max_per_sender_per_day: receipts, and the notices that
 // answer excluded mail (staff notices go to staff, never to a sender).
@@ -377,6 +388,7 @@ func (p *Intake) capReached(ctx context.Context, to string) (bool, string, error
 func (p *Intake) renderNewCase(c synpunkt.Case, msg *synpunkt.Message, text, handler, receiptTo string) ([]store.Outgoing, error) {
 	ci := notify.CaseInfoFrom(&c)
 	ci.CitizenText, ci.CitizenMessageID = text, msg.MessageID
+	ci.Language = lang.Detect(msg.Subject + "\n" + text)
 	reply := p.threads.ReplyAddress(c.Number)
 	fwd, err := p.compose.Forward(ci, handler, msg.Raw, reply)
 	if err != nil {
@@ -387,6 +399,7 @@ func (p *Intake) renderNewCase(c synpunkt.Case, msg *synpunkt.Message, text, han
 		return out, nil
 	}
 	var rc *notify.Outgoing
+	ci.Language = p.receiptLanguage(ci.Language)
 	if strings.HasPrefix(receiptTo, "+") {
 		rc, err = p.compose.ReceiptSMS(ci, receiptTo)
 	} else {
@@ -416,6 +429,13 @@ func (p *Intake) exclude(ctx context.Context, src Source, in store.Intake, msg *
 			return Result{}, fmt.Errorf("%w: exclusion forward: %v", errRender, err)
 		}
 		out = append(out, ToStore(o))
+		if x.Copy != "" && x.Copy != x.Destination {
+			o, err := p.compose.Notice(x.Copy, "Kopia: överlämnat från synpunktsbrevlådan till "+x.Destination+": "+msg.Subject, body, nil)
+			if err != nil {
+				return Result{}, fmt.Errorf("%w: exclusion copy: %v", errRender, err)
+			}
+			out = append(out, ToStore(o))
+		}
 	}
 	if to := p.exclusionReplyTo(msg, d); !src.NoNotify && x.Reply != "" && auto == "" && to != "" {
 		capped, why, err := p.capReached(ctx, to)

@@ -96,6 +96,10 @@ func (c *Classifier) categorize(in input, d *Decision) {
 	}
 	sb := newScoreboard()
 	c.scoreCategories(sb, in.toks)
+	if c.builtin {
+		scoreSpeechActs(sb, in.toks)
+	}
+	c.modelCategoryVote(sb, in.toks)
 	labels := make([]string, len(synpunkt.Categories))
 	for i, cat := range synpunkt.Categories {
 		labels[i] = string(cat)

@@ -42,6 +42,10 @@ type ExclusionDecision struct {
 	Destination string
 	Note        string
 	Reply       string
+	// Copy is told too, so that the contact center sees what went past
+	// the synpunkt diary (a request for public documents sent to the
+	// registry); may be empty.
+	Copy string
 }
 
 // Classifier decides category, unit, handler and exclusions. It is
@@ -54,6 +58,10 @@ type Classifier struct {
 	catRules   map[synpunkt.DocType][]weighted
 	unitTerms  [][]weighted // per unit
 	topics     [][]topicSpec
+	areas      []UnitAreas // per unit: the built-in areas it got (builtin only)
+	builtin    bool        // [classify] builtin: built-in vocabulary, speech acts and the model
+	catModel   *nb         // nil: no learned category vote
+	areaModel  *nb         // nil: no learned area vote
 	forms      map[string]formSpec
 	exclusions []exclusionSpec
 	intern     *config.Exclusion // nil: own-domain senders are not excluded
@@ -75,7 +83,7 @@ func New(cfg *config.Config) (*Classifier, error) {
 	}
 	c := &Classifier{
 		units: append([]config.Unit(nil), cfg.Units...), minConf: s.MinConfidence,
-		defaultCat: synpunkt.DocType(s.DefaultCategory), forms: map[string]formSpec{},
+		defaultCat: synpunkt.DocType(s.DefaultCategory), forms: map[string]formSpec{}, builtin: s.Builtin,
 	}
 	for _, d := range cfg.Organisation.Domains {
 		c.domains = append(c.domains, strings.ToLower(d))
@@ -94,6 +102,9 @@ func New(cfg *config.Config) (*Classifier, error) {
 	}
 	c.compileCategories(s)
 	c.compileUnits(s.Builtin)
+	if s.Builtin {
+		c.catModel, c.areaModel = catModel, areaModel
+	}
 	for _, f := range s.Forms {
 		c.forms[strings.ToLower(f.From)] = newFormSpec(f)
 	}
@@ -130,12 +141,18 @@ func (c *Classifier) compileCategories(s config.ClassifySettings) {
 }
 
 // compileUnits builds each unit's vocabulary: its name (4), aliases (1),
-// keywords (3), topic keywords (3) and, with builtin, the areas its
-// aliases name. A term listed twice keeps its highest weight.
+// keywords (3), topic keywords (3) and, with builtin, the vocabulary of
+// the areas inferAreas finds for it. A term listed twice keeps its
+// highest weight.
 func (c *Classifier) compileUnits(builtin bool) {
 	c.unitTerms = make([][]weighted, len(c.units))
 	c.topics = make([][]topicSpec, len(c.units))
+	c.areas = make([]UnitAreas, len(c.units))
 	for i, u := range c.units {
+		c.areas[i] = UnitAreas{Unit: u.Name}
+		if builtin {
+			c.areas[i] = inferAreas(u)
+		}
 		m := map[string]weighted{}
 		add := func(ws ...weighted) {
 			for _, w := range ws {
@@ -145,10 +162,8 @@ func (c *Classifier) compileUnits(builtin bool) {
 			}
 		}
 		add(weighted{parseTerm(u.Name), 4})
-		for _, a := range u.Aliases {
-			if area, ok := builtinArea(a); ok && builtin {
-				add(parseWeighted(area)...)
-			}
+		for _, a := range c.areas[i].Areas {
+			add(areaByName(a).vocab...)
 		}
 		for _, a := range u.Aliases {
 			if _, ok := m[a]; !ok {
@@ -173,15 +188,6 @@ func (c *Classifier) compileUnits(builtin bool) {
 		}
 		sort.Slice(c.unitTerms[i], func(a, b int) bool { return c.unitTerms[i][a].term.text < c.unitTerms[i][b].term.text })
 	}
-}
-
-func builtinArea(alias string) (string, bool) {
-	a := strings.ToLower(alias)
-	if syn, ok := areaSynonyms[a]; ok {
-		a = syn
-	}
-	t, ok := builtinAreas[a]
-	return t, ok
 }
 
 // UnitByName finds a unit by name or alias, case-insensitively.

@@ -10,9 +10,19 @@
 //
 // Rules are transparent weighted words and phrases. Built-in category
 // words and topic areas (gata, park, avfall, va, bygglov, miljo, forskola,
-// grundskola, gymnasium, hemtjanst, aldreboende, ifo, bibliotek, idrott,
-// kultur, kontaktcenter) apply to a unit whose aliases name the area; the
-// config adds unit keywords, topics, category rules and exclusions.
+// grundskola, gymnasium, hemtjanst, aldreboende, ifo, funktionsstod,
+// bibliotek, idrott, kultur, kontaktcenter and a few more; areas.go) apply
+// to the units they are inferred for: from an alias naming the area, else
+// from the unit's name and keywords ("Biblioteket", "lånekort"), else its
+// committee (infer.go; check-config lists them). The config adds unit
+// keywords, topics, category rules and exclusions.
+// Speech acts read what a sentence does (speech.go: an angry question is a
+// complaint, a question can propose, praise needs no thank-you). A learned
+// naive Bayes model (model.go, model.txt made by go generate from the
+// tune split) adds a named vote for the category and, where the rules
+// found little, for the topic area. Built-in classes of other processes
+// (processes.go: allman_handling to [classify] registry, avvikelse,
+// krankning, politisk) apply with or without configured exclusions.
 // Signals, strongest first: plus-address (synpunkter+gata@…), the form's
 // unit field, explicit unit mentions and topic words.
 //

@@ -16,10 +16,12 @@ import (
 // testdata/corpus/README.md).
 type Example struct {
 	File      string
-	Category  string // "-" for excluded messages
-	Unit      string // "-" for excluded messages
-	Exclusion string // "-" or a class
-	Split     string // "tune" or "heldout"
+	Category  string   // "-" for excluded messages
+	Unit      string   // "-" for excluded messages
+	Exclusion string   // "-" or a class
+	Split     string   // "tune", "heldout" or "blind"
+	Language  string   // ISO 639-1 code of the message's language, may be empty
+	Keep      []string // words a clerk would keep in the case description, may be empty
 	Msg       *synpunkt.Message
 }
 
@@ -63,6 +65,14 @@ func parseExample(name, s string) (Example, error) {
 			ex.Exclusion = v
 		case "Split":
 			ex.Split = v
+		case "Language":
+			ex.Language = v
+		case "Keep":
+			for _, k := range strings.Split(v, ",") {
+				if k = strings.TrimSpace(k); k != "" {
+					ex.Keep = append(ex.Keep, k)
+				}
+			}
 		case "From":
 			ex.Msg.From = parseAddr(v)
 		case "To":

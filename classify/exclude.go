@@ -15,8 +15,10 @@ const ClassInternal = "intern"
 type exclusionSpec struct {
 	x       config.Exclusion
 	senders []string   // x.Senders, trimmed and lower-cased
-	terms   []weighted // "!word" weighs 2, others 1
+	terms   []weighted // "!word" weighs 2, others 1; built-in: as in processes.go
 	min     float64
+	builtin bool   // from processes.go: each term counts at most once, reasons say "inbyggt"
+	copy    string // who else is told (the contact center), may be empty
 }
 
 func (c *Classifier) compileExclusions(s config.ClassifySettings) {
@@ -43,6 +45,9 @@ func (c *Classifier) compileExclusions(s config.ClassifySettings) {
 			spec.terms = append(spec.terms, noPrefix([]weighted{{parseTerm(k), w}})...)
 		}
 		c.exclusions = append(c.exclusions, spec)
+	}
+	if s.Builtin {
+		c.compileBuiltinProcesses(s)
 	}
 	if s.InternalStaff && c.intern == nil {
 		c.intern = &config.Exclusion{
@@ -88,13 +93,50 @@ func (e exclusionSpec) score(from string, toks []token) (float64, []string) {
 		score += 100
 		reasons = append(reasons, "avsändare på listan för "+e.x.Class)
 	}
-	for _, w := range e.terms {
-		if len(w.term.matches(toks)) > 0 {
-			score += w.weight
-			reasons = append(reasons, fmt.Sprintf("ord %q (%s +%g)", w.term.text, e.x.Class, w.weight))
-		}
+	strong := !e.builtin
+	for _, h := range e.hits(toks) {
+		score += h.weight
+		strong = strong || h.weight >= strongSign
+		reasons = append(reasons, fmt.Sprintf("%s %q (%s +%g)", e.label(), h.term.text, e.x.Class, h.weight))
+	}
+	if !strong {
+		return 0, nil
 	}
 	return score, reasons
+}
+
+// hits returns the terms found in toks; of overlapping terms only the
+// most specific counts ("fel medicin" hides "medicin").
+func (e exclusionSpec) hits(toks []token) []weighted {
+	type found struct {
+		w weighted
+		h hit
+	}
+	var all []found
+	maxSpec := make([]int, len(toks))
+	for _, w := range e.terms {
+		if ps := w.term.matches(toks); len(ps) > 0 {
+			h := hit{pos: ps[0], n: len(w.term.words), spec: w.term.spec}
+			all = append(all, found{w, h})
+			for k := h.pos; k < h.pos+h.n; k++ {
+				maxSpec[k] = max(maxSpec[k], h.spec)
+			}
+		}
+	}
+	var out []weighted
+	for _, f := range all {
+		if f.h.dominant(maxSpec) {
+			out = append(out, f.w)
+		}
+	}
+	return out
+}
+
+func (e exclusionSpec) label() string {
+	if e.builtin {
+		return "inbyggt ord"
+	}
+	return "ord"
 }
 
 func (e exclusionSpec) senderMatches(from string) bool {
@@ -114,7 +156,7 @@ func (e exclusionSpec) senderMatches(from string) bool {
 }
 
 func (e exclusionSpec) decision(reasons []string) *ExclusionDecision {
-	return &ExclusionDecision{Class: e.x.Class, Reasons: reasons, Destination: e.x.Destination, Note: e.x.Note, Reply: e.x.Reply}
+	return &ExclusionDecision{Class: e.x.Class, Reasons: reasons, Destination: e.x.Destination, Note: e.x.Note, Reply: e.x.Reply, Copy: e.copy}
 }
 
 func (c *Classifier) isMailbox(addr string) bool {

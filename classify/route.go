@@ -32,6 +32,11 @@ func (c *Classifier) route(in input, to []synpunkt.Address, d *Decision) {
 	for i, u := range c.units {
 		labels[i] = u.Name
 	}
+	if _, b, _ := sb.top(labels); b < modelThinEvidence {
+		// The rules found little: the model's vote decides more often
+		// than triage would.
+		c.modelUnitVote(sb, in.toks)
+	}
 	best, b, second := sb.top(labels)
 	conf := confidence(b, second, unitScale)
 	i, _ := c.unitIndex(best)

@@ -154,6 +154,7 @@ type termWord struct {
 	stemLen   int  // runes in stem
 	edges          // of raw and stem
 	exact     bool // "=ord" or "?": only the exact word
+	whole     bool // inflections only, no compounds: "spark" is not in "stadsparken"
 }
 
 // term is a configured or built-in word or phrase.
@@ -187,6 +188,9 @@ func matchWord(tk *token, w *termWord, prefix bool) bool {
 	}
 	if tk.stem == w.stem || tk.raw == w.raw {
 		return true
+	}
+	if w.whole {
+		return false
 	}
 	ls, lt := w.stemLen, tk.stemLen
 	if ls >= 3 && lt-ls >= 3 && strings.HasSuffix(tk.stem, w.stem) {

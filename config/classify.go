@@ -21,8 +21,9 @@ type ClassifySettings struct {
 	DefaultCategory string `toml:"default_category"`
 	// Builtin turns on the built-in Swedish/English vocabulary for
 	// categories and common municipal topics. A unit gets a topic area's
-	// vocabulary when the area name is one of its aliases (see package
-	// classify). Default true.
+	// vocabulary when an alias names the area, or else when its name,
+	// keywords or committee point at it (see package classify;
+	// check-config lists each unit's areas). Default true.
 	Builtin bool `toml:"builtin"`
 	// InternalStaff treats a sender in organisation.domains as staff: the
 	// message is excluded with class "intern" (Burlöv: internal synpunkter
@@ -36,6 +37,10 @@ type ClassifySettings struct {
 	// CategoryRules add to (or, with a negative weight, damp) the built-in
 	// category vocabulary.
 	CategoryRules []CategoryRule `toml:"category_rules"`
+	// Registry is the registrator's address: a request for public
+	// documents (begäran om allmän handling) is forwarded there at once
+	// and opens no synpunkt case. Empty: the triage unit's manager.
+	Registry string `toml:"registry"`
 }
 
 // FormSender is a web form (e-tjänst) that mails submissions from a no-reply
@@ -112,6 +117,11 @@ func (c *Config) validateClassify() error {
 	}
 	for i, f := range s.Forms {
 		if err := validateForm(fmt.Sprintf("classify.forms[%d]", i), f); err != nil {
+			return err
+		}
+	}
+	if s.Registry != "" {
+		if err := checkAddr("classify.registry", s.Registry); err != nil {
 			return err
 		}
 	}

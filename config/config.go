@@ -150,6 +150,12 @@ type Receipts struct {
 	// excluded mail) to one address, without case or +tag, per day (loops,
 	// floods). Default 10.
 	MaxPerSenderPerDay int `toml:"max_per_sender_per_day"`
+	// Languages are the languages (ISO 639 codes) receipts are written
+	// in: a message detected in one of them is answered in it, any other
+	// in Swedish. Each needs its templates (receipt_LANG.tmpl and
+	// receipt_sms_LANG.tmpl, embedded for sv, en and fi, or in
+	// templates.dir). Default ["sv", "en", "fi"].
+	Languages []string `toml:"languages"`
 }
 
 // Outbox tunes the notification worker.
@@ -247,7 +253,7 @@ func DefaultConfig() *Config {
 		SMTP:      SMTP{TLS: "starttls"},
 		Store:     Store{Path: "synpunkt.db"},
 		Intake:    Intake{OldMessageAge: Duration{7 * 24 * time.Hour}, MaxMessageSize: 50 << 20},
-		Receipts:  Receipts{MaxPerSenderPerDay: 10},
+		Receipts:  Receipts{MaxPerSenderPerDay: 10, Languages: []string{"sv", "en", "fi"}},
 		Outbox:    Outbox{MaxAttempts: 12, MinBackoff: Duration{30 * time.Second}, MaxBackoff: Duration{time.Hour}},
 		Log:       Log{Level: "info", Format: "text"},
 		Classify:  DefaultClassifySettings(),

@@ -57,6 +57,10 @@ type CaseInfo struct {
 	// registered; zero when the case has none (no clock was started).
 	FirstResponseDue time.Time
 	FinalDue         time.Time
+	// Language is the ISO 639 code of the language the citizen wrote in,
+	// as detected; the receipt is in it when its template exists, else
+	// in Swedish. Empty: Swedish, not stated in the forward.
+	Language string
 }
 
 // CaseInfoFrom fills the case metadata of a CaseInfo from a registered case.
@@ -108,14 +112,23 @@ func (c *Composer) Receipt(ci CaseInfo, to synpunkt.Address, replyTo string) (*O
 	}
 	d := c.data(ci)
 	d.ReplyTo = replyTo
-	return c.email(KindReceipt, TmplReceipt, d, mailSpec{
+	return c.email(KindReceipt, c.receiptName(TmplReceipt, ci.Language), d, mailSpec{
 		to: to, replyTo: replyTo, inReplyTo: ci.CitizenMessageID, autoSubmitted: "auto-replied",
 	})
 }
 
 // ReceiptSMS renders the receipt as an SMS to toE164.
 func (c *Composer) ReceiptSMS(ci CaseInfo, toE164 string) (*Outgoing, error) {
-	return c.sms(KindReceipt, TmplReceiptSMS, c.data(ci), toE164)
+	return c.sms(KindReceipt, c.receiptName(TmplReceiptSMS, ci.Language), c.data(ci), toE164)
+}
+
+// receiptName is the receipt template in lang, or the Swedish one when
+// there is none.
+func (c *Composer) receiptName(base, lang string) string {
+	if name := receiptTemplate(base, lang); c.tpl.set[name] != nil {
+		return name
+	}
+	return base
 }
 
 // Forward renders the case for the responsible manager, with the citizen's

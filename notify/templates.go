@@ -33,6 +33,20 @@ const (
 	TmplNotice     = "notice.tmpl"
 )
 
+// ReceiptLanguages are the languages with embedded receipt templates,
+// receipt_LANG.tmpl and receipt_sms_LANG.tmpl; Swedish is receipt.tmpl
+// and receipt_sms.tmpl.
+var ReceiptLanguages = []string{"sv", "en", "fi"}
+
+// receiptTemplate names the receipt template of lang (an ISO 639 code;
+// "" or "sv" is Swedish).
+func receiptTemplate(base, lang string) string {
+	if lang == "" || lang == "sv" {
+		return base
+	}
+	return strings.TrimSuffix(base, ".tmpl") + "_" + lang + ".tmpl"
+}
+
 // MaxSMSLen is the longest SMS text, in characters, a template may produce.
 const MaxSMSLen = 320
 
@@ -42,6 +56,8 @@ var templateChannels = map[string]Channel{
 	TmplForward: ChannelEmail, TmplClosed: ChannelEmail,
 	TmplClosedSMS: ChannelSMS, TmplReminder: ChannelEmail,
 	TmplEscalation: ChannelEmail, TmplNotice: ChannelEmail,
+	"receipt_en.tmpl": ChannelEmail, "receipt_sms_en.tmpl": ChannelSMS,
+	"receipt_fi.tmpl": ChannelEmail, "receipt_sms_fi.tmpl": ChannelSMS,
 }
 
 // stockholm is the time zone all times are shown in.
@@ -69,7 +85,8 @@ type TemplateData struct {
 	Body      string // notice only
 }
 
-// funcs are available in templates: datetime and date format a time in
+// funcs are available in templates (sprak names a language code in
+// Swedish): datetime and date format a time in
 // Europe/Stockholm as "2026-11-23 14:05" and "2026-11-23"; senast names the
 // last day of a deadline in Swedish words, "tisdag 8 december", with the
 // year when it differs from that of an optional second time ({{senast
@@ -78,7 +95,23 @@ var funcs = template.FuncMap{
 	"datetime": func(t time.Time) string { return formatTime(t, "2006-01-02 15:04") },
 	"date":     func(t time.Time) string { return formatTime(t, "2006-01-02") },
 	"senast":   lastDay,
+	"sprak":    languageName,
 }
+
+// languageName names a language code in Swedish for staff ("en" →
+// "engelska"); an unknown code is shown as it is.
+func languageName(code string) string {
+	if n, ok := languageNames[code]; ok {
+		return n
+	}
+	return code
+}
+
+// languageNames are the Swedish names of the languages receipts may be
+// written in or a message may be detected in.
+var languageNames = map[string]string{"sv": "svenska", "en": "engelska", "fi": "finska", "fit": "meänkieli", "se": "samiska",
+	"rom": "romani", "yi": "jiddisch", "ar": "arabiska", "fa": "persiska", "so": "somaliska", "pl": "polska",
+	"de": "tyska", "es": "spanska", "fr": "franska", "ru": "ryska", "ti": "tigrinja"}
 
 func formatTime(t time.Time, layout string) string {
 	if t.IsZero() {

@@ -8,8 +8,8 @@ import (
 	"github.com/exempelby/synpunkt"
 )
 
-// MaxDescription is the longest case description in runes.
-const MaxDescription = 120
+// MaxDescription is the longest case description (ärendemening) in runes.
+const MaxDescription = 80
 
 // NoSubject is the description used when neither subject nor body gives one.
 const NoSubject = "Synpunkt utan ämnesrad"
@@ -18,28 +18,179 @@ const NoSubject = "Synpunkt utan ämnesrad"
 var replyPrefixes = []string{"re:", "sv:", "vs:", "vb:", "fw:", "fwd:", "vidarebefordrat:", "aw:", "antw:"}
 
 // genericSubjects say nothing about the matter; the body is used instead.
-var genericSubjects = map[string]bool{"synpunkt": true, "synpunkter": true, "klagomål": true, "fråga": true, "förslag": true, "beröm": true, "hej": true, "hej!": true, "(inget ämne)": true, "inget ämne": true, "no subject": true, "kontakt": true, "meddelande": true, "felanmälan": true, "synpunkt från webbformulär": true, "formulär": true, "e-tjänst": true}
+// Compared lower case, without trailing punctuation.
+var genericSubjects = map[string]bool{"synpunkt": true, "synpunkter": true, "min synpunkt": true, "en synpunkt": true, "ny synpunkt": true,
+	"klagomål": true, "fråga": true, "frågor": true, "en fråga": true, "förslag": true, "beröm": true, "felanmälan": true,
+	"hej": true, "hejsan": true, "hallå": true, "tjena": true, "(inget ämne)": true, "inget ämne": true, "no subject": true, "(no subject)": true,
+	"kontakt": true, "meddelande": true, "ärende": true, "angående": true, "till kommunen": true, "kommunen": true, "info": true,
+	"information": true, "tips": true, "viktigt": true, "hjälp": true, "help": true, "question": true, "complaint": true,
+	"feedback": true, "suggestion": true, "hello": true, "hi": true, "synpunkt från webbformulär": true, "formulär": true,
+	"e-tjänst": true, "synpunkt via e-tjänst": true, "ny synpunkt via e-tjänst": true, "synpunkt från e-tjänsten": true,
+	"ny synpunkt från e-tjänsten": true, "synpunkter och klagomål": true, "lämna synpunkt": true, "webbformulär": true}
 
-// Describe builds the case description from the subject, or from the first
-// sentence of the body when the subject is empty or generic. The text is
-// redacted before it is cut, so truncation can never expose part of a
-// finding. The result is at most MaxDescription runes and never empty.
+// Describe builds the case description (ärendemening, routine 001 §2.1):
+// one line of at most MaxDescription runes saying what the matter is,
+// without personal data. The subject is used when it describes the
+// matter; when it is missing or generic ("Synpunkt via e-tjänst", "Hej",
+// "Fråga") the first sentence of the body that carries the matter, its
+// opening phrases ("Hej!", "Jag vill bara säga att") dropped. The text is
+// redacted before it is cut, so truncation never exposes part of a
+// finding; a street address keeps its street name ("Skolgatan") and loses
+// its number, which with the street points at a household. Never empty.
 // Being metadata, it loses anything shaped like a personnummer
 // (Options.Metadata), valid or not.
 func (r *Redactor) Describe(subject, body string, opt Options) string {
 	opt.Metadata = true // the description is metadata
 	subj := stripReplyPrefixes(collapseSpace(subject))
-	if subj != "" && !genericSubjects[strings.ToLower(subj)] {
-		red, _ := r.Redact(subj, opt)
-		if d := truncate(collapseSpace(red)); hasWords(d) {
-			return d
-		}
+	var s string
+	if subj != "" && !isGenericSubject(subj) {
+		s = strings.TrimRight(r.redactStreets(subj, opt), ".!: ")
 	}
-	red, _ := r.Redact(body, opt)
-	if d := truncate(firstSentence(red)); hasWords(d) {
+	if !hasWords(s) || terse(s) {
+		s = join(s, matter(r.redactStreets(body, opt)))
+	}
+	if d := shorten(s); hasWords(d) {
 		return d
 	}
 	return NoSubject
+}
+
+// terse reports whether a subject names a topic but hardly the matter
+// ("Hissen", "Läxor"): fewer than four words and 30 runes.
+func terse(s string) bool {
+	return len(strings.Fields(s)) < 4 && utf8.RuneCountInString(s) < 30
+}
+
+// join puts a terse subject before the body's matter, unless the matter
+// already holds every word of it: "Hissen" + "Hissen på Björkhagen är
+// trasig" is the latter alone, "Mat" + "Elevrådet önskar …" is
+// "Mat – Elevrådet önskar …".
+func join(subj, matter string) string {
+	switch {
+	case !hasWords(matter):
+		return subj
+	case !hasWords(subj):
+		return matter
+	}
+	low := strings.ToLower(matter)
+	for _, w := range strings.Fields(strings.ToLower(subj)) {
+		if w = strings.Trim(w, ",.!?:;()"); len(w) > 2 && !strings.Contains(low, prefixRunes(w, max(3, utf8.RuneCountInString(w)-2))) {
+			return subj + " – " + matter
+		}
+	}
+	return matter
+}
+
+// isGenericSubject reports whether a subject names no matter.
+func isGenericSubject(s string) bool {
+	low := strings.ToLower(strings.TrimRight(s, "!?.:;, "))
+	return genericSubjects[low] || !hasWords(low)
+}
+
+// redactStreets redacts like Redact, except that an address found keeps
+// its leading street name when it has one: "Skolgatan 14" → "Skolgatan".
+func (r *Redactor) redactStreets(text string, opt Options) string {
+	fs := r.Find(text, opt)
+	var b strings.Builder
+	last := 0
+	for _, f := range fs {
+		b.WriteString(text[last:f.Start])
+		if street := streetName(text[f.Start:f.End]); f.Type == Adress && street != "" {
+			b.WriteString(street)
+		} else {
+			b.WriteString(f.Type.Placeholder())
+		}
+		last = f.End
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+// streetName returns the words of an address before its first digit when
+// they end in a street suffix, else "".
+func streetName(addr string) string {
+	i := strings.IndexFunc(addr, unicode.IsDigit)
+	if i <= 0 {
+		return ""
+	}
+	name := strings.TrimSpace(addr[:i])
+	low := strings.ToLower(name)
+	for _, suf := range streetSuffixes {
+		if strings.HasSuffix(low, suf) && len(strings.Fields(name)) <= 3 {
+			return name
+		}
+	}
+	return ""
+}
+
+// openers are phrases that start a sentence without saying anything
+// about the matter; matter drops them, lower case.
+var openers = []string{"hej!", "hej,", "hej", "hejsan!", "hejsan", "hallå!", "hallå", "hi,", "hi!", "hello,", "hello!",
+	"jag vill bara säga att", "ville bara säga att", "jag vill bara tipsa om att", "jag vill tipsa om att", "jag vill påpeka att",
+	"jag vill informera om att", "jag skriver för att", "jag skriver eftersom", "jag vill meddela att", "vill bara meddela att",
+	"jag vill lämna en synpunkt om", "jag vill lämna en synpunkt på", "jag har en synpunkt på", "jag har en fråga om", "en fråga:",
+	"synpunkt:", "förslag:", "fråga:", "klagomål:", "felanmälan:", "i just wanted to say that", "i want to report that", "i would like to report that"}
+
+// matter returns the first sentence of the body that is not a greeting,
+// a quoted line, a form label or a thank-you, with its openers dropped.
+func matter(body string) string {
+	for _, line := range strings.Split(body, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '>' || isGreetingLine(line) {
+			continue
+		}
+		for _, sent := range splitSentences(collapseSpace(line)) {
+			if s := dropOpeners(sent); hasWords(s) && !isPleasantry(s) {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+// splitSentences splits s after ". ", "! " and "? ".
+func splitSentences(s string) []string {
+	var out []string
+	for {
+		k := sentenceEnd(s)
+		if k < 0 {
+			return append(out, s)
+		}
+		out = append(out, s[:k])
+		s = strings.TrimSpace(s[k:])
+	}
+}
+
+func dropOpeners(s string) string {
+	for changed := true; changed; {
+		changed = false
+		low := strings.ToLower(s)
+		for _, o := range openers {
+			if strings.HasPrefix(low, o) && (len(low) == len(o) || !unicode.IsLetter(rune(low[len(o)]))) {
+				s, changed = strings.TrimSpace(s[len(o):]), true
+				break
+			}
+		}
+	}
+	return capitalize(s)
+}
+
+// isPleasantry reports whether a sentence only thanks or greets.
+func isPleasantry(s string) bool {
+	low := strings.ToLower(strings.TrimRight(s, "!. "))
+	switch low {
+	case "tack", "tack på förhand", "tack för hjälpen", "mvh", "hälsningar", "thanks", "thank you":
+		return true
+	}
+	return utf8.RuneCountInString(low) < 4
+}
+
+func capitalize(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || !unicode.IsLower(r) {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
@@ -58,23 +209,6 @@ func stripReplyPrefixes(s string) string {
 			return s
 		}
 	}
-}
-
-// firstSentence returns the first sentence of the body that is not a
-// greeting, a quoted line or a form label.
-func firstSentence(body string) string {
-	for _, line := range strings.Split(body, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || line[0] == '>' || isGreetingLine(line) {
-			continue
-		}
-		line = collapseSpace(line)
-		if k := sentenceEnd(line); k > 0 {
-			return line[:k]
-		}
-		return line
-	}
-	return ""
 }
 
 func isGreetingLine(line string) bool {
@@ -97,25 +231,36 @@ func sentenceEnd(s string) int {
 	return -1
 }
 
-// truncate cuts s to MaxDescription runes at a word boundary, adding "…".
-func truncate(s string) string {
-	s = strings.TrimSpace(s)
+// shorten makes s one line of at most MaxDescription runes: cut at the
+// last clause boundary (", ", " – ", " och ", " men ") that leaves at
+// least half, else at a word, with "…"; a final full stop is dropped.
+func shorten(s string) string {
+	s = strings.TrimRight(collapseSpace(s), ". ")
 	if utf8.RuneCountInString(s) <= MaxDescription {
 		return s
 	}
-	cut, n := 0, 0
-	for i := range s {
-		if n == MaxDescription-1 {
-			cut = i
-			break
+	head := prefixRunes(s, MaxDescription-1)
+	for _, sep := range []string{", ", " – ", " - ", "; ", " och ", " men ", " som ", " eftersom "} {
+		if k := strings.LastIndex(head, sep); k >= len(head)/2 {
+			return strings.TrimRight(head[:k], " ,;:-–") + "…"
 		}
-		n++
 	}
-	s = s[:cut]
-	if k := strings.LastIndexByte(s, ' '); k > MaxDescription/2 {
-		s = s[:k]
+	if k := strings.LastIndexByte(head, ' '); k > len(head)/2 {
+		head = head[:k]
 	}
-	return strings.TrimRight(s, " ,;:-") + "…"
+	return strings.TrimRight(head, " ,;:-–") + "…"
+}
+
+// prefixRunes returns the first n runes of s.
+func prefixRunes(s string, n int) string {
+	i := 0
+	for k := range s {
+		if i == n {
+			return s[:k]
+		}
+		i++
+	}
+	return s
 }
 
 // hasWords reports whether s has a letter outside placeholders.

@@ -127,8 +127,8 @@ func TestDescribe(t *testing.T) {
 	tests := []struct{ subject, body, want string }{
 		{"Snöröjning Storgatan", "", "Snöröjning Storgatan"},
 		{"Sv: VB: Klagomål från Anna Svensson", "", "Klagomål från [namn]"},
-		{"", "Hej!\nMin granne Per Olsson eldar sopor. Det luktar.", "Min granne [namn] eldar sopor."},
-		{"Synpunkt", "Ring 070-123 45 67 om bänkarna.", "Ring [telefon] om bänkarna."},
+		{"", "Hej!\nMin granne Per Olsson eldar sopor. Det luktar.", "Min granne [namn] eldar sopor"},
+		{"Synpunkt", "Ring 070-123 45 67 om bänkarna.", "Ring [telefon] om bänkarna"},
 		{"", "", NoSubject},
 		{"070-123 45 67", "", NoSubject},
 	}
@@ -144,6 +144,30 @@ func TestDescribe(t *testing.T) {
 	got = r.Describe("", "Hej Per-Olof! Jag bor på Storgatan 123456 och ringer från 0701234567", Options{KnownNames: []string{"Per-Olof Ek"}})
 	if strings.Contains(got, "Per-Olof") || strings.Contains(got, "0701234567") {
 		t.Errorf("Describe leaked: %q", got)
+	}
+}
+
+// The ärendemening (issue #13): a generic or missing subject gives way to
+// the matter in the body, with its place; a street name stays, its
+// number and the writer's name go; at most 80 runes.
+func TestDescribeMatter(t *testing.T) {
+	r := mustRedactor(t)
+	tests := []struct{ subject, body, want string }{
+		{"Synpunkt via e-tjänst", "Hej!\nDagvattenbrunnen på Skolgatan 14 är igensatt av löv. Det blir en sjö när det regnar.", "Dagvattenbrunnen på Skolgatan är igensatt av löv"},
+		{"Fråga", "Hej! Jag undrar om man behöver bygglov för ett attefallshus på 25 kvm?", "Jag undrar om man behöver bygglov för ett attefallshus på 25 kvm?"},
+		{"Hej", "Jag vill bara säga att sophämtningen på Ekvägen 3 har missats tre veckor i rad.", "Sophämtningen på Ekvägen har missats tre veckor i rad"},
+		{"", "Min pappa Sven Olsson på Åsvägen 2 får kall mat av hemtjänsten varje dag och ingen gör något åt det trots att vi har klagat flera gånger.", "Min pappa [namn] på Åsvägen får kall mat av hemtjänsten varje dag…"},
+		{"Trasig gatlykta Storgatan 5", "Den lyser inte.", "Trasig gatlykta Storgatan – Den lyser inte"},
+		{"Trasig gatlykta vid Storgatan 5", "Den lyser inte.", "Trasig gatlykta vid Storgatan"},
+	}
+	for _, tt := range tests {
+		got := r.Describe(tt.subject, tt.body, Options{})
+		if got != tt.want {
+			t.Errorf("Describe(%q, %q) = %q, want %q", tt.subject, tt.body, got, tt.want)
+		}
+		if n := utf8.RuneCountInString(got); n > 80 {
+			t.Errorf("Describe(%q) has %d runes, want <= 80", tt.body, n)
+		}
 	}
 }
 

@@ -23,6 +23,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/exempelby/synpunkt/classify"
 	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/internal/report"
 )
@@ -173,9 +174,33 @@ func cmdCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer
 	for _, w := range c.Warnings() {
 		fmt.Fprintf(stderr, "WARNING: %s\n", w)
 	}
+	if err := printAreas(c, stdout, stderr); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "config OK: %s, %d units, default unit %q\n", c.Organisation.Name, len(c.Units), c.DefaultUnit().Name)
 	if !*connect {
 		return nil
 	}
 	return printProbes(stdout, checkConnections(ctx, c))
+}
+
+// printAreas lists the built-in topic areas each unit got from its name,
+// keywords or committee, and warns for a unit with none: it is routed to
+// only by its own name and keywords.
+func printAreas(c *config.Config, stdout, stderr io.Writer) error {
+	cl, err := classify.New(c)
+	if err != nil {
+		return err
+	}
+	if !c.Classify.Builtin {
+		return nil
+	}
+	for _, ua := range cl.Areas() {
+		if len(ua.Areas) == 0 {
+			fmt.Fprintf(stderr, "WARNING: units %q: no built-in topic area found in its name, keywords or committee; only its own name and keywords route mail to it (add keywords or an alias naming an area)\n", ua.Unit)
+			continue
+		}
+		fmt.Fprintf(stdout, "unit %q: areas %s (from %s)\n", ua.Unit, strings.Join(ua.Areas, ", "), ua.Source)
+	}
+	return nil
 }

@@ -1,0 +1,124 @@
+package classify
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/exempelby/synpunkt/config"
+)
+
+// adminConfig is a config as an administrator writes one: name,
+// committee, manager and a few keywords, no aliases naming an area.
+func adminConfig(t testing.TB) *config.Config {
+	t.Helper()
+	cfg, err := config.Parse([]byte(`
+[organisation]
+name = "Adminby kommun"
+domains = ["adminby.se"]
+mailbox_address = "synpunkter@adminby.se"
+[imap]
+address = "127.0.0.1:1"
+tls = "none"
+[smtp]
+address = "127.0.0.1:1"
+tls = "none"
+from = "Adminby kommun <synpunkter@adminby.se>"
+[[units]]
+name = "Medborgarservice"
+committee = "Kommunstyrelsen"
+manager = "service@adminby.se"
+default = true
+[[units]]
+name = "Bibliotek"
+committee = "Kultur- och fritidsnämnden"
+manager = "bibliotek@adminby.se"
+keywords = ["bibliotek", "lånekort"]
+[[units]]
+name = "Gata och trafik"
+committee = "Tekniska nämnden"
+manager = "gata@adminby.se"
+keywords = ["gator", "parkering"]
+[[units]]
+name = "Renhållning"
+committee = "Tekniska nämnden"
+manager = "renhallning@adminby.se"
+keywords = ["sophämtning"]
+[[units]]
+name = "Förskoleverksamheten"
+committee = "Barn- och utbildningsnämnden"
+manager = "forskola@adminby.se"
+[[units]]
+name = "Skolor"
+committee = "Barn- och utbildningsnämnden"
+manager = "skola@adminby.se"
+[[units]]
+name = "Äldreomsorg"
+committee = "Vård- och omsorgsnämnden"
+manager = "aldre@adminby.se"
+[[units]]
+name = "Stöd och service"
+committee = "Vård- och omsorgsnämnden"
+manager = "lss@adminby.se"
+keywords = ["LSS", "daglig verksamhet"]
+[[units]]
+name = "Fritidsavdelningen"
+committee = "Kultur- och fritidsnämnden"
+manager = "fritid@adminby.se"
+[[units]]
+name = "Enhet X"
+committee = "Nämnd Y"
+manager = "x@adminby.se"
+keywords = ["foo"]
+`))
+	if err != nil {
+		t.Fatalf("config.Parse(admin) = %v", err)
+	}
+	return cfg
+}
+
+// A unit gets the built-in areas its name, keywords and committee point
+// at, without any alias naming them (issue #13: the areas were switched
+// off unless an alias named them).
+func TestInferAreas(t *testing.T) {
+	c, err := New(adminConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{
+		"Medborgarservice": {"kontaktcenter"}, "Bibliotek": {"bibliotek"}, "Gata och trafik": {"gata"},
+		"Renhållning": {"avfall"}, "Förskoleverksamheten": {"forskola"}, "Skolor": {"grundskola"},
+		"Äldreomsorg": {"aldreboende", "hemtjanst"}, "Stöd och service": {"funktionsstod"},
+		"Fritidsavdelningen": {"idrott"}, "Enhet X": nil,
+	}
+	for _, ua := range c.Areas() {
+		if !slices.Equal(ua.Areas, want[ua.Unit]) {
+			t.Errorf("Areas(%q) = %v (%s), want %v", ua.Unit, ua.Areas, ua.Source, want[ua.Unit])
+		}
+	}
+}
+
+// Everyday words that are none of the unit's keywords — short forms,
+// slang, compounds, English — route by the inferred areas.
+func TestAdminConfigRoutesEverydayWords(t *testing.T) {
+	c, err := New(adminConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ subject, text, unit string }{
+		{"Bibblan", "Varför har bibblan så korta öppettider på lördagar?", "Bibliotek"},
+		{"", "The library closes far too early, I can never get there after work.", "Bibliotek"},
+		{"Plogning", "Ingen plogbil har synts på vår gata på tre dagar.", "Gata och trafik"},
+		{"", "Soptunnan har inte tömts på två veckor och det luktar.", "Renhållning"},
+		{"Dagis", "Vårt barn har fått plats på dagis men inskolningen var kaotisk.", "Förskoleverksamheten"},
+		{"", "Min pappa får sin matlåda kall från hemtjänsten varje dag.", "Äldreomsorg"},
+		{"", "Vår son på gruppbostaden har inte fått gå till daglig verksamhet på en månad.", "Stöd och service"},
+		{"", "Badhuset hade stängt bastun igen utan förvarning.", "Fritidsavdelningen"},
+		{"", "Eleverna på mellanstadiet får ingen läxhjälp längre.", "Skolor"},
+	}
+	for _, tt := range tests {
+		d := c.Classify(msg("medborgare@example.com", tt.subject, tt.text), to("synpunkter@adminby.se"), false)
+		if d.Unit.Name != tt.unit || d.Triage {
+			t.Errorf("Classify(%q) = %q triage=%v, want %q (%v)", tt.text, d.Unit.Name, d.Triage, tt.unit, d.UnitReasons)
+		}
+	}
+}

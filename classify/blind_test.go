@@ -1,0 +1,87 @@
+package classify
+
+import (
+	"os"
+	"testing"
+
+	"github.com/exempelby/synpunkt/config"
+)
+
+// blindHeader completes the blind corpus's routing table (units only, as
+// its writer gave it) into a config: the organisation as its README
+// names it and placeholder servers.
+const blindHeader = `
+[organisation]
+name = "Norrby kommun"
+domains = ["norrby.se"]
+mailbox_address = "synpunkter@norrby.se"
+[imap]
+address = "127.0.0.1:1"
+tls = "none"
+[smtp]
+address = "127.0.0.1:1"
+tls = "none"
+from = "Norrby kommun <synpunkter@norrby.se>"
+`
+
+func blindClassifier(t testing.TB) *Classifier {
+	t.Helper()
+	units, err := os.ReadFile("testdata/blind/municipality.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse(append([]byte(blindHeader), units...))
+	if err != nil {
+		t.Fatalf("config.Parse(blind) = %v", err)
+	}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestBlindQuality evaluates the blind split: 245 messages and a second
+// municipality's config written by someone who never saw the rules, the
+// model or the corpus (testdata/blind/README.md). Nothing was tuned on
+// it. Run: go test -v -run TestBlindQuality ./classify/
+func TestBlindQuality(t *testing.T) {
+	c := blindClassifier(t)
+	for _, ua := range c.Areas() {
+		t.Logf("unit %q: areas %v (%s)", ua.Unit, ua.Areas, ua.Source)
+	}
+	r, err := Evaluate(c, "testdata/blind", "blind")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("BLIND split:\n%s", r)
+}
+
+// The blind split's figures as first measured (2026-12-02, one run, no
+// tuning after): category 0.837, unit 0.898 of routed, triage 0.084, 13
+// of 18 exclusions right, 2 false exclusions. The issue's targets (0.92
+// and 0.95) are not met; these floors keep what was reached.
+const (
+	blindCategoryFloor = 0.83
+	blindUnitFloor     = 0.89
+	blindTriageCeiling = 0.09
+)
+
+func TestBlindFloors(t *testing.T) {
+	r, err := Evaluate(blindClassifier(t), "testdata/blind", "blind")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Messages < 220 {
+		t.Errorf("blind split has %d messages, want >= 220", r.Messages)
+	}
+	if got := r.CategoryAccuracy(); got < blindCategoryFloor {
+		t.Errorf("blind category accuracy = %.3f, want >= %.2f", got, blindCategoryFloor)
+	}
+	if got := r.UnitAccuracy(); got < blindUnitFloor {
+		t.Errorf("blind unit accuracy = %.3f, want >= %.2f", got, blindUnitFloor)
+	}
+	if got := r.TriageShare(); got > blindTriageCeiling {
+		t.Errorf("blind triage share = %.3f, want <= %.2f", got, blindTriageCeiling)
+	}
+}

@@ -1,0 +1,275 @@
+package classify
+
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// The learned component: multinomial naive Bayes over word stems, word
+// pairs and character trigrams, trained by `go generate` (gen.go) from
+// the labelled corpus (tune splits only: the held-out and blind splits
+// are never trained on). One model predicts the category, one the topic
+// area; an area's probability goes to the units that have the area. Its
+// share of a decision is a weighed vote beside the rules, named in the
+// reasons ("modell …"), so every decision stays explained.
+
+//go:embed model.txt
+var modelText string
+
+// nb is one naive Bayes model: per feature the count per class.
+type nb struct {
+	classes []string
+	prior   []float64            // log P(class)
+	logp    map[string][]float64 // log P(feature | class), Laplace-smoothed
+	unseen  []float64            // log P(unseen feature | class)
+}
+
+// models are the embedded category and area models; nil when model.txt
+// holds none (a fresh checkout before go generate).
+var catModel, areaModel = loadModels(modelText)
+
+// features turns tokens into the model's features: stems, pairs of
+// stems and character trigrams of each word.
+func features(toks []token) []string {
+	var out []string
+	prev := ""
+	for _, tk := range toks {
+		switch tk.raw {
+		case boundary:
+			prev = ""
+			continue
+		case "?":
+			out = append(out, "q")
+			prev = ""
+			continue
+		}
+		out = append(out, "w:"+tk.stem)
+		if prev != "" {
+			out = append(out, "b:"+prev+"_"+tk.stem)
+		}
+		prev = tk.stem
+		r := []rune("^" + tk.raw + "$")
+		for i := 0; i+3 <= len(r); i++ {
+			out = append(out, "c:"+string(r[i:i+3]))
+		}
+	}
+	return out
+}
+
+// posterior returns P(class | features) per class, in m.classes order.
+func (m *nb) posterior(fs []string) []float64 {
+	score := slices.Clone(m.prior)
+	for _, f := range fs {
+		lp, ok := m.logp[f]
+		if !ok {
+			continue // a feature never seen in training says nothing
+		}
+		for i := range score {
+			score[i] += lp[i]
+		}
+	}
+	top := slices.Max(score)
+	var sum float64
+	for i := range score {
+		score[i] = math.Exp(score[i] - top)
+		sum += score[i]
+	}
+	for i := range score {
+		score[i] /= sum
+	}
+	return score
+}
+
+// trainNB counts features per class. Features seen fewer than minCount
+// times in all are dropped, which keeps the model small.
+func trainNB(docs [][]string, labels []string, minCount int) *counts {
+	c := &counts{byFeature: map[string]map[string]int{}, docs: map[string]int{}}
+	for i, fs := range docs {
+		c.docs[labels[i]]++
+		for _, f := range fs {
+			if c.byFeature[f] == nil {
+				c.byFeature[f] = map[string]int{}
+			}
+			c.byFeature[f][labels[i]]++
+		}
+	}
+	for f, m := range c.byFeature {
+		n := 0
+		for _, v := range m {
+			n += v
+		}
+		if n < minCount {
+			delete(c.byFeature, f)
+		}
+	}
+	return c
+}
+
+// counts is a trained model before smoothing, as model.txt stores it.
+type counts struct {
+	byFeature map[string]map[string]int
+	docs      map[string]int
+}
+
+func (c *counts) classes() []string {
+	var cl []string
+	for k := range c.docs {
+		cl = append(cl, k)
+	}
+	sort.Strings(cl)
+	return cl
+}
+
+// model smooths counts into log probabilities.
+func (c *counts) model() *nb {
+	cl := c.classes()
+	m := &nb{classes: cl, logp: map[string][]float64{}}
+	totals := make([]float64, len(cl))
+	ndocs := 0
+	for _, n := range c.docs {
+		ndocs += n
+	}
+	for _, byClass := range c.byFeature {
+		for i, k := range cl {
+			totals[i] += float64(byClass[k])
+		}
+	}
+	vocab := float64(len(c.byFeature))
+	for i, k := range cl {
+		m.prior = append(m.prior, math.Log(float64(c.docs[k])/float64(ndocs)))
+		m.unseen = append(m.unseen, math.Log(1/(totals[i]+vocab)))
+	}
+	for f, byClass := range c.byFeature {
+		lp := make([]float64, len(cl))
+		for i, k := range cl {
+			lp[i] = math.Log((float64(byClass[k]) + 1) / (totals[i] + vocab))
+		}
+		m.logp[f] = lp
+	}
+	return m
+}
+
+// write renders counts as text: a header line "model NAME", a line
+// "docs class=n …", then one line per feature "feature\tclass=n …",
+// sorted, so the generated file diffs well.
+func (c *counts) write(b *strings.Builder, name string) {
+	cl := c.classes()
+	fmt.Fprintf(b, "model %s\ndocs", name)
+	for _, k := range cl {
+		fmt.Fprintf(b, " %s=%d", k, c.docs[k])
+	}
+	b.WriteString("\n")
+	fs := make([]string, 0, len(c.byFeature))
+	for f := range c.byFeature {
+		fs = append(fs, f)
+	}
+	sort.Strings(fs)
+	for _, f := range fs {
+		b.WriteString(f + "\t")
+		first := true
+		for _, k := range cl {
+			if n := c.byFeature[f][k]; n > 0 {
+				if !first {
+					b.WriteString(" ")
+				}
+				fmt.Fprintf(b, "%s=%d", k, n)
+				first = false
+			}
+		}
+		b.WriteString("\n")
+	}
+}
+
+// loadModels parses model.txt; a malformed file is a build defect
+// (go generate wrote it), so it panics.
+func loadModels(s string) (cat, area *nb) {
+	all := map[string]*counts{}
+	var cur *counts
+	sc := bufio.NewScanner(strings.NewReader(s))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "model "):
+			cur = &counts{byFeature: map[string]map[string]int{}, docs: map[string]int{}}
+			all[strings.TrimPrefix(line, "model ")] = cur
+		case strings.HasPrefix(line, "docs"):
+			parsePairs(strings.TrimPrefix(line, "docs"), cur.docs)
+		case line != "" && cur != nil:
+			f, rest, _ := strings.Cut(line, "\t")
+			cur.byFeature[f] = map[string]int{}
+			parsePairs(rest, cur.byFeature[f])
+		}
+	}
+	if c := all["category"]; c != nil {
+		cat = c.model()
+	}
+	if c := all["area"]; c != nil {
+		area = c.model()
+	}
+	return cat, area
+}
+
+func parsePairs(s string, into map[string]int) {
+	for _, p := range strings.Fields(s) {
+		k, v, ok := strings.Cut(p, "=")
+		n, err := strconv.Atoi(v)
+		if !ok || err != nil {
+			panic("classify: bad model.txt entry " + p)
+		}
+		into[k] = n
+	}
+}
+
+// Weights of the model's vote beside the rules: a class the model is
+// sure of gets this much (a rule word weighs 1 to 4).
+var (
+	modelCategoryWeight = 2.0
+	modelAreaWeight     = 2.0
+	// modelThinEvidence: the area model votes only when the rules' best
+	// unit scores below this.
+	modelThinEvidence = 2.0
+)
+
+// modelCategoryVote adds the category model's posterior, scaled, as one
+// reason per category ("modell (Klagomål +1.7)").
+func (c *Classifier) modelCategoryVote(sb *scoreboard, toks []token) {
+	if c.catModel == nil || len(toks) == 0 {
+		return
+	}
+	p := c.catModel.posterior(features(toks))
+	for i, cat := range c.catModel.classes {
+		if w := modelCategoryWeight * p[i]; w >= 0.05 {
+			sb.add(cat, "modell ("+cat, w)
+		}
+	}
+}
+
+// modelUnitVote adds the area model's posterior to the units that have
+// each area, split evenly when several units share one.
+func (c *Classifier) modelUnitVote(sb *scoreboard, toks []token) {
+	if c.areaModel == nil || len(toks) == 0 {
+		return
+	}
+	p := c.areaModel.posterior(features(toks))
+	for i, a := range c.areaModel.classes {
+		var owners []int
+		for u := range c.units {
+			if slices.Contains(c.areas[u].Areas, a) {
+				owners = append(owners, u)
+			}
+		}
+		for _, u := range owners {
+			if w := modelAreaWeight * p[i] / float64(len(owners)); w >= 0.05 {
+				name := c.units[u].Name
+				sb.add(name, "modell, område "+a+" ("+name, w)
+			}
+		}
+	}
+}

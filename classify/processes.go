@@ -1,0 +1,124 @@
+package classify
+
+import (
+	"strings"
+
+	"github.com/exempelby/synpunkt/config"
+)
+
+// Classes of mail that belong in another process, recognised by built-in
+// vocabulary (with [classify] builtin) whether or not the config lists
+// them. A configured [[classify.exclusions]] of the same class gives the
+// destination, note and reply; otherwise the defaults below apply.
+const (
+	// ClassPublicDocuments is a request for public documents (begäran om
+	// allmän handling, TF 2 kap.): it goes at once to the registry
+	// ([classify] registry), which must handle it skyndsamt.
+	ClassPublicDocuments = "allman_handling"
+	ClassIncident        = "avvikelse" // HSL/SoL incident: avvikelsehantering
+	ClassAbuse           = "krankning" // kränkande behandling or särbehandling
+	ClassPolitical       = "politisk"  // political initiative or party mail
+)
+
+// builtinProcess is the built-in knowledge of one class: weighted words
+// and phrases (as in builtin.go; inflections, no compound prefixes) and
+// the score they must reach together. Context words weigh 1 so that they
+// only tip a strong sign over the line.
+// A message belongs to the class only when one term of weight
+// strongSign or more is among the hits.
+const strongSign = 2.5
+
+type builtinProcess struct {
+	vocab       string
+	min         float64
+	note, reply string
+}
+
+var builtinProcesses = map[string]builtinProcess{
+	ClassPublicDocuments: {
+		vocab: `begäran om allmän handling:5|allmän handling:3|allmänna handlingar:3|begär att få ta del:5|vill ta del av:3|att få ta del av:3|
+			begär ut:4|begära ut:4|begär härmed:3|begär att få:2|få ut kopia:4|få ut kopior:4|kopia på:1.5|kopior av:2.5|kopia av:2|
+			offentlighetsprincipen:5|utlämnande:3|lämna ut:2|handlingarna:1.5|handlingar:1|protokollet:1|beslutsunderlag:1.5|
+			diarienummer:1|mejl mellan:2|korrespondens:2|journalhandlingar:2.5|anteckningar om mig:2|avtal:1|avtalen:1|
+			public access:4|public records:5|freedom of information:5|request copies:4|i request:2|copies of:2`,
+		min:   5,
+		note:  "Begäran om allmän handling, inkommen till synpunktsbrevlådan. Ska handläggas skyndsamt (TF 2 kap.) – ingen synpunkt.",
+		reply: "Tack. Din begäran om att få ta del av allmänna handlingar har lämnats till kommunens registratur och handläggs skyndsamt.",
+	},
+	ClassIncident: {
+		vocab: `avvikelse:5|avvikelserapport:5|lex sarah:5|lex maria:5|vårdskada:5|fel medicin:5|fel mediciner:5|fel tabletter:5|fel läkemedel:5|
+			fel dos:4|fel dosett:5|dosett:2.5|glömde ge:3|glömt ge:3|glömde att ge:3|fick ingen medicin:3|missade medicinen:3|insulin:2|
+			insulinspruta:3|medicin:1|mediciner:1|tabletter:1|läkemedel:1|fallolycka:5|ramlade:2.5|trillade:2.5|föll:2|låg på golvet:3|
+			blåmärke:2|blåmärken:2|liggsår:5|trycksår:5|vanvård:4|missförhållande:4|akuten:1.5|sjukhus:1|
+			hemtjänst:1|hemtjänsten:1|boendet:1|äldreboende:1|personalen:1|sköterska:1|sköterskan:1|undersköterska:1|vårdtagare:1|brukare:1|
+			wrong medication:5|wrong medicine:5|wrong pills:5|given the wrong:3|pills:1|fell:2|bedsore:5|bedsores:5|home care:1|staff:1|hospital:1`,
+		min:   5,
+		note:  "Möjlig avvikelse enligt HSL/SoL – ska utredas i avvikelsehanteringen, inte som synpunkt.",
+		reply: "Tack. Ditt meddelande har lämnats till den som ansvarar för avvikelsehantering.",
+	},
+	ClassAbuse: {
+		vocab: `kränkning:5|kränkt:5|kränkande:5|kränkande särbehandling:5|mobbad:5|mobbning:5|mobbar:5|mobbas:5|trakasserad:5|
+			trakasserier:5|diskriminerad:5|diskriminering:5|rasistisk:4|rasistiska:4|slagen:3|slog:2.5|sparkade:2.5|knuffade:2.5|
+			skrek åt:3|drog henne:2|drog honom:2|hårt i armen:3|elaka saker:3|kallad:1.5|kallar:1|fula saker:2|utfryst:4|fryser ut:4|
+			hotad:4|hotade:3|gruppchatt:1.5|rädd att gå:2|orkar inte:1.5|vill inte gå till skolan:2|
+			klass:1|klassen:1|rasterna:1|rasten:1|skolan:1|förskolan:1|lärare:1|lärarna:1|pedagog:1|chef:1|kollegor:1|arbetsplatsen:1|
+			bullied:5|bullying:5|harassed:5|harassment:5|discrimination:5|racist:4|hit by:2`,
+		min:   5,
+		note:  "Anmälan om kränkande behandling eller särbehandling – hanteras enligt rutinen för sådana anmälningar, inte som synpunkt.",
+		reply: "Tack. Ditt meddelande har lämnats till den som hanterar anmälningar om kränkande behandling.",
+	},
+	ClassPolitical: {
+		vocab: `motion:2.5|interpellation:5|fullmäktige:1.5|kommunfullmäktige:1.5|partiet:2.5|partiets:2.5|väljare:2.5|väljarna:2.5|vallöften:3|
+			vallöfte:3|rösta:2|rösta på:3|valet:2|kandidat:2.5|majoriteten:2|oppositionen:2.5|koalitionen:2.5|styrande:1.5|pressmeddelande:3|
+			debattartikel:3|partiprogram:4|valrörelse:4|kommunalråd:1.5|partikamrat:4|fullmäktigegrupp:4|
+			party:1|voters:2.5|election:2|campaign:2|press release:3`,
+		min:   5,
+		note:  "Inkommet till synpunktsbrevlådan. Politisk karaktär – ingen synpunkt, för hantering hos kansliet.",
+		reply: "",
+	},
+}
+
+// compileBuiltinProcesses adds one exclusion spec per built-in class: its
+// destination, note and reply from the configured class of the same name
+// when there is one, else the registry (public documents) or the triage
+// unit's manager, who sees the message and passes it on. A request for
+// public documents sent to the registry is copied to the triage unit's
+// manager, so the contact center sees it too.
+func (c *Classifier) compileBuiltinProcesses(s config.ClassifySettings) {
+	for _, class := range []string{ClassPublicDocuments, ClassIncident, ClassAbuse, ClassPolitical} {
+		bp := builtinProcesses[class]
+		x := config.Exclusion{Class: class, Destination: c.units[c.triage].Manager, Note: bp.note, Reply: bp.reply}
+		if class == ClassPublicDocuments && s.Registry != "" {
+			x.Destination = s.Registry
+		}
+		for _, cx := range s.Exclusions {
+			if cx.Class == class {
+				x.Destination, x.Note, x.Reply = cx.Destination, nonEmptyOr(cx.Note, bp.note), cx.Reply
+			}
+		}
+		spec := exclusionSpec{x: x, min: bp.min, terms: wholeWords(parseWeighted(bp.vocab)), builtin: true}
+		if class == ClassPublicDocuments && x.Destination != c.units[c.triage].Manager {
+			spec.copy = c.units[c.triage].Manager
+		}
+		c.exclusions = append(c.exclusions, spec)
+	}
+}
+
+// wholeWords makes terms match whole words and their inflections only:
+// a built-in sign of another process must not hide in a compound.
+func wholeWords(ws []weighted) []weighted {
+	for i := range ws {
+		ws[i].term.noPre = true
+		for j := range ws[i].term.words {
+			ws[i].term.words[j].whole = true
+		}
+	}
+	return ws
+}
+
+func nonEmptyOr(s, def string) string {
+	if strings.TrimSpace(s) == "" {
+		return def
+	}
+	return s
+}

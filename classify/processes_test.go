@@ -1,0 +1,52 @@
+package classify
+
+import (
+	"strings"
+	"testing"
+)
+
+// Mail for another process is recognised on unseen wording by built-in
+// vocabulary, with a config that lists no exclusions (issue #13), and a
+// request for public documents goes to the registry with a copy to the
+// triage unit.
+func TestOtherProcessesBuiltin(t *testing.T) {
+	cfg := adminConfig(t)
+	cfg.Classify.Registry = "registrator@adminby.se"
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ subject, text, class, dest string }{
+		{"Begäran om allmän handling", "Hej, jag begär att få ta del av alla beslut om parkeringstillstånd från 2025.", ClassPublicDocuments, "registrator@adminby.se"},
+		{"", "Jag vill ta del av protokollet och beslutsunderlaget för nedläggningen av Byskolan. Skicka gärna handlingarna digitalt.", ClassPublicDocuments, "registrator@adminby.se"},
+		{"Mamma", "Personalen från hemtjänsten gav mamma fel tabletter i går, det var en annan brukares dosett.", ClassIncident, "service@adminby.se"},
+		{"", "Pappa ramlade i badrummet på boendet och låg på golvet hela natten innan personalen hittade honom.", ClassIncident, "service@adminby.se"},
+		{"", "En pedagog skrek åt min dotter och drog henne hårt i armen inför hela barngruppen på förskolan.", ClassAbuse, "service@adminby.se"},
+		{"", "Min son blir mobbad varje rast och lärarna gör ingenting.", ClassAbuse, "service@adminby.se"},
+		{"Pressmeddelande", "Partiet kräver att majoriteten river upp beslutet. Vi lägger en interpellation i fullmäktige.", ClassPolitical, "service@adminby.se"},
+	}
+	for _, tt := range tests {
+		d := c.Classify(msg("medborgare@example.com", tt.subject, tt.text), to("synpunkter@adminby.se"), false)
+		if d.Exclusion == nil || d.Exclusion.Class != tt.class || d.Exclusion.Destination != tt.dest {
+			t.Errorf("Classify(%q).Exclusion = %+v, want class %s to %s", tt.text, d.Exclusion, tt.class, tt.dest)
+			continue
+		}
+		if !strings.Contains(strings.Join(d.Exclusion.Reasons, " "), "inbyggt ord") {
+			t.Errorf("Classify(%q) reasons %q do not name the built-in words", tt.text, d.Exclusion.Reasons)
+		}
+		if wantCopy := tt.class == ClassPublicDocuments; (d.Exclusion.Copy == "service@adminby.se") != wantCopy {
+			t.Errorf("Classify(%q).Exclusion.Copy = %q, want the triage manager: %v", tt.text, d.Exclusion.Copy, wantCopy)
+		}
+	}
+	// Synpunkter that share words with these classes stay synpunkter.
+	for _, text := range []string{
+		"Vilka handlingar behöver jag skicka in för att söka bygglov för ett garage?",
+		"Förslag: sätt upp dricksvattenfontäner i stadsparken och vid idrottsplatsen.",
+		"Klassen har haft fyra olika lärare på ett halvår och skolan måste skärpa sig.",
+		"Hemtjänsten kommer sent och pappa får sin medicin för sent på kvällen.",
+	} {
+		if d := c.Classify(msg("medborgare@example.com", "", text), to("synpunkter@adminby.se"), false); d.Exclusion != nil {
+			t.Errorf("Classify(%q) excluded as %s (%v), want a synpunkt", text, d.Exclusion.Class, d.Exclusion.Reasons)
+		}
+	}
+}

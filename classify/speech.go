@@ -1,0 +1,154 @@
+package classify
+
+import (
+	"strings"
+
+	synpunkt "github.com/exempelby/synpunkt"
+)
+
+// Speech acts: what a sentence does, which its surface form hides. An
+// angry question is a complaint ("Varför plogar ni alltid vår gata
+// sist?"), a question can be a suggestion ("Kan ni inte sätta upp fler
+// cykelställ?"), and praise needs no thank-you word ("Vilken härlig
+// konsert!"). Each rule reads one sentence; the question mark's own
+// weight toward Fråga stays, the act outweighs it.
+const speechWeight = 3.0
+
+// Openers and markers, lower case, as word sequences.
+var (
+	// rhetoricalOpeners start a question that is a grievance whatever follows.
+	rhetoricalOpeners = phrases(`är det meningen|hur kommer det sig|hur svårt kan det|hur kan ni|hur kan det|hur kan man|vad håller ni på med|
+		vem har bestämt|vem bestämde|vem har fattat|vem tycker|ska det verkligen|är det rimligt|tycker ni att det är|är det för mycket begärt|
+		hur länge ska vi|när tänker ni|hur många gånger|ska vi behöva|måste vi verkligen|är ni inte|varför i hela|varför i all|
+		how hard can|why on earth|is it too much to ask|how many times|how long do we have to`)
+	// whyOpeners start a question that is a grievance with a grievanceMarker.
+	whyOpeners = phrases(`varför|hur kommer|why|how come`)
+	// grievanceMarkers in a why-question make it a complaint.
+	grievanceMarkers = phrases(`alltid|aldrig|sist|fortfarande|ens|ju|ännu|igen|varje gång|jämt|hela tiden|så dåligt|så dålig|så dåliga|så lång|så långa|så långt|så länge|så sent|så mycket|
+		never|always|still|again|every time|last`)
+	// suggestionOpeners start a question that proposes something.
+	suggestionOpeners = phrases(`kan ni inte|kunde ni inte|skulle ni kunna|skulle ni inte kunna|skulle det gå att|skulle man kunna|skulle man inte kunna|
+		går det att få|vore det möjligt|vore det inte|varför inte|finns det möjlighet att|finns det någon möjlighet|kan man inte|kan kommunen inte|
+		hade det inte varit|vad sägs om|har ni funderat på|har ni tänkt på|kan vi få|kan vi inte få|kan det bli|kan ni börja|kan ni överväga|
+		why not|could you|would it be possible|how about|have you considered|could the council`)
+	// fixVerbs (and demands) turn a "kan ni inte …?" into a demand to repair, not a suggestion.
+	fixVerbs = phrases(`laga|lagar|fixa|åtgärda|tömma|ploga|plogning|sanda|svara|ringa|komma|hämta|byta ut|reparera|rensa|ordentligt|som utlovat|fix|repair|empty|properly`)
+	// praiseOpeners start an exclamation that praises with a praiseWord.
+	praiseOpeners = phrases(`vilken|vilket|vilka|vad|så|en sån|en så|what a|what an|such a|so`)
+	praiseWords   = phrases(`härlig|härligt|härliga|fin|fint|fina|bra|trevlig|trevligt|trevliga|underbar|underbart|underbara|mysig|mysigt|mysiga|
+		rolig|roligt|roliga|kul|skön|skönt|sköna|snygg|snyggt|snygga|vacker|vackert|vackra|fantastisk|fantastiskt|fantastiska|grym|grymt|grymma|
+		proffsig|proffsigt|proffsiga|smidig|smidigt|lyckad|lyckat|lyckade|fräsch|fräscht|fräscha|välskött|välskötta|lovely|great|nice|wonderful|beautiful|amazing`)
+	complaintWords = phrases(`dålig|dåligt|dåliga|usel|uselt|usla|sunkig|sunkigt|skräpig|skräpigt|pinsam|pinsamt|tråkig|tråkigt|ful|fult|fula|
+		löjlig|löjligt|slarvig|slarvigt|bedrövlig|bedrövligt|terrible|awful|poor`)
+)
+
+// phrases parses "a b|c" into word sequences.
+func phrases(s string) [][]string {
+	var out [][]string
+	for _, p := range strings.Split(s, "|") {
+		if f := strings.Fields(p); len(f) > 0 {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// sentence is a run of tokens between boundaries; question when it ended
+// in a question mark.
+type sentence struct {
+	words    []string
+	question bool
+	mult     float64 // of its first token: subject or body, after a contrast
+}
+
+func sentences(toks []token) []sentence {
+	var out []sentence
+	var cur sentence
+	flush := func(q bool) {
+		if len(cur.words) > 0 {
+			cur.question = q
+			out = append(out, cur)
+		}
+		cur = sentence{}
+	}
+	for _, tk := range toks {
+		switch tk.raw {
+		case boundary:
+			flush(false)
+		case "?":
+			flush(true)
+		default:
+			if len(cur.words) == 0 {
+				cur.mult = tk.mult * max(tk.contrast, 1)
+			}
+			cur.words = append(cur.words, tk.raw)
+		}
+	}
+	flush(false)
+	return out
+}
+
+// scoreSpeechActs adds the speech-act rules of each sentence.
+func scoreSpeechActs(sb *scoreboard, toks []token) {
+	for _, s := range sentences(toks) {
+		cat, why := s.act()
+		if cat != "" {
+			sb.add(string(cat), why+" ("+string(cat), speechWeight*s.mult)
+		}
+	}
+}
+
+// act returns the category a sentence's speech act points at, with the
+// reason's name, or "".
+func (s sentence) act() (synpunkt.DocType, string) {
+	switch {
+	case s.question && startsWith(s.words, rhetoricalOpeners):
+		return synpunkt.DocKlagomal, "retorisk fråga"
+	case s.question && startsWith(s.words, suggestionOpeners) && !containsPhrase(s.words, fixVerbs) && !containsPhrase(s.words, grievanceMarkers[:4]):
+		return synpunkt.DocForslag, "förslag som fråga"
+	case s.question && startsWith(s.words, whyOpeners) && containsPhrase(s.words, grievanceMarkers):
+		return synpunkt.DocKlagomal, "retorisk fråga"
+	case !s.question && startsWith(s.words, praiseOpeners) && within(s.words, 3, praiseWords) && !containsPhrase(s.words, phrases("inte|ej|not")):
+		return synpunkt.DocBerom, "utrop med berömord"
+	case !s.question && startsWith(s.words, praiseOpeners) && within(s.words, 3, complaintWords):
+		return synpunkt.DocKlagomal, "utrop med klagoord"
+	}
+	return "", ""
+}
+
+func startsWith(words []string, ps [][]string) bool {
+	for _, p := range ps {
+		if len(words) >= len(p) && equalWords(words[:len(p)], p) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsPhrase(words []string, ps [][]string) bool {
+	for i := range words {
+		if startsWith(words[i:], ps) {
+			return true
+		}
+	}
+	return false
+}
+
+// within reports whether one of ps starts within the first n+1 words.
+func within(words []string, n int, ps [][]string) bool {
+	for i := 1; i < len(words) && i <= n; i++ {
+		if startsWith(words[i:], ps) {
+			return true
+		}
+	}
+	return false
+}
+
+func equalWords(a, b []string) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,39 @@
+package classify
+
+import (
+	"testing"
+
+	synpunkt "github.com/exempelby/synpunkt"
+)
+
+// The category follows what a sentence does, not its surface form (issue
+// #13): an angry question is a complaint, a question can be a suggestion,
+// praise needs no thank-you word.
+func TestSpeechActs(t *testing.T) {
+	c := mustSample(t)
+	tests := []struct {
+		text string
+		want synpunkt.DocType
+	}{
+		{"Varför plogar ni alltid vår gata sist?", synpunkt.DocKlagomal},
+		{"Hur kommer det sig att ni aldrig tömmer våra kärl i tid?", synpunkt.DocKlagomal},
+		{"Är det meningen att lekplatsen ska vara så här sunkig?", synpunkt.DocKlagomal},
+		{"Kan ni inte sätta upp fler cykelställ vid stationen?", synpunkt.DocForslag},
+		{"Skulle det gå att få en papperskorg vid busshållplatsen?", synpunkt.DocForslag},
+		{"Varför inte bygga en hundrastgård i Norrparken?", synpunkt.DocForslag},
+		{"Vilken härlig konsert i parken i lördags!", synpunkt.DocBerom},
+		{"Vad bra att biblioteket har öppet på söndagar nu!", synpunkt.DocBerom},
+		// Real questions stay questions; a demand to repair is no suggestion.
+		{"När öppnar simhallen efter renoveringen?", synpunkt.DocFraga},
+		{"Varför har ni ändrat öppettiderna på simhallen? När gäller de nya tiderna?", synpunkt.DocFraga},
+		{"Kan ni inte laga gatlyktan på Storgatan? Den är trasig.", synpunkt.DocFelanmalan},
+		// An angry fault report is still a fault report.
+		{"Gatlampan utanför Ringvägen 7 är släckt, fixa det för fan!", synpunkt.DocFelanmalan},
+	}
+	for _, tt := range tests {
+		d := c.Classify(msg("medborgare@example.com", "", tt.text), to(mailbox), false)
+		if d.Category != tt.want {
+			t.Errorf("Classify(%q).Category = %s, want %s (%v)", tt.text, d.Category, tt.want, d.CategoryReasons)
+		}
+	}
+}
