@@ -57,3 +57,10 @@ func IntakeConfig(c *config.Config) mailbox.Config {
 	}
 	return mc
 }
+
+var _ mailbox.Batcher = (*Handler)(nil)
+
+// Batch commits the Handle calls made inside f together (group commit).
+func (h *Handler) Batch(ctx context.Context, f func(ctx context.Context) error) error {
+	return h.P.Batch(ctx, f)
+}
