@@ -254,3 +254,16 @@ func recipients(m *synpunkt.Message) []synpunkt.Address {
 func isCaseNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
 
 func lower(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// Batch registers several messages in one commit (group commit): Handle
+// calls made with the ctx that f is given join one store transaction,
+// each message still undone alone when it fails. Nothing is committed
+// before Batch returns nil, so a message may be acknowledged outward (moved
+// out of the inbox) only then. The outbox is woken after the commit.
+func (p *Intake) Batch(ctx context.Context, f func(ctx context.Context) error) error {
+	if err := p.st.Batch(ctx, f); err != nil {
+		return err
+	}
+	p.committed(1)
+	return nil
+}

@@ -40,6 +40,11 @@ type Config struct {
 	// IdleRestart re-issues IDLE before the server's 30-minute inactivity
 	// timeout (RFC 2177); default 25m.
 	IdleRestart time.Duration
+	// RecheckInterval, when positive, looks for new mail with NOOP at this
+	// interval instead of waiting in IDLE: Dovecot holds back IDLE's EXISTS
+	// for 500 ms after a delivery (NOTIFY_DELAY_MSECS), which a receipt
+	// within 100 ms cannot afford. 0: IDLE (or PollInterval without it).
+	RecheckInterval time.Duration
 	// TLSConfig is used for implicit TLS and STARTTLS; may be nil. Its
 	// ServerName defaults to the host of Address.
 	TLSConfig *tls.Config

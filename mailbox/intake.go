@@ -59,6 +59,15 @@ type Handler interface {
 	Handle(ctx context.Context, d Delivery) (Disposition, error)
 }
 
+// Batcher is a Handler that can commit several messages at once (group
+// commit). The intake offers a fetched batch inside one Batch call, with
+// the ctx Batch hands to f, and moves the messages out of the mailbox only
+// after Batch returned nil: an error means none of them was recorded, and
+// all are offered again later.
+type Batcher interface {
+	Batch(ctx context.Context, f func(ctx context.Context) error) error
+}
+
 // HandlerFunc adapts a function to Handler.
 type HandlerFunc func(ctx context.Context, d Delivery) (Disposition, error)
 

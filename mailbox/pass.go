@@ -125,7 +125,7 @@ func (s *session) runBatch(ctx context.Context, batch []meta, blocked *bool) err
 		return err
 	}
 	done := make(map[uint32]bool, len(batch)) // handled and out of the inbox
-	commits, offered, stopErr := s.offerAll(ctx, batch, byUID, done)
+	commits, offered, stopErr := s.offerBatch(ctx, batch, byUID, done)
 	if err := s.moveCommitted(commits, done); err != nil {
 		stopErr = err
 	}
@@ -158,6 +158,27 @@ func (s *session) offerAll(ctx context.Context, batch []meta, byUID map[uint32]*
 		}
 	}
 	return commits, batch, nil
+}
+
+// offerBatch is offerAll inside one Batch of a Batcher handler (group
+// commit). When the batch does not commit, nothing of it counts as
+// committed: every message is retried later and none is moved.
+func (s *session) offerBatch(ctx context.Context, batch []meta, byUID map[uint32]*imapclient.FetchMessageBuffer, done map[uint32]bool) (commits []committed, offered []meta, err error) {
+	b, ok := s.in.handler.(Batcher)
+	if !ok {
+		return s.offerAll(ctx, batch, byUID, done)
+	}
+	berr := b.Batch(ctx, func(bctx context.Context) error {
+		commits, offered, err = s.offerAll(bctx, batch, byUID, done)
+		return nil // commit what was handled, even when ctx was cancelled
+	})
+	if berr != nil {
+		for _, c := range commits {
+			s.retryLater(c.uid, "batch commit failed; will retry", berr)
+		}
+		commits = nil
+	}
+	return commits, offered, err
 }
 
 // advance moves the checkpoint past the leading run of done messages.

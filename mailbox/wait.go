@@ -18,10 +18,13 @@ func (s *session) wait(ctx context.Context) error {
 		defer t.Stop()
 		retryC = t.C
 	}
+	if s.in.cfg.RecheckInterval > 0 {
+		return s.poll(ctx, retryC, s.in.cfg.RecheckInterval)
+	}
 	if s.c.Caps().Has(imap.CapIdle) {
 		return s.idle(ctx, retryC)
 	}
-	return s.poll(ctx, retryC)
+	return s.poll(ctx, retryC, s.in.cfg.PollInterval)
 }
 
 // idle waits in IDLE (RFC 2177). The server reports new mail with EXISTS,
@@ -54,11 +57,11 @@ func (s *session) idle(ctx context.Context, retryC <-chan time.Time) error {
 	return nil
 }
 
-// poll waits PollInterval (or a kick or retry), then sends NOOP, which both
+// poll waits interval (or a kick or retry), then sends NOOP, which both
 // fetches pending EXISTS and proves the connection is alive.
-func (s *session) poll(ctx context.Context, retryC <-chan time.Time) error {
+func (s *session) poll(ctx context.Context, retryC <-chan time.Time, interval time.Duration) error {
 	s.in.onIdle()
-	t := time.NewTimer(s.in.cfg.PollInterval)
+	t := time.NewTimer(interval)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():

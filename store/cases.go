@@ -112,7 +112,7 @@ func sum(b []byte) string {
 // Seen reports the outcome recorded for an idempotency key, if any.
 func (s *Store) Seen(ctx context.Context, key string) (outcome string, caseID int64, ok bool, err error) {
 	var cid sql.NullInt64
-	err = s.db.QueryRowContext(ctx, "SELECT outcome, case_id FROM intake WHERE idem_key = ?", key).Scan(&outcome, &cid)
+	err = s.q(ctx).QueryRowContext(ctx, "SELECT outcome, case_id FROM intake WHERE idem_key = ?", key).Scan(&outcome, &cid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", 0, false, nil
 	}

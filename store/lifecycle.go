@@ -12,7 +12,7 @@ import (
 
 // ActionsTaken returns the deadline action keys already taken per case.
 func (s *Store) ActionsTaken(ctx context.Context) (map[int64]map[string]bool, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT case_id, key FROM case_actions")
+	rows, err := s.q(ctx).QueryContext(ctx, "SELECT case_id, key FROM case_actions")
 	if err != nil {
 		return nil, fmt.Errorf("read case actions: %w", err)
 	}
@@ -131,7 +131,7 @@ func (s *Store) StartClocks(ctx context.Context, caseID int64, handler string, f
 // the forward to staff only).
 func (s *Store) DocumentText(ctx context.Context, documentID int64) (string, error) {
 	var text string
-	err := s.db.QueryRowContext(ctx, "SELECT text FROM documents WHERE id = ?", documentID).Scan(&text)
+	err := s.q(ctx).QueryRowContext(ctx, "SELECT text FROM documents WHERE id = ?", documentID).Scan(&text)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("text of document %d: %w", documentID, ErrNotFound)
 	}
@@ -144,7 +144,7 @@ func (s *Store) DocumentText(ctx context.Context, documentID int64) (string, err
 // LastDigest returns when the last daily digest was sent (zero: never).
 func (s *Store) LastDigest(ctx context.Context) (time.Time, error) {
 	var at sql.NullString
-	if err := s.db.QueryRowContext(ctx, "SELECT MAX(sent_at) FROM digests").Scan(&at); err != nil {
+	if err := s.q(ctx).QueryRowContext(ctx, "SELECT MAX(sent_at) FROM digests").Scan(&at); err != nil {
 		return time.Time{}, fmt.Errorf("last digest: %w", err)
 	}
 	return parseTS(at.String), nil

@@ -132,7 +132,7 @@ func (s *Store) DueOutboxQuery(ctx context.Context, q DueQuery) ([]OutboxRow, er
 			args = append(args, c)
 		}
 	}
-	return outboxRows(ctx, s.db, false, where+" ORDER BY o.next_attempt_at, o.id LIMIT ?", append(args, q.Limit)...)
+	return outboxRows(ctx, s.q(ctx), false, where+" ORDER BY o.next_attempt_at, o.id LIMIT ?", append(args, q.Limit)...)
 }
 
 // DueOutbox returns up to limit pending notifications due at now, oldest
@@ -182,18 +182,18 @@ func (s *Store) NextOutboxAt(ctx context.Context, skip ...string) (time.Time, bo
 
 // OutboxForCase lists a case's notifications, without payloads.
 func (s *Store) OutboxForCase(ctx context.Context, caseID int64) ([]OutboxRow, error) {
-	return outboxRows(ctx, s.db, false, "o.case_id = ? ORDER BY o.id", caseID)
+	return outboxRows(ctx, s.q(ctx), false, "o.case_id = ? ORDER BY o.id", caseID)
 }
 
 // AllOutbox lists every notification with its payload (for tests and reports).
 func (s *Store) AllOutbox(ctx context.Context) ([]OutboxRow, error) {
-	return outboxRows(ctx, s.db, true, "1 ORDER BY o.id")
+	return outboxRows(ctx, s.q(ctx), true, "1 ORDER BY o.id")
 }
 
 // MaxOutboxID returns the largest notification id so far, 0 when none.
 func (s *Store) MaxOutboxID(ctx context.Context) (int64, error) {
 	var id int64
-	if err := s.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM outbox").Scan(&id); err != nil {
+	if err := s.q(ctx).QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM outbox").Scan(&id); err != nil {
 		return 0, fmt.Errorf("max outbox id: %w", err)
 	}
 	return id, nil
@@ -222,7 +222,7 @@ func (s *Store) MarkSent(ctx context.Context, o OutboxRow) error {
 
 // MarkRetry records a temporary failure and when to try again.
 func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error {
-	_, err := s.db.ExecContext(ctx, "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, lease_owner = '', lease_until = '' WHERE id = ?", ts(next), reason, id)
+	_, err := s.q(ctx).ExecContext(ctx, "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, lease_owner = '', lease_until = '' WHERE id = ?", ts(next), reason, id)
 	if err != nil {
 		return fmt.Errorf("mark retry: %w", err)
 	}
@@ -233,7 +233,7 @@ func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, reason 
 // after a fault of the channel rather than the message: it stays pending
 // and due, with reason as its last error.
 func (s *Store) ReleaseOutbox(ctx context.Context, id int64, reason string) error {
-	_, err := s.db.ExecContext(ctx, "UPDATE outbox SET last_error = ?, lease_owner = '', lease_until = '' WHERE id = ?", reason, id)
+	_, err := s.q(ctx).ExecContext(ctx, "UPDATE outbox SET last_error = ?, lease_owner = '', lease_until = '' WHERE id = ?", reason, id)
 	if err != nil {
 		return fmt.Errorf("release outbox %d: %w", id, err)
 	}
@@ -256,7 +256,7 @@ func (s *Store) MarkFailed(ctx context.Context, o OutboxRow, reason, summary str
 // forward rebuilt without the attached original because it was too large,
 // and extends its lease to leaseUntil for the send that follows.
 func (s *Store) ReplacePayload(ctx context.Context, id int64, payload []byte, leaseUntil time.Time) error {
-	_, err := s.db.ExecContext(ctx, "UPDATE outbox SET payload = ?, lease_until = ? WHERE id = ? AND status = ?", payload, ts(leaseUntil), id, OutboxPending)
+	_, err := s.q(ctx).ExecContext(ctx, "UPDATE outbox SET payload = ?, lease_until = ? WHERE id = ? AND status = ?", payload, ts(leaseUntil), id, OutboxPending)
 	if err != nil {
 		return fmt.Errorf("replace payload of outbox %d: %w", id, err)
 	}
@@ -306,7 +306,7 @@ func (s *Store) Resend(ctx context.Context, caseID int64, actor string) ([]int64
 // LeaseOwners lists the owners of the leases currently held on pending
 // notifications.
 func (s *Store) LeaseOwners(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT DISTINCT lease_owner FROM outbox WHERE status = ? AND lease_owner != ''", OutboxPending)
+	rows, err := s.q(ctx).QueryContext(ctx, "SELECT DISTINCT lease_owner FROM outbox WHERE status = ? AND lease_owner != ''", OutboxPending)
 	if err != nil {
 		return nil, fmt.Errorf("lease owners: %w", err)
 	}
@@ -325,7 +325,7 @@ func (s *Store) LeaseOwners(ctx context.Context) ([]string, error) {
 // ReleaseLeases drops every lease held by owner (a worker that died
 // mid-send) and returns how many there were.
 func (s *Store) ReleaseLeases(ctx context.Context, owner string) (int64, error) {
-	res, err := s.db.ExecContext(ctx, "UPDATE outbox SET lease_owner = '', lease_until = '' WHERE lease_owner = ?", owner)
+	res, err := s.q(ctx).ExecContext(ctx, "UPDATE outbox SET lease_owner = '', lease_until = '' WHERE lease_owner = ?", owner)
 	if err != nil {
 		return 0, fmt.Errorf("release leases of %s: %w", owner, err)
 	}

@@ -70,13 +70,13 @@ func (s *Store) documents(ctx context.Context, q querier, caseID int64) ([]synpu
 
 // Case returns the case with the given ID and its documents.
 func (s *Store) Case(ctx context.Context, id int64) (synpunkt.Case, error) {
-	return s.caseTx(ctx, s.db, "id = ?", id)
+	return s.caseTx(ctx, s.q(ctx), "id = ?", id)
 }
 
 // CaseByNumber returns a case and its documents by case number
 // (case-insensitive).
 func (s *Store) CaseByNumber(ctx context.Context, number string) (synpunkt.Case, error) {
-	return s.caseTx(ctx, s.db, "number = ? COLLATE NOCASE", strings.TrimSpace(number))
+	return s.caseTx(ctx, s.q(ctx), "number = ? COLLATE NOCASE", strings.TrimSpace(number))
 }
 
 // Filter selects cases for ListCases.
@@ -99,7 +99,7 @@ func (s *Store) ListCases(ctx context.Context, f Filter) ([]synpunkt.Case, error
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	rows, err := s.db.QueryContext(ctx, q+" ORDER BY id", args...)
+	rows, err := s.q(ctx).QueryContext(ctx, q+" ORDER BY id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
@@ -117,7 +117,7 @@ func (s *Store) ListCases(ctx context.Context, f Filter) ([]synpunkt.Case, error
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
 	for i := range cases {
-		if cases[i].Documents, err = s.documents(ctx, s.db, cases[i].ID); err != nil {
+		if cases[i].Documents, err = s.documents(ctx, s.q(ctx), cases[i].ID); err != nil {
 			return nil, err
 		}
 	}
@@ -133,14 +133,14 @@ func (s *Store) CaseByMessageID(ctx context.Context, ids []string) (caseID int64
 			continue
 		}
 		var cid sql.NullInt64
-		err := s.db.QueryRowContext(ctx, "SELECT case_id FROM outbox WHERE message_id = ? AND case_id IS NOT NULL LIMIT 1", id).Scan(&cid)
+		err := s.q(ctx).QueryRowContext(ctx, "SELECT case_id FROM outbox WHERE message_id = ? AND case_id IS NOT NULL LIMIT 1", id).Scan(&cid)
 		if err == nil && cid.Valid {
 			return cid.Int64, true, nil
 		}
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return 0, false, fmt.Errorf("look up message id: %w", err)
 		}
-		err = s.db.QueryRowContext(ctx, "SELECT case_id FROM documents WHERE message_id = ? LIMIT 1", id).Scan(&cid)
+		err = s.q(ctx).QueryRowContext(ctx, "SELECT case_id FROM documents WHERE message_id = ? LIMIT 1", id).Scan(&cid)
 		if err == nil {
 			return cid.Int64, false, nil
 		}
@@ -154,7 +154,7 @@ func (s *Store) CaseByMessageID(ctx context.Context, ids []string) (caseID int64
 // Contact returns the citizen's contact details of a case.
 func (s *Store) Contact(ctx context.Context, caseID int64) (Contact, bool, error) {
 	var c Contact
-	err := s.db.QueryRowContext(ctx, "SELECT email, phone, wants_reply FROM contacts WHERE case_id = ?", caseID).Scan(&c.Email, &c.Phone, &c.WantsReply)
+	err := s.q(ctx).QueryRowContext(ctx, "SELECT email, phone, wants_reply FROM contacts WHERE case_id = ?", caseID).Scan(&c.Email, &c.Phone, &c.WantsReply)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, false, nil
 	}
@@ -167,7 +167,7 @@ func (s *Store) Contact(ctx context.Context, caseID int64) (Contact, bool, error
 // CountOutbox counts notifications of kind to recipient created since t.
 func (s *Store) CountOutbox(ctx context.Context, kind, recipient string, since time.Time) (int, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM outbox WHERE kind = ? AND recipient = ? COLLATE NOCASE AND created_at >= ?",
+	err := s.q(ctx).QueryRowContext(ctx, "SELECT COUNT(*) FROM outbox WHERE kind = ? AND recipient = ? COLLATE NOCASE AND created_at >= ?",
 		kind, recipient, ts(since)).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count outbox: %w", err)
@@ -197,7 +197,7 @@ func (s *Store) EventsSince(ctx context.Context, kind string, t time.Time) ([]Ev
 }
 
 func (s *Store) events(ctx context.Context, where string, args ...any) ([]EventRow, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, COALESCE(case_id, 0), at, actor, kind, detail FROM events WHERE "+where+" ORDER BY id", args...)
+	rows, err := s.q(ctx).QueryContext(ctx, "SELECT id, COALESCE(case_id, 0), at, actor, kind, detail FROM events WHERE "+where+" ORDER BY id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("read events: %w", err)
 	}
@@ -217,7 +217,7 @@ func (s *Store) events(ctx context.Context, where string, args ...any) ([]EventR
 
 // IntakeCounts returns how many ledger rows have each outcome.
 func (s *Store) IntakeCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT outcome, COUNT(*) FROM intake GROUP BY outcome")
+	rows, err := s.q(ctx).QueryContext(ctx, "SELECT outcome, COUNT(*) FROM intake GROUP BY outcome")
 	if err != nil {
 		return nil, fmt.Errorf("count intake: %w", err)
 	}
@@ -244,7 +244,7 @@ type QuarantineRow struct {
 
 // Quarantined lists the quarantined messages with their reasons.
 func (s *Store) Quarantined(ctx context.Context) ([]QuarantineRow, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, source, reason, received_at FROM intake WHERE outcome = ? ORDER BY id", OutcomeQuarantine)
+	rows, err := s.q(ctx).QueryContext(ctx, "SELECT id, source, reason, received_at FROM intake WHERE outcome = ? ORDER BY id", OutcomeQuarantine)
 	if err != nil {
 		return nil, fmt.Errorf("list quarantine: %w", err)
 	}
@@ -265,7 +265,7 @@ func (s *Store) Quarantined(ctx context.Context) ([]QuarantineRow, error) {
 // Original returns the raw bytes of a document's original message.
 func (s *Store) Original(ctx context.Context, documentID int64) ([]byte, error) {
 	var raw []byte
-	err := s.db.QueryRowContext(ctx, "SELECT i.raw FROM documents d JOIN intake i ON i.id = d.intake_id WHERE d.id = ?", documentID).Scan(&raw)
+	err := s.q(ctx).QueryRowContext(ctx, "SELECT i.raw FROM documents d JOIN intake i ON i.id = d.intake_id WHERE d.id = ?", documentID).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("original of document %d: %w", documentID, ErrNotFound)
 	}

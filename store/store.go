@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
@@ -47,6 +48,10 @@ type Options struct {
 
 // Store is the case database. It is safe for concurrent use.
 type Store struct {
+	// wmu serialises this process's write transactions: a writer waiting
+	// here wakes when the lock is free, where SQLite's busy handler would
+	// sleep 1–100 ms between tries (intake and outbox take turns per case).
+	wmu    sync.Mutex
 	db     *sql.DB
 	format string
 	now    func() time.Time
@@ -238,6 +243,15 @@ ALTER TABLE documents ADD COLUMN claimed_date TEXT NOT NULL DEFAULT '';
 -- the same notification; an expired lease may be taken over.
 ALTER TABLE outbox ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN lease_until TEXT NOT NULL DEFAULT '';
+`, `
+-- Schema 7: every per-message and per-command lookup on an index. The
+-- case number and the receipt recipient are compared case-insensitively,
+-- which a BINARY index cannot serve; a case's notifications and the
+-- events of one kind since a time were full scans.
+CREATE INDEX cases_number_nocase ON cases(number COLLATE NOCASE);
+CREATE INDEX outbox_recipient_nocase ON outbox(kind, recipient COLLATE NOCASE, created_at);
+CREATE INDEX outbox_case ON outbox(case_id);
+CREATE INDEX events_kind_at ON events(kind, at);
 `}
 
 // migrate applies the migrations this database lacks. Each step reads the
@@ -279,6 +293,11 @@ func (s *Store) migrateStep(ctx context.Context) (done bool, err error) {
 
 // tx runs f in a write transaction (BEGIN IMMEDIATE) and commits it.
 func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
+	if btx, ok := ctx.Value(batchKey{}).(*sql.Tx); ok {
+		return savepoint(ctx, btx, f) // inside Batch
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -353,6 +372,8 @@ func (s *Store) LoadCheckpoint(ctx context.Context, mailbox string) (uidValidity
 
 // SaveCheckpoint records the IMAP checkpoint of mailbox.
 func (s *Store) SaveCheckpoint(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	_, err := s.db.ExecContext(ctx, `INSERT INTO checkpoints(mailbox, uid_validity, last_uid) VALUES(?, ?, ?)
 		ON CONFLICT(mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid`,
 		mailbox, uidValidity, lastUID)

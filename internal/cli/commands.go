@@ -30,6 +30,7 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	defer stop()
 	stopHUP := reloadOnHUP(ctx, *path, level, log)
 	defer stopHUP()
+	defer startProfiles(log)()
 	d, err := daemon.New(ctx, cfg, log, daemonOptions(ctx))
 	if err != nil {
 		return err

@@ -49,10 +49,18 @@ func IntakeConfig(c *config.Config) mailbox.Config {
 		Address: m.Address, TLS: mailbox.TLSMode(m.TLS), Username: m.Username, Password: m.Password,
 		Mailbox: m.Mailbox, RegisteredMailbox: m.RegisteredMailbox, QuarantineMailbox: m.QuarantineMailbox,
 		PollInterval: m.PollInterval.Duration, IdleRestart: m.IdleRestart.Duration,
-		MaxMessageSize: c.Intake.MaxMessageSize,
+		RecheckInterval: m.RecheckInterval.Duration,
+		MaxMessageSize:  c.Intake.MaxMessageSize,
 	}
 	if m.InsecureSkipVerify || m.RootCAs != nil {
 		mc.TLSConfig = &tls.Config{InsecureSkipVerify: m.InsecureSkipVerify, RootCAs: m.RootCAs}
 	}
 	return mc
+}
+
+var _ mailbox.Batcher = (*Handler)(nil)
+
+// Batch commits the Handle calls made inside f together (group commit).
+func (h *Handler) Batch(ctx context.Context, f func(ctx context.Context) error) error {
+	return h.P.Batch(ctx, f)
 }
