@@ -86,9 +86,11 @@ type IMAP struct {
 	QuarantineMailbox string   `toml:"quarantine_mailbox"` // default Karantän
 	PollInterval      Duration `toml:"poll_interval"`      // only without IDLE; default 1m
 	IdleRestart       Duration `toml:"idle_restart"`       // default 25m (RFC 2177: < 29m)
-	// RecheckInterval looks for new mail with NOOP this often instead of
-	// waiting in IDLE, whose notification Dovecot delays by 500 ms;
-	// default 100ms, 0: IDLE only.
+	// RecheckInterval, when set, looks for new mail with NOOP this often
+	// instead of waiting in IDLE, whose notification Dovecot delays by
+	// 500 ms. Default 0: IDLE only — a NOOP every 100 ms against a hosted
+	// mailbox (Exchange Online, Gmail) is the slow polling the design avoids
+	// and invites throttling; set it only for a Dovecot on the same host.
 	RecheckInterval    Duration `toml:"recheck_interval"`
 	InsecureSkipVerify bool     `toml:"insecure_skip_verify"` // tests only
 	// TLSCAFile is a PEM file of CA certificates trusted for the server's
@@ -253,7 +255,6 @@ func DefaultConfig() *Config {
 			TLS: "implicit", Mailbox: "INBOX", RegisteredMailbox: "Registrerade",
 			QuarantineMailbox: "Karantän",
 			PollInterval:      Duration{time.Minute}, IdleRestart: Duration{25 * time.Minute},
-			RecheckInterval: Duration{100 * time.Millisecond},
 		},
 		SMTP:      SMTP{TLS: "starttls"},
 		Store:     Store{Path: "synpunkt.db"},
