@@ -77,6 +77,7 @@ func (s *session) poll(ctx context.Context, retryC <-chan time.Time) error {
 }
 
 func (in *Intake) onIdle() {
+	in.up()
 	if in.cfg.OnIdle != nil {
 		in.cfg.OnIdle()
 	}
