@@ -63,11 +63,17 @@ func TestDovecotOAuth2Login(t *testing.T) {
 // new token, logs in again and goes on reading mail — logged once as a
 // disconnect and once as a reconnect.
 func TestDovecotOAuth2TokenExpiresMidSession(t *testing.T) {
+	for _, mech := range []string{oauth.MechXOAUTH2, oauth.MechOAuthBearer} {
+		t.Run(mech, func(t *testing.T) { testTokenExpiresMidSession(t, mech) })
+	}
+}
+
+func testTokenExpiresMidSession(t *testing.T, mech string) {
 	as, s := oauthDovecot(t)
 	s.Append(t, "INBOX", testMessage("vor"))
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	cfg := Config{Address: s.Addr(), TLS: TLSNone, Username: s.User(), Auth: oauthSource(t, as, s.User(), oauth.MechXOAUTH2, log)}
+	cfg := Config{Address: s.Addr(), TLS: TLSNone, Username: s.User(), Auth: oauthSource(t, as, s.User(), mech, log)}
 	r := startIntakeLog(t, cfg, &recorder{}, nil, false, log)
 	r.waitIdle(t)
 	as.ExpireAll()

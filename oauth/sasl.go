@@ -27,7 +27,7 @@ func NewSASLClient(mech, user, token string) (sasl.Client, error) {
 	case MechXOAUTH2, "":
 		return &xoauth2Client{user: user, token: token}, nil
 	case MechOAuthBearer:
-		return sasl.NewOAuthBearerClient(&sasl.OAuthBearerOptions{Username: user, Token: token}), nil
+		return &oauthBearerClient{Client: sasl.NewOAuthBearerClient(&sasl.OAuthBearerOptions{Username: user, Token: token})}, nil
 	}
 	return nil, fmt.Errorf("oauth2: unknown mechanism %q (want xoauth2 or oauthbearer)", mech)
 }
@@ -51,4 +51,22 @@ func (c *xoauth2Client) Next(challenge []byte) ([]byte, error) {
 	}
 	c.failed = true
 	return []byte{}, nil
+}
+
+// oauthBearerClient is go-sasl's OAUTHBEARER client, except that it
+// answers the server's error challenge with the dummy response %x01 as
+// RFC 7628 §3.2.3 requires, so the server ends the exchange with its NO
+// (go-sasl aborts instead, which Dovecot takes for invalid base64 and the
+// connection is left in doubt).
+type oauthBearerClient struct {
+	sasl.Client
+	failed bool
+}
+
+func (c *oauthBearerClient) Next(challenge []byte) ([]byte, error) {
+	if c.failed {
+		return nil, ErrRefused
+	}
+	c.failed = true
+	return []byte{0x01}, nil
 }

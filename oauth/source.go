@@ -220,12 +220,13 @@ func (s *Source) Invalidate() {
 
 // Refresh fetches a new token now and records the outcome.
 func (s *Source) Refresh(ctx context.Context) error {
+	start := s.opt.Now()
 	tok, err := s.fetch(ctx)
 	if err == nil && tok.AccessToken == "" {
 		err = errors.New("token endpoint returned no access token")
 	}
-	if err == nil && tok.Expiry.IsZero() {
-		tok.Expiry = s.opt.Now().Add(time.Hour) // no expires_in: assume an hour
+	if err == nil {
+		tok.Expiry = s.expiry(start, tok)
 	}
 	if err != nil {
 		err = fmt.Errorf("oauth2: refresh token: %w", err)
@@ -234,6 +235,18 @@ func (s *Source) Refresh(ctx context.Context) error {
 	}
 	s.succeeded(tok)
 	return nil
+}
+
+// expiry puts the token's expiry on the Source's clock: x/oauth2 computes
+// it from expires_in on the wall clock.
+func (s *Source) expiry(start time.Time, tok *oauth2.Token) time.Time {
+	switch {
+	case tok.ExpiresIn > 0:
+		return start.Add(time.Duration(tok.ExpiresIn) * time.Second)
+	case tok.Expiry.IsZero():
+		return start.Add(time.Hour) // no expires_in: assume an hour
+	}
+	return start.Add(time.Until(tok.Expiry))
 }
 
 func (s *Source) failed(err error) {

@@ -259,3 +259,12 @@ func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(v)
 }
+
+// Active reports whether token is an active token of user, as the
+// introspection endpoint would, for test servers other than Dovecot.
+func (s *Server) Active(user, token string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tk := s.tokens[token]
+	return tk != nil && tk.user == user && s.Now().Before(tk.expires) && !s.revokedLocked(tk.owner)
+}
