@@ -145,4 +145,3 @@ func (d *Daemon) notifyReady() func() {
 		})
 	}
 }
-

@@ -13,7 +13,7 @@ var (
 	descCases = prometheus.NewDesc("synpunkt_cases_opened_total", "Cases opened, by category and unit.", []string{"category", "unit"}, nil)
 	descNotes = prometheus.NewDesc("synpunkt_notifications", "Notifications in the outbox by kind, channel and status (pending, sent, failed).",
 		[]string{"kind", "channel", "status"}, nil)
-	descOldest = prometheus.NewDesc("synpunkt_outbox_oldest_unsent_age_seconds", "Age of the oldest pending notification; 0 when none.", nil, nil)
+	descOldest  = prometheus.NewDesc("synpunkt_outbox_oldest_unsent_age_seconds", "Age of the oldest pending notification; 0 when none.", nil, nil)
 	descOverdue = prometheus.NewDesc("synpunkt_deadlines_overdue", "Open cases past a deadline, by deadline (first_response, final_answer).",
 		[]string{"deadline"}, nil)
 	descReconnects = prometheus.NewDesc("synpunkt_imap_reconnects_total", "IMAP sessions ended by a failure since the daemon started.", nil, nil)
