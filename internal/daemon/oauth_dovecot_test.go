@@ -201,8 +201,10 @@ func TestDaemonOAuth2Dovecot(t *testing.T) {
 			if c := r.Checks["imap"]; c.OK || !strings.Contains(c.Reason, "disconnected") {
 				t.Errorf("imap check with Dovecot down = %+v, want disconnected with a reason", c)
 			}
+			t.Logf("GET /readyz with Dovecot down:\n%s", e.get(t, "/readyz"))
 			e.dc.Start()
 			e.waitReady(t, true, "Dovecot back")
+			t.Logf("GET /readyz with Dovecot back:\n%s", e.get(t, "/readyz"))
 			for _, want := range []string{"imap disconnected", "imap connected again"} {
 				if n := strings.Count(e.logs.String(), want); n != 1 {
 					t.Errorf("log has %q %d times, want once", want, n)

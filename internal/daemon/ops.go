@@ -106,7 +106,11 @@ func smtpAuth(src *oauth.Source) smtpsend.Authenticator {
 // server and the systemd watchdog. It returns a func that waits for them
 // after ctx is cancelled.
 func (d *Daemon) runOps(ctx context.Context, in *mailbox.Intake) (wait func(), err error) {
-	d.Health = health.New(health.Sources{Store: d.Store, Tokens: d.Tokens, Paused: d.Outbox.Paused, Now: d.now,
+	channels := []string{"email"}
+	if d.Config.SMS != nil {
+		channels = append(channels, "sms")
+	}
+	d.Health = health.New(health.Sources{Store: d.Store, Tokens: d.Tokens, Paused: d.Outbox.Paused, Channels: channels, Now: d.now,
 		Intake: func() (mailbox.State, bool) { return in.State(), true }})
 	ln := d.httpListener
 	if ln == nil && d.Config.HTTP.Listen != "" {

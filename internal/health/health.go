@@ -41,6 +41,8 @@ type Sources struct {
 	Intake func() (mailbox.State, bool) // false: intake not started
 	Tokens map[string]*oauth.Source     // by what they log in to: imap, smtp
 	Paused func() []string              // outbox channels paused by a channel fault
+	// Channels are the configured channels (email, sms) Paused is asked about.
+	Channels []string
 	Now    func() time.Time             // default time.Now
 }
 
@@ -105,7 +107,7 @@ func (s *Server) Ready(ctx context.Context) Readiness {
 	}
 	if s.src.Paused != nil {
 		paused := s.src.Paused()
-		for _, ch := range []string{"email", "sms"} {
+		for _, ch := range s.src.Channels {
 			if slices.Contains(paused, ch) {
 				add("channel_"+ch, Check{Reason: ch + " is paused: the server or the configuration refuses every message"})
 			} else {

@@ -56,7 +56,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		for _, p := range src.Paused() {
 			paused[p] = true
 		}
-		for _, name := range []string{"email", "sms"} {
+		for _, name := range src.Channels {
 			ch <- prometheus.MustNewConstMetric(descPaused, prometheus.GaugeValue, b2f(paused[name]), name)
 		}
 	}
