@@ -43,7 +43,7 @@ type Sources struct {
 	Paused func() []string              // outbox channels paused by a channel fault
 	// Channels are the configured channels (email, sms) Paused is asked about.
 	Channels []string
-	Now    func() time.Time             // default time.Now
+	Now      func() time.Time // default time.Now
 }
 
 // Server is the mux with its checks and registry.
