@@ -44,6 +44,10 @@ type Config struct {
 	Classify ClassifySettings `toml:"classify"`
 	// Deadlines sets the routine's clocks, reminders and escalation (deadlines.go).
 	Deadlines Deadlines `toml:"deadlines"`
+	// HTTP serves /healthz, /readyz and /metrics (ops.go).
+	HTTP HTTP `toml:"http"`
+	// Operations says whom to alert about the daemon itself (ops.go).
+	Operations Operations `toml:"operations"`
 }
 
 // Organisation describes the municipality that runs the mailbox.
@@ -98,6 +102,8 @@ type IMAP struct {
 	TLSCAFile string `toml:"tls_ca_file"`
 	// RootCAs is TLSCAFile's certificates, nil for the system's pool.
 	RootCAs *x509.CertPool `toml:"-"`
+	// OAuth2 logs in with tokens instead of the password; may be nil.
+	OAuth2 *OAuth2 `toml:"oauth2"`
 
 	Password string `toml:"-"` // resolved secret
 }
@@ -116,6 +122,8 @@ type SMTP struct {
 	TLSCAFile string `toml:"tls_ca_file"`
 	// RootCAs is TLSCAFile's certificates, nil for the system's pool.
 	RootCAs *x509.CertPool `toml:"-"`
+	// OAuth2 logs in with tokens instead of the password; may be nil.
+	OAuth2 *OAuth2 `toml:"oauth2"`
 
 	Password string `toml:"-"` // resolved secret
 }
@@ -350,6 +358,12 @@ func (c *Config) resolveSecrets() error {
 	if c.SMTP.Password, err = secret("smtp.password", c.SMTP.PasswordEnv, c.SMTP.PasswordFile); err != nil {
 		return err
 	}
+	if err := c.IMAP.OAuth2.resolve("imap"); err != nil {
+		return err
+	}
+	if err := c.SMTP.OAuth2.resolve("smtp"); err != nil {
+		return err
+	}
 	if c.SMS != nil {
 		if c.SMS.AuthToken, err = secret("sms.auth_token", c.SMS.AuthTokenEnv, c.SMS.AuthTokenFile); err != nil {
 			return err
@@ -371,7 +385,7 @@ func (c *Config) ThreadKey() ([]byte, error) {
 // Validate checks the config and returns a *ValidationError naming the
 // first offending key.
 func (c *Config) Validate() error {
-	checks := []func() error{c.validateOrganisation, c.validateIMAP, c.validateSMTP, c.validateSMS, c.validateMisc, c.validateUnits, c.validateClassify, c.validateDeadlines}
+	checks := []func() error{c.validateOrganisation, c.validateIMAP, c.validateSMTP, c.validateSMS, c.validateMisc, c.validateUnits, c.validateClassify, c.validateDeadlines, c.validateOps}
 	for _, f := range checks {
 		if err := f(); err != nil {
 			return err
@@ -445,7 +459,7 @@ func (c *Config) validateIMAP() error {
 	if err := checkCAFile("imap.tls_ca_file", m.TLSCAFile); err != nil {
 		return err
 	}
-	if m.Username != "" && m.PasswordEnv == "" && m.PasswordFile == "" {
+	if m.Username != "" && m.PasswordEnv == "" && m.PasswordFile == "" && m.OAuth2 == nil {
 		return bad("imap.password_env", "a username needs password_env or password_file")
 	}
 	if m.Mailbox == "" || m.RegisteredMailbox == "" || m.QuarantineMailbox == "" {
@@ -477,7 +491,7 @@ func (c *Config) validateSMTP() error {
 	if err := checkCAFile("smtp.tls_ca_file", s.TLSCAFile); err != nil {
 		return err
 	}
-	if s.Username != "" && s.PasswordEnv == "" && s.PasswordFile == "" {
+	if s.Username != "" && s.PasswordEnv == "" && s.PasswordFile == "" && s.OAuth2 == nil {
 		return bad("smtp.password_env", "a username needs password_env or password_file")
 	}
 	return checkAddr("smtp.from", s.From)

@@ -50,7 +50,7 @@ func Check(ctx context.Context, cfg Config) (CheckResult, error) {
 		return CheckResult{}, &CheckError{Step: CheckConnect, Err: err}
 	}
 	defer c.Close()
-	if err := in.login(c); err != nil {
+	if err := in.login(ctx, c); err != nil {
 		return CheckResult{}, &CheckError{Step: CheckLogin, Err: err}
 	}
 	defer func() { c.Logout().Wait() }() //nolint:errcheck // the check is done

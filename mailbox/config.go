@@ -1,10 +1,13 @@
 package mailbox
 
 import (
+	"context"
 	"crypto/tls"
 	"fmt"
 	"net"
 	"time"
+
+	"github.com/emersion/go-sasl"
 )
 
 // TLSMode says how the IMAP connection is protected.
@@ -26,6 +29,9 @@ type Config struct {
 	// Username and Password log in; no login when Username is empty.
 	// Password is never logged.
 	Username, Password string
+	// Auth, if set, logs in with the SASL mechanism it supplies (OAuth2)
+	// instead of Password; may be nil.
+	Auth Authenticator
 	// Mailbox is the watched mailbox; default "INBOX".
 	Mailbox string
 	// RegisteredMailbox receives registered messages; default "Registrerade".
@@ -67,9 +73,26 @@ type Config struct {
 	// waits for new mail (after the server accepted IDLE, or before a poll
 	// sleep). For tests; may be nil. It must not block.
 	OnIdle func()
+	// OnConnected, if set, is called when a session has handled the
+	// backlog and waits for mail for the first time: the mailbox is read.
+	// It must not block. May be nil.
+	OnConnected func()
+	// Now is the clock of State's times; default time.Now.
+	Now func() time.Time
 	// DontRecover lets a panicking Handler crash the process instead of
 	// being recovered into a handler error. For tests.
 	DontRecover bool
+}
+
+// Authenticator supplies the SASL client for each login, e.g. an OAuth2
+// token source presenting XOAUTH2 or OAUTHBEARER. Its methods may be
+// called from Run's goroutine at any time.
+type Authenticator interface {
+	// SASLClient returns a client carrying a currently valid credential.
+	SASLClient(ctx context.Context) (sasl.Client, error)
+	// Invalidate drops the credential the server just refused, so the
+	// next SASLClient fetches a new one.
+	Invalidate()
 }
 
 // Default values.
@@ -111,6 +134,9 @@ func (cfg Config) withDefaults() Config {
 	setDefault(&cfg.DialTimeout, d.DialTimeout)
 	setDefault(&cfg.FetchBatch, d.FetchBatch)
 	setDefault(&cfg.FetchBatchBytes, d.FetchBatchBytes)
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	return cfg
 }
 

@@ -85,9 +85,13 @@ func (in *Intake) tlsConfig() (*tls.Config, error) {
 	return tc, nil
 }
 
-// login authenticates with AUTH=PLAIN (RFC 4616) when offered, else LOGIN.
-// Nothing is done when no Username is configured.
-func (in *Intake) login(c *imapclient.Client) error {
+// login authenticates with cfg.Auth when set, else with AUTH=PLAIN
+// (RFC 4616) when offered, else LOGIN. Nothing is done when no Username
+// is configured.
+func (in *Intake) login(ctx context.Context, c *imapclient.Client) error {
+	if in.cfg.Auth != nil {
+		return in.loginSASL(ctx, c)
+	}
 	if in.cfg.Username == "" {
 		return nil
 	}
@@ -105,6 +109,30 @@ func (in *Intake) login(c *imapclient.Client) error {
 		return ErrNoAuth
 	}
 	return nil
+}
+
+// loginSASL authenticates with the Authenticator's mechanism. A refused
+// credential (an expired or revoked token) is dropped and one fresh one is
+// tried on the same connection, so a token that lapsed while the session
+// was down costs no reconnect.
+func (in *Intake) loginSASL(ctx context.Context, c *imapclient.Client) error {
+	var err error
+	for attempt := range 2 {
+		var mech sasl.Client
+		if mech, err = in.cfg.Auth.SASLClient(ctx); err != nil {
+			return fmt.Errorf("get credential: %w", err)
+		}
+		name, _, _ := mech.Start()
+		if err = c.Authenticate(mech); err == nil {
+			return nil
+		}
+		err = fmt.Errorf("authenticate %s: %w", name, err)
+		if _, refused := isServerRefusal(err); !refused || attempt == 1 {
+			break
+		}
+		in.cfg.Auth.Invalidate()
+	}
+	return err
 }
 
 // ensureMailboxes creates the registered and quarantine mailboxes when

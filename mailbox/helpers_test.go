@@ -175,6 +175,11 @@ func startIntake(t *testing.T, cfg Config, h Handler, cp *fakeCheckpoints) *runn
 
 func startIntakeRecover(t *testing.T, cfg Config, h Handler, cp *fakeCheckpoints, recoverPanics bool) *running {
 	t.Helper()
+	return startIntakeLog(t, cfg, h, cp, recoverPanics, testLogger(t))
+}
+
+func startIntakeLog(t *testing.T, cfg Config, h Handler, cp *fakeCheckpoints, recoverPanics bool, log *slog.Logger) *running {
+	t.Helper()
 	if cp == nil {
 		cp = &fakeCheckpoints{}
 	}
@@ -182,7 +187,7 @@ func startIntakeRecover(t *testing.T, cfg Config, h Handler, cp *fakeCheckpoints
 	cfg = fastConfig(cfg)
 	cfg.DontRecover = !recoverPanics
 	cfg.OnIdle = func() { signal(r.idle) }
-	r.Intake = New(cfg, h, cp, testLogger(t))
+	r.Intake = New(cfg, h, cp, log)
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	done := make(chan error, 1)

@@ -106,6 +106,7 @@ type Intake struct {
 	log     *slog.Logger
 	kick    chan struct{} // buffer of one
 	passes  atomic.Uint64
+	conn    connState
 	// retries holds per-message retry state; only touched by Run's goroutine.
 	retries retryState
 }
@@ -113,7 +114,7 @@ type Intake struct {
 // New returns an Intake. The Config is validated by Run.
 func New(cfg Config, h Handler, cp CheckpointStore, log *slog.Logger) *Intake {
 	cfg = cfg.withDefaults()
-	return &Intake{
+	in := &Intake{
 		cfg:     cfg,
 		handler: h,
 		cp:      cp,
@@ -121,6 +122,8 @@ func New(cfg Config, h Handler, cp CheckpointStore, log *slog.Logger) *Intake {
 		kick:    make(chan struct{}, 1),
 		retries: retryState{bo: backoff{cfg.MinBackoff, cfg.MaxBackoff}},
 	}
+	in.conn.clock = cfg.Now
+	return in
 }
 
 // Kick asks for an immediate pass over the mailbox. It never blocks.
@@ -152,7 +155,7 @@ func (in *Intake) Run(ctx context.Context) error {
 			attempt = 1
 		}
 		d := bo.delay(attempt)
-		in.log.Warn("imap session ended; reconnecting", keyErr, err, keyDelay, d)
+		in.down(err, d)
 		if !sleep(ctx, d) {
 			return nil
 		}

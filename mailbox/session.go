@@ -77,7 +77,7 @@ func signal(ch chan struct{}) {
 // open logs in, creates the target mailboxes, selects the watched one and
 // loads the checkpoint.
 func (s *session) open(ctx context.Context) error {
-	if err := s.in.login(s.c); err != nil {
+	if err := s.in.login(ctx, s.c); err != nil {
 		return err
 	}
 	if err := s.in.ensureMailboxes(s.c); err != nil {

@@ -80,6 +80,7 @@ func (s *session) poll(ctx context.Context, retryC <-chan time.Time, interval ti
 }
 
 func (in *Intake) onIdle() {
+	in.up()
 	if in.cfg.OnIdle != nil {
 		in.cfg.OnIdle()
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -62,7 +63,13 @@ func checkIMAP(ctx context.Context, cfg *config.Config) probe {
 	ctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
 	m := cfg.IMAP
-	res, err := mailbox.Check(ctx, daemon.IntakeConfig(cfg))
+	mc := daemon.IntakeConfig(cfg)
+	if src, err := daemon.OAuthSource(cfg, "imap", slog.New(slog.DiscardHandler), nil, nil); err != nil {
+		return probe{"IMAP", false, err.Error()}
+	} else if src != nil {
+		mc.Auth = src
+	}
+	res, err := mailbox.Check(ctx, mc)
 	if err == nil {
 		msg := fmt.Sprintf("logged in to %s as %s; mailbox %q exists", m.Address, orNone(m.Username), m.Mailbox)
 		if len(res.Create) > 0 {
@@ -87,8 +94,14 @@ func checkIMAP(ctx context.Context, cfg *config.Config) probe {
 
 func checkSMTP(ctx context.Context, cfg *config.Config) probe {
 	s := cfg.SMTP
-	sender := smtpsend.New(smtpsend.Config{Address: s.Address, TLS: s.TLS, Username: s.Username, Password: s.Password,
-		InsecureSkipVerify: s.InsecureSkipVerify, RootCAs: s.RootCAs, Timeout: connectTimeout})
+	sc := smtpsend.Config{Address: s.Address, TLS: s.TLS, Username: s.Username, Password: s.Password,
+		InsecureSkipVerify: s.InsecureSkipVerify, RootCAs: s.RootCAs, Timeout: connectTimeout}
+	if src, err := daemon.OAuthSource(cfg, "smtp", slog.New(slog.DiscardHandler), nil, nil); err != nil {
+		return probe{"SMTP", false, err.Error()}
+	} else if src != nil {
+		sc.Auth = src
+	}
+	sender := smtpsend.New(sc)
 	err := sender.Check(ctx)
 	if err == nil {
 		if s.Username == "" {

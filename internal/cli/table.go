@@ -29,7 +29,7 @@ func init() {
 	commands = []command{
 		{"run", "run --config FILE", "run the daemon (IMAP intake, outbox, deadlines)",
 			"Runs the daemon until SIGINT/SIGTERM; SIGHUP re-reads log.level from the config.\n", cmdRun},
-		{"demo", "demo [--db FILE] [-v]", "run the whole flow on an embedded mailbox and SMTP sink", "", cmdDemo},
+		{"demo", "demo [--db FILE] [-v] [--metrics]", "run the whole flow on an embedded mailbox and SMTP sink", "", cmdDemo},
 		{"import", "import --config FILE [--no-notify] [--json] PATH...", "register .eml files, Maildir folders and mbox files",
 			"  PATH  an .eml file, a Maildir folder or an mbox file; several may be given\n", cmdImport},
 		{"register", "register --config FILE --channel telefon|besök|brev|e-tjänst [--from ADDRESS|--phone NUMBER|--anonymous] [--received TIME] --subject S --text T",

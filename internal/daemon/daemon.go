@@ -26,6 +26,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
+	"net"
 	"strings"
 	"sync"
 	"time"
@@ -35,11 +36,14 @@ import (
 	"github.com/exempelby/synpunkt/classify"
 	"github.com/exempelby/synpunkt/classify/pii"
 	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/internal/health"
+	"github.com/exempelby/synpunkt/internal/sdnotify"
 	"github.com/exempelby/synpunkt/mailbox"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/notify/outbox"
 	"github.com/exempelby/synpunkt/notify/smssend"
 	"github.com/exempelby/synpunkt/notify/smtpsend"
+	"github.com/exempelby/synpunkt/oauth"
 	"github.com/exempelby/synpunkt/store"
 )
 
@@ -54,6 +58,14 @@ type Daemon struct {
 	now      func() time.Time
 	obOpt    outbox.Options // to rebuild the worker once secrets are read
 	ownSends bool           // senders come from Options, not the config
+	// Tokens are the OAuth2 token sources by section (imap, smtp); empty
+	// without [imap.oauth2] and [smtp.oauth2].
+	Tokens map[string]*oauth.Source
+	// Health serves /healthz, /readyz and /metrics; set by Run. More
+	// handlers (the web view) can be mounted on it with Handle.
+	Health       *health.Server
+	composer     *notify.Composer
+	httpListener net.Listener // from Options; may be nil
 }
 
 // Options adjust New for tests and the demo.
@@ -67,6 +79,9 @@ type Options struct {
 	// --dry-run) from a config loaded without secrets: no senders are
 	// built and the thread key is a throw-away one, since nothing is sent.
 	ReadOnly bool
+	// HTTPListener serves health and metrics instead of listening on
+	// http.listen (tests); may be nil.
+	HTTPListener net.Listener
 }
 
 // New wires a daemon from cfg.
@@ -92,6 +107,12 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Lo
 		return nil, err
 	}
 	composer.Now = opt.Now
+	d := &Daemon{Config: cfg, Store: st, log: log, now: opt.Now, composer: composer, Tokens: map[string]*oauth.Source{}, httpListener: opt.HTTPListener}
+	if !opt.ReadOnly {
+		if err := d.buildTokens(); err != nil {
+			return nil, err
+		}
+	}
 	cl, err := classify.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("classifier: %w", err)
@@ -105,7 +126,7 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Lo
 		senders = map[notify.Channel]notify.Sender{}
 	}
 	if senders == nil {
-		if senders, err = buildSenders(cfg); err != nil {
+		if senders, err = buildSenders(cfg, smtpAuth(d.Tokens["smtp"])); err != nil {
 			return nil, err
 		}
 	}
@@ -124,7 +145,8 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Lo
 	ob.OnFailed = alertFailed(cfg, st, composer, log)
 	w := outbox.New(st, senders, ob, log)
 	p.OnCommit, work.OnCommit = w.Kick, w.Kick
-	return &Daemon{Config: cfg, Store: st, Pipeline: p, Casework: work, Outbox: w, log: log, now: opt.Now, obOpt: ob, ownSends: opt.Senders != nil}, nil
+	d.Pipeline, d.Casework, d.Outbox, d.obOpt, d.ownSends = p, work, w, ob, opt.Senders != nil
+	return d, nil
 }
 
 // threadKey returns the key that signs reply addresses: the configured one,
@@ -156,11 +178,11 @@ func buildComposer(cfg *config.Config) (*notify.Composer, error) {
 	return notify.NewComposer(org, t)
 }
 
-func buildSenders(cfg *config.Config) (map[notify.Channel]notify.Sender, error) {
+func buildSenders(cfg *config.Config, auth smtpsend.Authenticator) (map[notify.Channel]notify.Sender, error) {
 	s := map[notify.Channel]notify.Sender{
 		notify.ChannelEmail: smtpsend.New(smtpsend.Config{
 			Address: cfg.SMTP.Address, TLS: cfg.SMTP.TLS, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
-			InsecureSkipVerify: cfg.SMTP.InsecureSkipVerify, RootCAs: cfg.SMTP.RootCAs,
+			InsecureSkipVerify: cfg.SMTP.InsecureSkipVerify, RootCAs: cfg.SMTP.RootCAs, Auth: auth,
 		}),
 	}
 	if cfg.SMS != nil {
@@ -196,8 +218,15 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	h := &Handler{P: d.Pipeline, FirstStart: lastUID == 0, Started: d.now()}
-	in := mailbox.New(IntakeConfig(d.Config), h, d.Store, d.log)
+	h := &Handler{P: d.Pipeline, FirstStart: lastUID == 0, Started: d.now(), Now: d.now}
+	mc := IntakeConfig(d.Config)
+	mc.Auth, mc.OnConnected, mc.Now = d.imapAuth(), d.notifyReady(), d.now
+	in := mailbox.New(mc, h, d.Store, d.log)
+	waitOps, err := d.runOps(ctx, in)
+	if err != nil {
+		return err
+	}
+	h.Observe = d.Health.ObserveIntake
 	obCtx, stopOutbox := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Add(2)
@@ -210,8 +239,10 @@ func (d *Daemon) Run(ctx context.Context) error {
 		d.Casework.RunScheduler(ctx, d.Config.Deadlines.CheckInterval.Duration)
 	}()
 	err = in.Run(ctx)
+	_ = sdnotify.Notify(sdnotify.Stopping)
 	d.log.Info("intake stopped; flushing outbox")
 	stopOutbox()
 	wg.Wait()
+	waitOps()
 	return err
 }

@@ -36,7 +36,11 @@ func (d *Daemon) Flush(ctx context.Context, afterID int64, ids []int64) (Flushed
 		if err := d.Config.ResolveSecrets(); err != nil {
 			return Flushed{NoSecrets: err}, nil
 		}
-		senders, err := buildSenders(d.Config)
+		src, err := OAuthSource(d.Config, "smtp", d.log, d.now, nil)
+		if err != nil {
+			return Flushed{}, err
+		}
+		senders, err := buildSenders(d.Config, smtpAuth(src))
 		if err != nil {
 			return Flushed{}, err
 		}

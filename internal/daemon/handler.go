@@ -18,6 +18,11 @@ type Handler struct {
 	// were already there when the daemon started are backlog.
 	FirstStart bool
 	Started    time.Time
+	// Now is the clock of Observe; may be nil when Observe is.
+	Now func() time.Time
+	// Observe, if set, hears how long a new (not backlog) message took
+	// from its arrival at the server to its registration.
+	Observe func(time.Duration)
 }
 
 var _ mailbox.Handler = (*Handler)(nil)
@@ -38,6 +43,9 @@ func (h *Handler) Handle(ctx context.Context, d mailbox.Delivery) (mailbox.Dispo
 	}
 	if res.Outcome == casework.Quarantined {
 		return mailbox.Quarantined, nil
+	}
+	if h.Observe != nil && !src.Backlog {
+		h.Observe(h.Now().Sub(d.InternalDate))
 	}
 	return mailbox.Registered, nil
 }

@@ -21,6 +21,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
@@ -50,6 +52,9 @@ type Options struct {
 	DBPath  string        // where to keep the database; "" = a temp dir
 	Timeout time.Duration // default 60s
 	Log     io.Writer     // daemon logs; nil = discarded
+	// Metrics, if set, gets the daemon's synpunkt_* metrics (as /metrics
+	// serves them) once the scenario is done.
+	Metrics io.Writer
 }
 
 const (
@@ -176,6 +181,9 @@ func Run(ctx context.Context, w io.Writer, opt Options) error {
 	done := make(chan error, 1)
 	go func() { done <- d.Run(runCtx) }()
 	err = e.scenario(ctx, w, d.Store)
+	if err == nil && opt.Metrics != nil {
+		writeMetrics(opt.Metrics, d)
+	}
 	stop()
 	if rerr := <-done; err == nil {
 		err = rerr
@@ -346,4 +354,15 @@ func printDue(ctx context.Context, w io.Writer, d *daemon.Daemon) error {
 		fmt.Fprintf(w, "  %s  %-10s nivå %d  till %s\n", a.Number, a.Kind, a.Level, a.To)
 	}
 	return nil
+}
+
+// writeMetrics writes the synpunkt_* lines of the daemon's /metrics.
+func writeMetrics(w io.Writer, d *daemon.Daemon) {
+	rec := httptest.NewRecorder()
+	d.Health.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	for l := range strings.Lines(rec.Body.String()) {
+		if strings.HasPrefix(l, "synpunkt_") {
+			io.WriteString(w, l) //nolint:errcheck // best effort to a terminal
+		}
+	}
 }

@@ -85,7 +85,7 @@ default_login_user = {{.ID.LoginUser}}
 first_valid_uid = {{.ID.MailUID}}
 first_valid_gid = {{.ID.MailGID}}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{{if .OAuth2}} xoauth2 oauthbearer{{end}}
 mail_location = maildir:~
 {{- if .Caps}}
 protocol imap {
@@ -102,6 +102,14 @@ ssl = no
 passdb {
   driver = static
   args = password={{.Password}}
+{{- if .OAuth2}}
+  mechanisms = plain login
+}
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {{.Dir}}/oauth2.conf.ext
+{{- end}}
 }
 userdb {
   driver = static
@@ -151,12 +159,30 @@ func (s *Server) writeConfig() error {
 	err = confTemplate.Execute(&b, map[string]any{
 		"Dir": s.dir, "Port": s.port, "TLSPort": s.tlsPort, "TLS": s.opts.tls,
 		"ID": id, "InternalGroup": group, "Password": s.opts.password, "Caps": s.opts.caps,
-		"ChrootServices": chrootServices,
+		"ChrootServices": chrootServices, "OAuth2": s.opts.introspectionURL != "",
 	})
 	if err != nil {
 		return err
 	}
+	if err := s.writeOAuth2Config(); err != nil {
+		return err
+	}
 	return os.WriteFile(s.conf, []byte(b.String()), 0o644)
+}
+
+// writeOAuth2Config writes the oauth2 passdb's settings (Dovecot 2.3
+// dovecot-oauth2.conf.ext) when WithOAuth2 was given.
+func (s *Server) writeOAuth2Config() error {
+	if s.opts.introspectionURL == "" {
+		return nil
+	}
+	conf := "introspection_mode = post\n" +
+		"introspection_url = " + s.opts.introspectionURL + "\n" +
+		"force_introspection = yes\n" +
+		"username_attribute = username\n" +
+		"active_attribute = active\n" +
+		"active_value = true\n"
+	return os.WriteFile(filepath.Join(s.dir, "oauth2.conf.ext"), []byte(conf), 0o644)
 }
 
 // writeCert generates a self-signed certificate for 127.0.0.1/localhost and

@@ -61,6 +61,8 @@ type options struct {
 	user     string
 	password string
 	caps     string
+	// introspectionURL turns on the oauth2 passdb; "" without WithOAuth2.
+	introspectionURL string
 }
 
 // WithTLS enables SSL with a generated self-signed certificate: STARTTLS on
@@ -75,6 +77,12 @@ func WithUser(name, password string) Option {
 // WithCapability overrides the capability list Dovecot advertises after login
 // (imap_capability), e.g. "IMAP4rev1 UIDPLUS" to hide IDLE and MOVE.
 func WithCapability(caps string) Option { return func(o *options) { o.caps = caps } }
+
+// WithOAuth2 adds Dovecot's oauth2 passdb for the XOAUTH2 and OAUTHBEARER
+// mechanisms: a token is good when the RFC 7662 introspection endpoint at
+// url (POST token=…) says it is active, and names the user in "username".
+// PLAIN and LOGIN with the password keep working beside it.
+func WithOAuth2(url string) Option { return func(o *options) { o.introspectionURL = url } }
 
 // Server is a running (or stopped) Dovecot instance.
 type Server struct {
@@ -338,5 +346,16 @@ func (s *Server) dumpLogOnFailure() {
 		if err == nil && len(b) > 0 {
 			s.t.Logf("dovecottest: %s:\n%s", name, b)
 		}
+	}
+}
+
+// Kick ends every IMAP session of the test user (doveadm kick), as a
+// server does when the credential a session was opened with expires.
+// Dovecot keeps running and accepts new logins.
+func (s *Server) Kick(t testing.TB) {
+	t.Helper()
+	out, err := exec.Command("doveadm", "-c", s.conf, "kick", s.opts.user).CombinedOutput()
+	if err != nil {
+		t.Fatalf("dovecottest: doveadm kick: %v: %s", err, out)
 	}
 }

@@ -3,6 +3,7 @@ package smtpsink
 import (
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -39,8 +40,18 @@ func (ss *session) Auth(mech string) (sasl.Server, error) {
 		ss.authed = true
 		return nil
 	}
-	if mech == "LOGIN" {
+	switch mech {
+	case "LOGIN":
 		return &loginServer{check: check}, nil
+	case "XOAUTH2":
+		return &xoauth2Server{check: ss.bearerCheck}, nil
+	case "OAUTHBEARER":
+		return sasl.NewOAuthBearerServer(func(o sasl.OAuthBearerOptions) *sasl.OAuthBearerError {
+			if ss.bearerCheck(o.Username, o.Token) != nil {
+				return &sasl.OAuthBearerError{Status: "invalid_token", Schemes: "bearer"}
+			}
+			return nil
+		}), nil
 	}
 	return sasl.NewPlainServer(func(_, user, pass string) error { return check(user, pass) }), nil
 }
@@ -97,4 +108,34 @@ func (l *loginServer) Next(resp []byte) (challenge []byte, done bool, err error)
 		}
 		return nil, true, nil
 	}
+}
+
+// bearerCheck accepts an OAuth2 token that the WithOAuth2 check approves.
+func (ss *session) bearerCheck(user, token string) error {
+	if ss.sink.cfg.bearer == nil || !ss.sink.cfg.bearer(user, token) {
+		return smtp.ErrAuthFailed
+	}
+	ss.authed = true
+	return nil
+}
+
+// xoauth2Server is the server side of XOAUTH2: the initial response is
+// "user=U\x01auth=Bearer T\x01\x01".
+type xoauth2Server struct {
+	check func(user, token string) error
+}
+
+func (x *xoauth2Server) Next(response []byte) ([]byte, bool, error) {
+	var user, token string
+	for _, f := range strings.Split(string(response), "\x01") {
+		if v, ok := strings.CutPrefix(f, "user="); ok {
+			user = v
+		} else if v, ok := strings.CutPrefix(f, "auth=Bearer "); ok {
+			token = v
+		}
+	}
+	if err := x.check(user, token); err != nil {
+		return nil, true, err
+	}
+	return nil, true, nil
 }

@@ -45,6 +45,8 @@ type config struct {
 	mechs      []string
 	tls        string // "", "starttls", "implicit"
 	maxSize    int64  // SIZE announced and enforced; 0: none
+	// bearer checks an OAuth2 token for XOAUTH2/OAUTHBEARER; nil: not offered.
+	bearer func(user, token string) bool
 }
 
 // WithAuth requires authentication with username and password before MAIL.
@@ -55,6 +57,19 @@ func WithAuth(username, password string, mechs ...string) Option {
 		c.user, c.pass, c.mechs = username, password, mechs
 		if len(mechs) == 0 {
 			c.mechs = []string{"PLAIN"}
+		}
+	}
+}
+
+// WithOAuth2 offers AUTH XOAUTH2 and OAUTHBEARER (RFC 7628), accepting a
+// token for which check(user, token) is true, as Exchange Online and Gmail
+// do for SMTP submission.
+func WithOAuth2(check func(user, token string) bool) Option {
+	return func(c *config) {
+		c.bearer = check
+		c.mechs = append(c.mechs, "XOAUTH2", "OAUTHBEARER")
+		if c.user == "" {
+			c.user = "\x00oauth2-only" // AUTH required; no password matches
 		}
 	}
 }

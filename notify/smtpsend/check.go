@@ -47,7 +47,7 @@ func (s *Sender) Check(ctx context.Context) error {
 		return &CheckError{Step: CheckConnect, Err: classify(ctx, string(CheckConnect), err)}
 	}
 	defer c.Close()
-	if err := s.auth(c); err != nil {
+	if err := s.auth(ctx, c); err != nil {
 		return &CheckError{Step: CheckAuth, Err: classify(ctx, string(CheckAuth), err)}
 	}
 	c.Quit() //nolint:errcheck // the check is done

@@ -61,6 +61,19 @@ type Config struct {
 	InsecureSkipVerify bool           // accept any server certificate; tests only
 	RootCAs            *x509.CertPool // may be nil: the system pool
 	Timeout            time.Duration  // whole exchange; 0 means DefaultTimeout
+	// Auth, if set, authenticates with the SASL mechanism it supplies
+	// (OAuth2: XOAUTH2 or OAUTHBEARER) instead of Username/Password; may
+	// be nil.
+	Auth Authenticator
+}
+
+// Authenticator supplies the SASL client for each login, e.g. an OAuth2
+// token source. Safe for concurrent use.
+type Authenticator interface {
+	// SASLClient returns a client carrying a currently valid credential.
+	SASLClient(ctx context.Context) (sasl.Client, error)
+	// Invalidate drops the credential the server just refused.
+	Invalidate()
 }
 
 // Sender sends e-mail over SMTP. It is safe for concurrent use; each Send
@@ -114,7 +127,7 @@ func (s *Sender) send(ctx context.Context, o *notify.Outgoing) (string, error) {
 		return opConnect, err
 	}
 	defer c.Close()
-	if err := s.auth(c); err != nil {
+	if err := s.auth(ctx, c); err != nil {
 		return opAuth, err
 	}
 	size := int64(len(o.Payload))
@@ -216,9 +229,13 @@ func (s *Sender) tlsConfig() (*tls.Config, error) {
 	}, nil
 }
 
-// auth authenticates with PLAIN, or LOGIN when that is all the server
-// offers (RFC 4954). Without a username it does nothing.
-func (s *Sender) auth(c *smtp.Client) error {
+// auth authenticates with Config.Auth when set, else with PLAIN, or LOGIN
+// when that is all the server offers (RFC 4954). Without a username it
+// does nothing.
+func (s *Sender) auth(ctx context.Context, c *smtp.Client) error {
+	if s.cfg.Auth != nil {
+		return s.authSASL(ctx, c)
+	}
 	if s.cfg.Username == "" {
 		return nil
 	}
@@ -232,4 +249,26 @@ func (s *Sender) auth(c *smtp.Client) error {
 		return notify.ChannelFault(errors.New("server offers neither AUTH PLAIN nor AUTH LOGIN"))
 	}
 	return c.Auth(mech)
+}
+
+// authSASL authenticates with the Authenticator's mechanism. A refused
+// token is dropped, so the outbox's next attempt fetches a fresh one; the
+// refusal itself is a channel fault like a wrong password.
+func (s *Sender) authSASL(ctx context.Context, c *smtp.Client) error {
+	mech, err := s.cfg.Auth.SASLClient(ctx)
+	if err != nil {
+		return notify.ChannelFault(fmt.Errorf("get credential: %w", err))
+	}
+	name, _, _ := mech.Start()
+	if !c.SupportsAuth(name) {
+		return notify.ChannelFault(fmt.Errorf("server does not offer AUTH %s", name))
+	}
+	if err := c.Auth(mech); err != nil {
+		var se *smtp.SMTPError // 535 from Exchange and Gmail, 454 from others
+		if errors.As(err, &se) {
+			s.cfg.Auth.Invalidate()
+		}
+		return err
+	}
+	return nil
 }

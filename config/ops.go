@@ -1,0 +1,127 @@
+package config
+
+import (
+	"net"
+	"os"
+	"strings"
+)
+
+// OAuth2 logs in to IMAP or SMTP with OAuth2 tokens instead of a password
+// ([imap.oauth2], [smtp.oauth2]). Exchange Online and Google Workspace
+// need it: basic authentication is switched off there.
+type OAuth2 struct {
+	// Provider is "microsoft" (Entra ID client credentials), "google"
+	// (service account with domain-wide delegation) or "generic" (any
+	// token_url, e.g. an on-premises Keycloak).
+	Provider string `toml:"provider"`
+	ClientID string `toml:"client_id"` // microsoft, generic
+	// ClientSecretEnv / ClientSecretFile name the client secret (microsoft,
+	// generic); never the secret itself.
+	ClientSecretEnv  string `toml:"client_secret_env"`
+	ClientSecretFile string `toml:"client_secret_file"`
+	Tenant           string `toml:"tenant"` // microsoft: tenant ID or domain
+	// ServiceAccountFile is the google service account's JSON key file.
+	ServiceAccountFile string `toml:"service_account_file"`
+	Subject            string `toml:"subject"` // google: the mailbox user to act as
+	// TokenURL is required for generic; for the others it overrides the
+	// provider's endpoint.
+	TokenURL string `toml:"token_url"`
+	// Scopes: required for generic; default https://outlook.office365.com/.default
+	// (microsoft) and https://mail.google.com/ (google).
+	Scopes    []string `toml:"scopes"`
+	Mechanism string   `toml:"mechanism"` // xoauth2 (default) | oauthbearer
+
+	ClientSecret       string `toml:"-"` // resolved secret
+	ServiceAccountJSON []byte `toml:"-"` // resolved key file
+}
+
+// HTTP is the daemon's HTTP listener for health, readiness and metrics.
+type HTTP struct {
+	// Listen is host:port, e.g. "127.0.0.1:9180"; empty: no listener.
+	Listen string `toml:"listen"`
+}
+
+// Operations is about running synpunkt itself.
+type Operations struct {
+	// AlertTo receives mail when the daemon needs an administrator, e.g. an
+	// OAuth2 token that can no longer be refreshed. Empty: deadlines.digest_to,
+	// else the default unit's manager.
+	AlertTo string `toml:"alert_to"`
+}
+
+// AlertAddress is where operational alerts go.
+func (c *Config) AlertAddress() string {
+	switch {
+	case c.Operations.AlertTo != "":
+		return c.Operations.AlertTo
+	case c.Deadlines.DigestTo != "":
+		return c.Deadlines.DigestTo
+	}
+	return c.DefaultUnit().Manager
+}
+
+func (o *OAuth2) resolve(section string) error {
+	if o == nil {
+		return nil
+	}
+	var err error
+	if o.ClientSecret, err = secret(section+".oauth2.client_secret", o.ClientSecretEnv, o.ClientSecretFile); err != nil {
+		return err
+	}
+	if o.ServiceAccountFile != "" {
+		if o.ServiceAccountJSON, err = os.ReadFile(o.ServiceAccountFile); err != nil {
+			return unreadableFile(section+".oauth2.service_account", o.ServiceAccountFile, err)
+		}
+	}
+	return nil
+}
+
+func (o *OAuth2) validate(section string) error {
+	if o == nil {
+		return nil
+	}
+	key := section + ".oauth2."
+	switch o.Provider {
+	case "microsoft":
+		if o.Tenant == "" && o.TokenURL == "" {
+			return bad(key+"tenant", "must be set for provider microsoft")
+		}
+		if o.ClientID == "" {
+			return bad(key+"client_id", "must be set for provider microsoft")
+		}
+	case "google":
+		if o.ServiceAccountFile == "" || o.Subject == "" {
+			return bad(key+"service_account_file", "provider google needs service_account_file and subject")
+		}
+	case "generic":
+		if o.TokenURL == "" || o.ClientID == "" {
+			return bad(key+"token_url", "provider generic needs token_url and client_id")
+		}
+	default:
+		return bad(key+"provider", "must be one of microsoft, google, generic (got %q)", o.Provider)
+	}
+	switch strings.ToLower(o.Mechanism) {
+	case "", "xoauth2", "oauthbearer":
+	default:
+		return bad(key+"mechanism", "must be xoauth2 or oauthbearer (got %q)", o.Mechanism)
+	}
+	return nil
+}
+
+func (c *Config) validateOps() error {
+	if err := c.IMAP.OAuth2.validate("imap"); err != nil {
+		return err
+	}
+	if err := c.SMTP.OAuth2.validate("smtp"); err != nil {
+		return err
+	}
+	if c.HTTP.Listen != "" {
+		if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
+			return bad("http.listen", "%q is not host:port", c.HTTP.Listen)
+		}
+	}
+	if c.Operations.AlertTo != "" {
+		return checkAddr("operations.alert_to", c.Operations.AlertTo)
+	}
+	return nil
+}
