@@ -238,6 +238,20 @@ ALTER TABLE documents ADD COLUMN claimed_date TEXT NOT NULL DEFAULT '';
 -- the same notification; an expired lease may be taken over.
 ALTER TABLE outbox ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN lease_until TEXT NOT NULL DEFAULT '';
+`, `
+-- Schema 7: statistics reports sent to the committees on a schedule, one
+-- row per committee and period, written with the report's outbox row so
+-- that a restart never sends a period twice; and an index for counting
+-- events (escalations, reopenings) over a period.
+CREATE TABLE report_deliveries (
+	committee TEXT NOT NULL,
+	period    TEXT NOT NULL,
+	recipient TEXT NOT NULL,
+	file      TEXT NOT NULL,
+	sent_at   TEXT NOT NULL,
+	PRIMARY KEY (committee, period)
+);
+CREATE INDEX events_kind_at ON events(kind, at);
 `}
 
 // migrate applies the migrations this database lacks. Each step reads the
