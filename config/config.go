@@ -44,6 +44,8 @@ type Config struct {
 	Classify ClassifySettings `toml:"classify"`
 	// Deadlines sets the routine's clocks, reminders and escalation (deadlines.go).
 	Deadlines Deadlines `toml:"deadlines"`
+	// Reports are the statistics sent to committees on a schedule (reports.go).
+	Reports []Report `toml:"reports"`
 }
 
 // Organisation describes the municipality that runs the mailbox.
@@ -359,7 +361,7 @@ func (c *Config) ThreadKey() ([]byte, error) {
 // Validate checks the config and returns a *ValidationError naming the
 // first offending key.
 func (c *Config) Validate() error {
-	checks := []func() error{c.validateOrganisation, c.validateIMAP, c.validateSMTP, c.validateSMS, c.validateMisc, c.validateUnits, c.validateClassify, c.validateDeadlines}
+	checks := []func() error{c.validateOrganisation, c.validateIMAP, c.validateSMTP, c.validateSMS, c.validateMisc, c.validateUnits, c.validateClassify, c.validateDeadlines, c.validateReports}
 	for _, f := range checks {
 		if err := f(); err != nil {
 			return err

@@ -31,6 +31,7 @@ const (
 	TmplReminder   = "reminder.tmpl"
 	TmplEscalation = "escalation.tmpl"
 	TmplNotice     = "notice.tmpl"
+	TmplReport     = "report.tmpl" // statistics to a committee, with the file attached
 )
 
 // MaxSMSLen is the longest SMS text, in characters, a template may produce.
@@ -42,6 +43,7 @@ var templateChannels = map[string]Channel{
 	TmplForward: ChannelEmail, TmplClosed: ChannelEmail,
 	TmplClosedSMS: ChannelSMS, TmplReminder: ChannelEmail,
 	TmplEscalation: ChannelEmail, TmplNotice: ChannelEmail,
+	TmplReport: ChannelEmail,
 }
 
 // stockholm is the time zone all times are shown in.
@@ -63,10 +65,11 @@ type TemplateData struct {
 	Anonymous bool     // Case.InitiatedBy is synpunkt.RoleAnonym
 	ReplyTo   string   // Reply-To address of the message, may be empty
 	Deadline  time.Time
-	Level     int    // reminder or escalation level, from 1
-	Final     bool   // the reminder is about the final answer, not the first response
-	Subject   string // notice only
-	Body      string // notice only
+	Level     int        // reminder or escalation level, from 1
+	Final     bool       // the reminder is about the final answer, not the first response
+	Subject   string     // notice only
+	Body      string     // notice only
+	Report    ReportInfo // report only
 }
 
 // funcs are available in templates: datetime and date format a time in

@@ -35,6 +35,7 @@ import (
 	"github.com/exempelby/synpunkt/classify"
 	"github.com/exempelby/synpunkt/classify/pii"
 	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/internal/report"
 	"github.com/exempelby/synpunkt/mailbox"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/notify/outbox"
@@ -50,6 +51,7 @@ type Daemon struct {
 	Pipeline *casework.Intake
 	Casework *casework.Service
 	Outbox   *outbox.Worker
+	Reports  *report.Schedule // the [[reports]] to committees
 	log      *slog.Logger
 	now      func() time.Time
 	obOpt    outbox.Options // to rebuild the worker once secrets are read
@@ -124,7 +126,9 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Lo
 	ob.OnFailed = alertFailed(cfg, st, composer, log)
 	w := outbox.New(st, senders, ob, log)
 	p.OnCommit, work.OnCommit = w.Kick, w.Kick
-	return &Daemon{Config: cfg, Store: st, Pipeline: p, Casework: work, Outbox: w, log: log, now: opt.Now, obOpt: ob, ownSends: opt.Senders != nil}, nil
+	reports := report.NewSchedule(report.ScheduleDeps{Store: st, Composer: composer, Reports: cfg.Reports, Organisation: cfg.Organisation.Name,
+		Calendar: policy.Calendar(), Now: opt.Now, Log: log, OnCommit: w.Kick})
+	return &Daemon{Config: cfg, Store: st, Pipeline: p, Casework: work, Outbox: w, Reports: reports, log: log, now: opt.Now, obOpt: ob, ownSends: opt.Senders != nil}, nil
 }
 
 // threadKey returns the key that signs reply addresses: the configured one,
@@ -200,7 +204,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	in := mailbox.New(IntakeConfig(d.Config), h, d.Store, d.log)
 	obCtx, stopOutbox := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() {
 		defer wg.Done()
 		d.Outbox.Run(obCtx)
@@ -208,6 +212,10 @@ func (d *Daemon) Run(ctx context.Context) error {
 	go func() {
 		defer wg.Done()
 		d.Casework.RunScheduler(ctx, d.Config.Deadlines.CheckInterval.Duration)
+	}()
+	go func() {
+		defer wg.Done()
+		d.Reports.Loop(ctx, d.Config.Deadlines.CheckInterval.Duration)
 	}()
 	err = in.Run(ctx)
 	d.log.Info("intake stopped; flushing outbox")
