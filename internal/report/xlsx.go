@@ -42,7 +42,7 @@ func WriteXLSX(w io.Writer, s *Statistics) error {
 type workbook struct {
 	f                                          *excelize.File
 	title, header, integer, decimal, pct, date int
-	month, wrap, bold                          int
+	month, wrap, bold, term                    int
 }
 
 func buildWorkbook(s *Statistics) (*workbook, error) {
@@ -74,6 +74,7 @@ func (x *workbook) styles(*Statistics) error {
 		{&x.month, custom("[$-41D]mmmm yyyy")}, // november 2026
 		{&x.wrap, &excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
 		{&x.bold, &excelize.Style{Font: &excelize.Font{Bold: true}}},
+		{&x.term, &excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
 	}
 	one := "#,##0.0"
 	specs[3].st = &excelize.Style{CustomNumFmt: &one}
@@ -133,8 +134,11 @@ func (x *workbook) frame(sheet string, firstData, lastRow int, widths []float64)
 	if err := x.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", RefersTo: area, Scope: sheet}); err != nil {
 		return err
 	}
-	land, fit := "landscape", 1
-	return x.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &land, FitToWidth: &fit})
+	land, wide, tall, yes := "landscape", 1, 0, true
+	if err := x.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &yes}); err != nil {
+		return err
+	}
+	return x.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &land, FitToWidth: &wide, FitToHeight: &tall})
 }
 
 func (x *workbook) props(s *Statistics) error {
@@ -206,7 +210,8 @@ func (x *workbook) summary(s *Statistics) error {
 		return err
 	}
 	row = x.definitions(sh, row+1)
-	return x.frame(sh, 5, row, []float64{58, 14, 14, 14, 14, 14, 14})
+	// Columns H–Q hold the share chart, inside the print area.
+	return x.frame(sh, 5, max(row, 24), []float64{58, 14, 14, 14, 14, 14, 14, 4, 10, 10, 10, 10, 10, 10, 10, 10, 10})
 }
 
 // unitTable writes the per-unit key figures from row and charts the share
@@ -253,7 +258,7 @@ func (x *workbook) definitions(sh string, row int) int {
 	x.set(sh, 1, row, "Definitioner", x.bold)
 	for _, d := range Definitions {
 		row++
-		x.set(sh, 1, row, d.Term, x.bold)
+		x.set(sh, 1, row, d.Term, x.term)
 		x.set(sh, 2, row, d.Text, x.wrap)
 		x.f.MergeCell(sh, cell(2, row), cell(7, row))
 		x.f.SetRowHeight(sh, row, 45)
