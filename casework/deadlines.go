@@ -177,6 +177,9 @@ func (s *Service) digestBody(ctx context.Context, now, last time.Time) (string, 
 		}
 		fmt.Fprintf(&b, "  %s  %s  %s\n", e.At.In(stockholm).Format("2006-01-02 15:04"), c.Number, e.Detail)
 	}
+	if err := s.digestReports(ctx, &b, last); err != nil {
+		return "", err
+	}
 	return b.String(), nil
 }
 
@@ -218,4 +221,18 @@ func (s *Service) Overdue(ctx context.Context, now time.Time) ([]synpunkt.Case, 
 		}
 	}
 	return out, nil
+}
+
+// digestReports lists the statistics reports sent to committees since the
+// last digest: which file went to which registry mailbox.
+func (s *Service) digestReports(ctx context.Context, b *strings.Builder, last time.Time) error {
+	reps, err := s.st.ReportDeliveriesSince(ctx, last)
+	if err != nil || len(reps) == 0 {
+		return err
+	}
+	fmt.Fprintf(b, "\nStatistik skickad till nämnderna (%d):\n", len(reps))
+	for _, r := range reps {
+		fmt.Fprintf(b, "  %s  %s  %s till %s (bifogad fil %s)\n", r.SentAt.In(stockholm).Format("2006-01-02 15:04"), r.Committee, r.Period, r.Recipient, r.File)
+	}
+	return nil
 }

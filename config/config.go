@@ -48,6 +48,8 @@ type Config struct {
 	HTTP HTTP `toml:"http"`
 	// Operations says whom to alert about the daemon itself (ops.go).
 	Operations Operations `toml:"operations"`
+	// Reports are the statistics sent to committees on a schedule (reports.go).
+	Reports []Report `toml:"reports"`
 }
 
 // Organisation describes the municipality that runs the mailbox.
@@ -385,7 +387,7 @@ func (c *Config) ThreadKey() ([]byte, error) {
 // Validate checks the config and returns a *ValidationError naming the
 // first offending key.
 func (c *Config) Validate() error {
-	checks := []func() error{c.validateOrganisation, c.validateIMAP, c.validateSMTP, c.validateSMS, c.validateMisc, c.validateUnits, c.validateClassify, c.validateDeadlines, c.validateOps}
+	checks := []func() error{c.validateOrganisation, c.validateIMAP, c.validateSMTP, c.validateSMS, c.validateMisc, c.validateUnits, c.validateClassify, c.validateDeadlines, c.validateOps, c.validateReports}
 	for _, f := range checks {
 		if err := f(); err != nil {
 			return err

@@ -31,6 +31,7 @@ const (
 	TmplReminder   = "reminder.tmpl"
 	TmplEscalation = "escalation.tmpl"
 	TmplNotice     = "notice.tmpl"
+	TmplReport     = "report.tmpl" // statistics to a committee, with the file attached
 )
 
 // ReceiptLanguages are the languages with embedded receipt templates,
@@ -58,6 +59,7 @@ var templateChannels = map[string]Channel{
 	TmplEscalation: ChannelEmail, TmplNotice: ChannelEmail,
 	"receipt_en.tmpl": ChannelEmail, "receipt_sms_en.tmpl": ChannelSMS,
 	"receipt_fi.tmpl": ChannelEmail, "receipt_sms_fi.tmpl": ChannelSMS,
+	TmplReport: ChannelEmail,
 }
 
 // stockholm is the time zone all times are shown in.
@@ -79,10 +81,11 @@ type TemplateData struct {
 	Anonymous bool     // Case.InitiatedBy is synpunkt.RoleAnonym
 	ReplyTo   string   // Reply-To address of the message, may be empty
 	Deadline  time.Time
-	Level     int    // reminder or escalation level, from 1
-	Final     bool   // the reminder is about the final answer, not the first response
-	Subject   string // notice only
-	Body      string // notice only
+	Level     int        // reminder or escalation level, from 1
+	Final     bool       // the reminder is about the final answer, not the first response
+	Subject   string     // notice only
+	Body      string     // notice only
+	Report    ReportInfo // report only
 }
 
 // funcs are available in templates (sprak names a language code in

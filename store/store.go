@@ -252,6 +252,19 @@ CREATE INDEX cases_number_nocase ON cases(number COLLATE NOCASE);
 CREATE INDEX outbox_recipient_nocase ON outbox(kind, recipient COLLATE NOCASE, created_at);
 CREATE INDEX outbox_case ON outbox(case_id);
 CREATE INDEX events_kind_at ON events(kind, at);
+`, `
+-- Schema 8: statistics reports sent to the committees on a schedule, one
+-- row per committee and period, written with the report's outbox row so
+-- that a restart never sends a period twice (counting events over a
+-- period uses schema 7's events_kind_at).
+CREATE TABLE report_deliveries (
+	committee TEXT NOT NULL,
+	period    TEXT NOT NULL,
+	recipient TEXT NOT NULL,
+	file      TEXT NOT NULL,
+	sent_at   TEXT NOT NULL,
+	PRIMARY KEY (committee, period)
+);
 `}
 
 // migrate applies the migrations this database lacks. Each step reads the

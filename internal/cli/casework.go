@@ -232,6 +232,7 @@ func cmdStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs, path := flags("stats", stderr)
 	fromS := fs.String("from", "", "first day (2006-01-02); default: 1 January this year")
 	toS := fs.String("to", "", "last day (2006-01-02); default: today")
+	asJSON := fs.Bool("json", false, "print the statistics as JSON (the figures of report --format json)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -251,6 +252,9 @@ func cmdStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return usageError{"--to: " + err.Error()}
 		}
 		to = t.AddDate(0, 0, 1)
+	}
+	if *asJSON {
+		return statsJSON(ctx, *path, report.RangePeriod(from, to), stdout)
 	}
 	st, err := openStore(ctx, *path)
 	if err != nil {

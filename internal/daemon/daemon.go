@@ -38,6 +38,7 @@ import (
 	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/internal/health"
 	"github.com/exempelby/synpunkt/internal/sdnotify"
+	"github.com/exempelby/synpunkt/internal/report"
 	"github.com/exempelby/synpunkt/mailbox"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/notify/outbox"
@@ -54,6 +55,7 @@ type Daemon struct {
 	Pipeline *casework.Intake
 	Casework *casework.Service
 	Outbox   *outbox.Worker
+	Reports  *report.Schedule // the [[reports]] to committees
 	log      *slog.Logger
 	now      func() time.Time
 	obOpt    outbox.Options // to rebuild the worker once secrets are read
@@ -145,7 +147,9 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Lo
 	ob.OnFailed = alertFailed(cfg, st, composer, log)
 	w := outbox.New(st, senders, ob, log)
 	p.OnCommit, work.OnCommit = w.Kick, w.Kick
-	d.Pipeline, d.Casework, d.Outbox, d.obOpt, d.ownSends = p, work, w, ob, opt.Senders != nil
+	reports := report.NewSchedule(report.ScheduleDeps{Store: st, Composer: composer, Reports: cfg.Reports, Organisation: cfg.Organisation.Name,
+		Calendar: policy.Calendar(), Now: opt.Now, Log: log, OnCommit: w.Kick})
+	d.Pipeline, d.Casework, d.Outbox, d.Reports, d.obOpt, d.ownSends = p, work, w, reports, ob, opt.Senders != nil
 	return d, nil
 }
 
@@ -229,7 +233,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	h.Observe = d.Health.ObserveIntake
 	obCtx, stopOutbox := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() {
 		defer wg.Done()
 		d.Outbox.Run(obCtx)
@@ -237,6 +241,10 @@ func (d *Daemon) Run(ctx context.Context) error {
 	go func() {
 		defer wg.Done()
 		d.Casework.RunScheduler(ctx, d.Config.Deadlines.CheckInterval.Duration)
+	}()
+	go func() {
+		defer wg.Done()
+		d.Reports.Loop(ctx, d.Config.Deadlines.CheckInterval.Duration)
 	}()
 	err = in.Run(ctx)
 	_ = sdnotify.Notify(sdnotify.Stopping)

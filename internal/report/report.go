@@ -1,6 +1,9 @@
 // Package report owns what synpunkt prints for people: the case table and
-// the case sheet that the CLI and the demo show (later: statistics per
-// committee).
+// the case sheet that the CLI and the demo show, and the statistics for the
+// committees: Statistics, written as xlsx, csv or json, and the Schedule
+// that mails them to the committees through the outbox. Statistics hold
+// counts and metadata only; topic words must come from at least
+// MinTopicCases cases.
 //
 // What always holds: reports show metadata (roles, redacted descriptions),
 // never the citizen's contact details or the original text; every string
