@@ -53,7 +53,7 @@ const (
 )
 
 // Channel is how a synpunkt reached the organisation (inkanal). It is not
-// the channel a notification goes out by (notify.Channel).
+// the channel a notification goes out by (synpunkt.Medium).
 type Channel string
 
 // Channels a case can come in by.

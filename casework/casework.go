@@ -106,14 +106,14 @@ func (s *Service) Close(ctx context.Context, number, note, actor string) (synpun
 }
 
 // closingNotice renders the citizen's closing notice by their channel.
-func (s *Service) closingNotice(ctx context.Context, c synpunkt.Case, note string) ([]store.Outgoing, error) {
+func (s *Service) closingNotice(ctx context.Context, c synpunkt.Case, note string) ([]synpunkt.Notification, error) {
 	contact, ok, err := s.st.Contact(ctx, c.ID)
 	if err != nil || !ok || !contact.WantsReply || c.InitiatedBy == synpunkt.RoleAnonym {
 		return nil, err
 	}
 	ci := notify.CaseInfoFrom(&c)
 	ci.Note = note
-	var o *notify.Outgoing
+	var o *synpunkt.Notification
 	switch {
 	case contact.Email != "":
 		o, err = s.compose.Closed(ci, synpunkt.Address{Addr: contact.Email}, s.threads.ReplyAddress(c.Number))
@@ -125,7 +125,7 @@ func (s *Service) closingNotice(ctx context.Context, c synpunkt.Case, note strin
 	if err != nil {
 		return nil, err
 	}
-	return []store.Outgoing{ToStore(o)}, nil
+	return []synpunkt.Notification{*o}, nil
 }
 
 // Reopen reopens a closed case.
@@ -182,7 +182,7 @@ func (s *Service) Route(ctx context.Context, number, unitName, actor string) (sy
 	if err != nil {
 		return c, fmt.Errorf("route %s: %w", c.Number, err)
 	}
-	out := []store.Outgoing{ToStore(fwd)}
+	out := []synpunkt.Notification{*fwd}
 	if c.Handler != "" && !strings.EqualFold(c.Handler, handler) {
 		old := notify.CaseInfoFrom(&c)
 		body := fmt.Sprintf("Ärende %s har flyttats från %s till %s. Ni behöver inte göra något mer med det.", c.Number, c.Unit, u.Name)
@@ -190,7 +190,7 @@ func (s *Service) Route(ctx context.Context, number, unitName, actor string) (sy
 		if err != nil {
 			return c, fmt.Errorf("route %s: %w", c.Number, err)
 		}
-		out = append(out, ToStore(n))
+		out = append(out, *n)
 	}
 	ev := []store.Event{{Actor: actor, Kind: "rerouted", Detail: fmt.Sprintf("%s → %s", c.Unit, u.Name)}}
 	if err := s.st.Reroute(ctx, c.ID, u.Name, u.Committee, handler, ev, out); err != nil {
@@ -199,9 +199,4 @@ func (s *Service) Route(ctx context.Context, number, unitName, actor string) (sy
 	s.committed(len(out))
 	s.log.Info("case rerouted", "case", c.Number, "from", c.Unit, "to", u.Name)
 	return s.caseByNumber(ctx, number)
-}
-
-// ToStore converts a composed notification for the outbox.
-func ToStore(o *notify.Outgoing) store.Outgoing {
-	return store.Outgoing{Kind: o.Kind, Channel: string(o.Channel), From: o.From, To: o.To, MessageID: o.MessageID, Payload: o.Payload}
 }

@@ -58,7 +58,7 @@ func (p *Intake) runCommands(ctx context.Context, c *synpunkt.Case, msg *synpunk
 	if err != nil {
 		return fmt.Errorf("%w: command acknowledgement: %v", errRender, err)
 	}
-	if err := p.st.Enqueue(ctx, c.ID, nil, []store.Outgoing{ToStore(o)}); err != nil {
+	if err := p.st.Enqueue(ctx, c.ID, nil, []synpunkt.Notification{*o}); err != nil {
 		return err
 	}
 	p.committed(1)

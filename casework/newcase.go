@@ -84,7 +84,7 @@ func (p *Intake) openCase(ctx context.Context, src Source, in store.Intake, msg 
 	}
 	var compose store.Composer
 	if forward {
-		compose = func(c synpunkt.Case) ([]store.Outgoing, error) {
+		compose = func(c synpunkt.Case) ([]synpunkt.Notification, error) {
 			out, err := p.renderNewCase(c, msg, text, d.Handler, receiptTo)
 			if err != nil || reg == nil || reg.ackTo == "" {
 				return out, err
@@ -147,7 +147,7 @@ func (p *Intake) registeredBy(text string, reg *origin) synpunkt.Role {
 
 // registeredNotice tells the clerk who mailed a #registrera the case
 // number.
-func (p *Intake) registeredNotice(c synpunkt.Case, to, receiptTo string) ([]store.Outgoing, error) {
+func (p *Intake) registeredNotice(c synpunkt.Case, to, receiptTo string) ([]synpunkt.Notification, error) {
 	ci := notify.CaseInfoFrom(&c)
 	body := fmt.Sprintf("Synpunkten är registrerad som ärende %s (kanal: %s, %s, %s) och skickad till %s.", c.Number, c.Channel, c.Category, c.Unit, c.Handler)
 	if receiptTo == "" {
@@ -159,7 +159,7 @@ func (p *Intake) registeredNotice(c synpunkt.Case, to, receiptTo string) ([]stor
 	if err != nil {
 		return nil, fmt.Errorf("%w: registration acknowledgement: %v", errRender, err)
 	}
-	return []store.Outgoing{ToStore(o)}, nil
+	return []synpunkt.Notification{*o}, nil
 }
 
 // EventNotForwarded is the event kind of a case registered without being
@@ -355,7 +355,7 @@ func (p *Intake) receiptPolicy(ctx context.Context, src Source, in store.Intake,
 // autoReplyKinds are the notifications that answer a sender automatically
 // and share receipts.max_per_sender_per_day: receipts, and the notices that
 // answer excluded mail (staff notices go to staff, never to a sender).
-var autoReplyKinds = []string{notify.KindReceipt, notify.KindNotice}
+var autoReplyKinds = []string{synpunkt.KindReceipt, synpunkt.KindNotice}
 
 // capReached reports whether to, however it is spelt (case, +tag), got
 // receipts.max_per_sender_per_day automatic replies in the last 24 hours,
@@ -374,7 +374,7 @@ func (p *Intake) capReached(ctx context.Context, to string) (bool, string, error
 }
 
 // renderNewCase renders the forward to the handler and the receipt.
-func (p *Intake) renderNewCase(c synpunkt.Case, msg *synpunkt.Message, text, handler, receiptTo string) ([]store.Outgoing, error) {
+func (p *Intake) renderNewCase(c synpunkt.Case, msg *synpunkt.Message, text, handler, receiptTo string) ([]synpunkt.Notification, error) {
 	ci := notify.CaseInfoFrom(&c)
 	ci.CitizenText, ci.CitizenMessageID = text, msg.MessageID
 	reply := p.threads.ReplyAddress(c.Number)
@@ -382,11 +382,11 @@ func (p *Intake) renderNewCase(c synpunkt.Case, msg *synpunkt.Message, text, han
 	if err != nil {
 		return nil, fmt.Errorf("%w: forward: %v", errRender, err)
 	}
-	out := []store.Outgoing{ToStore(fwd)}
+	out := []synpunkt.Notification{*fwd}
 	if receiptTo == "" {
 		return out, nil
 	}
-	var rc *notify.Outgoing
+	var rc *synpunkt.Notification
 	if strings.HasPrefix(receiptTo, "+") {
 		rc, err = p.compose.ReceiptSMS(ci, receiptTo)
 	} else {
@@ -395,7 +395,7 @@ func (p *Intake) renderNewCase(c synpunkt.Case, msg *synpunkt.Message, text, han
 	if err != nil {
 		return nil, fmt.Errorf("%w: receipt: %v", errRender, err)
 	}
-	return append(out, ToStore(rc)), nil
+	return append(out, *rc), nil
 }
 
 // exclude routes a message that is not a synpunkt to its destination,
@@ -404,7 +404,7 @@ func (p *Intake) exclude(ctx context.Context, src Source, in store.Intake, msg *
 	x := d.Exclusion
 	detail := fmt.Sprintf("%s: %s → %s", x.Class, strings.Join(x.Reasons, ", "), x.Destination)
 	ev := []store.Event{{Actor: "classify", Kind: "excluded", Detail: detail}}
-	var out []store.Outgoing
+	var out []synpunkt.Notification
 	if !src.NoNotify && x.Destination != "" {
 		note := x.Note
 		if note == "" {
@@ -415,7 +415,7 @@ func (p *Intake) exclude(ctx context.Context, src Source, in store.Intake, msg *
 		if err != nil {
 			return Result{}, fmt.Errorf("%w: exclusion forward: %v", errRender, err)
 		}
-		out = append(out, ToStore(o))
+		out = append(out, *o)
 	}
 	if to := p.exclusionReplyTo(msg, d); !src.NoNotify && x.Reply != "" && auto == "" && to != "" {
 		capped, why, err := p.capReached(ctx, to)
@@ -429,7 +429,7 @@ func (p *Intake) exclude(ctx context.Context, src Source, in store.Intake, msg *
 			if err != nil {
 				return Result{}, fmt.Errorf("%w: exclusion reply: %v", errRender, err)
 			}
-			out = append(out, ToStore(o))
+			out = append(out, *o)
 		}
 	}
 	if err := p.st.RecordIntake(ctx, in, store.OutcomeExcluded, string(x.Class), 0, ev, out); err != nil {

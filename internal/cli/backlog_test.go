@@ -20,7 +20,6 @@ import (
 	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/internal/daemon"
 	"github.com/exempelby/synpunkt/mailbox/mimeparse"
-	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/store"
 	"github.com/exempelby/synpunkt/workday"
 )
@@ -167,7 +166,7 @@ func TestForwardStartsTheClocks(t *testing.T) {
 	if _, err := d.Casework.Forward(ctx, chosen[0], time.Time{}, "cli"); !errors.Is(err, casework.ErrClocksRunning) {
 		t.Errorf("Forward twice = %v, want ErrClocksRunning", err)
 	}
-	fwd := outboxOf(t, d, notify.KindForward)
+	fwd := outboxOf(t, d, synpunkt.KindForward)
 	if len(fwd) != 3 {
 		t.Fatalf("forwards = %d, want 3", len(fwd))
 	}

@@ -30,6 +30,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/casework"
 	"github.com/exempelby/synpunkt/casework/lifecycle"
 	"github.com/exempelby/synpunkt/classify"
@@ -60,7 +61,7 @@ type Daemon struct {
 type Options struct {
 	Now func() time.Time // nil: time.Now
 	// Senders replaces the senders built from the config (may be nil).
-	Senders map[notify.Channel]notify.Sender
+	Senders map[synpunkt.Medium]notify.Sender
 	// OutboxBackoff overrides outbox.min_backoff (tests).
 	OutboxBackoff time.Duration
 	// ReadOnly wires for a command that only reads (cases, deadlines
@@ -102,7 +103,7 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Lo
 	}
 	senders := opt.Senders
 	if senders == nil && opt.ReadOnly {
-		senders = map[notify.Channel]notify.Sender{}
+		senders = map[synpunkt.Medium]notify.Sender{}
 	}
 	if senders == nil {
 		if senders, err = buildSenders(cfg); err != nil {
@@ -156,9 +157,9 @@ func buildComposer(cfg *config.Config) (*notify.Composer, error) {
 	return notify.NewComposer(org, t)
 }
 
-func buildSenders(cfg *config.Config) (map[notify.Channel]notify.Sender, error) {
-	s := map[notify.Channel]notify.Sender{
-		notify.ChannelEmail: smtpsend.New(smtpsend.Config{
+func buildSenders(cfg *config.Config) (map[synpunkt.Medium]notify.Sender, error) {
+	s := map[synpunkt.Medium]notify.Sender{
+		synpunkt.MediumEmail: smtpsend.New(smtpsend.Config{
 			Address: cfg.SMTP.Address, TLS: cfg.SMTP.TLS, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
 			InsecureSkipVerify: cfg.SMTP.InsecureSkipVerify, RootCAs: cfg.SMTP.RootCAs,
 		}),
@@ -168,7 +169,7 @@ func buildSenders(cfg *config.Config) (map[notify.Channel]notify.Sender, error) 
 		if err != nil {
 			return nil, fmt.Errorf("sms: %w", err)
 		}
-		s[notify.ChannelSMS] = sms
+		s[synpunkt.MediumSMS] = sms
 	}
 	return s, nil
 }
