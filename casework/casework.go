@@ -27,7 +27,7 @@ var ErrUnknownUnit = errors.New("no such unit")
 
 // UnitFinder finds a unit by name or alias (classify.Classifier does).
 type UnitFinder interface {
-	UnitByName(name string) (config.Unit, bool)
+	UnitByName(name string) (synpunkt.Unit, bool)
 }
 
 // Service performs case operations.

@@ -115,7 +115,7 @@ func (s *Service) Digest(ctx context.Context, now time.Time) (bool, error) {
 	}
 	to := s.cfg.Deadlines.DigestTo
 	if to == "" {
-		to = s.cfg.DefaultUnit().Manager
+		to = s.cfg.Units.Default().Manager
 	}
 	day := now.In(stockholm).Format("2006-01-02")
 	o, err := s.compose.Notice(to, "Synpunkter: daglig översikt "+day, body, nil)

@@ -81,9 +81,10 @@ type Intake struct {
 	// OnCommit is called after a commit that enqueued notifications, to wake
 	// the outbox worker. May be nil.
 	OnCommit func()
-	// Recover turns a panic while handling one message into a quarantine.
-	// Tests turn it off so bugs are not hidden.
-	Recover bool
+	// DontRecover lets a panic while handling one message crash the
+	// caller instead of quarantining the message. Tests set it so bugs are
+	// not hidden (the same switch as mailbox.Config.DontRecover).
+	DontRecover bool
 }
 
 // Deps are what a Pipeline is built from.
@@ -109,7 +110,7 @@ func NewIntake(d IntakeDeps) *Intake {
 	return &Intake{
 		cfg: d.Config, st: d.Store, compose: d.Composer, classify: d.Classifier, redact: d.Redactor,
 		threads: d.Threads, work: d.Casework, policy: d.Policy,
-		now: now, log: d.Log.With("component", "pipeline"), Recover: true,
+		now: now, log: d.Log.With("component", "pipeline"),
 	}
 }
 
@@ -122,7 +123,7 @@ var errRender = errors.New("render notifications")
 
 // Handle registers one raw message. See the package doc for guarantees.
 func (p *Intake) Handle(ctx context.Context, src Source, raw []byte) (res Result, err error) {
-	if p.Recover {
+	if !p.DontRecover {
 		defer func() {
 			if r := recover(); r != nil {
 				p.log.Error("panic while handling message", "source", src.Name, "panic", fmt.Sprint(r))

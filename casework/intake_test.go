@@ -61,7 +61,7 @@ func newHarness(t *testing.T) *harness {
 	threads := NewThreads(cfg.Organisation.MailboxAddress, []byte("test-key"), cfg.Organisation.CaseNumberFormat)
 	h.work = New(Deps{Config: cfg, Store: st, Composer: comp, Threads: threads, Units: cl, Policy: policy, Now: clock, Log: log})
 	h.p = NewIntake(IntakeDeps{Config: cfg, Store: st, Composer: comp, Classifier: cl, Redactor: pii.New(), Threads: threads, Casework: h.work, Policy: policy, Now: clock, Log: log})
-	h.p.Recover = false
+	h.p.DontRecover = true
 	return h
 }
 

@@ -280,7 +280,7 @@ func (p *Intake) citizenAddress(addr string) bool {
 // or is the mailbox itself (or one of its plus-addresses), wherever the
 // mailbox's domain is: mail sent there comes back to synpunkt.
 func (p *Intake) ownAddress(addr string) bool {
-	return p.cfg.IsOwnDomain(addr) || store.RecipientKey(addr) == store.RecipientKey(p.cfg.Organisation.MailboxAddress)
+	return p.cfg.Organisation.Domains.Own(addr) || store.RecipientKey(addr) == store.RecipientKey(p.cfg.Organisation.MailboxAddress)
 }
 
 // usable reports whether an address can take a receipt: it parses, and it

@@ -19,7 +19,7 @@ type Decision struct {
 	Category           synpunkt.DocType // always one of synpunkt.Categories
 	CategoryConfidence float64          // 0..1
 	CategoryReasons    []string         // e.g. `ord "trasig" (Felanmälan +3)`
-	Unit               config.Unit      // never zero: the triage unit when unsure
+	Unit               synpunkt.Unit    // never zero: the triage unit when unsure
 	UnitConfidence     float64          // 0..1, of the best unit before triage
 	UnitReasons        []string         // e.g. `plusadress "gata"`
 	Triage             bool             // Unit is the triage unit because confidence was low
@@ -47,7 +47,7 @@ type ExclusionDecision struct {
 // Classifier decides category, unit, handler and exclusions. It is
 // immutable after New and safe for concurrent use.
 type Classifier struct {
-	units      []config.Unit
+	units      synpunkt.Units
 	triage     int // index into units
 	minConf    float64
 	defaultCat synpunkt.DocType
@@ -57,8 +57,8 @@ type Classifier struct {
 	forms      map[string]formSpec
 	exclusions []exclusionSpec
 	intern     *config.Exclusion // nil: own-domain senders are not excluded
-	domains    []string          // lower-cased
-	mailbox    string            // lower-cased local part of the mailbox address
+	domains    synpunkt.Domains
+	mailbox    string // lower-cased local part of the mailbox address
 }
 
 type topicSpec struct {
@@ -74,19 +74,17 @@ func New(cfg *config.Config) (*Classifier, error) {
 		return nil, fmt.Errorf("%w: units: no units", ErrConfig)
 	}
 	c := &Classifier{
-		units: append([]config.Unit(nil), cfg.Units...), minConf: s.MinConfidence,
+		units: append(synpunkt.Units(nil), cfg.Units...), minConf: s.MinConfidence,
 		defaultCat: synpunkt.DocType(s.DefaultCategory), forms: map[string]formSpec{},
 	}
-	for _, d := range cfg.Organisation.Domains {
-		c.domains = append(c.domains, strings.ToLower(d))
-	}
+	c.domains = cfg.Organisation.Domains
 	if c.defaultCat == "" {
 		c.defaultCat = synpunkt.DocKlagomal
 	}
 	c.mailbox, _, _ = strings.Cut(strings.ToLower(cfg.Organisation.MailboxAddress), "@")
 	c.triage = c.defaultIndex()
 	if s.TriageUnit != "" {
-		i, ok := c.unitIndex(s.TriageUnit)
+		i, ok := c.units.Index(s.TriageUnit)
 		if !ok {
 			return nil, fmt.Errorf("%w: classify.triage_unit: no unit %q", ErrConfig, s.TriageUnit)
 		}
@@ -184,30 +182,9 @@ func builtinArea(alias string) (string, bool) {
 	return t, ok
 }
 
-// UnitByName finds a unit by name or alias, case-insensitively.
-func (c *Classifier) UnitByName(name string) (config.Unit, bool) {
-	i, ok := c.unitIndex(name)
-	if !ok {
-		return config.Unit{}, false
-	}
-	return c.units[i], true
-}
-
-func (c *Classifier) unitIndex(name string) (int, bool) {
-	name = strings.TrimSpace(name)
-	for i, u := range c.units {
-		if strings.EqualFold(u.Name, name) {
-			return i, true
-		}
-	}
-	for i, u := range c.units {
-		for _, a := range u.Aliases {
-			if strings.EqualFold(a, name) {
-				return i, true
-			}
-		}
-	}
-	return 0, false
+// UnitByName finds a unit as synpunkt.Units.ByName does: by name or alias.
+func (c *Classifier) UnitByName(name string) (synpunkt.Unit, bool) {
+	return c.units.ByName(name)
 }
 
 // Classify decides one new-case candidate. The pipeline calls it only for
@@ -256,17 +233,7 @@ func (c *Classifier) prepare(msg *synpunkt.Message, staff bool) input {
 }
 
 func (c *Classifier) isOwn(addr string) bool {
-	at := strings.LastIndexByte(addr, '@')
-	if at < 0 {
-		return false
-	}
-	d := strings.ToLower(addr[at+1:])
-	for _, o := range c.domains {
-		if d == o || strings.HasSuffix(d, "."+o) {
-			return true
-		}
-	}
-	return false
+	return c.domains.Own(addr)
 }
 
 // confidence turns the best and second-best score into 0..1: the best

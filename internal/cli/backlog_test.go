@@ -42,7 +42,7 @@ func clockDaemon(t *testing.T, now *time.Time) *daemon.Daemon {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	d.Pipeline.Recover = false
+	d.Pipeline.DontRecover = true
 	return d
 }
 

@@ -173,7 +173,7 @@ func cmdCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer
 	for _, w := range c.Warnings() {
 		fmt.Fprintf(stderr, "WARNING: %s\n", w)
 	}
-	fmt.Fprintf(stdout, "config OK: %s, %d units, default unit %q\n", c.Organisation.Name, len(c.Units), c.DefaultUnit().Name)
+	fmt.Fprintf(stdout, "config OK: %s, %d units, default unit %q\n", c.Organisation.Name, len(c.Units), c.Units.Default().Name)
 	if !*connect {
 		return nil
 	}

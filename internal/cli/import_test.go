@@ -31,7 +31,7 @@ func sampleDaemon(t *testing.T) *daemon.Daemon {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	d.Pipeline.Recover = false
+	d.Pipeline.DontRecover = true
 	return d
 }
 

@@ -30,7 +30,7 @@ func alertFailed(cfg *config.Config, st *store.Store, composer *notify.Composer,
 func enqueueAlert(ctx context.Context, cfg *config.Config, st *store.Store, composer *notify.Composer, o store.OutboxRow, summary string) error {
 	to := cfg.Deadlines.DigestTo
 	if to == "" {
-		to = cfg.DefaultUnit().Manager
+		to = cfg.Units.Default().Manager
 	}
 	body := fmt.Sprintf("Ärende %s kunde inte vidarebefordras till den ansvariga enheten: e-postservern tog inte emot meddelandet.\n\n"+
 		"Ärendet har alltså inte nått handläggaren, men synpunktslämnaren har fått ett kvitto. "+
