@@ -131,7 +131,7 @@ func TestAutoReplyThreadsIntoItsCase(t *testing.T) {
 // escalations still go out.
 func TestStaffAutoReplyIsNoSvar(t *testing.T) {
 	h := newHarness(t)
-	h.cfg.Organisation.AuthservID = "mx.exempelby.se"
+	h.opts(func(o *Options) { o.AuthservID = "mx.exempelby.se" })
 	c := h.snowCase("staffoof@example.net", stockholmTime(t, "2026-11-23 10:00"))
 	fwd := h.outbox(synpunkt.KindForward)[0]
 	h.now = stockholmTime(t, "2026-11-23 10:05")

@@ -10,7 +10,6 @@ import (
 
 	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/casework/lifecycle"
-	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/store"
 )
@@ -25,18 +24,12 @@ var ErrEmptyNote = errors.New("the note is empty")
 // ErrUnknownUnit is returned when a unit name or alias matches no unit.
 var ErrUnknownUnit = errors.New("no such unit")
 
-// UnitFinder finds a unit by name or alias (classify.Classifier does).
-type UnitFinder interface {
-	UnitByName(name string) (synpunkt.Unit, bool)
-}
-
 // Service performs case operations.
 type Service struct {
-	cfg     *config.Config
+	opt     Options
 	st      *store.Store
 	compose *notify.Composer
 	threads *Threads
-	units   UnitFinder
 	policy  *lifecycle.Policy
 	now     func() time.Time
 	log     *slog.Logger
@@ -46,11 +39,10 @@ type Service struct {
 
 // Deps are what a Service is built from.
 type Deps struct {
-	Config   *config.Config
+	Options  Options
 	Store    *store.Store
 	Composer *notify.Composer
 	Threads  *Threads
-	Units    UnitFinder
 	Policy   *lifecycle.Policy
 	Now      func() time.Time // nil: time.Now
 	Log      *slog.Logger
@@ -61,7 +53,7 @@ func New(d Deps) *Service {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	return &Service{cfg: d.Config, st: d.Store, compose: d.Composer, threads: d.Threads, units: d.Units, policy: d.Policy, now: d.Now, log: d.Log.With("component", "casework")}
+	return &Service{opt: d.Options, st: d.Store, compose: d.Composer, threads: d.Threads, policy: d.Policy, now: d.Now, log: d.Log.With("component", "casework")}
 }
 
 func (s *Service) committed(n int) {
@@ -160,7 +152,7 @@ func (s *Service) Route(ctx context.Context, number, unitName, actor string) (sy
 	if err != nil {
 		return c, err
 	}
-	u, ok := s.units.UnitByName(unitName)
+	u, ok := s.opt.Units.ByName(unitName)
 	if !ok {
 		return c, fmt.Errorf("route %s to %q: %w", c.Number, unitName, ErrUnknownUnit)
 	}

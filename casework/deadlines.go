@@ -98,7 +98,7 @@ var stockholm = workday.Stockholm
 // now: open cases per unit (ärendebalans), cases past their deadlines, and
 // escalations since the last digest. It reports whether one was sent.
 func (s *Service) Digest(ctx context.Context, now time.Time) (bool, error) {
-	at := s.cfg.Deadlines.DigestTime
+	at := s.opt.DigestTime
 	if at == "" {
 		return false, nil
 	}
@@ -113,9 +113,9 @@ func (s *Service) Digest(ctx context.Context, now time.Time) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	to := s.cfg.Deadlines.DigestTo
+	to := s.opt.DigestTo
 	if to == "" {
-		to = s.cfg.Units.Default().Manager
+		to = s.opt.Units.Default().Manager
 	}
 	day := now.In(stockholm).Format("2006-01-02")
 	o, err := s.compose.Notice(to, "Synpunkter: daglig översikt "+day, body, nil)

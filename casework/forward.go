@@ -61,7 +61,7 @@ func (s *Service) handlerOf(c synpunkt.Case) (string, error) {
 	if c.Handler != "" {
 		return c.Handler, nil
 	}
-	u, ok := s.units.UnitByName(c.Unit)
+	u, ok := s.opt.Units.ByName(c.Unit)
 	if !ok {
 		return "", fmt.Errorf("unit %q: %w", c.Unit, ErrUnknownUnit)
 	}

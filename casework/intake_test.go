@@ -48,7 +48,7 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cl, err := classify.New(cfg)
+	cl, err := classify.New(classify.OptionsFrom(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,10 +59,19 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	threads := NewThreads(cfg.Organisation.MailboxAddress, []byte("test-key"), cfg.Organisation.CaseNumberFormat)
-	h.work = New(Deps{Config: cfg, Store: st, Composer: comp, Threads: threads, Units: cl, Policy: policy, Now: clock, Log: log})
-	h.p = NewIntake(IntakeDeps{Config: cfg, Store: st, Composer: comp, Classifier: cl, Redactor: pii.New(), Threads: threads, Casework: h.work, Policy: policy, Now: clock, Log: log})
+	opt := Options{OrgName: cfg.Organisation.Name, MailboxAddress: cfg.Organisation.MailboxAddress, Domains: cfg.Organisation.Domains,
+		AuthservID: cfg.Organisation.AuthservID, Units: cfg.Units, MaxMessageSize: cfg.Intake.MaxMessageSize,
+		OldMessageAge: cfg.Intake.OldMessageAge.Duration, MaxReceiptsPerSenderPerDay: cfg.Receipts.MaxPerSenderPerDay}
+	h.work = New(Deps{Options: opt, Store: st, Composer: comp, Threads: threads, Policy: policy, Now: clock, Log: log})
+	h.p = NewIntake(IntakeDeps{Options: opt, Store: st, Composer: comp, Classifier: cl, Redactor: pii.New(), Threads: threads, Casework: h.work, Policy: policy, Now: clock, Log: log})
 	h.p.DontRecover = true
 	return h
+}
+
+// opts changes the Options of the harness's intake and service alike.
+func (h *harness) opts(change func(*Options)) {
+	change(&h.p.opt)
+	change(&h.work.opt)
 }
 
 // msg builds a raw message from header lines and a body.
@@ -301,7 +310,7 @@ func TestQuarantine(t *testing.T) {
 	if res := h.handle(nil); res.Outcome != Quarantined || res.Reason == "" {
 		t.Errorf("empty message = %+v, want quarantine with reason", res)
 	}
-	h.cfg.Intake.MaxMessageSize = 1 << 16
+	h.opts(func(o *Options) { o.MaxMessageSize = 1 << 16 })
 	big := citizen("big@example.com", "a@example.com", "Stor", strings.Repeat("x", 1<<17))
 	if res := h.handle(big); res.Outcome != Quarantined || !strings.Contains(res.Reason, "too large") {
 		t.Errorf("oversized message = %+v, want quarantine 'too large'", res)

@@ -111,7 +111,7 @@ func TestDowntimeCatchesUpOnce(t *testing.T) {
 	}
 	// A restart (a new service over the same store) and many ticks later:
 	// nothing is sent again.
-	h.work = New(Deps{Config: h.cfg, Store: h.st, Composer: h.p.compose, Threads: h.p.threads, Units: h.p.classify,
+	h.work = New(Deps{Options: h.work.opt, Store: h.st, Composer: h.p.compose, Threads: h.p.threads,
 		Policy: h.p.policy, Now: func() time.Time { return h.now }, Log: h.p.log})
 	for i := range 5 {
 		if again := h.deadlines(stockholmTime(t, "2026-12-20 10:00").Add(time.Duration(i) * time.Minute)); len(again) != 0 {
@@ -223,7 +223,7 @@ func TestCloseNotifiesBySMS(t *testing.T) {
 
 func TestDigest(t *testing.T) {
 	h := newHarness(t)
-	h.cfg.Deadlines.DigestTime = "07:30"
+	h.opts(func(o *Options) { o.DigestTime = "07:30" })
 	h.snowCase("dig1@example.net", stockholmTime(t, "2026-11-16 10:00"))
 	h.snowCase("dig2@example.net", stockholmTime(t, "2026-11-20 10:00"))
 	h.deadlines(stockholmTime(t, "2026-11-20 12:00")) // escalations for the first case
@@ -265,7 +265,7 @@ func bodyText(t *testing.T, payload []byte) string {
 // server authenticated counts as staff: a forged From cannot close a case.
 func TestForgedStaffMailIsNotObeyed(t *testing.T) {
 	h := newHarness(t)
-	h.cfg.Organisation.AuthservID = "mx.exempelby.se"
+	h.opts(func(o *Options) { o.AuthservID = "mx.exempelby.se" })
 	c := h.snowCase("forge@example.net", stockholmTime(t, "2026-11-23 10:00"))
 	forged := citizen("f1@evil.example", "gatuchef@exempelby.se", "Re: ["+c.Number+"]", "#avsluta",
 		"Authentication-Results: mx.evil.example; dmarc=pass header.from=exempelby.se")

@@ -186,7 +186,7 @@ func (p *Intake) forwardPolicy(src Source, in store.Intake) (bool, string) {
 // oldBacklog reports whether a message was found on first start (or
 // imported) and is older than intake.old_message_age.
 func (p *Intake) oldBacklog(src Source, in store.Intake) bool {
-	return src.Backlog && p.now().Sub(in.ReceivedAt) > p.cfg.Intake.OldMessageAge.Duration
+	return src.Backlog && p.now().Sub(in.ReceivedAt) > p.opt.OldMessageAge
 }
 
 func nonEmpty(ss []string) []string {
@@ -280,7 +280,7 @@ func (p *Intake) citizenAddress(addr string) bool {
 // or is the mailbox itself (or one of its plus-addresses), wherever the
 // mailbox's domain is: mail sent there comes back to synpunkt.
 func (p *Intake) ownAddress(addr string) bool {
-	return p.cfg.Organisation.Domains.Own(addr) || store.RecipientKey(addr) == store.RecipientKey(p.cfg.Organisation.MailboxAddress)
+	return p.opt.Domains.Own(addr) || store.RecipientKey(addr) == store.RecipientKey(p.opt.MailboxAddress)
 }
 
 // usable reports whether an address can take a receipt: it parses, and it
@@ -365,7 +365,7 @@ func (p *Intake) capReached(ctx context.Context, to string) (bool, string, error
 	if err != nil {
 		return false, "", err
 	}
-	limit := p.cfg.Receipts.MaxPerSenderPerDay
+	limit := p.opt.MaxReceiptsPerSenderPerDay
 	if n < limit {
 		return false, "", nil
 	}
@@ -425,7 +425,7 @@ func (p *Intake) exclude(ctx context.Context, src Source, in store.Intake, msg *
 		if capped {
 			ev = append(ev, store.Event{Actor: "synpunkt", Kind: "reply_suppressed", Detail: why})
 		} else {
-			o, err := p.compose.Notice(to, "Ditt meddelande till "+p.cfg.Organisation.Name, x.Reply, nil)
+			o, err := p.compose.Notice(to, "Ditt meddelande till "+p.opt.OrgName, x.Reply, nil)
 			if err != nil {
 				return Result{}, fmt.Errorf("%w: exclusion reply: %v", errRender, err)
 			}
@@ -446,7 +446,7 @@ func (p *Intake) exclude(ctx context.Context, src Source, in store.Intake, msg *
 func (p *Intake) exclusionReplyTo(msg *synpunkt.Message, d classify.Decision) string {
 	if d.Exclusion.Class == classify.ClassInternal {
 		from := lower(msg.From.Addr)
-		if usable(from) && store.RecipientKey(from) != store.RecipientKey(p.cfg.Organisation.MailboxAddress) {
+		if usable(from) && store.RecipientKey(from) != store.RecipientKey(p.opt.MailboxAddress) {
 			return from
 		}
 		return ""

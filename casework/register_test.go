@@ -105,7 +105,7 @@ func TestRegisterMailFormOnlyFromStaff(t *testing.T) {
 	if rc := h.outbox(synpunkt.KindReceipt); len(rc) != 1 || rc[0].To != "per@example.net" {
 		t.Errorf("receipts to %v, want per@example.net", recipientsOf(rc))
 	}
-	h.cfg.Organisation.AuthservID = "mx.exempelby.se"
+	h.opts(func(o *Options) { o.AuthservID = "mx.exempelby.se" })
 	forged := staffMail("forged1@evil.example", "#registrera telefon", "Telefon: 070-555 12 34\nGatlyktan på Björkvägen är trasig.")
 	if res := h.handle(forged); res.Outcome == NewCase && h.caseByNumber(res.Case).Channel == synpunkt.ChannelTelefon {
 		t.Errorf("a forged staff mail registered a phone call: %+v", res)

@@ -31,7 +31,7 @@ const (
 func staffHarness(t *testing.T) (*harness, synpunkt.Case) {
 	t.Helper()
 	h := newHarness(t)
-	h.cfg.Organisation.AuthservID = "mx.exempelby.se"
+	h.opts(func(o *Options) { o.AuthservID = "mx.exempelby.se" })
 	return h, h.snowCase("snow@example.net", stockholmTime(t, "2026-11-23 10:00"))
 }
 

@@ -66,22 +66,36 @@ type topicSpec struct {
 	terms         []weighted
 }
 
-// New compiles the routing table and the [classify] section of cfg. cfg
-// must have passed config.Validate.
-func New(cfg *config.Config) (*Classifier, error) {
-	s := cfg.Classify
-	if len(cfg.Units) == 0 {
+// Options are what a Classifier is compiled from, built once from the
+// config by internal/daemon (OptionsFrom); the config must have passed
+// config.Validate.
+type Options struct {
+	Settings       config.ClassifySettings // the [classify] section
+	Units          synpunkt.Units          // the routing table
+	Domains        synpunkt.Domains        // the organisation's own mail domains
+	MailboxAddress string                  // the public mailbox; its plus-address tags route
+}
+
+// OptionsFrom picks the Options out of a validated config.
+func OptionsFrom(cfg *config.Config) Options {
+	return Options{Settings: cfg.Classify, Units: cfg.Units, Domains: cfg.Organisation.Domains, MailboxAddress: cfg.Organisation.MailboxAddress}
+}
+
+// New compiles the routing table and the classification settings.
+func New(opt Options) (*Classifier, error) {
+	s := opt.Settings
+	if len(opt.Units) == 0 {
 		return nil, fmt.Errorf("%w: units: no units", ErrConfig)
 	}
 	c := &Classifier{
-		units: append(synpunkt.Units(nil), cfg.Units...), minConf: s.MinConfidence,
+		units: append(synpunkt.Units(nil), opt.Units...), minConf: s.MinConfidence,
 		defaultCat: synpunkt.DocType(s.DefaultCategory), forms: map[string]formSpec{},
 	}
-	c.domains = cfg.Organisation.Domains
+	c.domains = opt.Domains
 	if c.defaultCat == "" {
 		c.defaultCat = synpunkt.DocKlagomal
 	}
-	c.mailbox, _, _ = strings.Cut(strings.ToLower(cfg.Organisation.MailboxAddress), "@")
+	c.mailbox, _, _ = strings.Cut(strings.ToLower(opt.MailboxAddress), "@")
 	c.triage = c.defaultIndex()
 	if s.TriageUnit != "" {
 		i, ok := c.units.Index(s.TriageUnit)

@@ -13,7 +13,7 @@ func mustSample(t testing.TB) *Classifier {
 	if err != nil {
 		t.Fatalf("config.Parse(sample) = %v", err)
 	}
-	c, err := New(cfg)
+	c, err := New(OptionsFrom(cfg))
 	if err != nil {
 		t.Fatalf("New(sample) = %v", err)
 	}

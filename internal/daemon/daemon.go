@@ -93,7 +93,7 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Lo
 		return nil, err
 	}
 	composer.Now = opt.Now
-	cl, err := classify.New(cfg)
+	cl, err := classify.New(classify.OptionsFrom(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("classifier: %w", err)
 	}
@@ -115,8 +115,9 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Lo
 		return nil, fmt.Errorf("deadlines: %w", err)
 	}
 	threads := casework.NewThreads(cfg.Organisation.MailboxAddress, key, cfg.Organisation.CaseNumberFormat)
-	work := casework.New(casework.Deps{Config: cfg, Store: st, Composer: composer, Threads: threads, Units: cl, Policy: policy, Now: opt.Now, Log: log})
-	p := casework.NewIntake(casework.IntakeDeps{Config: cfg, Store: st, Composer: composer, Classifier: cl, Redactor: pii.New(), Threads: threads,
+	cwo := caseworkOptions(cfg)
+	work := casework.New(casework.Deps{Options: cwo, Store: st, Composer: composer, Threads: threads, Policy: policy, Now: opt.Now, Log: log})
+	p := casework.NewIntake(casework.IntakeDeps{Options: cwo, Store: st, Composer: composer, Classifier: cl, Redactor: pii.New(), Threads: threads,
 		Casework: work, Policy: policy, Now: opt.Now, Log: log})
 	ob := outbox.Options{MaxAttempts: cfg.Outbox.MaxAttempts, MinBackoff: cfg.Outbox.MinBackoff.Duration, MaxBackoff: cfg.Outbox.MaxBackoff.Duration, Now: opt.Now}
 	if opt.OutboxBackoff > 0 {
@@ -126,6 +127,17 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Lo
 	w := outbox.New(st, senders, ob, log)
 	p.OnCommit, work.OnCommit = w.Kick, w.Kick
 	return &Daemon{Config: cfg, Store: st, Pipeline: p, Casework: work, Outbox: w, log: log, now: opt.Now, obOpt: ob, ownSends: opt.Senders != nil}, nil
+}
+
+// caseworkOptions picks what casework reads out of the config, once.
+func caseworkOptions(cfg *config.Config) casework.Options {
+	return casework.Options{
+		OrgName: cfg.Organisation.Name, MailboxAddress: cfg.Organisation.MailboxAddress,
+		Domains: cfg.Organisation.Domains, AuthservID: cfg.Organisation.AuthservID, Units: cfg.Units,
+		MaxMessageSize: cfg.Intake.MaxMessageSize, OldMessageAge: cfg.Intake.OldMessageAge.Duration,
+		MaxReceiptsPerSenderPerDay: cfg.Receipts.MaxPerSenderPerDay,
+		DigestTime:                 cfg.Deadlines.DigestTime, DigestTo: cfg.Deadlines.DigestTo,
+	}
 }
 
 // threadKey returns the key that signs reply addresses: the configured one,
