@@ -21,55 +21,90 @@ func (p *Intake) newCase(ctx context.Context, src Source, in store.Intake, msg *
 
 // openCase is newCase for mail (reg nil) and for a clerk's registration,
 // whose channel and contact reg gives (never staff mail: a registration is
-// the citizen's synpunkt).
+// the citizen's synpunkt). It reads top-down: classify, build the case,
+// decide the receipt, build the notifications, register all in one
+// transaction.
 func (p *Intake) openCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, auto, note string, staff bool, reg *origin) (Result, error) {
 	d := p.classify.Classify(msg, recipients(msg), staff)
 	if d.Exclusion != nil {
 		return p.exclude(ctx, src, in, msg, d, auto)
 	}
-	text := d.Text
-	if text == "" {
-		text = msg.Text
+	dr := p.buildCase(src, in, msg, d, reg)
+	receiptTo, suppressed, err := p.receiptPolicy(ctx, src, in, dr.c, dr.contact, auto)
+	if err != nil {
+		return Result{}, err
 	}
-	contact := p.contact(msg, d, text)
+	nc := store.NewCase{
+		Intake: in, Case: dr.c, Handler: d.Handler, Text: dr.text, Contact: dr.contact, Events: p.caseEvents(dr, note, suppressed, reg),
+		Document: synpunkt.Document{Type: d.Category, Direction: synpunkt.Inkommande, SenderRole: string(dr.c.InitiatedBy), ReceivedAt: in.ReceivedAt,
+			MessageID: msg.MessageID, Attachments: msg.Attachments, ClaimedDate: msg.Date},
+	}
+	opened, err := p.st.OpenCase(ctx, nc, p.newCaseNotifications(dr, msg, receiptTo, reg))
+	if err != nil {
+		return Result{}, err
+	}
+	p.committed(1)
+	p.log.Info("case registered", "case", opened.Number, "category", opened.Category, "unit", opened.Unit, "initiated_by", opened.InitiatedBy)
+	return Result{Outcome: NewCase, Case: opened.Number}, nil
+}
+
+// draft is a new case before it is registered, with what decided it.
+type draft struct {
+	c         synpunkt.Case // no Number or Status yet
+	d         classify.Decision
+	text      string         // the text registered
+	contact   *store.Contact // nil: anonymous
+	forward   bool           // the case is forwarded now (its clocks start)
+	withheld  string         // why it is not, when forward is false
+	sensitive bool
+	why       []string // the reasons it is sensitive
+}
+
+// buildCase builds the case for a classified message: its redacted
+// description, role, channel, sensitivity and, when it is forwarded now,
+// its deadlines. It does no I/O.
+func (p *Intake) buildCase(src Source, in store.Intake, msg *synpunkt.Message, d classify.Decision, reg *origin) draft {
+	dr := draft{d: d, text: d.Text}
+	if dr.text == "" {
+		dr.text = msg.Text
+	}
+	dr.contact = p.contact(msg, d, dr.text)
 	if reg != nil {
-		contact = reg.contact
+		dr.contact = reg.contact
 	}
 	known := []string{msg.From.Name}
-	if d.Form != nil {
-		known = append(known, d.Form.Name)
-	}
-	opt := pii.Options{KnownNames: nonEmpty(known)}
 	subject := msg.Subject
 	if d.Form != nil {
+		known = append(known, d.Form.Name)
 		// A form's subject is the form's own ("Ny synpunkt från e-tjänsten");
 		// the citizen's words are in the message field.
 		subject = d.Form.Subject
 	}
-	c := synpunkt.Case{
+	dr.c = synpunkt.Case{
 		ReceivedAt: in.ReceivedAt, Category: d.Category, Unit: d.Unit.Name, Committee: d.Unit.Committee,
-		InitiatedBy: p.initiatedBy(msg, d, text, contact),
-		Description: p.redact.Describe(subject, text, opt),
+		InitiatedBy: p.initiatedBy(msg, d, dr.text, dr.contact),
+		Description: p.redact.Describe(subject, dr.text, pii.Options{KnownNames: nonEmpty(known)}),
 		Channel:     channelOf(d, reg),
 	}
 	if reg != nil {
-		c.InitiatedBy = p.registeredBy(text, reg)
+		dr.c.InitiatedBy = p.registeredBy(dr.text, reg)
 	}
-	forward, withheld := p.forwardPolicy(src, in)
-	if p.policy != nil && forward {
+	dr.forward, dr.withheld = p.forwardPolicy(src, in)
+	if p.policy != nil && dr.forward {
 		// The clocks start only when someone got the case: a case never
 		// forwarded has nobody to remind or escalate past.
-		c.FirstResponseDue, c.FinalDue = p.policy.Deadlines(c.Unit, c.Category, c.ReceivedAt)
+		dr.c.FirstResponseDue, dr.c.FinalDue = p.policy.Deadlines(dr.c.Unit, dr.c.Category, dr.c.ReceivedAt)
 	}
-	sensitive, why := p.redact.Sensitive(text)
-	c.Sensitive = sensitive
-	events := p.classifiedEvents(d, note, sensitive, why)
-	if !forward {
-		events = append(events, store.Event{Actor: "synpunkt", Kind: EventNotForwarded, Detail: withheld})
-	}
-	receiptTo, suppressed, err := p.receiptPolicy(ctx, src, in, c, contact, auto)
-	if err != nil {
-		return Result{}, err
+	dr.sensitive, dr.why = p.redact.Sensitive(dr.text)
+	dr.c.Sensitive = dr.sensitive
+	return dr
+}
+
+// caseEvents lists the events registered with a new case.
+func (p *Intake) caseEvents(dr draft, note, suppressed string, reg *origin) []store.Event {
+	events := p.classifiedEvents(dr.d, note, dr.sensitive, dr.why)
+	if !dr.forward {
+		events = append(events, store.Event{Actor: "synpunkt", Kind: EventNotForwarded, Detail: dr.withheld})
 	}
 	if suppressed != "" {
 		events = append(events, store.Event{Actor: "synpunkt", Kind: "receipt_suppressed", Detail: suppressed})
@@ -77,29 +112,24 @@ func (p *Intake) openCase(ctx context.Context, src Source, in store.Intake, msg 
 	if reg != nil {
 		events = append(events, store.Event{Actor: reg.clerk, Kind: "registered", Detail: "registrerad av handläggare, kanal " + string(reg.channel)})
 	}
-	nc := store.NewCase{
-		Intake: in, Case: c, Handler: d.Handler, Text: text, Contact: contact, Events: events,
-		Document: synpunkt.Document{Type: d.Category, Direction: synpunkt.Inkommande, SenderRole: string(c.InitiatedBy), ReceivedAt: in.ReceivedAt,
-			MessageID: msg.MessageID, Attachments: msg.Attachments, ClaimedDate: msg.Date},
+	return events
+}
+
+// newCaseNotifications returns what renders a new case's forward, receipt
+// and (for a registration) the clerk's notice once its number is known;
+// nil when the case is not forwarded now.
+func (p *Intake) newCaseNotifications(dr draft, msg *synpunkt.Message, receiptTo string, reg *origin) store.Composer {
+	if !dr.forward {
+		return nil
 	}
-	var compose store.Composer
-	if forward {
-		compose = func(c synpunkt.Case) ([]synpunkt.Notification, error) {
-			out, err := p.renderNewCase(c, msg, text, d.Handler, receiptTo)
-			if err != nil || reg == nil || reg.ackTo == "" {
-				return out, err
-			}
-			ack, err := p.registeredNotice(c, reg.ackTo, receiptTo)
-			return append(out, ack...), err
+	return func(c synpunkt.Case) ([]synpunkt.Notification, error) {
+		out, err := p.renderNewCase(c, msg, dr.text, dr.d.Handler, receiptTo)
+		if err != nil || reg == nil || reg.ackTo == "" {
+			return out, err
 		}
+		ack, err := p.registeredNotice(c, reg.ackTo, receiptTo)
+		return append(out, ack...), err
 	}
-	opened, err := p.st.OpenCase(ctx, nc, compose)
-	if err != nil {
-		return Result{}, err
-	}
-	p.committed(1)
-	p.log.Info("case registered", "case", opened.Number, "category", opened.Category, "unit", opened.Unit, "initiated_by", opened.InitiatedBy)
-	return Result{Outcome: NewCase, Case: opened.Number}, nil
 }
 
 // initiatedBy infers the role of the writer; for form mail the form's

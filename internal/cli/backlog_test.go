@@ -97,7 +97,7 @@ func TestImportedBacklogSendsNothing(t *testing.T) {
 	d := clockDaemon(t, &now)
 	ctx := context.Background()
 	start := time.Now()
-	sum, err := Import(ctx, d.Pipeline, []string{writeBacklogMbox(t, n)}, true)
+	sum, err := d.Pipeline.Import(ctx, []string{writeBacklogMbox(t, n)}, true)
 	if err != nil {
 		t.Fatalf("Import = %v", err)
 	}
@@ -145,7 +145,7 @@ func TestForwardStartsTheClocks(t *testing.T) {
 	now := backlogNow
 	d := clockDaemon(t, &now)
 	ctx := context.Background()
-	if _, err := Import(ctx, d.Pipeline, []string{writeBacklogMbox(t, 70)}, true); err != nil {
+	if _, err := d.Pipeline.Import(ctx, []string{writeBacklogMbox(t, 70)}, true); err != nil {
 		t.Fatal(err)
 	}
 	cases, err := d.Store.ListCases(ctx, store.Filter{})
