@@ -64,7 +64,7 @@ type Source struct {
 	Oversize int64
 }
 
-// Pipeline handles incoming messages. It is safe for concurrent use, though
+// Intake handles incoming messages. It is safe for concurrent use, though
 // intake feeds it one message at a time.
 type Intake struct {
 	opt      Options
@@ -86,7 +86,7 @@ type Intake struct {
 	DontRecover bool
 }
 
-// Deps are what a Pipeline is built from.
+// IntakeDeps are what an Intake is built from.
 type IntakeDeps struct {
 	Options    Options
 	Store      *store.Store
@@ -100,7 +100,7 @@ type IntakeDeps struct {
 	Log        *slog.Logger
 }
 
-// New returns a Pipeline.
+// NewIntake returns an Intake.
 func NewIntake(d IntakeDeps) *Intake {
 	now := d.Now
 	if now == nil {

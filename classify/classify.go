@@ -201,9 +201,9 @@ func (c *Classifier) UnitByName(name string) (synpunkt.Unit, bool) {
 	return c.units.ByName(name)
 }
 
-// Classify decides one new-case candidate. The pipeline calls it only for
+// Classify decides one new-case candidate. Casework calls it only for
 // messages that are not replies to a case (threading comes first). staff
-// says whether the sender is the organisation's staff, as the pipeline
+// says whether the sender is the organisation's staff, as casework
 // decided it once (authenticated when organisation.authserv_id is set);
 // Classify never re-derives it from the From domain, so a forged
 // own-domain From is ordinary citizen mail. Staff mail is excluded as

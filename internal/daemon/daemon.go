@@ -1,7 +1,8 @@
 // Package daemon owns the wiring of a running synpunkt: from a loaded
-// config it opens the store, builds the classifier, the redactor, the
-// composer, the senders, the pipeline, the outbox worker and the IMAP
-// intake, and runs them until it is told to stop.
+// config it opens the store, builds the options of each part once (the
+// classifier's, casework's), the redactor, the composer, the senders,
+// casework (Intake and Service), the outbox worker and the IMAP intake,
+// and runs them until it is told to stop.
 //
 // What always holds: components are started in dependency order and stopped
 // in reverse: on shutdown, intake stops taking messages first (finishing the

@@ -1,6 +1,7 @@
-// Package report owns what synpunkt prints for people: the case table and
-// the case sheet that the CLI and the demo show (later: statistics per
-// committee).
+// Package report owns what synpunkt prints for people: the case table,
+// the case sheet and the statistics for a period (Stats: per committee and
+// unit the cases by category and how many are open, and the messages that
+// opened no case) that the CLI and the demo show.
 //
 // What always holds: reports show metadata (roles, redacted descriptions),
 // never the citizen's contact details or the original text; every string

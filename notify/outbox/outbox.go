@@ -1,5 +1,5 @@
-// Package outbox owns the delivery of notifications that the pipeline wrote
-// to the store's outbox table: forwards to managers, receipts to citizens,
+// Package outbox owns the delivery of notifications (synpunkt.Notification)
+// that casework wrote to the store's outbox table: forwards to managers, receipts to citizens,
 // reminders and notices.
 //
 // What always holds: a worker claims a notification (a lease in the store,
