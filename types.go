@@ -53,7 +53,7 @@ const (
 )
 
 // Channel is how a synpunkt reached the organisation (inkanal). It is not
-// the channel a notification goes out by (notify.Channel).
+// the channel a notification goes out by (synpunkt.Medium).
 type Channel string
 
 // Channels a case can come in by.
@@ -160,7 +160,7 @@ type Message struct {
 	// and Authentication-Results (RFC 8601), unfolded, topmost first, as
 	// the header has them; fields of an enclosed message are not included.
 	// Which of them a server vouches for is the reader's decision (see
-	// pipeline's isStaff): a sender can write any of them below the
+	// casework's isStaff): a sender can write any of them below the
 	// Received field the receiving server prepends. May be nil.
 	Trace []TraceField
 }

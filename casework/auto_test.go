@@ -10,7 +10,6 @@ import (
 
 	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/internal/testshared"
-	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/store"
 )
 
@@ -93,7 +92,7 @@ func TestAbsenceSubjectFromACitizenOpensACase(t *testing.T) {
 	if res.Outcome != NewCase || res.Auto != synpunkt.AutoNone {
 		t.Fatalf("Handle = %+v, want a new case", res)
 	}
-	if len(h.outbox(notify.KindReceipt)) != 1 {
+	if len(h.outbox(synpunkt.KindReceipt)) != 1 {
 		t.Error("the citizen got no receipt")
 	}
 }
@@ -103,7 +102,7 @@ func TestAbsenceSubjectFromACitizenOpensACase(t *testing.T) {
 func TestAutoReplyThreadsIntoItsCase(t *testing.T) {
 	h := newHarness(t)
 	first := h.handle(citizen("o1@example.com", "Per <per@example.net>", "Snöröjning", "Snöröjningen på Storgatan fungerar inte."))
-	receipt := h.outbox(notify.KindReceipt)[0]
+	receipt := h.outbox(synpunkt.KindReceipt)[0]
 	before := len(h.outbox(""))
 	res := h.handle(citizen("oof1@example.net", "per@example.net", "Automatiskt svar: Vi har tagit emot", "Jag är på semester.",
 		"In-Reply-To: <"+receipt.MessageID+">", "Auto-Submitted: auto-replied"), Source{Name: "oof"})
@@ -132,9 +131,9 @@ func TestAutoReplyThreadsIntoItsCase(t *testing.T) {
 // escalations still go out.
 func TestStaffAutoReplyIsNoSvar(t *testing.T) {
 	h := newHarness(t)
-	h.cfg.Organisation.AuthservID = "mx.exempelby.se"
+	h.opts(func(o *Options) { o.AuthservID = "mx.exempelby.se" })
 	c := h.snowCase("staffoof@example.net", stockholmTime(t, "2026-11-23 10:00"))
-	fwd := h.outbox(notify.KindForward)[0]
+	fwd := h.outbox(synpunkt.KindForward)[0]
 	h.now = stockholmTime(t, "2026-11-23 10:05")
 	res := h.handle(citizen("oof-staff@exempelby.se", "Gatuchefen <gatuchef@exempelby.se>", "Automatiskt svar: ["+c.Number+"] Snöröjning",
 		"Jag är på semester till den 7 december.\n#avsluta",
@@ -196,10 +195,10 @@ func TestHumanMailFromMailSystemAddresses(t *testing.T) {
 			if res.Outcome != NewCase || res.Auto != synpunkt.AutoNone {
 				t.Fatalf("Handle = %+v, want a new case", res)
 			}
-			if n := len(h.outbox(notify.KindForward)); n != 1 {
+			if n := len(h.outbox(synpunkt.KindForward)); n != 1 {
 				t.Errorf("forwards = %d, want 1", n)
 			}
-			if n := len(h.outbox(notify.KindReceipt)); n != 0 {
+			if n := len(h.outbox(synpunkt.KindReceipt)); n != 0 {
 				t.Errorf("receipts = %d, want none to a mail-system address", n)
 			}
 		})
@@ -212,7 +211,7 @@ func TestHumanMailFromMailSystemAddresses(t *testing.T) {
 func TestReportsOpenNoCase(t *testing.T) {
 	h := newHarness(t)
 	first := h.handle(citizen("r1@example.com", "nobody@example.invalid", "Klotter", "Det är klotter på skolan."))
-	receipt := h.outbox(notify.KindReceipt)[0]
+	receipt := h.outbox(synpunkt.KindReceipt)[0]
 	c := h.caseByNumber(first.Case)
 	tests := []struct {
 		name   string

@@ -10,7 +10,6 @@ import (
 
 	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/casework/lifecycle"
-	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/store"
 )
@@ -25,18 +24,12 @@ var ErrEmptyNote = errors.New("the note is empty")
 // ErrUnknownUnit is returned when a unit name or alias matches no unit.
 var ErrUnknownUnit = errors.New("no such unit")
 
-// UnitFinder finds a unit by name or alias (classify.Classifier does).
-type UnitFinder interface {
-	UnitByName(name string) (config.Unit, bool)
-}
-
 // Service performs case operations.
 type Service struct {
-	cfg     *config.Config
+	opt     Options
 	st      *store.Store
 	compose *notify.Composer
 	threads *Threads
-	units   UnitFinder
 	policy  *lifecycle.Policy
 	now     func() time.Time
 	log     *slog.Logger
@@ -46,11 +39,10 @@ type Service struct {
 
 // Deps are what a Service is built from.
 type Deps struct {
-	Config   *config.Config
+	Options  Options
 	Store    *store.Store
 	Composer *notify.Composer
 	Threads  *Threads
-	Units    UnitFinder
 	Policy   *lifecycle.Policy
 	Now      func() time.Time // nil: time.Now
 	Log      *slog.Logger
@@ -61,7 +53,7 @@ func New(d Deps) *Service {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	return &Service{cfg: d.Config, st: d.Store, compose: d.Composer, threads: d.Threads, units: d.Units, policy: d.Policy, now: d.Now, log: d.Log.With("component", "casework")}
+	return &Service{opt: d.Options, st: d.Store, compose: d.Composer, threads: d.Threads, policy: d.Policy, now: d.Now, log: d.Log.With("component", "casework")}
 }
 
 func (s *Service) committed(n int) {
@@ -106,14 +98,14 @@ func (s *Service) Close(ctx context.Context, number, note, actor string) (synpun
 }
 
 // closingNotice renders the citizen's closing notice by their channel.
-func (s *Service) closingNotice(ctx context.Context, c synpunkt.Case, note string) ([]store.Outgoing, error) {
+func (s *Service) closingNotice(ctx context.Context, c synpunkt.Case, note string) ([]synpunkt.Notification, error) {
 	contact, ok, err := s.st.Contact(ctx, c.ID)
 	if err != nil || !ok || !contact.WantsReply || c.InitiatedBy == synpunkt.RoleAnonym {
 		return nil, err
 	}
 	ci := notify.CaseInfoFrom(&c)
 	ci.Note = note
-	var o *notify.Outgoing
+	var o *synpunkt.Notification
 	switch {
 	case contact.Email != "":
 		o, err = s.compose.Closed(ci, synpunkt.Address{Addr: contact.Email}, s.threads.ReplyAddress(c.Number))
@@ -125,7 +117,7 @@ func (s *Service) closingNotice(ctx context.Context, c synpunkt.Case, note strin
 	if err != nil {
 		return nil, err
 	}
-	return []store.Outgoing{ToStore(o)}, nil
+	return []synpunkt.Notification{*o}, nil
 }
 
 // Reopen reopens a closed case.
@@ -160,7 +152,7 @@ func (s *Service) Route(ctx context.Context, number, unitName, actor string) (sy
 	if err != nil {
 		return c, err
 	}
-	u, ok := s.units.UnitByName(unitName)
+	u, ok := s.opt.Units.ByName(unitName)
 	if !ok {
 		return c, fmt.Errorf("route %s to %q: %w", c.Number, unitName, ErrUnknownUnit)
 	}
@@ -182,7 +174,7 @@ func (s *Service) Route(ctx context.Context, number, unitName, actor string) (sy
 	if err != nil {
 		return c, fmt.Errorf("route %s: %w", c.Number, err)
 	}
-	out := []store.Outgoing{ToStore(fwd)}
+	out := []synpunkt.Notification{*fwd}
 	if c.Handler != "" && !strings.EqualFold(c.Handler, handler) {
 		old := notify.CaseInfoFrom(&c)
 		body := fmt.Sprintf("Ärende %s har flyttats från %s till %s. Ni behöver inte göra något mer med det.", c.Number, c.Unit, u.Name)
@@ -190,7 +182,7 @@ func (s *Service) Route(ctx context.Context, number, unitName, actor string) (sy
 		if err != nil {
 			return c, fmt.Errorf("route %s: %w", c.Number, err)
 		}
-		out = append(out, ToStore(n))
+		out = append(out, *n)
 	}
 	ev := []store.Event{{Actor: actor, Kind: "rerouted", Detail: fmt.Sprintf("%s → %s", c.Unit, u.Name)}}
 	if err := s.st.Reroute(ctx, c.ID, u.Name, u.Committee, handler, ev, out); err != nil {
@@ -199,9 +191,4 @@ func (s *Service) Route(ctx context.Context, number, unitName, actor string) (sy
 	s.committed(len(out))
 	s.log.Info("case rerouted", "case", c.Number, "from", c.Unit, "to", u.Name)
 	return s.caseByNumber(ctx, number)
-}
-
-// ToStore converts a composed notification for the outbox.
-func ToStore(o *notify.Outgoing) store.Outgoing {
-	return store.Outgoing{Kind: o.Kind, Channel: string(o.Channel), From: o.From, To: o.To, MessageID: o.MessageID, Payload: o.Payload}
 }

@@ -32,7 +32,7 @@ func (p *Intake) runCommands(ctx context.Context, c *synpunkt.Case, msg *synpunk
 	if len(cmds) == 0 && len(errs) == 0 {
 		return nil
 	}
-	if p.cfg.Organisation.AuthservID == "" && !p.signedFor(c, msg) {
+	if p.opt.AuthservID == "" && !p.signedFor(c, msg) {
 		p.log.Warn("commands ignored: organisation.authserv_id is not set and the mail did not go to the case's signed reply address",
 			"case", c.Number)
 		return nil
@@ -58,7 +58,7 @@ func (p *Intake) runCommands(ctx context.Context, c *synpunkt.Case, msg *synpunk
 	if err != nil {
 		return fmt.Errorf("%w: command acknowledgement: %v", errRender, err)
 	}
-	if err := p.st.Enqueue(ctx, c.ID, nil, []store.Outgoing{ToStore(o)}); err != nil {
+	if err := p.st.Enqueue(ctx, c.ID, nil, []synpunkt.Notification{*o}); err != nil {
 		return err
 	}
 	p.committed(1)

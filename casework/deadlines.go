@@ -71,7 +71,7 @@ func (s *Service) take(ctx context.Context, a lifecycle.Action) error {
 	}
 	ci := notify.CaseInfoFrom(&c)
 	ci.Deadline = a.Deadline
-	var o *notify.Outgoing
+	var o *synpunkt.Notification
 	switch {
 	case a.Kind == lifecycle.KindEscalation:
 		o, err = s.compose.Escalation(ci, a.To, a.Deadline, a.Level)
@@ -84,7 +84,7 @@ func (s *Service) take(ctx context.Context, a lifecycle.Action) error {
 		return fmt.Errorf("%s for %s: %w", a.Key, c.Number, err)
 	}
 	ev := []store.Event{{Actor: "synpunkt", Kind: a.Kind, Detail: fmt.Sprintf("%s: nivå %d till %s (frist %s)", a.Key, a.Level, a.To, a.Deadline.In(stockholm).Format("2006-01-02 15:04"))}}
-	if err := s.st.TakeAction(ctx, c.ID, a.Key, ev, []store.Outgoing{ToStore(o)}); err != nil {
+	if err := s.st.TakeAction(ctx, c.ID, a.Key, ev, []synpunkt.Notification{*o}); err != nil {
 		return err
 	}
 	s.committed(1)
@@ -98,7 +98,7 @@ var stockholm = workday.Stockholm
 // now: open cases per unit (ärendebalans), cases past their deadlines, and
 // escalations since the last digest. It reports whether one was sent.
 func (s *Service) Digest(ctx context.Context, now time.Time) (bool, error) {
-	at := s.cfg.Deadlines.DigestTime
+	at := s.opt.DigestTime
 	if at == "" {
 		return false, nil
 	}
@@ -113,16 +113,16 @@ func (s *Service) Digest(ctx context.Context, now time.Time) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	to := s.cfg.Deadlines.DigestTo
+	to := s.opt.DigestTo
 	if to == "" {
-		to = s.cfg.DefaultUnit().Manager
+		to = s.opt.Units.Default().Manager
 	}
 	day := now.In(stockholm).Format("2006-01-02")
 	o, err := s.compose.Notice(to, "Synpunkter: daglig översikt "+day, body, nil)
 	if err != nil {
 		return false, err
 	}
-	err = s.st.TakeDigest(ctx, day, []store.Event{{Actor: "synpunkt", Kind: "digest", Detail: day}}, []store.Outgoing{ToStore(o)})
+	err = s.st.TakeDigest(ctx, day, []store.Event{{Actor: "synpunkt", Kind: "digest", Detail: day}}, []synpunkt.Notification{*o})
 	if errors.Is(err, store.ErrDuplicate) {
 		return false, nil
 	}

@@ -47,7 +47,7 @@ func (s *Service) Forward(ctx context.Context, number string, at time.Time, acto
 		return c, fmt.Errorf("forward %s: %w", c.Number, err)
 	}
 	ev := []store.Event{{Actor: actor, Kind: "forwarded", Detail: fmt.Sprintf("till %s; frister från %s", handler, at.In(stockholm).Format("2006-01-02 15:04"))}}
-	if err := s.st.StartClocks(ctx, c.ID, handler, started.FirstResponseDue, started.FinalDue, ev, []store.Outgoing{ToStore(fwd)}); err != nil {
+	if err := s.st.StartClocks(ctx, c.ID, handler, started.FirstResponseDue, started.FinalDue, ev, []synpunkt.Notification{*fwd}); err != nil {
 		return c, fmt.Errorf("forward %s: %w", c.Number, err)
 	}
 	s.committed(1)
@@ -61,7 +61,7 @@ func (s *Service) handlerOf(c synpunkt.Case) (string, error) {
 	if c.Handler != "" {
 		return c.Handler, nil
 	}
-	u, ok := s.units.UnitByName(c.Unit)
+	u, ok := s.opt.Units.ByName(c.Unit)
 	if !ok {
 		return "", fmt.Errorf("unit %q: %w", c.Unit, ErrUnknownUnit)
 	}
@@ -73,7 +73,7 @@ func (s *Service) handlerOf(c synpunkt.Case) (string, error) {
 
 // backlogForward renders the forward of c, with its original message and
 // text, and a note saying the clocks count from at.
-func (s *Service) backlogForward(ctx context.Context, c synpunkt.Case, handler string, at time.Time) (*notify.Outgoing, error) {
+func (s *Service) backlogForward(ctx context.Context, c synpunkt.Case, handler string, at time.Time) (*synpunkt.Notification, error) {
 	if len(c.Documents) == 0 {
 		return nil, fmt.Errorf("no document to forward: %w", store.ErrNotFound)
 	}

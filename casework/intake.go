@@ -12,7 +12,6 @@ import (
 	"github.com/exempelby/synpunkt/casework/lifecycle"
 	"github.com/exempelby/synpunkt/classify"
 	"github.com/exempelby/synpunkt/classify/pii"
-	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/mailbox/mimeparse"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/store"
@@ -68,7 +67,7 @@ type Source struct {
 // Intake handles incoming messages. It is safe for concurrent use, though
 // intake feeds it one message at a time.
 type Intake struct {
-	cfg      *config.Config
+	opt      Options
 	st       *store.Store
 	compose  *notify.Composer
 	classify *classify.Classifier
@@ -81,14 +80,15 @@ type Intake struct {
 	// OnCommit is called after a commit that enqueued notifications, to wake
 	// the outbox worker. May be nil.
 	OnCommit func()
-	// Recover turns a panic while handling one message into a quarantine.
-	// Tests turn it off so bugs are not hidden.
-	Recover bool
+	// DontRecover lets a panic while handling one message crash the
+	// caller instead of quarantining the message. Tests set it so bugs are
+	// not hidden (the same switch as mailbox.Config.DontRecover).
+	DontRecover bool
 }
 
 // IntakeDeps are what an Intake is built from.
 type IntakeDeps struct {
-	Config     *config.Config
+	Options    Options
 	Store      *store.Store
 	Composer   *notify.Composer
 	Classifier *classify.Classifier
@@ -107,9 +107,9 @@ func NewIntake(d IntakeDeps) *Intake {
 		now = time.Now
 	}
 	return &Intake{
-		cfg: d.Config, st: d.Store, compose: d.Composer, classify: d.Classifier, redact: d.Redactor,
+		opt: d.Options, st: d.Store, compose: d.Composer, classify: d.Classifier, redact: d.Redactor,
 		threads: d.Threads, work: d.Casework, policy: d.Policy,
-		now: now, log: d.Log.With("component", "pipeline"), Recover: true,
+		now: now, log: d.Log.With("component", "pipeline"),
 	}
 }
 
@@ -122,7 +122,7 @@ var errRender = errors.New("render notifications")
 
 // Handle registers one raw message. See the package doc for guarantees.
 func (p *Intake) Handle(ctx context.Context, src Source, raw []byte) (res Result, err error) {
-	if p.Recover {
+	if !p.DontRecover {
 		defer func() {
 			if r := recover(); r != nil {
 				p.log.Error("panic while handling message", "source", src.Name, "panic", fmt.Sprint(r))
@@ -131,10 +131,10 @@ func (p *Intake) Handle(ctx context.Context, src Source, raw []byte) (res Result
 		}()
 	}
 	if src.Oversize > 0 {
-		return p.quarantine(ctx, src, raw, "", fmt.Sprintf("message too large: %d bytes (limit %d); only the header was fetched", src.Oversize, p.cfg.Intake.MaxMessageSize))
+		return p.quarantine(ctx, src, raw, "", fmt.Sprintf("message too large: %d bytes (limit %d); only the header was fetched", src.Oversize, p.opt.MaxMessageSize))
 	}
-	if int64(len(raw)) > p.cfg.Intake.MaxMessageSize {
-		return p.quarantine(ctx, src, raw, "", fmt.Sprintf("message too large: %d bytes (limit %d)", len(raw), p.cfg.Intake.MaxMessageSize))
+	if int64(len(raw)) > p.opt.MaxMessageSize {
+		return p.quarantine(ctx, src, raw, "", fmt.Sprintf("message too large: %d bytes (limit %d)", len(raw), p.opt.MaxMessageSize))
 	}
 	msg, perr := mimeparse.Parse(raw)
 	if perr != nil {

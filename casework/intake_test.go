@@ -48,7 +48,7 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cl, err := classify.New(cfg)
+	cl, err := classify.New(classify.OptionsFrom(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,10 +59,20 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	threads := NewThreads(cfg.Organisation.MailboxAddress, []byte("test-key"), cfg.Organisation.CaseNumberFormat)
-	h.work = New(Deps{Config: cfg, Store: st, Composer: comp, Threads: threads, Units: cl, Policy: policy, Now: clock, Log: log})
-	h.p = NewIntake(IntakeDeps{Config: cfg, Store: st, Composer: comp, Classifier: cl, Redactor: pii.New(), Threads: threads, Casework: h.work, Policy: policy, Now: clock, Log: log})
-	h.p.Recover = false
+	opt := Options{OrgName: cfg.Organisation.Name, MailboxAddress: cfg.Organisation.MailboxAddress, Domains: cfg.Organisation.Domains,
+		AuthservID: cfg.Organisation.AuthservID, Units: cfg.Units, MaxMessageSize: cfg.Intake.MaxMessageSize,
+		OldMessageAge: cfg.Intake.OldMessageAge.Duration, MaxReceiptsPerSenderPerDay: cfg.Receipts.MaxPerSenderPerDay,
+		ReceiptLanguages: cfg.Receipts.Languages}
+	h.work = New(Deps{Options: opt, Store: st, Composer: comp, Threads: threads, Policy: policy, Now: clock, Log: log})
+	h.p = NewIntake(IntakeDeps{Options: opt, Store: st, Composer: comp, Classifier: cl, Redactor: pii.New(), Threads: threads, Casework: h.work, Policy: policy, Now: clock, Log: log})
+	h.p.DontRecover = true
 	return h
+}
+
+// opts changes the Options of the harness's intake and service alike.
+func (h *harness) opts(change func(*Options)) {
+	change(&h.p.opt)
+	change(&h.work.opt)
 }
 
 // msg builds a raw message from header lines and a body.
@@ -127,7 +137,7 @@ func TestNewCaseForwardAndReceipt(t *testing.T) {
 	if len(c.Documents) != 1 || c.Documents[0].Direction != synpunkt.Inkommande || c.Documents[0].SenderRole != "Privatperson" {
 		t.Errorf("documents = %+v", c.Documents)
 	}
-	fwd, rc := h.outbox(notify.KindForward), h.outbox(notify.KindReceipt)
+	fwd, rc := h.outbox(synpunkt.KindForward), h.outbox(synpunkt.KindReceipt)
 	if len(fwd) != 1 || fwd[0].To != "gatuchef@exempelby.se" {
 		t.Errorf("forward = %+v, want one to gatuchef@exempelby.se", fwd)
 	}
@@ -177,10 +187,10 @@ func TestNoReceiptForAutomatedMail(t *testing.T) {
 			if res.Outcome != NewCase {
 				t.Fatalf("outcome = %s, want case (bulk, list and auto-generated mail is still registered; auto-replies are not, see TestAutoReplyOpensNoCase)", res.Outcome)
 			}
-			if got := len(h.outbox(notify.KindReceipt)) == 1; got != tt.receipt {
+			if got := len(h.outbox(synpunkt.KindReceipt)) == 1; got != tt.receipt {
 				t.Errorf("receipt sent = %v, want %v", got, tt.receipt)
 			}
-			if len(h.outbox(notify.KindForward)) != 1 {
+			if len(h.outbox(synpunkt.KindForward)) != 1 {
 				t.Error("no forward to the manager")
 			}
 		})
@@ -190,7 +200,7 @@ func TestNoReceiptForAutomatedMail(t *testing.T) {
 func TestBounceAttachesToItsCase(t *testing.T) {
 	h := newHarness(t)
 	res := h.handle(citizen("c1@example.com", "nobody@example.invalid", "Klotter", "Det är klotter på skolan."))
-	receipt := h.outbox(notify.KindReceipt)[0]
+	receipt := h.outbox(synpunkt.KindReceipt)[0]
 	bounce := msg([]string{"From: Mail Delivery System <MAILER-DAEMON@mx.exempelby.se>", "To: synpunkter@exempelby.se",
 		"Subject: Undelivered Mail Returned to Sender", "Return-Path: <>", "Message-ID: <bounce1@mx.exempelby.se>",
 		`Content-Type: multipart/report; report-type=delivery-status; boundary="b"`},
@@ -210,7 +220,7 @@ func TestBounceAttachesToItsCase(t *testing.T) {
 func TestThreading(t *testing.T) {
 	h := newHarness(t)
 	first := h.handle(citizen("orig@example.com", "Per <per@example.net>", "Snöröjning", "Snöröjningen på Storgatan fungerar inte."))
-	receipt := h.outbox(notify.KindReceipt)[0]
+	receipt := h.outbox(synpunkt.KindReceipt)[0]
 	reply := h.p.Threads().ReplyAddress(first.Case)
 
 	t.Run("citizen answers the receipt", func(t *testing.T) {
@@ -271,15 +281,15 @@ func TestReceiptCapPerSender(t *testing.T) {
 	for i := range 12 {
 		h.handle(citizen(fmt.Sprintf("flood%d@example.com", i), "loop@example.com", "Fråga", fmt.Sprintf("Fråga nummer %d om biblioteket?", i)))
 	}
-	if n := len(h.outbox(notify.KindReceipt)); n != h.cfg.Receipts.MaxPerSenderPerDay {
+	if n := len(h.outbox(synpunkt.KindReceipt)); n != h.cfg.Receipts.MaxPerSenderPerDay {
 		t.Errorf("receipts = %d, want the cap %d", n, h.cfg.Receipts.MaxPerSenderPerDay)
 	}
-	if n := len(h.outbox(notify.KindForward)); n != 12 {
+	if n := len(h.outbox(synpunkt.KindForward)); n != 12 {
 		t.Errorf("forwards = %d, want 12 (every message is registered)", n)
 	}
 	h.now = h.now.Add(25 * time.Hour)
 	h.handle(citizen("flood-next-day@example.com", "loop@example.com", "Fråga", "En ny dag, en ny fråga om biblioteket?"))
-	if n := len(h.outbox(notify.KindReceipt)); n != h.cfg.Receipts.MaxPerSenderPerDay+1 {
+	if n := len(h.outbox(synpunkt.KindReceipt)); n != h.cfg.Receipts.MaxPerSenderPerDay+1 {
 		t.Errorf("receipts the next day = %d, want %d", n, h.cfg.Receipts.MaxPerSenderPerDay+1)
 	}
 }
@@ -290,7 +300,7 @@ func TestOldBacklogGetsNoReceipt(t *testing.T) {
 	h.handle(citizen("old@example.com", "a@example.com", "Bibliotek", "Bra bibliotek!"), old)
 	recent := Source{Name: "imap", ReceivedAt: h.now.Add(-2 * 24 * time.Hour), Backlog: true}
 	h.handle(citizen("recent@example.com", "b@example.com", "Bibliotek", "Bra bibliotek igen!"), recent)
-	rc := h.outbox(notify.KindReceipt)
+	rc := h.outbox(synpunkt.KindReceipt)
 	if len(rc) != 1 || rc[0].To != "b@example.com" {
 		t.Errorf("receipts = %+v, want only the recent one", rc)
 	}
@@ -301,7 +311,7 @@ func TestQuarantine(t *testing.T) {
 	if res := h.handle(nil); res.Outcome != Quarantined || res.Reason == "" {
 		t.Errorf("empty message = %+v, want quarantine with reason", res)
 	}
-	h.cfg.Intake.MaxMessageSize = 1 << 16
+	h.opts(func(o *Options) { o.MaxMessageSize = 1 << 16 })
 	big := citizen("big@example.com", "a@example.com", "Stor", strings.Repeat("x", 1<<17))
 	if res := h.handle(big); res.Outcome != Quarantined || !strings.Contains(res.Reason, "too large") {
 		t.Errorf("oversized message = %+v, want quarantine 'too large'", res)
@@ -326,7 +336,7 @@ func TestExclusionOpensNoCase(t *testing.T) {
 	if len(cases) != 0 {
 		t.Errorf("exclusion opened %d cases", len(cases))
 	}
-	notices := h.outbox(notify.KindNotice)
+	notices := h.outbox(synpunkt.KindNotice)
 	if len(notices) != 2 || notices[0].To != "registrator@exempelby.se" {
 		t.Errorf("notices = %+v, want forward to registrator@exempelby.se and the neutral reply", notices)
 	}
@@ -344,14 +354,14 @@ func TestFormMailReceiptGoesToTheCitizen(t *testing.T) {
 	if c.Category != synpunkt.DocFelanmalan || c.InitiatedBy != synpunkt.RolePrivatperson {
 		t.Errorf("case = %s / %s, want Felanmälan / Privatperson", c.Category, c.InitiatedBy)
 	}
-	rc := h.outbox(notify.KindReceipt)
+	rc := h.outbox(synpunkt.KindReceipt)
 	if len(rc) != 1 || rc[0].To != "sara@example.com" {
 		t.Errorf("receipt = %+v, want one to sara@example.com (never the no-reply sender)", rc)
 	}
 	smsOnly := msg([]string{"From: noreply-e-tjanst@exempelby.se", "To: synpunkter@exempelby.se", "Subject: Ny synpunkt", "Message-ID: <form2@exempelby.se>", "Content-Type: text/plain; charset=utf-8"},
 		"Namn:\nE-post:\nTelefon: 070-555 12 34\nMeddelande: När öppnar simhallen?")
 	h.handle(smsOnly)
-	rc = h.outbox(notify.KindReceipt)
+	rc = h.outbox(synpunkt.KindReceipt)
 	if len(rc) != 2 || rc[1].Channel != "sms" || rc[1].To != "+46705551234" {
 		t.Errorf("receipt for phone-only form = %+v, want SMS to +46705551234", rc[len(rc)-1])
 	}
@@ -361,7 +371,7 @@ func TestFormMailReceiptGoesToTheCitizen(t *testing.T) {
 	if c := h.caseByNumber(res.Case); c.InitiatedBy != synpunkt.RoleAnonym {
 		t.Errorf("anonymous form: initiated_by = %s, want Anonym", c.InitiatedBy)
 	}
-	if n := len(h.outbox(notify.KindReceipt)); n != 2 {
+	if n := len(h.outbox(synpunkt.KindReceipt)); n != 2 {
 		t.Errorf("anonymous form got a receipt (%d receipts)", n)
 	}
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/emersion/go-message/mail"
 
-	"github.com/exempelby/synpunkt/notify"
+	"github.com/exempelby/synpunkt"
 )
 
 // An English mail gets an English receipt, an Arabic one a Swedish
@@ -18,7 +18,7 @@ func TestReceiptInTheCitizensLanguage(t *testing.T) {
 	h := newHarness(t)
 	h.handle(citizen("en1@example.com", "Tom <tom@example.com>", "Street light out", "Hi, the street light outside Björkvägen 22 has been out for a week. Could you please fix it?"))
 	h.handle(citizen("ar1@example.com", "Ahmad <ahmad@example.com>", "الثلج", "لماذا لا يتم إزالة الثلج من شارعنا؟ لقد انتظرنا ثلاثة أيام."))
-	rc, fwd := h.outbox(notify.KindReceipt), h.outbox(notify.KindForward)
+	rc, fwd := h.outbox(synpunkt.KindReceipt), h.outbox(synpunkt.KindForward)
 	if len(rc) != 2 || len(fwd) != 2 {
 		t.Fatalf("receipts %d, forwards %d; want 2 and 2", len(rc), len(fwd))
 	}

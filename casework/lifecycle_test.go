@@ -11,7 +11,6 @@ import (
 	"github.com/exempelby/synpunkt/casework/lifecycle"
 	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/mailbox/mimeparse"
-	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/store"
 )
 
@@ -78,7 +77,7 @@ func TestReminderEscalationChain(t *testing.T) {
 			t.Errorf("deadlines at %s = %v, want %v", s.at, got, s.want)
 		}
 	}
-	if n := len(h.outbox(notify.KindEscalation)); n != 2 {
+	if n := len(h.outbox(synpunkt.KindEscalation)); n != 2 {
 		t.Errorf("escalation mails = %d, want 2", n)
 	}
 	events, _ := h.st.Events(context.Background(), c.ID)
@@ -112,7 +111,7 @@ func TestDowntimeCatchesUpOnce(t *testing.T) {
 	}
 	// A restart (a new service over the same store) and many ticks later:
 	// nothing is sent again.
-	h.work = New(Deps{Config: h.cfg, Store: h.st, Composer: h.p.compose, Threads: h.p.threads, Units: h.p.classify,
+	h.work = New(Deps{Options: h.work.opt, Store: h.st, Composer: h.p.compose, Threads: h.p.threads,
 		Policy: h.p.policy, Now: func() time.Time { return h.now }, Log: h.p.log})
 	for i := range 5 {
 		if again := h.deadlines(stockholmTime(t, "2026-12-20 10:00").Add(time.Duration(i) * time.Minute)); len(again) != 0 {
@@ -135,11 +134,11 @@ func TestMailCommandsFromStaff(t *testing.T) {
 	if got.Status != synpunkt.StatusClosed {
 		t.Fatalf("status after #avsluta = %s, want avslutat", got.Status)
 	}
-	closing := h.outbox(notify.KindClose)
+	closing := h.outbox(synpunkt.KindClose)
 	if len(closing) != 1 || closing[0].To != "per@example.net" || !strings.Contains(string(closing[0].Payload), c.Number) {
 		t.Errorf("closing notice = %+v, want one to per@example.net naming the case", closing)
 	}
-	acks := h.outbox(notify.KindNotice)
+	acks := h.outbox(synpunkt.KindNotice)
 	if len(acks) != 2 || acks[1].To != "gatuchef@exempelby.se" {
 		t.Errorf("acknowledgements = %d, want 2 to the sender", len(acks))
 	}
@@ -156,7 +155,7 @@ func TestMailCommandsFromStaff(t *testing.T) {
 		t.Errorf("unit after #vidarebefordra = %s, want Bibliotek", got.Unit)
 	}
 	staff("c5@exempelby.se", "#stäng nu")
-	last := h.outbox(notify.KindNotice)
+	last := h.outbox(synpunkt.KindNotice)
 	if body := bodyText(t, last[len(last)-1].Payload); !strings.Contains(body, "förstods inte") {
 		t.Errorf("a bad command got no explanation: %s", body)
 	}
@@ -174,7 +173,7 @@ func TestMailCommandsFromOutsidersAreNotObeyed(t *testing.T) {
 	if d := got.Documents[len(got.Documents)-1]; d.Type != synpunkt.DocKomplettering {
 		t.Errorf("citizen's mail registered as %s, want Komplettering", d.Type)
 	}
-	if n := len(h.outbox(notify.KindNotice)); n != 0 {
+	if n := len(h.outbox(synpunkt.KindNotice)); n != 0 {
 		t.Errorf("%d acknowledgements sent to an outsider, want none", n)
 	}
 }
@@ -193,7 +192,7 @@ func TestAnonymousCloseNeedsNote(t *testing.T) {
 	if _, err := h.work.Close(ctx, res.Case, "Lampan är bytt.", "cli"); err != nil {
 		t.Fatalf("Close(anonymous, note) = %v", err)
 	}
-	if n := len(h.outbox(notify.KindClose)); n != 0 {
+	if n := len(h.outbox(synpunkt.KindClose)); n != 0 {
 		t.Errorf("anonymous case got %d closing notices, want 0", n)
 	}
 	// By mail: the staff member is told why.
@@ -203,7 +202,7 @@ func TestAnonymousCloseNeedsNote(t *testing.T) {
 	if c := h.caseByNumber(res2.Case); c.Status != synpunkt.StatusOpen {
 		t.Errorf("#avsluta without note closed an anonymous case")
 	}
-	acks := h.outbox(notify.KindNotice)
+	acks := h.outbox(synpunkt.KindNotice)
 	if len(acks) == 0 || !strings.Contains(bodyText(t, acks[len(acks)-1].Payload), "anonymt") {
 		t.Errorf("no explanation sent for the refused #avsluta")
 	}
@@ -216,7 +215,7 @@ func TestCloseNotifiesBySMS(t *testing.T) {
 	if _, err := h.work.Close(context.Background(), res.Case, "Öppettiderna finns på webben.", "cli"); err != nil {
 		t.Fatal(err)
 	}
-	closing := h.outbox(notify.KindClose)
+	closing := h.outbox(synpunkt.KindClose)
 	if len(closing) != 1 || closing[0].Channel != "sms" || closing[0].To != "+46705551234" || !strings.Contains(string(closing[0].Payload), res.Case) {
 		t.Errorf("closing notice = %+v, want one SMS to +46705551234 naming the case", closing)
 	}
@@ -224,7 +223,7 @@ func TestCloseNotifiesBySMS(t *testing.T) {
 
 func TestDigest(t *testing.T) {
 	h := newHarness(t)
-	h.cfg.Deadlines.DigestTime = "07:30"
+	h.opts(func(o *Options) { o.DigestTime = "07:30" })
 	h.snowCase("dig1@example.net", stockholmTime(t, "2026-11-16 10:00"))
 	h.snowCase("dig2@example.net", stockholmTime(t, "2026-11-20 10:00"))
 	h.deadlines(stockholmTime(t, "2026-11-20 12:00")) // escalations for the first case
@@ -240,7 +239,7 @@ func TestDigest(t *testing.T) {
 			t.Errorf("Digest(%s) = %v, %v; want %v", s.at, sent, err, s.want)
 		}
 	}
-	d := h.outbox(notify.KindNotice)
+	d := h.outbox(synpunkt.KindNotice)
 	if len(d) != 2 || d[0].To != "kontaktcenter.chef@exempelby.se" {
 		t.Fatalf("digests = %+v, want 2 to the contact center's manager", d)
 	}
@@ -266,7 +265,7 @@ func bodyText(t *testing.T, payload []byte) string {
 // server authenticated counts as staff: a forged From cannot close a case.
 func TestForgedStaffMailIsNotObeyed(t *testing.T) {
 	h := newHarness(t)
-	h.cfg.Organisation.AuthservID = "mx.exempelby.se"
+	h.opts(func(o *Options) { o.AuthservID = "mx.exempelby.se" })
 	c := h.snowCase("forge@example.net", stockholmTime(t, "2026-11-23 10:00"))
 	forged := citizen("f1@evil.example", "gatuchef@exempelby.se", "Re: ["+c.Number+"]", "#avsluta",
 		"Authentication-Results: mx.evil.example; dmarc=pass header.from=exempelby.se")
@@ -274,7 +273,7 @@ func TestForgedStaffMailIsNotObeyed(t *testing.T) {
 	if got := h.caseByNumber(c.Number); got.Status != synpunkt.StatusOpen {
 		t.Fatalf("a forged staff mail closed the case")
 	}
-	if n := len(h.outbox(notify.KindNotice)) - countTo(h.outbox(notify.KindNotice), "kvalitet@exempelby.se"); n != 0 {
+	if n := len(h.outbox(synpunkt.KindNotice)) - countTo(h.outbox(synpunkt.KindNotice), "kvalitet@exempelby.se"); n != 0 {
 		t.Errorf("%d acknowledgements sent for a forged command", n)
 	}
 	real := citizen("f2@exempelby.se", "gatuchef@exempelby.se", "Re: ["+c.Number+"]", "#avsluta Plogat.",
@@ -326,7 +325,7 @@ func TestEscalationTellsTheUnitManager(t *testing.T) {
 			t.Errorf("deadlines at %s = %v, want %v", s.at, got, s.want)
 		}
 	}
-	esc := h.outbox(notify.KindEscalation)
+	esc := h.outbox(synpunkt.KindEscalation)
 	if len(esc) != 3 || esc[0].To != "bygglovschef@exempelby.se" {
 		t.Fatalf("escalations = %+v, want 3, the first to the unit manager", esc)
 	}
@@ -354,7 +353,7 @@ func TestReceiptPromisesTheCaseDeadlines(t *testing.T) {
 	if c.Category != synpunkt.DocFelanmalan {
 		t.Fatalf("category = %s, want Felanmälan", c.Category)
 	}
-	for _, kind := range []string{notify.KindReceipt, notify.KindForward} {
+	for _, kind := range []string{synpunkt.KindReceipt, synpunkt.KindForward} {
 		rows := h.outbox(kind)
 		if len(rows) != 1 {
 			t.Fatalf("%s rows = %d, want 1", kind, len(rows))
@@ -395,7 +394,7 @@ func TestBacklogIsNotForwarded(t *testing.T) {
 	if c := h.caseByNumber(recent.Case); c.FirstResponseDue.IsZero() {
 		t.Errorf("recent backlog case %s has no deadline", recent.Case)
 	}
-	fwd := h.outbox(notify.KindForward)
+	fwd := h.outbox(synpunkt.KindForward)
 	if len(fwd) != 1 || fwd[0].CaseID != h.caseByNumber(recent.Case).ID {
 		t.Errorf("forwards = %d, want one, for the recent case", len(fwd))
 	}
@@ -444,9 +443,9 @@ func TestNumberedByRegistration(t *testing.T) {
 	h.now = stockholmTime(t, "2027-01-04 10:00")
 	res := h.handle(dated("forged@example.com", "Thu, 01 Jan 1970 00:00:00 +0000"), Source{Name: "imap", ReceivedAt: h.now.Add(-time.Hour), Backlog: true})
 	c := h.caseByNumber(res.Case)
-	if res.Case != "SYN-2027-00002" || !c.ReceivedAt.Equal(h.now.Add(-time.Hour)) || c.FirstResponseDue.IsZero() || len(h.outbox(notify.KindForward)) != 1 {
+	if res.Case != "SYN-2027-00002" || !c.ReceivedAt.Equal(h.now.Add(-time.Hour)) || c.FirstResponseDue.IsZero() || len(h.outbox(synpunkt.KindForward)) != 1 {
 		t.Errorf("IMAP message with Date: 1970 = %s received %s, deadline %s, %d forwards; want SYN-2027-00002 received at INTERNALDATE, forwarded, clocks running",
-			res.Case, c.ReceivedAt, c.FirstResponseDue, len(h.outbox(notify.KindForward)))
+			res.Case, c.ReceivedAt, c.FirstResponseDue, len(h.outbox(synpunkt.KindForward)))
 	}
 	if !c.Documents[0].ClaimedDate.Equal(time.Unix(0, 0)) {
 		t.Errorf("IMAP document claimed date = %s, want 1970-01-01", c.Documents[0].ClaimedDate)
@@ -463,7 +462,7 @@ func TestFinalReminderIsAboutTheAnswer(t *testing.T) {
 	if got := h.deadlines(stockholmTime(t, "2026-12-08 10:00")); len(got) != 1 {
 		t.Fatalf("deadlines = %v, want the final reminder", got)
 	}
-	rem := h.outbox(notify.KindReminder)
+	rem := h.outbox(synpunkt.KindReminder)
 	if len(rem) != 1 {
 		t.Fatalf("reminders = %d, want 1", len(rem))
 	}

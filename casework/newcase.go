@@ -23,55 +23,90 @@ func (p *Intake) newCase(ctx context.Context, src Source, in store.Intake, msg *
 
 // openCase is newCase for mail (reg nil) and for a clerk's registration,
 // whose channel and contact reg gives (never staff mail: a registration is
-// the citizen's synpunkt).
+// the citizen's synpunkt). It reads top-down: classify, build the case,
+// decide the receipt, build the notifications, register all in one
+// transaction.
 func (p *Intake) openCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, auto, note string, staff bool, reg *origin) (Result, error) {
 	d := p.classify.Classify(msg, recipients(msg), staff)
 	if d.Exclusion != nil {
 		return p.exclude(ctx, src, in, msg, d, auto)
 	}
-	text := d.Text
-	if text == "" {
-		text = msg.Text
+	dr := p.buildCase(src, in, msg, d, reg)
+	receiptTo, suppressed, err := p.receiptPolicy(ctx, src, in, dr.c, dr.contact, auto)
+	if err != nil {
+		return Result{}, err
 	}
-	contact := p.contact(msg, d, text)
+	nc := store.NewCase{
+		Intake: in, Case: dr.c, Handler: d.Handler, Text: dr.text, Contact: dr.contact, Events: p.caseEvents(dr, note, suppressed, reg),
+		Document: synpunkt.Document{Type: d.Category, Direction: synpunkt.Inkommande, SenderRole: string(dr.c.InitiatedBy), ReceivedAt: in.ReceivedAt,
+			MessageID: msg.MessageID, Attachments: msg.Attachments, ClaimedDate: msg.Date},
+	}
+	opened, err := p.st.OpenCase(ctx, nc, p.newCaseNotifications(dr, msg, receiptTo, reg))
+	if err != nil {
+		return Result{}, err
+	}
+	p.committed(1)
+	p.log.Info("case registered", "case", opened.Number, "category", opened.Category, "unit", opened.Unit, "initiated_by", opened.InitiatedBy)
+	return Result{Outcome: NewCase, Case: opened.Number}, nil
+}
+
+// draft is a new case before it is registered, with what decided it.
+type draft struct {
+	c         synpunkt.Case // no Number or Status yet
+	d         classify.Decision
+	text      string         // the text registered
+	contact   *store.Contact // nil: anonymous
+	forward   bool           // the case is forwarded now (its clocks start)
+	withheld  string         // why it is not, when forward is false
+	sensitive bool
+	why       []string // the reasons it is sensitive
+}
+
+// buildCase builds the case for a classified message: its redacted
+// description, role, channel, sensitivity and, when it is forwarded now,
+// its deadlines. It does no I/O.
+func (p *Intake) buildCase(src Source, in store.Intake, msg *synpunkt.Message, d classify.Decision, reg *origin) draft {
+	dr := draft{d: d, text: d.Text}
+	if dr.text == "" {
+		dr.text = msg.Text
+	}
+	dr.contact = p.contact(msg, d, dr.text)
 	if reg != nil {
-		contact = reg.contact
+		dr.contact = reg.contact
 	}
 	known := []string{msg.From.Name}
-	if d.Form != nil {
-		known = append(known, d.Form.Name)
-	}
-	opt := pii.Options{KnownNames: nonEmpty(known)}
 	subject := msg.Subject
 	if d.Form != nil {
+		known = append(known, d.Form.Name)
 		// A form's subject is the form's own ("Ny synpunkt från e-tjänsten");
 		// the citizen's words are in the message field.
 		subject = d.Form.Subject
 	}
-	c := synpunkt.Case{
+	dr.c = synpunkt.Case{
 		ReceivedAt: in.ReceivedAt, Category: d.Category, Unit: d.Unit.Name, Committee: d.Unit.Committee,
-		InitiatedBy: p.initiatedBy(msg, d, text, contact),
-		Description: p.redact.Describe(subject, text, opt),
+		InitiatedBy: p.initiatedBy(msg, d, dr.text, dr.contact),
+		Description: p.redact.Describe(subject, dr.text, pii.Options{KnownNames: nonEmpty(known)}),
 		Channel:     channelOf(d, reg),
 	}
 	if reg != nil {
-		c.InitiatedBy = p.registeredBy(text, reg)
+		dr.c.InitiatedBy = p.registeredBy(dr.text, reg)
 	}
-	forward, withheld := p.forwardPolicy(src, in)
-	if p.policy != nil && forward {
+	dr.forward, dr.withheld = p.forwardPolicy(src, in)
+	if p.policy != nil && dr.forward {
 		// The clocks start only when someone got the case: a case never
 		// forwarded has nobody to remind or escalate past.
-		c.FirstResponseDue, c.FinalDue = p.policy.Deadlines(c.Unit, c.Category, c.ReceivedAt)
+		dr.c.FirstResponseDue, dr.c.FinalDue = p.policy.Deadlines(dr.c.Unit, dr.c.Category, dr.c.ReceivedAt)
 	}
-	sensitive, why := p.redact.Sensitive(text)
-	c.Sensitive = sensitive
-	events := p.classifiedEvents(d, note, sensitive, why)
-	if !forward {
-		events = append(events, store.Event{Actor: "synpunkt", Kind: EventNotForwarded, Detail: withheld})
-	}
-	receiptTo, suppressed, err := p.receiptPolicy(ctx, src, in, c, contact, auto)
-	if err != nil {
-		return Result{}, err
+	dr.sensitive, dr.why = p.redact.Sensitive(dr.text)
+	dr.c.Sensitive = dr.sensitive
+	return dr
+}
+
+// caseEvents lists the events registered with a new case.
+func (p *Intake) caseEvents(dr draft, note, suppressed string, reg *origin) []store.Event {
+	events := p.classifiedEvents(dr.d, note, dr.sensitive, dr.why)
+	if !dr.forward {
+		events = append(events, store.Event{Actor: "synpunkt", Kind: EventNotForwarded, Detail: dr.withheld})
 	}
 	if suppressed != "" {
 		events = append(events, store.Event{Actor: "synpunkt", Kind: "receipt_suppressed", Detail: suppressed})
@@ -79,29 +114,24 @@ func (p *Intake) openCase(ctx context.Context, src Source, in store.Intake, msg 
 	if reg != nil {
 		events = append(events, store.Event{Actor: reg.clerk, Kind: "registered", Detail: "registrerad av handläggare, kanal " + string(reg.channel)})
 	}
-	nc := store.NewCase{
-		Intake: in, Case: c, Handler: d.Handler, Text: text, Contact: contact, Events: events,
-		Document: synpunkt.Document{Type: d.Category, Direction: synpunkt.Inkommande, SenderRole: string(c.InitiatedBy), ReceivedAt: in.ReceivedAt,
-			MessageID: msg.MessageID, Attachments: msg.Attachments, ClaimedDate: msg.Date},
+	return events
+}
+
+// newCaseNotifications returns what renders a new case's forward, receipt
+// and (for a registration) the clerk's notice once its number is known;
+// nil when the case is not forwarded now.
+func (p *Intake) newCaseNotifications(dr draft, msg *synpunkt.Message, receiptTo string, reg *origin) store.Composer {
+	if !dr.forward {
+		return nil
 	}
-	var compose store.Composer
-	if forward {
-		compose = func(c synpunkt.Case) ([]store.Outgoing, error) {
-			out, err := p.renderNewCase(c, msg, text, d.Handler, receiptTo)
-			if err != nil || reg == nil || reg.ackTo == "" {
-				return out, err
-			}
-			ack, err := p.registeredNotice(c, reg.ackTo, receiptTo)
-			return append(out, ack...), err
+	return func(c synpunkt.Case) ([]synpunkt.Notification, error) {
+		out, err := p.renderNewCase(c, msg, dr.text, dr.d.Handler, receiptTo)
+		if err != nil || reg == nil || reg.ackTo == "" {
+			return out, err
 		}
+		ack, err := p.registeredNotice(c, reg.ackTo, receiptTo)
+		return append(out, ack...), err
 	}
-	opened, err := p.st.OpenCase(ctx, nc, compose)
-	if err != nil {
-		return Result{}, err
-	}
-	p.committed(1)
-	p.log.Info("case registered", "case", opened.Number, "category", opened.Category, "unit", opened.Unit, "initiated_by", opened.InitiatedBy)
-	return Result{Outcome: NewCase, Case: opened.Number}, nil
 }
 
 // initiatedBy infers the role of the writer; for form mail the form's
@@ -149,7 +179,7 @@ func (p *Intake) registeredBy(text string, reg *origin) synpunkt.Role {
 
 // registeredNotice tells the clerk who mailed a #registrera the case
 // number.
-func (p *Intake) registeredNotice(c synpunkt.Case, to, receiptTo string) ([]store.Outgoing, error) {
+func (p *Intake) registeredNotice(c synpunkt.Case, to, receiptTo string) ([]synpunkt.Notification, error) {
 	ci := notify.CaseInfoFrom(&c)
 	body := fmt.Sprintf("Synpunkten är registrerad som ärende %s (kanal: %s, %s, %s) och skickad till %s.", c.Number, c.Channel, c.Category, c.Unit, c.Handler)
 	if receiptTo == "" {
@@ -161,7 +191,7 @@ func (p *Intake) registeredNotice(c synpunkt.Case, to, receiptTo string) ([]stor
 	if err != nil {
 		return nil, fmt.Errorf("%w: registration acknowledgement: %v", errRender, err)
 	}
-	return []store.Outgoing{ToStore(o)}, nil
+	return []synpunkt.Notification{*o}, nil
 }
 
 // EventNotForwarded is the event kind of a case registered without being
@@ -188,7 +218,7 @@ func (p *Intake) forwardPolicy(src Source, in store.Intake) (bool, string) {
 // oldBacklog reports whether a message was found on first start (or
 // imported) and is older than intake.old_message_age.
 func (p *Intake) oldBacklog(src Source, in store.Intake) bool {
-	return src.Backlog && p.now().Sub(in.ReceivedAt) > p.cfg.Intake.OldMessageAge.Duration
+	return src.Backlog && p.now().Sub(in.ReceivedAt) > p.opt.OldMessageAge
 }
 
 func nonEmpty(ss []string) []string {
@@ -282,7 +312,7 @@ func (p *Intake) citizenAddress(addr string) bool {
 // or is the mailbox itself (or one of its plus-addresses), wherever the
 // mailbox's domain is: mail sent there comes back to synpunkt.
 func (p *Intake) ownAddress(addr string) bool {
-	return p.cfg.IsOwnDomain(addr) || store.RecipientKey(addr) == store.RecipientKey(p.cfg.Organisation.MailboxAddress)
+	return p.opt.Domains.Own(addr) || store.RecipientKey(addr) == store.RecipientKey(p.opt.MailboxAddress)
 }
 
 // usable reports whether an address can take a receipt: it parses, and it
@@ -357,7 +387,7 @@ func (p *Intake) receiptPolicy(ctx context.Context, src Source, in store.Intake,
 // receiptLanguage is the language the receipt is written in: the
 // detected one when receipts.languages serves it, else Swedish.
 func (p *Intake) receiptLanguage(detected string) string {
-	if slices.Contains(p.cfg.Receipts.Languages, detected) {
+	if slices.Contains(p.opt.ReceiptLanguages, detected) {
 		return detected
 	}
 	return "sv"
@@ -366,7 +396,7 @@ func (p *Intake) receiptLanguage(detected string) string {
 // autoReplyKinds are the notifications that answer a sender automatically
 // and share receipts.max_per_sender_per_day: receipts, and the notices that
 // answer excluded mail (staff notices go to staff, never to a sender).
-var autoReplyKinds = []string{notify.KindReceipt, notify.KindNotice}
+var autoReplyKinds = []string{synpunkt.KindReceipt, synpunkt.KindNotice}
 
 // capReached reports whether to, however it is spelt (case, +tag), got
 // receipts.max_per_sender_per_day automatic replies in the last 24 hours,
@@ -376,7 +406,7 @@ func (p *Intake) capReached(ctx context.Context, to string) (bool, string, error
 	if err != nil {
 		return false, "", err
 	}
-	limit := p.cfg.Receipts.MaxPerSenderPerDay
+	limit := p.opt.MaxReceiptsPerSenderPerDay
 	if n < limit {
 		return false, "", nil
 	}
@@ -385,7 +415,7 @@ func (p *Intake) capReached(ctx context.Context, to string) (bool, string, error
 }
 
 // renderNewCase renders the forward to the handler and the receipt.
-func (p *Intake) renderNewCase(c synpunkt.Case, msg *synpunkt.Message, text, handler, receiptTo string) ([]store.Outgoing, error) {
+func (p *Intake) renderNewCase(c synpunkt.Case, msg *synpunkt.Message, text, handler, receiptTo string) ([]synpunkt.Notification, error) {
 	ci := notify.CaseInfoFrom(&c)
 	ci.CitizenText, ci.CitizenMessageID = text, msg.MessageID
 	ci.Language = lang.Detect(msg.Subject + "\n" + text)
@@ -394,11 +424,11 @@ func (p *Intake) renderNewCase(c synpunkt.Case, msg *synpunkt.Message, text, han
 	if err != nil {
 		return nil, fmt.Errorf("%w: forward: %v", errRender, err)
 	}
-	out := []store.Outgoing{ToStore(fwd)}
+	out := []synpunkt.Notification{*fwd}
 	if receiptTo == "" {
 		return out, nil
 	}
-	var rc *notify.Outgoing
+	var rc *synpunkt.Notification
 	ci.Language = p.receiptLanguage(ci.Language)
 	if strings.HasPrefix(receiptTo, "+") {
 		rc, err = p.compose.ReceiptSMS(ci, receiptTo)
@@ -408,7 +438,7 @@ func (p *Intake) renderNewCase(c synpunkt.Case, msg *synpunkt.Message, text, han
 	if err != nil {
 		return nil, fmt.Errorf("%w: receipt: %v", errRender, err)
 	}
-	return append(out, ToStore(rc)), nil
+	return append(out, *rc), nil
 }
 
 // exclude routes a message that is not a synpunkt to its destination,
@@ -417,7 +447,7 @@ func (p *Intake) exclude(ctx context.Context, src Source, in store.Intake, msg *
 	x := d.Exclusion
 	detail := fmt.Sprintf("%s: %s → %s", x.Class, strings.Join(x.Reasons, ", "), x.Destination)
 	ev := []store.Event{{Actor: "classify", Kind: "excluded", Detail: detail}}
-	var out []store.Outgoing
+	var out []synpunkt.Notification
 	if !src.NoNotify && x.Destination != "" {
 		note := x.Note
 		if note == "" {
@@ -428,13 +458,13 @@ func (p *Intake) exclude(ctx context.Context, src Source, in store.Intake, msg *
 		if err != nil {
 			return Result{}, fmt.Errorf("%w: exclusion forward: %v", errRender, err)
 		}
-		out = append(out, ToStore(o))
+		out = append(out, *o)
 		if x.Copy != "" && x.Copy != x.Destination {
 			o, err := p.compose.Notice(x.Copy, "Kopia: överlämnat från synpunktsbrevlådan till "+x.Destination+": "+msg.Subject, body, nil)
 			if err != nil {
 				return Result{}, fmt.Errorf("%w: exclusion copy: %v", errRender, err)
 			}
-			out = append(out, ToStore(o))
+			out = append(out, *o)
 		}
 	}
 	if to := p.exclusionReplyTo(msg, d); !src.NoNotify && x.Reply != "" && auto == "" && to != "" {
@@ -445,11 +475,11 @@ func (p *Intake) exclude(ctx context.Context, src Source, in store.Intake, msg *
 		if capped {
 			ev = append(ev, store.Event{Actor: "synpunkt", Kind: "reply_suppressed", Detail: why})
 		} else {
-			o, err := p.compose.Notice(to, "Ditt meddelande till "+p.cfg.Organisation.Name, x.Reply, nil)
+			o, err := p.compose.Notice(to, "Ditt meddelande till "+p.opt.OrgName, x.Reply, nil)
 			if err != nil {
 				return Result{}, fmt.Errorf("%w: exclusion reply: %v", errRender, err)
 			}
-			out = append(out, ToStore(o))
+			out = append(out, *o)
 		}
 	}
 	if err := p.st.RecordIntake(ctx, in, store.OutcomeExcluded, string(x.Class), 0, ev, out); err != nil {
@@ -466,7 +496,7 @@ func (p *Intake) exclude(ctx context.Context, src Source, in store.Intake, msg *
 func (p *Intake) exclusionReplyTo(msg *synpunkt.Message, d classify.Decision) string {
 	if d.Exclusion.Class == classify.ClassInternal {
 		from := lower(msg.From.Addr)
-		if usable(from) && store.RecipientKey(from) != store.RecipientKey(p.cfg.Organisation.MailboxAddress) {
+		if usable(from) && store.RecipientKey(from) != store.RecipientKey(p.opt.MailboxAddress) {
 			return from
 		}
 		return ""

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/exempelby/synpunkt/notify"
+	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/store"
 )
 
@@ -23,7 +23,7 @@ func TestPublicDocumentsRequestGoesToRegistry(t *testing.T) {
 		t.Errorf("request opened %d cases", len(cases))
 	}
 	var to []string
-	for _, n := range h.outbox(notify.KindNotice) {
+	for _, n := range h.outbox(synpunkt.KindNotice) {
 		to = append(to, n.To)
 	}
 	want := "registrator@exempelby.se kontaktcenter.chef@exempelby.se red@tidning.example"

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/exempelby/synpunkt/notify"
+	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/store"
 )
 
@@ -24,14 +24,14 @@ func TestReceiptGoesToTheAuthorNotAForeignReplyTo(t *testing.T) {
 	h := newHarness(t)
 	res := h.handle(citizen("mal1@evil.example", "Mallory <mallory@evil.example>", "Snöröjning",
 		"Snöröjningen på Storgatan fungerar inte.", "Reply-To: victim.citizen@example.com"))
-	rc := h.outbox(notify.KindReceipt)
+	rc := h.outbox(synpunkt.KindReceipt)
 	if len(rc) != 1 || rc[0].To != "mallory@evil.example" {
 		t.Fatalf("receipts to %v, want one to mallory@evil.example (the author)", recipientsOf(rc))
 	}
 	if _, err := h.work.Close(context.Background(), res.Case, "Plogat.", "cli"); err != nil {
 		t.Fatal(err)
 	}
-	closing := h.outbox(notify.KindClose)
+	closing := h.outbox(synpunkt.KindClose)
 	if len(closing) != 1 || closing[0].To != "mallory@evil.example" {
 		t.Errorf("closing notices to %v, want one to mallory@evil.example", recipientsOf(closing))
 	}
@@ -42,7 +42,7 @@ func TestReceiptFollowsReplyToInTheSameDomain(t *testing.T) {
 	h := newHarness(t)
 	h.handle(citizen("same1@example.org", "Anna <anna@Example.org>", "Bibliotek",
 		"Biblioteket borde ha längre öppettider.", "Reply-To: anna.svensson@example.org"))
-	rc := h.outbox(notify.KindReceipt)
+	rc := h.outbox(synpunkt.KindReceipt)
 	if len(rc) != 1 || rc[0].To != "anna.svensson@example.org" {
 		t.Errorf("receipts to %v, want one to anna.svensson@example.org", recipientsOf(rc))
 	}
@@ -73,7 +73,7 @@ func TestReceiptNeverToOwnAddress(t *testing.T) {
 			if res := h.handle(tt.raw); res.Outcome != NewCase {
 				t.Fatalf("outcome = %+v, want a case", res)
 			}
-			got := recipientsOf(h.outbox(notify.KindReceipt))
+			got := recipientsOf(h.outbox(synpunkt.KindReceipt))
 			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
 				t.Errorf("receipts to %v, want %v", got, tt.want)
 			}
@@ -89,7 +89,7 @@ func TestReceiptCapCountsNormalisedAddresses(t *testing.T) {
 		h.handle(citizen(fmt.Sprintf("tag%d@example.com", i), fmt.Sprintf("Victim+%d@Example.com", i), "Fråga",
 			fmt.Sprintf("Fråga nummer %d om biblioteket?", i)))
 	}
-	if n := len(h.outbox(notify.KindReceipt)); n != h.cfg.Receipts.MaxPerSenderPerDay {
+	if n := len(h.outbox(synpunkt.KindReceipt)); n != h.cfg.Receipts.MaxPerSenderPerDay {
 		t.Errorf("receipts = %d, want the cap %d", n, h.cfg.Receipts.MaxPerSenderPerDay)
 	}
 	// The attack as reported: a foreign Reply-To with +tags.
@@ -98,7 +98,7 @@ func TestReceiptCapCountsNormalisedAddresses(t *testing.T) {
 		h2.handle(citizen(fmt.Sprintf("rt%d@evil.example", i), "mallory@evil.example", "Fråga",
 			fmt.Sprintf("Fråga nummer %d om biblioteket?", i), fmt.Sprintf("Reply-To: victim+%d@example.com", i)))
 	}
-	rc := h2.outbox(notify.KindReceipt)
+	rc := h2.outbox(synpunkt.KindReceipt)
 	if len(rc) != h2.cfg.Receipts.MaxPerSenderPerDay {
 		t.Errorf("receipts = %d, want the cap %d", len(rc), h2.cfg.Receipts.MaxPerSenderPerDay)
 	}
@@ -121,7 +121,7 @@ func TestExclusionRepliesAreCapped(t *testing.T) {
 			t.Fatalf("message %d = %+v, want excluded", i, res)
 		}
 	}
-	notices := h.outbox(notify.KindNotice)
+	notices := h.outbox(synpunkt.KindNotice)
 	if n := countTo(notices, from); n != h.cfg.Receipts.MaxPerSenderPerDay {
 		t.Errorf("exclusion replies = %d, want the cap %d", n, h.cfg.Receipts.MaxPerSenderPerDay)
 	}
@@ -143,7 +143,7 @@ func TestExclusionRepliesAreCapped(t *testing.T) {
 			fmt.Sprintf("Partiet lämnar härmed motion nummer %d till fullmäktige om fler cykelbanor.", i)))
 		mixed.handle(citizen(fmt.Sprintf("mix-q%d@example.com", i), who, "Fråga", fmt.Sprintf("Fråga nummer %d om biblioteket?", i)))
 	}
-	auto := countTo(mixed.outbox(notify.KindNotice), who) + countTo(mixed.outbox(notify.KindReceipt), who)
+	auto := countTo(mixed.outbox(synpunkt.KindNotice), who) + countTo(mixed.outbox(synpunkt.KindReceipt), who)
 	if auto != mixed.cfg.Receipts.MaxPerSenderPerDay {
 		t.Errorf("automatic replies to one sender = %d, want the cap %d", auto, mixed.cfg.Receipts.MaxPerSenderPerDay)
 	}

@@ -263,7 +263,7 @@ func (p *Intake) refuseRegistration(ctx context.Context, in store.Intake, msg *s
 		return Result{}, fmt.Errorf("render registration refusal: %w", err)
 	}
 	ev := []store.Event{{Actor: "intake", Kind: "quarantined", Detail: reason}}
-	err = p.st.RecordIntake(ctx, in, store.OutcomeQuarantine, reason, 0, ev, []store.Outgoing{ToStore(o)})
+	err = p.st.RecordIntake(ctx, in, store.OutcomeQuarantine, reason, 0, ev, []synpunkt.Notification{*o})
 	if errors.Is(err, store.ErrDuplicate) {
 		return Result{Outcome: Quarantined, Reason: "already quarantined: " + reason}, nil
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/exempelby/synpunkt"
-	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/store"
 )
 
@@ -36,13 +35,13 @@ func TestRegisterMailForm(t *testing.T) {
 	if strings.Contains(c.Description, "Kim") {
 		t.Errorf("description %q holds the clerk's signature", c.Description)
 	}
-	if fwd := h.outbox(notify.KindForward); len(fwd) != 1 || fwd[0].To != "belysning@exempelby.se" {
+	if fwd := h.outbox(synpunkt.KindForward); len(fwd) != 1 || fwd[0].To != "belysning@exempelby.se" {
 		t.Errorf("forwards to %v, want the street-lighting handler belysning@exempelby.se", recipientsOf(fwd))
 	}
-	if rc := h.outbox(notify.KindReceipt); len(rc) != 1 || rc[0].Channel != "sms" || rc[0].To != "+46705551234" {
+	if rc := h.outbox(synpunkt.KindReceipt); len(rc) != 1 || rc[0].Channel != "sms" || rc[0].To != "+46705551234" {
 		t.Errorf("receipts to %v, want one SMS to +46705551234", recipientsOf(rc))
 	}
-	ack := h.outbox(notify.KindNotice)
+	ack := h.outbox(synpunkt.KindNotice)
 	if len(ack) != 1 || ack[0].To != "kim.kontakt@exempelby.se" || !strings.Contains(bodyText(t, ack[0].Payload), res.Case) {
 		t.Errorf("acknowledgements to %v, want one to the clerk naming %s", recipientsOf(ack), res.Case)
 	}
@@ -61,14 +60,14 @@ func TestRegisterMailForm(t *testing.T) {
 	if c := h.caseByNumber(res.Case); res.Outcome != NewCase || c.Channel != synpunkt.ChannelBrev {
 		t.Fatalf("letter = %+v (channel %s), want a case by brev", res, c.Channel)
 	}
-	if rc := h.outbox(notify.KindReceipt); len(rc) != 2 || rc[1].To != "per@example.net" {
+	if rc := h.outbox(synpunkt.KindReceipt); len(rc) != 2 || rc[1].To != "per@example.net" {
 		t.Errorf("receipts to %v, want the second to per@example.net", recipientsOf(rc))
 	}
 	res = h.handle(staffMail("reg3@exempelby.se", "#Registrera besök", "Anonym\nKlotter på busskuren vid torget."))
 	if c := h.caseByNumber(res.Case); c.Channel != synpunkt.ChannelBesok || c.InitiatedBy != synpunkt.RoleAnonym {
 		t.Errorf("visit = %s / %s, want besök / Anonym", c.Channel, c.InitiatedBy)
 	}
-	if n := len(h.outbox(notify.KindReceipt)); n != 2 {
+	if n := len(h.outbox(synpunkt.KindReceipt)); n != 2 {
 		t.Errorf("anonymous visit got a receipt (%d receipts)", n)
 	}
 }
@@ -79,7 +78,7 @@ func TestRegisterMailFormRefusals(t *testing.T) {
 	if res.Outcome != Quarantined || !strings.Contains(res.Reason, "channel") {
 		t.Fatalf("unknown channel = %+v, want quarantine naming the channel", res)
 	}
-	ack := h.outbox(notify.KindNotice)
+	ack := h.outbox(synpunkt.KindNotice)
 	if len(ack) != 1 || ack[0].To != "kim.kontakt@exempelby.se" || !strings.Contains(bodyText(t, ack[0].Payload), "telefon, besök, brev, e-tjänst") {
 		t.Errorf("refusal notices to %v, want one to the clerk listing the channels", recipientsOf(ack))
 	}
@@ -103,10 +102,10 @@ func TestRegisterMailFormOnlyFromStaff(t *testing.T) {
 	if c := h.caseByNumber(res.Case); res.Outcome != NewCase || c.Channel != synpunkt.ChannelEpost {
 		t.Errorf("citizen's #registrera = %+v (channel %s), want an ordinary e-post case", res, c.Channel)
 	}
-	if rc := h.outbox(notify.KindReceipt); len(rc) != 1 || rc[0].To != "per@example.net" {
+	if rc := h.outbox(synpunkt.KindReceipt); len(rc) != 1 || rc[0].To != "per@example.net" {
 		t.Errorf("receipts to %v, want per@example.net", recipientsOf(rc))
 	}
-	h.cfg.Organisation.AuthservID = "mx.exempelby.se"
+	h.opts(func(o *Options) { o.AuthservID = "mx.exempelby.se" })
 	forged := staffMail("forged1@evil.example", "#registrera telefon", "Telefon: 070-555 12 34\nGatlyktan på Björkvägen är trasig.")
 	if res := h.handle(forged); res.Outcome == NewCase && h.caseByNumber(res.Case).Channel == synpunkt.ChannelTelefon {
 		t.Errorf("a forged staff mail registered a phone call: %+v", res)
@@ -126,10 +125,10 @@ func TestRegister(t *testing.T) {
 	if c.Channel != synpunkt.ChannelBrev || !c.ReceivedAt.Equal(at) || c.Unit != "Gatu- och parkenheten" || c.InitiatedBy != synpunkt.RolePrivatperson {
 		t.Errorf("case = %+v", c)
 	}
-	if rc := h.outbox(notify.KindReceipt); len(rc) != 1 || rc[0].To != "per@example.net" {
+	if rc := h.outbox(synpunkt.KindReceipt); len(rc) != 1 || rc[0].To != "per@example.net" {
 		t.Errorf("receipts to %v, want per@example.net", recipientsOf(rc))
 	}
-	if fwd := h.outbox(notify.KindForward); len(fwd) != 1 || fwd[0].To != "gatuchef@exempelby.se" {
+	if fwd := h.outbox(synpunkt.KindForward); len(fwd) != 1 || fwd[0].To != "gatuchef@exempelby.se" {
 		t.Errorf("forwards to %v, want gatuchef@exempelby.se", recipientsOf(fwd))
 	}
 	events, _ := h.st.Events(ctx, c.ID)
@@ -145,7 +144,7 @@ func TestRegister(t *testing.T) {
 	if err != nil || h.caseByNumber(res.Case).Channel != synpunkt.ChannelTelefon {
 		t.Fatalf("Register(telefon) = %+v, %v", res, err)
 	}
-	if rc := h.outbox(notify.KindReceipt); len(rc) != 2 || rc[1].Channel != "sms" || rc[1].To != "+46705551234" {
+	if rc := h.outbox(synpunkt.KindReceipt); len(rc) != 2 || rc[1].Channel != "sms" || rc[1].To != "+46705551234" {
 		t.Errorf("receipts to %v, want an SMS to +46705551234", recipientsOf(rc))
 	}
 	if c := h.caseByNumber(res.Case); !c.ReceivedAt.Equal(h.now) {

@@ -23,10 +23,10 @@ import (
 // disagree — a pass next to a fail — it trusts neither: a dmarc or
 // own-domain dkim result other than pass anywhere in them denies.
 func (p *Intake) isStaff(msg *synpunkt.Message) bool {
-	if !p.cfg.IsOwnDomain(msg.From.Addr) {
+	if !p.opt.Domains.Own(msg.From.Addr) {
 		return false
 	}
-	id := lower(p.cfg.Organisation.AuthservID)
+	id := lower(p.opt.AuthservID)
 	if id == "" {
 		return true
 	}
@@ -75,7 +75,7 @@ func (p *Intake) judge(r, from string, v *verdict) {
 		if i := props["header.i"]; d == "" && i != "" {
 			d = i[strings.LastIndexByte(i, '@')+1:] // "@exempelby.se", "user@exempelby.se"
 		}
-		if d == "" || !p.cfg.IsOwnDomain("x@"+d) {
+		if d == "" || !p.opt.Domains.Own("x@"+d) {
 			return
 		}
 		v.pass = v.pass || result == "pass"

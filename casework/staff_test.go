@@ -9,7 +9,6 @@ import (
 
 	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/mailbox/mailfiles"
-	"github.com/exempelby/synpunkt/notify"
 )
 
 // Header fields of the security review's forged staff mail: the real
@@ -32,7 +31,7 @@ const (
 func staffHarness(t *testing.T) (*harness, synpunkt.Case) {
 	t.Helper()
 	h := newHarness(t)
-	h.cfg.Organisation.AuthservID = "mx.exempelby.se"
+	h.opts(func(o *Options) { o.AuthservID = "mx.exempelby.se" })
 	return h, h.snowCase("snow@example.net", stockholmTime(t, "2026-11-23 10:00"))
 }
 
@@ -62,10 +61,10 @@ func (h *harness) wantNotObeyed(c synpunkt.Case) {
 			h.t.Errorf("document %d registered as Svar from %s", d.ID, d.SenderRole)
 		}
 	}
-	if n := len(h.outbox(notify.KindClose)); n != 0 {
+	if n := len(h.outbox(synpunkt.KindClose)); n != 0 {
 		h.t.Errorf("%d closing notices queued, want none", n)
 	}
-	for _, o := range h.outbox(notify.KindNotice) {
+	for _, o := range h.outbox(synpunkt.KindNotice) {
 		if o.To == "gata.handlaggare@exempelby.se" {
 			h.t.Errorf("acknowledgement of commands queued to %s", o.To)
 		}
@@ -131,7 +130,7 @@ func TestAuthenticatedStaffReplyIsObeyed(t *testing.T) {
 	if d := got.Documents[len(got.Documents)-1]; d.Type != synpunkt.DocSvar {
 		t.Errorf("reply registered as %s, want Svar", d.Type)
 	}
-	if n := len(h.outbox(notify.KindClose)); n != 1 {
+	if n := len(h.outbox(synpunkt.KindClose)); n != 1 {
 		t.Errorf("%d closing notices, want 1", n)
 	}
 }
@@ -189,7 +188,7 @@ func TestCommandsOnlyFromOwnText(t *testing.T) {
 			if got.Status != synpunkt.StatusOpen {
 				t.Errorf("status = %s, want öppet: a quoted #avsluta was obeyed", got.Status)
 			}
-			if n := len(h.outbox(notify.KindClose)); n != 0 {
+			if n := len(h.outbox(synpunkt.KindClose)); n != 0 {
 				t.Errorf("%d closing notices, want none", n)
 			}
 			if d := got.Documents[len(got.Documents)-1]; d.Type != synpunkt.DocSvar {
@@ -208,7 +207,7 @@ func TestCommandsWithoutAuthservNeedSignedAddress(t *testing.T) {
 	if got := h.caseByNumber(c.Number); got.Status != synpunkt.StatusOpen {
 		t.Fatalf("a case tag in the subject alone closed the case")
 	}
-	if n := len(h.outbox(notify.KindClose)); n != 0 {
+	if n := len(h.outbox(synpunkt.KindClose)); n != 0 {
 		t.Errorf("%d closing notices, want none", n)
 	}
 	signed := msg([]string{"From: gatuchef@exempelby.se", "To: " + h.p.threads.ReplyAddress(c.Number), "Subject: Re: Snöröjning",

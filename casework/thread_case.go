@@ -98,7 +98,7 @@ func (p *Intake) addToCase(ctx context.Context, src Source, in store.Intake, msg
 	events := []store.Event{{Actor: "intake", Kind: "threaded", Detail: fmt.Sprintf("%s from %s", d.Type, d.SenderRole)}}
 	var compose store.Composer
 	if !staff && auto == "" && !src.NoNotify {
-		compose = func(c synpunkt.Case) ([]store.Outgoing, error) {
+		compose = func(c synpunkt.Case) ([]synpunkt.Notification, error) {
 			if c.Handler == "" {
 				return nil, nil
 			}
@@ -109,7 +109,7 @@ func (p *Intake) addToCase(ctx context.Context, src Source, in store.Intake, msg
 			if err != nil {
 				return nil, fmt.Errorf("%w: forward complement: %v", errRender, err)
 			}
-			return []store.Outgoing{ToStore(o)}, nil
+			return []synpunkt.Notification{*o}, nil
 		}
 	}
 	if _, err := p.st.AddDocument(ctx, c.ID, in, d, msg.Text, events, compose); err != nil {

@@ -80,7 +80,7 @@ keywords = ["foo"]
 // at, without any alias naming them (issue #13: the areas were switched
 // off unless an alias named them).
 func TestInferAreas(t *testing.T) {
-	c, err := New(adminConfig(t))
+	c, err := New(OptionsFrom(adminConfig(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestInferAreas(t *testing.T) {
 // Everyday words that are none of the unit's keywords — short forms,
 // slang, compounds, English — route by the inferred areas.
 func TestAdminConfigRoutesEverydayWords(t *testing.T) {
-	c, err := New(adminConfig(t))
+	c, err := New(OptionsFrom(adminConfig(t)))
 	if err != nil {
 		t.Fatal(err)
 	}

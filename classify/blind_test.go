@@ -34,7 +34,7 @@ func blindClassifier(t testing.TB) *Classifier {
 	if err != nil {
 		t.Fatalf("config.Parse(blind) = %v", err)
 	}
-	c, err := New(cfg)
+	c, err := New(OptionsFrom(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}

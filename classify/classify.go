@@ -19,7 +19,7 @@ type Decision struct {
 	Category           synpunkt.DocType // always one of synpunkt.Categories
 	CategoryConfidence float64          // 0..1
 	CategoryReasons    []string         // e.g. `ord "trasig" (Felanmälan +3)`
-	Unit               config.Unit      // never zero: the triage unit when unsure
+	Unit               synpunkt.Unit    // never zero: the triage unit when unsure
 	UnitConfidence     float64          // 0..1, of the best unit before triage
 	UnitReasons        []string         // e.g. `plusadress "gata"`
 	Triage             bool             // Unit is the triage unit because confidence was low
@@ -51,7 +51,7 @@ type ExclusionDecision struct {
 // Classifier decides category, unit, handler and exclusions. It is
 // immutable after New and safe for concurrent use.
 type Classifier struct {
-	units      []config.Unit
+	units      synpunkt.Units
 	triage     int // index into units
 	minConf    float64
 	defaultCat synpunkt.DocType
@@ -65,8 +65,8 @@ type Classifier struct {
 	forms      map[string]formSpec
 	exclusions []exclusionSpec
 	intern     *config.Exclusion // nil: own-domain senders are not excluded
-	domains    []string          // lower-cased
-	mailbox    string            // lower-cased local part of the mailbox address
+	domains    synpunkt.Domains
+	mailbox    string // lower-cased local part of the mailbox address
 }
 
 type topicSpec struct {
@@ -74,27 +74,39 @@ type topicSpec struct {
 	terms         []weighted
 }
 
-// New compiles the routing table and the [classify] section of cfg. cfg
-// must have passed config.Validate.
-func New(cfg *config.Config) (*Classifier, error) {
-	s := cfg.Classify
-	if len(cfg.Units) == 0 {
+// Options are what a Classifier is compiled from, built once from the
+// config by internal/daemon (OptionsFrom); the config must have passed
+// config.Validate.
+type Options struct {
+	Settings       config.ClassifySettings // the [classify] section
+	Units          synpunkt.Units          // the routing table
+	Domains        synpunkt.Domains        // the organisation's own mail domains
+	MailboxAddress string                  // the public mailbox; its plus-address tags route
+}
+
+// OptionsFrom picks the Options out of a validated config.
+func OptionsFrom(cfg *config.Config) Options {
+	return Options{Settings: cfg.Classify, Units: cfg.Units, Domains: cfg.Organisation.Domains, MailboxAddress: cfg.Organisation.MailboxAddress}
+}
+
+// New compiles the routing table and the classification settings.
+func New(opt Options) (*Classifier, error) {
+	s := opt.Settings
+	if len(opt.Units) == 0 {
 		return nil, fmt.Errorf("%w: units: no units", ErrConfig)
 	}
 	c := &Classifier{
-		units: append([]config.Unit(nil), cfg.Units...), minConf: s.MinConfidence,
+		units: append(synpunkt.Units(nil), opt.Units...), minConf: s.MinConfidence,
 		defaultCat: synpunkt.DocType(s.DefaultCategory), forms: map[string]formSpec{}, builtin: s.Builtin,
 	}
-	for _, d := range cfg.Organisation.Domains {
-		c.domains = append(c.domains, strings.ToLower(d))
-	}
+	c.domains = opt.Domains
 	if c.defaultCat == "" {
 		c.defaultCat = synpunkt.DocKlagomal
 	}
-	c.mailbox, _, _ = strings.Cut(strings.ToLower(cfg.Organisation.MailboxAddress), "@")
+	c.mailbox, _, _ = strings.Cut(strings.ToLower(opt.MailboxAddress), "@")
 	c.triage = c.defaultIndex()
 	if s.TriageUnit != "" {
-		i, ok := c.unitIndex(s.TriageUnit)
+		i, ok := c.units.Index(s.TriageUnit)
 		if !ok {
 			return nil, fmt.Errorf("%w: classify.triage_unit: no unit %q", ErrConfig, s.TriageUnit)
 		}
@@ -190,35 +202,14 @@ func (c *Classifier) compileUnits(builtin bool) {
 	}
 }
 
-// UnitByName finds a unit by name or alias, case-insensitively.
-func (c *Classifier) UnitByName(name string) (config.Unit, bool) {
-	i, ok := c.unitIndex(name)
-	if !ok {
-		return config.Unit{}, false
-	}
-	return c.units[i], true
+// UnitByName finds a unit as synpunkt.Units.ByName does: by name or alias.
+func (c *Classifier) UnitByName(name string) (synpunkt.Unit, bool) {
+	return c.units.ByName(name)
 }
 
-func (c *Classifier) unitIndex(name string) (int, bool) {
-	name = strings.TrimSpace(name)
-	for i, u := range c.units {
-		if strings.EqualFold(u.Name, name) {
-			return i, true
-		}
-	}
-	for i, u := range c.units {
-		for _, a := range u.Aliases {
-			if strings.EqualFold(a, name) {
-				return i, true
-			}
-		}
-	}
-	return 0, false
-}
-
-// Classify decides one new-case candidate. The pipeline calls it only for
+// Classify decides one new-case candidate. Casework calls it only for
 // messages that are not replies to a case (threading comes first). staff
-// says whether the sender is the organisation's staff, as the pipeline
+// says whether the sender is the organisation's staff, as casework
 // decided it once (authenticated when organisation.authserv_id is set);
 // Classify never re-derives it from the From domain, so a forged
 // own-domain From is ordinary citizen mail. Staff mail is excluded as
@@ -262,17 +253,7 @@ func (c *Classifier) prepare(msg *synpunkt.Message, staff bool) input {
 }
 
 func (c *Classifier) isOwn(addr string) bool {
-	at := strings.LastIndexByte(addr, '@')
-	if at < 0 {
-		return false
-	}
-	d := strings.ToLower(addr[at+1:])
-	for _, o := range c.domains {
-		if d == o || strings.HasSuffix(d, "."+o) {
-			return true
-		}
-	}
-	return false
+	return c.domains.Own(addr)
 }
 
 // confidence turns the best and second-best score into 0..1: the best

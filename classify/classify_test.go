@@ -220,7 +220,7 @@ func TestInternalStaffOff(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.Classify.InternalStaff = false
-	c, err := New(cfg)
+	c, err := New(OptionsFrom(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +236,7 @@ func TestConfigRulesExtend(t *testing.T) {
 	}
 	cfg.Classify.CategoryRules = []config.CategoryRule{{Category: "Felanmälan", Words: []string{"vattenpöl"}, Weight: 4}}
 	cfg.Units[1].Keywords = append(cfg.Units[1].Keywords, "vattenpöl")
-	c, err := New(cfg)
+	c, err := New(OptionsFrom(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ func mustSample(t testing.TB) *Classifier {
 	if err != nil {
 		t.Fatalf("config.Parse(sample) = %v", err)
 	}
-	c, err := New(cfg)
+	c, err := New(OptionsFrom(cfg))
 	if err != nil {
 		t.Fatalf("New(sample) = %v", err)
 	}
@@ -49,7 +49,7 @@ func TestCorpusQuality(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("HELD-OUT split (never tuned on):\n%s", held)
-	admin, err := New(mustConfigFile(t, "testdata/admin.toml"))
+	admin, err := New(OptionsFrom(mustConfigFile(t, "testdata/admin.toml")))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ const minFeatureCount = 2
 // examples, read as the sample municipality cfg (whose units the corpus
 // names), and returns model.txt. go generate runs it.
 func TrainModels(cfg *config.Config, exs []Example) (string, error) {
-	c, err := New(cfg)
+	c, err := New(OptionsFrom(cfg))
 	if err != nil {
 		return "", fmt.Errorf("train: %w", err)
 	}
@@ -49,7 +49,7 @@ func (c *Classifier) trainingSets(exs []Example) (cat, area trainingSet) {
 		in := c.prepare(ex.Msg, false)
 		fs := features(in.toks)
 		cat.docs, cat.labels = append(cat.docs, fs), append(cat.labels, ex.Category)
-		i, ok := c.unitIndex(ex.Unit)
+		i, ok := c.units.Index(ex.Unit)
 		if !ok || len(c.areas[i].Areas) == 0 {
 			continue
 		}

@@ -4,7 +4,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt"
 )
 
 // Area sources, as check-config shows them.
@@ -67,7 +67,7 @@ func areaByName(name string) *compiledArea {
 // name, aliases or keywords contain, plus those two or more of its
 // keywords belong to; else those its committee's name points at; else,
 // for the default unit, the contact center's.
-func inferAreas(u config.Unit) UnitAreas {
+func inferAreas(u synpunkt.Unit) UnitAreas {
 	ua := UnitAreas{Unit: u.Name}
 	set := map[string]bool{}
 	for _, a := range u.Aliases {

@@ -12,7 +12,7 @@ import (
 func TestOtherProcessesBuiltin(t *testing.T) {
 	cfg := adminConfig(t)
 	cfg.Classify.Registry = "registrator@adminby.se"
-	c, err := New(cfg)
+	c, err := New(OptionsFrom(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}

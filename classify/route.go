@@ -39,7 +39,7 @@ func (c *Classifier) route(in input, to []synpunkt.Address, d *Decision) {
 	}
 	best, b, second := sb.top(labels)
 	conf := confidence(b, second, unitScale)
-	i, _ := c.unitIndex(best)
+	i, _ := c.units.Index(best)
 	reasons := sb.list(6, func(r string) bool { return strings.HasSuffix(r, "("+best) })
 	if conf < c.minConf || b <= 0 {
 		d.Triage = true
@@ -81,7 +81,7 @@ func (c *Classifier) plusAlias(to []synpunkt.Address) (int, string, bool) {
 		if !ok || base != c.mailbox || tag == "" {
 			continue
 		}
-		if i, ok := c.unitIndex(tag); ok {
+		if i, ok := c.units.Index(tag); ok {
 			return i, tag, true
 		}
 	}
@@ -91,7 +91,7 @@ func (c *Classifier) plusAlias(to []synpunkt.Address) (int, string, bool) {
 // scoreFormUnit credits the unit the form's unit field names: by name or
 // alias, else by the field's words ("Vatten och avlopp" → VA).
 func (c *Classifier) scoreFormUnit(sb *scoreboard, value string) {
-	if i, ok := c.unitIndex(value); ok {
+	if i, ok := c.units.Index(value); ok {
 		sb.add(c.units[i].Name, "formulärfält Verksamhet ("+c.units[i].Name, weightForm)
 		return
 	}

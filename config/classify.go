@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"strings"
+
+	"github.com/exempelby/synpunkt"
 )
 
 // ClassifySettings is the [classify] section: how package classify decides
@@ -106,7 +108,7 @@ var categoryNames = []string{"Beröm", "Klagomål", "Förslag", "Fråga", "Felan
 // validateClassify checks [classify]; it runs after the units are checked.
 func (c *Config) validateClassify() error {
 	s := c.Classify
-	if s.TriageUnit != "" && !c.hasUnitOrAlias(s.TriageUnit) {
+	if s.TriageUnit != "" && !hasUnit(c.Units, s.TriageUnit) {
 		return bad("classify.triage_unit", "no unit or alias %q", s.TriageUnit)
 	}
 	if s.MinConfidence < 0 || s.MinConfidence > 1 {
@@ -194,16 +196,7 @@ func isFormField(s string) bool {
 	return false
 }
 
-func (c *Config) hasUnitOrAlias(name string) bool {
-	for _, u := range c.Units {
-		if strings.EqualFold(u.Name, name) {
-			return true
-		}
-		for _, a := range u.Aliases {
-			if strings.EqualFold(a, name) {
-				return true
-			}
-		}
-	}
-	return false
+func hasUnit(us synpunkt.Units, name string) bool {
+	_, ok := us.Index(name)
+	return ok
 }

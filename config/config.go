@@ -25,21 +25,23 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/exempelby/synpunkt"
 )
 
 // Config is the whole configuration of the daemon.
 type Config struct {
-	Organisation Organisation `toml:"organisation"`
-	IMAP         IMAP         `toml:"imap"`
-	SMTP         SMTP         `toml:"smtp"`
-	SMS          *SMS         `toml:"sms"` // may be nil: no SMS receipts
-	Store        Store        `toml:"store"`
-	Intake       Intake       `toml:"intake"`
-	Receipts     Receipts     `toml:"receipts"`
-	Outbox       Outbox       `toml:"outbox"`
-	Templates    Templates    `toml:"templates"`
-	Log          Log          `toml:"log"`
-	Units        []Unit       `toml:"units"`
+	Organisation Organisation   `toml:"organisation"`
+	IMAP         IMAP           `toml:"imap"`
+	SMTP         SMTP           `toml:"smtp"`
+	SMS          *SMS           `toml:"sms"` // may be nil: no SMS receipts
+	Store        Store          `toml:"store"`
+	Intake       Intake         `toml:"intake"`
+	Receipts     Receipts       `toml:"receipts"`
+	Outbox       Outbox         `toml:"outbox"`
+	Templates    Templates      `toml:"templates"`
+	Log          Log            `toml:"log"`
+	Units        synpunkt.Units `toml:"units"`
 	// Classify tunes classification, routing and exclusions (classify.go).
 	Classify ClassifySettings `toml:"classify"`
 	// Deadlines sets the routine's clocks, reminders and escalation (deadlines.go).
@@ -58,7 +60,7 @@ type Organisation struct {
 	Name string `toml:"name"`
 	// Domains are the organisation's own mail domains; mail from them is
 	// staff mail (a reply is registered as Svar).
-	Domains []string `toml:"domains"`
+	Domains synpunkt.Domains `toml:"domains"`
 	// MailboxAddress is the public address of the synpunkt mailbox; replies
 	// are threaded through its plus-addresses (synpunkter+<case>@...).
 	MailboxAddress string `toml:"mailbox_address"`
@@ -190,34 +192,6 @@ type Templates struct {
 type Log struct {
 	Level  string `toml:"level"`  // debug | info | warn | error; default info
 	Format string `toml:"format"` // text | json; default text
-}
-
-// Unit is a responsible unit (enhet) in the routing table.
-type Unit struct {
-	Name      string `toml:"name"`      // e.g. "Gatu- och parkenheten"
-	Committee string `toml:"committee"` // nämnd, e.g. "Samhällsbyggnadsnämnden"
-	Manager   string `toml:"manager"`   // manager's address
-	// Handler is an optional designated handler who gets the forward
-	// instead of the manager.
-	Handler string `toml:"handler"`
-	// EscalateTo lists the manager's manager, then the next level.
-	EscalateTo []string `toml:"escalate_to"`
-	// Aliases are plus-address names routed here (synpunkter+gata@...).
-	Aliases []string `toml:"aliases"`
-	// Keywords are topic words that route a message here.
-	Keywords []string `toml:"keywords"`
-	// Topics send specific topics straight to a named handler.
-	Topics []Topic `toml:"topics"`
-	// Default marks the unit that gets what nothing else matches (exactly
-	// one unit, typically the contact center).
-	Default bool `toml:"default"`
-}
-
-// Topic is a designated handler for some keywords within a unit.
-type Topic struct {
-	Name     string   `toml:"name"`
-	Handler  string   `toml:"handler"`
-	Keywords []string `toml:"keywords"`
 }
 
 // Duration is a time.Duration that reads from TOML strings like "48h".
@@ -598,42 +572,6 @@ func (c *Config) validateUnits() error {
 		return bad("units", "exactly one unit must have default = true (found %d)", defaults)
 	}
 	return nil
-}
-
-// DefaultUnit returns the unit marked default.
-func (c *Config) DefaultUnit() Unit {
-	for _, u := range c.Units {
-		if u.Default {
-			return u
-		}
-	}
-	return Unit{}
-}
-
-// UnitByName finds a unit case-insensitively.
-func (c *Config) UnitByName(name string) (Unit, bool) {
-	for _, u := range c.Units {
-		if strings.EqualFold(u.Name, name) {
-			return u, true
-		}
-	}
-	return Unit{}, false
-}
-
-// IsOwnDomain reports whether addr belongs to one of the organisation's domains.
-func (c *Config) IsOwnDomain(addr string) bool {
-	at := strings.LastIndexByte(addr, '@')
-	if at < 0 {
-		return false
-	}
-	d := strings.ToLower(addr[at+1:])
-	for _, o := range c.Organisation.Domains {
-		o = strings.ToLower(o)
-		if d == o || strings.HasSuffix(d, "."+o) {
-			return true
-		}
-	}
-	return false
 }
 
 // Warnings lists settings that are valid but unsafe in production, each

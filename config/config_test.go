@@ -19,7 +19,7 @@ func TestExampleConfigParses(t *testing.T) {
 	if c.IMAP.Password != "imap-secret" || c.SMTP.Password != "smtp-secret" || c.SMS.AuthToken != "twiliosecret0123" {
 		t.Errorf("secrets not resolved from env: imap=%q smtp=%q sms=%q", c.IMAP.Password, c.SMTP.Password, c.SMS.AuthToken)
 	}
-	if got := c.DefaultUnit().Name; got != "Kontaktcenter" {
+	if got := c.Units.Default().Name; got != "Kontaktcenter" {
 		t.Errorf("DefaultUnit() = %q, want Kontaktcenter", got)
 	}
 	if c.Intake.OldMessageAge.Duration != 7*24*time.Hour {
@@ -122,7 +122,7 @@ func TestIsOwnDomain(t *testing.T) {
 	for addr, want := range map[string]bool{
 		"chef@exempelby.se": true, "a@skola.exempelby.se": true, "a@inteexempelby.se": false, "x@gmail.com": false, "nope": false,
 	} {
-		if got := c.IsOwnDomain(addr); got != want {
+		if got := c.Organisation.Domains.Own(addr); got != want {
 			t.Errorf("IsOwnDomain(%q) = %v, want %v", addr, got, want)
 		}
 	}

@@ -92,7 +92,7 @@ func (c *Config) validateDeadlines() error {
 			return bad(f, "needs unit, category or both")
 		}
 		if o.Unit != "" {
-			if _, ok := c.UnitByName(o.Unit); !ok {
+			if !hasUnit(c.Units, o.Unit) {
 				return bad(f+".unit", "no unit named %q", o.Unit)
 			}
 		}

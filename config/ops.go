@@ -57,7 +57,7 @@ func (c *Config) AlertAddress() string {
 	case c.Deadlines.DigestTo != "":
 		return c.Deadlines.DigestTo
 	}
-	return c.DefaultUnit().Manager
+	return c.Units.Default().Manager
 }
 
 func (o *OAuth2) resolve(section string) error {

@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/internal/dovecottest"
-	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/store"
 )
 
@@ -228,7 +228,7 @@ func checkMailboxes(t *testing.T, dc *dovecottest.Server, n int) {
 }
 
 // kindIndex indexes notificationFigures and ledger.byCase.
-var kindIndex = map[string]int{notify.KindForward: 0, notify.KindReceipt: 1}
+var kindIndex = map[string]int{synpunkt.KindForward: 0, synpunkt.KindReceipt: 1}
 
 // notificationFigures are indexed 0 for forwards, 1 for receipts, 2 for
 // any other kind.

@@ -75,7 +75,7 @@ func CaseInfoFrom(c *synpunkt.Case) CaseInfo {
 	}
 }
 
-// Composer renders notifications into Outgoing values. It is immutable and
+// Composer renders notifications into synpunkt.Notification values. It is immutable and
 // safe for concurrent use.
 type Composer struct {
 	org  Org
@@ -106,20 +106,20 @@ func (c *Composer) data(ci CaseInfo) *TemplateData {
 // Receipt renders the mottagningsbekräftelse to the citizen. replyTo is the
 // signed plus-address replies should go to; it must not be empty. The
 // message is an auto-reply to the citizen's message (RFC 3834 §5).
-func (c *Composer) Receipt(ci CaseInfo, to synpunkt.Address, replyTo string) (*Outgoing, error) {
+func (c *Composer) Receipt(ci CaseInfo, to synpunkt.Address, replyTo string) (*synpunkt.Notification, error) {
 	if replyTo == "" {
 		return nil, errors.New("notify: receipt: reply-to address is empty")
 	}
 	d := c.data(ci)
 	d.ReplyTo = replyTo
-	return c.email(KindReceipt, c.receiptName(TmplReceipt, ci.Language), d, mailSpec{
+	return c.email(synpunkt.KindReceipt, c.receiptName(TmplReceipt, ci.Language), d, mailSpec{
 		to: to, replyTo: replyTo, inReplyTo: ci.CitizenMessageID, autoSubmitted: "auto-replied",
 	})
 }
 
 // ReceiptSMS renders the receipt as an SMS to toE164.
-func (c *Composer) ReceiptSMS(ci CaseInfo, toE164 string) (*Outgoing, error) {
-	return c.sms(KindReceipt, c.receiptName(TmplReceiptSMS, ci.Language), c.data(ci), toE164)
+func (c *Composer) ReceiptSMS(ci CaseInfo, toE164 string) (*synpunkt.Notification, error) {
+	return c.sms(synpunkt.KindReceipt, c.receiptName(TmplReceiptSMS, ci.Language), c.data(ci), toE164)
 }
 
 // receiptName is the receipt template in lang, or the Swedish one when
@@ -134,13 +134,13 @@ func (c *Composer) receiptName(base, lang string) string {
 // Forward renders the case for the responsible manager, with the citizen's
 // original message attached unchanged as message/rfc822. Replies from the
 // manager go to replyTo.
-func (c *Composer) Forward(ci CaseInfo, manager string, original []byte, replyTo string) (*Outgoing, error) {
+func (c *Composer) Forward(ci CaseInfo, manager string, original []byte, replyTo string) (*synpunkt.Notification, error) {
 	if len(original) == 0 {
 		return nil, errors.New("notify: forward: original message is empty")
 	}
 	d := c.data(ci)
 	d.ReplyTo = replyTo
-	return c.email(KindForward, TmplForward, d, mailSpec{
+	return c.email(synpunkt.KindForward, TmplForward, d, mailSpec{
 		to: synpunkt.Address{Addr: manager}, replyTo: replyTo,
 		autoSubmitted: "auto-generated", attachment: original,
 	})
@@ -148,40 +148,40 @@ func (c *Composer) Forward(ci CaseInfo, manager string, original []byte, replyTo
 
 // Closed renders the closing notice to the citizen; replies go to replyTo
 // (may be empty: then to the From address).
-func (c *Composer) Closed(ci CaseInfo, to synpunkt.Address, replyTo string) (*Outgoing, error) {
+func (c *Composer) Closed(ci CaseInfo, to synpunkt.Address, replyTo string) (*synpunkt.Notification, error) {
 	d := c.data(ci)
 	d.ReplyTo = replyTo
-	return c.email(KindClose, TmplClosed, d, mailSpec{
+	return c.email(synpunkt.KindClose, TmplClosed, d, mailSpec{
 		to: to, replyTo: replyTo, inReplyTo: ci.CitizenMessageID, autoSubmitted: "auto-generated",
 	})
 }
 
 // ClosedSMS renders the closing notice as an SMS to toE164.
-func (c *Composer) ClosedSMS(ci CaseInfo, toE164 string) (*Outgoing, error) {
-	return c.sms(KindClose, TmplClosedSMS, c.data(ci), toE164)
+func (c *Composer) ClosedSMS(ci CaseInfo, toE164 string) (*synpunkt.Notification, error) {
+	return c.sms(synpunkt.KindClose, TmplClosedSMS, c.data(ci), toE164)
 }
 
 // Reminder renders reminder number level (from 1) to the manager whose
 // first response was due at deadline.
-func (c *Composer) Reminder(ci CaseInfo, to string, deadline time.Time, level int) (*Outgoing, error) {
-	return c.overdue(KindReminder, TmplReminder, ci, to, deadline, level)
+func (c *Composer) Reminder(ci CaseInfo, to string, deadline time.Time, level int) (*synpunkt.Notification, error) {
+	return c.overdue(synpunkt.KindReminder, TmplReminder, ci, to, deadline, level)
 }
 
 // FinalReminder renders the reminder to the handler whose final answer
 // was due at deadline.
-func (c *Composer) FinalReminder(ci CaseInfo, to string, deadline time.Time) (*Outgoing, error) {
+func (c *Composer) FinalReminder(ci CaseInfo, to string, deadline time.Time) (*synpunkt.Notification, error) {
 	d := c.data(ci)
 	d.Deadline, d.Level, d.Final = deadline, 1, true
-	return c.email(KindReminder, TmplReminder, d, mailSpec{to: synpunkt.Address{Addr: to}, autoSubmitted: "auto-generated"})
+	return c.email(synpunkt.KindReminder, TmplReminder, d, mailSpec{to: synpunkt.Address{Addr: to}, autoSubmitted: "auto-generated"})
 }
 
 // Escalation renders escalation number level (from 1) to a higher manager
 // when the first response due at deadline is still missing.
-func (c *Composer) Escalation(ci CaseInfo, to string, deadline time.Time, level int) (*Outgoing, error) {
-	return c.overdue(KindEscalation, TmplEscalation, ci, to, deadline, level)
+func (c *Composer) Escalation(ci CaseInfo, to string, deadline time.Time, level int) (*synpunkt.Notification, error) {
+	return c.overdue(synpunkt.KindEscalation, TmplEscalation, ci, to, deadline, level)
 }
 
-func (c *Composer) overdue(kind, tmpl string, ci CaseInfo, to string, deadline time.Time, level int) (*Outgoing, error) {
+func (c *Composer) overdue(kind, tmpl string, ci CaseInfo, to string, deadline time.Time, level int) (*synpunkt.Notification, error) {
 	d := c.data(ci)
 	d.Deadline, d.Level = deadline, level
 	return c.email(kind, tmpl, d, mailSpec{to: synpunkt.Address{Addr: to}, autoSubmitted: "auto-generated"})
@@ -190,7 +190,7 @@ func (c *Composer) overdue(kind, tmpl string, ci CaseInfo, to string, deadline t
 // Notice renders a generic staff notice, e.g. the acknowledgement of a
 // command. ci may be nil; when given, its case number is added to the
 // subject unless already there.
-func (c *Composer) Notice(to, subject, body string, ci *CaseInfo) (*Outgoing, error) {
+func (c *Composer) Notice(to, subject, body string, ci *CaseInfo) (*synpunkt.Notification, error) {
 	d := c.data(CaseInfo{})
 	if ci != nil {
 		d = c.data(*ci)
@@ -199,11 +199,11 @@ func (c *Composer) Notice(to, subject, body string, ci *CaseInfo) (*Outgoing, er
 		}
 	}
 	d.Subject, d.Body = subject, body
-	return c.email(KindNotice, TmplNotice, d, mailSpec{to: synpunkt.Address{Addr: to}, autoSubmitted: "auto-generated"})
+	return c.email(synpunkt.KindNotice, TmplNotice, d, mailSpec{to: synpunkt.Address{Addr: to}, autoSubmitted: "auto-generated"})
 }
 
 // sms renders an SMS template for toE164.
-func (c *Composer) sms(kind, tmpl string, d *TemplateData, toE164 string) (*Outgoing, error) {
+func (c *Composer) sms(kind, tmpl string, d *TemplateData, toE164 string) (*synpunkt.Notification, error) {
 	if !isE164(toE164) {
 		return nil, fmt.Errorf("notify: %s sms: recipient %q is not an E.164 number", kind, toE164)
 	}
@@ -215,7 +215,7 @@ func (c *Composer) sms(kind, tmpl string, d *TemplateData, toE164 string) (*Outg
 	if n := utf8.RuneCountInString(body); n > MaxSMSLen {
 		return nil, fmt.Errorf("notify: %s sms: text is %d characters, max %d (template %s)", kind, n, MaxSMSLen, tmpl)
 	}
-	return &Outgoing{Channel: ChannelSMS, Kind: kind, From: c.org.SMSFrom, To: toE164, Payload: []byte(body)}, nil
+	return &synpunkt.Notification{Channel: synpunkt.MediumSMS, Kind: kind, From: c.org.SMSFrom, To: toE164, Payload: []byte(body)}, nil
 }
 
 // isE164 reports whether s is "+" followed by 8 to 15 digits, the first not 0.

@@ -106,7 +106,7 @@ func TestReceipt(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Receipt: %v", err)
 	}
-	if o.Channel != ChannelEmail || o.Kind != KindReceipt || o.To != "asa@example.com" || o.From != "synpunkter@exempelby.se" {
+	if o.Channel != synpunkt.MediumEmail || o.Kind != synpunkt.KindReceipt || o.To != "asa@example.com" || o.From != "synpunkter@exempelby.se" {
 		t.Errorf("Receipt envelope = %+v", o)
 	}
 	p := mustParse(t, o.Payload)
@@ -117,7 +117,7 @@ func TestReceipt(t *testing.T) {
 	wantHeader(t, p.h, "Reply-To", "<"+testReplyTo+">")
 	wantHeader(t, p.h, "Date", "Mon, 23 Nov 2026 14:06:00 +0100")
 	if id, _ := p.h.MessageID(); id != o.MessageID || !strings.HasSuffix(id, "@exempelby.se") {
-		t.Errorf("Message-ID = %q, Outgoing.MessageID %q", id, o.MessageID)
+		t.Errorf("Message-ID = %q, Notification.MessageID %q", id, o.MessageID)
 	}
 	if subj, _ := p.h.Subject(); subj != "Vi har tagit emot din synpunkt [SYN-2026-00042]" {
 		t.Errorf("Subject = %q", subj)
@@ -190,19 +190,21 @@ func TestStaffMessages(t *testing.T) {
 	ci := testCase()
 	tests := []struct {
 		name        string
-		compose     func() (*Outgoing, error)
+		compose     func() (*synpunkt.Notification, error)
 		wantSubject string
 		wantBody    []string
 	}{
-		{"reminder", func() (*Outgoing, error) { return c.Reminder(ci, "chef@exempelby.se", deadline, 2) },
+		{"reminder", func() (*synpunkt.Notification, error) { return c.Reminder(ci, "chef@exempelby.se", deadline, 2) },
 			"Påminnelse 2: [SYN-2026-00042] väntar på första besked", []string{"senast 2026-11-25 14:05", "Påminnelse nummer: 2"}},
-		{"escalation", func() (*Outgoing, error) { return c.Escalation(ci, "forvaltningschef@exempelby.se", deadline, 1) },
+		{"escalation", func() (*synpunkt.Notification, error) {
+			return c.Escalation(ci, "forvaltningschef@exempelby.se", deadline, 1)
+		},
 			"Eskalering: [SYN-2026-00042] saknar första besked", []string{"Samhällsbyggnadsnämnden", "Eskaleringsnivå: 1"}},
-		{"notice", func() (*Outgoing, error) {
+		{"notice", func() (*synpunkt.Notification, error) {
 			return c.Notice("chef@exempelby.se", "Ärendet är avslutat", "Kommandot AVSLUTA är utfört.", &ci)
 		},
 			"Ärendet är avslutat [SYN-2026-00042]", []string{"Kommandot AVSLUTA är utfört.", "Ärendenummer: SYN-2026-00042"}},
-		{"notice without case", func() (*Outgoing, error) {
+		{"notice without case", func() (*synpunkt.Notification, error) {
 			return c.Notice("chef@exempelby.se", "Okänt kommando\r\nBcc: x@y", "Försök igen.", nil)
 		},
 			"Okänt kommando Bcc: x@y", []string{"Försök igen."}},
@@ -240,17 +242,17 @@ func TestClosed(t *testing.T) {
 
 func TestSMS(t *testing.T) {
 	c := mustComposer(t, nil)
-	for name, compose := range map[string]func() (*Outgoing, error){
-		"receipt": func() (*Outgoing, error) { return c.ReceiptSMS(testCase(), "+46701234567") },
-		"closed":  func() (*Outgoing, error) { return c.ClosedSMS(testCase(), "+46701234567") },
+	for name, compose := range map[string]func() (*synpunkt.Notification, error){
+		"receipt": func() (*synpunkt.Notification, error) { return c.ReceiptSMS(testCase(), "+46701234567") },
+		"closed":  func() (*synpunkt.Notification, error) { return c.ClosedSMS(testCase(), "+46701234567") },
 	} {
 		o, err := compose()
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		text := string(o.Payload)
-		if o.Channel != ChannelSMS || o.To != "+46701234567" || !utf8.ValidString(text) {
-			t.Errorf("%s: Outgoing = %+v", name, o)
+		if o.Channel != synpunkt.MediumSMS || o.To != "+46701234567" || !utf8.ValidString(text) {
+			t.Errorf("%s: Notification = %+v", name, o)
 		}
 		if n := utf8.RuneCountInString(text); n > MaxSMSLen {
 			t.Errorf("%s: %d characters, want ≤ %d", name, n, MaxSMSLen)

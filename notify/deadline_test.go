@@ -45,7 +45,7 @@ func felanmalanCase(t *testing.T) CaseInfo {
 	t.Helper()
 	d := config.DefaultDeadlines()
 	d.Overrides = []config.DeadlineOverride{{Category: "Felanmälan", FirstResponse: config.Duration{Duration: 24 * time.Hour}, FinalAnswerDays: 5}}
-	p, err := lifecycle.NewPolicy(d, []config.Unit{{Name: "Gatu- och parkenheten", Manager: "gatuchef@exempelby.se", Default: true}})
+	p, err := lifecycle.NewPolicy(d, synpunkt.Units{{Name: "Gatu- och parkenheten", Manager: "gatuchef@exempelby.se", Default: true}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,11 @@
-// Package notify owns outgoing notifications: the Outgoing value that the
-// outbox stores, the Sender interface that delivers it, the retry
+// Package notify owns outgoing notifications (synpunkt.Notification, the one
+// value that is composed here, stored in the outbox and handed unchanged to
+// a Sender): the Sender interface that delivers it, the retry
 // classification of delivery errors, and the Composer that renders Swedish
 // receipts, forwards, reminders and closing notices from templates.
 //
 // What always holds: composing and sending are separate. A Composer turns a
-// case into a complete, self-contained Outgoing (for e-mail an RFC 5322
+// case into a complete, self-contained Notification (for e-mail an RFC 5322
 // message with CRLF line endings, for SMS UTF-8 text) at registration time,
 // so the outbox can store it in the same transaction as the case. A Sender
 // only delivers the bytes it is given; it never renders or rewrites them.

@@ -5,8 +5,8 @@ import (
 	"fmt"
 )
 
-// ErrWrongChannel is returned (wrapped as permanent) by a Sender given an
-// Outgoing for a channel it does not serve.
+// ErrWrongChannel is returned (wrapped as permanent) by a Sender given a
+// notification for a medium it does not serve.
 var ErrWrongChannel = errors.New("notify: wrong channel for this sender")
 
 // Error is a delivery error that says whose fault it is and so what the
@@ -18,7 +18,7 @@ var ErrWrongChannel = errors.New("notify: wrong channel for this sender")
 //     channel would fail the same way; the outbox pauses the channel and
 //     retries, however long it takes, without holding it against the
 //     message.
-//   - Temporary (and not Channel): this message was refused for now (a 4xx
+//   - Temporary (and not synpunkt.Medium): this message was refused for now (a 4xx
 //     to its recipient) and may be accepted later; retried with backoff up
 //     to the attempt limit.
 //   - neither: this message will never be accepted as it is (550 unknown

@@ -25,7 +25,7 @@ type mailSpec struct {
 }
 
 // email renders tmpl and builds the complete message.
-func (c *Composer) email(kind, tmpl string, d *TemplateData, s mailSpec) (*Outgoing, error) {
+func (c *Composer) email(kind, tmpl string, d *TemplateData, s mailSpec) (*synpunkt.Notification, error) {
 	subject, body, err := c.tpl.render(tmpl, d)
 	if err != nil {
 		return nil, fmt.Errorf("notify: %s: %w", kind, err)
@@ -38,8 +38,8 @@ func (c *Composer) email(kind, tmpl string, d *TemplateData, s mailSpec) (*Outgo
 	if err != nil {
 		return nil, fmt.Errorf("notify: %s: %w", kind, err)
 	}
-	return &Outgoing{
-		Channel: ChannelEmail, Kind: kind, From: c.org.MailboxAddress,
+	return &synpunkt.Notification{
+		Channel: synpunkt.MediumEmail, Kind: kind, From: c.org.MailboxAddress,
 		To: s.to.Addr, MessageID: id, Payload: payload,
 	}, nil
 }

@@ -29,7 +29,7 @@ type Attachment struct {
 
 // Report renders the statistics mail to a committee's registry mailbox
 // with the report attached (base64).
-func (c *Composer) Report(to string, info ReportInfo, file Attachment) (*Outgoing, error) {
+func (c *Composer) Report(to string, info ReportInfo, file Attachment) (*synpunkt.Notification, error) {
 	if len(file.Data) == 0 || file.Name == "" {
 		return nil, errors.New("notify: report: no file to attach")
 	}
@@ -47,11 +47,8 @@ func (c *Composer) Report(to string, info ReportInfo, file Attachment) (*Outgoin
 	if err != nil {
 		return nil, fmt.Errorf("notify: report: %w", err)
 	}
-	return &Outgoing{Channel: ChannelEmail, Kind: KindReport, From: c.org.MailboxAddress, To: to, MessageID: id, Payload: payload}, nil
+	return &synpunkt.Notification{Channel: synpunkt.MediumEmail, Kind: synpunkt.KindReport, From: c.org.MailboxAddress, To: to, MessageID: id, Payload: payload}, nil
 }
-
-// KindReport is the notification kind of a statistics report.
-const KindReport = "report"
 
 // buildWithFile writes a multipart/mixed message: the text, then the file
 // in base64.

@@ -52,14 +52,14 @@ func receiptTemplate(base, lang string) string {
 const MaxSMSLen = 320
 
 // templateChannels lists every template and the channel it renders for.
-var templateChannels = map[string]Channel{
-	TmplReceipt: ChannelEmail, TmplReceiptSMS: ChannelSMS,
-	TmplForward: ChannelEmail, TmplClosed: ChannelEmail,
-	TmplClosedSMS: ChannelSMS, TmplReminder: ChannelEmail,
-	TmplEscalation: ChannelEmail, TmplNotice: ChannelEmail,
-	"receipt_en.tmpl": ChannelEmail, "receipt_sms_en.tmpl": ChannelSMS,
-	"receipt_fi.tmpl": ChannelEmail, "receipt_sms_fi.tmpl": ChannelSMS,
-	TmplReport: ChannelEmail,
+var templateChannels = map[string]synpunkt.Medium{
+	TmplReceipt: synpunkt.MediumEmail, TmplReceiptSMS: synpunkt.MediumSMS,
+	TmplForward: synpunkt.MediumEmail, TmplClosed: synpunkt.MediumEmail,
+	TmplClosedSMS: synpunkt.MediumSMS, TmplReminder: synpunkt.MediumEmail,
+	TmplEscalation: synpunkt.MediumEmail, TmplNotice: synpunkt.MediumEmail,
+	"receipt_en.tmpl": synpunkt.MediumEmail, "receipt_sms_en.tmpl": synpunkt.MediumSMS,
+	"receipt_fi.tmpl": synpunkt.MediumEmail, "receipt_sms_fi.tmpl": synpunkt.MediumSMS,
+	TmplReport: synpunkt.MediumEmail,
 }
 
 // stockholm is the time zone all times are shown in.
@@ -218,9 +218,9 @@ func readOverride(dir, name string) ([]byte, error) {
 
 // tryRender executes tmpl with sample data so that mistakes such as unknown
 // fields or a missing block show up when the templates are loaded.
-func tryRender(tmpl *template.Template, ch Channel) error {
+func tryRender(tmpl *template.Template, ch synpunkt.Medium) error {
 	blocks := []string{"body"}
-	if ch == ChannelEmail {
+	if ch == synpunkt.MediumEmail {
 		blocks = append(blocks, "subject")
 	}
 	for _, b := range blocks {
@@ -265,7 +265,7 @@ func sampleData() *TemplateData {
 func (t *Templates) render(name string, d *TemplateData) (subject, body string, err error) {
 	tmpl := t.set[name]
 	var sb, bb strings.Builder
-	if templateChannels[name] == ChannelEmail {
+	if templateChannels[name] == synpunkt.MediumEmail {
 		if err := tmpl.ExecuteTemplate(&sb, "subject", d); err != nil {
 			return "", "", fmt.Errorf("render %s subject: %w", name, err)
 		}

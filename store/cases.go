@@ -51,16 +51,6 @@ type Contact struct {
 	WantsReply bool
 }
 
-// Outgoing is a rendered notification for the outbox.
-type Outgoing struct {
-	Kind      string // receipt, forward, close, reminder, escalation, notice
-	Channel   string // email | sms
-	From      string
-	To        string
-	MessageID string // email Message-ID without <>, for reply threading
-	Payload   []byte
-}
-
 // NewCase is what OpenCase registers.
 type NewCase struct {
 	Intake   Intake
@@ -74,7 +64,7 @@ type NewCase struct {
 
 // Composer renders the notifications of a case once its number is known.
 // It runs inside the registering transaction and must not do I/O.
-type Composer func(c synpunkt.Case) ([]Outgoing, error)
+type Composer func(c synpunkt.Case) ([]synpunkt.Notification, error)
 
 // IdempotencyKey returns the ledger key of a raw message: the Message-ID
 // plus a hash of the body when there is a Message-ID (so a re-delivered copy
@@ -309,7 +299,7 @@ func (s *Store) AddDocument(ctx context.Context, caseID int64, in Intake, d synp
 // RecordIntake writes a ledger row for a message that opened no case
 // (quarantined, excluded, a bounce), with events and notifications. caseID
 // may be 0. It returns ErrDuplicate (wrapped) for a key seen before.
-func (s *Store) RecordIntake(ctx context.Context, in Intake, outcome, reason string, caseID int64, events []Event, out []Outgoing) error {
+func (s *Store) RecordIntake(ctx context.Context, in Intake, outcome, reason string, caseID int64, events []Event, out []synpunkt.Notification) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.insertIntake(ctx, tx, in, outcome, reason, caseID); err != nil {
 			return err

@@ -34,7 +34,7 @@ func TestRecipientKeySQL(t *testing.T) {
 	s := mustOpenStore(t, "", nil)
 	ctx := context.Background()
 	for _, tt := range recipientKeyTests {
-		if err := s.Enqueue(ctx, 0, nil, []Outgoing{{Kind: "receipt", Channel: "email", From: "x@exempelby.se", To: tt.in, Payload: []byte("x")}}); err != nil {
+		if err := s.Enqueue(ctx, 0, nil, []synpunkt.Notification{{Kind: "receipt", Channel: "email", From: "x@exempelby.se", To: tt.in, Payload: []byte("x")}}); err != nil {
 			t.Fatal(err)
 		}
 		var key string
@@ -51,7 +51,7 @@ func TestCountToSender(t *testing.T) {
 	now := time.Date(2031, 5, 5, 10, 0, 0, 0, time.UTC)
 	s := mustOpenStore(t, "", func() time.Time { return now })
 	ctx := context.Background()
-	out := []Outgoing{
+	out := []synpunkt.Notification{
 		{Kind: "receipt", To: "Victim+1@Example.com"},
 		{Kind: "notice", To: "victim+2@example.com"},
 		{Kind: "forward", To: "victim@example.com"},
@@ -59,7 +59,7 @@ func TestCountToSender(t *testing.T) {
 	}
 	for _, o := range out {
 		o.Channel, o.From, o.Payload = "email", "synpunkter@exempelby.se", []byte("x")
-		if err := s.Enqueue(ctx, 0, nil, []Outgoing{o}); err != nil {
+		if err := s.Enqueue(ctx, 0, nil, []synpunkt.Notification{o}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -82,7 +82,7 @@ func TestStartClocks(t *testing.T) {
 		t.Errorf("DocumentText = %q, %v", text, err)
 	}
 	first, final := at.Add(72*time.Hour), at.Add(20*24*time.Hour)
-	fwd := []Outgoing{{Kind: "forward", Channel: "email", To: "gatuchef@exempelby.se", Payload: []byte("f")}}
+	fwd := []synpunkt.Notification{{Kind: "forward", Channel: "email", To: "gatuchef@exempelby.se", Payload: []byte("f")}}
 	if err := s.StartClocks(ctx, c.ID, "gatuchef@exempelby.se", first, final, []Event{{Actor: "cli", Kind: "forwarded"}}, fwd); err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func (s *Store) ActionsTaken(ctx context.Context) (map[int64]map[string]bool, er
 // TakeAction records a deadline action (reminder, escalation) with its
 // events and notifications in one transaction. A key already taken for the
 // case returns an error wrapping ErrDuplicate and writes nothing.
-func (s *Store) TakeAction(ctx context.Context, caseID int64, key string, events []Event, out []Outgoing) error {
+func (s *Store) TakeAction(ctx context.Context, caseID int64, key string, events []Event, out []synpunkt.Notification) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "INSERT INTO case_actions(case_id, key, at) VALUES(?, ?, ?) ON CONFLICT DO NOTHING", caseID, key, ts(s.now()))
 		if err != nil {
@@ -52,7 +52,7 @@ func (s *Store) TakeAction(ctx context.Context, caseID int64, key string, events
 	return nil
 }
 
-func (s *Store) writeTx(ctx context.Context, tx *sql.Tx, caseID int64, events []Event, out []Outgoing) error {
+func (s *Store) writeTx(ctx context.Context, tx *sql.Tx, caseID int64, events []Event, out []synpunkt.Notification) error {
 	for _, e := range events {
 		if err := s.eventTx(ctx, tx, caseID, e); err != nil {
 			return err
@@ -67,7 +67,7 @@ var ErrState = errors.New("case is not in that state")
 
 // SetStatus closes or reopens a case, with events and notifications, in
 // one transaction. It fails with ErrState when the case already has status.
-func (s *Store) SetStatus(ctx context.Context, caseID int64, status synpunkt.Status, events []Event, out []Outgoing) error {
+func (s *Store) SetStatus(ctx context.Context, caseID int64, status synpunkt.Status, events []Event, out []synpunkt.Notification) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		closed := any(nil)
 		if status == synpunkt.StatusClosed {
@@ -90,7 +90,7 @@ func (s *Store) SetStatus(ctx context.Context, caseID int64, status synpunkt.Sta
 
 // Reroute moves a case to another unit and handler, with events and
 // notifications, in one transaction.
-func (s *Store) Reroute(ctx context.Context, caseID int64, unit, committee, handler string, events []Event, out []Outgoing) error {
+func (s *Store) Reroute(ctx context.Context, caseID int64, unit, committee, handler string, events []Event, out []synpunkt.Notification) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "UPDATE cases SET unit = ?, committee = ?, handler = ? WHERE id = ?", unit, committee, handler, caseID); err != nil {
 			return err
@@ -108,7 +108,7 @@ func (s *Store) Reroute(ctx context.Context, caseID int64, unit, committee, hand
 // the events and notifications (the forward), in one transaction. A case
 // that is closed, or whose clocks already run, fails with ErrState and
 // nothing is written.
-func (s *Store) StartClocks(ctx context.Context, caseID int64, handler string, firstDue, finalDue time.Time, events []Event, out []Outgoing) error {
+func (s *Store) StartClocks(ctx context.Context, caseID int64, handler string, firstDue, finalDue time.Time, events []Event, out []synpunkt.Notification) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE cases SET handler = ?, first_response_due = ?, final_due = ?
 			WHERE id = ? AND status = ? AND first_response_due = '' AND final_due = ''`,
@@ -152,7 +152,7 @@ func (s *Store) LastDigest(ctx context.Context) (time.Time, error) {
 
 // TakeDigest records the digest of a local day with its notification; a
 // day already sent returns ErrDuplicate.
-func (s *Store) TakeDigest(ctx context.Context, day string, events []Event, out []Outgoing) error {
+func (s *Store) TakeDigest(ctx context.Context, day string, events []Event, out []synpunkt.Notification) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "INSERT INTO digests(day, sent_at) VALUES(?, ?) ON CONFLICT DO NOTHING", day, ts(s.now()))
 		if err != nil {

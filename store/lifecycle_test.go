@@ -36,10 +36,10 @@ func TestLifecycleState(t *testing.T) {
 	if got, _ := s.Case(ctx, c.ID); !got.FirstResponseAt.Equal(at.Add(time.Hour)) {
 		t.Errorf("first_response_at = %v, want the first Svar at %v", got.FirstResponseAt, at.Add(time.Hour))
 	}
-	if err := s.TakeAction(ctx, c.ID, "first/reminder", nil, []Outgoing{{Kind: "reminder", Channel: "email", To: "chef@exempelby.se", Payload: []byte("r")}}); err != nil {
+	if err := s.TakeAction(ctx, c.ID, "first/reminder", nil, []synpunkt.Notification{{Kind: "reminder", Channel: "email", To: "chef@exempelby.se", Payload: []byte("r")}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.TakeAction(ctx, c.ID, "first/reminder", nil, []Outgoing{{Kind: "reminder", Channel: "email", To: "chef@exempelby.se", Payload: []byte("r")}}); !errors.Is(err, ErrDuplicate) {
+	if err := s.TakeAction(ctx, c.ID, "first/reminder", nil, []synpunkt.Notification{{Kind: "reminder", Channel: "email", To: "chef@exempelby.se", Payload: []byte("r")}}); !errors.Is(err, ErrDuplicate) {
 		t.Errorf("second TakeAction = %v, want ErrDuplicate", err)
 	}
 	if n, _ := s.CountOutbox(ctx, "reminder", "chef@exempelby.se", at.Add(-time.Hour)); n != 1 {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/exempelby/synpunkt"
 )
 
 // Outbox statuses.
@@ -16,11 +18,12 @@ const (
 	OutboxFailed  = "failed" // permanent failure or attempts exhausted
 )
 
-// OutboxRow is one notification in the outbox.
+// OutboxRow is one notification in the outbox: the composed
+// synpunkt.Notification as it is handed to the sender, and its delivery state.
 type OutboxRow struct {
 	ID     int64
 	CaseID int64 // 0 when the notification belongs to no case
-	Outgoing
+	synpunkt.Notification
 	Status        string
 	Attempts      int
 	NextAttemptAt time.Time
@@ -35,7 +38,7 @@ type OutboxRow struct {
 	CaseNumber string    // the case's number; "" without a case
 }
 
-func (s *Store) enqueueTx(ctx context.Context, tx *sql.Tx, caseID int64, out []Outgoing) error {
+func (s *Store) enqueueTx(ctx context.Context, tx *sql.Tx, caseID int64, out []synpunkt.Notification) error {
 	var cid any
 	if caseID != 0 {
 		cid = caseID
@@ -53,7 +56,7 @@ func (s *Store) enqueueTx(ctx context.Context, tx *sql.Tx, caseID int64, out []O
 
 // Enqueue adds notifications (with events) outside a registration, e.g. a
 // re-route or a reminder, in one transaction.
-func (s *Store) Enqueue(ctx context.Context, caseID int64, events []Event, out []Outgoing) error {
+func (s *Store) Enqueue(ctx context.Context, caseID int64, events []Event, out []synpunkt.Notification) error {
 	return s.tx(ctx, func(tx *sql.Tx) error { return s.writeTx(ctx, tx, caseID, events, out) })
 }
 

@@ -174,7 +174,7 @@ type ReportDelivery struct {
 // TakeReportDelivery records the report of a committee and period with
 // its notification, in one transaction; a period already taken returns
 // ErrDuplicate and nothing is queued.
-func (s *Store) TakeReportDelivery(ctx context.Context, d ReportDelivery, events []Event, out []Outgoing) error {
+func (s *Store) TakeReportDelivery(ctx context.Context, d ReportDelivery, events []Event, out []synpunkt.Notification) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO report_deliveries(committee, period, recipient, file, sent_at) VALUES(?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING`, d.Committee, d.Period, d.Recipient, d.File, ts(s.now()))

@@ -79,8 +79,8 @@ func TestOpenCaseIsIdempotentAndAtomic(t *testing.T) {
 	s := mustOpenStore(t, "", nil)
 	ctx := context.Background()
 	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	compose := func(c synpunkt.Case) ([]Outgoing, error) {
-		return []Outgoing{{Kind: "forward", Channel: "email", To: "chef@exempelby.se", MessageID: "fwd-" + c.Number, Payload: []byte("x")}}, nil
+	compose := func(c synpunkt.Case) ([]synpunkt.Notification, error) {
+		return []synpunkt.Notification{{Kind: "forward", Channel: "email", To: "chef@exempelby.se", MessageID: "fwd-" + c.Number, Payload: []byte("x")}}, nil
 	}
 	c, err := s.OpenCase(ctx, newCase("k1", at), compose)
 	if err != nil {
@@ -91,7 +91,7 @@ func TestOpenCaseIsIdempotentAndAtomic(t *testing.T) {
 	}
 	// A composer failure rolls back everything, including the case number.
 	boom := errors.New("template broken")
-	if _, err := s.OpenCase(ctx, newCase("k2", at), func(synpunkt.Case) ([]Outgoing, error) { return nil, boom }); !errors.Is(err, boom) {
+	if _, err := s.OpenCase(ctx, newCase("k2", at), func(synpunkt.Case) ([]synpunkt.Notification, error) { return nil, boom }); !errors.Is(err, boom) {
 		t.Fatalf("OpenCase with failing composer = %v, want %v", err, boom)
 	}
 	if _, _, seen, _ := s.Seen(ctx, "k2"); seen {
@@ -156,8 +156,8 @@ func TestOutboxRetryStateSurvivesReopen(t *testing.T) {
 	clock := func() time.Time { return now }
 	s := mustOpenStore(t, path, clock)
 	ctx := context.Background()
-	c, err := s.OpenCase(ctx, newCase("k", now), func(synpunkt.Case) ([]Outgoing, error) {
-		return []Outgoing{{Kind: "receipt", Channel: "email", To: "anna@example.com", Payload: []byte("x")}}, nil
+	c, err := s.OpenCase(ctx, newCase("k", now), func(synpunkt.Case) ([]synpunkt.Notification, error) {
+		return []synpunkt.Notification{{Kind: "receipt", Channel: "email", To: "anna@example.com", Payload: []byte("x")}}, nil
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	synpunkt "github.com/exempelby/synpunkt"
-	"github.com/exempelby/synpunkt/config"
 )
 
 // Action kinds, as Action.Kind.
@@ -108,7 +107,7 @@ func action(c CaseState, key, kind string, level int, to string, deadline, at ti
 
 // firstChain returns the steps of the first-response chain that may still
 // be taken: handler, manager, escalate_to[0], escalate_to[1].
-func (p *Policy) firstChain(c CaseState, u config.Unit, handler string) []Action {
+func (p *Policy) firstChain(c CaseState, u synpunkt.Unit, handler string) []Action {
 	d := c.FirstResponseDue
 	chain := []Action{action(c, KeyFirstReminder, KindReminder, 1, handler, d, d)}
 	reached := []string{handler}
@@ -138,7 +137,7 @@ func waitingFirst(c CaseState) bool {
 	return c.FirstResponseAt.IsZero() && !c.FirstResponseDue.IsZero()
 }
 
-func escalateTo(u config.Unit, i int) string {
+func escalateTo(u synpunkt.Unit, i int) string {
 	if i < len(u.EscalateTo) {
 		return strings.TrimSpace(u.EscalateTo[i])
 	}

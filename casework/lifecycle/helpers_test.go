@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/workday"
 )
@@ -43,8 +44,8 @@ const (
 	gata       = "Gatu- och parkenheten"
 )
 
-func testUnits() []config.Unit {
-	return []config.Unit{
+func testUnits() synpunkt.Units {
+	return synpunkt.Units{
 		{Name: "Kontaktcenter", Committee: "KS", Manager: kcChef, Default: true},
 		{Name: gata, Committee: "SBN", Manager: gataChef, EscalateTo: []string{sbfChef, kd}},
 		{Name: "Skola", Committee: "BUN", Manager: skolaChef, Handler: skolaHandl, EscalateTo: []string{rektorChef}},
@@ -63,7 +64,7 @@ func testDeadlines() config.Deadlines {
 	return d
 }
 
-func mustPolicy(t testing.TB, d config.Deadlines, units []config.Unit) *Policy {
+func mustPolicy(t testing.TB, d config.Deadlines, units synpunkt.Units) *Policy {
 	t.Helper()
 	p, err := NewPolicy(d, units)
 	if err != nil {

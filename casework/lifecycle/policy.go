@@ -12,11 +12,12 @@ import (
 
 // Policy applies the [deadlines] configuration to cases. It is immutable.
 type Policy struct {
-	cal           *workday.Calendar      // never nil
-	def           rule                   // deadlines.first_response and final_answer_days
-	escalateAfter time.Duration          // > 0
-	overrides     map[ruleKey]rule       // by lower-cased unit and canonical category
-	units         map[string]config.Unit // by lower-cased name
+	cal           *workday.Calendar        // never nil
+	def           rule                     // deadlines.first_response and final_answer_days
+	escalateAfter time.Duration            // > 0
+	overrides     map[ruleKey]rule         // by lower-cased unit and canonical category
+	units         map[string]synpunkt.Unit // by lower-cased name
+	all           synpunkt.Units           // for overrides, which may name an alias
 }
 
 // rule is one set of deadlines; a zero field is not set and falls back to
@@ -34,7 +35,7 @@ type ruleKey struct {
 
 // NewPolicy checks d and units and builds the working calendar from
 // d.DaysOff. Errors are *config.ValidationError naming the key.
-func NewPolicy(d config.Deadlines, units []config.Unit) (*Policy, error) {
+func NewPolicy(d config.Deadlines, units synpunkt.Units) (*Policy, error) {
 	if err := checkDeadlines(d); err != nil {
 		return nil, err
 	}
@@ -42,7 +43,8 @@ func NewPolicy(d config.Deadlines, units []config.Unit) (*Policy, error) {
 		def:           rule{d.FirstResponse.Duration, d.FinalAnswerDays},
 		escalateAfter: d.EscalateAfter.Duration,
 		overrides:     map[ruleKey]rule{},
-		units:         map[string]config.Unit{},
+		units:         map[string]synpunkt.Unit{},
+		all:           units,
 	}
 	for i, u := range units {
 		k := strings.ToLower(u.Name)
@@ -106,8 +108,12 @@ func (p *Policy) addOverride(field string, o config.DeadlineOverride) error {
 	case o.FirstResponse.Duration == 0 && o.FinalAnswerDays == 0:
 		return invalid(field, "sets neither first_response nor final_answer_days")
 	}
-	if _, ok := p.units[k.unit]; o.Unit != "" && !ok {
-		return invalid(field+".unit", "no unit named %q", o.Unit)
+	if o.Unit != "" {
+		u, ok := p.all.ByName(o.Unit)
+		if !ok {
+			return invalid(field+".unit", "no unit named %q", o.Unit)
+		}
+		k.unit = strings.ToLower(u.Name)
 	}
 	if o.Category != "" {
 		var ok bool

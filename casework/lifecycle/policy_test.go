@@ -113,34 +113,34 @@ func TestAddWorkingConsistency(t *testing.T) {
 func TestNewPolicyErrors(t *testing.T) {
 	tests := []struct {
 		name  string
-		edit  func(*config.Deadlines, *[]config.Unit)
+		edit  func(*config.Deadlines, *synpunkt.Units)
 		field string
 	}{
-		{"bad days_off", func(d *config.Deadlines, _ *[]config.Unit) {
+		{"bad days_off", func(d *config.Deadlines, _ *synpunkt.Units) {
 			d.DaysOff = []string{"2026-05-15", "2026-07-31..2026-07-06"}
 		}, "deadlines.days_off[1]"},
-		{"zero first_response", func(d *config.Deadlines, _ *[]config.Unit) { d.FirstResponse = hours(0) }, "deadlines.first_response"},
-		{"zero final days", func(d *config.Deadlines, _ *[]config.Unit) { d.FinalAnswerDays = 0 }, "deadlines.final_answer_days"},
-		{"zero escalate_after", func(d *config.Deadlines, _ *[]config.Unit) { d.EscalateAfter = hours(0) }, "deadlines.escalate_after"},
-		{"bad digest_time", func(d *config.Deadlines, _ *[]config.Unit) { d.DigestTime = "7:30" }, "deadlines.digest_time"},
-		{"unknown unit", func(d *config.Deadlines, _ *[]config.Unit) {
+		{"zero first_response", func(d *config.Deadlines, _ *synpunkt.Units) { d.FirstResponse = hours(0) }, "deadlines.first_response"},
+		{"zero final days", func(d *config.Deadlines, _ *synpunkt.Units) { d.FinalAnswerDays = 0 }, "deadlines.final_answer_days"},
+		{"zero escalate_after", func(d *config.Deadlines, _ *synpunkt.Units) { d.EscalateAfter = hours(0) }, "deadlines.escalate_after"},
+		{"bad digest_time", func(d *config.Deadlines, _ *synpunkt.Units) { d.DigestTime = "7:30" }, "deadlines.digest_time"},
+		{"unknown unit", func(d *config.Deadlines, _ *synpunkt.Units) {
 			d.Overrides = append(d.Overrides, config.DeadlineOverride{Unit: "Okänd", FinalAnswerDays: 3})
 		}, "deadlines.overrides[3].unit"},
-		{"unknown category", func(d *config.Deadlines, _ *[]config.Unit) {
+		{"unknown category", func(d *config.Deadlines, _ *synpunkt.Units) {
 			d.Overrides[0].Category = "Svar"
 		}, "deadlines.overrides[0].category"},
-		{"duplicate override", func(d *config.Deadlines, _ *[]config.Unit) {
+		{"duplicate override", func(d *config.Deadlines, _ *synpunkt.Units) {
 			d.Overrides = append(d.Overrides, config.DeadlineOverride{Unit: "GATU- och parkenheten", FinalAnswerDays: 3})
 		}, "deadlines.overrides[3]"},
-		{"empty override", func(d *config.Deadlines, _ *[]config.Unit) {
+		{"empty override", func(d *config.Deadlines, _ *synpunkt.Units) {
 			d.Overrides = append(d.Overrides, config.DeadlineOverride{Unit: "Skola"})
 		}, "deadlines.overrides[3]"},
-		{"no selector", func(d *config.Deadlines, _ *[]config.Unit) {
+		{"no selector", func(d *config.Deadlines, _ *synpunkt.Units) {
 			d.Overrides = append(d.Overrides, config.DeadlineOverride{FinalAnswerDays: 3})
 		}, "deadlines.overrides[3]"},
-		{"negative override", func(d *config.Deadlines, _ *[]config.Unit) { d.Overrides[1].FinalAnswerDays = -1 }, "deadlines.overrides[1]"},
-		{"duplicate unit", func(_ *config.Deadlines, u *[]config.Unit) {
-			*u = append(*u, config.Unit{Name: "skola", Manager: skolaChef})
+		{"negative override", func(d *config.Deadlines, _ *synpunkt.Units) { d.Overrides[1].FinalAnswerDays = -1 }, "deadlines.overrides[1]"},
+		{"duplicate unit", func(_ *config.Deadlines, u *synpunkt.Units) {
+			*u = append(*u, synpunkt.Unit{Name: "skola", Manager: skolaChef})
 		}, "units[3].name"},
 	}
 	for _, tt := range tests {

@@ -21,8 +21,8 @@ func TestMunicipalityParses(t *testing.T) {
 	if len(c.Units) < 12 || len(committees) < 5 {
 		t.Errorf("units = %d, committees = %d, want >= 12 and >= 5", len(c.Units), len(committees))
 	}
-	if c.DefaultUnit().Name != "Kontaktcenter" {
-		t.Errorf("DefaultUnit() = %q, want Kontaktcenter", c.DefaultUnit().Name)
+	if c.Units.Default().Name != "Kontaktcenter" {
+		t.Errorf("DefaultUnit() = %q, want Kontaktcenter", c.Units.Default().Name)
 	}
 	if len(c.Classify.Forms) != 1 || c.Classify.Forms[0].From != "noreply-e-tjanst@exempelby.se" {
 		t.Errorf("classify.forms = %+v", c.Classify.Forms)

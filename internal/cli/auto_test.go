@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/exempelby/synpunkt/casework"
 )
 
 // TestImportAndStatsCountMachineMail: import reports a bounce, an
@@ -34,11 +36,11 @@ func TestImportAndStatsCountMachineMail(t *testing.T) {
 	if code != 0 {
 		t.Fatal("import failed")
 	}
-	var got ImportSummary
+	var got casework.ImportSummary
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("import --json = %q: %v", out, err)
 	}
-	if want := (ImportSummary{Registered: 1, Bounces: 1, AutoReplies: 1, Reports: 1}); got != want {
+	if want := (casework.ImportSummary{Registered: 1, Bounces: 1, AutoReplies: 1, Reports: 1}); got != want {
 		t.Errorf("import = %+v, want %+v", got, want)
 	}
 	out, code = run(t, "stats", "--config", cfg, "--from", "2026-01-01", "--to", "2026-12-31")
@@ -53,6 +55,6 @@ func TestImportAndStatsCountMachineMail(t *testing.T) {
 }
 
 // recorded is how many messages of an import got a new ledger row.
-func recorded(s ImportSummary) int {
+func recorded(s casework.ImportSummary) int {
 	return s.Registered + s.Quarantined + s.Bounces + s.AutoReplies + s.Reports
 }

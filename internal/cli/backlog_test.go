@@ -20,7 +20,6 @@ import (
 	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/internal/daemon"
 	"github.com/exempelby/synpunkt/mailbox/mimeparse"
-	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/store"
 	"github.com/exempelby/synpunkt/workday"
 )
@@ -43,7 +42,7 @@ func clockDaemon(t *testing.T, now *time.Time) *daemon.Daemon {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	d.Pipeline.Recover = false
+	d.Pipeline.DontRecover = true
 	return d
 }
 
@@ -98,7 +97,7 @@ func TestImportedBacklogSendsNothing(t *testing.T) {
 	d := clockDaemon(t, &now)
 	ctx := context.Background()
 	start := time.Now()
-	sum, err := Import(ctx, d.Pipeline, []string{writeBacklogMbox(t, n)}, true)
+	sum, err := d.Pipeline.Import(ctx, []string{writeBacklogMbox(t, n)}, true)
 	if err != nil {
 		t.Fatalf("Import = %v", err)
 	}
@@ -146,7 +145,7 @@ func TestForwardStartsTheClocks(t *testing.T) {
 	now := backlogNow
 	d := clockDaemon(t, &now)
 	ctx := context.Background()
-	if _, err := Import(ctx, d.Pipeline, []string{writeBacklogMbox(t, 70)}, true); err != nil {
+	if _, err := d.Pipeline.Import(ctx, []string{writeBacklogMbox(t, 70)}, true); err != nil {
 		t.Fatal(err)
 	}
 	cases, err := d.Store.ListCases(ctx, store.Filter{})
@@ -167,7 +166,7 @@ func TestForwardStartsTheClocks(t *testing.T) {
 	if _, err := d.Casework.Forward(ctx, chosen[0], time.Time{}, "cli"); !errors.Is(err, casework.ErrClocksRunning) {
 		t.Errorf("Forward twice = %v, want ErrClocksRunning", err)
 	}
-	fwd := outboxOf(t, d, notify.KindForward)
+	fwd := outboxOf(t, d, synpunkt.KindForward)
 	if len(fwd) != 3 {
 		t.Fatalf("forwards = %d, want 3", len(fwd))
 	}

@@ -177,7 +177,7 @@ func cmdCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := printAreas(c, stdout, stderr); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "config OK: %s, %d units, default unit %q\n", c.Organisation.Name, len(c.Units), c.DefaultUnit().Name)
+	fmt.Fprintf(stdout, "config OK: %s, %d units, default unit %q\n", c.Organisation.Name, len(c.Units), c.Units.Default().Name)
 	if !*connect {
 		return nil
 	}
@@ -188,7 +188,7 @@ func cmdCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer
 // keywords or committee, and warns for a unit with none: it is routed to
 // only by its own name and keywords.
 func printAreas(c *config.Config, stdout, stderr io.Writer) error {
-	cl, err := classify.New(c)
+	cl, err := classify.New(classify.OptionsFrom(c))
 	if err != nil {
 		return err
 	}

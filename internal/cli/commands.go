@@ -12,7 +12,6 @@ import (
 	"github.com/exempelby/synpunkt/casework"
 	"github.com/exempelby/synpunkt/internal/daemon"
 	"github.com/exempelby/synpunkt/internal/report"
-	"github.com/exempelby/synpunkt/mailbox/mailfiles"
 	"github.com/exempelby/synpunkt/store"
 )
 
@@ -44,18 +43,6 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	return nil
 }
 
-// ImportSummary is what import prints.
-type ImportSummary struct {
-	Registered  int `json:"registered"`
-	Duplicates  int `json:"duplicates"`
-	Quarantined int `json:"quarantined"`
-	// Machine-made mail, which opens no case: delivery reports, automatic
-	// replies, and feedback reports or read receipts.
-	Bounces     int `json:"bounces"`
-	AutoReplies int `json:"auto_replies"`
-	Reports     int `json:"reports"`
-}
-
 func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, path := flags("import", stderr)
 	noNotify := fs.Bool("no-notify", false, "register without receipts or forwards")
@@ -66,10 +53,10 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if fs.NArg() == 0 {
 		return usageError{"import needs at least one PATH"}
 	}
-	var sum ImportSummary
+	var sum casework.ImportSummary
 	err := mailing(ctx, *path, stderr, func(d *daemon.Daemon) ([]int64, error) {
 		var err error
-		sum, err = Import(ctx, d.Pipeline, fs.Args(), *noNotify)
+		sum, err = d.Pipeline.Import(ctx, fs.Args(), *noNotify)
 		return nil, err
 	})
 	if err != nil {
@@ -81,38 +68,6 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fmt.Fprintf(stdout, "registered %d, duplicates %d, quarantined %d, bounces %d, auto-replies %d, reports %d\n",
 		sum.Registered, sum.Duplicates, sum.Quarantined, sum.Bounces, sum.AutoReplies, sum.Reports)
 	return nil
-}
-
-// Import registers every message under paths through the pipeline.
-func Import(ctx context.Context, p *casework.Intake, paths []string, noNotify bool) (ImportSummary, error) {
-	var sum ImportSummary
-	err := mailfiles.Walk(paths, func(src mailfiles.Source) error {
-		res, err := p.Handle(ctx, casework.Source{Name: src.Name, Backlog: true, NoNotify: noNotify}, src.Raw)
-		if err != nil {
-			return fmt.Errorf("%s: %w", src.Name, err)
-		}
-		sum.count(res)
-		return nil
-	})
-	return sum, err
-}
-
-// count adds one pipeline result to the summary.
-func (sum *ImportSummary) count(res casework.Result) {
-	switch {
-	case res.Repeat || res.Outcome == casework.Duplicate:
-		sum.Duplicates++
-	case res.Outcome == casework.Quarantined:
-		sum.Quarantined++
-	case res.Auto == synpunkt.AutoDeliveryReport:
-		sum.Bounces++
-	case res.Auto == synpunkt.AutoReply:
-		sum.AutoReplies++
-	case res.Auto != synpunkt.AutoNone:
-		sum.Reports++
-	default:
-		sum.Registered++
-	}
 }
 
 // caseJSON is the JSON shape of a case for `cases --json`.

@@ -45,7 +45,7 @@ func cmdEvalRouting(_ context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	cl, err := classify.New(cfg)
+	cl, err := classify.New(classify.OptionsFrom(cfg))
 	if err != nil {
 		return err
 	}

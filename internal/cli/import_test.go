@@ -12,6 +12,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/exempelby/synpunkt/casework"
 	"github.com/exempelby/synpunkt/classify/sample"
 	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/internal/daemon"
@@ -31,7 +32,7 @@ func sampleDaemon(t *testing.T) *daemon.Daemon {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	d.Pipeline.Recover = false
+	d.Pipeline.DontRecover = true
 	return d
 }
 
@@ -63,7 +64,7 @@ func TestImportCorpus(t *testing.T) {
 	if err := mailfiles.Walk(paths, func(mailfiles.Source) error { sources++; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	sum, err := Import(ctx, d.Pipeline, paths, false)
+	sum, err := d.Pipeline.Import(ctx, paths, false)
 	if err != nil {
 		t.Fatalf("Import(corpus) = %v", err)
 	}
@@ -104,7 +105,7 @@ func TestImportCorpus(t *testing.T) {
 			t.Errorf("invalid UTF-8 registered: description %q", desc)
 		}
 	}
-	again, err := Import(ctx, d.Pipeline, paths, false)
+	again, err := d.Pipeline.Import(ctx, paths, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,13 +124,13 @@ func TestImportCommandJSON(t *testing.T) {
 	eml := filepath.Join(dir, "a.eml")
 	os.WriteFile(eml, []byte("From: a@example.com\r\nTo: synpunkter@exempelby.se\r\nSubject: Lampa\r\nMessage-ID: <x1@example.com>\r\n\r\nGatlyktan är trasig.\r\n"), 0o600)
 	os.WriteFile(filepath.Join(dir, "empty.eml"), nil, 0o600)
-	for i, want := range []ImportSummary{{Registered: 1, Quarantined: 1}, {Duplicates: 2}} {
+	for i, want := range []casework.ImportSummary{{Registered: 1, Quarantined: 1}, {Duplicates: 2}} {
 		var out, errb bytes.Buffer
 		code := Run(testCtx(), []string{"import", "--config", cfgPath, "--no-notify", "--json", eml, filepath.Join(dir, "empty.eml")}, &out, &errb)
 		if code != 0 {
 			t.Fatalf("import #%d exit %d: %s", i, code, errb.String())
 		}
-		var got ImportSummary
+		var got casework.ImportSummary
 		if err := json.Unmarshal(out.Bytes(), &got); err != nil || got != want {
 			t.Errorf("import #%d = %s (%v), want %+v", i, out.String(), err, want)
 		}

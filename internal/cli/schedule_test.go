@@ -15,6 +15,7 @@ import (
 	"github.com/emersion/go-message/mail"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/classify/sample"
 	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/internal/daemon"
@@ -36,7 +37,7 @@ func reportDaemon(t *testing.T, db string, now *time.Time, sink *smtpsink.Sink) 
 	cfg.Store.Path = db
 	cfg.Deadlines.DigestTime, cfg.Deadlines.DigestTo = "07:30", "kontaktcenter@exempelby.se"
 	cfg.Reports = []config.Report{{Committee: "Samhällsbyggnadsnämnden", To: "sbn@exempelby.se", Every: "month", Format: "xlsx"}}
-	senders := map[notify.Channel]notify.Sender{notify.ChannelEmail: smtpsend.New(smtpsend.Config{Address: sink.Addr(), TLS: "none", Timeout: 5 * time.Second})}
+	senders := map[synpunkt.Medium]notify.Sender{synpunkt.MediumEmail: smtpsend.New(smtpsend.Config{Address: sink.Addr(), TLS: "none", Timeout: 5 * time.Second})}
 	d, err := daemon.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), daemon.Options{Now: func() time.Time { return *now }, Senders: senders})
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +92,7 @@ func TestScheduledReports(t *testing.T) {
 		os.WriteFile(p, []byte(msg), 0o600)
 		paths = append(paths, p)
 	}
-	if _, err := Import(context.Background(), d.Pipeline, paths, false); err != nil {
+	if _, err := d.Pipeline.Import(context.Background(), paths, false); err != nil {
 		t.Fatal(err)
 	}
 	steps := []struct {

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/exempelby/synpunkt/casework"
+	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/store"
@@ -18,7 +18,7 @@ import (
 // passed on. Other kinds are only recorded by the outbox itself.
 func alertFailed(cfg *config.Config, st *store.Store, composer *notify.Composer, log *slog.Logger) func(context.Context, store.OutboxRow, string) {
 	return func(ctx context.Context, o store.OutboxRow, summary string) {
-		if o.Kind != notify.KindForward {
+		if o.Kind != synpunkt.KindForward {
 			return
 		}
 		if err := enqueueAlert(ctx, cfg, st, composer, o, summary); err != nil {
@@ -30,7 +30,7 @@ func alertFailed(cfg *config.Config, st *store.Store, composer *notify.Composer,
 func enqueueAlert(ctx context.Context, cfg *config.Config, st *store.Store, composer *notify.Composer, o store.OutboxRow, summary string) error {
 	to := cfg.Deadlines.DigestTo
 	if to == "" {
-		to = cfg.DefaultUnit().Manager
+		to = cfg.Units.Default().Manager
 	}
 	body := fmt.Sprintf("Ärende %s kunde inte vidarebefordras till den ansvariga enheten: e-postservern tog inte emot meddelandet.\n\n"+
 		"Ärendet har alltså inte nått handläggaren, men synpunktslämnaren har fått ett kvitto. "+
@@ -45,5 +45,5 @@ func enqueueAlert(ctx context.Context, cfg *config.Config, st *store.Store, comp
 		return err
 	}
 	ev := store.Event{Actor: "outbox", Kind: "forward_not_delivered", Detail: fmt.Sprintf("outbox %d; kontaktcenter underrättat", o.ID)}
-	return st.Enqueue(ctx, o.CaseID, []store.Event{ev}, []store.Outgoing{casework.ToStore(n)})
+	return st.Enqueue(ctx, o.CaseID, []store.Event{ev}, []synpunkt.Notification{*n})
 }

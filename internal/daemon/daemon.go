@@ -1,7 +1,8 @@
 // Package daemon owns the wiring of a running synpunkt: from a loaded
-// config it opens the store, builds the classifier, the redactor, the
-// composer, the senders, the pipeline, the outbox worker and the IMAP
-// intake, and runs them until it is told to stop.
+// config it opens the store, builds the options of each part once (the
+// classifier's, casework's), the redactor, the composer, the senders,
+// casework (Intake and Service), the outbox worker and the IMAP intake,
+// and runs them until it is told to stop.
 //
 // What always holds: components are started in dependency order and stopped
 // in reverse: on shutdown, intake stops taking messages first (finishing the
@@ -31,6 +32,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/casework"
 	"github.com/exempelby/synpunkt/casework/lifecycle"
 	"github.com/exempelby/synpunkt/classify"
@@ -74,7 +76,7 @@ type Daemon struct {
 type Options struct {
 	Now func() time.Time // nil: time.Now
 	// Senders replaces the senders built from the config (may be nil).
-	Senders map[notify.Channel]notify.Sender
+	Senders map[synpunkt.Medium]notify.Sender
 	// OutboxBackoff overrides outbox.min_backoff (tests).
 	OutboxBackoff time.Duration
 	// ReadOnly wires for a command that only reads (cases, deadlines
@@ -115,7 +117,7 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Lo
 			return nil, err
 		}
 	}
-	cl, err := classify.New(cfg)
+	cl, err := classify.New(classify.OptionsFrom(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("classifier: %w", err)
 	}
@@ -125,7 +127,7 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Lo
 	}
 	senders := opt.Senders
 	if senders == nil && opt.ReadOnly {
-		senders = map[notify.Channel]notify.Sender{}
+		senders = map[synpunkt.Medium]notify.Sender{}
 	}
 	if senders == nil {
 		if senders, err = buildSenders(cfg, smtpAuth(d.Tokens["smtp"])); err != nil {
@@ -137,8 +139,9 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Lo
 		return nil, fmt.Errorf("deadlines: %w", err)
 	}
 	threads := casework.NewThreads(cfg.Organisation.MailboxAddress, key, cfg.Organisation.CaseNumberFormat)
-	work := casework.New(casework.Deps{Config: cfg, Store: st, Composer: composer, Threads: threads, Units: cl, Policy: policy, Now: opt.Now, Log: log})
-	p := casework.NewIntake(casework.IntakeDeps{Config: cfg, Store: st, Composer: composer, Classifier: cl, Redactor: pii.New(), Threads: threads,
+	cwo := caseworkOptions(cfg)
+	work := casework.New(casework.Deps{Options: cwo, Store: st, Composer: composer, Threads: threads, Policy: policy, Now: opt.Now, Log: log})
+	p := casework.NewIntake(casework.IntakeDeps{Options: cwo, Store: st, Composer: composer, Classifier: cl, Redactor: pii.New(), Threads: threads,
 		Casework: work, Policy: policy, Now: opt.Now, Log: log})
 	ob := outbox.Options{MaxAttempts: cfg.Outbox.MaxAttempts, MinBackoff: cfg.Outbox.MinBackoff.Duration, MaxBackoff: cfg.Outbox.MaxBackoff.Duration, Now: opt.Now}
 	if opt.OutboxBackoff > 0 {
@@ -151,6 +154,18 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Lo
 		Calendar: policy.Calendar(), Now: opt.Now, Log: log, OnCommit: w.Kick})
 	d.Pipeline, d.Casework, d.Outbox, d.Reports, d.obOpt, d.ownSends = p, work, w, reports, ob, opt.Senders != nil
 	return d, nil
+}
+
+// caseworkOptions picks what casework reads out of the config, once.
+func caseworkOptions(cfg *config.Config) casework.Options {
+	return casework.Options{
+		OrgName: cfg.Organisation.Name, MailboxAddress: cfg.Organisation.MailboxAddress,
+		Domains: cfg.Organisation.Domains, AuthservID: cfg.Organisation.AuthservID, Units: cfg.Units,
+		MaxMessageSize: cfg.Intake.MaxMessageSize, OldMessageAge: cfg.Intake.OldMessageAge.Duration,
+		MaxReceiptsPerSenderPerDay: cfg.Receipts.MaxPerSenderPerDay,
+		DigestTime:                 cfg.Deadlines.DigestTime, DigestTo: cfg.Deadlines.DigestTo,
+		ReceiptLanguages: cfg.Receipts.Languages,
+	}
 }
 
 // threadKey returns the key that signs reply addresses: the configured one,
@@ -182,9 +197,9 @@ func buildComposer(cfg *config.Config) (*notify.Composer, error) {
 	return notify.NewComposer(org, t)
 }
 
-func buildSenders(cfg *config.Config, auth smtpsend.Authenticator) (map[notify.Channel]notify.Sender, error) {
-	s := map[notify.Channel]notify.Sender{
-		notify.ChannelEmail: smtpsend.New(smtpsend.Config{
+func buildSenders(cfg *config.Config, auth smtpsend.Authenticator) (map[synpunkt.Medium]notify.Sender, error) {
+	s := map[synpunkt.Medium]notify.Sender{
+		synpunkt.MediumEmail: smtpsend.New(smtpsend.Config{
 			Address: cfg.SMTP.Address, TLS: cfg.SMTP.TLS, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
 			InsecureSkipVerify: cfg.SMTP.InsecureSkipVerify, RootCAs: cfg.SMTP.RootCAs, Auth: auth,
 		}),
@@ -194,7 +209,7 @@ func buildSenders(cfg *config.Config, auth smtpsend.Authenticator) (map[notify.C
 		if err != nil {
 			return nil, fmt.Errorf("sms: %w", err)
 		}
-		s[notify.ChannelSMS] = sms
+		s[synpunkt.MediumSMS] = sms
 	}
 	return s, nil
 }

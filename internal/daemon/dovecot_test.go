@@ -71,7 +71,7 @@ func startE2EClock(t *testing.T, clk *clock) *e2e {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.Pipeline.Recover = false
+	d.Pipeline.DontRecover = true
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- d.Run(ctx) }()

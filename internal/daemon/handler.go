@@ -11,7 +11,7 @@ import (
 	"github.com/exempelby/synpunkt/mailbox"
 )
 
-// Handler adapts the pipeline to IMAP intake.
+// Handler adapts casework's Intake to IMAP intake.
 type Handler struct {
 	P *casework.Intake
 	// FirstStart is true when the mailbox had no checkpoint: messages that

@@ -8,7 +8,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/exempelby/synpunkt/casework"
+	"github.com/exempelby/synpunkt"
+
 	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/internal/health"
 	"github.com/exempelby/synpunkt/internal/sdnotify"
@@ -76,7 +77,7 @@ func (d *Daemon) alertToken(section string) func(error) {
 		n, cerr := d.composer.Notice(d.Config.AlertAddress(), "synpunkt: OAuth2-token kan inte förnyas ("+section+")", body, nil)
 		if cerr == nil {
 			ev := store.Event{Actor: "oauth2", Kind: "token_refresh_failed", Detail: section}
-			cerr = d.Store.Enqueue(ctx, 0, []store.Event{ev}, []store.Outgoing{casework.ToStore(n)})
+			cerr = d.Store.Enqueue(ctx, 0, []store.Event{ev}, []synpunkt.Notification{*n})
 		}
 		if cerr != nil {
 			d.log.Error("could not queue the OAuth2 alert", "for", section, "err", cerr)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exempelby/synpunkt"
+
 	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/store"
@@ -100,7 +102,7 @@ func (s *Schedule) one(ctx context.Context, r config.Report, now time.Time) (boo
 	}
 	d := store.ReportDelivery{Committee: r.Committee, Period: p.Label, Recipient: r.To, File: file}
 	ev := []store.Event{{Actor: "synpunkt", Kind: "report", Detail: fmt.Sprintf("%s %s → %s (%s)", r.Committee, p.Label, r.To, file)}}
-	out := []store.Outgoing{{Kind: o.Kind, Channel: string(o.Channel), From: o.From, To: o.To, MessageID: o.MessageID, Payload: o.Payload}}
+	out := []synpunkt.Notification{*o}
 	err = s.deps.Store.TakeReportDelivery(ctx, d, ev, out)
 	if errors.Is(err, store.ErrDuplicate) {
 		return false, nil

@@ -25,15 +25,16 @@ const (
 // decoding, so a huge text part costs little more than MaxText.
 const maxTextPart = 4 * MaxText
 
-// recoverPanics turns a panic in Parse into an error. Tests switch it off
-// so that bugs are not hidden.
-var recoverPanics = true
+// dontRecover lets a panic in Parse crash the caller instead of becoming
+// an error. Tests set it so that bugs are not hidden (the same switch as
+// mailbox.Config.DontRecover and casework.Intake.DontRecover).
+var dontRecover = false
 
 // Parse turns raw RFC 5322 bytes into a Message whose Raw is raw itself.
 // Damage is repaired and listed in Message.Problems; an error, wrapping
 // ErrUnparseable, is returned only when nothing usable can be had.
 func Parse(raw []byte) (msg *synpunkt.Message, err error) {
-	if recoverPanics {
+	if !dontRecover {
 		defer func() {
 			if r := recover(); r != nil {
 				msg, err = nil, fmt.Errorf("%w: internal error: %v", ErrUnparseable, r)

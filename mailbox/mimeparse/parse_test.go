@@ -16,7 +16,7 @@ import (
 const snow = "Hej! Snöröjningen på Storgatan är dålig, varför?"
 
 func init() {
-	recoverPanics = false // a panic in a test is a bug, never an error
+	dontRecover = true // a panic in a test is a bug, never an error
 }
 
 // mustParse parses raw and fails the test on error or invalid UTF-8.

@@ -52,8 +52,8 @@ func (f *fixture) addCases(n int, original []byte) []synpunkt.Case {
 			Intake:   store.Intake{Key: fmt.Sprintf("case-%d", i), Source: "t", ReceivedAt: f.now, Raw: []byte("x")},
 			Case:     synpunkt.Case{ReceivedAt: f.now, Category: synpunkt.DocKlagomal, Unit: "Gata", Committee: "Teknik", InitiatedBy: synpunkt.RolePrivatperson, Description: "Klagomål"},
 			Document: synpunkt.Document{Type: synpunkt.DocKlagomal, Direction: synpunkt.Inkommande, SenderRole: "Privatperson", ReceivedAt: f.now},
-		}, func(c synpunkt.Case) ([]store.Outgoing, error) {
-			return []store.Outgoing{
+		}, func(c synpunkt.Case) ([]synpunkt.Notification, error) {
+			return []synpunkt.Notification{
 				forward(f.t, c.Number, fmt.Sprintf("fwd-%d@exempelby.se", i), original),
 				{Kind: "receipt", Channel: "email", From: "synpunkter@exempelby.se", To: fmt.Sprintf("citizen%d@example.com", i), MessageID: fmt.Sprintf("rcpt-%d@exempelby.se", i),
 					Payload: []byte(fmt.Sprintf("From: synpunkter@exempelby.se\r\nTo: citizen%d@example.com\r\nMessage-ID: <rcpt-%d@exempelby.se>\r\nSubject: Kvitto\r\n\r\nHej\r\n", i, i))},
@@ -68,7 +68,7 @@ func (f *fixture) addCases(n int, original []byte) []synpunkt.Case {
 }
 
 // forward composes a real forward with original attached.
-func forward(t *testing.T, number, id string, original []byte) store.Outgoing {
+func forward(t *testing.T, number, id string, original []byte) synpunkt.Notification {
 	t.Helper()
 	comp, err := notify.NewComposer(notify.Org{Name: "Exempelby kommun", MailboxAddress: "synpunkter@exempelby.se", FromHeader: "Exempelby kommun <synpunkter@exempelby.se>", Domain: "exempelby.se"}, nil)
 	if err != nil {
@@ -82,15 +82,17 @@ func forward(t *testing.T, number, id string, original []byte) store.Outgoing {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return store.Outgoing{Kind: o.Kind, Channel: string(o.Channel), From: o.From, To: o.To, MessageID: id, Payload: o.Payload}
+	n := *o
+	n.MessageID = id
+	return n
 }
 
-func (f *fixture) smtp(user, pass string) map[notify.Channel]notify.Sender {
-	return map[notify.Channel]notify.Sender{notify.ChannelEmail: smtpsend.New(smtpsend.Config{
+func (f *fixture) smtp(user, pass string) map[synpunkt.Medium]notify.Sender {
+	return map[synpunkt.Medium]notify.Sender{synpunkt.MediumEmail: smtpsend.New(smtpsend.Config{
 		Address: f.sink.Addr(), TLS: "none", Username: user, Password: pass, Timeout: 5 * time.Second})}
 }
 
-func (f *fixture) workerWith(st Store, senders map[notify.Channel]notify.Sender, log *slog.Logger, opt Options) *Worker {
+func (f *fixture) workerWith(st Store, senders map[synpunkt.Medium]notify.Sender, log *slog.Logger, opt Options) *Worker {
 	opt.MaxAttempts, opt.MinBackoff, opt.MaxBackoff = 3, time.Minute, 10*time.Minute
 	opt.Now = func() time.Time { return f.now }
 	return New(st, senders, opt, log)

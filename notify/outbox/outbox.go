@@ -1,5 +1,5 @@
-// Package outbox owns the delivery of notifications that the pipeline wrote
-// to the store's outbox table: forwards to managers, receipts to citizens,
+// Package outbox owns the delivery of notifications (synpunkt.Notification)
+// that casework wrote to the store's outbox table: forwards to managers, receipts to citizens,
 // reminders and notices.
 //
 // What always holds: a worker claims a notification (a lease in the store,
@@ -42,6 +42,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/store"
 )
@@ -90,7 +91,7 @@ type Options struct {
 // Worker sends due notifications.
 type Worker struct {
 	st      Store
-	senders map[notify.Channel]notify.Sender
+	senders map[synpunkt.Medium]notify.Sender
 	opt     Options
 	log     *slog.Logger
 	kick    chan struct{}
@@ -110,7 +111,7 @@ type pause struct {
 
 // New returns a worker sending through senders, keyed by channel. A channel
 // without a sender fails its notifications permanently.
-func New(st Store, senders map[notify.Channel]notify.Sender, opt Options, log *slog.Logger) *Worker {
+func New(st Store, senders map[synpunkt.Medium]notify.Sender, opt Options, log *slog.Logger) *Worker {
 	if opt.MaxAttempts <= 0 {
 		opt.MaxAttempts = 12
 	}
@@ -237,7 +238,7 @@ func (w *Worker) deliverAll(ctx context.Context, due []store.OutboxRow) (int, er
 		if ctx.Err() != nil {
 			break
 		}
-		if _, paused := w.paused[o.Channel]; paused && w.paused[o.Channel].until.After(w.opt.Now()) {
+		if _, paused := w.paused[string(o.Channel)]; paused && w.paused[string(o.Channel)].until.After(w.opt.Now()) {
 			continue
 		}
 		ok, err := w.deliver(ctx, o)
@@ -277,7 +278,7 @@ func (w *Worker) deliver(ctx context.Context, o store.OutboxRow) (bool, error) {
 func (w *Worker) sendSized(ctx context.Context, o *store.OutboxRow) error {
 	err := w.send(ctx, *o)
 	var tl *notify.TooLargeError
-	if err == nil || o.Kind != notify.KindForward || !errors.As(err, &tl) {
+	if err == nil || o.Kind != synpunkt.KindForward || !errors.As(err, &tl) {
 		return err
 	}
 	small, serr := notify.WithoutOriginal(o.Payload, o.CaseNumber, tl.Limit)
@@ -294,15 +295,13 @@ func (w *Worker) sendSized(ctx context.Context, o *store.OutboxRow) error {
 }
 
 func (w *Worker) send(ctx context.Context, o store.OutboxRow) error {
-	s, ok := w.senders[notify.Channel(o.Channel)]
+	s, ok := w.senders[o.Channel]
 	if !ok || s == nil {
 		return notify.Permanent(fmt.Errorf("no sender configured for channel %q", o.Channel))
 	}
 	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.opt.SendTimeout)
 	defer cancel()
-	err := s.Send(sendCtx, &notify.Outgoing{
-		Channel: notify.Channel(o.Channel), Kind: o.Kind, From: o.From, To: o.To, MessageID: o.MessageID, Payload: o.Payload,
-	})
+	err := s.Send(sendCtx, &o.Notification)
 	if err != nil && errors.Is(err, context.DeadlineExceeded) && !notify.IsTemporary(err) {
 		return notify.Temporary(err)
 	}
@@ -316,11 +315,11 @@ func (w *Worker) outcome(o store.OutboxRow, err error) func(context.Context) err
 	summary := notify.Describe(err)
 	switch {
 	case err == nil:
-		w.resume(o.Channel)
+		w.resume(string(o.Channel))
 		log.Info("notification sent")
 		return func(ctx context.Context) error { return w.st.MarkSent(ctx, o) }
 	case notify.IsChannelFault(err):
-		w.pauseChannel(o.Channel, summary)
+		w.pauseChannel(string(o.Channel), summary)
 		return func(ctx context.Context) error { return w.st.ReleaseOutbox(ctx, o.ID, err.Error()) }
 	case notify.IsTemporary(err) && o.Attempts+1 < w.opt.MaxAttempts:
 		next := w.opt.Now().Add(w.backoff(o.Attempts))

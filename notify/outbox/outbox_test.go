@@ -41,8 +41,8 @@ func newFixtureWith(t *testing.T, opts ...smtpsink.Option) *fixture {
 		Intake:   store.Intake{Key: "k", Source: "t", ReceivedAt: f.now, Raw: []byte("x")},
 		Case:     synpunkt.Case{ReceivedAt: f.now, Category: synpunkt.DocFraga, Unit: "Bibliotek", Committee: "Kultur", InitiatedBy: synpunkt.RolePrivatperson, Description: "Fråga"},
 		Document: synpunkt.Document{Type: synpunkt.DocFraga, Direction: synpunkt.Inkommande, SenderRole: "Privatperson", ReceivedAt: f.now},
-	}, func(synpunkt.Case) ([]store.Outgoing, error) {
-		return []store.Outgoing{{Kind: "receipt", Channel: "email", From: "synpunkter@exempelby.se", To: "anna@example.com", MessageID: "r1@exempelby.se",
+	}, func(synpunkt.Case) ([]synpunkt.Notification, error) {
+		return []synpunkt.Notification{{Kind: "receipt", Channel: "email", From: "synpunkter@exempelby.se", To: "anna@example.com", MessageID: "r1@exempelby.se",
 			Payload: []byte("From: synpunkter@exempelby.se\r\nTo: anna@example.com\r\nMessage-ID: <r1@exempelby.se>\r\nSubject: Kvitto\r\n\r\nHej\r\n")}}, nil
 	})
 	if err != nil {
@@ -61,9 +61,9 @@ func (f *fixture) open() {
 	f.t.Cleanup(func() { st.Close() })
 }
 
-func (f *fixture) worker(senders map[notify.Channel]notify.Sender) *Worker {
+func (f *fixture) worker(senders map[synpunkt.Medium]notify.Sender) *Worker {
 	if senders == nil {
-		senders = map[notify.Channel]notify.Sender{notify.ChannelEmail: smtpsend.New(smtpsend.Config{Address: f.sink.Addr(), TLS: "none", Timeout: 5 * time.Second})}
+		senders = map[synpunkt.Medium]notify.Sender{synpunkt.MediumEmail: smtpsend.New(smtpsend.Config{Address: f.sink.Addr(), TLS: "none", Timeout: 5 * time.Second})}
 	}
 	return New(f.st, senders, Options{MaxAttempts: 3, MinBackoff: time.Minute, MaxBackoff: 10 * time.Minute, Now: func() time.Time { return f.now }},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -137,7 +137,7 @@ func TestAttemptsRunOut(t *testing.T) {
 
 func TestUnreachableServerPausesTheChannel(t *testing.T) {
 	f := newFixture(t)
-	down := map[notify.Channel]notify.Sender{notify.ChannelEmail: smtpsend.New(smtpsend.Config{Address: "127.0.0.1:1", TLS: "none", Timeout: time.Second})}
+	down := map[synpunkt.Medium]notify.Sender{synpunkt.MediumEmail: smtpsend.New(smtpsend.Config{Address: "127.0.0.1:1", TLS: "none", Timeout: time.Second})}
 	f.worker(down).Drain(context.Background())
 	if r := f.row(); r.Status != store.OutboxPending || r.Attempts != 0 || r.LastError == "" {
 		t.Errorf("after connection refused: %+v, want pending, no attempt counted, the error kept", r)
@@ -146,7 +146,7 @@ func TestUnreachableServerPausesTheChannel(t *testing.T) {
 
 func TestMissingChannelFailsPermanently(t *testing.T) {
 	f := newFixture(t)
-	f.worker(map[notify.Channel]notify.Sender{}).Drain(context.Background())
+	f.worker(map[synpunkt.Medium]notify.Sender{}).Drain(context.Background())
 	if r := f.row(); r.Status != store.OutboxFailed {
 		t.Errorf("with no e-mail sender: %+v, want failed", r)
 	}

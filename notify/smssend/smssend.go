@@ -1,8 +1,8 @@
 // Package smssend owns delivery of composed SMS through Twilio's Messages
 // API. It is the only package that imports twilio-go.
 //
-// What always holds: Send posts Outgoing.Payload unchanged as the message
-// body to Outgoing.To, from Outgoing.From or, when that is empty,
+// What always holds: Send posts Notification.Payload unchanged as the message
+// body to Notification.To, from Notification.From or, when that is empty,
 // Config.From. Success means Twilio accepted the message (201, usually
 // status "queued"); delivery to the handset is not tracked here. The
 // context's deadline and cancellation abort the HTTP request. With
@@ -30,6 +30,7 @@ import (
 	"github.com/twilio/twilio-go/client"
 	twilioapi "github.com/twilio/twilio-go/rest/api/v2010"
 
+	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/notify"
 )
 
@@ -37,7 +38,7 @@ import (
 type Config struct {
 	AccountSID string // Twilio account SID, "AC…"; required
 	AuthToken  string // Twilio auth token; required, a secret
-	From       string // default sender number or alphanumeric ID; may be empty if every Outgoing has From
+	From       string // default sender number or alphanumeric ID; may be empty if every Notification has From
 	BaseURL    string // "" means https://api.twilio.com; else e.g. "http://127.0.0.1:41234"
 }
 
@@ -70,8 +71,8 @@ func New(cfg Config) (*Sender, error) {
 }
 
 // Send delivers o, which must be an SMS.
-func (s *Sender) Send(ctx context.Context, o *notify.Outgoing) error {
-	if o.Channel != notify.ChannelSMS {
+func (s *Sender) Send(ctx context.Context, o *synpunkt.Notification) error {
+	if o.Channel != synpunkt.MediumSMS {
 		return notify.Permanent(fmt.Errorf("smssend: %w: %q", notify.ErrWrongChannel, o.Channel))
 	}
 	from := o.From
@@ -79,7 +80,7 @@ func (s *Sender) Send(ctx context.Context, o *notify.Outgoing) error {
 		from = s.cfg.From
 	}
 	if from == "" {
-		return notify.Permanent(errors.New("smssend: no sender: Outgoing.From and sms.from are empty"))
+		return notify.Permanent(errors.New("smssend: no sender: Notification.From and sms.from are empty"))
 	}
 	params := (&twilioapi.CreateMessageParams{}).SetTo(o.To).SetFrom(from).SetBody(string(o.Payload))
 	if _, err := s.api(ctx).CreateMessage(params); err != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/internal/twiliofake"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/notify/smssend"
@@ -34,9 +35,9 @@ func senderFor(t *testing.T, f *twiliofake.Server) *smssend.Sender {
 	return mustSender(t, smssend.Config{AccountSID: f.AccountSID(), AuthToken: f.AuthToken(), From: "+46765550100", BaseURL: f.URL()})
 }
 
-func testSMS() *notify.Outgoing {
-	return &notify.Outgoing{
-		Channel: notify.ChannelSMS, Kind: notify.KindReceipt, To: "+46701234567",
+func testSMS() *synpunkt.Notification {
+	return &synpunkt.Notification{
+		Channel: synpunkt.MediumSMS, Kind: synpunkt.KindReceipt, To: "+46701234567",
 		Payload: []byte("Exempelby kommun: Tack för din synpunkt. Ärendenummer SYN-2026-00042."),
 	}
 }
@@ -56,7 +57,7 @@ func TestSend(t *testing.T) {
 	}
 }
 
-func TestSendUsesOutgoingFrom(t *testing.T) {
+func TestSendUsesNotificationFrom(t *testing.T) {
 	f := mustFake(t)
 	o := testSMS()
 	o.From = "Exempelby"
@@ -64,7 +65,7 @@ func TestSendUsesOutgoingFrom(t *testing.T) {
 		t.Fatalf("Send: %v", err)
 	}
 	if got := f.Messages()[0].From; got != "Exempelby" {
-		t.Errorf("From = %q, want Outgoing.From %q", got, "Exempelby")
+		t.Errorf("From = %q, want Notification.From %q", got, "Exempelby")
 	}
 }
 
@@ -197,7 +198,7 @@ func TestNewValidates(t *testing.T) {
 func TestWrongChannel(t *testing.T) {
 	s := mustSender(t, smssend.Config{AccountSID: "AC1", AuthToken: "x"})
 	o := testSMS()
-	o.Channel = notify.ChannelEmail
+	o.Channel = synpunkt.MediumEmail
 	if err := s.Send(context.Background(), o); !errors.Is(err, notify.ErrWrongChannel) || notify.IsTemporary(err) {
 		t.Errorf("Send(email) = %v, want permanent ErrWrongChannel", err)
 	}

@@ -3,8 +3,8 @@
 // (RFC 8314), with optional AUTH PLAIN or LOGIN. It is the only package that
 // speaks SMTP as a client; go-smtp stays inside it.
 //
-// What always holds: Send transmits Outgoing.Payload byte for byte, with
-// MAIL FROM Outgoing.From and one RCPT TO Outgoing.To, on a fresh connection
+// What always holds: Send transmits Notification.Payload byte for byte, with
+// MAIL FROM Notification.From and one RCPT TO Notification.To, on a fresh connection
 // per message; it never renders or changes a message. A message counts as
 // sent only when the server has answered 250 to the end of DATA. The
 // context's deadline and cancellation interrupt any step; Config.Timeout
@@ -38,6 +38,7 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
+	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/notify"
 )
 
@@ -99,8 +100,8 @@ func New(cfg Config) *Sender {
 }
 
 // Send delivers o, which must be an e-mail.
-func (s *Sender) Send(ctx context.Context, o *notify.Outgoing) error {
-	if o.Channel != notify.ChannelEmail {
+func (s *Sender) Send(ctx context.Context, o *synpunkt.Notification) error {
+	if o.Channel != synpunkt.MediumEmail {
 		return notify.Permanent(fmt.Errorf("smtpsend: %w: %q", notify.ErrWrongChannel, o.Channel))
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
@@ -121,7 +122,7 @@ const (
 )
 
 // send runs the SMTP transaction and returns the step that failed.
-func (s *Sender) send(ctx context.Context, o *notify.Outgoing) (string, error) {
+func (s *Sender) send(ctx context.Context, o *synpunkt.Notification) (string, error) {
 	c, err := s.connect(ctx)
 	if err != nil {
 		return opConnect, err

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/internal/smtpsink"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/notify/smtpsend"
@@ -24,17 +25,17 @@ func mustSink(t *testing.T, opts ...smtpsink.Option) *smtpsink.Sink {
 	return s
 }
 
-func testMessage() *notify.Outgoing {
+func testMessage() *synpunkt.Notification {
 	payload := "From: Exempelby kommun <synpunkter@exempelby.se>\r\nTo: asa@example.com\r\n" +
 		"Subject: Vi har tagit emot din synpunkt [SYN-2026-00042]\r\nMessage-ID: <abc@exempelby.se>\r\n" +
 		"\r\n.En rad som b=C3=B6rjar med punkt\r\nTack!\r\n"
-	return &notify.Outgoing{
-		Channel: notify.ChannelEmail, Kind: notify.KindReceipt, From: "synpunkter@exempelby.se",
+	return &synpunkt.Notification{
+		Channel: synpunkt.MediumEmail, Kind: synpunkt.KindReceipt, From: "synpunkter@exempelby.se",
 		To: "asa@example.com", MessageID: "abc@exempelby.se", Payload: []byte(payload),
 	}
 }
 
-func wantDelivered(t *testing.T, sink *smtpsink.Sink, o *notify.Outgoing) {
+func wantDelivered(t *testing.T, sink *smtpsink.Sink, o *synpunkt.Notification) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -213,7 +214,7 @@ func TestContextDeadline(t *testing.T) {
 
 func TestWrongChannel(t *testing.T) {
 	o := testMessage()
-	o.Channel = notify.ChannelSMS
+	o.Channel = synpunkt.MediumSMS
 	err := smtpsend.New(smtpsend.Config{Address: "127.0.0.1:1"}).Send(context.Background(), o)
 	if !errors.Is(err, notify.ErrWrongChannel) || notify.IsTemporary(err) {
 		t.Errorf("Send(sms) = %v, want permanent ErrWrongChannel", err)
