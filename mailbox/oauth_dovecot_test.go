@@ -9,7 +9,7 @@ import (
 
 	"github.com/exempelby/synpunkt/internal/dovecottest"
 	"github.com/exempelby/synpunkt/internal/oauthfake"
-	"github.com/exempelby/synpunkt/oauth"
+	"github.com/exempelby/synpunkt/internal/oauth"
 )
 
 // oauthDovecot starts the fake authorization server and a Dovecot whose

@@ -46,7 +46,7 @@ import (
 	"github.com/exempelby/synpunkt/notify/outbox"
 	"github.com/exempelby/synpunkt/notify/smssend"
 	"github.com/exempelby/synpunkt/notify/smtpsend"
-	"github.com/exempelby/synpunkt/oauth"
+	"github.com/exempelby/synpunkt/internal/oauth"
 	"github.com/exempelby/synpunkt/store"
 )
 

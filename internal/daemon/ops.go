@@ -15,7 +15,7 @@ import (
 	"github.com/exempelby/synpunkt/internal/sdnotify"
 	"github.com/exempelby/synpunkt/mailbox"
 	"github.com/exempelby/synpunkt/notify/smtpsend"
-	"github.com/exempelby/synpunkt/oauth"
+	"github.com/exempelby/synpunkt/internal/oauth"
 	"github.com/exempelby/synpunkt/store"
 )
 

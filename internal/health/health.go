@@ -30,7 +30,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/exempelby/synpunkt/mailbox"
-	"github.com/exempelby/synpunkt/oauth"
+	"github.com/exempelby/synpunkt/internal/oauth"
 	"github.com/exempelby/synpunkt/store"
 )
 

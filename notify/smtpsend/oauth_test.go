@@ -10,7 +10,7 @@ import (
 	"github.com/exempelby/synpunkt/internal/smtpsink"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/notify/smtpsend"
-	"github.com/exempelby/synpunkt/oauth"
+	"github.com/exempelby/synpunkt/internal/oauth"
 )
 
 // Submission with an OAuth2 token by XOAUTH2 and OAUTHBEARER (RFC 7628),

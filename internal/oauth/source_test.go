@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/exempelby/synpunkt/internal/oauthfake"
-	"github.com/exempelby/synpunkt/oauth"
+	"github.com/exempelby/synpunkt/internal/oauth"
 )
 
 var t0 = time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
