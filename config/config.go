@@ -44,6 +44,8 @@ type Config struct {
 	Classify ClassifySettings `toml:"classify"`
 	// Deadlines sets the routine's clocks, reminders and escalation (deadlines.go).
 	Deadlines Deadlines `toml:"deadlines"`
+	// Retention sets purging and preservation (retention.go).
+	Retention Retention `toml:"retention"`
 }
 
 // Organisation describes the municipality that runs the mailbox.
@@ -252,6 +254,7 @@ func DefaultConfig() *Config {
 		Log:       Log{Level: "info", Format: "text"},
 		Classify:  DefaultClassifySettings(),
 		Deadlines: DefaultDeadlines(),
+		Retention: DefaultRetention(),
 	}
 }
 
@@ -359,7 +362,7 @@ func (c *Config) ThreadKey() ([]byte, error) {
 // Validate checks the config and returns a *ValidationError naming the
 // first offending key.
 func (c *Config) Validate() error {
-	checks := []func() error{c.validateOrganisation, c.validateIMAP, c.validateSMTP, c.validateSMS, c.validateMisc, c.validateUnits, c.validateClassify, c.validateDeadlines}
+	checks := []func() error{c.validateOrganisation, c.validateIMAP, c.validateSMTP, c.validateSMS, c.validateMisc, c.validateUnits, c.validateClassify, c.validateDeadlines, c.validateRetention}
 	for _, f := range checks {
 		if err := f(); err != nil {
 			return err
