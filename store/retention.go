@@ -45,8 +45,8 @@ const (
 	// PartNotes: the free text of notes, closing notes and preservation
 	// reasons in the event log.
 	PartNotes = "notes"
-	// PartOutbox: the bodies, recipients and errors of sent or failed
-	// notifications.
+	// PartOutbox: the bodies, recipients and errors of notifications; one
+	// still pending is marked failed (never sent).
 	PartOutbox = "outbox"
 )
 
@@ -238,7 +238,10 @@ func purgePart(ctx context.Context, tx *sql.Tx, caseID int64, part string, r *Pu
 	case PartNotes:
 		return exec(&r.Notes, "DELETE FROM event_texts WHERE event_id IN (SELECT id FROM events WHERE case_id = ?)", caseID)
 	case PartOutbox:
-		return exec(&r.Outbox, "UPDATE outbox SET payload = x'', recipient = '', last_error = '' WHERE case_id = ? AND status <> 'pending' AND (length(payload) > 0 OR recipient <> '')", caseID)
+		// A notification still pending when its case is purged is never sent.
+		return exec(&r.Outbox, `UPDATE outbox SET payload = x'', recipient = '', last_error = '',
+			status = CASE status WHEN 'pending' THEN 'failed' ELSE status END, lease_owner = '', lease_until = ''
+			WHERE case_id = ? AND (length(payload) > 0 OR recipient <> '')`, caseID)
 	}
 	return fmt.Errorf("unknown part %q", part)
 }

@@ -51,6 +51,8 @@ func init() {
 			"  DIR  a labelled corpus directory (format: classify/pii/CORPUS.md)\n", cmdEvalPII},
 		{"eval-routing", "eval-routing [--config FILE] DIR", "accuracy of classification and routing on a corpus",
 			"  DIR  a labelled corpus directory (format: classify/testdata/corpus/README.md)\n", cmdEvalRouting},
+		{"preserve", "preserve --config FILE --reason TEXT NUMBER", "mark a case to be preserved (bevaras) and delivered to the archive", numberArg, cmdPreserve},
+		{"purge", "purge --config FILE [--at TIME] [--dry-run] [--json]", "purge (gallra) what the retention rules say is due at TIME (default now)", "", cmdPurge},
 		{"version", "version", "print the version and build", "", cmdVersion},
 	}
 }

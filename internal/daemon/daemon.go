@@ -40,6 +40,7 @@ import (
 	"github.com/exempelby/synpunkt/notify/outbox"
 	"github.com/exempelby/synpunkt/notify/smssend"
 	"github.com/exempelby/synpunkt/notify/smtpsend"
+	"github.com/exempelby/synpunkt/retention"
 	"github.com/exempelby/synpunkt/store"
 )
 
@@ -209,6 +210,13 @@ func (d *Daemon) Run(ctx context.Context) error {
 		defer wg.Done()
 		d.Casework.RunScheduler(ctx, d.Config.Deadlines.CheckInterval.Duration)
 	}()
+	if at := d.Config.Retention.PurgeTime; at != "" {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			retention.New(d.Store, d.Config.Retention, d.now, d.log).RunDaily(ctx, at)
+		}()
+	}
 	err = in.Run(ctx)
 	d.log.Info("intake stopped; flushing outbox")
 	stopOutbox()

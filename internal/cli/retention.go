@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/internal/report"
+	"github.com/exempelby/synpunkt/retention"
+	"github.com/exempelby/synpunkt/store"
+)
+
+// withRetention opens the database of the config at path (no secrets
+// needed) and hands a Purger on the command line's clock to f.
+func withRetention(ctx context.Context, path string, stderr io.Writer, f func(*retention.Purger, *store.Store, *config.Config) error) error {
+	cfg, err := loadConfigReadOnly(path)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return f(retention.New(st, cfg.Retention, clock(ctx), newLogger(cfg.Log, stderr)), st, cfg)
+}
+
+func cmdPurge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := flags("purge", stderr)
+	at := fs.String("at", "", "purge what is due at this time (RFC 3339 or 2006-01-02T15:04 local); default now")
+	dry := fs.Bool("dry-run", false, "only list what is due")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	when := clock(ctx)()
+	if *at != "" {
+		t, err := parseTime(*at)
+		if err != nil {
+			return usageError{"--at: " + err.Error()}
+		}
+		when = t
+	}
+	return withRetention(ctx, *path, stderr, func(p *retention.Purger, _ *store.Store, _ *config.Config) error {
+		rep, err := p.Run(ctx, when, *dry)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(rep)
+		}
+		verb := "gallrat"
+		if *dry {
+			verb = "att gallra"
+		}
+		for _, pc := range rep.Preserved {
+			fmt.Fprintf(stdout, "%s bevaras (regel %s)\n", report.Text(pc.Case), pc.Rule)
+		}
+		for _, pc := range rep.Purged {
+			fmt.Fprintf(stdout, "%s %s: %s (regel %s)\n", report.Text(pc.Case), verb, strings.Join(pc.Parts, ", "), strings.Join(pc.Rules, ", "))
+		}
+		fmt.Fprintf(stdout, "%d ärenden %s, %d bevarade lämnade orörda\n", len(rep.Purged), verb, rep.Kept)
+		return nil
+	})
+}
+
+func cmdPreserve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := flags("preserve", stderr)
+	reason := fs.String("reason", "", "why the case is preserved (required), e.g. \"tillför sakuppgifter\"")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{"preserve needs one case NUMBER"}
+	}
+	if strings.TrimSpace(*reason) == "" {
+		return usageError{"preserve needs --reason"}
+	}
+	return withRetention(ctx, *path, stderr, func(p *retention.Purger, _ *store.Store, _ *config.Config) error {
+		c, err := p.Preserve(ctx, fs.Arg(0), "cli", *reason)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s bevaras\n", report.Text(c.Number))
+		return nil
+	})
+}
