@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -263,4 +264,94 @@ func (s *Store) Compact(ctx context.Context, vacuum bool) (busy bool, err error)
 		return false, fmt.Errorf("checkpoint: %w", err)
 	}
 	return b != 0, nil
+}
+
+// SubjectQuery is what identifies a data subject: any of an address, a
+// phone number or a personnummer (as given; see SubjectNeedles).
+type SubjectQuery struct {
+	Email        string
+	Phone        []string // digit-only forms to look for, e.g. 46701234567, 0701234567
+	Personnummer []string // digit-only forms, e.g. 8507099805, 198507099805
+}
+
+// SubjectCase is one case that holds a data subject's personal data, and where.
+type SubjectCase struct {
+	synpunkt.Case
+	Preserved bool
+	Holds     []string // contact, original, text, notes, outbox
+}
+
+// stripped is a SQL expression: x without spaces, dashes and dots.
+func stripped(x string) string {
+	return "replace(replace(replace(" + x + ", ' ', ''), '-', ''), '.', '')"
+}
+
+// SubjectCases returns every case holding data of the subject q, with the
+// places it is held, in registration order.
+func (s *Store) SubjectCases(ctx context.Context, q SubjectQuery) ([]SubjectCase, error) {
+	type probe struct{ where, sql string }
+	var probes []probe
+	var args [][]any
+	add := func(where, cond string, needle string) {
+		probes = append(probes, probe{where, cond})
+		args = append(args, []any{needle})
+	}
+	if e := strings.ToLower(strings.TrimSpace(q.Email)); e != "" {
+		add(PartContact, "SELECT case_id FROM contacts WHERE lower(email) = ?", e)
+		add(PartOriginal, "SELECT case_id FROM intake WHERE case_id IS NOT NULL AND instr(lower(CAST(raw AS TEXT)), ?) > 0", e)
+		add("text", "SELECT case_id FROM documents WHERE instr(lower(text), ?) > 0", e)
+		add(PartNotes, "SELECT e.case_id FROM events e JOIN event_texts t ON t.event_id = e.id WHERE instr(lower(t.text), ?) > 0", e)
+		add(PartOutbox, "SELECT case_id FROM outbox WHERE case_id IS NOT NULL AND (lower(recipient) = ? OR instr(lower(CAST(payload AS TEXT)), ?1) > 0)", e)
+	}
+	for _, n := range append(append([]string(nil), q.Phone...), q.Personnummer...) {
+		if n == "" {
+			continue
+		}
+		add(PartContact, "SELECT case_id FROM contacts WHERE "+stripped("phone")+" LIKE '%' || ? || '%'", n)
+		add(PartOriginal, "SELECT case_id FROM intake WHERE case_id IS NOT NULL AND instr("+stripped("CAST(raw AS TEXT)")+", ?) > 0", n)
+		add("text", "SELECT case_id FROM documents WHERE instr("+stripped("text")+", ?) > 0", n)
+		add(PartNotes, "SELECT e.case_id FROM events e JOIN event_texts t ON t.event_id = e.id WHERE instr("+stripped("t.text")+", ?) > 0", n)
+		add(PartOutbox, "SELECT case_id FROM outbox WHERE case_id IS NOT NULL AND (instr("+stripped("recipient")+", ?1) > 0 OR instr("+stripped("CAST(payload AS TEXT)")+", ?1) > 0)", n)
+	}
+	holds := map[int64][]string{}
+	for i, p := range probes {
+		rows, err := s.db.QueryContext(ctx, p.sql, args[i]...)
+		if err != nil {
+			return nil, fmt.Errorf("subject search: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("subject search: %w", err)
+			}
+			if !slices.Contains(holds[id], p.where) {
+				holds[id] = append(holds[id], p.where)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("subject search: %w", err)
+		}
+	}
+	ids := make([]int64, 0, len(holds))
+	for id := range holds {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	var out []SubjectCase
+	for _, id := range ids {
+		c, err := s.Case(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		var preserved bool
+		if err := s.db.QueryRowContext(ctx, "SELECT EXISTS(SELECT 1 FROM preservations WHERE case_id = ?)", id).Scan(&preserved); err != nil {
+			return nil, fmt.Errorf("subject search: %w", err)
+		}
+		h := holds[id]
+		sort.Slice(h, func(i, j int) bool { return h[i] < h[j] })
+		out = append(out, SubjectCase{Case: c, Preserved: preserved, Holds: h})
+	}
+	return out, nil
 }

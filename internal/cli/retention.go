@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -87,6 +88,83 @@ func cmdPreserve(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return err
 		}
 		fmt.Fprintf(stdout, "%s bevaras\n", report.Text(c.Number))
+		return nil
+	})
+}
+
+// subjectFlags adds --email, --phone and --personnummer to fs.
+func subjectFlags(fs *flag.FlagSet) *retention.Subject {
+	var s retention.Subject
+	fs.StringVar(&s.Email, "email", "", "the person's e-mail address")
+	fs.StringVar(&s.Phone, "phone", "", "the person's phone number")
+	fs.StringVar(&s.Personnummer, "personnummer", "", "the person's personnummer")
+	return &s
+}
+
+func needSubject(s *retention.Subject, name string) error {
+	if s.Email == "" && s.Phone == "" && s.Personnummer == "" {
+		return usageError{name + " needs --email, --phone or --personnummer"}
+	}
+	return nil
+}
+
+func cmdSubjectAccess(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := flags("subject-access", stderr)
+	subj := subjectFlags(fs)
+	asJSON := fs.Bool("json", false, "print JSON instead of the Swedish letter")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := needSubject(subj, "subject-access"); err != nil {
+		return err
+	}
+	return withRetention(ctx, *path, stderr, func(_ *retention.Purger, st *store.Store, cfg *config.Config) error {
+		cases, err := retention.Access(ctx, st, *subj)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(struct {
+				Subject retention.Subject      `json:"subject"`
+				Cases   []retention.AccessCase `json:"cases"`
+			}{*subj, cases})
+		}
+		// Escaped line by line: the letter's own line breaks stay.
+		for _, l := range strings.Split(strings.TrimSuffix(retention.AccessText(cfg.Organisation.Name, *subj, cases, clock(ctx)()), "\n"), "\n") {
+			fmt.Fprintln(stdout, report.Text(l))
+		}
+		return nil
+	})
+}
+
+func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := flags("erase", stderr)
+	subj := subjectFlags(fs)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := needSubject(subj, "erase"); err != nil {
+		return err
+	}
+	return withRetention(ctx, *path, stderr, func(p *retention.Purger, _ *store.Store, _ *config.Config) error {
+		out, err := p.Erase(ctx, *subj, "cli")
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(out)
+		}
+		if len(out) == 0 {
+			fmt.Fprintln(stdout, "inga uppgifter om personen")
+		}
+		for _, o := range out {
+			fmt.Fprintf(stdout, "%s: %s\n", report.Text(o.Case), o.Reason)
+		}
 		return nil
 	})
 }

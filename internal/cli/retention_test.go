@@ -145,3 +145,46 @@ func TestPurgeTimeTravel(t *testing.T) {
 		t.Errorf("second purge = %s, want nothing", out)
 	}
 }
+
+// subject-access finds every case of one planted citizen by address,
+// phone or personnummer (in any spelling), and erase removes their data
+// from closed cases but keeps a preserved one, saying why.
+func TestSubjectAccessAndErase(t *testing.T) {
+	dir := t.TempDir()
+	cfg := sampleConfigFile(t, dir)
+	db := filepath.Join(dir, "s.db")
+	g := citizens[0]
+	numbers := plantCases(t, dir, cfg, []planted{g, citizens[1], g})
+	for _, q := range [][]string{{"--email", strings.ToUpper(g.email)}, {"--phone", g.phoneE164}, {"--personnummer", "19" + g.pnr}} {
+		out, code := run(t, append([]string{"subject-access", "--config", cfg, "--json"}, q...)...)
+		var got struct {
+			Cases []retention.AccessCase `json:"cases"`
+		}
+		if code != 0 || json.Unmarshal([]byte(out), &got) != nil {
+			t.Fatalf("subject-access %v: exit %d, %s", q, code, out)
+		}
+		if len(got.Cases) != 2 || got.Cases[0].Case != numbers[0] || got.Cases[1].Case != numbers[2] {
+			t.Errorf("subject-access %v = %s, want %s and %s", q, out, numbers[0], numbers[2])
+		}
+	}
+	letter, _ := run(t, "subject-access", "--config", cfg, "--phone", g.phone)
+	t.Logf("subject-access --phone %q:\n%s", g.phone, letter)
+	for _, want := range []string{"Registerutdrag", numbers[0], numbers[2], "det ursprungliga meddelandet", "en anteckning i ärendet"} {
+		if !strings.Contains(letter, want) {
+			t.Errorf("letter lacks %q", want)
+		}
+	}
+	run(t, "preserve", "--config", cfg, "--reason", "principiellt viktigt", numbers[2])
+	out, code := run(t, "erase", "--config", cfg, "--email", g.email)
+	if code != 0 || !strings.Contains(out, numbers[0]+": raderat") || !strings.Contains(out, numbers[2]+": behålls: ärendet ska bevaras") {
+		t.Fatalf("erase: exit %d:\n%s", code, out)
+	}
+	out, _ = run(t, "subject-access", "--config", cfg, "--email", g.email, "--json")
+	if strings.Contains(out, numbers[0]) || !strings.Contains(out, numbers[2]) {
+		t.Errorf("after erase, subject-access = %s, want only the preserved %s", out, numbers[2])
+	}
+	// The other citizen is untouched.
+	if found := countFound(databaseBytes(t, db), citizens[1:2]); len(found) != 4 {
+		t.Errorf("another citizen's data after erase: %q, want all 4 strings", found)
+	}
+}
