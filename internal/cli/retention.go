@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/exempelby/synpunkt/archive"
 	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/internal/report"
 	"github.com/exempelby/synpunkt/retention"
@@ -165,6 +166,34 @@ func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		for _, o := range out {
 			fmt.Fprintf(stdout, "%s: %s\n", report.Text(o.Case), o.Reason)
 		}
+		return nil
+	})
+}
+
+func cmdArchiveExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := flags("archive-export", stderr)
+	before := fs.String("closed-before", "", "deliver preserved cases closed before this day or time (required)")
+	out := fs.String("out", "", "directory to write the package in (required)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *before == "" || *out == "" {
+		return usageError{"archive-export needs --closed-before DATE and --out DIR"}
+	}
+	cutoff, err := parseTime(*before)
+	if err != nil {
+		return usageError{"--closed-before: " + err.Error()}
+	}
+	return withRetention(ctx, *path, stderr, func(_ *retention.Purger, st *store.Store, cfg *config.Config) error {
+		res, err := archive.Export(ctx, st, cutoff, *out, archive.Options{Organisation: cfg.Organisation.Name, Now: clock(ctx)})
+		if err != nil {
+			return err
+		}
+		if res.Package == "" {
+			fmt.Fprintln(stdout, "inga bevarade, avslutade ärenden att leverera")
+			return nil
+		}
+		fmt.Fprintf(stdout, "%s: %d ärenden, %d filer\n", report.Text(res.Package), len(res.Cases), len(res.Files))
 		return nil
 	})
 }
