@@ -18,30 +18,42 @@ import (
 )
 
 // fill registers n closed cases, each with a ~2 KB original naming the
-// citizen, a contact row, a note and a sent receipt.
+// citizen, a contact row, a note and a sent receipt. It writes the rows
+// in one transaction (the store's per-case API would fsync 2n times).
 func fill(tb testing.TB, st *store.Store, n int, at time.Time) {
 	tb.Helper()
 	ctx := context.Background()
 	body := strings.Repeat("Gatlyktan på Storgatan lyser inte och det är mörkt på kvällarna. ", 30)
-	for i := range n {
-		email := fmt.Sprintf("medborgare%d@example.net", i)
-		raw := []byte(fmt.Sprintf("From: Medborgare %d <%s>\r\nSubject: Gatlykta\r\nMessage-ID: <b%d@example.net>\r\n\r\n%s\r\nPersonnummer 850709-%04d, telefon 070-123 %04d.\r\n", i, email, i, body, i%10000, i%10000))
-		cats := []synpunkt.DocType{synpunkt.DocFelanmalan, synpunkt.DocFraga, synpunkt.DocForslag, synpunkt.DocBerom}
-		c, err := st.OpenCase(ctx, store.NewCase{
-			Intake:   store.Intake{Key: fmt.Sprintf("k%d", i), Source: "bench", ReceivedAt: at, Raw: raw},
-			Case:     synpunkt.Case{ReceivedAt: at, Category: cats[i%len(cats)], Unit: "Gata", Committee: "Teknik", InitiatedBy: synpunkt.RolePrivatperson, Description: "Gatlykta lyser inte"},
-			Document: synpunkt.Document{Type: cats[i%len(cats)], Direction: synpunkt.Inkommande, SenderRole: "Privatperson", ReceivedAt: at},
-			Text:     body,
-			Contact:  &store.Contact{Email: email, WantsReply: true},
-		}, func(c synpunkt.Case) ([]store.Outgoing, error) {
-			return []store.Outgoing{{Kind: "receipt", Channel: "email", From: "synpunkter@exempelby.se", To: email, Payload: []byte("To: " + email + "\r\n\r\nTack " + body[:200])}}, nil
-		})
+	cats := []synpunkt.DocType{synpunkt.DocFelanmalan, synpunkt.DocFraga, synpunkt.DocForslag, synpunkt.DocBerom}
+	ts := at.UTC().Format("2006-01-02T15:04:05.000Z07:00")
+	tx, err := st.DB().BeginTx(ctx, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	exec := func(q string, args ...any) int64 {
+		res, err := tx.ExecContext(ctx, q, args...)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		if err := st.SetStatus(ctx, c.ID, synpunkt.StatusClosed, []store.Event{{Actor: "cli", Kind: "closed", Detail: "Ringde Medborgare " + fmt.Sprint(i)}}, nil); err != nil {
-			tb.Fatal(err)
-		}
+		id, _ := res.LastInsertId()
+		return id
+	}
+	for i := range n {
+		email := fmt.Sprintf("medborgare%d@example.net", i)
+		raw := []byte(fmt.Sprintf("From: Medborgare %d <%s>\r\nSubject: Gatlykta\r\nMessage-ID: <b%d@example.net>\r\n\r\n%s\r\nPersonnummer 850709-%04d, telefon 070-123 %04d.\r\n", i, email, i, body, i%10000, i%10000))
+		cat := cats[i%len(cats)]
+		cid := exec(`INSERT INTO cases(number, status, received_at, category, unit, committee, initiated_by, description, created_at, closed_at)
+			VALUES(?, ?, ?, ?, 'Gata', 'Teknik', 'Privatperson', 'Gatlykta lyser inte', ?, ?)`, fmt.Sprintf("SYN-2026-%05d", i+1), synpunkt.StatusClosed, ts, cat, ts, ts)
+		iid := exec(`INSERT INTO intake(idem_key, source, received_at, outcome, case_id, raw_sha256, raw) VALUES(?, 'bench', ?, 'case', ?, '', ?)`, fmt.Sprint("k", i), ts, cid, raw)
+		exec(`INSERT INTO documents(case_id, type, direction, sender_role, received_at, intake_id, text) VALUES(?, ?, 'Inkommande', 'Privatperson', ?, ?, ?)`, cid, cat, ts, iid, body)
+		exec(`INSERT INTO contacts(case_id, email) VALUES(?, ?)`, cid, email)
+		eid := exec(`INSERT INTO events(case_id, at, actor, kind, detail) VALUES(?, ?, 'cli', 'closed', '')`, cid, ts)
+		exec(`INSERT INTO event_texts(event_id, text) VALUES(?, ?)`, eid, fmt.Sprint("Ringde Medborgare ", i))
+		exec(`INSERT INTO outbox(case_id, kind, channel, sender, recipient, payload, status, next_attempt_at, created_at) VALUES(?, 'receipt', 'email', 'synpunkter@exempelby.se', ?, ?, 'sent', ?, ?)`,
+			cid, email, []byte("To: "+email+"\r\n\r\nTack "+body[:200]), ts, ts)
+	}
+	if err := tx.Commit(); err != nil {
+		tb.Fatal(err)
 	}
 }
 
