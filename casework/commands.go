@@ -95,6 +95,22 @@ func (p *Intake) runCommand(ctx context.Context, number string, cmd lifecycle.Co
 			return "", err
 		}
 		return "#vidarebefordra: ärendet har skickats till " + c.Unit + ".", nil
+	case lifecycle.CmdPreserve:
+		c, err := p.st.CaseByNumber(ctx, number)
+		if err != nil {
+			return "", err
+		}
+		reason := cmd.Arg
+		if reason == "" {
+			reason = "#bevara i e-post"
+		}
+		if err := p.st.Preserve(ctx, c.ID, actor, "", reason); err != nil {
+			if errors.Is(err, store.ErrDuplicate) {
+				return "#bevara: ärendet bevarades redan.", nil
+			}
+			return "", err
+		}
+		return "#bevara: ärendet bevaras och levereras till arkivet.", nil
 	case "anteckning":
 		if err := p.work.Note(ctx, number, cmd.Arg, actor); err != nil {
 			return "", err

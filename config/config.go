@@ -52,6 +52,8 @@ type Config struct {
 	Operations Operations `toml:"operations"`
 	// Reports are the statistics sent to committees on a schedule (reports.go).
 	Reports []Report `toml:"reports"`
+	// Retention sets purging and preservation (retention.go).
+	Retention Retention `toml:"retention"`
 }
 
 // Organisation describes the municipality that runs the mailbox.
@@ -248,6 +250,7 @@ func DefaultConfig() *Config {
 		Log:       Log{Level: "info", Format: "text"},
 		Classify:  DefaultClassifySettings(),
 		Deadlines: DefaultDeadlines(),
+		Retention: DefaultRetention(),
 	}
 }
 
@@ -361,7 +364,7 @@ func (c *Config) ThreadKey() ([]byte, error) {
 // Validate checks the config and returns a *ValidationError naming the
 // first offending key.
 func (c *Config) Validate() error {
-	checks := []func() error{c.validateOrganisation, c.validateIMAP, c.validateSMTP, c.validateSMS, c.validateMisc, c.validateUnits, c.validateClassify, c.validateDeadlines, c.validateOps, c.validateReports}
+	checks := []func() error{c.validateOrganisation, c.validateIMAP, c.validateSMTP, c.validateSMS, c.validateMisc, c.validateUnits, c.validateClassify, c.validateDeadlines, c.validateOps, c.validateReports, c.validateRetention}
 	for _, f := range checks {
 		if err := f(); err != nil {
 			return err

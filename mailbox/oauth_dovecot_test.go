@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/exempelby/synpunkt/internal/dovecottest"
-	"github.com/exempelby/synpunkt/internal/oauthfake"
 	"github.com/exempelby/synpunkt/internal/oauth"
+	"github.com/exempelby/synpunkt/internal/oauthfake"
 )
 
 // oauthDovecot starts the fake authorization server and a Dovecot whose

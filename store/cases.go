@@ -269,11 +269,16 @@ func (s *Store) eventTx(ctx context.Context, tx *sql.Tx, caseID int64, e Event) 
 	if caseID != 0 {
 		cid = caseID
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO events(case_id, at, actor, kind, detail) VALUES(?, ?, ?, ?, ?)",
-		cid, ts(s.now()), e.Actor, e.Kind, e.Detail); err != nil {
+	detail, text := e.Detail, ""
+	if textKinds[e.Kind] {
+		detail, text = "", e.Detail
+	}
+	res, err := tx.ExecContext(ctx, "INSERT INTO events(case_id, at, actor, kind, detail) VALUES(?, ?, ?, ?, ?)",
+		cid, ts(s.now()), e.Actor, e.Kind, detail)
+	if err != nil {
 		return fmt.Errorf("insert event: %w", err)
 	}
-	return nil
+	return s.eventTextTx(ctx, tx, res, text)
 }
 
 // AddDocument registers a later document (reply, komplettering) in a case,

@@ -197,7 +197,7 @@ func (s *Store) EventsSince(ctx context.Context, kind string, t time.Time) ([]Ev
 }
 
 func (s *Store) events(ctx context.Context, where string, args ...any) ([]EventRow, error) {
-	rows, err := s.q(ctx).QueryContext(ctx, "SELECT id, COALESCE(case_id, 0), at, actor, kind, detail FROM events WHERE "+where+" ORDER BY id", args...)
+	rows, err := s.q(ctx).QueryContext(ctx, "SELECT e.id, COALESCE(e.case_id, 0), e.at, e.actor, e.kind, COALESCE(t.text, e.detail) FROM events e LEFT JOIN event_texts t ON t.event_id = e.id WHERE "+where+" ORDER BY e.id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("read events: %w", err)
 	}

@@ -73,6 +73,9 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	// FULL: a committed case survives a power loss too, since intake moves
 	// the message out of the inbox right after the commit.
 	q.Add("_pragma", "synchronous(FULL)")
+	// secure_delete: freed pages and cells are zeroed, so a purge
+	// (retention, erasure) leaves no personal data in free space.
+	q.Add("_pragma", "secure_delete(1)")
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
@@ -264,6 +267,35 @@ CREATE TABLE report_deliveries (
 	file      TEXT NOT NULL,
 	sent_at   TEXT NOT NULL,
 	PRIMARY KEY (committee, period)
+);
+`, `
+-- Schema 9: retention (gallring). Free text of events (notes, closing
+-- notes, preservation reasons) lives apart from the append-only event row
+-- so it can be purged; the row stays. Existing texts move out once.
+CREATE TABLE event_texts (
+	event_id INTEGER PRIMARY KEY REFERENCES events(id),
+	text     TEXT NOT NULL
+);
+DROP TRIGGER events_no_update;
+INSERT INTO event_texts(event_id, text) SELECT id, detail FROM events WHERE kind IN ('note', 'closed', 'preserved') AND detail <> '';
+UPDATE events SET detail = '' WHERE kind IN ('note', 'closed', 'preserved') AND detail <> '';
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+-- Cases to be preserved (bevaras) and delivered to the archive.
+CREATE TABLE preservations (
+	case_id      INTEGER PRIMARY KEY REFERENCES cases(id),
+	at           TEXT NOT NULL,
+	actor        TEXT NOT NULL,
+	rule         TEXT NOT NULL DEFAULT '',
+	delivered_at TEXT NOT NULL DEFAULT '',
+	package      TEXT NOT NULL DEFAULT ''
+);
+-- Parts of a case already purged, by which rule and when.
+CREATE TABLE purged (
+	case_id INTEGER NOT NULL REFERENCES cases(id),
+	part    TEXT NOT NULL,
+	rule    TEXT NOT NULL,
+	at      TEXT NOT NULL,
+	PRIMARY KEY (case_id, part)
 );
 `}
 

@@ -14,10 +14,13 @@ const (
 	CmdReopen  = "återöppna"
 	CmdForward = "vidarebefordra"
 	CmdNote    = "anteckning"
+	// CmdPreserve marks the case to be preserved (bevaras); Arg, the
+	// reason, may be empty.
+	CmdPreserve = "bevara"
 )
 
 // validCommands is the list shown to staff when a command is not understood.
-const validCommands = "#avsluta [kommentar], #återöppna, #vidarebefordra <enhet> och #anteckning <text>"
+const validCommands = "#avsluta [kommentar], #återöppna, #vidarebefordra <enhet>, #anteckning <text> och #bevara [skäl]"
 
 // Command is one command a staff member wrote in a mail.
 type Command struct {
@@ -163,6 +166,7 @@ var commandNames = map[string]string{
 	"ateroppna":      CmdReopen,
 	"vidarebefordra": CmdForward,
 	"anteckning":     CmdNote,
+	"bevara":         CmdPreserve,
 }
 
 // fold lower-cases s and drops the Swedish diacritics staff may leave out,

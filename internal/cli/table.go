@@ -53,6 +53,11 @@ func init() {
 			"  DIR  a labelled corpus directory (format: classify/pii/CORPUS.md)\n", cmdEvalPII},
 		{"eval-routing", "eval-routing [--config FILE] DIR", "accuracy of classification and routing on a corpus",
 			"  DIR  a labelled corpus directory (format: classify/testdata/corpus/README.md)\n", cmdEvalRouting},
+		{"preserve", "preserve --config FILE --reason TEXT NUMBER", "mark a case to be preserved (bevaras) and delivered to the archive", numberArg, cmdPreserve},
+		{"purge", "purge --config FILE [--at TIME] [--dry-run] [--json]", "purge (gallra) what the retention rules say is due at TIME (default now)", "", cmdPurge},
+		{"subject-access", "subject-access --config FILE (--email ADDR | --phone NR | --personnummer NR) [--json]", "every case and document holding a person's data (GDPR art. 15), as a Swedish letter or JSON", "", cmdSubjectAccess},
+		{"erase", "erase --config FILE (--email ADDR | --phone NR | --personnummer NR) [--json]", "erase a person's data where the law allows, and say why the rest is kept (GDPR art. 17)", "", cmdErase},
+		{"archive-export", "archive-export --config FILE --closed-before DATE --out DIR", "write the preserved closed cases as an FGS/ERMS archive package and mark them delivered", "", cmdArchiveExport},
 		{"version", "version", "print the version and build", "", cmdVersion},
 	}
 }

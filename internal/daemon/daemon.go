@@ -35,10 +35,12 @@ import (
 	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/casework"
 	"github.com/exempelby/synpunkt/casework/lifecycle"
+	"github.com/exempelby/synpunkt/casework/retention"
 	"github.com/exempelby/synpunkt/classify"
 	"github.com/exempelby/synpunkt/classify/pii"
 	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/internal/health"
+	"github.com/exempelby/synpunkt/internal/oauth"
 	"github.com/exempelby/synpunkt/internal/report"
 	"github.com/exempelby/synpunkt/internal/sdnotify"
 	"github.com/exempelby/synpunkt/mailbox"
@@ -46,7 +48,6 @@ import (
 	"github.com/exempelby/synpunkt/notify/outbox"
 	"github.com/exempelby/synpunkt/notify/smssend"
 	"github.com/exempelby/synpunkt/notify/smtpsend"
-	"github.com/exempelby/synpunkt/internal/oauth"
 	"github.com/exempelby/synpunkt/store"
 )
 
@@ -261,6 +262,13 @@ func (d *Daemon) Run(ctx context.Context) error {
 		defer wg.Done()
 		d.Reports.Loop(ctx, d.Config.Deadlines.CheckInterval.Duration)
 	}()
+	if at := d.Config.Retention.PurgeTime; at != "" {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			retention.New(d.Store, d.Config.Retention, d.now, d.log).RunDaily(ctx, at)
+		}()
+	}
 	err = in.Run(ctx)
 	_ = sdnotify.Notify(sdnotify.Stopping)
 	d.log.Info("intake stopped; flushing outbox")

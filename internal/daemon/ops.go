@@ -12,10 +12,10 @@ import (
 
 	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/internal/health"
+	"github.com/exempelby/synpunkt/internal/oauth"
 	"github.com/exempelby/synpunkt/internal/sdnotify"
 	"github.com/exempelby/synpunkt/mailbox"
 	"github.com/exempelby/synpunkt/notify/smtpsend"
-	"github.com/exempelby/synpunkt/internal/oauth"
 	"github.com/exempelby/synpunkt/store"
 )
 

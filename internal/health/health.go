@@ -29,8 +29,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/exempelby/synpunkt/mailbox"
 	"github.com/exempelby/synpunkt/internal/oauth"
+	"github.com/exempelby/synpunkt/mailbox"
 	"github.com/exempelby/synpunkt/store"
 )
 

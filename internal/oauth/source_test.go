@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/exempelby/synpunkt/internal/oauthfake"
 	"github.com/exempelby/synpunkt/internal/oauth"
+	"github.com/exempelby/synpunkt/internal/oauthfake"
 )
 
 var t0 = time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)

@@ -6,11 +6,11 @@ import (
 	"log/slog"
 	"testing"
 
+	"github.com/exempelby/synpunkt/internal/oauth"
 	"github.com/exempelby/synpunkt/internal/oauthfake"
 	"github.com/exempelby/synpunkt/internal/smtpsink"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/notify/smtpsend"
-	"github.com/exempelby/synpunkt/internal/oauth"
 )
 
 // Submission with an OAuth2 token by XOAUTH2 and OAUTHBEARER (RFC 7628),

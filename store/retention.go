@@ -1,0 +1,357 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/exempelby/synpunkt"
+)
+
+// textKinds are the event kinds whose Detail is free text written by
+// staff (which may name people): it is kept in event_texts, apart from the
+// append-only event row, so that retention can purge it.
+var textKinds = map[string]bool{"note": true, "closed": true, "preserved": true}
+
+func (s *Store) eventTextTx(ctx context.Context, tx *sql.Tx, res sql.Result, text string) error {
+	if text == "" {
+		return nil
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("insert event text: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO event_texts(event_id, text) VALUES(?, ?)", id, text); err != nil {
+		return fmt.Errorf("insert event text: %w", err)
+	}
+	return nil
+}
+
+// Parts of a case that retention purges.
+const (
+	// PartOriginal: the raw original messages of the case (those without
+	// attachments; see PartAttachments) and the decoded text of its documents.
+	PartOriginal = "original"
+	// PartContact: the citizen's contact details.
+	PartContact = "contact"
+	// PartAttachments: the raw originals that carry attachments, and the
+	// attachment lists (file names may name people).
+	PartAttachments = "attachments"
+	// PartNotes: the free text of notes, closing notes and preservation
+	// reasons in the event log.
+	PartNotes = "notes"
+	// PartOutbox: the bodies, recipients and errors of notifications; one
+	// still pending is marked failed (never sent).
+	PartOutbox = "outbox"
+)
+
+// Parts lists every part, in the order a purge reports them.
+var Parts = []string{PartOriginal, PartAttachments, PartContact, PartNotes, PartOutbox}
+
+// ErrPreserved is returned (wrapped) when a purge or erasure meets a case
+// that is to be preserved (bevaras): the archive law keeps it.
+var ErrPreserved = errors.New("the case is preserved (bevaras)")
+
+// RetentionCase is what retention needs to know of a case: no personal data.
+type RetentionCase struct {
+	ID          int64
+	Number      string
+	Category    synpunkt.DocType
+	ReceivedAt  time.Time
+	ClosedAt    time.Time // zero: open
+	DocTypes    []synpunkt.DocType
+	Preserved   bool
+	PreservedBy string // rule or actor
+	DeliveredAt time.Time
+	Purged      map[string]bool // parts already purged
+}
+
+// RetentionCases lists every case with its retention state, in
+// registration order.
+func (s *Store) RetentionCases(ctx context.Context) ([]RetentionCase, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.number, c.category, c.received_at, COALESCE(c.closed_at, ''),
+		p.case_id IS NOT NULL, COALESCE(NULLIF(p.rule, ''), p.actor, ''), COALESCE(p.delivered_at, ''),
+		(SELECT COALESCE(group_concat(DISTINCT d.type), '') FROM documents d WHERE d.case_id = c.id),
+		(SELECT COALESCE(group_concat(x.part), '') FROM purged x WHERE x.case_id = c.id)
+		FROM cases c LEFT JOIN preservations p ON p.case_id = c.id ORDER BY c.id`)
+	if err != nil {
+		return nil, fmt.Errorf("list retention: %w", err)
+	}
+	defer rows.Close()
+	var out []RetentionCase
+	for rows.Next() {
+		var rc RetentionCase
+		var recv, closed, delivered, types, parts string
+		if err := rows.Scan(&rc.ID, &rc.Number, &rc.Category, &recv, &closed, &rc.Preserved, &rc.PreservedBy, &delivered, &types, &parts); err != nil {
+			return nil, fmt.Errorf("scan retention: %w", err)
+		}
+		rc.ReceivedAt, rc.ClosedAt, rc.DeliveredAt = parseTS(recv), parseTS(closed), parseTS(delivered)
+		for _, t := range splitList(types) {
+			rc.DocTypes = append(rc.DocTypes, synpunkt.DocType(t))
+		}
+		rc.Purged = map[string]bool{}
+		for _, p := range splitList(parts) {
+			rc.Purged[p] = true
+		}
+		out = append(out, rc)
+	}
+	return out, rows.Err()
+}
+
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// Preserve marks a case to be preserved (bevaras): no purge or erasure
+// touches it, and the archive delivery takes it. rule names the retention
+// rule that preserved it ("" when a person did); reason is free text, kept
+// apart from the event row. Preserving a preserved case returns ErrDuplicate
+// (wrapped) and writes nothing.
+func (s *Store) Preserve(ctx context.Context, caseID int64, actor, rule, reason string) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "INSERT INTO preservations(case_id, at, actor, rule) VALUES(?, ?, ?, ?) ON CONFLICT DO NOTHING",
+			caseID, ts(s.now()), actor, rule)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("case %d: %w", caseID, ErrDuplicate)
+		}
+		detail := strings.TrimSpace(reason)
+		if rule != "" {
+			detail = strings.TrimSpace("regel " + rule + ". " + detail)
+		}
+		return s.eventTx(ctx, tx, caseID, Event{Actor: actor, Kind: "preserved", Detail: detail})
+	})
+	if err != nil {
+		return fmt.Errorf("preserve: %w", err)
+	}
+	return nil
+}
+
+// MarkDelivered records that a preserved case was delivered to the archive
+// in package pkg.
+func (s *Store) MarkDelivered(ctx context.Context, caseID int64, pkg string) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "UPDATE preservations SET delivered_at = ?, package = ? WHERE case_id = ?", ts(s.now()), pkg, caseID); err != nil {
+			return err
+		}
+		return s.eventTx(ctx, tx, caseID, Event{Actor: "synpunkt", Kind: "delivered_to_archive", Detail: "paket " + pkg})
+	})
+	if err != nil {
+		return fmt.Errorf("mark delivered: %w", err)
+	}
+	return nil
+}
+
+// PurgeResult says what one purge of one case removed.
+type PurgeResult struct {
+	Parts     []string `json:"parts"`     // parts purged
+	Originals int64    `json:"originals"` // raw messages emptied
+	Documents int64    `json:"documents"` // document texts emptied
+	Contacts  int64    `json:"contacts"`  // contact rows deleted
+	Notes     int64    `json:"notes"`     // event texts deleted
+	Outbox    int64    `json:"outbox"`    // notification bodies emptied
+}
+
+// Purge removes the given parts of a case in one transaction and records
+// them (table purged) with one event "purged" naming the parts and the
+// rule; the PII-free metadata (number, category, unit, dates, roles) and
+// the event rows stay. A preserved case fails with ErrPreserved and nothing
+// is removed. Call Compact afterwards so that no removed byte stays in the
+// WAL.
+func (s *Store) Purge(ctx context.Context, caseID int64, parts []string, rule, actor string) (PurgeResult, error) {
+	var r PurgeResult
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var preserved bool
+		if err := tx.QueryRowContext(ctx, "SELECT EXISTS(SELECT 1 FROM preservations WHERE case_id = ?)", caseID).Scan(&preserved); err != nil {
+			return err
+		}
+		if preserved {
+			return fmt.Errorf("case %d: %w", caseID, ErrPreserved)
+		}
+		for _, p := range parts {
+			if err := purgePart(ctx, tx, caseID, p, &r); err != nil {
+				return fmt.Errorf("purge %s: %w", p, err)
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO purged(case_id, part, rule, at) VALUES(?, ?, ?, ?) ON CONFLICT DO NOTHING", caseID, p, rule, ts(s.now())); err != nil {
+				return err
+			}
+		}
+		r.Parts = append([]string(nil), parts...)
+		sort.Slice(r.Parts, func(i, j int) bool { return partIndex(r.Parts[i]) < partIndex(r.Parts[j]) })
+		detail, _ := json.Marshal(struct {
+			Rule string `json:"rule"`
+			PurgeResult
+		}{rule, r})
+		return s.eventTx(ctx, tx, caseID, Event{Actor: actor, Kind: "purged", Detail: string(detail)})
+	})
+	if err != nil {
+		return PurgeResult{}, fmt.Errorf("purge case %d: %w", caseID, err)
+	}
+	return r, nil
+}
+
+func partIndex(p string) int {
+	for i, q := range Parts {
+		if q == p {
+			return i
+		}
+	}
+	return len(Parts)
+}
+
+func purgePart(ctx context.Context, tx *sql.Tx, caseID int64, part string, r *PurgeResult) error {
+	exec := func(n *int64, q string, args ...any) error {
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		k, _ := res.RowsAffected()
+		*n += k
+		return nil
+	}
+	// Originals that carry attachments wait for PartAttachments.
+	const withAttachments = "SELECT intake_id FROM documents WHERE case_id = ? AND attachments <> '' AND intake_id IS NOT NULL"
+	switch part {
+	case PartOriginal:
+		if err := exec(&r.Originals, "UPDATE intake SET raw = x'' WHERE case_id = ? AND length(raw) > 0 AND id NOT IN ("+withAttachments+")", caseID, caseID); err != nil {
+			return err
+		}
+		return exec(&r.Documents, "UPDATE documents SET text = '' WHERE case_id = ? AND text <> ''", caseID)
+	case PartAttachments:
+		if err := exec(&r.Originals, "UPDATE intake SET raw = x'' WHERE length(raw) > 0 AND id IN ("+withAttachments+")", caseID); err != nil {
+			return err
+		}
+		var n int64
+		return exec(&n, "UPDATE documents SET attachments = '' WHERE case_id = ? AND attachments <> ''", caseID)
+	case PartContact:
+		return exec(&r.Contacts, "DELETE FROM contacts WHERE case_id = ?", caseID)
+	case PartNotes:
+		return exec(&r.Notes, "DELETE FROM event_texts WHERE event_id IN (SELECT id FROM events WHERE case_id = ?)", caseID)
+	case PartOutbox:
+		// A notification still pending when its case is purged is never sent.
+		return exec(&r.Outbox, `UPDATE outbox SET payload = x'', recipient = '', last_error = '',
+			status = CASE status WHEN 'pending' THEN 'failed' ELSE status END, lease_owner = '', lease_until = ''
+			WHERE case_id = ? AND (length(payload) > 0 OR recipient <> '')`, caseID)
+	}
+	return fmt.Errorf("unknown part %q", part)
+}
+
+// Compact makes removed bytes unrecoverable from the database files: with
+// secure_delete on (Open sets it) freed pages and cells are zeroed; the
+// checkpoint copies the WAL into the database and truncates it, so no old
+// page image stays in the WAL. With vacuum it also rebuilds the file
+// (smaller, costlier). busy reports a checkpoint that could not finish
+// because a reader held old pages; run it again later.
+func (s *Store) Compact(ctx context.Context, vacuum bool) (busy bool, err error) {
+	if vacuum {
+		if _, err := s.db.ExecContext(ctx, "VACUUM"); err != nil {
+			return false, fmt.Errorf("vacuum: %w", err)
+		}
+	}
+	var b, logFrames, done int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&b, &logFrames, &done); err != nil {
+		return false, fmt.Errorf("checkpoint: %w", err)
+	}
+	return b != 0, nil
+}
+
+// SubjectQuery is what identifies a data subject: any of an address, a
+// phone number or a personnummer (as given; see SubjectNeedles).
+type SubjectQuery struct {
+	Email        string
+	Phone        []string // digit-only forms to look for, e.g. 46701234567, 0701234567
+	Personnummer []string // digit-only forms, e.g. 8507099805, 198507099805
+}
+
+// SubjectCase is one case that holds a data subject's personal data, and where.
+type SubjectCase struct {
+	synpunkt.Case
+	Preserved bool
+	Holds     []string // contact, original, text, notes, outbox
+}
+
+// stripped is a SQL expression: x without spaces, dashes and dots.
+func stripped(x string) string {
+	return "replace(replace(replace(" + x + ", ' ', ''), '-', ''), '.', '')"
+}
+
+// SubjectCases returns every case holding data of the subject q, with the
+// places it is held, in registration order.
+func (s *Store) SubjectCases(ctx context.Context, q SubjectQuery) ([]SubjectCase, error) {
+	type probe struct{ where, sql string }
+	var probes []probe
+	var args [][]any
+	add := func(where, cond string, needle string) {
+		probes = append(probes, probe{where, cond})
+		args = append(args, []any{needle})
+	}
+	if e := strings.ToLower(strings.TrimSpace(q.Email)); e != "" {
+		add(PartContact, "SELECT case_id FROM contacts WHERE lower(email) = ?", e)
+		add(PartOriginal, "SELECT case_id FROM intake WHERE case_id IS NOT NULL AND instr(lower(CAST(raw AS TEXT)), ?) > 0", e)
+		add("text", "SELECT case_id FROM documents WHERE instr(lower(text), ?) > 0", e)
+		add(PartNotes, "SELECT e.case_id FROM events e JOIN event_texts t ON t.event_id = e.id WHERE instr(lower(t.text), ?) > 0", e)
+		add(PartOutbox, "SELECT case_id FROM outbox WHERE case_id IS NOT NULL AND (lower(recipient) = ? OR instr(lower(CAST(payload AS TEXT)), ?1) > 0)", e)
+	}
+	for _, n := range append(append([]string(nil), q.Phone...), q.Personnummer...) {
+		if n == "" {
+			continue
+		}
+		add(PartContact, "SELECT case_id FROM contacts WHERE "+stripped("phone")+" LIKE '%' || ? || '%'", n)
+		add(PartOriginal, "SELECT case_id FROM intake WHERE case_id IS NOT NULL AND instr("+stripped("CAST(raw AS TEXT)")+", ?) > 0", n)
+		add("text", "SELECT case_id FROM documents WHERE instr("+stripped("text")+", ?) > 0", n)
+		add(PartNotes, "SELECT e.case_id FROM events e JOIN event_texts t ON t.event_id = e.id WHERE instr("+stripped("t.text")+", ?) > 0", n)
+		add(PartOutbox, "SELECT case_id FROM outbox WHERE case_id IS NOT NULL AND (instr("+stripped("recipient")+", ?1) > 0 OR instr("+stripped("CAST(payload AS TEXT)")+", ?1) > 0)", n)
+	}
+	holds := map[int64][]string{}
+	for i, p := range probes {
+		rows, err := s.db.QueryContext(ctx, p.sql, args[i]...)
+		if err != nil {
+			return nil, fmt.Errorf("subject search: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("subject search: %w", err)
+			}
+			if !slices.Contains(holds[id], p.where) {
+				holds[id] = append(holds[id], p.where)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("subject search: %w", err)
+		}
+	}
+	ids := make([]int64, 0, len(holds))
+	for id := range holds {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	var out []SubjectCase
+	for _, id := range ids {
+		c, err := s.Case(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		var preserved bool
+		if err := s.db.QueryRowContext(ctx, "SELECT EXISTS(SELECT 1 FROM preservations WHERE case_id = ?)", id).Scan(&preserved); err != nil {
+			return nil, fmt.Errorf("subject search: %w", err)
+		}
+		h := holds[id]
+		sort.Slice(h, func(i, j int) bool { return h[i] < h[j] })
+		out = append(out, SubjectCase{Case: c, Preserved: preserved, Holds: h})
+	}
+	return out, nil
+}
