@@ -1,38 +1,14 @@
 package classify
 
 import (
-	"os"
 	"testing"
-
-	"github.com/exempelby/synpunkt/config"
 )
-
-// blindHeader completes the blind corpus's routing table (units only, as
-// its writer gave it) into a config: the organisation as its README
-// names it and placeholder servers.
-const blindHeader = `
-[organisation]
-name = "Norrby kommun"
-domains = ["norrby.se"]
-mailbox_address = "synpunkter@norrby.se"
-[imap]
-address = "127.0.0.1:1"
-tls = "none"
-[smtp]
-address = "127.0.0.1:1"
-tls = "none"
-from = "Norrby kommun <synpunkter@norrby.se>"
-`
 
 func blindClassifier(t testing.TB) *Classifier {
 	t.Helper()
-	units, err := os.ReadFile("testdata/blind/municipality.toml")
+	cfg, err := corpusConfig("testdata/blind")
 	if err != nil {
 		t.Fatal(err)
-	}
-	cfg, err := config.Parse(append([]byte(blindHeader), units...))
-	if err != nil {
-		t.Fatalf("config.Parse(blind) = %v", err)
 	}
 	c, err := New(cfg)
 	if err != nil {
