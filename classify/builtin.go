@@ -37,7 +37,7 @@ var builtinCategory = map[synpunkt.DocType]string{
 		=fan:1.5|jävla:2|idiotisk:2.5|korkad:2|slöseri:2.5|skattepengar:1.5|trött på:2.5|less på:2.5|frustrerad:2|frustrerande:2|
 		irriterad:2|irriterande:2|förbannad:2.5|rasande:2.5|hemskt:1.5|sunkig:1.5|respektlös:2.5|otrevlig:2.5|oförskämd:2.5|
 		arrogant:2.5|slarvigt:2|ingen bryr sig:2.5|bryr sig inte:2|hur svårt:2|varje år:1|samma sak:1|gång på gång:2|
-		awful:2|rude:2.5|too fast:2|way too:1.5|talk to your staff:2.5|rena rånet:3|rån:1.5|ridiculous:2.5|fed up:2.5|
+		awful:2|rude:2.5|ei hyväksyttävää:3|ei hyväksyttävä:3|too fast:2|way too:1.5|talk to your staff:2.5|rena rånet:3|rån:1.5|ridiculous:2.5|fed up:2.5|
 		unacceptable:3|complain:2.5|complaint:2.5|complained:2.5|disappointed:2.5|not good enough:3|terrible:2|unreasonable:2|
 		nobody:1|=never:1|confusing:1.5|stressed:1|left:0.5`,
 	synpunkt.DocForslag: `förslag:3|föreslå:3|föreslår:3|skulle vilja:1.5|vore bra om:2.5|vore fint:2.5|vore det inte:2|vore kul:2|

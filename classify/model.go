@@ -247,8 +247,32 @@ var (
 	// where it is wrong half the time.
 	modelTemperature = 20.0
 	// modelAreaTemperature is the area model's temperature.
-	modelAreaTemperature = 2.0
+	modelAreaTemperature = 1.0
 )
+
+// modelAreaMinWords is how many informative words (informative) a
+// message needs before the area model votes.
+var modelAreaMinWords = 2
+
+// modelAreaSpread: see informative.
+var modelAreaSpread = 16.0
+
+// informative counts the distinct word features of fs whose probability
+// differs at least modelAreaSpread-fold between two classes: a topic's words, not
+// function words.
+func (m *nb) informative(fs []string) int {
+	seen := map[string]bool{}
+	for _, f := range fs {
+		lp, ok := m.logp[f]
+		if !ok || seen[f] || !strings.HasPrefix(f, "w:") {
+			continue
+		}
+		if slices.Max(lp)-slices.Min(lp) >= math.Log(modelAreaSpread) {
+			seen[f] = true
+		}
+	}
+	return len(seen)
+}
 
 // modelCategoryVote adds the category model's posterior, scaled, as one
 // reason per category ("modell (Klagomål +1.7)").
@@ -270,7 +294,11 @@ func (c *Classifier) modelUnitVote(sb *scoreboard, toks []token) {
 	if c.areaModel == nil || len(toks) == 0 {
 		return
 	}
-	p := c.areaModel.posteriorT(features(toks), modelAreaTemperature)
+	fs := features(toks)
+	if n := c.areaModel.informative(fs); n < modelAreaMinWords {
+		return // words every area uses: the prior would decide, not the message
+	}
+	p := c.areaModel.posteriorT(fs, modelAreaTemperature)
 	for i, a := range c.areaModel.classes {
 		var owners []int
 		for u := range c.units {
