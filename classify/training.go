@@ -80,7 +80,8 @@ func corpusConfig(dir string) (*config.Config, error) {
 // corpusOrgs names the organisation of each corpus directory that
 // carries its own routing table, as its README gives it.
 var corpusOrgs = map[string]struct{ name, domain string }{
-	"blind": {"Norrby kommun", "norrby.se"},
+	"blind":  {"Norrby kommun", "norrby.se"},
+	"blind2": {"Söderås kommun", "soderas.se"},
 }
 
 // unitsHeader completes a routing table (units only) into a config.
