@@ -32,7 +32,7 @@ var builtinAreas = map[string]area{
 	"gata": {
 		vocab: `=gata:0.5|=gatan:0.5|=väg:0.5|=vägen:0.5|gatukontor:3|gatlykta:3|gatubelysning:3|lykta:3|lyktstolpe:3|belysning:2|lampa:2|gatlampa:3|
 			=mörkt:1|kolsvart:1.5|snöröjning:3|snöröjare:3|plogning:3|plog:3|ploga:3|plogas:3|plogat:3|plogar:3|plogbil:3|plogvall:3|=snö:2|snön:2|
-			snövall:3|snöhög:2.5|snömodd:3|=modd:2.5|halka:2.5|halkan:2.5|halkbekämpning:3|halt:1.5|isigt:2|=is:1.5|sanda:2.5|sandning:2.5|
+			snövall:3|snöhög:2.5|snömodd:3|=modd:2.5|halka:2.5|halkan:2.5|halkbekämpning:3|halt:1.5|isigt:2|=isen:1.5|isfläckar:2.5|ishalka:3|sanda:2.5|sandning:2.5|
 			sandat:2.5|saltning:3|salta:2.5|grus:2|grusa:2.5|sopsand:3|gatsopning:3|sopmaskin:3|isgata:2|backe:1.5|potthål:3|
 			=grop:2|gropar:2.5|gropig:2.5|asfalt:2.5|asfaltera:3|beläggning:2|gupp:2|farthinder:3|fartgupp:3|vägbula:3|trottoar:2.5|
 			kantsten:2.5|cykelbana:2.5|cykelväg:2.5|cykelstråk:2.5|cykelställ:2.5|cykelparkering:2.5|cykelpump:2|gc-väg:2.5|gångväg:2|
@@ -96,7 +96,7 @@ var builtinAreas = map[string]area{
 		committee: `bygg|samhällsbyggnad|stadsbyggnad`,
 	},
 	"miljo": {
-		vocab: `miljö:2|miljöförvaltning:3|miljökontor:3|miljöinspektör:3|hälsoskydd:3|inspektion:2|tillsyn:1.5|buller:2.5|bullret:2.5|
+		vocab: `miljö:2|miljöförvaltning:3|enskilt avlopp:4|enskilda avlopp:4|enskild brunn:4|egen brunn:4|brunnsvatten:4|private well:4|well water:4|septic tank:4|trekammarbrunn:4|badvatten:3|badvattnet:3|bathing water:4|bakterier:2|bacteria:2|miljökontor:3|miljöinspektör:3|hälsoskydd:3|inspektion:2|tillsyn:1.5|buller:2.5|bullret:2.5|
 			bullrar:2.5|oljud:2|lukt:1.5|luktar:1.5|stank:2.5|stinker:2.5|råtta:2.5|råttor:2.5|möss:2|kackerlackor:3|vägglöss:3|skadedjur:3|
 			duvor:1.5|mögel:2.5|fukt:1.5|radon:3|eldning:2.5|elda:2.5|eldar:2.5|vedeldning:3|vedspis:2.5|kamin:2|=rök:2|röken:2|
 			luftkvalitet:3|avgaser:2|tomgångskörning:3|damm:1.5|dammar:1.5|utsläpp:3|olja:2|diesel:2|kemikalier:2|förorening:3|förorenad:3|

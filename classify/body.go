@@ -13,6 +13,9 @@ var forwardMarker = regexp.MustCompile(`(?i)^\s*(-{2,}\s*(vidarebefordrat meddel
 // forwardHeader matches the header lines of a forwarded original.
 var forwardHeader = regexp.MustCompile(`(?i)^\s*(från|from|datum|date|skickat|sent|till|to|kopia|cc|ämne|subject)\s*:`)
 
+// quotedFrom matches a quoted original's sender line with an address.
+var quotedFrom = regexp.MustCompile(`(?i)^\s*(från|from)\s*:.*@`)
+
 // closing matches the first line of a sign-off; everything after it is a
 // signature and carries no category or topic.
 var closing = regexp.MustCompile(`(?i)^\s*(mvh|med vänlig(a)? hälsning(ar)?|vänliga hälsningar|vänlig hälsning|hälsningar|best regards|kind regards|regards|sincerely|cheers)\b[\s,.!]*$`)
@@ -32,10 +35,17 @@ func cleanBody(text string) body {
 	var keep, fwd []string
 	inFwd, inHeaders := false, false
 	for _, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		quoted := strings.HasPrefix(strings.TrimSpace(line), ">")
 		line = strings.TrimLeft(line, "> ")
 		switch {
 		case forwardMarker.MatchString(line):
 			inFwd, inHeaders = true, true
+			continue
+		case !inFwd && quoted && quotedFrom.MatchString(line):
+			// A quoted original with no separator line above it ("> Från:
+			// …" as some clients forward) is a forward too.
+			inFwd, inHeaders = true, true
+			b.noteForwardHeader(line)
 			continue
 		case inHeaders && forwardHeader.MatchString(line):
 			b.noteForwardHeader(line)

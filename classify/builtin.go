@@ -22,7 +22,7 @@ var builtinCategory = map[synpunkt.DocType]string{
 		proffsigt:2|=kul:1|roligt:1|mysig:1.5|lyckad:2|välskött:2|snyggt:1.5|fräsch:1.5|fint jobb:3|bra jobb:3|vill berömma:3|
 		vill ge beröm:3|värt att nämna:1.5|sticka ut hakan:0|positiv:1.5|positivt:1.5|glädje:1.5|uppskattat:2|kanon:2|klockren:2|
 		=love:1.5|brilliant:2|fantastic:2|well done:2.5|kudos:3|appreciate:2|lovely:1.5|
-		thank:2|thanks:2|great:1.5|wonderful:2|excellent:2|amazing:2|praise:3|helpful:1.5|
+		thank:2|thanks:2|great:1.5|magisk:2|magiskt:2|inspirerande:2|jätteinspirerande:2.5|gör mig glad:2.5|känsla för:1.5|blev glad:2|så glad:2|=glada:1|=magical:2|inspiring:2|wonderful:2|excellent:2|amazing:2|praise:3|helpful:1.5|
 		tack på förhand:-1.5|tack för svar:-1.5|tack för hjälpen:-0.5|tacksam för svar:-1|tack för ingenting:-3|bra jobbat kommunen:-3`,
 	synpunkt.DocKlagomal: `klagomål:3|klaga:2|klagat:2|under all kritik:3|dålig:2|dåligt:2|sämre:1.5|oacceptabel:3|inte acceptabel:3|orimlig:2|
 		skandal:3|besviken:2|missnöjd:2.5|missnöje:2.5|inte nöjd:3|inte nöjda:3|upprörd:2|arg:1.5|för sent:1.5|försenad:1|=aldrig:1|
@@ -32,12 +32,12 @@ var builtinCategory = map[synpunkt.DocType]string{
 		fruktansvärd:2|outhärdlig:2|ohållbar:2|stressad:1|personalbrist:1.5|underbemannat:1.5|nedlåtande:2|sviker:2|
 		på allvar:1|inte rimligt:2|inte okej:2|hur kan det komma sig:2|vem har fattat:2|dumma:2|tack för ingenting:4|
 		bra jobbat kommunen:4|sätt stopp:2|gör om:1.5|fel beslut:2|beslutet är fel:2.5|ingen informerar:2|ingen information:1.5|
-		inte ens:1|kan ni inte:2|hur kunde ni:2.5|som jag anmälde:3|jag anmälde:2.5|har anmält:2|i månader:1.5|omöjlig:1.5|hungriga:1|fryser:1|ensam:1|struntar:2|ignorerar:2|gör ingenting:2|inget har hänt:2.5|
+		inte ens:1|hur kunde ni:2.5|som jag anmälde:3|jag anmälde:2.5|har anmält:2|i månader:1.5|omöjlig:1.5|hungriga:1|fryser:1|ensam:1|struntar:2|ignorerar:2|gör ingenting:2|inget har hänt:2.5|
 		löjligt:2|löjlig:2|pinsamt:2|pinsam:2|katastrof:2.5|katastrofal:2.5|uselt:3|usel:3|förfärlig:2.5|horribel:2.5|
 		=fan:1.5|jävla:2|idiotisk:2.5|korkad:2|slöseri:2.5|skattepengar:1.5|trött på:2.5|less på:2.5|frustrerad:2|frustrerande:2|
 		irriterad:2|irriterande:2|förbannad:2.5|rasande:2.5|hemskt:1.5|sunkig:1.5|respektlös:2.5|otrevlig:2.5|oförskämd:2.5|
 		arrogant:2.5|slarvigt:2|ingen bryr sig:2.5|bryr sig inte:2|hur svårt:2|varje år:1|samma sak:1|gång på gång:2|
-		awful:2|rude:2.5|ridiculous:2.5|fed up:2.5|
+		awful:2|rude:2.5|ei hyväksyttävää:3|ei hyväksyttävä:3|too fast:2|way too:1.5|talk to your staff:2.5|rena rånet:3|rån:1.5|ridiculous:2.5|fed up:2.5|
 		unacceptable:3|complain:2.5|complaint:2.5|complained:2.5|disappointed:2.5|not good enough:3|terrible:2|unreasonable:2|
 		nobody:1|=never:1|confusing:1.5|stressed:1|left:0.5`,
 	synpunkt.DocForslag: `förslag:3|föreslå:3|föreslår:3|skulle vilja:1.5|vore bra om:2.5|vore fint:2.5|vore det inte:2|vore kul:2|

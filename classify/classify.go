@@ -245,7 +245,8 @@ func (c *Classifier) prepare(msg *synpunkt.Message, staff bool) input {
 	if in.form == nil && b.forwardedFrom != "" && staff && !c.isOwn(b.forwardedFrom) {
 		in.forwardedFrom = b.forwardedFrom
 		if b.forwarded != "" {
-			in.text = b.forwarded
+			// The citizen's text decides, not the colleague's cover note.
+			in.text, b.text = b.forwarded, b.forwarded
 		}
 	}
 	in.toks = textTokens(in.subject, b.text)

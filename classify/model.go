@@ -64,6 +64,12 @@ func features(toks []token) []string {
 
 // posterior returns P(class | features) per class, in m.classes order.
 func (m *nb) posterior(fs []string) []float64 {
+	return m.posteriorT(fs, 1)
+}
+
+// posteriorT is posterior at temperature temp: the log scores are
+// divided by temp before normalising (1: the raw posterior).
+func (m *nb) posteriorT(fs []string, temp float64) []float64 {
 	score := slices.Clone(m.prior)
 	for _, f := range fs {
 		lp, ok := m.logp[f]
@@ -77,7 +83,7 @@ func (m *nb) posterior(fs []string) []float64 {
 	top := slices.Max(score)
 	var sum float64
 	for i := range score {
-		score[i] = math.Exp(score[i] - top)
+		score[i] = math.Exp((score[i] - top) / temp)
 		sum += score[i]
 	}
 	for i := range score {
@@ -230,12 +236,43 @@ func parsePairs(s string, into map[string]int) {
 // Weights of the model's vote beside the rules: a class the model is
 // sure of gets this much (a rule word weighs 1 to 4).
 var (
-	modelCategoryWeight = 2.0
+	modelCategoryWeight = 4.0
 	modelAreaWeight     = 2.0
 	// modelThinEvidence: the area model votes only when the rules' best
 	// unit scores below this.
 	modelThinEvidence = 2.0
+	// modelTemperature divides the model's log-odds before they become
+	// probabilities: naive Bayes counts every n-gram of a message as
+	// independent evidence, so its raw posterior is near 0 or 1 even
+	// where it is wrong half the time.
+	modelTemperature = 20.0
+	// modelAreaTemperature is the area model's temperature.
+	modelAreaTemperature = 1.0
 )
+
+// modelAreaMinWords is how many informative words (informative) a
+// message needs before the area model votes.
+var modelAreaMinWords = 2
+
+// modelAreaSpread: see informative.
+var modelAreaSpread = 16.0
+
+// informative counts the distinct word features of fs whose probability
+// differs at least modelAreaSpread-fold between two classes: a topic's words, not
+// function words.
+func (m *nb) informative(fs []string) int {
+	seen := map[string]bool{}
+	for _, f := range fs {
+		lp, ok := m.logp[f]
+		if !ok || seen[f] || !strings.HasPrefix(f, "w:") {
+			continue
+		}
+		if slices.Max(lp)-slices.Min(lp) >= math.Log(modelAreaSpread) {
+			seen[f] = true
+		}
+	}
+	return len(seen)
+}
 
 // modelCategoryVote adds the category model's posterior, scaled, as one
 // reason per category ("modell (Klagomål +1.7)").
@@ -243,7 +280,7 @@ func (c *Classifier) modelCategoryVote(sb *scoreboard, toks []token) {
 	if c.catModel == nil || len(toks) == 0 {
 		return
 	}
-	p := c.catModel.posterior(features(toks))
+	p := c.catModel.posteriorT(features(toks), modelTemperature)
 	for i, cat := range c.catModel.classes {
 		if w := modelCategoryWeight * p[i]; w >= 0.05 {
 			sb.add(cat, "modell ("+cat, w)
@@ -257,7 +294,11 @@ func (c *Classifier) modelUnitVote(sb *scoreboard, toks []token) {
 	if c.areaModel == nil || len(toks) == 0 {
 		return
 	}
-	p := c.areaModel.posterior(features(toks))
+	fs := features(toks)
+	if n := c.areaModel.informative(fs); n < modelAreaMinWords {
+		return // words every area uses: the prior would decide, not the message
+	}
+	p := c.areaModel.posteriorT(fs, modelAreaTemperature)
 	for i, a := range c.areaModel.classes {
 		var owners []int
 		for u := range c.units {

@@ -1,32 +1,18 @@
 package classify
 
 import (
-	"slices"
 	"strings"
 	"testing"
-
-	"github.com/exempelby/synpunkt/classify/sample"
-	"github.com/exempelby/synpunkt/config"
 )
 
-// model.txt is what go generate makes of the corpus's tune split: a
+// model.txt is what go generate makes of the training sources: a
 // corpus change without a regenerated model fails here.
 func TestModelIsGenerated(t *testing.T) {
-	cfg, err := config.Parse(sample.Municipality)
+	sets, err := LoadTrainingSets(".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, err := LoadCorpus("testdata/corpus")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var exs []Example
-	for _, ex := range all {
-		if slices.Contains(TrainSplits, ex.Split) {
-			exs = append(exs, ex)
-		}
-	}
-	got, err := TrainModels(cfg, exs)
+	got, err := TrainModels(sets)
 	if err != nil {
 		t.Fatal(err)
 	}

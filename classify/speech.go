@@ -20,6 +20,8 @@ var (
 	rhetoricalOpeners = phrases(`är det meningen|hur kommer det sig|hur svårt kan det|hur kan ni|hur kan det|hur kan man|vad håller ni på med|
 		vem har bestämt|vem bestämde|vem har fattat|vem tycker|ska det verkligen|är det rimligt|tycker ni att det är|är det för mycket begärt|
 		hur länge ska vi|när tänker ni|hur många gånger|ska vi behöva|måste vi verkligen|är ni inte|varför i hela|varför i all|
+		har ni ens|vad har ni gjort|är det bara|varför ska vi|varför ska jag|hur tänkte ni|hur tänker ni|vad tänkte ni|
+		vad är det för|vad betalar vi|vad betalar jag|
 		how hard can|why on earth|is it too much to ask|how many times|how long do we have to`)
 	// whyOpeners start a question that is a grievance with a grievanceMarker.
 	whyOpeners = phrases(`varför|hur kommer|why|how come`)
@@ -35,10 +37,18 @@ var (
 	fixVerbs = phrases(`laga|lagar|fixa|åtgärda|tömma|ploga|plogning|sanda|svara|ringa|komma|hämta|byta ut|reparera|rensa|ordentligt|som utlovat|fix|repair|empty|properly`)
 	// praiseOpeners start an exclamation that praises with a praiseWord.
 	praiseOpeners = phrases(`vilken|vilket|vilka|vad|så|en sån|en så|what a|what an|such a|so`)
-	praiseWords   = phrases(`härlig|härligt|härliga|fin|fint|fina|bra|trevlig|trevligt|trevliga|underbar|underbart|underbara|mysig|mysigt|mysiga|
+	// exclaimOpeners start an exclamation that praises unless it has a complaint word ("Vilken blomsterprakt!").
+	exclaimOpeners = phrases(`vilken|vilket|vilka|what a|what an`)
+	praiseWords    = phrases(`härlig|härligt|härliga|fin|fint|fina|bra|trevlig|trevligt|trevliga|underbar|underbart|underbara|mysig|mysigt|mysiga|
 		rolig|roligt|roliga|kul|skön|skönt|sköna|snygg|snyggt|snygga|vacker|vackert|vackra|fantastisk|fantastiskt|fantastiska|grym|grymt|grymma|
 		proffsig|proffsigt|proffsiga|smidig|smidigt|lyckad|lyckat|lyckade|fräsch|fräscht|fräscha|välskött|välskötta|lovely|great|nice|wonderful|beautiful|amazing`)
-	complaintWords = phrases(`dålig|dåligt|dåliga|usel|uselt|usla|sunkig|sunkigt|skräpig|skräpigt|pinsam|pinsamt|tråkig|tråkigt|ful|fult|fula|
+	// demandOpeners start a demand when a fix verb follows ("kan ni inte laga …").
+	demandOpeners = phrases(`kan ni inte|kunde ni inte|can you not|can't you`)
+	// ideaOpeners start a message's proposal ("Idé: …", "Förslag: …").
+	ideaOpeners = phrases(`idé|ide|förslag|tips|idea|suggestion|proposal`)
+	// grievanceInQuestion: in any question, these make it a grievance.
+	grievanceInQuestion = phrases(`ens|rena|på riktigt|seriously|even`)
+	complaintWords      = phrases(`skandal|skandalöst|katastrof|röra|cirkus|soppa|dålig|dåligt|dåliga|usel|uselt|usla|sunkig|sunkigt|skräpig|skräpigt|pinsam|pinsamt|tråkig|tråkigt|ful|fult|fula|
 		löjlig|löjligt|slarvig|slarvigt|bedrövlig|bedrövligt|terrible|awful|poor`)
 )
 
@@ -88,10 +98,14 @@ func sentences(toks []token) []sentence {
 	return out
 }
 
-// scoreSpeechActs adds the speech-act rules of each sentence.
+// scoreSpeechActs adds the speech-act rules of each sentence; the first
+// sentence of the body may open with a proposal's label ("Idé: …").
 func scoreSpeechActs(sb *scoreboard, toks []token) {
-	for _, s := range sentences(toks) {
+	for i, s := range sentences(toks) {
 		cat, why := s.act()
+		if cat == "" && i <= 1 && len(s.words) > 3 && startsWith(s.words, ideaOpeners) {
+			cat, why = synpunkt.DocForslag, "inleds med förslag"
+		}
 		if cat != "" {
 			sb.add(string(cat), why+" ("+string(cat), speechWeight*s.mult)
 		}
@@ -104,14 +118,23 @@ func (s sentence) act() (synpunkt.DocType, string) {
 	switch {
 	case s.question && startsWith(s.words, rhetoricalOpeners):
 		return synpunkt.DocKlagomal, "retorisk fråga"
-	case s.question && startsWith(s.words, suggestionOpeners) && !containsPhrase(s.words, fixVerbs) && !containsPhrase(s.words, grievanceMarkers[:4]):
+	case startsWith(s.words, demandOpeners) && (containsPhrase(s.words, fixVerbs) || containsPhrase(s.words, grievanceMarkers[:4])):
+		return synpunkt.DocKlagomal, "krav"
+	case startsWith(s.words, suggestionOpeners) && !containsPhrase(s.words, fixVerbs) && !containsPhrase(s.words, grievanceMarkers[:4]):
+		if !s.question {
+			return synpunkt.DocForslag, "förslag utan frågetecken"
+		}
 		return synpunkt.DocForslag, "förslag som fråga"
+	case s.question && containsPhrase(s.words, grievanceInQuestion):
+		return synpunkt.DocKlagomal, "retorisk fråga"
 	case s.question && startsWith(s.words, whyOpeners) && containsPhrase(s.words, grievanceMarkers):
 		return synpunkt.DocKlagomal, "retorisk fråga"
 	case !s.question && startsWith(s.words, praiseOpeners) && within(s.words, 3, praiseWords) && !containsPhrase(s.words, phrases("inte|ej|not")):
 		return synpunkt.DocBerom, "utrop med berömord"
 	case !s.question && startsWith(s.words, praiseOpeners) && within(s.words, 3, complaintWords):
 		return synpunkt.DocKlagomal, "utrop med klagoord"
+	case !s.question && startsWith(s.words, exclaimOpeners) && len(s.words) > 2 && !containsPhrase(s.words, complaintWords) && !containsPhrase(s.words, phrases("inte|ej|not")):
+		return synpunkt.DocBerom, "utrop"
 	}
 	return "", ""
 }

@@ -1,16 +1,14 @@
 // Command genmodel trains the classifier's learned component from the
-// labelled corpus and writes classify/model.txt. Run it with
-// `go generate ./classify/`; it reads only the tune split.
+// labelled corpora and writes classify/model.txt. Run it with
+// `go generate ./classify/`; it reads only the training sources
+// (classify.TrainingSources), never a held-out or blind split.
 package main
 
 import (
 	"fmt"
 	"os"
-	"slices"
 
 	"github.com/exempelby/synpunkt/classify"
-	"github.com/exempelby/synpunkt/classify/sample"
-	"github.com/exempelby/synpunkt/config"
 )
 
 func main() {
@@ -21,27 +19,21 @@ func main() {
 }
 
 func run() error {
-	cfg, err := config.Parse(sample.Municipality)
+	sets, err := classify.LoadTrainingSets(".")
 	if err != nil {
 		return err
 	}
-	all, err := classify.LoadCorpus("testdata/corpus")
-	if err != nil {
-		return err
-	}
-	var exs []classify.Example
-	for _, ex := range all {
-		if slices.Contains(classify.TrainSplits, ex.Split) {
-			exs = append(exs, ex)
-		}
-	}
-	text, err := classify.TrainModels(cfg, exs)
+	text, err := classify.TrainModels(sets)
 	if err != nil {
 		return err
 	}
 	if err := os.WriteFile("model.txt", []byte(text), 0o644); err != nil {
 		return fmt.Errorf("write model: %w", err)
 	}
-	fmt.Printf("genmodel: %d examples, %d bytes\n", len(exs), len(text))
+	n := 0
+	for _, s := range sets {
+		n += len(s.Examples)
+	}
+	fmt.Printf("genmodel: %d examples, %d bytes\n", n, len(text))
 	return nil
 }

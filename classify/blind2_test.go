@@ -1,0 +1,105 @@
+package classify
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// Blind split 2 (testdata/blind2, Söderås kommun): 246 messages and a
+// third municipality's routing table, written by someone who never saw
+// code, rules or corpus, copied in only after the classifier was final
+// and committed (801642f), and evaluated once. It is never trained or
+// tuned on. Run: go test -v -run TestBlind2Quality ./classify/
+func blind2Classifier(t testing.TB) *Classifier {
+	t.Helper()
+	cfg, err := corpusConfig("testdata/blind2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(OptionsFrom(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestBlind2Quality(t *testing.T) {
+	c := blind2Classifier(t)
+	for _, ua := range c.Areas() {
+		t.Logf("unit %q: areas %v (%s)", ua.Unit, ua.Areas, ua.Source)
+	}
+	r, err := Evaluate(c, "testdata/blind2", "blind2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("BLIND split 2:\n%s", r)
+	t.Logf("other processes (label → decided):\n%s", exclusionTable(t, c, "testdata/blind2", "blind2"))
+}
+
+// exclusionTable counts, per labelled exclusion class, what the
+// classifier decided: the class, another class, or a case ("-").
+func exclusionTable(t testing.TB, c *Classifier, dir, split string) string {
+	exs, err := LoadCorpus(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab := map[string]map[string]int{}
+	for _, ex := range exs {
+		if ex.Split != split {
+			continue
+		}
+		d := c.Classify(ex.Msg, ex.Msg.To, c.isOwn(ex.Msg.From.Addr))
+		got := "-"
+		if d.Exclusion != nil {
+			got = d.Exclusion.Class
+		}
+		if ex.Exclusion == "-" && got == "-" {
+			continue
+		}
+		if tab[ex.Exclusion] == nil {
+			tab[ex.Exclusion] = map[string]int{}
+		}
+		tab[ex.Exclusion][got]++
+	}
+	var rows []string
+	for label, m := range tab {
+		var cells []string
+		for got, n := range m {
+			cells = append(cells, fmt.Sprintf("%s=%d", got, n))
+		}
+		sort.Strings(cells)
+		rows = append(rows, fmt.Sprintf("  %-16s %s", label, strings.Join(cells, " ")))
+	}
+	sort.Strings(rows)
+	return strings.Join(rows, "\n")
+}
+
+// Blind split 2's figures as measured once (b2a5076, no change after):
+// category 0.879 (189/215), unit 0.923 (168/182 routed), triage 0.153
+// (33/215), 19 of 31 exclusions with the right class, 0 false
+// exclusions, requests for public documents 4 of 10. The targets
+// (category 0.92, unit 0.95) are not met; these floors keep what was
+// measured.
+func TestBlind2Floors(t *testing.T) {
+	r, err := Evaluate(blind2Classifier(t), "testdata/blind2", "blind2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Messages != 246 {
+		t.Errorf("blind split 2 has %d messages, want 246", r.Messages)
+	}
+	if got := r.CategoryAccuracy(); got < 0.879 {
+		t.Errorf("blind 2 category accuracy = %.3f, want >= 0.879", got)
+	}
+	if got := r.UnitAccuracy(); got < 0.923 {
+		t.Errorf("blind 2 unit accuracy = %.3f, want >= 0.923", got)
+	}
+	if got := r.TriageShare(); got > 0.154 {
+		t.Errorf("blind 2 triage share = %.3f, want <= 0.154", got)
+	}
+	if r.ExcludedRight < 19 || r.FalseExclusions > 0 {
+		t.Errorf("blind 2 exclusions: %d right, %d false; want >= 19 and 0", r.ExcludedRight, r.FalseExclusions)
+	}
+}
