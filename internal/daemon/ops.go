@@ -32,6 +32,7 @@ func OAuthSource(cfg *config.Config, section string, log *slog.Logger, now func(
 	}
 	src, err := oauth.New(section, oauth.Config{
 		Provider: o.Provider, ClientID: o.ClientID, ClientSecret: o.ClientSecret, Tenant: o.Tenant,
+		ClientCertificatePEM: o.ClientCertificatePEM,
 		ServiceAccountJSON: o.ServiceAccountJSON, Subject: o.Subject, TokenURL: o.TokenURL, Scopes: o.Scopes,
 		Mechanism: o.Mechanism, Username: user,
 	}, oauth.Options{Now: now, OnFailure: onFail}, log)
