@@ -19,7 +19,11 @@ type OAuth2 struct {
 	// generic); never the secret itself.
 	ClientSecretEnv  string `toml:"client_secret_env"`
 	ClientSecretFile string `toml:"client_secret_file"`
-	Tenant           string `toml:"tenant"` // microsoft: tenant ID or domain
+	// ClientCertificateFile is a PEM file holding the app's certificate
+	// and its unencrypted private key, instead of a client secret
+	// (microsoft, generic): each token request is then signed with it.
+	ClientCertificateFile string `toml:"client_certificate_file"`
+	Tenant                string `toml:"tenant"` // microsoft: tenant ID or domain
 	// ServiceAccountFile is the google service account's JSON key file.
 	ServiceAccountFile string `toml:"service_account_file"`
 	Subject            string `toml:"subject"` // google: the mailbox user to act as
@@ -33,6 +37,8 @@ type OAuth2 struct {
 
 	ClientSecret       string `toml:"-"` // resolved secret
 	ServiceAccountJSON []byte `toml:"-"` // resolved key file
+	// ClientCertificatePEM is client_certificate_file's content; never logged.
+	ClientCertificatePEM []byte `toml:"-"`
 }
 
 // HTTP is the daemon's HTTP listener for health, readiness and metrics.
@@ -73,6 +79,11 @@ func (o *OAuth2) resolve(section string) error {
 			return unreadableFile(section+".oauth2.service_account", o.ServiceAccountFile, err)
 		}
 	}
+	if o.ClientCertificateFile != "" {
+		if o.ClientCertificatePEM, err = os.ReadFile(o.ClientCertificateFile); err != nil {
+			return unreadableFile(section+".oauth2.client_certificate", o.ClientCertificateFile, err)
+		}
+	}
 	return nil
 }
 
@@ -89,6 +100,9 @@ func (o *OAuth2) validate(section string) error {
 		if o.ClientID == "" {
 			return bad(key+"client_id", "must be set for provider microsoft")
 		}
+		if err := o.validateCredential(key); err != nil {
+			return err
+		}
 	case "google":
 		if o.ServiceAccountFile == "" || o.Subject == "" {
 			return bad(key+"service_account_file", "provider google needs service_account_file and subject")
@@ -97,6 +111,9 @@ func (o *OAuth2) validate(section string) error {
 		if o.TokenURL == "" || o.ClientID == "" {
 			return bad(key+"token_url", "provider generic needs token_url and client_id")
 		}
+		if o.ClientCertificateFile != "" && o.hasSecret() {
+			return bad(key+"client_certificate_file", "set either a client secret or client_certificate_file, not both")
+		}
 	default:
 		return bad(key+"provider", "must be one of microsoft, google, generic (got %q)", o.Provider)
 	}
@@ -104,6 +121,20 @@ func (o *OAuth2) validate(section string) error {
 	case "", "xoauth2", "oauthbearer":
 	default:
 		return bad(key+"mechanism", "must be xoauth2 or oauthbearer (got %q)", o.Mechanism)
+	}
+	return nil
+}
+
+func (o *OAuth2) hasSecret() bool { return o.ClientSecretEnv != "" || o.ClientSecretFile != "" }
+
+// validateCredential: a microsoft client proves itself by exactly one of a
+// client secret and a certificate.
+func (o *OAuth2) validateCredential(key string) error {
+	switch {
+	case o.ClientCertificateFile != "" && o.hasSecret():
+		return bad(key+"client_certificate_file", "set either client_secret_env/client_secret_file or client_certificate_file, not both")
+	case o.ClientCertificateFile == "" && !o.hasSecret():
+		return bad(key+"client_secret_env", "provider microsoft needs client_secret_env, client_secret_file or client_certificate_file")
 	}
 	return nil
 }

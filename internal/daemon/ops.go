@@ -33,7 +33,7 @@ func OAuthSource(cfg *config.Config, section string, log *slog.Logger, now func(
 	src, err := oauth.New(section, oauth.Config{
 		Provider: o.Provider, ClientID: o.ClientID, ClientSecret: o.ClientSecret, Tenant: o.Tenant,
 		ServiceAccountJSON: o.ServiceAccountJSON, Subject: o.Subject, TokenURL: o.TokenURL, Scopes: o.Scopes,
-		Mechanism: o.Mechanism, Username: user,
+		Mechanism: o.Mechanism, Username: user, ClientCertificatePEM: o.ClientCertificatePEM,
 	}, oauth.Options{Now: now, OnFailure: onFail}, log)
 	if err != nil {
 		return nil, fmt.Errorf("%s.oauth2: %w", section, err)

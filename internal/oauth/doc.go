@@ -7,8 +7,12 @@
 // flow (microsoft, generic) or a service account's JWT bearer grant with
 // domain-wide delegation (google, RFC 7523), keeps it, and refreshes it
 // Options.Early before it expires, so a login never presents a token about
-// to lapse. Tokens and client secrets are never logged; log lines name only
-// the provider, the token endpoint's host and the error.
+// to lapse. A client-credentials client proves itself by a secret or by a
+// certificate: then each token request carries a fresh client assertion
+// (RFC 7523 §2.2, Entra ID's "certificate credentials"), an RS256 JWT for
+// that token endpoint, valid AssertionTTL on the Source's clock. Tokens,
+// client secrets, private keys and assertions are never logged; log lines
+// name only the provider, the token endpoint's host and the error.
 //
 // How it fails: a refresh that fails is retried with exponential backoff
 // (Options.MinBackoff to MaxBackoff). The first failure of a streak is

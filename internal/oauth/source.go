@@ -36,7 +36,12 @@ type Config struct {
 	ClientID string // microsoft, generic
 	// ClientSecret is the client secret (microsoft, generic); never logged.
 	ClientSecret string
-	Tenant       string // microsoft: the directory (tenant) ID or domain
+	// ClientCertificatePEM is the app's certificate and its private key
+	// (microsoft, generic), instead of ClientSecret: each token request
+	// then carries a fresh signed client assertion (RFC 7523 §2.2). Never
+	// logged.
+	ClientCertificatePEM []byte
+	Tenant               string // microsoft: the directory (tenant) ID or domain
 	// ServiceAccountJSON is the google service account key file's content.
 	ServiceAccountJSON []byte
 	Subject            string   // google: the mailbox user to act as
@@ -87,15 +92,15 @@ type Source struct {
 // New returns a Source for cfg; it fetches nothing yet. name ("imap",
 // "smtp") goes into its log lines.
 func New(name string, cfg Config, opt Options, log *slog.Logger) (*Source, error) {
-	fetch, err := fetcher(cfg)
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	fetch, err := fetcher(cfg, opt.Now)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := NewSASLClient(cfg.Mechanism, cfg.Username, ""); err != nil {
 		return nil, err
-	}
-	if opt.Now == nil {
-		opt.Now = time.Now
 	}
 	if opt.Early <= 0 {
 		opt.Early = 5 * time.Minute
@@ -110,13 +115,17 @@ func New(name string, cfg Config, opt Options, log *slog.Logger) (*Source, error
 	return &Source{cfg: cfg, opt: opt, fetch: fetch, log: l, kick: make(chan struct{}, 1)}, nil
 }
 
-// fetcher builds the token request for cfg's provider.
-func fetcher(cfg Config) (func(context.Context) (*oauth2.Token, error), error) {
+// fetcher builds the token request for cfg's provider; now is the clock
+// of client assertions.
+func fetcher(cfg Config, now func() time.Time) (func(context.Context) (*oauth2.Token, error), error) {
 	switch cfg.Provider {
 	case ProviderMicrosoft, ProviderGeneric:
 		cc, err := clientCredentials(cfg)
 		if err != nil {
 			return nil, err
+		}
+		if cfg.ClientCertificatePEM != nil {
+			return certificateFetcher(cfg, cc, now)
 		}
 		return func(ctx context.Context) (*oauth2.Token, error) { return cc.Token(withClient(ctx, cfg)) }, nil
 	case ProviderGoogle:
@@ -150,6 +159,31 @@ func clientCredentials(cfg Config) (*clientcredentials.Config, error) {
 		return nil, errors.New("oauth2: token URL and client ID are required")
 	}
 	return cc, nil
+}
+
+// certificateFetcher authenticates the client by a signed assertion
+// instead of a secret: a fresh one per request, since the endpoint may
+// refuse a jti it has seen.
+func certificateFetcher(cfg Config, cc *clientcredentials.Config, now func() time.Time) (func(context.Context) (*oauth2.Token, error), error) {
+	if cfg.ClientSecret != "" {
+		return nil, errors.New("oauth2: a client secret or a client certificate, not both")
+	}
+	cert, err := parseClientCert(cfg.ClientCertificatePEM)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) (*oauth2.Token, error) {
+		a, err := cert.assertion(cc.ClientID, cc.TokenURL, now())
+		if err != nil {
+			return nil, err
+		}
+		req, err := clientCredentials(cfg) // a fresh one per request: EndpointParams differ
+		if err != nil {
+			return nil, err
+		}
+		req.EndpointParams = url.Values{"client_assertion_type": {ClientAssertionType}, "client_assertion": {a}}
+		return req.Token(withClient(ctx, cfg))
+	}, nil
 }
 
 func scopes(cfg Config, def string) []string {

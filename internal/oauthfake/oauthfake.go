@@ -10,7 +10,12 @@
 // What always holds: a token is active until it expires (TTL after issue,
 // on the server's clock), is expired by ExpireAll, or its client is revoked;
 // introspection then says {"active": false}. A client whose secret was
-// revoked gets 401 invalid_client from the token endpoint.
+// revoked gets 401 invalid_client from the token endpoint. A client
+// registered by certificate is let in only by a client assertion (RFC 7523
+// §2.2) signed with that certificate's key, naming it by x5t#S256, for this
+// token endpoint, issued and subject the client, within nbf..exp on the
+// server's clock, and with a jti not seen before; anything else gets 401
+// invalid_client with the reason in error_description.
 //
 // How it fails: requests it does not understand get 400 with an OAuth2
 // error body; nothing panics on client input.
@@ -22,10 +27,12 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -35,7 +42,10 @@ import (
 	"time"
 )
 
-const grantJWTBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+const (
+	grantJWTBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+	assertionType  = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+)
 
 // Server is a running fake authorization server.
 type Server struct {
@@ -52,11 +62,14 @@ type Server struct {
 	clients  map[string]*client  // by client_id
 	accounts map[string]*account // by client_email
 	tokens   map[string]*token
+	jtis     map[string]bool // client assertion IDs seen
 }
 
 type client struct {
-	secret  string
-	user    string // the mailbox this app may open
+	secret  string         // "" for a client registered by certificate
+	cert    *rsa.PublicKey // the registered certificate's key; nil for a secret
+	x5t     string         // base64url SHA-256 of the certificate's DER
+	user    string         // the mailbox this app may open
 	revoked bool
 }
 
@@ -74,7 +87,7 @@ type token struct {
 // Start starts a server; t.Cleanup closes it.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	s := &Server{TTL: time.Hour, Now: time.Now, clients: map[string]*client{}, accounts: map[string]*account{}, tokens: map[string]*token{}}
+	s := &Server{TTL: time.Hour, Now: time.Now, clients: map[string]*client{}, accounts: map[string]*account{}, tokens: map[string]*token{}, jtis: map[string]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /token", s.token)
 	mux.HandleFunc("POST /introspect", s.introspect)
@@ -152,18 +165,25 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusBadRequest, "invalid_request")
 		return
 	}
-	var user, owner string
+	var user, owner, why string
 	var status int
 	switch r.PostForm.Get("grant_type") {
 	case "client_credentials":
-		user, owner, status = s.checkClient(r)
+		if !r.PostForm.Has("client_assertion") {
+			user, owner, status = s.checkClient(r)
+			break
+		}
+		status = http.StatusOK
+		if user, owner, why = s.checkClientAssertion(r); why != "" {
+			status = http.StatusUnauthorized
+		}
 	case grantJWTBearer:
 		user, owner, status = s.checkAssertion(r.PostForm.Get("assertion"))
 	default:
 		status = http.StatusBadRequest
 	}
 	if status != http.StatusOK {
-		oauthError(w, status, map[int]string{http.StatusBadRequest: "unsupported_grant_type", http.StatusUnauthorized: "invalid_client"}[status])
+		oauthError(w, status, map[int]string{http.StatusBadRequest: "unsupported_grant_type", http.StatusUnauthorized: "invalid_client"}[status], why)
 		return
 	}
 	writeJSON(w, map[string]any{"access_token": s.issue(user, owner), "token_type": "Bearer", "expires_in": int(s.TTL.Seconds())})
@@ -177,10 +197,135 @@ func (s *Server) checkClient(r *http.Request) (user, owner string, status int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.clients[id]
-	if c == nil || c.revoked || c.secret != secret {
+	if c == nil || c.revoked || c.secret == "" || c.secret != secret {
 		return "", "", http.StatusUnauthorized
 	}
 	return c.user, id, http.StatusOK
+}
+
+// checkClientAssertion verifies a client assertion (RFC 7523 §2.2 and §3)
+// as Entra ID does for certificate credentials; why says what was wrong.
+func (s *Server) checkClientAssertion(r *http.Request) (user, owner, why string) {
+	if r.PostForm.Get("client_assertion_type") != assertionType {
+		return "", "", "client_assertion_type is not " + assertionType
+	}
+	if r.PostForm.Has("client_secret") {
+		return "", "", "both a client secret and a client assertion"
+	}
+	var hdr struct {
+		Alg     string `json:"alg"`
+		X5tS256 string `json:"x5t#S256"`
+	}
+	var cl struct {
+		Aud, Iss, Sub, Jti string
+		Exp, Nbf           int64
+	}
+	parts := strings.Split(r.PostForm.Get("client_assertion"), ".")
+	if len(parts) != 3 || decodeJSON(parts[0], &hdr) != nil || decodeJSON(parts[1], &cl) != nil {
+		return "", "", "client assertion is not a JWT"
+	}
+	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+	if err != nil {
+		return "", "", "client assertion signature is not base64url"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.clients[cl.Iss]
+	now := s.Now().Unix()
+	switch {
+	case c == nil || c.cert == nil:
+		return "", "", "no client with a certificate has that iss"
+	case c.revoked:
+		return "", "", "client revoked"
+	case cl.Sub != cl.Iss || (r.PostForm.Has("client_id") && r.PostForm.Get("client_id") != cl.Iss):
+		return "", "", "sub and client_id must be the iss"
+	case hdr.X5tS256 != c.x5t:
+		return "", "", "x5t#S256 names no certificate of this client"
+	case !verify(hdr.Alg, c.cert, parts[0]+"."+parts[1], sig):
+		return "", "", "signature does not verify with the client's certificate"
+	case cl.Aud != s.TokenURL():
+		return "", "", "aud is not this token endpoint"
+	case cl.Exp <= now:
+		return "", "", "client assertion expired"
+	case cl.Nbf > now:
+		return "", "", "client assertion not yet valid"
+	case cl.Jti == "" || s.jtis[cl.Jti]:
+		return "", "", "jti missing or replayed"
+	}
+	s.jtis[cl.Jti] = true
+	return c.user, cl.Iss, ""
+}
+
+func verify(alg string, pub *rsa.PublicKey, signed string, sig []byte) bool {
+	h := sha256.Sum256([]byte(signed))
+	switch alg {
+	case "RS256":
+		return rsa.VerifyPKCS1v15(pub, crypto.SHA256, h[:], sig) == nil
+	case "PS256":
+		return rsa.VerifyPSS(pub, crypto.SHA256, h[:], sig, nil) == nil
+	}
+	return false
+}
+
+func decodeJSON(part string, v any) error {
+	b, err := base64.RawURLEncoding.DecodeString(part)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}
+
+// NewCertificate makes a self-signed certificate and its RSA key, valid
+// for a year from an hour before the server's clock, and returns both in
+// one PEM file as `openssl req -x509 -newkey rsa:2048 -nodes` writes
+// them. The server does not know it until AddCertificateClient.
+func (s *Server) NewCertificate(t testing.TB) []byte {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatalf("oauthfake: generate key: %v", err)
+	}
+	now := s.Now()
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(now.UnixNano()), Subject: pkix.Name{CommonName: "synpunkt"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(1, 0, 0), KeyUsage: x509.KeyUsageDigitalSignature}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatalf("oauthfake: create certificate: %v", err)
+	}
+	kder, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatalf("oauthfake: marshal key: %v", err)
+	}
+	return append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder})...)
+}
+
+// AddCertificateClient registers a client that authenticates with the
+// certificate in certPEM (its public part, as an administrator uploads it
+// to an Entra app registration) and whose tokens open user's mailbox.
+func (s *Server) AddCertificateClient(t testing.TB, id string, certPEM []byte, user string) {
+	t.Helper()
+	var der []byte
+	for rest := certPEM; der == nil; {
+		var blk *pem.Block
+		if blk, rest = pem.Decode(rest); blk == nil {
+			t.Fatalf("oauthfake: no CERTIFICATE in the PEM")
+		} else if blk.Type == "CERTIFICATE" {
+			der = blk.Bytes
+		}
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatalf("oauthfake: parse certificate: %v", err)
+	}
+	pub, ok := cert.PublicKey.(*rsa.PublicKey)
+	if !ok {
+		t.Fatalf("oauthfake: certificate key is %T, want RSA", cert.PublicKey)
+	}
+	sum := sha256.Sum256(der)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clients[id] = &client{cert: pub, x5t: base64.RawURLEncoding.EncodeToString(sum[:]), user: user}
 }
 
 // checkAssertion verifies an RS256 JWT from a registered service account
@@ -249,10 +394,15 @@ func (s *Server) revokedLocked(owner string) bool {
 	return c != nil && c.revoked
 }
 
-func oauthError(w http.ResponseWriter, status int, code string) {
+// oauthError writes an RFC 6749 §5.2 error; desc may be "".
+func oauthError(w http.ResponseWriter, status int, code string, desc ...string) {
+	body := map[string]string{"error": code}
+	if len(desc) > 0 && desc[0] != "" {
+		body["error_description"] = desc[0]
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"error": code})
+	_ = json.NewEncoder(w).Encode(body)
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
