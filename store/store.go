@@ -238,7 +238,7 @@ ALTER TABLE documents ADD COLUMN claimed_date TEXT NOT NULL DEFAULT '';
 -- the same notification; an expired lease may be taken over.
 ALTER TABLE outbox ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN lease_until TEXT NOT NULL DEFAULT '';
-`}
+`, webSchema}
 
 // migrate applies the migrations this database lacks. Each step reads the
 // schema version inside its own write transaction (BEGIN IMMEDIATE), so two
