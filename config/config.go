@@ -44,6 +44,18 @@ type Config struct {
 	Classify ClassifySettings `toml:"classify"`
 	// Deadlines sets the routine's clocks, reminders and escalation (deadlines.go).
 	Deadlines Deadlines `toml:"deadlines"`
+	// HTTP is the daemon's web listener (the web view and public diary).
+	HTTP HTTP `toml:"http"`
+}
+
+// HTTP configures the daemon's web listener.
+type HTTP struct {
+	// Listen is the address the web view and the public diary are served
+	// on, e.g. "127.0.0.1:8080" behind a TLS-terminating proxy; empty: none.
+	Listen string `toml:"listen"`
+	// InsecureCookies drops the Secure cookie attribute, for plain http on
+	// loopback without a proxy only.
+	InsecureCookies bool `toml:"insecure_cookies"`
 }
 
 // Organisation describes the municipality that runs the mailbox.

@@ -36,6 +36,11 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	}
 	defer d.Close()
 	log.Info("synpunkt started", "mailbox", cfg.IMAP.Mailbox, "imap", cfg.IMAP.Address, "store", cfg.Store.Path)
+	stopWeb, err := serveWeb(ctx, d, log)
+	if err != nil {
+		return err
+	}
+	defer stopWeb()
 	if err := d.Run(ctx); err != nil {
 		return err
 	}

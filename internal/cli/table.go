@@ -51,6 +51,8 @@ func init() {
 			"  DIR  a labelled corpus directory (format: classify/pii/CORPUS.md)\n", cmdEvalPII},
 		{"eval-routing", "eval-routing [--config FILE] DIR", "accuracy of classification and routing on a corpus",
 			"  DIR  a labelled corpus directory (format: classify/testdata/corpus/README.md)\n", cmdEvalRouting},
+		{"user", "user add|passwd|disable --config FILE [--role ROLE] [--unit NAME]... NAME", "manage the web view's personal logins (password read from stdin)",
+			"  NAME  the login name\n", cmdUser},
 		{"version", "version", "print the version and build", "", cmdVersion},
 	}
 }
