@@ -303,3 +303,106 @@ func hasAccess(log []store.Access, actor, action, outcome string) bool {
 	}
 	return false
 }
+
+// axeResult is what the page's axe run hands back.
+type axeResult struct {
+	Violations []struct {
+		ID     string `json:"id"`
+		Impact string `json:"impact"`
+		Help   string `json:"help"`
+		Nodes  []struct {
+			HTML    string `json:"html"`
+			Summary string `json:"failureSummary"`
+		} `json:"nodes"`
+	} `json:"violations"`
+	Passes     int `json:"passes"`
+	Incomplete int `json:"incomplete"`
+}
+
+// axeTags are the rules run: WCAG 2.0 and 2.1, levels A and AA.
+const axeRun = `axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => ({
+	violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+		nodes: v.nodes.map(n => ({html: n.html, failureSummary: n.failureSummary}))})),
+	passes: r.passes.length, incomplete: r.incomplete.length}))`
+
+// runAxe injects axe-core into the page shown and runs it.
+func (b *browser) runAxe(src, page string) axeResult {
+	b.t.Helper()
+	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](src+"\n;true")); err != nil {
+		b.t.Fatalf("%s: inject axe-core: %v", page, err)
+	}
+	res, err := chromedp.Run(b.ctx, chromedp.Evaluate[axeResult](axeRun, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("%s: axe.run: %v", page, err)
+	}
+	return res
+}
+
+// axe runs axe-core on the page shown; every violation is an error naming
+// the page. It returns a line for the summary.
+func (b *browser) axe(src, page string) string {
+	b.t.Helper()
+	res := b.runAxe(src, page)
+	for _, v := range res.Violations {
+		var nodes []string
+		for _, n := range v.Nodes {
+			nodes = append(nodes, n.HTML+" – "+strings.ReplaceAll(n.Summary, "\n", " "))
+		}
+		b.t.Errorf("%s (%s): axe %s (%s): %s\n\t%s", page, b.location(), v.ID, v.Impact, v.Help, strings.Join(nodes, "\n\t"))
+	}
+	return fmt.Sprintf("%-20s %d violations, %d rules passed, %d to review by hand", page, len(res.Violations), res.Passes, res.Incomplete)
+}
+
+// TestBrowserAccessibility runs axe-core (WCAG 2.1 A and AA rules) in
+// Chromium on every page of the web view, as each role sees it, and
+// wants zero violations; it writes a screenshot of each page.
+func TestBrowserAccessibility(t *testing.T) {
+	src, err := os.ReadFile(axePath)
+	if err != nil {
+		missing(t, "axe-core not installed (%v); run npm ci in internal/web/testdata/axe", err)
+	}
+	e := newEnv(t)
+	b := e.newBrowser()
+	axe := string(src)
+	var summary []string
+	check := func(page, shot string, wantStatus, status int) {
+		t.Helper()
+		if status != wantStatus {
+			t.Errorf("%s → %d, want %d", page, status, wantStatus)
+		}
+		summary = append(summary, b.axe(axe, page))
+		b.screenshot(shot)
+	}
+
+	check("diary", "diarium", http.StatusOK, b.open("/diarium"))
+	b.fill("#q", "gatlampa")
+	check("diary search", "diarium-sok", http.StatusOK, b.click("main form button[type=submit]"))
+	check("login", "inloggning", http.StatusOK, b.open("/login"))
+	// The harness itself: a field without a label must be caught.
+	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.querySelector("main").insertAdjacentHTML("beforeend", "<input id=utan-etikett>"), true`)); err != nil {
+		t.Fatal(err)
+	}
+	if res := b.runAxe(axe, "login with a planted fault"); len(res.Violations) == 0 || res.Violations[0].ID != "label" {
+		t.Errorf("axe on a page with an unlabelled field = %+v, want the violation label", res.Violations)
+	}
+	b.fill("#anvandare", "klara")
+	b.fill("#losenord", "fel lösenord, fel lösenord")
+	check("login (failed)", "inloggning-fel", http.StatusUnauthorized, b.click("form.login button[type=submit]"))
+	b.fill("#anvandare", "klara")
+	b.fill("#losenord", testPassword)
+	check("case list", "arenden", http.StatusOK, b.click("form.login button[type=submit]"))
+	b.fill("#q", "gatlampa")
+	check("search results", "sokresultat", http.StatusOK, b.click("form.filters button[type=submit]"))
+	check("search, no hits", "sokresultat-tomt", http.StatusOK, b.open("/arenden?q=finnsinteallsnagonstans"))
+	check("case page", "arende", http.StatusOK, b.open("/arenden/"+e.gata))
+	check("original view", "original", http.StatusOK, b.click(`form[action^="/arenden/`+e.gata+`/original/"] button`))
+	check("close preview", "avslut-forhandsvisning", http.StatusOK, b.click(`form[action$="/stang"] button`))
+	check("case page, closed", "arende-avslutat", http.StatusOK, b.click(`section.preview form button`))
+	check("register form", "registrera", http.StatusOK, b.open("/registrera"))
+	check("not found", "finns-inte", http.StatusNotFound, b.open("/arenden/KS-1999-999999"))
+	b.click("header form button[type=submit]") // log out
+	b.login("ada")
+	check("users", "anvandare", http.StatusOK, b.open("/anvandare"))
+	check("denied", "nekad", http.StatusForbidden, b.open("/arenden/"+e.gata))
+	t.Logf("axe-core on each page (screenshots in %s):\n%s", b.shots, strings.Join(summary, "\n"))
+}
