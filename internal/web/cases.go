@@ -15,10 +15,15 @@ import (
 	"github.com/exempelby/synpunkt/store"
 )
 
+// countLimit bounds the count of a filtered search (store.CaseQuery's
+// CountLimit): beyond it a page says "fler än 1000".
+const countLimit = 1000
+
 type listData struct {
 	Form      url.Values
 	Cases     []synpunkt.Case
 	Total     int
+	More      bool // more than Total match (the count stopped at countLimit)
 	Facets    store.Facets
 	Statuses  []synpunkt.Status
 	Now       time.Time
@@ -42,7 +47,7 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, sess *session)
 	f := r.URL.Query()
 	q := store.CaseQuery{Text: f.Get("q"), Originals: readsOriginals(u), Status: synpunkt.Status(f.Get("status")), Unit: f.Get("enhet"),
 		Committee: f.Get("namnd"), Category: f.Get("kategori"), Channel: f.Get("kanal"), Overdue: f.Get("forsenade") != "",
-		Now: s.opt.Now(), From: parseDay(f.Get("fran")), Limit: 200}
+		Now: s.opt.Now(), From: parseDay(f.Get("fran")), Limit: 200, CountLimit: countLimit}
 	if to := parseDay(f.Get("till")); !to.IsZero() {
 		q.To = to.AddDate(0, 0, 1)
 	}
@@ -63,7 +68,11 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, sess *session)
 		s.audit(r.Context(), store.Access{Actor: u.Name, Action: "search", Detail: fmt.Sprintf("%d träffar", total)})
 	}
 	p := s.basePage(sess, "Ärenden", "arenden")
-	p.Data = listData{Form: f, Cases: cases, Total: total, Facets: facets, Statuses: []synpunkt.Status{synpunkt.StatusOpen, synpunkt.StatusClosed},
+	more := total > countLimit
+	if more {
+		total = countLimit
+	}
+	p.Data = listData{Form: f, Cases: cases, Total: total, More: more, Facets: facets, Statuses: []synpunkt.Status{synpunkt.StatusOpen, synpunkt.StatusClosed},
 		Now: s.opt.Now(), Originals: q.Originals}
 	s.render(w, r, http.StatusOK, "cases", p)
 }

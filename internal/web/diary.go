@@ -37,31 +37,39 @@ func diaryEntries(cases []synpunkt.Case) []DiaryEntry {
 	return out
 }
 
-func (s *Server) diaryCases(r *http.Request) ([]DiaryEntry, int, error) {
+// diaryCases returns the entries the request asks for, how many match
+// and whether more than that match (the count stopped at countLimit).
+func (s *Server) diaryCases(r *http.Request) ([]DiaryEntry, int, bool, error) {
 	q := r.URL.Query()
-	cases, total, err := s.st.SearchCases(r.Context(), store.CaseQuery{Text: q.Get("q"), Public: true, Category: q.Get("kategori"), Limit: 100})
-	return diaryEntries(cases), total, err
+	cases, total, err := s.st.SearchCases(r.Context(), store.CaseQuery{Text: q.Get("q"), Public: true, Category: q.Get("kategori"), Limit: 100, CountLimit: countLimit})
+	more := total > countLimit
+	if more {
+		total = countLimit
+	}
+	return diaryEntries(cases), total, more, err
 }
 
 type diaryData struct {
 	Query   string
 	Entries []DiaryEntry
 	Total   int
+	More    bool
 }
 
 // diary is the public web diary: no login.
 func (s *Server) diary(w http.ResponseWriter, r *http.Request) {
-	entries, total, err := s.diaryCases(r)
+	entries, total, more, err := s.diaryCases(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "diary", page{Title: "Webbdiarium", Public: true, Data: diaryData{Query: r.URL.Query().Get("q"), Entries: entries, Total: total}})
+	s.render(w, r, http.StatusOK, "diary", page{Title: "Webbdiarium", Public: true, Data: diaryData{Query: r.URL.Query().Get("q"), Entries: entries, Total: total, More: more}})
 }
 
-// diaryJSON is the diary as JSON for the municipality's website.
+// diaryJSON is the diary as JSON for the municipality's website. When a
+// search matches more than 1000 cases, "antal" is 1000 and "fler" true.
 func (s *Server) diaryJSON(w http.ResponseWriter, r *http.Request) {
-	entries, total, err := s.diaryCases(r)
+	entries, total, more, err := s.diaryCases(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -70,6 +78,7 @@ func (s *Server) diaryJSON(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	json.NewEncoder(w).Encode(struct { //nolint:errcheck // the client went away
 		Total   int          `json:"antal"`
+		More    bool         `json:"fler,omitempty"`
 		Entries []DiaryEntry `json:"arenden"`
-	}{total, entries})
+	}{total, more, entries})
 }
