@@ -76,7 +76,8 @@ func (e *env) newBrowser() *browser {
 		missing(t, "no Chromium found (chromium, chromium-browser or google-chrome on PATH, or %s)", chromiumEnv)
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.WindowSize(1100, 800),
-		chromedp.Flag("ignore-certificate-errors", true), chromedp.Flag("lang", "sv-SE"), chromedp.Flag("disable-gpu", true))
+		chromedp.Flag("ignore-certificate-errors", true), chromedp.Flag("lang", "sv-SE"), chromedp.Env("LANGUAGE=sv", "LANG=sv_SE.UTF-8"),
+		chromedp.Flag("disable-gpu", true))
 	if os.Geteuid() == 0 {
 		opts = append(opts, chromedp.NoSandbox) // Chromium refuses to run its sandbox as root
 	}
@@ -194,7 +195,7 @@ func TestBrowserCaseWork(t *testing.T) {
 	if got := b.text("main table tbody"); !strings.Contains(got, e.gata) || strings.Contains(got, e.va) {
 		t.Errorf("search for the street lists %q; want %s and not %s", got, e.gata, e.va)
 	}
-	b.screenshot("sokresultat")
+	b.screenshot("flode-sokresultat")
 
 	if code := b.click(`a[href="/arenden/` + e.gata + `"]`); code != http.StatusOK {
 		t.Fatalf("open %s → %d", e.gata, code)
@@ -205,7 +206,7 @@ func TestBrowserCaseWork(t *testing.T) {
 	if strings.Contains(b.text("main"), "Solrosvägen") {
 		t.Error("the case page shows the original before the click")
 	}
-	b.screenshot("arende")
+	b.screenshot("flode-arende")
 
 	if code := b.click(`form[action^="/arenden/` + e.gata + `/original/"] button`); code != http.StatusOK {
 		t.Fatalf("read original → %d", code)
@@ -221,7 +222,7 @@ func TestBrowserCaseWork(t *testing.T) {
 	if !strings.Contains(events, "original_read") {
 		t.Errorf("the event log on the page lacks original_read: %q", events)
 	}
-	b.screenshot("original")
+	b.screenshot("flode-original")
 
 	note := "Lampan är lagad av entreprenören i dag."
 	b.fill("#stang-anteckning", note)
@@ -232,7 +233,7 @@ func TestBrowserCaseWork(t *testing.T) {
 	if !strings.Contains(preview, note) {
 		t.Errorf("preview = %q, want the note", preview)
 	}
-	b.screenshot("avslut-forhandsvisning")
+	b.screenshot("flode-avslut")
 	if code := b.click(`section.preview form button`); code != http.StatusOK {
 		t.Fatalf("close → %d", code)
 	}
