@@ -43,8 +43,13 @@ type OAuth2 struct {
 
 // HTTP is the daemon's HTTP listener for health, readiness and metrics.
 type HTTP struct {
-	// Listen is host:port, e.g. "127.0.0.1:9180"; empty: no listener.
+	// Listen is host:port, e.g. "127.0.0.1:9180", for /healthz, /readyz,
+	// /metrics, the web view and the public diary (behind a TLS-terminating
+	// proxy); empty: no listener.
 	Listen string `toml:"listen"`
+	// InsecureCookies drops the Secure cookie attribute of the web view,
+	// for plain http on loopback without a proxy only.
+	InsecureCookies bool `toml:"insecure_cookies"`
 }
 
 // Operations is about running synpunkt itself.

@@ -26,7 +26,8 @@ import (
 	"sync"
 	"time"
 
-	_ "modernc.org/sqlite" // database/sql driver "sqlite"
+	"modernc.org/sqlite" // database/sql driver "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // ErrDuplicate is returned (wrapped) when an idempotency key was seen before.
@@ -297,19 +298,34 @@ CREATE TABLE purged (
 	at      TEXT NOT NULL,
 	PRIMARY KEY (case_id, part)
 );
-`}
+`, webSchema}
 
 // migrate applies the migrations this database lacks. Each step reads the
 // schema version inside its own write transaction (BEGIN IMMEDIATE), so two
 // processes opening a new database at once never apply one step twice: the
 // second waits for the first's lock and then sees its version.
 func (s *Store) migrate(ctx context.Context) error {
+	busy := 0
 	for {
 		done, err := s.migrateStep(ctx)
+		if isBusy(err) && busy < 50 {
+			// Another process is switching a new database to WAL, when
+			// SQLite answers BUSY without waiting: try again shortly.
+			busy++
+			time.Sleep(time.Duration(busy) * 10 * time.Millisecond)
+			continue
+		}
 		if err != nil || done {
 			return err
 		}
 	}
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY (the database is
+// locked by another connection).
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // migrateStep applies the next missing migration, if any, in one

@@ -36,6 +36,9 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	}
 	defer d.Close()
 	log.Info("synpunkt started", "mailbox", cfg.IMAP.Mailbox, "imap", cfg.IMAP.Address, "store", cfg.Store.Path)
+	if err := mountWeb(ctx, d, log); err != nil {
+		return err
+	}
 	if err := d.Run(ctx); err != nil {
 		return err
 	}

@@ -58,6 +58,8 @@ func init() {
 		{"subject-access", "subject-access --config FILE (--email ADDR | --phone NR | --personnummer NR) [--json]", "every case and document holding a person's data (GDPR art. 15), as a Swedish letter or JSON", "", cmdSubjectAccess},
 		{"erase", "erase --config FILE (--email ADDR | --phone NR | --personnummer NR) [--json]", "erase a person's data where the law allows, and say why the rest is kept (GDPR art. 17)", "", cmdErase},
 		{"archive-export", "archive-export --config FILE --closed-before DATE --out DIR", "write the preserved closed cases as an FGS/ERMS archive package and mark them delivered", "", cmdArchiveExport},
+		{"user", "user add|passwd|disable --config FILE [--role ROLE] [--unit NAME]... NAME", "manage the web view's personal logins (password read from stdin)",
+			"  NAME  the login name\n", cmdUser},
 		{"version", "version", "print the version and build", "", cmdVersion},
 	}
 }

@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -68,7 +69,10 @@ type Daemon struct {
 	Tokens map[string]*oauth.Source
 	// Health serves /healthz, /readyz and /metrics; set by Run. More
 	// handlers (the web view) can be mounted on it with Handle.
-	Health       *health.Server
+	Health *health.Server
+	// Web, when set before Run, is served on the same listener at "/"
+	// (the web view and the public diary); the health paths win.
+	Web          http.Handler
 	composer     *notify.Composer
 	httpListener net.Listener // from Options; may be nil
 }

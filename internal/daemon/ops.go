@@ -113,6 +113,9 @@ func (d *Daemon) runOps(ctx context.Context, in *mailbox.Intake) (wait func(), e
 	}
 	d.Health = health.New(health.Sources{Store: d.Store, Tokens: d.Tokens, Paused: d.Outbox.Paused, Channels: channels, Now: d.now,
 		Intake: func() (mailbox.State, bool) { return in.State(), true }})
+	if d.Web != nil {
+		d.Health.Handle("/", d.Web)
+	}
 	ln := d.httpListener
 	if ln == nil && d.Config.HTTP.Listen != "" {
 		if ln, err = net.Listen("tcp", d.Config.HTTP.Listen); err != nil {

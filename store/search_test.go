@@ -1,0 +1,208 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/exempelby/synpunkt"
+)
+
+// TestSearchRedactedAndOriginal: the redacted column finds the PII-free
+// description, never the citizen's own words or address; the original
+// column (roles that may read originals) finds both.
+func TestSearchRedactedAndOriginal(t *testing.T) {
+	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	s := mustOpenStore(t, "", func() time.Time { return at })
+	ctx := context.Background()
+	nc := newCase("k1", at)
+	nc.Text = "Snön ligger kvar på Storgatan 12, ring mig på 070-1234567"
+	if _, err := s.OpenCase(ctx, nc, nil); err != nil {
+		t.Fatal(err)
+	}
+	other := newCase("k2", at)
+	other.Case.Description, other.Case.Unit = "Trasig gungа", "Fritidsenheten"
+	other.Contact.Email = "bo@example.org"
+	if _, err := s.OpenCase(ctx, other, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text      string
+		originals bool
+		want      int
+	}{
+		{"snöröj", false, 1}, // prefix of the description
+		{"SNÖRÖJNING", false, 1},
+		{"snororjning", false, 0}, // å/ä/ö are letters of their own
+		{"storgatan", false, 0},   // the citizen's text: not for everyone
+		{"storgatan", true, 1},
+		{"anna@example.com", false, 0},
+		{"anna@example.com", true, 1},
+		{"070", true, 1},
+		{"\"*:() ^", true, 0}, // FTS5 syntax is never passed through
+	} {
+		got, total, err := s.SearchCases(ctx, CaseQuery{Text: tc.text, Originals: tc.originals})
+		if err != nil {
+			t.Fatalf("SearchCases(%q) = %v", tc.text, err)
+		}
+		if total != tc.want || len(got) != tc.want {
+			t.Errorf("SearchCases(%q, originals=%v) = %d (total %d), want %d", tc.text, tc.originals, len(got), total, tc.want)
+		}
+	}
+	got, _, err := s.SearchCases(ctx, CaseQuery{Units: []string{"Fritidsenheten"}})
+	if err != nil || len(got) != 1 || got[0].Unit != "Fritidsenheten" {
+		t.Errorf("SearchCases(units Fritidsenheten) = %v, %v; want the one case", got, err)
+	}
+	if got, _, _ := s.SearchCases(ctx, CaseQuery{Units: []string{}}); len(got) != 0 {
+		t.Errorf("SearchCases(no units) = %d cases, want 0", len(got))
+	}
+}
+
+// TestSearchOrderFiltersCount: a text search lists newest first, filters
+// on the case narrow it, CountLimit bounds only the count of a filtered
+// text search, and the public diary's search skips sensitive cases.
+func TestSearchOrderFiltersCount(t *testing.T) {
+	s := mustOpenStore(t, "", nil)
+	seedCases(t, s, 50)
+	ctx := context.Background()
+	ids := func(cs []synpunkt.Case) []int64 {
+		var out []int64
+		for _, c := range cs {
+			out = append(out, c.ID)
+		}
+		return out
+	}
+	// "snöröjning" is the first word of cases 10, 20 ... 50 and the
+	// second of cases 1-6.
+	got, total, err := s.SearchCases(ctx, CaseQuery{Text: "snöröjning", CountLimit: 2})
+	if want := []int64{50, 40, 30, 20, 10, 6, 5, 4, 3, 2, 1}; err != nil || fmt.Sprint(ids(got)) != fmt.Sprint(want) || total != 11 {
+		t.Errorf("snöröjning = %v (total %d), %v; want %v, total 11 (no case filter: counted exactly)", ids(got), total, err, want)
+	}
+	got, total, err = s.SearchCases(ctx, CaseQuery{Text: "snöröjning", Unit: "Enhet 10"})
+	if want := []int64{50, 30, 10}; err != nil || fmt.Sprint(ids(got)) != fmt.Sprint(want) || total != 3 {
+		t.Errorf("snöröjning in Enhet 10 = %v (total %d), %v; want %v", ids(got), total, err, want)
+	}
+	if got, total, _ = s.SearchCases(ctx, CaseQuery{Text: "snöröjning", Unit: "Enhet 10", CountLimit: 1}); len(got) != 3 || total != 2 {
+		t.Errorf("snöröjning in Enhet 10, CountLimit 1 = %d rows, total %d; want 3 rows, total 2 (more than 1)", len(got), total)
+	}
+	if got, _, _ = s.SearchCases(ctx, CaseQuery{Text: "snöröjning", Limit: 2}); fmt.Sprint(ids(got)) != "[50 40]" {
+		t.Errorf("snöröjning, Limit 2 = %v, want [50 40]", ids(got))
+	}
+	if _, err := s.DB().Exec("UPDATE cases SET sensitive = 1 WHERE id = 50"); err != nil {
+		t.Fatal(err)
+	}
+	if got, total, _ = s.SearchCases(ctx, CaseQuery{Text: "snöröjning", Public: true}); total != 10 || len(got) != 10 || got[0].ID != 40 {
+		t.Errorf("public snöröjning = %v (total %d), want 10 without the sensitive case 50", ids(got), total)
+	}
+}
+
+// TestUsersSessionsAccessLog: users are unique by name, a lockout comes
+// after max failures, a disabled user's sessions end, and the access log
+// is append-only.
+func TestUsersSessionsAccessLog(t *testing.T) {
+	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	s := mustOpenStore(t, "", func() time.Time { return now })
+	ctx := context.Background()
+	u, err := s.AddUser(ctx, User{Name: "karin", PasswordHash: "h", Role: "enhet", Units: []string{"A", "B"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddUser(ctx, User{Name: "KARIN", Role: "admin"}); !errors.Is(err, ErrUserExists) {
+		t.Errorf("AddUser(KARIN) = %v, want ErrUserExists", err)
+	}
+	for i := 0; i < 3; i++ {
+		if err := s.LoginFailed(ctx, u.ID, 3, now.Add(15*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.UserByName(ctx, "Karin")
+	if err != nil || !got.LockedUntil.Equal(now.Add(15*time.Minute)) || len(got.Units) != 2 {
+		t.Errorf("UserByName = %+v, %v; want locked until %v, two units", got, err, now.Add(15*time.Minute))
+	}
+	if err := s.CreateSession(ctx, "tok", u.ID, "csrf", now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if sess, err := s.SessionByToken(ctx, "tok", now); err != nil || sess.User.Name != "karin" {
+		t.Errorf("SessionByToken = %+v, %v", sess, err)
+	}
+	if _, err := s.SessionByToken(ctx, "tok", now.Add(2*time.Hour)); !errors.Is(err, ErrNotFound) {
+		t.Errorf("SessionByToken(expired) = %v, want ErrNotFound", err)
+	}
+	if err := s.DisableUser(ctx, "karin"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SessionByToken(ctx, "tok", now); !errors.Is(err, ErrNotFound) {
+		t.Errorf("SessionByToken(disabled user) = %v, want ErrNotFound", err)
+	}
+	if err := s.LogAccess(ctx, Access{Actor: "karin", Action: "login"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB().Exec("DELETE FROM access_log"); err == nil {
+		t.Error("DELETE FROM access_log succeeded, want append-only")
+	}
+}
+
+// seedCases inserts n cases with documents and contacts in one
+// transaction (the triggers index them), for the search benchmark.
+func seedCases(b testing.TB, s *Store, n int) {
+	b.Helper()
+	words := []string{"snöröjning", "gatubelysning", "lekplats", "bibliotek", "hemtjänst", "förskola", "parkering", "återvinning", "simhall", "buss"}
+	streets := []string{"Storgatan", "Kyrkvägen", "Skolgatan", "Ågatan", "Parkvägen"}
+	tx, err := s.DB().Begin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	at := time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC)
+	for i := 1; i <= n; i++ {
+		w := words[i%len(words)]
+		desc := fmt.Sprintf("Synpunkt om %s och %s", w, words[(i/7)%len(words)])
+		if _, err := tx.Exec(`INSERT INTO cases(id, number, status, received_at, category, unit, committee, initiated_by, description, created_at)
+			VALUES(?, ?, 'öppet', ?, 'Klagomål', ?, 'Samhällsbyggnadsnämnden', 'Privatperson', ?, ?)`,
+			i, fmt.Sprintf("SYN-2026-%06d", i), ts(at.Add(time.Duration(i)*time.Minute)), fmt.Sprintf("Enhet %d", i%20), desc, ts(at)); err != nil {
+			b.Fatal(err)
+		}
+		text := fmt.Sprintf("Hej! Jag bor på %s %d och vill säga något om %s. Mvh Person%d", streets[i%len(streets)], i%90, w, i)
+		if _, err := tx.Exec(`INSERT INTO documents(case_id, type, direction, sender_role, received_at, text) VALUES(?, 'Klagomål', 'Inkommande', 'Privatperson', ?, ?)`,
+			i, ts(at), text); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := tx.Exec(`INSERT INTO contacts(case_id, email, phone) VALUES(?, ?, ?)`, i, fmt.Sprintf("person%d@example.org", i), fmt.Sprintf("070%07d", i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkSearch100k: full-text search over 100,000 cases, the web
+// view's first page (200 rows and the total, counted up to 1000 when the
+// search also filters). The goal is under 100 ms per search.
+func BenchmarkSearch100k(b *testing.B) {
+	s, err := Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	seedCases(b, s, 100_000)
+	ctx := context.Background()
+	for _, q := range []CaseQuery{
+		{Text: "snöröjning"},                              // a common word: 10% of cases
+		{Text: "lekplats buss"},                           // two words
+		{Text: "person4711@example.org", Originals: true}, // one sender
+		{Text: "kyrkv", Originals: true},                  // a street, by prefix
+		{Text: "hemtjänst", Units: []string{"Enhet 3", "Enhet 4"}, Status: synpunkt.StatusOpen},
+	} {
+		q.CountLimit = 1000 // as the web view counts
+		b.Run(q.Text, func(b *testing.B) {
+			for b.Loop() {
+				if _, _, err := s.SearchCases(ctx, q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
