@@ -17,6 +17,7 @@ type Policy struct {
 	escalateAfter time.Duration          // > 0
 	overrides     map[ruleKey]rule       // by lower-cased unit and canonical category
 	units         map[string]config.Unit // by lower-cased name
+	fingerprint   string                 // of the config it was built from
 }
 
 // rule is one set of deadlines; a zero field is not set and falls back to
@@ -43,6 +44,7 @@ func NewPolicy(d config.Deadlines, units []config.Unit) (*Policy, error) {
 		escalateAfter: d.EscalateAfter.Duration,
 		overrides:     map[ruleKey]rule{},
 		units:         map[string]config.Unit{},
+		fingerprint:   fingerprint(d, units),
 	}
 	for i, u := range units {
 		k := strings.ToLower(u.Name)
