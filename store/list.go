@@ -54,6 +54,11 @@ func (s *Store) EachCase(ctx context.Context, f Filter, fn func(synpunkt.Case) e
 // listQuery is EachCase's query of f, with its arguments.
 func listQuery(f Filter) (string, []any) {
 	where, args := f.where()
+	if f.Brief {
+		return `SELECT ` + caseColumnsC + `,
+		d.id, d.type, d.direction, d.sender_role, d.received_at, d.message_id, '', '', d.claimed_date
+		FROM cases c LEFT JOIN documents d ON d.case_id = c.id` + where + ` ORDER BY c.id, d.id`, args
+	}
 	return `SELECT ` + caseColumnsC + `,
 		d.id, d.type, d.direction, d.sender_role, d.received_at, d.message_id, COALESCE(i.raw_sha256, ''), d.attachments, d.claimed_date
 		FROM cases c LEFT JOIN documents d ON d.case_id = c.id LEFT JOIN intake i ON i.id = d.intake_id` + where + ` ORDER BY c.id, d.id`, args

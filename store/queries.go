@@ -86,6 +86,9 @@ type Filter struct {
 	// OverdueAt, when set, selects the open cases past their first-response
 	// (without a first response) or final-answer deadline at that time.
 	OverdueAt time.Time
+	// Brief leaves out of each document what a listing does not show (the
+	// original's digest, the attachments): no intake row is read.
+	Brief bool
 }
 
 // ListCases returns cases (with documents) in registration order. A
