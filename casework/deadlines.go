@@ -16,22 +16,49 @@ import (
 )
 
 // DueActions lists the reminders and escalations due at now that have not
-// been taken yet, for every open case.
+// been taken yet, for every open case. It reads only the cases whose
+// next due time (store.DueCases) has come.
 func (s *Service) DueActions(ctx context.Context, now time.Time) ([]lifecycle.Action, error) {
-	cases, err := s.st.ListCases(ctx, store.Filter{Status: synpunkt.StatusOpen})
-	if err != nil {
-		return nil, err
+	due, _, err := s.dueActions(ctx, now)
+	return due, err
+}
+
+// dueActions returns the due actions ordered by DueAt, and the schedule
+// state of every case looked at, by ID.
+func (s *Service) dueActions(ctx context.Context, now time.Time) ([]lifecycle.Action, map[int64]store.Scheduled, error) {
+	if _, err := s.st.ResetSchedule(ctx, s.policy.Fingerprint()); err != nil {
+		return nil, nil, err
 	}
-	taken, err := s.st.ActionsTaken(ctx)
+	ids, err := s.st.DueCases(ctx, now)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []lifecycle.Action
-	for _, c := range cases {
-		out = append(out, s.policy.Due(state(c, taken[c.ID]), now)...)
+	seen := make(map[int64]store.Scheduled, len(ids))
+	for _, id := range ids {
+		sc, err := s.st.ScheduleState(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		seen[id] = sc
+		out = append(out, s.policy.Due(state(sc.Case, sc.Done), now)...)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].DueAt.Before(out[j].DueAt) })
-	return out, nil
+	return out, seen, nil
+}
+
+// reschedule records when each case looked at next needs the scheduler,
+// counting the actions just taken as done.
+func (s *Service) reschedule(ctx context.Context, seen map[int64]store.Scheduled) error {
+	for _, sc := range seen {
+		if err := s.st.SetNextDue(ctx, sc, s.policy.NextDue(state(sc.Case, sc.Done))); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func state(c synpunkt.Case, done map[string]bool) lifecycle.CaseState {
@@ -46,7 +73,7 @@ func state(c synpunkt.Case, done map[string]bool) lifecycle.CaseState {
 // most once per case, however long the daemon was down) and returns them.
 // With dryRun it only returns what would be sent.
 func (s *Service) RunDeadlines(ctx context.Context, now time.Time, dryRun bool) ([]lifecycle.Action, error) {
-	due, err := s.DueActions(ctx, now)
+	due, seen, err := s.dueActions(ctx, now)
 	if err != nil || dryRun {
 		return due, err
 	}
@@ -54,14 +81,16 @@ func (s *Service) RunDeadlines(ctx context.Context, now time.Time, dryRun bool) 
 	for _, a := range due {
 		err := s.take(ctx, a)
 		if errors.Is(err, store.ErrDuplicate) {
+			seen[a.CaseID].Done[a.Key] = true
 			continue
 		}
 		if err != nil {
-			return sent, err
+			return sent, err // next_due stays: retried on the next tick
 		}
+		seen[a.CaseID].Done[a.Key] = true
 		sent = append(sent, a)
 	}
-	return sent, nil
+	return sent, s.reschedule(ctx, seen)
 }
 
 func (s *Service) take(ctx context.Context, a lifecycle.Action) error {
@@ -134,14 +163,20 @@ func (s *Service) Digest(ctx context.Context, now time.Time) (bool, error) {
 }
 
 func (s *Service) digestBody(ctx context.Context, now, last time.Time) (string, error) {
-	open, err := s.st.ListCases(ctx, store.Filter{Status: synpunkt.StatusOpen})
+	perUnit, err := s.st.OpenPerUnit(ctx)
 	if err != nil {
 		return "", err
 	}
-	perUnit := map[string]int{}
+	late, err := s.Overdue(ctx, now)
+	if err != nil {
+		return "", err
+	}
+	total := 0
+	for _, n := range perUnit {
+		total += n
+	}
 	var overdue []string
-	for _, c := range open {
-		perUnit[c.Unit]++
+	for _, c := range late {
 		first, final := s.policy.Overdue(state(c, nil), now)
 		if first || final {
 			what := "första besked"
@@ -152,7 +187,7 @@ func (s *Service) digestBody(ctx context.Context, now, last time.Time) (string, 
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Öppna ärenden per enhet (ärendebalans), totalt %d:\n", len(open))
+	fmt.Fprintf(&b, "Öppna ärenden per enhet (ärendebalans), totalt %d:\n", total)
 	units := make([]string, 0, len(perUnit))
 	for u := range perUnit {
 		units = append(units, u)
@@ -210,7 +245,7 @@ func (s *Service) RunScheduler(ctx context.Context, interval time.Duration) {
 // Overdue returns the open cases past their first-response or final-answer
 // deadline at now.
 func (s *Service) Overdue(ctx context.Context, now time.Time) ([]synpunkt.Case, error) {
-	open, err := s.st.ListCases(ctx, store.Filter{Status: synpunkt.StatusOpen})
+	open, err := s.st.ListCases(ctx, store.Filter{Status: synpunkt.StatusOpen, OverdueAt: now})
 	if err != nil {
 		return nil, err
 	}

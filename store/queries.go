@@ -83,45 +83,23 @@ func (s *Store) CaseByNumber(ctx context.Context, number string) (synpunkt.Case,
 type Filter struct {
 	Status synpunkt.Status // empty: all
 	Unit   string          // empty: all
+	// OverdueAt, when set, selects the open cases past their first-response
+	// (without a first response) or final-answer deadline at that time.
+	OverdueAt time.Time
+	// Brief leaves out of each document what a listing does not show (the
+	// original's digest, the attachments): no intake row is read.
+	Brief bool
 }
 
-// ListCases returns cases (with documents) in registration order.
+// ListCases returns cases (with documents) in registration order. A
+// command that prints many cases should stream them with EachCase.
 func (s *Store) ListCases(ctx context.Context, f Filter) ([]synpunkt.Case, error) {
-	q := "SELECT " + caseColumns + " FROM cases"
-	var args []any
-	var where []string
-	if f.Status != "" {
-		where, args = append(where, "status = ?"), append(args, f.Status)
-	}
-	if f.Unit != "" {
-		where, args = append(where, "unit = ?"), append(args, f.Unit)
-	}
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	rows, err := s.q(ctx).QueryContext(ctx, q+" ORDER BY id", args...)
-	if err != nil {
-		return nil, fmt.Errorf("list cases: %w", err)
-	}
 	var cases []synpunkt.Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("scan case: %w", err)
-		}
+	err := s.EachCase(ctx, f, func(c synpunkt.Case) error {
 		cases = append(cases, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list cases: %w", err)
-	}
-	for i := range cases {
-		if cases[i].Documents, err = s.documents(ctx, s.q(ctx), cases[i].ID); err != nil {
-			return nil, err
-		}
-	}
-	return cases, nil
+		return nil
+	})
+	return cases, err
 }
 
 // CaseByMessageID finds the case that a message with one of these

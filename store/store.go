@@ -298,7 +298,23 @@ CREATE TABLE purged (
 	at      TEXT NOT NULL,
 	PRIMARY KEY (case_id, part)
 );
-`, webSchema}
+`, webSchema, `
+-- Schema 11: the deadline scheduler reads only the cases due. next_due is
+-- when a case may next need a reminder or escalation (NULL: nothing
+-- scheduled). Triggers set it to a lower bound (the earliest running
+-- deadline) whenever a deadline, the first response, the status, the unit
+-- or the handler changes; the scheduler replaces it with the exact time
+-- after it has looked at the case (see SetNextDue).
+ALTER TABLE cases ADD COLUMN next_due TEXT;
+UPDATE cases SET next_due = ` + nextDueLowerBound("cases") + `;
+CREATE INDEX cases_next_due ON cases(next_due) WHERE next_due IS NOT NULL;
+CREATE TRIGGER cases_next_due_insert AFTER INSERT ON cases BEGIN
+	UPDATE cases SET next_due = ` + nextDueLowerBound("NEW") + ` WHERE id = NEW.id;
+END;
+CREATE TRIGGER cases_next_due_update AFTER UPDATE OF status, first_response_due, final_due, first_response_at, unit, handler ON cases BEGIN
+	UPDATE cases SET next_due = ` + nextDueLowerBound("NEW") + ` WHERE id = NEW.id;
+END;
+`}
 
 // migrate applies the migrations this database lacks. Each step reads the
 // schema version inside its own write transaction (BEGIN IMMEDIATE), so two

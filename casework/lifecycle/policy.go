@@ -18,6 +18,7 @@ type Policy struct {
 	overrides     map[ruleKey]rule         // by lower-cased unit and canonical category
 	units         map[string]synpunkt.Unit // by lower-cased name
 	all           synpunkt.Units           // for overrides, which may name an alias
+	fingerprint   string                   // of the config it was built from
 }
 
 // rule is one set of deadlines; a zero field is not set and falls back to
@@ -45,6 +46,7 @@ func NewPolicy(d config.Deadlines, units synpunkt.Units) (*Policy, error) {
 		overrides:     map[ruleKey]rule{},
 		units:         map[string]synpunkt.Unit{},
 		all:           units,
+		fingerprint:   fingerprint(d, units),
 	}
 	for i, u := range units {
 		k := strings.ToLower(u.Name)

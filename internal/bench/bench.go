@@ -59,6 +59,7 @@ type options struct {
 	memProfile           string
 	timeout              time.Duration
 	recheck              time.Duration // imap.recheck_interval; 0: IDLE only, the default
+	cases                int           // synthetic open cases in the store before the daemon starts
 }
 
 type namedBin struct{ name, path string }
@@ -118,6 +119,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.memProfile, "memprofile", "", "write the daemon's heap profile at exit to this file")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Minute, "give up after this long per phase")
 	fs.DurationVar(&o.recheck, "recheck", 0, "the daemon's imap.recheck_interval (0: IDLE only, the default; Dovecot delays IDLE's notice by 500 ms)")
+	fs.IntVar(&o.cases, "cases", 0, "synthetic open cases written to the store (SQL, SeedCases) before the daemon starts")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -194,6 +196,9 @@ func runOne(ctx context.Context, o options, b namedBin, stderr io.Writer) (res R
 	if err := os.WriteFile(cfgPath, configTOML(dc, sink.Addr(), dbPath, o.recheck), 0o600); err != nil {
 		return res, err
 	}
+	if err := seedStore(ctx, dbPath, o.cases, logf); err != nil {
+		return res, err
+	}
 	d, err := startDaemon(b, cfgPath, dir, o, dc)
 	if err != nil {
 		return res, err
@@ -235,6 +240,28 @@ func runOne(ctx context.Context, o options, b namedBin, stderr io.Writer) (res R
 	}
 	res.Cases, res.DBBytes, err = diskPerCase(ctx, dbPath)
 	return res, err
+}
+
+// seedStore writes n synthetic open cases into a new store at path,
+// none due at the time of the run.
+func seedStore(ctx context.Context, path string, n int, logf func(string, ...any)) error {
+	if n == 0 {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	t0 := time.Now()
+	if err := SeedCases(ctx, st, n, time.Now()); err != nil {
+		return err
+	}
+	logf("seeded %d open cases in %v", n, time.Since(t0).Round(time.Second))
+	return nil
 }
 
 // countReceiptable is how many backlog messages get a receipt: all of

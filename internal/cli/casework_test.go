@@ -16,7 +16,7 @@ import (
 )
 
 // sampleConfigFile writes the sample municipality with its store in dir.
-func sampleConfigFile(t *testing.T, dir string) string {
+func sampleConfigFile(t testing.TB, dir string) string {
 	t.Helper()
 	p := filepath.Join(dir, "c.toml")
 	conf := strings.Replace(string(sample.Municipality), "[organisation]", "[store]\npath = \""+filepath.Join(dir, "s.db")+"\"\n\n[organisation]", 1)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -154,29 +155,48 @@ func cmdCases(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer d.Close()
-	var cases []synpunkt.Case
+	f := store.Filter{Brief: true}
 	switch {
 	case *overdue:
-		cases, err = d.Casework.Overdue(ctx, clock(ctx)())
+		f.Status, f.OverdueAt = synpunkt.StatusOpen, clock(ctx)()
 	case *open:
-		cases, err = d.Store.ListCases(ctx, store.Filter{Status: synpunkt.StatusOpen})
-	default:
-		cases, err = d.Store.ListCases(ctx, store.Filter{})
+		f.Status = synpunkt.StatusOpen
 	}
+	if *asJSON {
+		return casesJSON(ctx, stdout, d.Store, f)
+	}
+	cases, err := d.Store.ListCases(ctx, f)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		out := []caseJSON{}
-		for _, c := range cases {
-			out = append(out, toJSON(c))
-		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
-	}
 	report.Cases(stdout, cases)
 	return nil
+}
+
+// casesJSON streams the cases f selects as an indented JSON array, one
+// case in memory at a time.
+func casesJSON(ctx context.Context, w io.Writer, st *store.Store, f store.Filter) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("[")
+	sep := "\n"
+	err := st.EachCase(ctx, f, func(c synpunkt.Case) error {
+		b, err := json.MarshalIndent(toJSON(c), "  ", "  ")
+		if err != nil {
+			return err
+		}
+		bw.WriteString(sep + "  ")
+		bw.Write(b)
+		sep = ",\n"
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if sep != "\n" { // at least one case
+		bw.WriteString("\n")
+	}
+	bw.WriteString("]\n")
+	return bw.Flush()
 }
 
 func cmdCase(ctx context.Context, args []string, stdout, stderr io.Writer) error {
