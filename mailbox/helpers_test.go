@@ -220,18 +220,6 @@ func (r *running) waitIdle(t *testing.T) {
 	}
 }
 
-// waitFor polls cond until it holds or waitTimeout passes.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", waitTimeout, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // memServer is go-imap's in-memory server on 127.0.0.1:0.
 type memServer struct {
 	addr string

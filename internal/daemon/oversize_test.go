@@ -18,6 +18,7 @@ import (
 
 	"github.com/exempelby/synpunkt/classify/sample"
 	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/internal/testkit"
 )
 
 // A message over intake.max_message_size is fetched from IMAP header only:
@@ -51,7 +52,7 @@ func TestOversizedMessageQuarantinedHeaderOnly(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- d.Run(ctx) }()
-	waitFor(t, func() bool { return memCount(t, addr, "Karantän") == 1 }, "the message in Karantän")
+	testkit.WaitFor(t, "the message in Karantän", func() bool { return memCount(t, addr, "Karantän") == 1 })
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("Run() = %v", err)

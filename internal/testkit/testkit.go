@@ -1,0 +1,78 @@
+// Package testkit holds the small helpers tests in several packages share:
+// a log buffer the daemon's goroutines can write to, and a wait for a
+// condition that another goroutine makes true.
+//
+// What always holds: nothing here reads the clock for anything but a
+// timeout; helpers that can fail take a testing.TB and call t.Fatalf
+// themselves, so a test reads as its steps.
+//
+// How it fails: WaitFor and LogBuffer.WaitFor fail the test after Timeout
+// with what they waited for (and, for the log, what it held).
+package testkit
+
+import (
+	"bytes"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Timeout is how long WaitFor waits before it fails the test: long enough
+// for a loaded CI machine running Dovecot.
+const Timeout = 30 * time.Second
+
+// poll is how often WaitFor asks again.
+const poll = 20 * time.Millisecond
+
+// WaitFor polls cond until it holds, and fails the test naming what after
+// Timeout.
+func WaitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(Timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", Timeout, what)
+		}
+		time.Sleep(poll)
+	}
+}
+
+// LogBuffer collects log output; it is safe for several goroutines. The
+// zero value is ready to use.
+type LogBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *LogBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String returns everything written so far.
+func (b *LogBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// Logger returns a text logger at debug level writing to b.
+func (b *LogBuffer) Logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// WaitFor waits until the log holds want, and fails the test with the log
+// after Timeout.
+func (b *LogBuffer) WaitFor(t testing.TB, want string) {
+	t.Helper()
+	deadline := time.Now().Add(Timeout)
+	for !strings.Contains(b.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("log never showed %q:\n%s", want, b.String())
+		}
+		time.Sleep(poll)
+	}
+}
