@@ -1,6 +1,7 @@
 // Package testkit holds the small helpers tests in several packages share:
-// a log buffer the daemon's goroutines can write to, and a wait for a
-// condition that another goroutine makes true.
+// a log buffer the daemon's goroutines can write to, a wait for a
+// condition that another goroutine makes true, and a server that never
+// answers.
 //
 // What always holds: nothing here reads the clock for anything but a
 // timeout; helpers that can fail take a testing.TB and call t.Fatalf
@@ -13,6 +14,7 @@ package testkit
 import (
 	"bytes"
 	"log/slog"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -75,4 +77,37 @@ func (b *LogBuffer) WaitFor(t testing.TB, want string) {
 		}
 		time.Sleep(poll)
 	}
+}
+
+// SilentServer listens on 127.0.0.1, accepts connections and never says
+// a word: the server a client's timeouts are tested against. It returns
+// the address; the listener and the connections close at cleanup.
+func SilentServer(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	return ln.Addr().String()
 }
