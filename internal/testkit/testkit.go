@@ -1,7 +1,7 @@
 // Package testkit holds the small helpers tests in several packages share:
 // a log buffer the daemon's goroutines can write to, a wait for a
-// condition that another goroutine makes true, and a server that never
-// answers.
+// condition that another goroutine makes true, a server that never
+// answers, and local times named in words.
 //
 // What always holds: nothing here reads the clock for anything but a
 // timeout; helpers that can fail take a testing.TB and call t.Fatalf
@@ -110,4 +110,16 @@ func SilentServer(t testing.TB) string {
 		}
 	}()
 	return ln.Addr().String()
+}
+
+// At parses a wall-clock time "2026-01-14 10:00" in loc, failing the test
+// on a typo; tests name their instants this way instead of reading the
+// clock.
+func At(t testing.TB, loc *time.Location, s string) time.Time {
+	t.Helper()
+	tm, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tm
 }
