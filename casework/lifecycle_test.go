@@ -10,6 +10,7 @@ import (
 	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/casework/lifecycle"
 	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/internal/testkit"
 	"github.com/exempelby/synpunkt/mailbox/mimeparse"
 	"github.com/exempelby/synpunkt/store"
 )
@@ -21,11 +22,7 @@ func stockholmTime(t *testing.T, s string) time.Time {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
+	return testkit.At(t, loc, s)
 }
 
 func (h *harness) deadlines(at time.Time) []string {

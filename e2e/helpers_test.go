@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"mime"
-	"mime/quotedprintable"
 	"net/mail"
 	"os"
 	"os/exec"
@@ -15,10 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-imap/v2/imapclient"
-
 	"github.com/exempelby/synpunkt/classify/sample"
 	"github.com/exempelby/synpunkt/internal/dovecottest"
+	"github.com/exempelby/synpunkt/internal/mailgen"
 	"github.com/exempelby/synpunkt/internal/smtpsink"
 	"github.com/exempelby/synpunkt/store"
 )
@@ -101,63 +99,20 @@ type citizenMail struct {
 	n      int
 }
 
-var (
-	firstNames = []string{"Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Eva", "Anders", "Sara", "Mikael", "Elin", "Per", "Ingrid", "Oskar", "Linnéa", "Björn"}
-	lastNames  = []string{"Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson", "Gustafsson", "Lindqvist", "Åberg", "Öberg", "Sjöström"}
-	streets    = []string{"Storgatan", "Kyrkvägen", "Skolgatan", "Järnvägsgatan", "Östra Långgatan", "Björkvägen", "Ängsvägen", "Sjövägen", "Parkgatan"}
-	mailHosts  = []string{"exempelpost.se", "brevlada.example", "hemma.example.net"}
-	topics     = []struct{ subject, body string }{
-		{"Trasig gatubelysning på {gata}", "Gatlyktan utanför {gata} {nr} har varit släckt i snart två veckor. Det är mörkt och otrevligt att gå där på kvällarna. Kan ni byta lampan?"},
-		{"Stora hål i asfalten", "Det har blivit flera djupa hål i asfalten på {gata} vid nummer {nr}. Cyklister får väja ut i körbanan. Snälla laga dem innan vintern."},
-		{"Tack för den fina lekplatsen", "Jag vill bara tacka för den nya lekplatsen vid {gata} {nr}. Barnen älskar den och de nya bänkarna är mycket uppskattade."},
-		{"Öppettider på biblioteket", "Varför har biblioteket ändrat öppettiderna på lördagar? Jag bor på {gata} {nr} och hinner bara låna böcker på helgen. Går det att ha öppet längre?"},
-		{"Soptunnan har inte tömts", "Vår soptunna på {gata} {nr} har inte tömts på tre veckor fast vi har hämtning varannan vecka. Det börjar lukta illa i hela gården."},
-		{"Klotter på busskuren", "Busskuren vid {gata} {nr} är full av klotter igen. Kan någon från kommunen sanera den?"},
-		{"Förslag: fler papperskorgar", "Jag promenerar ofta längs {gata} och ser att papperskorgarna vid nummer {nr} alltid är överfulla. Mitt förslag är att ni sätter upp fler."},
-		{"Kallt vatten i simhallen", "Vattnet i simhallen har varit mycket kallt de senaste veckorna. Jag simmar där varje morgon innan jag cyklar hem till {gata} {nr}."},
-		{"Snöröjningen på {gata}", "Snöröjningen på {gata} fungerar dåligt. Vid nummer {nr} ligger plogvallen så högt att man inte kommer ut med bilen."},
-		{"Fråga om bygglov för altan", "Behöver jag bygglov för en altan på 25 kvadratmeter? Huset ligger på {gata} {nr}. Tacksam för svar."},
-	}
-)
-
 // next returns one message and its Message-ID (without angle brackets).
 func (g *citizenMail) next() (raw []byte, messageID string) {
 	g.n++
-	first, last := pick(g.rng, firstNames), pick(g.rng, lastNames)
-	host := pick(g.rng, mailHosts)
-	topic := pick(g.rng, topics)
-	r := strings.NewReplacer("{gata}", pick(g.rng, streets), "{nr}", fmt.Sprint(1+g.rng.IntN(120)))
-	subject, text := r.Replace(topic.subject), r.Replace(topic.body)
+	c := mailgen.Draw(g.rng)
+	first, last, host, subject := c.First, c.Last, c.Host, c.Subject
 	messageID = fmt.Sprintf("%s.%d.%x@%s", g.prefix, g.n, g.rng.Uint32(), host)
-	from := fmt.Sprintf("%s %s <%s.%s.%d@%s>", first, last, asciiFold(first), asciiFold(last), g.n, host)
-	body := "Hej!\n\n" + text + "\n\nMed vänliga hälsningar\n" + first + " " + last + "\n"
+	from := fmt.Sprintf("%s %s <%s.%s.%d@%s>", first, last, mailgen.Fold(first), mailgen.Fold(last), g.n, host)
+	body := c.Body()
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "From: %s\r\nTo: Synpunkter Exempelby <synpunkter@exempelby.se>\r\n", mimeWord(from))
 	fmt.Fprintf(&b, "Subject: %s\r\nDate: %s\r\nMessage-ID: <%s>\r\nMIME-Version: 1.0\r\n",
 		mimeWord(subject), time.Now().Format(time.RFC1123Z), messageID)
-	writeBody(&b, g.n%3, body)
+	mailgen.WriteText(&b, g.n%3, body)
 	return b.Bytes(), messageID
-}
-
-// writeBody writes the Content-Type header and body in one of three
-// encodings: UTF-8 8bit, UTF-8 quoted-printable, ISO-8859-1 8bit.
-func writeBody(b *bytes.Buffer, variant int, body string) {
-	body = strings.ReplaceAll(body, "\n", "\r\n")
-	switch variant {
-	case 0:
-		b.WriteString("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
-		b.WriteString(body)
-	case 1:
-		b.WriteString("Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n")
-		w := quotedprintable.NewWriter(b)
-		w.Write([]byte(body))
-		w.Close()
-	default:
-		b.WriteString("Content-Type: text/plain; charset=ISO-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
-		for _, r := range body {
-			b.WriteByte(byte(r)) // Swedish letters are all in Latin-1
-		}
-	}
 }
 
 // mimeWord encodes s as an RFC 2047 word when it is not ASCII; in an
@@ -169,34 +124,16 @@ func mimeWord(s string) string {
 	return mime.BEncoding.Encode("utf-8", s)
 }
 
-func asciiFold(s string) string {
-	return strings.ToLower(strings.NewReplacer("å", "a", "ä", "a", "ö", "o", "é", "e", "Å", "A", "Ä", "A", "Ö", "O").Replace(s))
-}
-
-func pick[T any](rng *rand.Rand, xs []T) T { return xs[rng.IntN(len(xs))] }
-
 // appendAll appends msgs to INBOX over one IMAP connection.
 func appendAll(t testing.TB, dc *dovecottest.Server, msgs [][]byte) {
 	t.Helper()
 	c := dc.Dial(t)
 	defer c.Logout()
 	for _, raw := range msgs {
-		if err := appendOne(c, raw); err != nil {
-			t.Fatalf("append to INBOX: %v", err)
+		if err := mailgen.Append(c, "INBOX", raw); err != nil {
+			t.Fatal(err)
 		}
 	}
-}
-
-func appendOne(c *imapclient.Client, raw []byte) error {
-	cmd := c.Append("INBOX", int64(len(raw)), nil)
-	if _, err := cmd.Write(raw); err != nil {
-		return err
-	}
-	if err := cmd.Close(); err != nil {
-		return err
-	}
-	_, err := cmd.Wait()
-	return err
 }
 
 // ledger is what the store says after a run.

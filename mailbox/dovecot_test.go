@@ -11,6 +11,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 
 	"github.com/exempelby/synpunkt/internal/dovecottest"
+	"github.com/exempelby/synpunkt/internal/testkit"
 )
 
 func dovecotConfig(s *dovecottest.Server) Config {
@@ -30,7 +31,7 @@ func TestDovecotBacklogThenIdle(t *testing.T) {
 		t.Fatalf("Registrerade count after backlog = %d, want 2", got)
 	}
 	s.Append(t, "INBOX", testMessage("ny"))
-	waitFor(t, "new message in Registrerade", func() bool { return s.Count(t, "Registrerade") == 3 })
+	testkit.WaitFor(t, "new message in Registrerade", func() bool { return s.Count(t, "Registrerade") == 3 })
 	if got := s.Count(t, "INBOX"); got != 0 {
 		t.Errorf("INBOX count = %d, want 0", got)
 	}
@@ -94,14 +95,14 @@ func TestDovecotKeepAndErrorRetried(t *testing.T) {
 		return Registered, nil
 	}}
 	r := startIntake(t, dovecotConfig(s), h, nil)
-	waitFor(t, "bra registered", func() bool { return h.callsFor("bra") == 1 })
-	waitFor(t, "all three registered", func() bool { return s.Count(t, "Registrerade") == 3 })
+	testkit.WaitFor(t, "bra registered", func() bool { return h.callsFor("bra") == 1 })
+	testkit.WaitFor(t, "all three registered", func() bool { return s.Count(t, "Registrerade") == 3 })
 	for _, id := range []string{"vanta", "trasig"} {
 		if n := h.callsFor(id); n != 3 {
 			t.Errorf("%s offered %d times, want 3", id, n)
 		}
 	}
-	waitFor(t, "checkpoint at 3", func() bool { _, last := r.cp.get("INBOX"); return last == 3 })
+	testkit.WaitFor(t, "checkpoint at 3", func() bool { _, last := r.cp.get("INBOX"); return last == 3 })
 }
 
 // After Dovecot restarts the intake reconnects and handles new mail.
@@ -112,7 +113,7 @@ func TestDovecotReconnectAfterRestart(t *testing.T) {
 	r.waitIdle(t)
 	s.Restart()
 	s.Append(t, "INBOX", testMessage("efter-omstart"))
-	waitFor(t, "message after restart moved", func() bool { return s.Count(t, "Registrerade") == 1 })
+	testkit.WaitFor(t, "message after restart moved", func() bool { return s.Count(t, "Registrerade") == 1 })
 	if n := h.callsFor("efter-omstart"); n != 1 {
 		t.Errorf("message offered %d times, want 1", n)
 	}
@@ -133,7 +134,7 @@ func TestDovecotUIDValidityChange(t *testing.T) {
 		held:       map[string]bool{"m2": true, "m3": true},
 	}
 	r := startIntake(t, dovecotConfig(s), h, nil)
-	waitFor(t, "m1 moved", func() bool { return s.Count(t, "Registrerade") == 1 })
+	testkit.WaitFor(t, "m1 moved", func() bool { return s.Count(t, "Registrerade") == 1 })
 	r.stop()
 	oldV, oldLast := r.cp.get("INBOX")
 	if oldLast != 1 {
@@ -234,7 +235,7 @@ func TestDovecotPollingWithoutIdleOrMove(t *testing.T) {
 	for i := range 3 {
 		s.Append(t, "INBOX", testMessage(fmt.Sprintf("p%d", i+2)))
 	}
-	waitFor(t, "polled messages moved", func() bool { return s.Count(t, "Registrerade") == 4 })
+	testkit.WaitFor(t, "polled messages moved", func() bool { return s.Count(t, "Registrerade") == 4 })
 	if got := s.Count(t, "INBOX"); got != 0 {
 		t.Errorf("INBOX count = %d, want 0", got)
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"regexp"
 	"sync"
@@ -15,7 +14,8 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+
+	"github.com/exempelby/synpunkt/internal/memimap"
 )
 
 const (
@@ -220,18 +220,6 @@ func (r *running) waitIdle(t *testing.T) {
 	}
 }
 
-// waitFor polls cond until it holds or waitTimeout passes.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", waitTimeout, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // memServer is go-imap's in-memory server on 127.0.0.1:0.
 type memServer struct {
 	addr string
@@ -299,35 +287,19 @@ func (s hookedSession) Copy(numSet imap.NumSet, dest string) (*imap.CopyData, er
 // hooks, which may be nil.
 func startHookedMemServer(t *testing.T, caps imap.CapSet, hooks *moveHooks) *memServer {
 	t.Helper()
-	mem := imapmemserver.New()
-	u := imapmemserver.NewUser(testUser, testPassword)
-	if err := u.Create("INBOX", nil); err != nil {
-		t.Fatalf("Create(INBOX) = %v", err)
+	opt := memimap.Options{User: testUser, Password: testPassword, Caps: caps, Logger: memimap.Discard}
+	if hooks != nil {
+		opt.Wrap = func(s imapserver.Session) imapserver.Session {
+			return hookedSession{s.(imapserver.SessionIMAP4rev2), hooks}
+		}
 	}
-	mem.AddUser(u)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			if hooks == nil {
-				return mem.NewSession(), nil, nil
-			}
-			return hookedSession{mem.NewSession().(imapserver.SessionIMAP4rev2), hooks}, nil, nil
-		},
-		Caps:         caps,
-		InsecureAuth: true,
-		Logger:       discardLogger{},
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	srv, err := memimap.Start(opt)
 	if err != nil {
-		t.Fatalf("Listen() = %v", err)
+		t.Fatalf("memimap.Start() = %v", err)
 	}
-	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
-	return &memServer{addr: ln.Addr().String()}
+	return &memServer{addr: srv.Addr()}
 }
-
-type discardLogger struct{}
-
-func (discardLogger) Printf(string, ...any) {}
 
 func (m *memServer) config() Config {
 	return Config{Address: m.addr, TLS: TLSNone, Username: testUser, Password: testPassword}

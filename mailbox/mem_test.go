@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
+
+	"github.com/exempelby/synpunkt/internal/testkit"
 )
 
 var (
@@ -110,7 +112,7 @@ func TestRefusedBatchMoveFallsBackToSingleMoves(t *testing.T) {
 			}
 			h := &recorder{}
 			r := startIntake(t, srv.config(), h, nil)
-			waitFor(t, "refused message retried", func() bool { return h.callsFor("m2") >= 2 })
+			testkit.WaitFor(t, "refused message retried", func() bool { return h.callsFor("m2") >= 2 })
 			if got := hooks.commands()[:5]; !slices.Equal(got, []string{"Registrerade:1:4", "Registrerade:1", "Registrerade:2", "Registrerade:3", "Registrerade:4"}) {
 				t.Errorf("first move commands = %q, want the batch, then one by one", got)
 			}
@@ -121,8 +123,8 @@ func TestRefusedBatchMoveFallsBackToSingleMoves(t *testing.T) {
 				t.Errorf("checkpoint last UID = %d while UID 2 is unmoved, want 1", last)
 			}
 			hooks.setRefuse(nil)
-			waitFor(t, "refused message moved after recovery", func() bool { return srv.count(t, "INBOX") == 0 })
-			waitFor(t, "checkpoint advanced", func() bool { _, last := r.cp.get("INBOX"); return last == 4 })
+			testkit.WaitFor(t, "refused message moved after recovery", func() bool { return srv.count(t, "INBOX") == 0 })
+			testkit.WaitFor(t, "checkpoint advanced", func() bool { _, last := r.cp.get("INBOX"); return last == 4 })
 			if n := h.callsFor("m3"); n != 1 {
 				t.Errorf("m3 offered %d times, want 1", n)
 			}
@@ -230,8 +232,8 @@ func TestKeepAndErrorAreRetriedWithoutBlockingOthers(t *testing.T) {
 			}}
 			cfg := srv.config()
 			r := startIntakeRecover(t, cfg, h, nil, name == "panic")
-			waitFor(t, "later messages moved", func() bool { return srv.count(t, "Registrerade") == 2 })
-			waitFor(t, "bad message retried", func() bool { return h.callsFor("bad") >= 3 })
+			testkit.WaitFor(t, "later messages moved", func() bool { return srv.count(t, "Registrerade") == 2 })
+			testkit.WaitFor(t, "bad message retried", func() bool { return h.callsFor("bad") >= 3 })
 			if _, last := r.cp.get("INBOX"); last != 0 {
 				t.Errorf("checkpoint last UID = %d while UID 1 is unhandled, want 0", last)
 			}
@@ -239,8 +241,8 @@ func TestKeepAndErrorAreRetriedWithoutBlockingOthers(t *testing.T) {
 				t.Errorf("INBOX count = %d, want 1 (the bad message stays)", got)
 			}
 			close(release)
-			waitFor(t, "bad message moved after recovery", func() bool { return srv.count(t, "INBOX") == 0 })
-			waitFor(t, "checkpoint advanced", func() bool { _, last := r.cp.get("INBOX"); return last == 3 })
+			testkit.WaitFor(t, "bad message moved after recovery", func() bool { return srv.count(t, "INBOX") == 0 })
+			testkit.WaitFor(t, "checkpoint advanced", func() bool { _, last := r.cp.get("INBOX"); return last == 3 })
 			if n := h.callsFor("good1"); n != 1 {
 				t.Errorf("good1 offered %d times, want 1", n)
 			}
@@ -270,7 +272,7 @@ func TestKickRunsPass(t *testing.T) {
 	r.waitIdle(t)
 	before := r.Passes()
 	r.Kick()
-	waitFor(t, "a pass after Kick", func() bool { return r.Passes() > before })
+	testkit.WaitFor(t, "a pass after Kick", func() bool { return r.Passes() > before })
 }
 
 // A failing checkpoint store does not stop intake.
@@ -280,7 +282,7 @@ func TestCheckpointSaveFailureIsNotFatal(t *testing.T) {
 	cp := &fakeCheckpoints{saveErr: func() error { return errors.New("disk full") }}
 	h := &recorder{}
 	startIntake(t, srv.config(), h, cp)
-	waitFor(t, "message moved", func() bool { return srv.count(t, "Registrerade") == 1 })
+	testkit.WaitFor(t, "message moved", func() bool { return srv.count(t, "Registrerade") == 1 })
 }
 
 // Run returns nil promptly on cancel, also while the server is unreachable.

@@ -4,12 +4,12 @@ import (
 	"log/slog"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/exempelby/synpunkt/internal/dovecottest"
 	"github.com/exempelby/synpunkt/internal/oauth"
 	"github.com/exempelby/synpunkt/internal/oauthfake"
+	"github.com/exempelby/synpunkt/internal/testkit"
 )
 
 // oauthDovecot starts the fake authorization server and a Dovecot whose
@@ -71,7 +71,7 @@ func TestDovecotOAuth2TokenExpiresMidSession(t *testing.T) {
 func testTokenExpiresMidSession(t *testing.T, mech string) {
 	as, s := oauthDovecot(t)
 	s.Append(t, "INBOX", testMessage("vor"))
-	logs := &lockedBuffer{}
+	logs := &testkit.LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	cfg := Config{Address: s.Addr(), TLS: TLSNone, Username: s.User(), Auth: oauthSource(t, as, s.User(), mech, log)}
 	r := startIntakeLog(t, cfg, &recorder{}, nil, false, log)
@@ -79,7 +79,7 @@ func testTokenExpiresMidSession(t *testing.T, mech string) {
 	as.ExpireAll()
 	s.Kick(t) // the server ends the sessions of expired tokens
 	s.Append(t, "INBOX", testMessage("efter"))
-	waitFor(t, "the message after the token expired in Registrerade", func() bool { return s.Count(t, "Registrerade") == 2 })
+	testkit.WaitFor(t, "the message after the token expired in Registrerade", func() bool { return s.Count(t, "Registrerade") == 2 })
 	if as.Issued() != 2 {
 		t.Errorf("tokens issued = %d, want 2 (the first, then one after the refusal)", as.Issued())
 	}
@@ -95,21 +95,4 @@ func testTokenExpiresMidSession(t *testing.T, mech string) {
 	if strings.Contains(out, "tok-") {
 		t.Errorf("log carries a token:\n%s", out)
 	}
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -12,24 +12,23 @@ import (
 
 // ActionsTaken returns the deadline action keys already taken per case.
 func (s *Store) ActionsTaken(ctx context.Context) (map[int64]map[string]bool, error) {
-	rows, err := s.q(ctx).QueryContext(ctx, "SELECT case_id, key FROM case_actions")
-	if err != nil {
-		return nil, fmt.Errorf("read case actions: %w", err)
-	}
-	defer rows.Close()
 	m := map[int64]map[string]bool{}
-	for rows.Next() {
+	err := eachRow(ctx, s.q(ctx), "read case actions", func(r *sql.Rows) error {
 		var id int64
 		var key string
-		if err := rows.Scan(&id, &key); err != nil {
-			return nil, fmt.Errorf("scan case action: %w", err)
+		if err := r.Scan(&id, &key); err != nil {
+			return err
 		}
 		if m[id] == nil {
 			m[id] = map[string]bool{}
 		}
 		m[id][key] = true
+		return nil
+	}, "SELECT case_id, key FROM case_actions")
+	if err != nil {
+		return nil, err
 	}
-	return m, rows.Err()
+	return m, nil
 }
 
 // TakeAction records a deadline action (reminder, escalation) with its

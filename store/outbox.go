@@ -309,20 +309,11 @@ func (s *Store) Resend(ctx context.Context, caseID int64, actor string) ([]int64
 // LeaseOwners lists the owners of the leases currently held on pending
 // notifications.
 func (s *Store) LeaseOwners(ctx context.Context) ([]string, error) {
-	rows, err := s.q(ctx).QueryContext(ctx, "SELECT DISTINCT lease_owner FROM outbox WHERE status = ? AND lease_owner != ''", OutboxPending)
-	if err != nil {
-		return nil, fmt.Errorf("lease owners: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
+	return collect(ctx, s.q(ctx), "lease owners", func(r *sql.Rows) (string, error) {
 		var o string
-		if err := rows.Scan(&o); err != nil {
-			return nil, fmt.Errorf("lease owners: %w", err)
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+		err := r.Scan(&o)
+		return o, err
+	}, "SELECT DISTINCT lease_owner FROM outbox WHERE status = ? AND lease_owner != ''", OutboxPending)
 }
 
 // ReleaseLeases drops every lease held by owner (a worker that died

@@ -175,41 +175,29 @@ func (s *Store) EventsSince(ctx context.Context, kind string, t time.Time) ([]Ev
 }
 
 func (s *Store) events(ctx context.Context, where string, args ...any) ([]EventRow, error) {
-	rows, err := s.q(ctx).QueryContext(ctx, "SELECT e.id, COALESCE(e.case_id, 0), e.at, e.actor, e.kind, COALESCE(t.text, e.detail) FROM events e LEFT JOIN event_texts t ON t.event_id = e.id WHERE "+where+" ORDER BY e.id", args...)
-	if err != nil {
-		return nil, fmt.Errorf("read events: %w", err)
-	}
-	defer rows.Close()
-	var out []EventRow
-	for rows.Next() {
+	return collect(ctx, s.q(ctx), "read events", func(r *sql.Rows) (EventRow, error) {
 		var e EventRow
 		var at string
-		if err := rows.Scan(&e.ID, &e.CaseID, &at, &e.Actor, &e.Kind, &e.Detail); err != nil {
-			return nil, fmt.Errorf("scan event: %w", err)
-		}
+		err := r.Scan(&e.ID, &e.CaseID, &at, &e.Actor, &e.Kind, &e.Detail)
 		e.At = parseTS(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, err
+	}, "SELECT e.id, COALESCE(e.case_id, 0), e.at, e.actor, e.kind, COALESCE(t.text, e.detail) FROM events e LEFT JOIN event_texts t ON t.event_id = e.id WHERE "+where+" ORDER BY e.id", args...)
 }
 
 // IntakeCounts returns how many ledger rows have each outcome.
 func (s *Store) IntakeCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := s.q(ctx).QueryContext(ctx, "SELECT outcome, COUNT(*) FROM intake GROUP BY outcome")
-	if err != nil {
-		return nil, fmt.Errorf("count intake: %w", err)
-	}
-	defer rows.Close()
 	m := map[string]int{}
-	for rows.Next() {
+	err := eachRow(ctx, s.q(ctx), "count intake", func(r *sql.Rows) error {
 		var o string
 		var n int
-		if err := rows.Scan(&o, &n); err != nil {
-			return nil, fmt.Errorf("count intake: %w", err)
-		}
+		err := r.Scan(&o, &n)
 		m[o] = n
+		return err
+	}, "SELECT outcome, COUNT(*) FROM intake GROUP BY outcome")
+	if err != nil {
+		return nil, err
 	}
-	return m, rows.Err()
+	return m, nil
 }
 
 // QuarantineRow is one quarantined message.
@@ -222,22 +210,13 @@ type QuarantineRow struct {
 
 // Quarantined lists the quarantined messages with their reasons.
 func (s *Store) Quarantined(ctx context.Context) ([]QuarantineRow, error) {
-	rows, err := s.q(ctx).QueryContext(ctx, "SELECT id, source, reason, received_at FROM intake WHERE outcome = ? ORDER BY id", OutcomeQuarantine)
-	if err != nil {
-		return nil, fmt.Errorf("list quarantine: %w", err)
-	}
-	defer rows.Close()
-	var out []QuarantineRow
-	for rows.Next() {
+	return collect(ctx, s.q(ctx), "list quarantine", func(r *sql.Rows) (QuarantineRow, error) {
 		var q QuarantineRow
 		var at string
-		if err := rows.Scan(&q.ID, &q.Source, &q.Reason, &at); err != nil {
-			return nil, fmt.Errorf("scan quarantine: %w", err)
-		}
+		err := r.Scan(&q.ID, &q.Source, &q.Reason, &at)
 		q.ReceivedAt = parseTS(at)
-		out = append(out, q)
-	}
-	return out, rows.Err()
+		return q, err
+	}, "SELECT id, source, reason, received_at FROM intake WHERE outcome = ? ORDER BY id", OutcomeQuarantine)
 }
 
 // Original returns the raw bytes of a document's original message.

@@ -205,21 +205,12 @@ func (s *Store) ReportDelivered(ctx context.Context, committee, period string) (
 
 // ReportDeliveriesSince returns the reports taken after t, oldest first.
 func (s *Store) ReportDeliveriesSince(ctx context.Context, t time.Time) ([]ReportDelivery, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT committee, period, recipient, file, sent_at FROM report_deliveries
-		WHERE sent_at > ? ORDER BY sent_at, committee`, ts(t))
-	if err != nil {
-		return nil, fmt.Errorf("report deliveries: %w", err)
-	}
-	defer rows.Close()
-	var out []ReportDelivery
-	for rows.Next() {
+	return collect(ctx, s.db, "report deliveries", func(r *sql.Rows) (ReportDelivery, error) {
 		var d ReportDelivery
 		var at string
-		if err := rows.Scan(&d.Committee, &d.Period, &d.Recipient, &d.File, &at); err != nil {
-			return nil, fmt.Errorf("report deliveries: %w", err)
-		}
+		err := r.Scan(&d.Committee, &d.Period, &d.Recipient, &d.File, &at)
 		d.SentAt = parseTS(at)
-		out = append(out, d)
-	}
-	return out, rows.Err()
+		return d, err
+	}, `SELECT committee, period, recipient, file, sent_at FROM report_deliveries
+		WHERE sent_at > ? ORDER BY sent_at, committee`, ts(t))
 }

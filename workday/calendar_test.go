@@ -6,19 +6,14 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/exempelby/synpunkt/internal/testkit"
 )
 
 var stockholm = Stockholm
 
 // at parses "2026-01-16 15:00" as Stockholm local time.
-func at(t testing.TB, s string) time.Time {
-	t.Helper()
-	tm, err := time.ParseInLocation("2006-01-02 15:04", s, stockholm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tm
-}
+func at(t testing.TB, s string) time.Time { return testkit.At(t, stockholm, s) }
 
 // show formats a result with its weekday and zone so failures read well.
 func show(tm time.Time) string { return tm.Format("Mon 2006-01-02 15:04 MST") }

@@ -6,20 +6,14 @@ import (
 
 	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/internal/testkit"
 	"github.com/exempelby/synpunkt/workday"
 )
 
 var stockholm = workday.Stockholm
 
 // at parses a local Stockholm time "2026-01-14 10:00".
-func at(t testing.TB, s string) time.Time {
-	t.Helper()
-	tm, err := time.ParseInLocation("2006-01-02 15:04", s, stockholm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tm
-}
+func at(t testing.TB, s string) time.Time { return testkit.At(t, stockholm, s) }
 
 func show(tm time.Time) string {
 	if tm.IsZero() {

@@ -37,6 +37,7 @@ import (
 
 	"github.com/exempelby/synpunkt/classify/sample"
 	"github.com/exempelby/synpunkt/internal/dovecottest"
+	"github.com/exempelby/synpunkt/internal/mailgen"
 	"github.com/exempelby/synpunkt/internal/smtpsink"
 	"github.com/exempelby/synpunkt/store"
 )
@@ -279,8 +280,8 @@ func appendBacklog(dc *dovecottest.Server, gen *generator, n int, addrs map[stri
 		raw, addr := gen.next()
 		addrs[addr] = true
 		total += int64(len(raw))
-		if err := appendOne(c, raw); err != nil {
-			return total, fmt.Errorf("append: %w", err)
+		if err := mailgen.Append(c, "INBOX", raw); err != nil {
+			return total, err
 		}
 	}
 	return total, nil
@@ -296,18 +297,6 @@ func dial(dc *dovecottest.Server) (*imapclient.Client, error) {
 		return nil, fmt.Errorf("login: %w", err)
 	}
 	return c, nil
-}
-
-func appendOne(c *imapclient.Client, raw []byte) error {
-	cmd := c.Append("INBOX", int64(len(raw)), nil)
-	if _, err := cmd.Write(raw); err != nil {
-		return err
-	}
-	if err := cmd.Close(); err != nil {
-		return err
-	}
-	_, err := cmd.Wait()
-	return err
 }
 
 // rawFetch is what a minimal client does: SELECT, one UID FETCH 1:*
@@ -496,8 +485,8 @@ func latency(dc *dovecottest.Server, sink *smtpsink.Sink, gen *generator, rate, 
 	for i := range n {
 		time.Sleep(time.Until(start.Add(time.Duration(i) * interval)))
 		raw, addr := gen.message(kindText)
-		if err := appendOne(c, raw); err != nil {
-			return lr, fmt.Errorf("append: %w", err)
+		if err := mailgen.Append(c, "INBOX", raw); err != nil {
+			return lr, err
 		}
 		sent[addr] = time.Now()
 	}

@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"mime"
-	"mime/quotedprintable"
 	"strings"
 	"time"
+
+	"github.com/exempelby/synpunkt/internal/mailgen"
 )
 
 // generator makes realistic synpunkter: 70 % short text, 20 % with an
@@ -23,27 +24,6 @@ type generator struct {
 	attachMin, attachMax int
 	date                 time.Time
 }
-
-var (
-	firstNames = []string{"Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Eva", "Anders", "Sara", "Mikael", "Elin", "Per", "Ingrid", "Oskar", "Linnéa", "Björn"}
-	lastNames  = []string{"Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson", "Gustafsson", "Lindqvist", "Åberg", "Öberg", "Sjöström"}
-	streets    = []string{"Storgatan", "Kyrkvägen", "Skolgatan", "Järnvägsgatan", "Östra Långgatan", "Björkvägen", "Ängsvägen", "Sjövägen", "Parkgatan"}
-	mailHosts  = []string{"exempelpost.se", "brevlada.example", "hemma.example.net"}
-	topics     = []struct{ subject, body string }{
-		{"Trasig gatubelysning på {gata}", "Gatlyktan utanför {gata} {nr} har varit släckt i snart två veckor. Det är mörkt och otrevligt att gå där på kvällarna. Kan ni byta lampan?"},
-		{"Stora hål i asfalten", "Det har blivit flera djupa hål i asfalten på {gata} vid nummer {nr}. Cyklister får väja ut i körbanan. Snälla laga dem innan vintern."},
-		{"Tack för den fina lekplatsen", "Jag vill bara tacka för den nya lekplatsen vid {gata} {nr}. Barnen älskar den och de nya bänkarna är mycket uppskattade."},
-		{"Öppettider på biblioteket", "Varför har biblioteket ändrat öppettiderna på lördagar? Jag bor på {gata} {nr} och hinner bara låna böcker på helgen. Går det att ha öppet längre?"},
-		{"Soptunnan har inte tömts", "Vår soptunna på {gata} {nr} har inte tömts på tre veckor fast vi har hämtning varannan vecka. Det börjar lukta illa i hela gården."},
-		{"Klotter på busskuren", "Busskuren vid {gata} {nr} är full av klotter igen. Kan någon från kommunen sanera den?"},
-		{"Förslag: fler papperskorgar", "Jag promenerar ofta längs {gata} och ser att papperskorgarna vid nummer {nr} alltid är överfulla. Mitt förslag är att ni sätter upp fler."},
-		{"Kallt vatten i simhallen", "Vattnet i simhallen har varit mycket kallt de senaste veckorna. Jag simmar där varje morgon innan jag cyklar hem till {gata} {nr}."},
-		{"Snöröjningen på {gata}", "Snöröjningen på {gata} fungerar dåligt. Vid nummer {nr} ligger plogvallen så högt att man inte kommer ut med bilen."},
-		{"Fråga om bygglov för altan", "Behöver jag bygglov för en altan på 25 kvadratmeter? Huset ligger på {gata} {nr}. Tacksam för svar."},
-	}
-)
-
-func pick[T any](rng *rand.Rand, xs []T) T { return xs[rng.IntN(len(xs))] }
 
 // kind of message.
 const (
@@ -67,13 +47,10 @@ func (g *generator) next() (raw []byte, from string) {
 // message returns one message of the given kind and the citizen's address.
 func (g *generator) message(kind int) (raw []byte, addr string) {
 	g.n++
-	first, last := pick(g.rng, firstNames), pick(g.rng, lastNames)
-	host := pick(g.rng, mailHosts)
-	topic := pick(g.rng, topics)
-	r := strings.NewReplacer("{gata}", pick(g.rng, streets), "{nr}", fmt.Sprint(1+g.rng.IntN(120)))
-	subject, text := r.Replace(topic.subject), r.Replace(topic.body)
-	addr = fmt.Sprintf("%s.%s.%s%d@%s", fold(first), fold(last), g.prefix, g.n, host)
-	body := "Hej!\n\n" + text + "\n\nMed vänliga hälsningar\n" + first + " " + last + "\n"
+	c := mailgen.Draw(g.rng)
+	first, last, host, subject := c.First, c.Last, c.Host, c.Subject
+	addr = fmt.Sprintf("%s.%s.%s%d@%s", mailgen.Fold(first), mailgen.Fold(last), g.prefix, g.n, host)
+	body := c.Body()
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "From: %s <%s>\r\nTo: Synpunkter Exempelby <synpunkter@exempelby.se>\r\n", mime.BEncoding.Encode("utf-8", first+" "+last), addr)
 	fmt.Fprintf(&b, "Subject: %s\r\nDate: %s\r\nMessage-ID: <%s.%d.%x@%s>\r\nMIME-Version: 1.0\r\n",
@@ -84,30 +61,9 @@ func (g *generator) message(kind int) (raw []byte, addr string) {
 	case kindHTML:
 		writeHTML(&b, subject, body, addr)
 	default:
-		writeText(&b, g.n%3, body)
+		mailgen.WriteText(&b, g.n%3, body)
 	}
 	return b.Bytes(), addr
-}
-
-// writeText writes the Content-Type header and body in one of three
-// encodings: UTF-8 8bit, UTF-8 quoted-printable, ISO-8859-1 8bit.
-func writeText(b *bytes.Buffer, variant int, body string) {
-	body = strings.ReplaceAll(body, "\n", "\r\n")
-	switch variant {
-	case 0:
-		b.WriteString("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
-		b.WriteString(body)
-	case 1:
-		b.WriteString("Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n")
-		w := quotedprintable.NewWriter(b)
-		w.Write([]byte(body))
-		w.Close()
-	default:
-		b.WriteString("Content-Type: text/plain; charset=ISO-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
-		for _, r := range body {
-			b.WriteByte(byte(r)) // Swedish letters are all in Latin-1
-		}
-	}
 }
 
 // withAttachment writes a multipart/mixed body: the text and a photo of
@@ -115,7 +71,7 @@ func writeText(b *bytes.Buffer, variant int, body string) {
 func (g *generator) withAttachment(b *bytes.Buffer, body string) {
 	boundary := fmt.Sprintf("=_bench_%d", g.n)
 	fmt.Fprintf(b, "Content-Type: multipart/mixed; boundary=%q\r\n\r\n--%s\r\n", boundary, boundary)
-	writeText(b, g.n%3, body+"\nJag bifogar en bild.\n")
+	mailgen.WriteText(b, g.n%3, body+"\nJag bifogar en bild.\n")
 	size := g.attachMin
 	if g.attachMax > g.attachMin {
 		size += g.rng.IntN(g.attachMax - g.attachMin)
@@ -151,8 +107,4 @@ func writeHTML(b *bytes.Buffer, subject, body, addr string) {
 	for _, r := range html {
 		b.WriteByte(byte(r))
 	}
-}
-
-func fold(s string) string {
-	return strings.ToLower(strings.NewReplacer("å", "a", "ä", "a", "ö", "o", "é", "e", "Å", "A", "Ä", "A", "Ö", "O").Replace(s))
 }

@@ -3,16 +3,12 @@ package cli
 import (
 	"bytes"
 	"crypto/tls"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-
+	"github.com/exempelby/synpunkt/internal/memimap"
 	"github.com/exempelby/synpunkt/internal/smtpsink"
 	"github.com/exempelby/synpunkt/internal/testcert"
 	"github.com/exempelby/synpunkt/internal/twiliofake"
@@ -28,35 +24,23 @@ const (
 // implicit TLS when cert is not nil, and returns its address.
 func startIMAP(t *testing.T, cert *testcert.Cert) string {
 	t.Helper()
-	mem := imapmemserver.New()
-	u := imapmemserver.NewUser(imapUser, imapPass)
-	if err := u.Create("INBOX", nil); err != nil {
-		t.Fatal(err)
+	opt := memimap.Options{User: imapUser, Password: imapPass, Logger: memimap.Discard}
+	if cert != nil {
+		opt.TLS = &tls.Config{Certificates: []tls.Certificate{cert.TLS}}
 	}
-	mem.AddUser(u)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-		InsecureAuth: true,
-		Logger:       discardPrintf{},
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	return startMem(t, opt)
+}
+
+// startMem runs a memimap server, closed at cleanup, and returns its address.
+func startMem(t *testing.T, opt memimap.Options) string {
+	t.Helper()
+	srv, err := memimap.Start(opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cert != nil {
-		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert.TLS}})
-	}
-	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
-	return ln.Addr().String()
+	return srv.Addr()
 }
-
-type discardPrintf struct{}
-
-func (discardPrintf) Printf(string, ...any) {}
 
 // connectEnv are the servers check-config --connect is tested against.
 type connectEnv struct {

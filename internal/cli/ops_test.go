@@ -8,10 +8,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/exempelby/synpunkt/internal/testkit"
 )
 
 // withSecretsConfig writes a second config for the same database whose IMAP,
@@ -70,36 +71,6 @@ func TestReadOnlyCommandsNeedNoSecrets(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for the daemon's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// waitFor waits until the buffer holds want.
-func waitFor(t *testing.T, b *syncBuffer, want string) {
-	t.Helper()
-	for i := 0; i < 500; i++ {
-		if strings.Contains(b.String(), want) {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("log never showed %q:\n%s", want, b.String())
-}
-
 // TestSIGHUPReloadsLogLevel: SIGHUP no longer kills the daemon (exit 129);
 // it re-reads log.level, and the daemon still stops cleanly with exit 0.
 func TestSIGHUPReloadsLogLevel(t *testing.T) {
@@ -107,10 +78,10 @@ func TestSIGHUPReloadsLogLevel(t *testing.T) {
 	cfg := e.config(t, "[store]\n", "[log]\nformat = \"json\"\n[store]\n")
 	ctx, cancel := context.WithCancel(testCtx())
 	defer cancel()
-	var logs syncBuffer
+	var logs testkit.LogBuffer
 	done := make(chan int, 1)
 	go func() { done <- Run(ctx, []string{"run", "--config", cfg}, io.Discard, &logs) }()
-	waitFor(t, &logs, `"msg":"synpunkt started"`)
+	logs.WaitFor(t, `"msg":"synpunkt started"`)
 	if strings.Contains(logs.String(), `"level":"DEBUG"`) {
 		t.Fatalf("debug logs at level info:\n%s", logs.String())
 	}
@@ -118,7 +89,7 @@ func TestSIGHUPReloadsLogLevel(t *testing.T) {
 	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, &logs, `"level":"DEBUG"`) // the reload message itself is logged at info
+	logs.WaitFor(t, `"level":"DEBUG"`) // the reload message itself is logged at info
 	if !strings.Contains(logs.String(), `SIGHUP: log level reloaded`) {
 		t.Errorf("no reload message:\n%s", logs.String())
 	}

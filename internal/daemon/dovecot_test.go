@@ -16,6 +16,7 @@ import (
 	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/internal/dovecottest"
 	"github.com/exempelby/synpunkt/internal/smtpsink"
+	"github.com/exempelby/synpunkt/internal/testkit"
 	"github.com/exempelby/synpunkt/internal/twiliofake"
 	"github.com/exempelby/synpunkt/mailbox/mimeparse"
 	"github.com/exempelby/synpunkt/store"
@@ -345,29 +346,18 @@ func TestDovecotLifecycle(t *testing.T) {
 	e.dc.Append(t, "INBOX", raw("From: Gatuchefen <gatuchef@exempelby.se>\nTo: per@example.net\nCc: "+e.d.Pipeline.Threads().ReplyAddress(c.Number)+"\nSubject: Svar ["+c.Number+"] Snöröjning\nMessage-ID: <life-close@exempelby.se>",
 		"#avsluta Gångbanorna är plogade.\n\nHej Per, nu är det plogat."))
 	e.waitLedger(2)
-	waitFor(t, func() bool { return e.caseOf("life@example.net").Status == synpunkt.StatusClosed }, "the case to close")
-	waitFor(t, func() bool {
+	testkit.WaitFor(t, "the case to close", func() bool { return e.caseOf("life@example.net").Status == synpunkt.StatusClosed })
+	testkit.WaitFor(t, "the closing notice to the citizen", func() bool {
 		for _, m := range e.sent("per@example.net") {
 			if strings.Contains(m.Text, c.Number) && strings.Contains(strings.ToLower(m.Subject), "avslutat") {
 				return true
 			}
 		}
 		return false
-	}, "the closing notice to the citizen")
+	})
 }
 
 func waitSent(t *testing.T, e *e2e, addr string) {
 	t.Helper()
-	waitFor(t, func() bool { return len(e.sent(addr)) > 0 }, "a mail to "+addr)
-}
-
-func waitFor(t *testing.T, cond func() bool, what string) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	testkit.WaitFor(t, "a mail to "+addr, func() bool { return len(e.sent(addr)) > 0 })
 }

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	"github.com/exempelby/synpunkt/internal/health"
 	"github.com/exempelby/synpunkt/internal/oauthfake"
 	"github.com/exempelby/synpunkt/internal/smtpsink"
+	"github.com/exempelby/synpunkt/internal/testkit"
 )
 
 // opsE2E is a daemon that reads a Dovecot mailbox through OAuth2 and
@@ -30,30 +30,13 @@ type opsE2E struct {
 	sink   *smtpsink.Sink
 	d      *Daemon
 	url    string
-	logs   *syncBuffer
+	logs   *testkit.LogBuffer
 	notify *net.UnixConn
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func startOpsE2E(t *testing.T, mech string) *opsE2E {
 	t.Helper()
-	e := &opsE2E{as: oauthfake.Start(t), logs: &syncBuffer{}}
+	e := &opsE2E{as: oauthfake.Start(t), logs: &testkit.LogBuffer{}}
 	e.dc = dovecottest.Start(t, dovecottest.WithOAuth2(e.as.IntrospectionURL()))
 	e.as.AddClient("synpunkt-app", "app-hemlighet", e.dc.User())
 	var err error
@@ -143,17 +126,6 @@ func (e *opsE2E) get(t *testing.T, path string) string {
 	return string(b)
 }
 
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // The daemon reads the mailbox through Dovecot's oauth2 passdb by XOAUTH2
 // and by OAUTHBEARER, tells systemd READY=1 once the first session is up,
 // and /readyz, /healthz and /metrics say so; with Dovecot down /readyz is
@@ -181,9 +153,9 @@ func TestDaemonOAuth2Dovecot(t *testing.T) {
 			// second the daemon started would count as backlog.
 			time.Sleep(time.Second)
 			e.dc.Append(t, "INBOX", raw("From: medborgare@example.com\nTo: synpunkter@exempelby.se\nSubject: Gatlykta\nMessage-ID: <lykta@example.com>", "Gatlyktan på Storgatan är trasig."))
-			waitUntil(t, "the message in Registrerade", func() bool { return e.dc.Count(t, "Registrerade") == 1 })
+			testkit.WaitFor(t, "the message in Registrerade", func() bool { return e.dc.Count(t, "Registrerade") == 1 })
 			var m string
-			waitUntil(t, "the receipt recorded as sent", func() bool {
+			testkit.WaitFor(t, "the receipt recorded as sent", func() bool {
 				m = e.get(t, "/metrics")
 				return strings.Contains(m, `synpunkt_notifications{channel="email",kind="receipt",status="sent"} 1`)
 			})
@@ -228,7 +200,7 @@ func TestDaemonOAuth2RevokedSecret(t *testing.T) {
 		t.Errorf("oauth2_imap check = %+v, want failing with invalid_client", c)
 	}
 	src.Kick()
-	waitUntil(t, "the alert mail", func() bool { return len(e.sink.Messages()) >= 1 })
+	testkit.WaitFor(t, "the alert mail", func() bool { return len(e.sink.Messages()) >= 1 })
 	time.Sleep(300 * time.Millisecond) // a second alert would be queued by now
 	var alerts int
 	for _, m := range e.sink.Messages() {

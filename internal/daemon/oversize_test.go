@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,11 +12,11 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
 	"github.com/exempelby/synpunkt/classify/sample"
 	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/internal/memimap"
+	"github.com/exempelby/synpunkt/internal/testkit"
 )
 
 // A message over intake.max_message_size is fetched from IMAP header only:
@@ -51,7 +50,7 @@ func TestOversizedMessageQuarantinedHeaderOnly(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- d.Run(ctx) }()
-	waitFor(t, func() bool { return memCount(t, addr, "Karantän") == 1 }, "the message in Karantän")
+	testkit.WaitFor(t, "the message in Karantän", func() bool { return memCount(t, addr, "Karantän") == 1 })
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("Run() = %v", err)
@@ -77,26 +76,12 @@ func TestOversizedMessageQuarantinedHeaderOnly(t *testing.T) {
 // startMemIMAP runs go-imap's in-memory server with user synpunkt.
 func startMemIMAP(t *testing.T) string {
 	t.Helper()
-	mem := imapmemserver.New()
-	u := imapmemserver.NewUser("synpunkt", "hemligt")
-	if err := u.Create("INBOX", nil); err != nil {
-		t.Fatal(err)
-	}
-	mem.AddUser(u)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-		InsecureAuth: true,
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	srv, err := memimap.Start(memimap.Options{User: "synpunkt", Password: "hemligt"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
-	return ln.Addr().String()
+	return srv.Addr()
 }
 
 func memClient(t *testing.T, addr string) *imapclient.Client {

@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -30,13 +29,13 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
 	"github.com/exempelby/synpunkt/casework/lifecycle"
 	"github.com/exempelby/synpunkt/classify/sample"
 	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/internal/daemon"
+	"github.com/exempelby/synpunkt/internal/memimap"
 	"github.com/exempelby/synpunkt/internal/report"
 	"github.com/exempelby/synpunkt/internal/smtpsink"
 	"github.com/exempelby/synpunkt/internal/twiliofake"
@@ -73,32 +72,18 @@ type env struct {
 }
 
 func startEnv() (*env, error) {
-	mem := imapmemserver.New()
-	user := imapmemserver.NewUser(demoUser, demoPass)
-	if err := user.Create("INBOX", nil); err != nil {
+	mem, err := memimap.Start(memimap.Options{User: demoUser, Password: demoPass})
+	if err != nil {
 		return nil, err
 	}
-	mem.AddUser(user)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-		InsecureAuth: true,
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("imap listener: %w", err)
-	}
-	go srv.Serve(ln)
 	sink, err := smtpsink.Start("127.0.0.1:0")
 	if err != nil {
-		srv.Close()
+		mem.Close()
 		return nil, fmt.Errorf("smtp sink: %w", err)
 	}
 	tw := twiliofake.StartWithCredentials(twilioSID, twilioToken)
-	return &env{imapAddr: ln.Addr().String(), user: user, sink: sink, twilio: tw, close: func() {
-		srv.Close()
+	return &env{imapAddr: mem.Addr(), user: mem.User, sink: sink, twilio: tw, close: func() {
+		mem.Close()
 		sink.Close()
 		tw.Close()
 	}}, nil

@@ -15,32 +15,11 @@ import (
 
 	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/internal/smtpsink"
+	"github.com/exempelby/synpunkt/internal/testkit"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/notify/smtpsend"
 	"github.com/exempelby/synpunkt/store"
 )
-
-// logBuffer collects log output safely for several goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func (b *logBuffer) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
 
 // addCases opens n cases, each with a forward to the manager and a receipt
 // to the citizen, and returns the cases.
@@ -136,8 +115,8 @@ func TestWrongPasswordThenFixed(t *testing.T) {
 	f := newFixtureWith(t, smtpsink.WithAuth("svc", "rätt-lösen"))
 	f.addCases(20, nil)
 	ctx := context.Background()
-	var logs logBuffer
-	w := f.workerWith(f.st, f.smtp("svc", "fel-lösen"), logs.logger(), Options{})
+	var logs testkit.LogBuffer
+	w := f.workerWith(f.st, f.smtp("svc", "fel-lösen"), logs.Logger(), Options{})
 	// Three days of retries with the wrong password.
 	for range 3 * 24 * 12 {
 		if n, err := w.Drain(ctx); n != 0 || err != nil {
@@ -164,7 +143,7 @@ func TestWrongPasswordThenFixed(t *testing.T) {
 	f.st.Close()
 	f.open()
 	f.addCases(0, nil)
-	w = f.workerWith(f.st, f.smtp("svc", "rätt-lösen"), logs.logger(), Options{})
+	w = f.workerWith(f.st, f.smtp("svc", "rätt-lösen"), logs.Logger(), Options{})
 	n, err := w.Drain(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -195,8 +174,8 @@ func TestWrongPasswordThenFixed(t *testing.T) {
 func TestPausedChannelResumes(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	var logs logBuffer
-	w := f.workerWith(f.st, f.smtp("", ""), logs.logger(), Options{MaxPause: 2 * time.Minute})
+	var logs testkit.LogBuffer
+	w := f.workerWith(f.st, f.smtp("", ""), logs.Logger(), Options{MaxPause: 2 * time.Minute})
 	f.sink.FailNext(1, 421)
 	if n, _ := w.Drain(ctx); n != 0 {
 		t.Fatalf("Drain on 421 sent %d", n)
@@ -223,8 +202,8 @@ func TestRejectedRecipientLeavesNoAddressInLogsOrEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.sink.RejectRecipient(addr, 550)
-	var logs logBuffer
-	f.workerWith(f.st, f.smtp("", ""), logs.logger(), Options{}).Drain(ctx)
+	var logs testkit.LogBuffer
+	f.workerWith(f.st, f.smtp("", ""), logs.Logger(), Options{}).Drain(ctx)
 	r := f.row()
 	if r.Status != store.OutboxFailed || !strings.Contains(r.LastError, addr) {
 		t.Errorf("row = %+v, want failed with the server's text in last_error", r)
@@ -254,8 +233,8 @@ func TestTwoWorkersSendEachOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	var logs logBuffer
-	workers := []*Worker{f.workerWith(f.st, f.smtp("", ""), logs.logger(), Options{}), f.workerWith(other, f.smtp("", ""), logs.logger(), Options{})}
+	var logs testkit.LogBuffer
+	workers := []*Worker{f.workerWith(f.st, f.smtp("", ""), logs.Logger(), Options{}), f.workerWith(other, f.smtp("", ""), logs.Logger(), Options{})}
 	var wg sync.WaitGroup
 	sent := make([]int, 2)
 	for i, w := range workers {
@@ -313,8 +292,8 @@ func TestFullDiskStopsSending(t *testing.T) {
 	f.addCases(3, nil)
 	ctx := context.Background()
 	fs := &failingStore{Store: f.st}
-	var logs logBuffer
-	w := f.workerWith(fs, f.smtp("", ""), logs.logger(), Options{})
+	var logs testkit.LogBuffer
+	w := f.workerWith(fs, f.smtp("", ""), logs.Logger(), Options{})
 	// The claim succeeds, the send succeeds, recording it fails.
 	var once sync.Once
 	hook := &hookStore{failingStore: fs, afterClaim: func() { once.Do(func() { fs.mu.Lock(); fs.fail = true; fs.mu.Unlock() }) }}
@@ -374,8 +353,8 @@ func TestTooLargeForwardGoesWithoutOriginal(t *testing.T) {
 	photo := bytes.Repeat([]byte("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\r\n"), 16<<20/38)
 	original := append([]byte("From: anna@example.com\r\nSubject: Foto\r\nContent-Type: image/jpeg\r\nContent-Transfer-Encoding: base64\r\n\r\n"), photo...)
 	cases := f.addCases(1, original)
-	var logs logBuffer
-	if _, err := f.workerWith(f.st, f.smtp("", ""), logs.logger(), Options{}).Drain(context.Background()); err != nil {
+	var logs testkit.LogBuffer
+	if _, err := f.workerWith(f.st, f.smtp("", ""), logs.Logger(), Options{}).Drain(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	var fwd []byte
@@ -405,8 +384,8 @@ func TestFailedForwardIsReported(t *testing.T) {
 	cases := f.addCases(1, nil)
 	f.sink.RejectRecipient("chef@exempelby.se", 550)
 	var failed []store.OutboxRow
-	var logs logBuffer
-	w := f.workerWith(f.st, f.smtp("", ""), logs.logger(), Options{OnFailed: func(_ context.Context, o store.OutboxRow, summary string) {
+	var logs testkit.LogBuffer
+	w := f.workerWith(f.st, f.smtp("", ""), logs.Logger(), Options{OnFailed: func(_ context.Context, o store.OutboxRow, summary string) {
 		failed = append(failed, o)
 	}})
 	w.Drain(context.Background())
@@ -450,8 +429,8 @@ func TestReleaseStaleLeases(t *testing.T) {
 // forward goes again without the original, in the same pass.
 func TestForwardRefused552GoesWithoutOriginal(t *testing.T) {
 	f := newFixture(t)
-	var logs logBuffer
-	w := f.workerWith(f.st, f.smtp("", ""), logs.logger(), Options{})
+	var logs testkit.LogBuffer
+	w := f.workerWith(f.st, f.smtp("", ""), logs.Logger(), Options{})
 	w.Drain(context.Background()) // the fixture's receipt
 	f.addCases(1, nil)            // a forward, then a receipt
 	f.sink.FailNext(1, 552)

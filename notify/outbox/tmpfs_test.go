@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exempelby/synpunkt/internal/testkit"
 	"github.com/exempelby/synpunkt/store"
 )
 
@@ -34,8 +35,8 @@ func TestFullDiskOnTmpfs(t *testing.T) {
 	os.Remove(f.path)
 	f.open()
 	f.addCases(3, append([]byte("From: anna@example.com\r\nSubject: Foto\r\n\r\n"), bytes.Repeat([]byte("ABCDEFGHIJKLMNOPQRSTUVWXYZ012345678901234567890123456789012345678901234\r\n"), 200<<10/74)...))
-	var logs logBuffer
-	w := f.workerWith(f.st, f.smtp("", ""), logs.logger(), Options{})
+	var logs testkit.LogBuffer
+	w := f.workerWith(f.st, f.smtp("", ""), logs.Logger(), Options{})
 	filler := filepath.Join(dir, "filler")
 	t.Cleanup(func() { os.Remove(filler) })
 	f.sink.SetDelay(700 * time.Millisecond)

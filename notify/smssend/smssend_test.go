@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/internal/testkit"
 	"github.com/exempelby/synpunkt/internal/twiliofake"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/notify/smssend"
@@ -156,22 +157,8 @@ func TestUnreachableIsTemporary(t *testing.T) {
 }
 
 func TestContextDeadline(t *testing.T) {
-	// A server that accepts connections and never answers.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			defer c.Close()
-		}
-	}()
-	s := mustSender(t, smssend.Config{AccountSID: "AC123", AuthToken: "abc", From: "+46765550100", BaseURL: "http://" + ln.Addr().String()})
+	addr := testkit.SilentServer(t)
+	s := mustSender(t, smssend.Config{AccountSID: "AC123", AuthToken: "abc", From: "+46765550100", BaseURL: "http://" + addr})
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()

@@ -11,6 +11,7 @@ import (
 
 	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/internal/smtpsink"
+	"github.com/exempelby/synpunkt/internal/testkit"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/notify/smtpsend"
 )
@@ -185,25 +186,11 @@ func TestUnreachableIsTemporary(t *testing.T) {
 }
 
 func TestContextDeadline(t *testing.T) {
-	// A server that accepts but never greets.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			defer c.Close()
-		}
-	}()
+	addr := testkit.SilentServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	err = smtpsend.New(smtpsend.Config{Address: ln.Addr().String(), TLS: smtpsend.TLSNone}).Send(ctx, testMessage())
+	err := smtpsend.New(smtpsend.Config{Address: addr, TLS: smtpsend.TLSNone}).Send(ctx, testMessage())
 	if err == nil || !notify.IsTemporary(err) {
 		t.Errorf("Send to silent server = %v, want temporary error", err)
 	}
