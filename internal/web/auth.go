@@ -192,6 +192,10 @@ func readsOriginals(u *store.User) bool { return u.Role == RoleKontaktcenter || 
 // acts: may the user act on cases (close, route, note, register ...).
 func acts(u *store.User) bool { return u.Role == RoleKontaktcenter || u.Role == RoleEnhet }
 
+// preserves reports whether u may mark a case to be preserved (bevaras):
+// the contact center and the registrator/archivist.
+func preserves(u *store.User) bool { return u.Role == RoleKontaktcenter || u.Role == RoleRegistrator }
+
 // deny answers 403 and writes the refusal to the access log.
 func (s *Server) deny(w http.ResponseWriter, r *http.Request, sess *session, action string, caseID int64) {
 	s.audit(r.Context(), store.Access{Actor: sess.User.Name, Action: action, CaseID: caseID, Outcome: "denied", Detail: r.URL.Path})

@@ -85,6 +85,7 @@ type caseData struct {
 	Units     []string
 	Originals bool
 	Acts      bool
+	Preserves bool // may mark the case to be preserved (bevaras)
 	Overdue   bool
 	Original  *originalView
 	Preview   *previewView
@@ -129,7 +130,7 @@ func (s *Server) openCase(w http.ResponseWriter, r *http.Request, sess *session,
 
 func (s *Server) caseData(r *http.Request, sess *session, c synpunkt.Case) (caseData, error) {
 	ctx := r.Context()
-	d := caseData{Case: c, Units: s.opt.Units, Originals: readsOriginals(&sess.User), Acts: acts(&sess.User)}
+	d := caseData{Case: c, Units: s.opt.Units, Originals: readsOriginals(&sess.User), Acts: acts(&sess.User), Preserves: preserves(&sess.User)}
 	var err error
 	if d.Events, err = s.st.Events(ctx, c.ID); err != nil {
 		return d, err
@@ -167,7 +168,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, sess *session)
 	}
 	s.audit(r.Context(), store.Access{Actor: sess.User.Name, Action: "view_case", CaseID: c.ID})
 	flash := map[string]string{"stangt": "Ärendet är avslutat.", "oppnat": "Ärendet är öppnat igen.", "flyttat": "Ärendet är flyttat.",
-		"anteckning": "Anteckningen är sparad.", "skickas": "Det som misslyckades skickas igen.", "registrerat": "Synpunkten är registrerad."}[r.URL.Query().Get("klart")]
+		"anteckning": "Anteckningen är sparad.", "skickas": "Det som misslyckades skickas igen.", "registrerat": "Synpunkten är registrerad.", "bevarat": "Ärendet ska bevaras och gallras inte."}[r.URL.Query().Get("klart")]
 	s.showCase(w, r, sess, c, http.StatusOK, flash, "", nil)
 }
 
@@ -223,7 +224,7 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, sess *sessio
 	if !ok {
 		return
 	}
-	if !acts(&sess.User) {
+	if !acts(&sess.User) && !(action == "bevara" && preserves(&sess.User)) {
 		s.deny(w, r, sess, action, c.ID)
 		return
 	}
@@ -248,6 +249,14 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, sess *sessio
 	case "anteckning":
 		err = s.opt.Casework.Note(ctx, c.Number, r.PostFormValue("text"), actor)
 		done = "anteckning"
+	case "bevara":
+		reason := strings.TrimSpace(r.PostFormValue("skal"))
+		if reason == "" {
+			s.showCase(w, r, sess, c, http.StatusUnprocessableEntity, "", "Ange ett skäl till att ärendet ska bevaras.", nil)
+			return
+		}
+		err = s.st.Preserve(ctx, c.ID, actor, "", reason)
+		done = "bevarat"
 	case "skicka-igen":
 		var ids []int64
 		ids, err = s.st.Resend(ctx, c.ID, actor)

@@ -184,3 +184,39 @@ func TestPublicDiaryHasNoPersonalData(t *testing.T) {
 func itoa(n int64) string {
 	return strings.TrimSpace(strings.Replace(time.Duration(n).String(), "ns", "", 1))
 }
+
+// TestPreserveFromTheWeb: the registrator marks a case to be preserved
+// (bevaras) with a reason; the preservation is recorded with her name in
+// the case's event log, and an enhet user of another unit cannot.
+func TestPreserveFromTheWeb(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	r, csrf := e.login("rut")
+	if code, _, _ := e.post(r, "/arenden/"+e.gata+"/bevara", url.Values{"csrf": {csrf}}); code != http.StatusUnprocessableEntity {
+		t.Errorf("preserve without a reason → %d, want 422", code)
+	}
+	code, _, loc := e.post(r, "/arenden/"+e.gata+"/bevara", url.Values{"csrf": {csrf}, "skal": {"Principiellt viktigt klagomål"}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("preserve → %d, want 303", code)
+	}
+	if _, page := e.get(r, loc); !strings.Contains(page, "ska bevaras") {
+		t.Errorf("the case page after preserving lacks the confirmation")
+	}
+	c, _ := e.d.Store.CaseByNumber(ctx, e.gata)
+	var preserved bool
+	if err := e.d.Store.DB().QueryRow("SELECT EXISTS(SELECT 1 FROM preservations WHERE case_id = ? AND actor = 'rut')", c.ID).Scan(&preserved); err != nil || !preserved {
+		t.Errorf("no preservation by rut for %s (%v)", e.gata, err)
+	}
+	evs, _ := e.d.Store.Events(ctx, c.ID)
+	found := false
+	for _, ev := range evs {
+		found = found || (ev.Kind == "preserved" && ev.Actor == "rut" && strings.Contains(ev.Detail, "Principiellt"))
+	}
+	if !found {
+		t.Errorf("no preserved event by rut with the reason in %+v", evs)
+	}
+	erik, ecsrf := e.login("erik")
+	if code, _, _ := e.post(erik, "/arenden/"+e.va+"/bevara", url.Values{"csrf": {ecsrf}, "skal": {"x"}}); code != http.StatusForbidden {
+		t.Errorf("erik preserving another unit's case → %d, want 403", code)
+	}
+}
