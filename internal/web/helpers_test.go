@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -48,7 +49,23 @@ type env struct {
 	gata   string // case number in Gatu- och parkenheten (with planted PII)
 	va     string // case number in VA-enheten
 	secret string // sensitive case
-	now    time.Time
+
+	mu  sync.Mutex // guards now: the outbox worker reads the clock
+	now time.Time
+}
+
+// clock is the env's injected time, safe beside the daemon's goroutines.
+func (e *env) clock() time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.now
+}
+
+// advance moves the clock forward by d.
+func (e *env) advance(d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.now = e.now.Add(d)
 }
 
 // newEnv wires a real daemon (SQLite, composer, outbox to an SMTP sink)
@@ -71,7 +88,7 @@ func newEnv(t *testing.T) *env {
 	cfg.Store.Path = filepath.Join(t.TempDir(), "s.db")
 	senders := map[synpunkt.Medium]notify.Sender{synpunkt.MediumEmail: smtpsend.New(smtpsend.Config{Address: sink.Addr(), TLS: "none", Timeout: 5 * time.Second})}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	d, err := daemon.New(context.Background(), cfg, log, daemon.Options{Senders: senders, Now: func() time.Time { return e.now }, OutboxBackoff: 50 * time.Millisecond})
+	d, err := daemon.New(context.Background(), cfg, log, daemon.Options{Senders: senders, Now: e.clock, OutboxBackoff: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +111,7 @@ func newEnv(t *testing.T) *env {
 		units = append(units, u.Name)
 	}
 	web, err := New(Options{Store: d.Store, Casework: d.Casework, Intake: d.Pipeline, Units: units, Kick: d.Outbox.Kick,
-		Now: func() time.Time { return e.now }, Log: log, MaxFailures: 3, DiaryName: "Exempelby kommun"})
+		Now: e.clock, Log: log, MaxFailures: 3, DiaryName: "Exempelby kommun"})
 	if err != nil {
 		t.Fatal(err)
 	}
