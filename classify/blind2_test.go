@@ -12,18 +12,7 @@ import (
 // code, rules or corpus, copied in only after the classifier was final
 // and committed (801642f), and evaluated once. It is never trained or
 // tuned on. Run: go test -v -run TestBlind2Quality ./classify/
-func blind2Classifier(t testing.TB) *Classifier {
-	t.Helper()
-	cfg, err := corpusConfig("testdata/blind2")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := New(OptionsFrom(cfg))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
+func blind2Classifier(t testing.TB) *Classifier { return corpusClassifier(t, "testdata/blind2") }
 
 func TestBlind2Quality(t *testing.T) {
 	c := blind2Classifier(t)

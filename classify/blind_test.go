@@ -4,9 +4,13 @@ import (
 	"testing"
 )
 
-func blindClassifier(t testing.TB) *Classifier {
+func blindClassifier(t testing.TB) *Classifier { return corpusClassifier(t, "testdata/blind") }
+
+// corpusClassifier is a Classifier for the routing table that a corpus
+// directory brings with it (its municipality.toml).
+func corpusClassifier(t testing.TB, dir string) *Classifier {
 	t.Helper()
-	cfg, err := corpusConfig("testdata/blind")
+	cfg, err := corpusConfig(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

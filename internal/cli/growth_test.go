@@ -1,16 +1,11 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
-
-	"github.com/exempelby/synpunkt/internal/bench"
-	"github.com/exempelby/synpunkt/store"
 )
 
 // BenchmarkImportGrowth times `import --no-notify` of 1,000 messages (one
@@ -18,23 +13,8 @@ import (
 // (bench.SeedCases, SQL rows; default 0): run it at 0 and 100,000 to see
 // whether intake slows down as the store grows.
 func BenchmarkImportGrowth(b *testing.B) {
-	n := 0
-	if v := os.Getenv("SYNPUNKT_BENCH_CASES"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil {
-			b.Fatalf("SYNPUNKT_BENCH_CASES: %v", err)
-		}
-	}
 	dir := b.TempDir()
-	cfg := sampleConfigFile(b, dir)
-	st, err := store.Open(context.Background(), filepath.Join(dir, "s.db"), store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := bench.SeedCases(context.Background(), st, n, testNow()); err != nil {
-		b.Fatal(err)
-	}
-	st.Close()
+	cfg, _ := seededConfig(b, dir, 0)
 	round := 0
 	for b.Loop() {
 		b.StopTimer()

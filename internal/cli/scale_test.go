@@ -18,23 +18,8 @@ import (
 // each whole command as the clerk runs it: config, store, query, output.
 // The goal is under 200 ms each at 100,000 cases.
 func BenchmarkClerkCommands(b *testing.B) {
-	n := 100_000
-	if v := os.Getenv("SYNPUNKT_BENCH_CASES"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil {
-			b.Fatalf("SYNPUNKT_BENCH_CASES: %v", err)
-		}
-	}
 	dir := b.TempDir()
-	cfg := sampleConfigFile(b, dir)
-	st, err := store.Open(context.Background(), filepath.Join(dir, "s.db"), store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := bench.SeedCases(context.Background(), st, n, testNow()); err != nil {
-		b.Fatal(err)
-	}
-	st.Close()
+	cfg, n := seededConfig(b, dir, 100_000)
 	number := "SYN-2020-" + strconv.Itoa(1_000_000 + n/2)[1:]
 	for _, c := range []struct {
 		name string
@@ -55,4 +40,28 @@ func BenchmarkClerkCommands(b *testing.B) {
 			}
 		})
 	}
+}
+
+// seededConfig writes the sample config in dir over a store holding
+// SYNPUNKT_BENCH_CASES (default def) synthetic cases (bench.SeedCases) and
+// returns the config's path and the number of cases.
+func seededConfig(b *testing.B, dir string, def int) (string, int) {
+	b.Helper()
+	n := def
+	if v := os.Getenv("SYNPUNKT_BENCH_CASES"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			b.Fatalf("SYNPUNKT_BENCH_CASES: %v", err)
+		}
+	}
+	cfg := sampleConfigFile(b, dir)
+	st, err := store.Open(context.Background(), filepath.Join(dir, "s.db"), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := bench.SeedCases(context.Background(), st, n, testNow()); err != nil {
+		b.Fatal(err)
+	}
+	st.Close()
+	return cfg, n
 }
