@@ -10,6 +10,7 @@ import (
 	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/casework"
 	"github.com/exempelby/synpunkt/internal/smtpsink"
+	"github.com/exempelby/synpunkt/internal/testshared"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/notify/smtpsend"
 )
@@ -23,7 +24,7 @@ func TestUndeliveredForwardAlertsTheContactCenter(t *testing.T) {
 	}
 	defer sink.Close()
 	senders := map[synpunkt.Medium]notify.Sender{synpunkt.MediumEmail: smtpsend.New(smtpsend.Config{Address: sink.Addr(), TLS: "none", Timeout: 5 * time.Second})}
-	d := openDaemon(t, sampleConfig(t), Options{Senders: senders})
+	d := openDaemon(t, testshared.SampleConfig(t), Options{Senders: senders})
 	ctx := context.Background()
 	raw := []byte("From: per@example.net\r\nTo: synpunkter@exempelby.se\r\nSubject: Snöröjning\r\nDate: Mon, 23 Nov 2099 09:00:00 +0100\r\n" +
 		"Message-ID: <alert-1@example.net>\r\n\r\nSnöröjningen på Storgatan fungerar inte.\r\n")

@@ -14,6 +14,7 @@ import (
 	"github.com/exempelby/synpunkt/internal/dovecottest"
 	"github.com/exempelby/synpunkt/internal/smtpsink"
 	"github.com/exempelby/synpunkt/internal/testkit"
+	"github.com/exempelby/synpunkt/internal/testshared"
 	"github.com/exempelby/synpunkt/internal/twiliofake"
 	"github.com/exempelby/synpunkt/mailbox/mimeparse"
 	"github.com/exempelby/synpunkt/store"
@@ -51,7 +52,7 @@ func startE2EClock(t *testing.T, clk *clock) *e2e {
 	t.Cleanup(func() { sink.Close() })
 	tw := twiliofake.StartWithCredentials("AC00000000000000000000000000000000", "token0123456789")
 	t.Cleanup(tw.Close)
-	cfg := sampleConfig(t)
+	cfg := testshared.SampleConfig(t)
 	cfg.IMAP.Address, cfg.IMAP.TLS, cfg.IMAP.Username, cfg.IMAP.Password = dc.Addr(), "none", "synpunkt", dc.Password()
 	cfg.SMTP.Address, cfg.SMTP.TLS = sink.Addr(), "none"
 	cfg.SMS = &config.SMS{Provider: "twilio", AccountSID: "AC00000000000000000000000000000000", AuthToken: "token0123456789", From: "+46700000000", BaseURL: tw.URL()}

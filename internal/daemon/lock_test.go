@@ -12,21 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/exempelby/synpunkt/classify/sample"
 	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/internal/testshared"
 )
-
-// sampleConfig is the sample municipality with its database in a fresh
-// temporary folder.
-func sampleConfig(t *testing.T) *config.Config {
-	t.Helper()
-	cfg, err := config.Parse(sample.Municipality)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Store.Path = filepath.Join(t.TempDir(), "s.db")
-	return cfg
-}
 
 // openDaemon wires cfg's daemon with opt and a silent log; it is closed
 // at cleanup.
@@ -43,7 +31,7 @@ func openDaemon(t *testing.T, cfg *config.Config, opt Options) *Daemon {
 // sampleDaemon is the sample municipality's daemon on the database at path.
 func sampleDaemon(t *testing.T, path string) *Daemon {
 	t.Helper()
-	cfg := sampleConfig(t)
+	cfg := testshared.SampleConfig(t)
 	cfg.Store.Path = path
 	return openDaemon(t, cfg, Options{})
 }
@@ -105,7 +93,7 @@ func TestRunWarnsWithoutAuthservID(t *testing.T) {
 		authservID string
 		warn       bool
 	}{{"", true}, {"mx.exempelby.se", false}} {
-		cfg := sampleConfig(t)
+		cfg := testshared.SampleConfig(t)
 		cfg.Organisation.AuthservID = tt.authservID
 		var logs bytes.Buffer
 		log := slog.New(slog.NewTextHandler(&logs, nil))

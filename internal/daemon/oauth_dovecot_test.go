@@ -19,6 +19,7 @@ import (
 	"github.com/exempelby/synpunkt/internal/oauthfake"
 	"github.com/exempelby/synpunkt/internal/smtpsink"
 	"github.com/exempelby/synpunkt/internal/testkit"
+	"github.com/exempelby/synpunkt/internal/testshared"
 )
 
 // opsE2E is a daemon that reads a Dovecot mailbox through OAuth2 and
@@ -49,7 +50,7 @@ func startOpsE2E(t *testing.T, mech string) *opsE2E {
 	}
 	t.Cleanup(func() { e.notify.Close() })
 	t.Setenv("NOTIFY_SOCKET", sock)
-	cfg := sampleConfig(t)
+	cfg := testshared.SampleConfig(t)
 	cfg.IMAP.Address, cfg.IMAP.TLS, cfg.IMAP.Username, cfg.IMAP.Password = e.dc.Addr(), "none", e.dc.User(), ""
 	cfg.IMAP.OAuth2 = &config.OAuth2{Provider: "generic", ClientID: "synpunkt-app", ClientSecret: "app-hemlighet", TokenURL: e.as.TokenURL(), Mechanism: mech}
 	cfg.SMTP.Address, cfg.SMTP.TLS = e.sink.Addr(), "none"

@@ -12,6 +12,7 @@ import (
 
 	"github.com/exempelby/synpunkt/internal/memimap"
 	"github.com/exempelby/synpunkt/internal/testkit"
+	"github.com/exempelby/synpunkt/internal/testshared"
 )
 
 // A message over intake.max_message_size is fetched from IMAP header only:
@@ -28,7 +29,7 @@ func TestOversizedMessageQuarantinedHeaderOnly(t *testing.T) {
 	}
 	memAppend(t, addr, "INBOX", big.Bytes())
 
-	cfg := sampleConfig(t)
+	cfg := testshared.SampleConfig(t)
 	cfg.Organisation.AuthservID = "mx.exempelby.se"
 	cfg.IMAP.Address, cfg.IMAP.TLS, cfg.IMAP.Username, cfg.IMAP.Password = addr, "none", "synpunkt", "hemligt"
 	cfg.Intake.MaxMessageSize = 64 << 10
