@@ -50,6 +50,11 @@ func (s *Store) Batch(ctx context.Context, f func(ctx context.Context) error) er
 	if err := f(context.WithValue(ctx, batchKey{}, tx)); err != nil {
 		return err
 	}
+	// The full-text index of every case the batch wrote, once (see
+	// SyncSearch); not in the messages' savepoints.
+	if err := s.syncSearch(context.WithoutCancel(ctx), tx); err != nil {
+		return err
+	}
 	done = true
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit batch: %w", err)
