@@ -102,7 +102,7 @@ func sum(b []byte) string {
 // Seen reports the outcome recorded for an idempotency key, if any.
 func (s *Store) Seen(ctx context.Context, key string) (outcome string, caseID int64, ok bool, err error) {
 	var cid sql.NullInt64
-	err = s.q(ctx).QueryRowContext(ctx, "SELECT outcome, case_id FROM intake WHERE idem_key = ?", key).Scan(&outcome, &cid)
+	err = s.qQueryRow(ctx, "SELECT outcome, case_id FROM intake WHERE idem_key = ?", key).Scan(&outcome, &cid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", 0, false, nil
 	}
@@ -121,7 +121,7 @@ func (s *Store) insertIntake(ctx context.Context, tx *sql.Tx, in Intake, outcome
 	if in.Raw == nil {
 		in.Raw = []byte{} // an empty message is still recorded
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO intake(idem_key, source, received_at, outcome, reason, case_id, raw_sha256, raw)
+	res, err := s.txExec(ctx, tx, `INSERT INTO intake(idem_key, source, received_at, outcome, reason, case_id, raw_sha256, raw)
 		VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(idem_key) DO NOTHING`,
 		in.Key, in.Source, ts(in.ReceivedAt), outcome, reason, cid, sum(in.Raw), in.Raw)
 	if err != nil {
@@ -138,7 +138,7 @@ func (s *Store) insertIntake(ctx context.Context, tx *sql.Tx, in Intake, outcome
 func (s *Store) nextNumber(ctx context.Context, tx *sql.Tx, t time.Time) (string, error) {
 	year := t.In(stockholm).Year()
 	var seq int
-	err := tx.QueryRowContext(ctx, `INSERT INTO case_seq(year, last) VALUES(?, 1)
+	err := s.txQueryRow(ctx, tx, `INSERT INTO case_seq(year, last) VALUES(?, 1)
 		ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last`, year).Scan(&seq)
 	if err != nil {
 		return "", fmt.Errorf("allocate case number: %w", err)
@@ -179,7 +179,7 @@ func (s *Store) OpenCase(ctx context.Context, nc NewCase, compose Composer) (syn
 		if c.Channel == "" {
 			c.Channel = synpunkt.ChannelEpost
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO cases(number, status, received_at, category, unit, committee, initiated_by, description, sensitive, handler, created_at, first_response_due, final_due, channel)
+		res, err := s.txExec(ctx, tx, `INSERT INTO cases(number, status, received_at, category, unit, committee, initiated_by, description, sensitive, handler, created_at, first_response_due, final_due, channel)
 			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.Number, c.Status, ts(c.ReceivedAt), c.Category, c.Unit, c.Committee, c.InitiatedBy, c.Description, c.Sensitive, nc.Handler, ts(now),
 			tsOpt(c.FirstResponseDue), tsOpt(c.FinalDue), c.Channel)
@@ -191,7 +191,7 @@ func (s *Store) OpenCase(ctx context.Context, nc NewCase, compose Composer) (syn
 			return err
 		}
 		if nc.Contact != nil {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO contacts(case_id, email, phone, wants_reply) VALUES(?, ?, ?, ?)",
+			if _, err := s.txExec(ctx, tx, "INSERT INTO contacts(case_id, email, phone, wants_reply) VALUES(?, ?, ?, ?)",
 				c.ID, nc.Contact.Email, nc.Contact.Phone, nc.Contact.WantsReply); err != nil {
 				return fmt.Errorf("insert contact: %w", err)
 			}
@@ -209,7 +209,7 @@ func (s *Store) OpenCase(ctx context.Context, nc NewCase, compose Composer) (syn
 func (s *Store) seenTx(ctx context.Context, tx *sql.Tx, key string) (string, int64, bool, error) {
 	var outcome string
 	var cid sql.NullInt64
-	err := tx.QueryRowContext(ctx, "SELECT outcome, case_id FROM intake WHERE idem_key = ?", key).Scan(&outcome, &cid)
+	err := s.txQueryRow(ctx, tx, "SELECT outcome, case_id FROM intake WHERE idem_key = ?", key).Scan(&outcome, &cid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", 0, false, nil
 	}
@@ -233,14 +233,14 @@ func (s *Store) addDocumentTx(ctx context.Context, tx *sql.Tx, caseID int64, in 
 		}
 		att = string(b)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO documents(case_id, type, direction, sender_role, received_at, message_id, intake_id, text, attachments, claimed_date)
+	res, err := s.txExec(ctx, tx, `INSERT INTO documents(case_id, type, direction, sender_role, received_at, message_id, intake_id, text, attachments, claimed_date)
 		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, caseID, d.Type, d.Direction, d.SenderRole, ts(d.ReceivedAt), d.MessageID, intakeID, text, att, tsOpt(d.ClaimedDate))
 	if err != nil {
 		return fmt.Errorf("insert document: %w", err)
 	}
 	if d.Type == synpunkt.DocSvar {
 		// The first Svar stops the first-response clock.
-		if _, err := tx.ExecContext(ctx, "UPDATE cases SET first_response_at = ? WHERE id = ? AND first_response_at = ''", ts(d.ReceivedAt), caseID); err != nil {
+		if _, err := s.txExec(ctx, tx, "UPDATE cases SET first_response_at = ? WHERE id = ? AND first_response_at = ''", ts(d.ReceivedAt), caseID); err != nil {
 			return fmt.Errorf("record first response: %w", err)
 		}
 	}
@@ -273,7 +273,7 @@ func (s *Store) eventTx(ctx context.Context, tx *sql.Tx, caseID int64, e Event) 
 	if textKinds[e.Kind] {
 		detail, text = "", e.Detail
 	}
-	res, err := tx.ExecContext(ctx, "INSERT INTO events(case_id, at, actor, kind, detail) VALUES(?, ?, ?, ?, ?)",
+	res, err := s.txExec(ctx, tx, "INSERT INTO events(case_id, at, actor, kind, detail) VALUES(?, ?, ?, ?, ?)",
 		cid, ts(s.now()), e.Actor, e.Kind, detail)
 	if err != nil {
 		return fmt.Errorf("insert event: %w", err)

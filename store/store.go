@@ -381,7 +381,7 @@ func (s *Store) migrateStep(ctx context.Context) (done bool, err error) {
 // tx runs f in a write transaction (BEGIN IMMEDIATE) and commits it.
 func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
 	if btx, ok := ctx.Value(batchKey{}).(*sql.Tx); ok {
-		return savepoint(ctx, btx, f) // inside Batch
+		return s.savepoint(ctx, btx, f) // inside Batch
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
