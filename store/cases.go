@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -78,19 +79,40 @@ func IdempotencyKey(messageID string, raw []byte) string {
 }
 
 func body(raw []byte) []byte {
-	s := string(raw)
-	for _, sep := range []string{"\r\n\r\n", "\n\n", "\r\r"} {
-		if i := strings.Index(s, sep); i >= 0 {
+	for _, sep := range [][]byte{[]byte("\r\n\r\n"), []byte("\n\n"), []byte("\r\r")} {
+		if i := bytes.Index(raw, sep); i >= 0 {
 			return raw[i+len(sep):]
 		}
 	}
 	return nil
 }
 
+// hashNormalized is the SHA-256 (hex) of b with every CRLF turned into LF
+// and the trailing LFs cut, computed without copying b: the bytes are
+// those of strings.TrimRight(strings.ReplaceAll(b, "\r\n", "\n"), "\n").
 func hashNormalized(b []byte) string {
+	// The trailing run of LF and CRLF becomes LFs and is cut. A LF after a
+	// CR always ends a CRLF (a CR before it cannot belong to another).
+	end := len(b)
+	for end > 0 && b[end-1] == '\n' {
+		end--
+		if end > 0 && b[end-1] == '\r' {
+			end--
+		}
+	}
+	b = b[:end]
 	h := sha256.New()
-	s := strings.ReplaceAll(string(b), "\r\n", "\n")
-	h.Write([]byte(strings.TrimRight(s, "\n")))
+	crlf := []byte("\r\n")
+	for {
+		i := bytes.Index(b, crlf)
+		if i < 0 {
+			h.Write(b)
+			break
+		}
+		h.Write(b[:i])
+		h.Write(crlf[1:])
+		b = b[i+2:]
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -113,7 +135,8 @@ func (s *Store) Seen(ctx context.Context, key string) (outcome string, caseID in
 }
 
 // insertIntake writes the ledger row or returns ErrDuplicate.
-func (s *Store) insertIntake(ctx context.Context, tx *sql.Tx, in Intake, outcome, reason string, caseID int64) (int64, error) {
+// It returns the row's id and the SHA-256 of the raw message.
+func (s *Store) insertIntake(ctx context.Context, tx *sql.Tx, in Intake, outcome, reason string, caseID int64) (int64, string, error) {
 	var cid any
 	if caseID != 0 {
 		cid = caseID
@@ -121,16 +144,18 @@ func (s *Store) insertIntake(ctx context.Context, tx *sql.Tx, in Intake, outcome
 	if in.Raw == nil {
 		in.Raw = []byte{} // an empty message is still recorded
 	}
+	rawSum := sum(in.Raw)
 	res, err := s.txExec(ctx, tx, `INSERT INTO intake(idem_key, source, received_at, outcome, reason, case_id, raw_sha256, raw)
 		VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(idem_key) DO NOTHING`,
-		in.Key, in.Source, ts(in.ReceivedAt), outcome, reason, cid, sum(in.Raw), in.Raw)
+		in.Key, in.Source, ts(in.ReceivedAt), outcome, reason, cid, rawSum, in.Raw)
 	if err != nil {
-		return 0, fmt.Errorf("insert intake: %w", err)
+		return 0, "", fmt.Errorf("insert intake: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return 0, fmt.Errorf("intake %s: %w", in.Key, ErrDuplicate)
+		return 0, "", fmt.Errorf("intake %s: %w", in.Key, ErrDuplicate)
 	}
-	return res.LastInsertId()
+	id, err := res.LastInsertId()
+	return id, rawSum, err
 }
 
 // nextNumber allocates the next case number of the year of t, the time of
@@ -221,7 +246,7 @@ func (s *Store) seenTx(ctx context.Context, tx *sql.Tx, key string) (string, int
 
 // addDocumentTx writes the ledger row and the document.
 func (s *Store) addDocumentTx(ctx context.Context, tx *sql.Tx, caseID int64, in Intake, outcome string, d *synpunkt.Document, text string) error {
-	intakeID, err := s.insertIntake(ctx, tx, in, outcome, "", caseID)
+	intakeID, rawSum, err := s.insertIntake(ctx, tx, in, outcome, "", caseID)
 	if err != nil {
 		return err
 	}
@@ -245,7 +270,7 @@ func (s *Store) addDocumentTx(ctx context.Context, tx *sql.Tx, caseID int64, in 
 		}
 	}
 	d.ID, _ = res.LastInsertId()
-	d.CaseID, d.RawSHA256 = caseID, sum(in.Raw)
+	d.CaseID, d.RawSHA256 = caseID, rawSum
 	return nil
 }
 
@@ -306,7 +331,7 @@ func (s *Store) AddDocument(ctx context.Context, caseID int64, in Intake, d synp
 // may be 0. It returns ErrDuplicate (wrapped) for a key seen before.
 func (s *Store) RecordIntake(ctx context.Context, in Intake, outcome, reason string, caseID int64, events []Event, out []synpunkt.Notification) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.insertIntake(ctx, tx, in, outcome, reason, caseID); err != nil {
+		if _, _, err := s.insertIntake(ctx, tx, in, outcome, reason, caseID); err != nil {
 			return err
 		}
 		return s.writeTx(ctx, tx, caseID, events, out)
