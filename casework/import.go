@@ -84,7 +84,7 @@ func (p *Intake) Import(ctx context.Context, paths []string, noNotify bool) (Imp
 // Group commit of Import: messages and bytes per transaction.
 const (
 	importBatch      = 100
-	importBatchBytes = 32 << 20
+	importBatchBytes = 8 << 20
 )
 
 // errStopImport ends the walk of Import when a group failed; the group's

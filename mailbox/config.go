@@ -69,7 +69,9 @@ type Config struct {
 	// committed and moved without waiting for a large batch.
 	FirstFetchBatch int
 	// FetchBatchBytes caps the summed size of one batch (a single larger
-	// message is still fetched alone); default 32 MiB.
+	// message is still fetched alone); default 8 MiB: a batch of large
+	// messages stays small in memory, and one commit per 8 MiB costs
+	// little.
 	FetchBatchBytes int64
 	// MaxMessageSize: a message whose RFC822.SIZE exceeds it is fetched
 	// header only and offered with Delivery.HeaderOnly, so its body never
@@ -123,7 +125,7 @@ func DefaultConfig() Config {
 		DialTimeout:       30 * time.Second,
 		FetchBatch:        100,
 		FirstFetchBatch:   10,
-		FetchBatchBytes:   32 << 20,
+		FetchBatchBytes:   8 << 20,
 	}
 }
 
