@@ -45,7 +45,7 @@ func (s *Store) enqueueTx(ctx context.Context, tx *sql.Tx, caseID int64, out []s
 	}
 	now := ts(s.now())
 	for _, o := range out {
-		_, err := tx.ExecContext(ctx, `INSERT INTO outbox(case_id, kind, channel, sender, recipient, message_id, payload, next_attempt_at, created_at)
+		_, err := s.txExec(ctx, tx, `INSERT INTO outbox(case_id, kind, channel, sender, recipient, message_id, payload, next_attempt_at, created_at)
 			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)`, cid, o.Kind, o.Channel, o.From, o.To, o.MessageID, o.Payload, now, now)
 		if err != nil {
 			return fmt.Errorf("enqueue %s: %w", o.Kind, err)

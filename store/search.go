@@ -79,6 +79,10 @@ func (s *Store) SearchCases(ctx context.Context, q CaseQuery) ([]synpunkt.Case, 
 		if match == "" {
 			return nil, 0, nil
 		}
+		// What another writer left unindexed (see SyncSearch) is found too.
+		if err := s.SyncSearch(ctx); err != nil {
+			return nil, 0, fmt.Errorf("search cases: %w", err)
+		}
 		// CROSS JOIN keeps the FTS table the outer loop, whose rowid
 		// order FTS5 gives without sorting. caseColumns need no "c.":
 		// the FTS table's columns (redacted, original) are not among them.
