@@ -61,6 +61,7 @@ type options struct {
 	timeout              time.Duration
 	recheck              time.Duration // imap.recheck_interval; 0: IDLE only, the default
 	cases                int           // synthetic open cases in the store before the daemon starts
+	daemonLog            string        // keep the daemon's log here, at level debug; "" none
 }
 
 type namedBin struct{ name, path string }
@@ -121,6 +122,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Minute, "give up after this long per phase")
 	fs.DurationVar(&o.recheck, "recheck", 0, "the daemon's imap.recheck_interval (0: IDLE only, the default; Dovecot delays IDLE's notice by 500 ms)")
 	fs.IntVar(&o.cases, "cases", 0, "synthetic open cases written to the store (SQL, SeedCases) before the daemon starts")
+	fs.StringVar(&o.daemonLog, "daemon-log", "", "write the daemon's log at level debug to this file (suffixed with the binary's name when several): where each batch's time goes")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -194,7 +196,7 @@ func runOne(ctx context.Context, o options, b namedBin, stderr io.Writer) (res R
 	dir := h.TempDir()
 	dbPath := filepath.Join(dir, "db", "synpunkt.db")
 	cfgPath := filepath.Join(dir, "synpunkt.toml")
-	if err := os.WriteFile(cfgPath, configTOML(dc, sink.Addr(), dbPath, o.recheck), 0o600); err != nil {
+	if err := os.WriteFile(cfgPath, configTOML(dc, sink.Addr(), dbPath, o.recheck, o.daemonLog != ""), 0o600); err != nil {
 		return res, err
 	}
 	if err := seedStore(ctx, dbPath, o.cases, logf); err != nil {
@@ -332,12 +334,16 @@ func rawFetch(dc *dovecottest.Server, n int) (float64, error) {
 }
 
 // configTOML is the sample municipality pointed at dc and the sink.
-func configTOML(dc *dovecottest.Server, sinkAddr, dbPath string, recheck time.Duration) []byte {
+func configTOML(dc *dovecottest.Server, sinkAddr, dbPath string, recheck time.Duration, debug bool) []byte {
 	s := string(sample.Municipality)
 	s = strings.Replace(s, "[imap]\naddress = \"127.0.0.1:1\"\ntls = \"none\"\n",
 		fmt.Sprintf("[imap]\naddress = %q\ntls = \"none\"\nusername = %q\npassword_env = %q\nrecheck_interval = %q\n", dc.Addr(), dc.User(), passwordEnv, recheck.String()), 1)
 	s = strings.Replace(s, "[smtp]\naddress = \"127.0.0.1:1\"\n", fmt.Sprintf("[smtp]\naddress = %q\n", sinkAddr), 1)
-	s += fmt.Sprintf("\n[store]\npath = %q\n\n[outbox]\nmin_backoff = \"1s\"\nmax_backoff = \"5s\"\n\n[log]\nlevel = \"warn\"\n", dbPath)
+	level := "warn"
+	if debug {
+		level = "debug"
+	}
+	s += fmt.Sprintf("\n[store]\npath = %q\n\n[outbox]\nmin_backoff = \"1s\"\nmax_backoff = \"5s\"\n\n[log]\nlevel = %q\n", dbPath, level)
 	return []byte(s)
 }
 
@@ -362,7 +368,11 @@ func startDaemon(b namedBin, cfgPath, dir string, o options, dc *dovecottest.Ser
 	if o.memProfile != "" {
 		cmd.Env = append(cmd.Env, MemProfileEnv+"="+abs(o.memProfile+suffix))
 	}
-	logf, err := os.Create(filepath.Join(dir, "daemon.log"))
+	logPath := filepath.Join(dir, "daemon.log")
+	if o.daemonLog != "" {
+		logPath = abs(o.daemonLog + suffix)
+	}
+	logf, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
 	}

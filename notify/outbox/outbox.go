@@ -260,6 +260,7 @@ func (w *Worker) lease() time.Duration { return w.opt.SendTimeout + time.Minute 
 // cancelled by ctx: a stopping daemon lets it finish.
 func (w *Worker) deliver(ctx context.Context, o store.OutboxRow) (bool, error) {
 	now := w.opt.Now()
+	t0 := time.Now()
 	payload, ok, err := w.st.ClaimOutbox(ctx, o.ID, w.owner, now, now.Add(w.lease()))
 	if err != nil {
 		return false, w.storeFailed(fmt.Errorf("%w: %w", ErrPaused, err))
@@ -267,10 +268,16 @@ func (w *Worker) deliver(ctx context.Context, o store.OutboxRow) (bool, error) {
 	if !ok {
 		return false, nil // another worker has it, or it is no longer due
 	}
+	t1 := time.Now()
 	o.Payload = payload
 	err = w.sendSized(ctx, &o)
 	o.Payload = nil // the row's bytes are not kept past their send
-	return err == nil, w.record(ctx, w.outcome(o, err))
+	t2 := time.Now()
+	rerr := w.record(ctx, w.outcome(o, err))
+	// Where a send's time goes, for latency work (log level debug).
+	w.log.Debug("delivered", "outbox_id", o.ID, "claim", t1.Sub(t0), "send", t2.Sub(t1), "record", time.Since(t2),
+		"queued", t0.Sub(o.CreatedAt))
+	return err == nil, rerr
 }
 
 // sendSized sends o; a forward too large for the relay is rebuilt without
