@@ -169,6 +169,63 @@ func (s *Store) ClaimOutbox(ctx context.Context, id int64, owner string, now, un
 	return payload, ok, nil
 }
 
+// ClaimOutboxBatch is ClaimOutbox for several notifications in one
+// transaction (one commit for a group of sends instead of one each): it
+// leases those of ids still pending, due at now and not leased by another
+// worker (or whose lease ran out) to owner until until, and returns their
+// ids, in the order given, without payloads (OutboxPayload reads one when
+// its turn comes).
+func (s *Store) ClaimOutboxBatch(ctx context.Context, ids []int64, owner string, now, until time.Time) ([]int64, error) {
+	var got []int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		got = got[:0]
+		n := ts(now)
+		for _, id := range ids {
+			res, err := tx.ExecContext(ctx, `UPDATE outbox SET lease_owner = ?, lease_until = ?
+				WHERE id = ? AND status = ? AND next_attempt_at <= ? AND (lease_owner = ? OR lease_until = '' OR lease_until <= ?)`,
+				owner, ts(until), id, OutboxPending, n, owner, n)
+			if err != nil {
+				return err
+			}
+			if k, err := res.RowsAffected(); err != nil {
+				return err
+			} else if k == 1 {
+				got = append(got, id)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim %d outbox rows: %w", len(ids), err)
+	}
+	return got, nil
+}
+
+// OutboxPayload returns the message of notification id, for the worker
+// holding its lease.
+func (s *Store) OutboxPayload(ctx context.Context, id int64) ([]byte, error) {
+	var p []byte
+	if err := s.q(ctx).QueryRowContext(ctx, "SELECT payload FROM outbox WHERE id = ?", id).Scan(&p); err != nil {
+		return nil, fmt.Errorf("read outbox %d: %w", id, err)
+	}
+	return p, nil
+}
+
+// ReleaseClaims drops owner's leases on the pending notifications ids
+// without counting an attempt, e.g. those claimed for a group but not
+// sent before a shutdown.
+func (s *Store) ReleaseClaims(ctx context.Context, owner string, ids []int64) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, "UPDATE outbox SET lease_owner = '', lease_until = '' WHERE id = ? AND lease_owner = ? AND status = ?",
+				id, owner, OutboxPending); err != nil {
+				return fmt.Errorf("release outbox %d: %w", id, err)
+			}
+		}
+		return nil
+	})
+}
+
 // NextOutboxAt returns when the next pending notification, on a channel
 // not in skip, is due.
 func (s *Store) NextOutboxAt(ctx context.Context, skip ...string) (time.Time, bool, error) {
