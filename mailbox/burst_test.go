@@ -48,7 +48,9 @@ func (c *fakeClock) add(d time.Duration) {
 func TestBurstPollsAfterMailThenIdles(t *testing.T) {
 	var idles atomic.Int64
 	srv, err := memimap.Start(memimap.Options{User: testUser, Password: testPassword, Caps: capsRev2, Logger: memimap.Discard,
-		Wrap: func(s imapserver.Session) imapserver.Session { return idleCounter{s.(imapserver.SessionIMAP4rev2), &idles} }})
+		Wrap: func(s imapserver.Session) imapserver.Session {
+			return idleCounter{s.(imapserver.SessionIMAP4rev2), &idles}
+		}})
 	if err != nil {
 		t.Fatalf("memimap.Start() = %v", err)
 	}
@@ -75,7 +77,9 @@ func TestBurstPollsAfterMailThenIdles(t *testing.T) {
 func TestBurstOffIdlesAtOnce(t *testing.T) {
 	var idles atomic.Int64
 	srv, err := memimap.Start(memimap.Options{User: testUser, Password: testPassword, Caps: capsRev2, Logger: memimap.Discard,
-		Wrap: func(s imapserver.Session) imapserver.Session { return idleCounter{s.(imapserver.SessionIMAP4rev2), &idles} }})
+		Wrap: func(s imapserver.Session) imapserver.Session {
+			return idleCounter{s.(imapserver.SessionIMAP4rev2), &idles}
+		}})
 	if err != nil {
 		t.Fatalf("memimap.Start() = %v", err)
 	}
