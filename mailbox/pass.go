@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"time"
 
@@ -228,21 +229,52 @@ func (s *session) fetchWhole(batch []meta) (map[uint32]*imapclient.FetchMessageB
 }
 
 // fetchInto fetches section of the messages in set into out, by UID.
+// Each literal is read into a buffer of exactly its announced size, not
+// grown by io.ReadAll (which for a 34 MB message allocates about twice
+// that on the way), so a big message costs its size once.
 func (s *session) fetchInto(out map[uint32]*imapclient.FetchMessageBuffer, set imap.UIDSet, section *imap.FetchItemBodySection) error {
 	if len(set) == 0 {
 		return nil
 	}
 	opts := &imap.FetchOptions{UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{section}}
-	bufs, err := s.c.Fetch(set, opts).Collect()
-	if err != nil {
-		return fmt.Errorf("fetch messages: %w", err)
-	}
-	for _, b := range bufs {
-		if b.FindBodySection(section) != nil { // skip unsolicited FLAGS-only FETCH
-			out[uint32(b.UID)] = b
+	cmd := s.c.Fetch(set, opts)
+	defer cmd.Close()
+	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+		buf := &imapclient.FetchMessageBuffer{SeqNum: msg.SeqNum}
+		for item := msg.Next(); item != nil; item = msg.Next() {
+			switch it := item.(type) {
+			case imapclient.FetchItemDataUID:
+				buf.UID = it.UID
+			case imapclient.FetchItemDataInternalDate:
+				buf.InternalDate = it.Time
+			case imapclient.FetchItemDataBodySection:
+				b, err := readLiteral(it.Literal)
+				if err != nil {
+					return fmt.Errorf("fetch messages: %w", err)
+				}
+				buf.BodySection = append(buf.BodySection, imapclient.FetchBodySectionBuffer{Section: it.Section, Bytes: b})
+			}
+		}
+		if buf.FindBodySection(section) != nil { // skip unsolicited FLAGS-only FETCH
+			out[uint32(buf.UID)] = buf
 		}
 	}
+	if err := cmd.Close(); err != nil {
+		return fmt.Errorf("fetch messages: %w", err)
+	}
 	return nil
+}
+
+// readLiteral reads a literal whole into a buffer of its announced size.
+func readLiteral(r imap.LiteralReader) ([]byte, error) {
+	if r == nil {
+		return nil, nil // NIL: as if the section were not there
+	}
+	b := make([]byte, r.Size())
+	if _, err := io.ReadFull(r, b); err != nil {
+		return nil, fmt.Errorf("read literal of %d bytes: %w", len(b), err)
+	}
+	return b, nil
 }
 
 // offer hands one message to the Handler. ok reports that its case is
