@@ -150,6 +150,10 @@ func buildBody(h mail.Header, body string, original []byte) ([]byte, error) {
 		}
 		return buf.Bytes(), nil
 	}
+	// Sized once for the original (kept as it is, identity encoding) plus
+	// headers and the text: a growing buffer would allocate about four
+	// times the original on the way.
+	buf.Grow(len(original) + 3*len(body) + 4<<10)
 	h.SetContentType("multipart/mixed", nil)
 	w, err := message.CreateWriter(&buf, h.Header)
 	if err != nil {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -78,19 +79,43 @@ func IdempotencyKey(messageID string, raw []byte) string {
 }
 
 func body(raw []byte) []byte {
-	s := string(raw)
-	for _, sep := range []string{"\r\n\r\n", "\n\n", "\r\r"} {
-		if i := strings.Index(s, sep); i >= 0 {
+	for _, sep := range [][]byte{[]byte("\r\n\r\n"), []byte("\n\n"), []byte("\r\r")} {
+		if i := bytes.Index(raw, sep); i >= 0 {
 			return raw[i+len(sep):]
 		}
 	}
 	return nil
 }
 
+// hashNormalized hashes b with every CRLF as LF and trailing LFs cut off,
+// streaming: a 34 MB message is hashed without a copy of it (the copies
+// of a string conversion and a replace cost four times its size).
 func hashNormalized(b []byte) string {
+	end := len(b) // trailing LFs (CRLF counts as one) are not hashed
+	for end > 0 && b[end-1] == '\n' {
+		if end >= 2 && b[end-2] == '\r' {
+			end -= 2
+		} else {
+			end--
+		}
+	}
+	b = b[:end]
 	h := sha256.New()
-	s := strings.ReplaceAll(string(b), "\r\n", "\n")
-	h.Write([]byte(strings.TrimRight(s, "\n")))
+	var buf [32 << 10]byte
+	n := 0
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c == '\r' && i+1 < len(b) && b[i+1] == '\n' {
+			c = '\n'
+			i++
+		}
+		buf[n] = c
+		if n++; n == len(buf) {
+			h.Write(buf[:n])
+			n = 0
+		}
+	}
+	h.Write(buf[:n])
 	return hex.EncodeToString(h.Sum(nil))
 }
 
