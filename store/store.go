@@ -324,7 +324,16 @@ END;
 CREATE TRIGGER cases_next_due_update AFTER UPDATE OF status, first_response_due, final_due, first_response_at, unit, handler ON cases BEGIN
 	UPDATE cases SET next_due = ` + nextDueLowerBound("NEW") + ` WHERE id = NEW.id;
 END;
-`, searchPendingSchema}
+`, searchPendingSchema, `
+-- Schema 13: a forward's outbox row refers to the original in the intake
+-- ledger instead of keeping a second copy of it: the raw of intake row
+-- original_intake goes at byte original_at of payload when it is read.
+-- No foreign key: a purge may empty or delete the original first, and the
+-- forward then goes without it.
+ALTER TABLE outbox ADD COLUMN original_intake INTEGER;
+ALTER TABLE outbox ADD COLUMN original_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX intake_raw_sha256 ON intake(raw_sha256);
+`}
 
 // migrate applies the migrations this database lacks. Each step reads the
 // schema version inside its own write transaction (BEGIN IMMEDIATE), so two
