@@ -314,7 +314,7 @@ END;
 CREATE TRIGGER cases_next_due_update AFTER UPDATE OF status, first_response_due, final_due, first_response_at, unit, handler ON cases BEGIN
 	UPDATE cases SET next_due = ` + nextDueLowerBound("NEW") + ` WHERE id = NEW.id;
 END;
-`}
+`, retentionSchema}
 
 // migrate applies the migrations this database lacks. Each step reads the
 // schema version inside its own write transaction (BEGIN IMMEDIATE), so two
