@@ -227,7 +227,7 @@ type CaseTally struct {
 }
 
 // tallyQuery is CaseTallies's query: it reads only the covering index
-// cases_stats over the period, never the case rows.
+// cases_stats, in group order, never the case rows.
 const tallyQuery = `SELECT committee, unit, category, status, channel, COUNT(*) FROM cases
 	WHERE received_at >= ? AND received_at < ? GROUP BY committee, unit, category, status, channel ORDER BY committee, unit`
 
