@@ -25,6 +25,16 @@ func TrainModels(sets []TrainingSet) (string, error) {
 	return b.String(), nil
 }
 
+// trainedModels trains the category and area models in memory, as
+// TrainModels does for model.txt.
+func trainedModels(sets []TrainingSet) (cat, area *nb, err error) {
+	c, a, err := trainingData(sets)
+	if err != nil {
+		return nil, nil, err
+	}
+	return trainNB(c.docs, c.labels, minFeatureCount).model(), trainNB(a.docs, a.labels, minFeatureCount).model(), nil
+}
+
 // trainingData turns every set into category and area examples.
 func trainingData(sets []TrainingSet) (cat, area trainingSet, err error) {
 	for _, ts := range sets {

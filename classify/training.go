@@ -35,23 +35,33 @@ var TrainingSources = []struct {
 func LoadTrainingSets(dir string) ([]TrainingSet, error) {
 	var out []TrainingSet
 	for _, src := range TrainingSources {
-		cfg, err := corpusConfig(filepath.Join(dir, src.Dir))
+		ts, err := loadTrainingSet(src.Name, filepath.Join(dir, src.Dir), src.Split)
 		if err != nil {
 			return nil, err
-		}
-		all, err := LoadCorpus(filepath.Join(dir, src.Dir))
-		if err != nil {
-			return nil, err
-		}
-		ts := TrainingSet{Name: src.Name, Config: cfg}
-		for _, ex := range all {
-			if ex.Split == src.Split {
-				ts.Examples = append(ts.Examples, ex)
-			}
 		}
 		out = append(out, ts)
 	}
 	return out, nil
+}
+
+// loadTrainingSet reads the messages of one split of a corpus directory
+// with the config its labels name.
+func loadTrainingSet(name, dir, split string) (TrainingSet, error) {
+	cfg, err := corpusConfig(dir)
+	if err != nil {
+		return TrainingSet{}, err
+	}
+	all, err := LoadCorpus(dir)
+	if err != nil {
+		return TrainingSet{}, err
+	}
+	ts := TrainingSet{Name: name, Config: cfg}
+	for _, ex := range all {
+		if ex.Split == split {
+			ts.Examples = append(ts.Examples, ex)
+		}
+	}
+	return ts, nil
 }
 
 // corpusConfig is the config a corpus's labels name: its own
