@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/exempelby/synpunkt/classify/sample"
 	"github.com/exempelby/synpunkt/config"
@@ -78,7 +79,12 @@ func corpusConfig(dir string) (*config.Config, error) {
 	}
 	org, ok := corpusOrgs[filepath.Base(dir)]
 	if !ok {
-		return nil, fmt.Errorf("corpus config: no organisation known for %s", dir)
+		// A new split: its mailbox domain is where its messages went.
+		domain, err := mailboxDomain(dir)
+		if err != nil {
+			return nil, err
+		}
+		org.name, org.domain = "Kommunen", domain
 	}
 	cfg, err := config.Parse(append([]byte(unitsHeader(org.name, org.domain)), units...))
 	if err != nil {
@@ -92,6 +98,31 @@ func corpusConfig(dir string) (*config.Config, error) {
 var corpusOrgs = map[string]struct{ name, domain string }{
 	"blind":  {"Norrby kommun", "norrby.se"},
 	"blind2": {"Söderås kommun", "soderas.se"},
+}
+
+// mailboxDomain is the most common domain of the To addresses of the
+// corpus in dir.
+func mailboxDomain(dir string) (string, error) {
+	exs, err := LoadCorpus(dir)
+	if err != nil {
+		return "", err
+	}
+	n := map[string]int{}
+	best := ""
+	for _, ex := range exs {
+		for _, a := range ex.Msg.To {
+			if _, d, ok := strings.Cut(a.Addr, "@"); ok {
+				n[d]++
+				if n[d] > n[best] || n[d] == n[best] && d < best {
+					best = d
+				}
+			}
+		}
+	}
+	if best == "" {
+		return "", fmt.Errorf("corpus config: no organisation known for %s and no To address", dir)
+	}
+	return best, nil
 }
 
 // unitsHeader completes a routing table (units only) into a config.
