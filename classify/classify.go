@@ -165,6 +165,11 @@ func (c *Classifier) compileUnits(builtin bool) {
 		if builtin {
 			c.areas[i] = inferAreas(u)
 		}
+	}
+	if builtin {
+		dedupAreas(c.units, c.areas)
+	}
+	for i, u := range c.units {
 		m := map[string]weighted{}
 		add := func(ws ...weighted) {
 			for _, w := range ws {
