@@ -1,6 +1,8 @@
 package classify
 
 import (
+	"fmt"
+	"os"
 	"testing"
 )
 
@@ -58,4 +60,66 @@ func TestLeaveOneMunicipalityOut(t *testing.T) {
 		t.Logf("LOMO %s:\n%s", s.name, r)
 		t.Logf("other processes (label → decided):\n%s", exclusionTable(t, c, s.testDir, s.testSplit))
 	}
+}
+
+// TestLOMOGrid searches the category model's settings and vote weight
+// by leave-one-municipality-out; it runs only with LOMO_GRID=1 (it is
+// how the settings in lr.go and model.go were chosen).
+func TestLOMOGrid(t *testing.T) {
+	if os.Getenv("LOMO_GRID") == "" {
+		t.Skip("set LOMO_GRID=1")
+	}
+	saved := [...]float64{modelCategoryWeight, lrL2, lrRate}
+	defer func() { modelCategoryWeight, lrL2, lrRate = saved[0], saved[1], saved[2] }()
+	sw0 := speechWeight
+	defer func() { speechWeight = sw0 }()
+	for _, l2 := range []float64{1e-3} {
+		for _, rate := range []float64{1} {
+			lrL2, lrRate = l2, rate
+			var cs []*Classifier
+			for _, s := range lomoSets {
+				cs = append(cs, lomoClassifier(t, s))
+			}
+			for _, cell := range [][2]float64{{4, 3}, {6, 3}, {8, 3}, {6, 5}, {8, 5}, {8, 7}, {10, 7}, {10, 9}, {12, 9}} {
+				w := cell[0]
+				modelCategoryWeight, speechWeight = w, cell[1]
+				line := fmt.Sprintf("l2=%g rate=%g w=%g sw=%g", l2, rate, w, speechWeight)
+				for i, s := range lomoSets {
+					r, err := Evaluate(cs[i], s.testDir, s.testSplit)
+					if err != nil {
+						t.Fatal(err)
+					}
+					line += fmt.Sprintf("  %s %.3f", s.testSplit, r.CategoryAccuracy())
+				}
+				// the model alone
+				for i, s := range lomoSets {
+					exs, _ := LoadCorpus(s.testDir)
+					n, right := 0, 0
+					for _, ex := range exs {
+						if ex.Split != s.testSplit || ex.Exclusion != "-" {
+							continue
+						}
+						in := cs[i].prepare(ex.Msg, false)
+						p := cs[i].catModel.probs(features(in.toks))
+						n++
+						if cs[i].catModel.labels()[argmax(p)] == ex.Category {
+							right++
+						}
+					}
+					line += fmt.Sprintf("  alone %.3f", float64(right)/float64(n))
+				}
+				t.Log(line)
+			}
+		}
+	}
+}
+
+func argmax(p []float64) int {
+	b := 0
+	for i := range p {
+		if p[i] > p[b] {
+			b = i
+		}
+	}
+	return b
 }

@@ -32,7 +32,25 @@ type nb struct {
 
 // models are the embedded category and area models; nil when model.txt
 // holds none (a fresh checkout before go generate).
-var catModel, areaModel = loadModels(modelText)
+var catModel, areaModel = embeddedModels(modelText)
+
+// embeddedModels loads the category model (logistic regression, else an
+// older file's naive Bayes) and the area model.
+func embeddedModels(s string) (probModel, *nb) {
+	cat, area := loadModels(s)
+	if m := loadLR(s, "category"); m != nil {
+		return m, area
+	}
+	if cat == nil {
+		return nil, area
+	}
+	return cat, area
+}
+
+func (m *nb) labels() []string { return m.classes }
+
+// probs is the posterior at modelTemperature.
+func (m *nb) probs(fs []string) []float64 { return m.posteriorT(fs, modelTemperature) }
 
 // features turns tokens into the model's features: stems, pairs of
 // stems and character trigrams of each word.
@@ -236,7 +254,7 @@ func parsePairs(s string, into map[string]int) {
 // Weights of the model's vote beside the rules: a class the model is
 // sure of gets this much (a rule word weighs 1 to 4).
 var (
-	modelCategoryWeight = 4.0
+	modelCategoryWeight = 8.0
 	modelAreaWeight     = 2.0
 	// modelThinEvidence: the area model votes only when the rules' best
 	// unit scores below this.
@@ -280,8 +298,8 @@ func (c *Classifier) modelCategoryVote(sb *scoreboard, toks []token) {
 	if c.catModel == nil || len(toks) == 0 {
 		return
 	}
-	p := c.catModel.posteriorT(features(toks), modelTemperature)
-	for i, cat := range c.catModel.classes {
+	p := c.catModel.probs(features(toks))
+	for i, cat := range c.catModel.labels() {
 		if w := modelCategoryWeight * p[i]; w >= 0.05 {
 			sb.add(cat, "modell ("+cat, w)
 		}
