@@ -73,14 +73,16 @@ func TestLOMOGrid(t *testing.T) {
 	defer func() { modelCategoryWeight, lrL2, lrRate = saved[0], saved[1], saved[2] }()
 	sw0 := speechWeight
 	defer func() { speechWeight = sw0 }()
+	b0 := lrBalance
+	defer func() { lrBalance = b0 }()
 	for _, l2 := range []float64{1e-3} {
-		for _, rate := range []float64{1} {
-			lrL2, lrRate = l2, rate
+		for _, rate := range []float64{0, 0.5, 1} {
+			lrBalance = rate
 			var cs []*Classifier
 			for _, s := range lomoSets {
 				cs = append(cs, lomoClassifier(t, s))
 			}
-			for _, cell := range [][2]float64{{4, 3}, {6, 3}, {8, 3}, {6, 5}, {8, 5}, {8, 7}, {10, 7}, {10, 9}, {12, 9}} {
+			for _, cell := range [][2]float64{{6, 5}, {8, 5}, {10, 5}, {8, 7}} {
 				w := cell[0]
 				modelCategoryWeight, speechWeight = w, cell[1]
 				line := fmt.Sprintf("l2=%g rate=%g w=%g sw=%g", l2, rate, w, speechWeight)

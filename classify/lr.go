@@ -39,6 +39,7 @@ var (
 	lrRuns      = 5
 	lrRate      = 1.0
 	lrL2        = 1e-3
+	lrBalance   = 0.5   // 1: classes weigh alike in training; 0: by their frequency
 	lrMinDocs   = 2     // a feature must occur in this many training messages
 	lrMinWeight = 0.005 // smaller averaged weights are dropped from the file
 )
@@ -141,6 +142,16 @@ func trainLR(docs [][]string, labels []string) *lr {
 		xs = append(xs, s)
 	}
 	nc := len(classes)
+	// Class weights: each class weighs as much in training as the
+	// others, so the most frequent one (Klagomål) does not become the
+	// model's answer whenever it knows little.
+	cw := make([]float64, nc)
+	for _, s := range xs {
+		cw[s.y]++
+	}
+	for c := range cw {
+		cw[c] = lrBalance*float64(len(xs))/(float64(nc)*cw[c]) + (1 - lrBalance)
+	}
 	avgW := make([]float64, len(feats)*nc)
 	avgB := make([]float64, nc)
 	for run := 0; run < lrRuns; run++ {
@@ -169,6 +180,7 @@ func trainLR(docs [][]string, labels []string) *lr {
 					if c == s.y {
 						g -= 1
 					}
+					g *= cw[s.y]
 					b[c] -= rate * g
 					for _, k := range s.idx {
 						w[k*nc+c] -= rate * (g*s.x + lrL2*w[k*nc+c])
