@@ -30,10 +30,10 @@ var builtinAreas = map[string]area{
 		committee: `kommunstyrelse|kommunledning`,
 	},
 	"gata": {
-		vocab: `=gata:0.5|=gatan:0.5|=väg:0.5|=vägen:0.5|gatukontor:3|gatlykta:3|gatubelysning:3|lykta:3|lyktstolpe:3|belysning:2|lampa:2|gatlampa:3|
+		vocab: `=gata:0.5|=gatan:0.5|=väg:0.5|=vägen:0.5|gatukontor:3|gatlykta:3|gatubelysning:3|lykta:3|lyktstolpe:3|belysning:1.5|lampa:1.5|gatlampa:3|
 			=mörkt:1|kolsvart:1.5|snöröjning:3|snöröjare:3|plogning:3|plog:3|ploga:3|plogas:3|plogat:3|plogar:3|plogbil:3|plogvall:3|=snö:2|snön:2|
 			snövall:3|snöhög:2.5|snömodd:3|=modd:2.5|halka:2.5|halkan:2.5|halkbekämpning:3|halt:1.5|isigt:2|=isen:1.5|isfläckar:2.5|ishalka:3|sanda:2.5|sandning:2.5|
-			sandat:2.5|saltning:3|salta:2.5|grus:2|grusa:2.5|sopsand:3|gatsopning:3|sopmaskin:3|isgata:2|backe:1.5|potthål:3|
+			sandat:2.5|saltning:3|salta:2.5|grus:2|grusa:2.5|sopsand:3|gatsopning:3|sopmaskin:3|isgata:2|=backe:1.5|=backen:1.5|=backar:1.5|potthål:3|
 			=grop:2|gropar:2.5|gropig:2.5|asfalt:2.5|asfaltera:3|beläggning:2|gupp:2|farthinder:3|fartgupp:3|vägbula:3|trottoar:2.5|
 			kantsten:2.5|cykelbana:2.5|cykelväg:2.5|cykelstråk:2.5|cykelställ:2.5|cykelparkering:2.5|cykelpump:2|gc-väg:2.5|gångväg:2|
 			gångbana:2|gångtunnel:2|parkering:2.5|parkeringsplats:2.5|p-plats:2.5|p-skiva:2.5|parkeringsbot:3|felparkering:3|felparkerad:3|
@@ -55,8 +55,8 @@ var builtinAreas = map[string]area{
 			sandlåda:3|klätterställning:3|lekredskap:3|parkbänk:3|bänk:2|bänkar:2|bänkarna:2|=träd:1.5|träden:1.5|trädet:1.5|trädfällning:3|
 			fälla:1.5|gren:2|grenar:2|sly:2.5|buskar:2|buskage:2.5|häck:1.5|papperskorg:2.5|skräpkorg:2.5|skräp:1|klotter:3|graffiti:3|
 			klottrat:3|nedklottrad:3|tagg:2|tunnel:1.5|blomma:1|blomlåda:2|blomsterlåda:2|blommor:1|fruktträd:2|hundrastgård:3|
-			hundrastplats:3|hundlatrin:3|hundbajs:2.5|hundpåsar:2.5|promenadstråk:2|promenadväg:2|skog:1.5|skogen:1.5|
-			naturområde:2.5|strövområde:2.5|dammen:1.5|ankdamm:3|fontän:2.5|löv:1.5|lövblås:2.5|odlingslott:3|koloniområde:2|parkarbetare:3|
+			hundrastplats:3|hundlatrin:3|hundbajs:2.5|hundpåsar:2.5|promenadstråk:2|promenadväg:2|=skog:1.5|=skogen:1.5|
+			naturområde:2.5|strövområde:2.5|=dammen:1.5|ankdamm:3|fontän:2.5|löv:1.5|lövblås:2.5|odlingslott:3|koloniområde:2|parkarbetare:3|
 			playground:3|swings:2.5|=slide:1.5|bench:2|benches:2|=tree:1.5|=trees:1.5|grass:2|mowing:3|dog park:3|litter bin:2|
 			puisto:2.5|leikkipuisto:3`,
 		anchors:   `park|parker|grönyta|grönytor|grönområde|natur|utemiljö|skog`,
