@@ -208,7 +208,22 @@ func matchWord(tk *token, w *termWord, prefix bool) bool {
 	if w.rawLen >= 3 && tk.rawLen-w.rawLen >= 3 && strings.HasSuffix(tk.raw, w.raw) {
 		return true
 	}
-	return prefix && ls >= 4 && lt-ls >= 2 && strings.HasPrefix(tk.stem, w.stem)
+	return prefix && ls >= 4 && lt-ls >= 2 && strings.HasPrefix(tk.stem, w.stem) && !streetName(tk.raw)
+}
+
+// streetSuffixes end street names in their usual definite form.
+var streetSuffixes = []string{"vägen", "gatan", "gränd", "stigen", "allén", "leden", "backen"}
+
+// streetName reports whether a word looks like a street name
+// ("skolvägen", "parkgatan"): its first part names the street, not the
+// matter, so it never matches as a compound's first part.
+func streetName(raw string) bool {
+	for _, s := range streetSuffixes {
+		if strings.HasSuffix(raw, s) && len(raw)-len(s) >= 3 {
+			return true
+		}
+	}
+	return false
 }
 
 // edgesMatch is the cheap test every match passes (see edges).
