@@ -73,16 +73,16 @@ func TestLOMOGrid(t *testing.T) {
 	defer func() { modelCategoryWeight, lrL2, lrRate = saved[0], saved[1], saved[2] }()
 	sw0 := speechWeight
 	defer func() { speechWeight = sw0 }()
-	b0 := lrBalance
-	defer func() { lrBalance = b0 }()
+	b0 := lrTemperature
+	defer func() { lrTemperature = b0 }()
 	for _, l2 := range []float64{1e-3} {
-		for _, rate := range []float64{0, 0.5, 1} {
-			lrBalance = rate
+		for _, rate := range []float64{1, 1.5, 2, 3} {
+			lrTemperature = rate
 			var cs []*Classifier
 			for _, s := range lomoSets {
 				cs = append(cs, lomoClassifier(t, s))
 			}
-			for _, cell := range [][2]float64{{6, 5}, {8, 5}, {10, 5}, {8, 7}} {
+			for _, cell := range [][2]float64{{6, 5}, {8, 5}, {10, 5}, {12, 5}, {8, 3}, {10, 3}} {
 				w := cell[0]
 				modelCategoryWeight, speechWeight = w, cell[1]
 				line := fmt.Sprintf("l2=%g rate=%g w=%g sw=%g", l2, rate, w, speechWeight)

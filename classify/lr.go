@@ -35,13 +35,14 @@ type lr struct {
 
 // Training settings, chosen by leave-one-municipality-out (lomo_test.go).
 var (
-	lrEpochs    = 30
-	lrRuns      = 5
-	lrRate      = 1.0
-	lrL2        = 1e-3
-	lrBalance   = 0.5   // 1: classes weigh alike in training; 0: by their frequency
-	lrMinDocs   = 2     // a feature must occur in this many training messages
-	lrMinWeight = 0.005 // smaller averaged weights are dropped from the file
+	lrEpochs      = 30
+	lrRuns        = 5
+	lrRate        = 1.0
+	lrL2          = 1e-3
+	lrBalance     = 0.5   // 1: classes weigh alike in training; 0: by their frequency
+	lrTemperature = 1.0   // divides the scores before the softmax in probs (not in training)
+	lrMinDocs     = 2     // a feature must occur in this many training messages
+	lrMinWeight   = 0.005 // smaller averaged weights are dropped from the file
 )
 
 func (m *lr) labels() []string { return m.classes }
@@ -58,6 +59,11 @@ func (m *lr) probs(fs []string) []float64 {
 					score[k] += w[k] * x
 				}
 			}
+		}
+	}
+	if lrTemperature != 1 {
+		for k := range score {
+			score[k] /= lrTemperature
 		}
 	}
 	return softmax(score)
