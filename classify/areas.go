@@ -116,7 +116,7 @@ var builtinAreas = map[string]area{
 			pedagoger:1.5|dagis:3.5|lekis:3|inskolning:3|barngrupp:2.5|barngruppen:2.5|barnomsorg:3|barnomsorgsplats:3|
 			pedagogisk omsorg:3|dagbarnvårdare:3|planeringsdag:2|blöjor:2.5|blöja:2.5|lämning:1.5|hämtning av barn:2|
 			preschool:4|kindergarten:4|daycare:4|day care:4|nursery:3|toddler:2.5`,
-		anchors:   `förskola|förskole|förskolor|barnomsorg|pedagogisk omsorg|dagis`,
+		anchors:   `förskola|förskole|förskolor|barnomsorg|pedagogisk omsorg|dagis|barn och utbildning|utbildningsförvaltning|bildningsförvaltning`,
 		committee: `barn|förskol`,
 	},
 	"grundskola": {
@@ -128,7 +128,7 @@ var builtinAreas = map[string]area{
 			byta skola:3|skolplacering:3|skolval:3|
 			school:3|pupil:2|pupils:2|teacher:1.5|teachers:1.5|homework:2.5|classroom:2.5|headteacher:2.5|principal:2|after-school:3|
 			ledighet:2.5|ledig från skolan:3|ledigt från skolan:3|koulu:2.5|opettaja:2.5`,
-		anchors:   `grundskola|grundskole|skola|skolor|fritidshem|elevhälsa|skolskjuts`,
+		anchors:   `grundskola|grundskole|skola|skolor|fritidshem|elevhälsa|skolskjuts|barn och utbildning|utbildningsförvaltning|bildningsförvaltning`,
 		committee: `utbildning|skol`,
 	},
 	"gymnasium": {
@@ -146,7 +146,7 @@ var builtinAreas = map[string]area{
 			tillsyn:1|kommer hem till:2|i hemmet:2|hemma hos:1.5|ensamhet:1|
 			home care:4|homecare:4|home help:4|carer:2|carers:2|evening visit:1.5|hemma:1|
 			nyckelbox:3|nyckelboxen:3|nyckelskåp:3|kotipalvelu:3|kotihoito:3|home care:3|home help:3`,
-		anchors:   `hemtjänst|hemvård|ordinärt boende|hemsjukvård|äldreomsorg`,
+		anchors:   `hemtjänst|hemvård|ordinärt boende|hemsjukvård|äldreomsorg|vård och omsorg|äldreförvaltning|omsorgsförvaltning`,
 		committee: `social|omsorg|vård`,
 	},
 	"aldreboende": {
@@ -155,7 +155,7 @@ var builtinAreas = map[string]area{
 			servicehus:2.5|gemensamhetsrum:2|boendeplats:2.5|
 			nursing home:4|care home:4|residents:1.5|
 			vanhainkoti:3|hoivakoti:3|care home:3|nursing home:3`,
-		anchors:   `äldreboende|särskilt boende|omsorgsboende|vårdboende|äldreomsorg|demensboende`,
+		anchors:   `äldreboende|särskilt boende|omsorgsboende|vårdboende|äldreomsorg|demensboende|vård och omsorg|äldreförvaltning|omsorgsförvaltning`,
 		committee: `social|omsorg|äldre`,
 	},
 	"ifo": {
@@ -164,7 +164,7 @@ var builtinAreas = map[string]area{
 			familjebehandlare:3|skuldrådgivning:3|budgetrådgivning:3|skuldsanering:3|missbruk:3|beroende:1.5|alkohol:1.5|narkotika:2|
 			orosanmälan:3|=lvu:3|umgängesstöd:3|våld i nära relation:3|kvinnojour:3|hemlös:3|akutboende:3|boendestöd:2|
 			social worker:4|social services:4|welfare:3|benefits:2`,
-		anchors:   `socialtjänst|individ|familjeomsorg|=ifo|försörjningsstöd|ekonomiskt bistånd|socialkontor|barn och familj|familj`,
+		anchors:   `socialtjänst|socialförvaltning|individ|familjeomsorg|=ifo|försörjningsstöd|ekonomiskt bistånd|socialkontor|barn och familj|familj`,
 		committee: `social`,
 	},
 	"funktionsstod": {

@@ -143,10 +143,12 @@ func dedupAreas(units synpunkt.Units, uas []UnitAreas) {
 		if len(us) < 2 {
 			continue
 		}
+		// The strongest claim wins; among equal claims the most
+		// specialised unit ("Hemtjänsten" over "Vård och omsorg").
 		best := 0
 		claim := make([]int, len(us))
 		for k, i := range us {
-			claim[k] = areaClaim(units[i], a)
+			claim[k] = areaClaim(units[i], a)*100 - len(uas[i].Areas)
 			best = max(best, claim[k])
 		}
 		for k, i := range us {
