@@ -65,7 +65,7 @@ func (c *Classifier) trainingSets(exs []Example) (cat, area trainingSet) {
 		}
 		in := c.prepare(ex.Msg, false)
 		fs := features(in.toks)
-		cat.docs, cat.labels = append(cat.docs, fs), append(cat.labels, ex.Category)
+		cat.docs, cat.labels = append(cat.docs, catFeatures(in.toks)), append(cat.labels, ex.Category)
 		i, ok := c.units.Index(ex.Unit)
 		if !ok || len(c.areas[i].Areas) == 0 {
 			continue

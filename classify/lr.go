@@ -20,6 +20,26 @@ import (
 // regularisation; the weights are averaged over lrRuns shuffles of the
 // training data so that one unlucky order cannot shape the model.
 
+// catFeatures are the category model's features: those of the area
+// model plus, with lrFourGrams, character 4-grams of words of five
+// letters or more.
+func catFeatures(toks []token) []string {
+	fs := features(toks)
+	if !lrFourGrams {
+		return fs
+	}
+	for _, tk := range toks {
+		if tk.raw == boundary || tk.raw == "?" || tk.rawLen < 5 {
+			continue
+		}
+		r := []rune("^" + tk.raw + "$")
+		for i := 0; i+4 <= len(r); i++ {
+			fs = append(fs, "d:"+string(r[i:i+4]))
+		}
+	}
+	return fs
+}
+
 // probModel is a learned model that gives a probability per class.
 type probModel interface {
 	labels() []string
@@ -41,6 +61,7 @@ var (
 	lrL2          = 1e-3
 	lrBalance     = 0.5   // 1: classes weigh alike in training; 0: by their frequency
 	lrTemperature = 1.0   // divides the scores before the softmax in probs (not in training)
+	lrFourGrams   = false // character 4-grams as well (catFeatures)
 	lrMinDocs     = 2     // a feature must occur in this many training messages
 	lrMinWeight   = 0.005 // smaller averaged weights are dropped from the file
 )

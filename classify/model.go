@@ -298,7 +298,7 @@ func (c *Classifier) modelCategoryVote(sb *scoreboard, toks []token) {
 	if c.catModel == nil || len(toks) == 0 {
 		return
 	}
-	p := c.catModel.probs(features(toks))
+	p := c.catModel.probs(catFeatures(toks))
 	for i, cat := range c.catModel.labels() {
 		if w := modelCategoryWeight * p[i]; w >= 0.05 {
 			sb.add(cat, "modell ("+cat, w)
