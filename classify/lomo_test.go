@@ -125,3 +125,31 @@ func argmax(p []float64) int {
 	}
 	return b
 }
+
+// TestLOMOUnitGrid searches when and how much the area model votes for
+// a unit; it runs only with LOMO_GRID=unit.
+func TestLOMOUnitGrid(t *testing.T) {
+	if os.Getenv("LOMO_GRID") != "unit" {
+		t.Skip("set LOMO_GRID=unit")
+	}
+	saved := [...]float64{modelThinEvidence, modelAreaWeight}
+	defer func() { modelThinEvidence, modelAreaWeight = saved[0], saved[1] }()
+	var cs []*Classifier
+	for _, s := range lomoSets {
+		cs = append(cs, lomoClassifier(t, s))
+	}
+	for _, thin := range []float64{2, 3, 4, 6, 100} {
+		for _, aw := range []float64{1, 2, 3} {
+			modelThinEvidence, modelAreaWeight = thin, aw
+			line := fmt.Sprintf("thin=%g area=%g", thin, aw)
+			for i, s := range lomoSets {
+				r, err := Evaluate(cs[i], s.testDir, s.testSplit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				line += fmt.Sprintf("  %s unit %.3f triage %.3f", s.testSplit, r.UnitAccuracy(), r.TriageShare())
+			}
+			t.Log(line)
+		}
+	}
+}

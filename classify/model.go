@@ -257,8 +257,9 @@ var (
 	modelCategoryWeight = 8.0
 	modelAreaWeight     = 2.0
 	// modelThinEvidence: the area model votes only when the rules' best
-	// unit scores below this.
-	modelThinEvidence = 2.0
+	// unit scores below this (6: unless the rules are already sure;
+	// chosen by leave-one-municipality-out, TestLOMOUnitGrid).
+	modelThinEvidence = 6.0
 	// modelTemperature divides the model's log-odds before they become
 	// probabilities: naive Bayes counts every n-gram of a message as
 	// independent evidence, so its raw posterior is near 0 or 1 even
