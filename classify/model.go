@@ -11,13 +11,15 @@ import (
 	"strings"
 )
 
-// The learned component: multinomial naive Bayes over word stems, word
-// pairs and character trigrams, trained by `go generate` (gen.go) from
-// the labelled corpus (tune splits only: the held-out and blind splits
-// are never trained on). One model predicts the category, one the topic
-// area; an area's probability goes to the units that have the area. Its
-// share of a decision is a weighed vote beside the rules, named in the
-// reasons ("modell …"), so every decision stays explained.
+// The learned component, trained by `go generate` (gen.go) from the
+// labelled corpora (TrainingSources: the corpus's tune split and the two
+// measured blind splits; the held-out split is never trained on). The
+// category model is a logistic regression (lr.go); the area model is a
+// multinomial naive Bayes over word stems, word pairs and character
+// trigrams, whose area probability goes to the units that have the
+// area. Each model's share of a decision is a weighed vote beside the
+// rules, named in the reasons ("modell …"), so every decision stays
+// explained.
 
 //go:embed model.txt
 var modelText string
