@@ -12,9 +12,10 @@ import (
 // with the blind splits' layout (municipality.toml and *.txt messages in
 // the corpus format), printing what TestBlind2Quality prints: the
 // figures, the confusion matrix, the misses and the exclusions table;
-// and, when the directory has a lang.tsv of `<iso>\t<text>` lines, the
-// language detector's accuracy (all lines and under 200 characters),
-// per language, with a confusion list. Nothing in it is tuned: it is
+// the language detector's accuracy on the messages that carry a
+// Language header; and, when the directory has a lang.tsv of
+// `<iso>\t<text>` lines, the detector's accuracy on it (all lines and
+// under 200 characters), per language, with a confusion list. Nothing in it is tuned: it is
 // the entry point for measuring a new blind split once. Run:
 //
 //	SYNPUNKT_SPLIT_DIR=/path SYNPUNKT_SPLIT=blind3 go test -count=1 -v -run TestSplitQuality ./classify/
@@ -46,6 +47,25 @@ func TestSplitQuality(t *testing.T) {
 		split = splits[0]
 	}
 	t.Logf("other processes (label → decided):\n%s", exclusionTable(t, c, dir, split))
+	// The messages' own Language headers, where the split has them.
+	exs, err := LoadCorpus(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []lang.Sample
+	for _, ex := range exs {
+		if ex.Language != "" && (split == "" || ex.Split == split) {
+			msgs = append(msgs, lang.Sample{Name: ex.File, Want: ex.Language, Text: ex.Msg.Subject + "\n" + ex.Msg.Text})
+		}
+	}
+	if len(msgs) > 0 {
+		t.Logf("messages with a Language header, all:\n%s", lang.Measure(msgs, 0))
+		short := lang.Measure(msgs, 200)
+		t.Logf("messages with a Language header, under 200 characters:\n%s", short)
+		for _, m := range short.Misses {
+			t.Log(m)
+		}
+	}
 	f, err := os.Open(filepath.Join(dir, "lang.tsv"))
 	if err != nil {
 		t.Logf("no lang.tsv: %v", err)
