@@ -80,6 +80,9 @@ func corpusConfig(dir string) (*config.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("corpus config: %w", err)
 	}
+	if cfg, err := config.Parse(units); err == nil {
+		return cfg, nil // a whole config, not only a routing table
+	}
 	org, ok := corpusOrgs[filepath.Base(dir)]
 	if !ok {
 		// A new split: its mailbox domain is where its messages went.
