@@ -163,12 +163,12 @@ type PurgeResult struct {
 	Outbox    int64    `json:"outbox"`    // notification bodies emptied
 }
 
-// retentionSchema (schema 12): the purge finds a case's original messages
+// retentionSchema (schema 14): the purge finds a case's original messages
 // by case; without this index each case's lookup scanned the whole intake
 // ledger (EXPLAIN QUERY PLAN: SCAN intake), which made a purge of n cases
 // cost n² row reads.
 const retentionSchema = `
--- Schema 12: the purge (gallring) finds a case's originals by case.
+-- Schema 14: the purge (gallring) finds a case's originals by case.
 CREATE INDEX intake_case ON intake(case_id);
 `
 
@@ -243,6 +243,12 @@ func (s *Store) PurgeCases(ctx context.Context, reqs []PurgeRequest, actor strin
 					return fmt.Errorf("case %d: %w", rq.CaseID, err)
 				}
 				got = append(got, o)
+			}
+			// The purged cases' index rows are rewritten here, while the
+			// index's secure-delete is still off (the commit would
+			// otherwise do it after this function, with it on).
+			if err := s.syncSearch(ctx, tx); err != nil {
+				return err
 			}
 			if _, err := tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", metaSearchDirty, ts(s.now())); err != nil {
 				return fmt.Errorf("mark search index: %w", err)

@@ -163,6 +163,9 @@ func TestSubjectAccessAndErase(t *testing.T) {
 		if code != 0 || json.Unmarshal([]byte(out), &got) != nil {
 			t.Fatalf("subject-access %v: exit %d, %s", q, code, out)
 		}
+		if q[0] == "--email" {
+			t.Logf("subject-access --json %s %s:\n%s", q[0], q[1], out)
+		}
 		if len(got.Cases) != 2 || got.Cases[0].Case != numbers[0] || got.Cases[1].Case != numbers[2] {
 			t.Errorf("subject-access %v = %s, want %s and %s", q, out, numbers[0], numbers[2])
 		}

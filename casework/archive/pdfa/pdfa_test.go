@@ -181,3 +181,17 @@ func TestSRGBProfile(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingGlyph: a character the font lacks is shown as '?', never as
+// the .notdef glyph PDF/A forbids, and the rest of the line is intact.
+func TestMissingGlyph(t *testing.T) {
+	pdftotext := tool(t, "pdftotext", "poppler-utils")
+	p := render(t, Document{Title: "Test", Body: "Tecken utanför typsnittet: 漢字 slut", Created: time.Date(2029, 3, 3, 9, 0, 0, 0, time.UTC)})
+	out, err := exec.Command(pdftotext, "-enc", "UTF-8", p, "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "Tecken utanför typsnittet: ?? slut") {
+		t.Errorf("pdftotext = %q, want the missing characters as ??", out)
+	}
+}
