@@ -433,19 +433,29 @@ func checkTLS(field, s string) error {
 	return bad(field, "must be one of implicit, starttls, none (got %q)", s)
 }
 
+// checkServer checks what the [imap] and [smtp] sections share: the
+// server's address, its TLS mode and CA file, and a password source for a
+// username (unless OAuth2 logs in).
+func checkServer(section, address, tls, caFile, username, passwordEnv, passwordFile string, oauth2 bool) error {
+	if err := checkHostPort(section+".address", address); err != nil {
+		return err
+	}
+	if err := checkTLS(section+".tls", tls); err != nil {
+		return err
+	}
+	if err := checkCAFile(section+".tls_ca_file", caFile); err != nil {
+		return err
+	}
+	if username != "" && passwordEnv == "" && passwordFile == "" && !oauth2 {
+		return bad(section+".password_env", "a username needs password_env or password_file")
+	}
+	return nil
+}
+
 func (c *Config) validateIMAP() error {
 	m := c.IMAP
-	if err := checkHostPort("imap.address", m.Address); err != nil {
+	if err := checkServer("imap", m.Address, m.TLS, m.TLSCAFile, m.Username, m.PasswordEnv, m.PasswordFile, m.OAuth2 != nil); err != nil {
 		return err
-	}
-	if err := checkTLS("imap.tls", m.TLS); err != nil {
-		return err
-	}
-	if err := checkCAFile("imap.tls_ca_file", m.TLSCAFile); err != nil {
-		return err
-	}
-	if m.Username != "" && m.PasswordEnv == "" && m.PasswordFile == "" && m.OAuth2 == nil {
-		return bad("imap.password_env", "a username needs password_env or password_file")
 	}
 	if m.Mailbox == "" || m.RegisteredMailbox == "" || m.QuarantineMailbox == "" {
 		return bad("imap.mailbox", "mailbox, registered_mailbox and quarantine_mailbox must not be empty")
@@ -473,17 +483,8 @@ func (c *Config) validateIMAP() error {
 
 func (c *Config) validateSMTP() error {
 	s := c.SMTP
-	if err := checkHostPort("smtp.address", s.Address); err != nil {
+	if err := checkServer("smtp", s.Address, s.TLS, s.TLSCAFile, s.Username, s.PasswordEnv, s.PasswordFile, s.OAuth2 != nil); err != nil {
 		return err
-	}
-	if err := checkTLS("smtp.tls", s.TLS); err != nil {
-		return err
-	}
-	if err := checkCAFile("smtp.tls_ca_file", s.TLSCAFile); err != nil {
-		return err
-	}
-	if s.Username != "" && s.PasswordEnv == "" && s.PasswordFile == "" && s.OAuth2 == nil {
-		return bad("smtp.password_env", "a username needs password_env or password_file")
 	}
 	return checkAddr("smtp.from", s.From)
 }

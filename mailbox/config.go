@@ -70,10 +70,18 @@ type Config struct {
 	MinBackoff, MaxBackoff time.Duration
 	// DialTimeout bounds connecting and the TLS handshake; default 30s.
 	DialTimeout time.Duration
-	// FetchBatch is how many messages are fetched whole at once; default 20.
+	// FetchBatch is how many messages are fetched whole (and registered in
+	// one commit) at most at once; default 100. A pass starts with batches
+	// of at most FirstFetchBatch and doubles them while the backlog lasts.
 	FetchBatch int
+	// FirstFetchBatch is the first batch of a pass, at most FetchBatch;
+	// default 10: the first messages of a backlog, or a lone new one, are
+	// committed and moved without waiting for a large batch.
+	FirstFetchBatch int
 	// FetchBatchBytes caps the summed size of one batch (a single larger
-	// message is still fetched alone); default 32 MiB.
+	// message is still fetched alone); default 8 MiB: a batch of large
+	// messages stays small in memory, and one commit per 8 MiB costs
+	// little.
 	FetchBatchBytes int64
 	// MaxMessageSize: a message whose RFC822.SIZE exceeds it is fetched
 	// header only and offered with Delivery.HeaderOnly, so its body never
@@ -127,8 +135,9 @@ func DefaultConfig() Config {
 		MinBackoff:        time.Second,
 		MaxBackoff:        time.Minute,
 		DialTimeout:       30 * time.Second,
-		FetchBatch:        20,
-		FetchBatchBytes:   32 << 20,
+		FetchBatch:        100,
+		FirstFetchBatch:   10,
+		FetchBatchBytes:   8 << 20,
 		BurstInterval:     DefaultBurstInterval,
 		BurstWindow:       DefaultBurstWindow,
 	}
@@ -147,6 +156,7 @@ func (cfg Config) withDefaults() Config {
 	setDefault(&cfg.MaxBackoff, d.MaxBackoff)
 	setDefault(&cfg.DialTimeout, d.DialTimeout)
 	setDefault(&cfg.FetchBatch, d.FetchBatch)
+	setDefault(&cfg.FirstFetchBatch, d.FirstFetchBatch)
 	setDefault(&cfg.FetchBatchBytes, d.FetchBatchBytes)
 	setDefault(&cfg.BurstInterval, d.BurstInterval)
 	setDefault(&cfg.BurstWindow, d.BurstWindow)

@@ -95,16 +95,21 @@ func (s *session) listNew() ([]meta, error) {
 	return metas, nil
 }
 
-// batches splits metas into runs of at most FetchBatch messages and
-// FetchBatchBytes bytes; a message larger than that goes alone.
+// batches splits metas into runs of at most FetchBatchBytes bytes (a
+// message larger than that goes alone) and of FirstFetchBatch messages at
+// first, twice as many in each next run, up to FetchBatch: one commit
+// registers the whole run, so a long backlog pays few commits while its
+// first messages are not held back.
 func (s *session) batches(metas []meta) [][]meta {
 	var out [][]meta
 	var cur []meta
 	var bytes int64
+	limit := min(max(s.in.cfg.FirstFetchBatch, 1), s.in.cfg.FetchBatch)
 	for _, m := range metas {
-		if len(cur) > 0 && (len(cur) >= s.in.cfg.FetchBatch || bytes+s.fetchSize(m) > s.in.cfg.FetchBatchBytes) {
+		if len(cur) > 0 && (len(cur) >= limit || bytes+s.fetchSize(m) > s.in.cfg.FetchBatchBytes) {
 			out = append(out, cur)
 			cur, bytes = nil, 0
+			limit = min(2*limit, s.in.cfg.FetchBatch)
 		}
 		cur = append(cur, m)
 		bytes += s.fetchSize(m)
@@ -145,9 +150,10 @@ func (s *session) runBatch(ctx context.Context, batch []meta, blocked *bool) err
 	return stopErr
 }
 
-// bigBatch is the size of a fetched batch whose bytes are collected as
+// bigBatch is the size of a fetched batch (in practice one big message,
+// as a batch holds at most FetchBatchBytes) whose bytes are collected as
 // soon as it is committed.
-const bigBatch = 8 << 20
+const bigBatch = 16 << 20
 
 // releaseBig drops the fetched messages of a batch of at least bigBatch
 // bytes and collects them at once: the outbox, woken by the commit, reads

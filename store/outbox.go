@@ -49,7 +49,7 @@ func (s *Store) enqueueTx(ctx context.Context, tx *sql.Tx, caseID int64, out []s
 		if err != nil {
 			return fmt.Errorf("enqueue %s: %w", o.Kind, err)
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO outbox(case_id, kind, channel, sender, recipient, message_id, payload, next_attempt_at, created_at, original_intake, original_at)
+		_, err = s.txExec(ctx, tx, `INSERT INTO outbox(case_id, kind, channel, sender, recipient, message_id, payload, next_attempt_at, created_at, original_intake, original_at)
 			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, cid, o.Kind, o.Channel, o.From, o.To, o.MessageID, payload, now, now, orig, at)
 		if err != nil {
 			return fmt.Errorf("enqueue %s: %w", o.Kind, err)
@@ -68,7 +68,7 @@ func (s *Store) referOriginal(ctx context.Context, tx *sql.Tx, o synpunkt.Notifi
 	}
 	original := o.Payload[o.OriginalAt : o.OriginalAt+o.OriginalLen]
 	var id int64
-	err = tx.QueryRowContext(ctx, "SELECT id FROM intake WHERE raw_sha256 = ? AND length(raw) = ? LIMIT 1", sum(original), len(original)).Scan(&id)
+	err = s.txQueryRow(ctx, tx, "SELECT id FROM intake WHERE raw_sha256 = ? AND length(raw) = ? LIMIT 1", sum(original), len(original)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return o.Payload, nil, 0, nil
 	}

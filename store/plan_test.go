@@ -42,6 +42,11 @@ func TestQueriesUseIndexes(t *testing.T) {
 		"ScheduleDone": "SELECT key FROM case_actions WHERE case_id = 1",
 		"SetNextDue":   "UPDATE cases SET next_due = NULL WHERE id = 1 AND " + stampColumns + " = 'x'",
 		"OpenPerUnit":  "SELECT unit, COUNT(*) FROM cases WHERE status = 'öppet' GROUP BY unit",
+		// Per message: the per-sender cap, and the search index rewrite of
+		// each case a transaction noted (SyncSearch).
+		"CountToSender":   "SELECT COUNT(*) FROM outbox WHERE recipient_key = 'a@b' AND created_at >= '2026' AND kind IN ('receipt', 'forward')",
+		"SearchInsertRow": strings.ReplaceAll(searchInsertRow, "?", "1"),
+		"SearchPending":   searchPendingList,
 	}
 	for name, f := range map[string]Filter{
 		"ListOpenCases": {Status: "öppet"},
