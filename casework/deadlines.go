@@ -19,17 +19,22 @@ import (
 // been taken yet, for every open case. It reads only the cases whose
 // next due time (store.DueCases) has come.
 func (s *Service) DueActions(ctx context.Context, now time.Time) ([]lifecycle.Action, error) {
-	due, _, err := s.dueActions(ctx, now)
+	due, _, err := s.dueActions(ctx, now, false)
 	return due, err
 }
 
 // dueActions returns the due actions ordered by DueAt, and the schedule
-// state of every case looked at, by ID.
-func (s *Service) dueActions(ctx context.Context, now time.Time) ([]lifecycle.Action, map[int64]store.Scheduled, error) {
-	if _, err := s.st.ResetSchedule(ctx, s.policy.Fingerprint()); err != nil {
-		return nil, nil, err
+// state of every case looked at, by ID. With readOnly it writes nothing
+// (no schedule reset): it reads the cases due as the reset would leave
+// them.
+func (s *Service) dueActions(ctx context.Context, now time.Time, readOnly bool) ([]lifecycle.Action, map[int64]store.Scheduled, error) {
+	var ids []int64
+	var err error
+	if readOnly {
+		ids, err = s.st.DueCasesReadOnly(ctx, now, s.policy.Fingerprint())
+	} else if _, err = s.st.ResetSchedule(ctx, s.policy.Fingerprint()); err == nil {
+		ids, err = s.st.DueCases(ctx, now)
 	}
-	ids, err := s.st.DueCases(ctx, now)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -73,7 +78,7 @@ func state(c synpunkt.Case, done map[string]bool) lifecycle.CaseState {
 // most once per case, however long the daemon was down) and returns them.
 // With dryRun it only returns what would be sent.
 func (s *Service) RunDeadlines(ctx context.Context, now time.Time, dryRun bool) ([]lifecycle.Action, error) {
-	due, seen, err := s.dueActions(ctx, now)
+	due, seen, err := s.dueActions(ctx, now, dryRun)
 	if err != nil || dryRun {
 		return due, err
 	}

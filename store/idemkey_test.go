@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -50,5 +51,17 @@ func TestIdempotencyKeyUnchanged(t *testing.T) {
 				t.Fatalf("IdempotencyKey(%q, %q) = %s, want %s", id, c, got, want)
 			}
 		}
+	}
+}
+
+// Hashing a big message does not copy it.
+func TestIdempotencyKeyDoesNotCopy(t *testing.T) {
+	raw := []byte("Message-ID: <x@y>\r\nSubject: s\r\n\r\n" + strings.Repeat("QUJD\r\n", 1<<20))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	IdempotencyKey("x@y", raw)
+	runtime.ReadMemStats(&after)
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Errorf("IdempotencyKey of a %d-byte message allocated %d bytes, want well under its size", len(raw), n)
 	}
 }

@@ -51,34 +51,69 @@ func (s *Store) EachCase(ctx context.Context, f Filter, fn func(synpunkt.Case) e
 	return nil
 }
 
-// listQuery is EachCase's query of f, with its arguments.
+// listQuery is EachCase's query of f, with its arguments. A page (f.Limit)
+// picks its case IDs from an index in a subquery, so its cost grows with
+// the page and the offset, not with the store.
 func listQuery(f Filter) (string, []any) {
 	where, args := f.where()
+	order, table := " ORDER BY c.id, d.id", f.table()
+	if f.Limit > 0 {
+		table = "cases c"
+		where = " WHERE c.id IN (SELECT c.id FROM " + f.table() + where + " ORDER BY c.id DESC LIMIT ? OFFSET ?)"
+		args = append(args, f.Limit, max(f.Offset, 0))
+		order = " ORDER BY c.id DESC, d.id"
+	}
 	if f.Brief {
 		return `SELECT ` + caseColumnsC + `,
 		d.id, d.type, d.direction, d.sender_role, d.received_at, d.message_id, '', '', d.claimed_date
-		FROM cases c LEFT JOIN documents d ON d.case_id = c.id` + where + ` ORDER BY c.id, d.id`, args
+		FROM ` + table + ` LEFT JOIN documents d ON d.case_id = c.id` + where + order, args
 	}
 	return `SELECT ` + caseColumnsC + `,
 		d.id, d.type, d.direction, d.sender_role, d.received_at, d.message_id, COALESCE(i.raw_sha256, ''), d.attachments, d.claimed_date
-		FROM cases c LEFT JOIN documents d ON d.case_id = c.id LEFT JOIN intake i ON i.id = d.intake_id` + where + ` ORDER BY c.id, d.id`, args
+		FROM ` + table + ` LEFT JOIN documents d ON d.case_id = c.id LEFT JOIN intake i ON i.id = d.intake_id` + where + order, args
+}
+
+// CountCases counts the cases f selects, ignoring its page (Limit, Offset).
+func (s *Store) CountCases(ctx context.Context, f Filter) (int, error) {
+	q, args := countQuery(f)
+	var n int
+	if err := s.q(ctx).QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count cases: %w", err)
+	}
+	return n, nil
+}
+
+// countQuery is CountCases's query of f, with its arguments.
+func countQuery(f Filter) (string, []any) {
+	where, args := f.where()
+	return "SELECT COUNT(*) FROM " + f.table() + where, args
+}
+
+// table is the FROM of f's cases, alias c. Overdue cases are read from
+// cases_due_floor, named: without statistics SQLite would rather walk every
+// case in ID order than sort the few overdue ones.
+func (f Filter) table() string {
+	if !f.OverdueAt.IsZero() {
+		return "cases c INDEXED BY cases_due_floor"
+	}
+	return "cases c"
 }
 
 // where returns the WHERE clause of f on the alias c, with its arguments.
-// OverdueAt mirrors lifecycle.Policy.Overdue.
+// OverdueAt mirrors lifecycle.Policy.Overdue: the earliest running
+// deadline of an open case (dueFloor, read from cases_due_floor) has
+// passed.
 func (f Filter) where() (string, []any) {
 	var conds []string
 	var args []any
-	if f.Status != "" {
+	if f.Status != "" && (f.OverdueAt.IsZero() || f.Status != synpunkt.StatusOpen) {
 		conds, args = append(conds, "c.status = ?"), append(args, f.Status)
 	}
 	if f.Unit != "" {
 		conds, args = append(conds, "c.unit = ?"), append(args, f.Unit)
 	}
 	if !f.OverdueAt.IsZero() {
-		at := ts(f.OverdueAt)
-		conds = append(conds, "c.status = ? AND ((c.first_response_at = '' AND c.first_response_due <> '' AND c.first_response_due <= ?) OR (c.final_due <> '' AND c.final_due <= ?))")
-		args = append(args, synpunkt.StatusOpen, at, at)
+		conds, args = append(conds, dueFloor("c.")+" <= ?"), append(args, ts(f.OverdueAt))
 	}
 	if len(conds) == 0 {
 		return "", nil

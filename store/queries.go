@@ -89,6 +89,10 @@ type Filter struct {
 	// Brief leaves out of each document what a listing does not show (the
 	// original's digest, the attachments): no intake row is read.
 	Brief bool
+	// Limit, when above 0, makes the selection one page: at most Limit
+	// cases, newest (highest ID) first, after skipping the Offset newest.
+	// Without it cases come in registration order.
+	Limit, Offset int
 }
 
 // ListCases returns cases (with documents) in registration order. A
@@ -231,3 +235,29 @@ func (s *Store) Original(ctx context.Context, documentID int64) ([]byte, error) 
 	}
 	return raw, nil
 }
+
+// DueCasesReadOnly is DueCases for a look that writes nothing (deadlines
+// --dry-run): when the schedule was last computed under the deadline
+// policy fingerprint it reads next_due (cases_next_due); otherwise, where
+// ResetSchedule would first reset next_due, it reads the earliest running
+// deadline itself (cases_due_floor), the bound the reset would set. Either
+// way its cost grows with the cases due, not with the cases stored.
+func (s *Store) DueCasesReadOnly(ctx context.Context, now time.Time, fingerprint string) ([]int64, error) {
+	var stored []byte
+	err := s.q(ctx).QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'schedule_policy'").Scan(&stored)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("read schedule policy: %w", err)
+	}
+	if err == nil && string(stored) == fingerprint {
+		return s.DueCases(ctx, now)
+	}
+	return collect(ctx, s.q(ctx), "due cases", func(r *sql.Rows) (int64, error) {
+		var id int64
+		err := r.Scan(&id)
+		return id, err
+	}, dueFloorQuery, ts(now))
+}
+
+// dueFloorQuery selects the cases whose earliest running deadline is at or
+// before a time, earliest first.
+var dueFloorQuery = "SELECT id FROM cases INDEXED BY cases_due_floor WHERE " + dueFloor("") + " <= ? ORDER BY " + dueFloor("") + ", id"

@@ -214,3 +214,29 @@ func (s *Store) ReportDeliveriesSince(ctx context.Context, t time.Time) ([]Repor
 	}, `SELECT committee, period, recipient, file, sent_at FROM report_deliveries
 		WHERE sent_at > ? ORDER BY sent_at, committee`, ts(t))
 }
+
+// CaseTally counts the cases registered in a period that share a
+// committee, unit, category, status and channel.
+type CaseTally struct {
+	Committee string
+	Unit      string
+	Category  synpunkt.DocType
+	Status    synpunkt.Status
+	Channel   synpunkt.Channel
+	Count     int
+}
+
+// tallyQuery is CaseTallies's query: it reads only the covering index
+// cases_stats, in group order, never the case rows.
+const tallyQuery = `SELECT committee, unit, category, status, channel, COUNT(*) FROM cases
+	WHERE received_at >= ? AND received_at < ? GROUP BY committee, unit, category, status, channel ORDER BY committee, unit`
+
+// CaseTallies counts the cases received in [from, to) by committee, unit,
+// category, status and channel, ordered by committee and unit.
+func (s *Store) CaseTallies(ctx context.Context, from, to time.Time) ([]CaseTally, error) {
+	return collect(ctx, s.q(ctx), "case tallies", func(r *sql.Rows) (CaseTally, error) {
+		var t CaseTally
+		err := r.Scan(&t.Committee, &t.Unit, &t.Category, &t.Status, &t.Channel, &t.Count)
+		return t, err
+	}, tallyQuery, ts(from), ts(to))
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/exempelby/synpunkt"
@@ -127,42 +128,110 @@ func openStore(ctx context.Context, path string) (*store.Store, error) {
 	return store.Open(ctx, cfg.Store.Path, store.Options{CaseNumberFormat: cfg.Organisation.CaseNumberFormat, Now: clock(ctx), AllowGroupRead: cfg.Store.AllowGroupRead})
 }
 
+// casesPage is how many cases `cases` shows by default: a clerk needs the
+// newest, not every case of the store streamed to a terminal.
+const casesPage = 50
+
 func cmdCases(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, path := flags("cases", stderr)
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", false, "print JSON (every case, oldest first, unless --limit or --page is given)")
 	open := fs.Bool("open", false, "only open cases")
 	overdue := fs.Bool("overdue", false, "only open cases past a deadline")
+	limit := fs.Int("limit", casesPage, "cases per page, newest first")
+	page := fs.Int("page", 1, "which page to show (1: the newest)")
+	all := fs.Bool("all", false, "every case, oldest first, without paging")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	cfg, err := loadConfigReadOnly(*path)
-	if err != nil {
-		return err
-	}
-	if _, err := os.Stat(cfg.Store.Path); err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	d, err := daemon.New(ctx, cfg, newLogger(cfg.Log, stderr), readOnlyOptions(ctx))
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	f := store.Filter{Brief: true}
+	paging := false
+	fs.Visit(func(f *flag.Flag) { paging = paging || f.Name == "limit" || f.Name == "page" })
+	return listCases(ctx, *path, casesView{open: *open, overdue: *overdue, json: *asJSON, all: *all, paging: paging, limit: *limit, page: *page}, stdout)
+}
+
+// casesView is what `cases` was asked to show.
+type casesView struct {
+	open, overdue, json, all bool
+	paging                   bool // --limit or --page given
+	limit, page              int
+}
+
+// listCases prints the cases v selects from the store of the config at
+// path: one page, newest first, with a line saying which of how many, or
+// (--all, or --json without a page) every case oldest first.
+func listCases(ctx context.Context, path string, v casesView, stdout io.Writer) error {
 	switch {
-	case *overdue:
-		f.Status, f.OverdueAt = synpunkt.StatusOpen, clock(ctx)()
-	case *open:
-		f.Status = synpunkt.StatusOpen
+	case v.all && v.paging:
+		return usageError{"cases: --all cannot be combined with --limit or --page"}
+	case v.limit < 1:
+		return usageError{"cases: --limit must be at least 1"}
+	case v.page < 1:
+		return usageError{"cases: --page must be at least 1"}
 	}
-	if *asJSON {
-		return casesJSON(ctx, stdout, d.Store, f)
+	st, err := openStore(ctx, path)
+	if err != nil {
+		return err
 	}
-	cases, err := d.Store.ListCases(ctx, f)
+	defer st.Close()
+	f := store.Filter{Brief: true}
+	what := "ärenden"
+	switch {
+	case v.overdue:
+		f.Status, f.OverdueAt, what = synpunkt.StatusOpen, clock(ctx)(), "försenade ärenden"
+	case v.open:
+		f.Status, what = synpunkt.StatusOpen, "öppna ärenden"
+	}
+	if v.json {
+		if v.paging {
+			f.Limit, f.Offset = v.limit, (v.page-1)*v.limit
+		}
+		return casesJSON(ctx, stdout, st, f)
+	}
+	if v.all {
+		cases, err := st.ListCases(ctx, f)
+		if err != nil {
+			return err
+		}
+		report.Cases(stdout, cases)
+		return nil
+	}
+	total, err := st.CountCases(ctx, f)
+	if err != nil {
+		return err
+	}
+	f.Limit, f.Offset = v.limit, (v.page-1)*v.limit
+	cases, err := st.ListCases(ctx, f)
 	if err != nil {
 		return err
 	}
 	report.Cases(stdout, cases)
+	fmt.Fprintln(stdout, pageLine(v.page, f.Offset, len(cases), total, what))
 	return nil
+}
+
+// pageLine is the line under a page of `cases`: which cases of how many it
+// shows, and how to see more.
+func pageLine(page, offset, shown, total int, what string) string {
+	switch {
+	case total == 0:
+		return "Inga " + what
+	case shown == 0:
+		return fmt.Sprintf("Sida %d är tom: %s %s", page, thousands(total), what)
+	}
+	line := fmt.Sprintf("Visar %s–%s av %s %s, nyast först", thousands(offset+1), thousands(offset+shown), thousands(total), what)
+	if offset+shown < total {
+		line += fmt.Sprintf(" (--page %d visar nästa sida, --all alla)", page+1)
+	}
+	return line
+}
+
+// thousands writes n with a space between groups of three digits, as
+// Swedish does: 100 000.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + " " + s[i:]
+	}
+	return s
 }
 
 // casesJSON streams the cases f selects as an indented JSON array, one

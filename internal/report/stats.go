@@ -17,36 +17,26 @@ import (
 // (exclusions by class, quarantine, bounces, automatic replies, feedback
 // reports and read receipts).
 func Stats(ctx context.Context, w io.Writer, st *store.Store, from, to time.Time) error {
-	rows, err := st.DB().QueryContext(ctx, `SELECT committee, unit, category, status, COUNT(*) FROM cases
-		WHERE received_at >= ? AND received_at < ? GROUP BY committee, unit, category, status ORDER BY committee, unit`,
-		from.UTC().Format("2006-01-02T15:04:05.000Z07:00"), to.UTC().Format("2006-01-02T15:04:05.000Z07:00"))
+	tallies, err := st.CaseTallies(ctx, from, to)
 	if err != nil {
 		return fmt.Errorf("statistics: %w", err)
 	}
 	type key struct{ committee, unit string }
 	counts := map[key]map[string]int{}
+	perChannel := map[synpunkt.Channel]int{}
 	var order []key
-	for rows.Next() {
-		var k key
-		var cat, status string
-		var n int
-		if err := rows.Scan(&k.committee, &k.unit, &cat, &status, &n); err != nil {
-			rows.Close()
-			return fmt.Errorf("statistics: %w", err)
-		}
+	for _, t := range tallies {
+		k := key{t.Committee, t.Unit}
 		if counts[k] == nil {
 			counts[k] = map[string]int{}
 			order = append(order, k)
 		}
-		counts[k][cat] += n
-		counts[k]["total"] += n
-		if status == string(synpunkt.StatusOpen) {
-			counts[k]["open"] += n
+		counts[k][string(t.Category)] += t.Count
+		counts[k]["total"] += t.Count
+		if t.Status == synpunkt.StatusOpen {
+			counts[k]["open"] += t.Count
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("statistics: %w", err)
+		perChannel[t.Channel] += t.Count
 	}
 	fmt.Fprintf(w, "Synpunkter %s – %s\n\n", from.In(stockholm).Format("2006-01-02"), to.In(stockholm).Add(-time.Second).Format("2006-01-02"))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -63,37 +53,11 @@ func Stats(ctx context.Context, w io.Writer, st *store.Store, from, to time.Time
 		fmt.Fprintf(tw, "%d\t%d\t\n", counts[k]["total"], counts[k]["open"])
 	}
 	tw.Flush()
-	if err := byChannel(ctx, w, st, from, to); err != nil {
-		return err
-	}
-	return notCases(ctx, w, st, from, to)
-}
-
-// byChannel prints how many cases came in by each channel (synpunkt.Channels).
-func byChannel(ctx context.Context, w io.Writer, st *store.Store, from, to time.Time) error {
-	rows, err := st.DB().QueryContext(ctx, `SELECT channel, COUNT(*) FROM cases WHERE received_at >= ? AND received_at < ? GROUP BY channel`,
-		from.UTC().Format("2006-01-02T15:04:05.000Z07:00"), to.UTC().Format("2006-01-02T15:04:05.000Z07:00"))
-	if err != nil {
-		return fmt.Errorf("statistics per channel: %w", err)
-	}
-	defer rows.Close()
-	counts := map[synpunkt.Channel]int{}
-	for rows.Next() {
-		var ch synpunkt.Channel
-		var n int
-		if err := rows.Scan(&ch, &n); err != nil {
-			return fmt.Errorf("statistics per channel: %w", err)
-		}
-		counts[ch] += n
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("statistics per channel: %w", err)
-	}
 	fmt.Fprintln(w, "\nPer kanal:")
 	for _, ch := range synpunkt.Channels {
-		fmt.Fprintf(w, "  %-30s %d\n", ch, counts[ch])
+		fmt.Fprintf(w, "  %-30s %d\n", ch, perChannel[ch])
 	}
-	return nil
+	return notCases(ctx, w, st, from, to)
 }
 
 // notCases prints the messages that opened no case, by outcome and reason.
