@@ -150,9 +150,10 @@ func (s *session) runBatch(ctx context.Context, batch []meta, blocked *bool) err
 	return stopErr
 }
 
-// bigBatch is the size of a fetched batch whose bytes are collected as
+// bigBatch is the size of a fetched batch (in practice one big message,
+// as a batch holds at most FetchBatchBytes) whose bytes are collected as
 // soon as it is committed.
-const bigBatch = 8 << 20
+const bigBatch = 16 << 20
 
 // releaseBig drops the fetched messages of a batch of at least bigBatch
 // bytes and collects them at once: the outbox, woken by the commit, reads

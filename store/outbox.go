@@ -68,7 +68,7 @@ func (s *Store) referOriginal(ctx context.Context, tx *sql.Tx, o synpunkt.Notifi
 	}
 	original := o.Payload[o.OriginalAt : o.OriginalAt+o.OriginalLen]
 	var id int64
-	err = tx.QueryRowContext(ctx, "SELECT id FROM intake WHERE raw_sha256 = ? AND length(raw) = ? LIMIT 1", sum(original), len(original)).Scan(&id)
+	err = s.txQueryRow(ctx, tx, "SELECT id FROM intake WHERE raw_sha256 = ? AND length(raw) = ? LIMIT 1", sum(original), len(original)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return o.Payload, nil, 0, nil
 	}
