@@ -15,6 +15,7 @@ import (
 
 	"github.com/exempelby/synpunkt/casework"
 	"github.com/exempelby/synpunkt/classify/sample"
+	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/internal/daemon"
 	"github.com/exempelby/synpunkt/internal/testshared"
 	"github.com/exempelby/synpunkt/mailbox/mailfiles"
@@ -26,12 +27,17 @@ func sampleDaemon(t *testing.T) *daemon.Daemon {
 	return daemonAt(t, testNow)
 }
 
-// daemonAt is the sample municipality's daemon with its clock at now and
-// a silent log; it is closed at cleanup, and its intake lets panics
-// through.
+// daemonAt is the sample municipality's daemon with its clock at now.
 func daemonAt(t *testing.T, now func() time.Time) *daemon.Daemon {
 	t.Helper()
-	d, err := daemon.New(context.Background(), testshared.SampleConfig(t), slog.New(slog.DiscardHandler), daemon.Options{Now: now})
+	return openDaemon(t, testshared.SampleConfig(t), daemon.Options{Now: now})
+}
+
+// openDaemon wires cfg's daemon with opt and a silent log; it is closed
+// at cleanup, and its intake lets panics through.
+func openDaemon(t *testing.T, cfg *config.Config, opt daemon.Options) *daemon.Daemon {
+	t.Helper()
+	d, err := daemon.New(context.Background(), cfg, slog.New(slog.DiscardHandler), opt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,10 +15,10 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/exempelby/synpunkt"
-	"github.com/exempelby/synpunkt/classify/sample"
 	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/internal/daemon"
 	"github.com/exempelby/synpunkt/internal/smtpsink"
+	"github.com/exempelby/synpunkt/internal/testshared"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/notify/smtpsend"
 	"github.com/exempelby/synpunkt/workday"
@@ -30,19 +29,12 @@ import (
 // sink. Each call is a restart.
 func reportDaemon(t *testing.T, db string, now *time.Time, sink *smtpsink.Sink) *daemon.Daemon {
 	t.Helper()
-	cfg, err := config.Parse(sample.Municipality)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := testshared.SampleConfig(t)
 	cfg.Store.Path = db
 	cfg.Deadlines.DigestTime, cfg.Deadlines.DigestTo = "07:30", "kontaktcenter@exempelby.se"
 	cfg.Reports = []config.Report{{Committee: "Samhällsbyggnadsnämnden", To: "sbn@exempelby.se", Every: "month", Format: "xlsx"}}
 	senders := map[synpunkt.Medium]notify.Sender{synpunkt.MediumEmail: smtpsend.New(smtpsend.Config{Address: sink.Addr(), TLS: "none", Timeout: 5 * time.Second})}
-	d, err := daemon.New(context.Background(), cfg, slog.New(slog.DiscardHandler), daemon.Options{Now: func() time.Time { return *now }, Senders: senders})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
+	return openDaemon(t, cfg, daemon.Options{Now: func() time.Time { return *now }, Senders: senders})
 }
 
 // tick runs the report schedule and the digest at now, then sends what
