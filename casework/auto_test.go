@@ -113,8 +113,7 @@ func TestAbsenceSubjectFromACitizenOpensACase(t *testing.T) {
 // receipt is attached to the case, and forwards nothing.
 func TestAutoReplyThreadsIntoItsCase(t *testing.T) {
 	h := newHarness(t)
-	first := h.handle(citizen("o1@example.com", "Per <per@example.net>", "Snöröjning", "Snöröjningen på Storgatan fungerar inte."))
-	receipt := h.outbox(synpunkt.KindReceipt)[0]
+	first, receipt := h.withReceipt(citizen("o1@example.com", "Per <per@example.net>", "Snöröjning", "Snöröjningen på Storgatan fungerar inte."))
 	before := len(h.outbox(""))
 	res := h.handle(citizen("oof1@example.net", "per@example.net", "Automatiskt svar: Vi har tagit emot", "Jag är på semester.",
 		"In-Reply-To: <"+receipt.MessageID+">", "Auto-Submitted: auto-replied"), Source{Name: "oof"})
@@ -222,8 +221,7 @@ func TestHumanMailFromMailSystemAddresses(t *testing.T) {
 // of our receipt is attached to its case.
 func TestReportsOpenNoCase(t *testing.T) {
 	h := newHarness(t)
-	first := h.handle(citizen("r1@example.com", "nobody@example.invalid", "Klotter", "Det är klotter på skolan."))
-	receipt := h.outbox(synpunkt.KindReceipt)[0]
+	first, receipt := h.withReceipt(citizen("r1@example.com", "nobody@example.invalid", "Klotter", "Det är klotter på skolan."))
 	c := h.caseByNumber(first.Case)
 	tests := []struct {
 		name   string

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -193,11 +195,7 @@ func (s *Service) digestBody(ctx context.Context, now, last time.Time) (string, 
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Öppna ärenden per enhet (ärendebalans), totalt %d:\n", total)
-	units := make([]string, 0, len(perUnit))
-	for u := range perUnit {
-		units = append(units, u)
-	}
-	sort.Strings(units)
+	units := slices.Sorted(maps.Keys(perUnit))
 	for _, u := range units {
 		fmt.Fprintf(&b, "  %-40s %d\n", u, perUnit[u])
 	}

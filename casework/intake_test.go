@@ -98,6 +98,18 @@ func (h *harness) handle(raw []byte, src ...Source) Result {
 	return res
 }
 
+// withReceipt handles raw, a citizen's mail that opens a case, and
+// returns the result with the receipt it queued.
+func (h *harness) withReceipt(raw []byte) (Result, store.OutboxRow) {
+	h.t.Helper()
+	res := h.handle(raw)
+	receipts := h.outbox(synpunkt.KindReceipt)
+	if len(receipts) == 0 {
+		h.t.Fatalf("Handle = %+v queued no receipt", res)
+	}
+	return res, receipts[len(receipts)-1]
+}
+
 func (h *harness) outbox(kind string) []store.OutboxRow {
 	h.t.Helper()
 	all, err := h.st.AllOutbox(context.Background())
@@ -198,8 +210,7 @@ func TestNoReceiptForAutomatedMail(t *testing.T) {
 
 func TestBounceAttachesToItsCase(t *testing.T) {
 	h := newHarness(t)
-	res := h.handle(citizen("c1@example.com", "nobody@example.invalid", "Klotter", "Det är klotter på skolan."))
-	receipt := h.outbox(synpunkt.KindReceipt)[0]
+	res, receipt := h.withReceipt(citizen("c1@example.com", "nobody@example.invalid", "Klotter", "Det är klotter på skolan."))
 	bounce := msg([]string{"From: Mail Delivery System <MAILER-DAEMON@mx.exempelby.se>", "To: synpunkter@exempelby.se",
 		"Subject: Undelivered Mail Returned to Sender", "Return-Path: <>", "Message-ID: <bounce1@mx.exempelby.se>",
 		`Content-Type: multipart/report; report-type=delivery-status; boundary="b"`},
@@ -218,8 +229,7 @@ func TestBounceAttachesToItsCase(t *testing.T) {
 
 func TestThreading(t *testing.T) {
 	h := newHarness(t)
-	first := h.handle(citizen("orig@example.com", "Per <per@example.net>", "Snöröjning", "Snöröjningen på Storgatan fungerar inte."))
-	receipt := h.outbox(synpunkt.KindReceipt)[0]
+	first, receipt := h.withReceipt(citizen("orig@example.com", "Per <per@example.net>", "Snöröjning", "Snöröjningen på Storgatan fungerar inte."))
 	reply := h.p.Threads().ReplyAddress(first.Case)
 
 	t.Run("citizen answers the receipt", func(t *testing.T) {

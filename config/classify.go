@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/exempelby/synpunkt"
@@ -114,7 +115,7 @@ func (c *Config) validateClassify() error {
 	if s.MinConfidence < 0 || s.MinConfidence > 1 {
 		return bad("classify.min_confidence", "must be between 0 and 1")
 	}
-	if !isCategory(s.DefaultCategory) {
+	if !slices.Contains(categoryNames, s.DefaultCategory) {
 		return bad("classify.default_category", "must be one of %s", strings.Join(categoryNames, ", "))
 	}
 	for i, f := range s.Forms {
@@ -132,7 +133,7 @@ func (c *Config) validateClassify() error {
 	}
 	for i, r := range s.CategoryRules {
 		key := fmt.Sprintf("classify.category_rules[%d]", i)
-		if !isCategory(r.Category) {
+		if !slices.Contains(categoryNames, r.Category) {
 			return bad(key+".category", "must be one of %s", strings.Join(categoryNames, ", "))
 		}
 		if len(r.Words) == 0 {
@@ -147,7 +148,7 @@ func validateForm(key string, f FormSender) error {
 		return err
 	}
 	for label, field := range f.Labels {
-		if !isFormField(field) {
+		if !slices.Contains(FormFields, field) {
 			return bad(key+".labels", "label %q maps to unknown field %q (want one of %s)", label, field, strings.Join(FormFields, ", "))
 		}
 	}
@@ -176,24 +177,6 @@ func validateExclusions(xs []Exclusion) error {
 		}
 	}
 	return nil
-}
-
-func isCategory(s string) bool {
-	for _, c := range categoryNames {
-		if s == c {
-			return true
-		}
-	}
-	return false
-}
-
-func isFormField(s string) bool {
-	for _, f := range FormFields {
-		if s == f {
-			return true
-		}
-	}
-	return false
 }
 
 func hasUnit(us synpunkt.Units, name string) bool {

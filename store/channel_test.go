@@ -75,16 +75,10 @@ func TestCaseChannel(t *testing.T) {
 	s := mustOpenStore(t, "", nil)
 	ctx := context.Background()
 	at := time.Date(2031, 5, 5, 10, 0, 0, 0, time.UTC)
-	mail, err := s.OpenCase(ctx, newCase("ch-mail", at), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	mail := mustOpenCase(t, s, newCase("ch-mail", at))
 	nc := newCase("ch-phone", at)
 	nc.Case.Channel = synpunkt.ChannelTelefon
-	phone, err := s.OpenCase(ctx, nc, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	phone := mustOpenCase(t, s, nc)
 	for _, tt := range []struct {
 		number string
 		want   synpunkt.Channel

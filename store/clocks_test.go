@@ -74,10 +74,7 @@ func TestStartClocks(t *testing.T) {
 	s := mustOpenStore(t, "", nil)
 	ctx := context.Background()
 	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	c, err := s.OpenCase(ctx, newCase("backlog", at), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := mustOpenCase(t, s, newCase("backlog", at))
 	if text, err := s.DocumentText(ctx, c.Documents[0].ID); err != nil || text != "" {
 		t.Errorf("DocumentText = %q, %v", text, err)
 	}
@@ -96,7 +93,7 @@ func TestStartClocks(t *testing.T) {
 	if rows, _ := s.OutboxForCase(ctx, c.ID); len(rows) != 1 {
 		t.Errorf("outbox = %d rows, want 1 (the refused start wrote nothing)", len(rows))
 	}
-	c2, _ := s.OpenCase(ctx, newCase("closed", at), nil)
+	c2 := mustOpenCase(t, s, newCase("closed", at))
 	s.SetStatus(ctx, c2.ID, synpunkt.StatusClosed, nil, nil)
 	if err := s.StartClocks(ctx, c2.ID, "x@exempelby.se", first, final, nil, nil); !errors.Is(err, ErrState) {
 		t.Errorf("StartClocks on a closed case = %v, want ErrState", err)

@@ -16,10 +16,7 @@ func TestLifecycleState(t *testing.T) {
 	nc := newCase("life", at)
 	nc.Case.FirstResponseDue, nc.Case.FinalDue = at.Add(48*time.Hour), at.Add(14*24*time.Hour)
 	nc.Document.Attachments = []synpunkt.Attachment{{Name: "foto.jpg", ContentType: "image/jpeg", Size: 1234}}
-	c, err := s.OpenCase(ctx, nc, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := mustOpenCase(t, s, nc)
 	got, _ := s.Case(ctx, c.ID)
 	if !got.FirstResponseDue.Equal(nc.Case.FirstResponseDue) || !got.FirstResponseAt.IsZero() {
 		t.Errorf("deadlines = %v / %v, want %v and no first response", got.FirstResponseDue, got.FirstResponseAt, nc.Case.FirstResponseDue)

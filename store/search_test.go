@@ -20,15 +20,11 @@ func TestSearchRedactedAndOriginal(t *testing.T) {
 	ctx := context.Background()
 	nc := newCase("k1", at)
 	nc.Text = "Snön ligger kvar på Storgatan 12, ring mig på 070-1234567"
-	if _, err := s.OpenCase(ctx, nc, nil); err != nil {
-		t.Fatal(err)
-	}
+	mustOpenCase(t, s, nc)
 	other := newCase("k2", at)
 	other.Case.Description, other.Case.Unit = "Trasig gungа", "Fritidsenheten"
 	other.Contact.Email = "bo@example.org"
-	if _, err := s.OpenCase(ctx, other, nil); err != nil {
-		t.Fatal(err)
-	}
+	mustOpenCase(t, s, other)
 	for _, tc := range []struct {
 		text      string
 		originals bool

@@ -24,6 +24,17 @@ func mustOpenStore(t *testing.T, path string, now func() time.Time) *Store {
 	return s
 }
 
+// mustOpenCase registers nc without notifications, failing the test on
+// an error.
+func mustOpenCase(t *testing.T, s *Store, nc NewCase) synpunkt.Case {
+	t.Helper()
+	c, err := s.OpenCase(context.Background(), nc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 func newCase(key string, at time.Time) NewCase {
 	return NewCase{
 		Intake: Intake{Key: key, Source: "test", ReceivedAt: at, Raw: []byte("Subject: x\r\n\r\nhej " + key)},

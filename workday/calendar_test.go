@@ -35,13 +35,7 @@ func TestAddWorkingHours(t *testing.T) {
 	sweden := New(Options{})
 	summer := New(Options{ExtraDaysOff: mustPeriods(t, "2026-07-06..2026-07-31", "2026-05-15")})
 	eves := New(Options{EvesAreWorkdays: true})
-	tests := []struct {
-		name  string
-		cal   *Calendar
-		start string
-		h     int
-		want  string
-	}{
+	runAdd(t, "AddWorkingHours", (*Calendar).AddWorkingHours, []addCase{
 		{"weekday", sweden, "2026-01-14 10:00", 48, "Fri 2026-01-16 10:00 CET"},
 		{"zero", sweden, "2026-01-17 10:00", 0, "Sat 2026-01-17 10:00 CET"},
 		{"negative", sweden, "2026-01-14 10:00", -5, "Wed 2026-01-14 10:00 CET"},
@@ -74,27 +68,13 @@ func TestAddWorkingHours(t *testing.T) {
 		{"DST spring 2026", sweden, "2026-03-27 10:00", 24, "Mon 2026-03-30 10:00 CEST"},
 		{"DST autumn 2026", sweden, "2026-10-23 10:00", 24, "Mon 2026-10-26 10:00 CET"},
 		{"alla helgons dag saturday", sweden, "2026-10-30 10:00", 24, "Mon 2026-11-02 10:00 CET"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := tt.cal.AddWorkingHours(at(t, tt.start), tt.h)
-			if show(got) != tt.want {
-				t.Errorf("AddWorkingHours(%s, %d) = %s, want %s", tt.start, tt.h, show(got), tt.want)
-			}
-		})
-	}
+	})
 }
 
 func TestAddWorkingDays(t *testing.T) {
 	sweden := New(Options{})
 	summer := New(Options{ExtraDaysOff: mustPeriods(t, "2026-07-06..2026-07-31")})
-	tests := []struct {
-		name  string
-		cal   *Calendar
-		start string
-		n     int
-		want  string
-	}{
+	runAdd(t, "AddWorkingDays", (*Calendar).AddWorkingDays, []addCase{
 		{"two weeks", sweden, "2026-01-14 10:00", 10, "Wed 2026-01-28 10:00 CET"},
 		{"zero", sweden, "2026-01-17 10:00", 0, "Sat 2026-01-17 10:00 CET"},
 		{"friday", sweden, "2026-01-16 15:00", 1, "Mon 2026-01-19 15:00 CET"},
@@ -109,12 +89,27 @@ func TestAddWorkingDays(t *testing.T) {
 		{"christmas 2026", sweden, "2026-12-23 10:00", 10, "Wed 2027-01-13 10:00 CET"},
 		{"summer closing", summer, "2026-07-01 09:30", 10, "Wed 2026-08-12 09:30 CEST"},
 		{"DST autumn 2026", sweden, "2026-10-23 10:00", 1, "Mon 2026-10-26 10:00 CET"},
-	}
+	})
+}
+
+// addCase is one expectation of an Add method: from start, n hours or
+// days on cal give want.
+type addCase struct {
+	name  string
+	cal   *Calendar
+	start string
+	n     int
+	want  string
+}
+
+// runAdd checks each case of tests against the Add method add named name.
+func runAdd(t *testing.T, name string, add func(*Calendar, time.Time, int) time.Time, tests []addCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := tt.cal.AddWorkingDays(at(t, tt.start), tt.n)
+			got := add(tt.cal, at(t, tt.start), tt.n)
 			if show(got) != tt.want {
-				t.Errorf("AddWorkingDays(%s, %d) = %s, want %s", tt.start, tt.n, show(got), tt.want)
+				t.Errorf("%s(%s, %d) = %s, want %s", name, tt.start, tt.n, show(got), tt.want)
 			}
 		})
 	}

@@ -24,6 +24,18 @@ func gataCase(t testing.TB, p *Policy) CaseState {
 	}
 }
 
+// repliedAt is c with the first response registered at s.
+func repliedAt(t testing.TB, c CaseState, s string) CaseState {
+	c.FirstResponseAt = at(t, s)
+	return c
+}
+
+// closedCase is c closed.
+func closedCase(c CaseState) CaseState {
+	c.Status = synpunkt.StatusClosed
+	return c
+}
+
 func keys(as []Action) string {
 	var ks []string
 	for _, a := range as {
@@ -126,13 +138,10 @@ func TestDueTicks(t *testing.T) {
 func TestDueStops(t *testing.T) {
 	p := mustPolicy(t, testDeadlines(), testUnits())
 	open := gataCase(t, p)
-	replied := open
-	replied.FirstResponseAt = at(t, "2026-01-15 09:00")
-	repliedLate := open
-	repliedLate.FirstResponseAt = at(t, "2026-01-19 08:00")
+	replied := repliedAt(t, open, "2026-01-15 09:00")
+	repliedLate := repliedAt(t, open, "2026-01-19 08:00")
 	repliedLate.Done = map[string]bool{KeyFirstReminder: true}
-	closed := open
-	closed.Status = synpunkt.StatusClosed
+	closed := closedCase(open)
 	noStatus := open
 	noStatus.Status = ""
 	tests := []struct {
@@ -226,10 +235,8 @@ func TestDueOrderAndZeroDeadlines(t *testing.T) {
 func TestOverdue(t *testing.T) {
 	p := mustPolicy(t, testDeadlines(), testUnits())
 	open := gataCase(t, p)
-	replied := open
-	replied.FirstResponseAt = at(t, "2026-01-19 08:00")
-	closed := open
-	closed.Status = synpunkt.StatusClosed
+	replied := repliedAt(t, open, "2026-01-19 08:00")
+	closed := closedCase(open)
 	tests := []struct {
 		name        string
 		c           CaseState

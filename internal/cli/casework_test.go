@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +14,9 @@ import (
 	"time"
 
 	"github.com/exempelby/synpunkt/classify/sample"
+	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/internal/daemon"
+	"github.com/exempelby/synpunkt/internal/testshared"
 	"github.com/exempelby/synpunkt/workday"
 )
 
@@ -32,7 +36,6 @@ func sampleConfigFile(t testing.TB, dir string) string {
 // depends on today's date.
 func testNow() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, workday.Stockholm) }
 
-// testCtx is the context the tests run commands under: the fixed clock.
 // importSnow imports, without notifying, the snow-clearing complaint with
 // Message-ID id, received Monday 2026-11-23 09:00 Stockholm, into a fresh
 // sample config, whose path it returns.
@@ -51,6 +54,32 @@ func importSnow(t *testing.T, id string) string {
 	return cfg
 }
 
+// sampleDaemon is the sample municipality's daemon at testNow.
+func sampleDaemon(t *testing.T) *daemon.Daemon {
+	t.Helper()
+	return daemonAt(t, testNow)
+}
+
+// daemonAt is the sample municipality's daemon with its clock at now.
+func daemonAt(t *testing.T, now func() time.Time) *daemon.Daemon {
+	t.Helper()
+	return openDaemon(t, testshared.SampleConfig(t), daemon.Options{Now: now})
+}
+
+// openDaemon wires cfg's daemon with opt and a silent log; it is closed
+// at cleanup, and its intake lets panics through.
+func openDaemon(t *testing.T, cfg *config.Config, opt daemon.Options) *daemon.Daemon {
+	t.Helper()
+	d, err := daemon.New(context.Background(), cfg, slog.New(slog.DiscardHandler), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	d.Pipeline.DontRecover = true
+	return d
+}
+
+// testCtx is the context the tests run commands under: the fixed clock.
 func testCtx() context.Context { return WithNow(context.Background(), testNow) }
 
 func run(t *testing.T, args ...string) (string, int) {

@@ -5,40 +5,17 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/exempelby/synpunkt/casework"
 	"github.com/exempelby/synpunkt/classify/sample"
-	"github.com/exempelby/synpunkt/internal/daemon"
 	"github.com/exempelby/synpunkt/internal/testshared"
 	"github.com/exempelby/synpunkt/mailbox/mailfiles"
 )
-
-// sampleDaemon is the sample municipality's daemon at testNow.
-func sampleDaemon(t *testing.T) *daemon.Daemon {
-	t.Helper()
-	return daemonAt(t, testNow)
-}
-
-// daemonAt is the sample municipality's daemon with its clock at now and
-// a silent log; it is closed at cleanup, and its intake lets panics
-// through.
-func daemonAt(t *testing.T, now func() time.Time) *daemon.Daemon {
-	t.Helper()
-	d, err := daemon.New(context.Background(), testshared.SampleConfig(t), slog.New(slog.DiscardHandler), daemon.Options{Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	d.Pipeline.DontRecover = true
-	return d
-}
 
 // corpusPaths lists the corpus's source folders (not its LICENSES/ and
 // documentation files).

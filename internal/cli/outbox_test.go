@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"log/slog"
 	"net/mail"
 	"os"
 	"path/filepath"
@@ -69,11 +68,7 @@ func TestCommandsBesideADaemonSendNothingTwice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := daemon.New(context.Background(), cfg, slog.New(slog.DiscardHandler), daemon.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := openDaemon(t, cfg, daemon.Options{})
 	lock, err := daemon.AcquireLock(cfg.Store.Path)
 	if err != nil {
 		t.Fatal(err)

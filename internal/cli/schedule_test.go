@@ -3,9 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,10 +16,10 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/exempelby/synpunkt"
-	"github.com/exempelby/synpunkt/classify/sample"
 	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/internal/daemon"
 	"github.com/exempelby/synpunkt/internal/smtpsink"
+	"github.com/exempelby/synpunkt/internal/testshared"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/notify/smtpsend"
 	"github.com/exempelby/synpunkt/workday"
@@ -30,19 +30,12 @@ import (
 // sink. Each call is a restart.
 func reportDaemon(t *testing.T, db string, now *time.Time, sink *smtpsink.Sink) *daemon.Daemon {
 	t.Helper()
-	cfg, err := config.Parse(sample.Municipality)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := testshared.SampleConfig(t)
 	cfg.Store.Path = db
 	cfg.Deadlines.DigestTime, cfg.Deadlines.DigestTo = "07:30", "kontaktcenter@exempelby.se"
 	cfg.Reports = []config.Report{{Committee: "Samhällsbyggnadsnämnden", To: "sbn@exempelby.se", Every: "month", Format: "xlsx"}}
 	senders := map[synpunkt.Medium]notify.Sender{synpunkt.MediumEmail: smtpsend.New(smtpsend.Config{Address: sink.Addr(), TLS: "none", Timeout: 5 * time.Second})}
-	d, err := daemon.New(context.Background(), cfg, slog.New(slog.DiscardHandler), daemon.Options{Now: func() time.Time { return *now }, Senders: senders})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
+	return openDaemon(t, cfg, daemon.Options{Now: func() time.Time { return *now }, Senders: senders})
 }
 
 // tick runs the report schedule and the digest at now, then sends what
@@ -206,6 +199,82 @@ func checkAttachedWorkbook(t *testing.T, subject string, parts []mailPart) {
 	if strings.Contains(subject, "2026-11") {
 		if v, _ := f.GetCellValue("Sammanfattning", "B5"); v != "3" {
 			t.Errorf("%s: received %q, want the 3 November cases", subject, v)
+		}
+	}
+}
+
+// TestReportCommand registers mail full of personal data through the real
+// pipeline and checks that report (xlsx, csv, json) and stats --json show
+// the figures and none of it, in any cell or line.
+func TestReportCommand(t *testing.T) {
+	dir := t.TempDir()
+	cfg := sampleConfigFile(t, dir)
+	var paths []string
+	for i := range 3 {
+		p := filepath.Join(dir, fmt.Sprintf("p%d.eml", i))
+		msg := fmt.Sprintf("From: Karin Lindqvist <karin.lindqvist%d@example.net>\r\nTo: synpunkter@exempelby.se\r\nSubject: Snöröjning\r\n"+
+			"Date: Mon, 02 Nov 2026 09:0%d:00 +0100\r\nMessage-ID: <rep-%d@example.net>\r\n\r\n"+
+			"Snöröjningen på Storgatan fungerar inte. Ring mig på 070-987 65 43, personnummer 19800101-1234.\r\nMvh Karin Lindqvist, Ekvägen 12\r\n", i, i, i)
+		os.WriteFile(p, []byte(msg), 0o600)
+		paths = append(paths, p)
+	}
+	if _, code := run(t, append([]string{"import", "--config", cfg, "--no-notify"}, paths...)...); code != 0 {
+		t.Fatal("import failed")
+	}
+	personal := []string{"Karin", "Lindqvist", "karin", "example.net", "070", "987 65", "19800101", "Ekvägen", "SYN-"}
+	check := func(where, text string) {
+		for _, p := range personal {
+			if strings.Contains(text, p) {
+				t.Errorf("%s shows %q: %q", where, p, text)
+			}
+		}
+	}
+	xlsx := filepath.Join(dir, "r.xlsx")
+	if _, code := run(t, "report", "--config", cfg, "--period", "2026-11", "--out", xlsx); code != 0 {
+		t.Fatal("report xlsx failed")
+	}
+	f, err := excelize.OpenFile(xlsx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, sh := range f.GetSheetList() {
+		rows, _ := f.GetRows(sh)
+		for r, row := range rows {
+			for c, v := range row {
+				check(fmt.Sprintf("%s R%dC%d", sh, r+1, c+1), v)
+			}
+		}
+	}
+	if v, _ := f.GetCellValue("Sammanfattning", "B5"); v != "3" {
+		t.Errorf("received = %q, want 3", v)
+	}
+	for _, format := range []string{"csv", "json"} {
+		out, code := run(t, "report", "--config", cfg, "--period", "2026-Q4", "--format", format, "--out", "-")
+		if code != 0 || !strings.Contains(out, "Gatu- och parkenheten") {
+			t.Fatalf("report --format %s: exit %d\n%s", format, code, out)
+		}
+		for i, line := range strings.Split(out, "\n") {
+			check(fmt.Sprintf("%s line %d", format, i+1), line)
+		}
+	}
+	out, code := run(t, "stats", "--config", cfg, "--from", "2026-11-01", "--to", "2026-11-30", "--json")
+	var s struct {
+		Total struct {
+			Received int `json:"received"`
+		} `json:"total"`
+		Trends []struct {
+			Topics []struct{ Term string } `json:"topics"`
+		} `json:"trends"`
+	}
+	if err := json.Unmarshal([]byte(out), &s); code != 0 || err != nil || s.Total.Received != 3 || len(s.Trends) == 0 {
+		t.Errorf("stats --json: exit %d, %v, %+v", code, err, s)
+	}
+	check("stats --json", out)
+	for _, bad := range [][]string{{"--period", "2026-13", "--out", "-"}, {"--period", "2026-11"}, {"--period", "2026-11", "--out", "-", "--format", "pdf"},
+		{"--period", "2026-11", "--out", "-", "--committee", "Ingen nämnd"}} {
+		if _, code := run(t, append([]string{"report", "--config", cfg}, bad...)...); code != 2 {
+			t.Errorf("report %v: exit %d, want 2", bad, code)
 		}
 	}
 }

@@ -20,16 +20,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"time"
-
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
 	"github.com/exempelby/synpunkt/casework/lifecycle"
 	"github.com/exempelby/synpunkt/classify/sample"
@@ -65,7 +63,7 @@ const (
 // env is the embedded infrastructure of the demo.
 type env struct {
 	imapAddr string
-	user     *imapmemserver.User
+	mem      *memimap.Server
 	sink     *smtpsink.Sink
 	twilio   *twiliofake.Server
 	close    func()
@@ -82,7 +80,7 @@ func startEnv() (*env, error) {
 		return nil, fmt.Errorf("smtp sink: %w", err)
 	}
 	tw := twiliofake.StartWithCredentials(twilioSID, twilioToken)
-	return &env{imapAddr: mem.Addr(), user: mem.User, sink: sink, twilio: tw, close: func() {
+	return &env{imapAddr: mem.Addr(), mem: mem, sink: sink, twilio: tw, close: func() {
 		mem.Close()
 		sink.Close()
 		tw.Close()
@@ -116,17 +114,8 @@ func (e *env) appendSample(name string, vars map[string]string) error {
 	for k, v := range vars {
 		b = bytes.ReplaceAll(b, []byte("{{"+k+"}}"), []byte(v))
 	}
-	_, err = e.user.Append("INBOX", literal(b), &imap.AppendOptions{Time: time.Now()})
-	return err
+	return e.mem.Append("INBOX", b, time.Now())
 }
-
-type literalReader struct {
-	*bytes.Reader
-}
-
-func (l literalReader) Size() int64 { return int64(l.Reader.Len()) }
-
-func literal(b []byte) imap.LiteralReader { return literalReader{bytes.NewReader(b)} }
 
 // Run runs the demo and prints what happened to w.
 func Run(ctx context.Context, w io.Writer, opt Options) error {
@@ -269,11 +258,7 @@ func (e *env) print(ctx context.Context, w io.Writer, st *store.Store) error {
 	if err != nil {
 		return err
 	}
-	keys := make([]string, 0, len(counts))
-	for k := range counts {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(counts))
 	fmt.Fprint(w, "\nInkomna meddelanden:")
 	for _, k := range keys {
 		fmt.Fprintf(w, " %s=%d", k, counts[k])

@@ -56,21 +56,22 @@ func TestResetUIDValidity(t *testing.T) {
 
 func TestTLS(t *testing.T) {
 	s := Start(t, WithTLS())
-	c, err := imapclient.DialTLS(s.TLSAddr(), &imapclient.Options{TLSConfig: s.TLSConfig()})
-	if err != nil {
-		t.Fatalf("DialTLS() = %v", err)
-	}
-	defer c.Close()
-	if err := c.Login(s.User(), s.Password()).Wait(); err != nil {
-		t.Fatalf("Login() over TLS = %v", err)
-	}
-	c2, err := imapclient.DialStartTLS(s.Addr(), &imapclient.Options{TLSConfig: s.TLSConfig()})
-	if err != nil {
-		t.Fatalf("DialStartTLS() = %v", err)
-	}
-	defer c2.Close()
-	if err := c2.Login(s.User(), s.Password()).Wait(); err != nil {
-		t.Fatalf("Login() after STARTTLS = %v", err)
+	opt := &imapclient.Options{TLSConfig: s.TLSConfig()}
+	for _, tt := range []struct {
+		name string
+		dial func() (*imapclient.Client, error)
+	}{
+		{"implicit TLS", func() (*imapclient.Client, error) { return imapclient.DialTLS(s.TLSAddr(), opt) }},
+		{"STARTTLS", func() (*imapclient.Client, error) { return imapclient.DialStartTLS(s.Addr(), opt) }},
+	} {
+		c, err := tt.dial()
+		if err != nil {
+			t.Fatalf("dial with %s = %v", tt.name, err)
+		}
+		defer c.Close()
+		if err := c.Login(s.User(), s.Password()).Wait(); err != nil {
+			t.Fatalf("Login() with %s = %v", tt.name, err)
+		}
 	}
 }
 

@@ -12,9 +12,11 @@
 package memimap
 
 import (
+	"bytes"
 	"crypto/tls"
 	"fmt"
 	"net"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
@@ -45,7 +47,8 @@ func (discard) Printf(string, ...any) {}
 
 // Server is a running in-memory IMAP server.
 type Server struct {
-	// User is the one account, for appending messages directly.
+	// User is the one account, for appending messages directly (Append
+	// and Count do it for a test).
 	User *imapmemserver.User
 	srv  *imapserver.Server
 	addr string
@@ -91,3 +94,27 @@ func (s *Server) Addr() string { return s.addr }
 
 // Close stops the server and closes its connections.
 func (s *Server) Close() error { return s.srv.Close() }
+
+// Append stores raw in mailbox of the account with internal date at, as
+// a client's APPEND would, without a connection.
+func (s *Server) Append(mailbox string, raw []byte, at time.Time) error {
+	if _, err := s.User.Append(mailbox, literal{bytes.NewReader(raw)}, &imap.AppendOptions{Time: at}); err != nil {
+		return fmt.Errorf("append to %s: %w", mailbox, err)
+	}
+	return nil
+}
+
+// Count returns the number of messages in mailbox; 0 when it does not
+// exist.
+func (s *Server) Count(mailbox string) int {
+	st, err := s.User.Status(mailbox, &imap.StatusOptions{NumMessages: true})
+	if err != nil || st.NumMessages == nil {
+		return 0
+	}
+	return int(*st.NumMessages)
+}
+
+// literal is a message as an imap.LiteralReader.
+type literal struct{ *bytes.Reader }
+
+func (l literal) Size() int64 { return l.Reader.Size() }

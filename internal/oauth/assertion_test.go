@@ -47,13 +47,7 @@ func TestCertificateCredentialsFetchTokens(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New() = %v", err)
 	}
-	tok, err := src.Token(context.Background())
-	if err != nil {
-		t.Fatalf("Token() = %v", err)
-	}
-	if !as.Active(certUser, tok) {
-		t.Errorf("Token() = a token the server does not know as the mailbox user's")
-	}
+	as.CheckToken(t, src, certUser)
 	if err := src.Refresh(context.Background()); err != nil {
 		t.Fatalf("second Refresh() = %v, want a token for a fresh assertion", err)
 	}

@@ -22,6 +22,7 @@
 package oauthfake
 
 import (
+	"context"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -417,4 +418,22 @@ func (s *Server) Active(user, token string) bool {
 	defer s.mu.Unlock()
 	tk := s.tokens[token]
 	return tk != nil && tk.user == user && s.Now().Before(tk.expires) && !s.revokedLocked(tk.owner)
+}
+
+// TokenSource is what CheckToken asks for a token: an oauth.Source.
+type TokenSource interface {
+	Token(ctx context.Context) (string, error)
+}
+
+// CheckToken fetches a token from src and fails the test unless it is an
+// active token of user.
+func (s *Server) CheckToken(t testing.TB, src TokenSource, user string) {
+	t.Helper()
+	tok, err := src.Token(context.Background())
+	if err != nil {
+		t.Fatalf("Token() = %v", err)
+	}
+	if !s.Active(user, tok) {
+		t.Errorf("Token() = a token the server does not know as the mailbox user's")
+	}
 }

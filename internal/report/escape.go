@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -69,26 +70,9 @@ func unsafeRune(r rune) bool {
 }
 
 // escapeRune is the visible form of an unsafe rune, as in a Go string
-// literal.
+// literal (\a, \x1b, \u0085, \u202e): every unsafe rune is below
+// U+10000, so strconv writes it in those forms.
 func escapeRune(r rune) string {
-	switch r {
-	case '\a':
-		return `\a`
-	case '\b':
-		return `\b`
-	case '\f':
-		return `\f`
-	case '\n':
-		return `\n`
-	case '\r':
-		return `\r`
-	case '\t':
-		return `\t`
-	case '\v':
-		return `\v`
-	}
-	if r < 0x80 {
-		return fmt.Sprintf(`\x%02x`, r)
-	}
-	return fmt.Sprintf(`\u%04x`, r)
+	q := strconv.QuoteRune(r)
+	return q[1 : len(q)-1]
 }

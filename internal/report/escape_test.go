@@ -1,6 +1,24 @@
 package report
 
-import "testing"
+import (
+	"strconv"
+	"testing"
+)
+
+// Every unsafe rune escapes as a Go string literal writes it, in ASCII:
+// a named escape (\a), \xHH or \uHHHH, which reads back as the rune.
+func TestEscapeRuneForms(t *testing.T) {
+	for r := rune(0); r <= 0x10ffff; r++ {
+		if !unsafeRune(r) {
+			continue
+		}
+		e := escapeRune(r)
+		back, err := strconv.Unquote(`"` + e + `"`)
+		if n := len(e); err != nil || back != string(r) || (n != 2 && n != 4 && n != 6) || e[0] != '\\' {
+			t.Errorf("escapeRune(%U) = %s, reads back as %q, %v", r, e, back, err)
+		}
+	}
+}
 
 func TestText(t *testing.T) {
 	tests := []struct{ in, want string }{

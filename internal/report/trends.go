@@ -1,7 +1,9 @@
 package report
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -54,11 +56,7 @@ func Trends(cases []store.ReportCase, p Period) []Trend {
 			counts[c.Unit][month][t]++
 		}
 	}
-	units := make([]string, 0, len(counts))
-	for u := range counts {
-		units = append(units, u)
-	}
-	sort.Strings(units)
+	units := slices.Sorted(maps.Keys(counts))
 	var out []Trend
 	for _, u := range units {
 		for _, m := range p.Months() {

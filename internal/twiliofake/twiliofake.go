@@ -218,7 +218,7 @@ func resource(m Message) map[string]any {
 func segments(body string) int {
 	single, multi := 160, 153
 	for _, r := range body {
-		if !isGSM(r) {
+		if !strings.ContainsRune(gsmBasic, r) {
 			single, multi = 70, 67
 			break
 		}
@@ -232,15 +232,6 @@ func segments(body string) int {
 
 const gsmBasic = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" +
 	"¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-
-func isGSM(r rune) bool {
-	for _, g := range gsmBasic {
-		if r == g {
-			return true
-		}
-	}
-	return false
-}
 
 func randomHex(n int) string {
 	b := make([]byte, n)
