@@ -37,4 +37,9 @@ type Notification struct {
 	// Payload is the complete RFC 5322 message with CRLF line endings for
 	// e-mail, or the UTF-8 text for SMS.
 	Payload []byte
+	// OriginalAt and OriginalLen locate in a forward's Payload the attached
+	// original, byte for byte as received; both 0 when there is none. The
+	// store keeps a reference to its stored copy of the original instead
+	// of a second one, and puts it back when the payload is read.
+	OriginalAt, OriginalLen int
 }

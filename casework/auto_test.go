@@ -24,6 +24,18 @@ func (h *harness) ledger(src string) (outcome, reason string, caseID int64) {
 	return outcome, reason, caseID
 }
 
+// wantExcluded handles raw and asserts that it was excluded for reason
+// and opened no case.
+func (h *harness) wantExcluded(raw []byte, reason string) {
+	h.t.Helper()
+	if res := h.handle(raw); res.Outcome != Excluded || res.Reason != reason {
+		h.t.Fatalf("Handle = %+v, want excluded as %s", res, reason)
+	}
+	if n := h.caseCount(); n != 0 {
+		h.t.Errorf("%s mail opened %d cases", reason, n)
+	}
+}
+
 func (h *harness) caseCount() int {
 	h.t.Helper()
 	cases, err := h.st.ListCases(context.Background(), store.Filter{})

@@ -3,7 +3,6 @@ package casework
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -53,7 +52,7 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	h.st = st
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.DiscardHandler)
 	policy, err := lifecycle.NewPolicy(cfg.Deadlines, cfg.Units)
 	if err != nil {
 		t.Fatal(err)
@@ -327,15 +326,8 @@ func TestQuarantine(t *testing.T) {
 
 func TestExclusionOpensNoCase(t *testing.T) {
 	h := newHarness(t)
-	res := h.handle(citizen("pol@example.com", "ordforande@exempelbypartiet.example", "Motion om cykelbanor",
-		"Partiet lämnar härmed en motion till fullmäktige om fler cykelbanor."))
-	if res.Outcome != Excluded || res.Reason != "politisk" {
-		t.Fatalf("= %+v, want excluded as politisk", res)
-	}
-	cases, _ := h.st.ListCases(context.Background(), store.Filter{})
-	if len(cases) != 0 {
-		t.Errorf("exclusion opened %d cases", len(cases))
-	}
+	h.wantExcluded(citizen("pol@example.com", "ordforande@exempelbypartiet.example", "Motion om cykelbanor",
+		"Partiet lämnar härmed en motion till fullmäktige om fler cykelbanor."), "politisk")
 	notices := h.outbox(synpunkt.KindNotice)
 	if len(notices) != 2 || notices[0].To != "registrator@exempelby.se" {
 		t.Errorf("notices = %+v, want forward to registrator@exempelby.se and the neutral reply", notices)

@@ -48,6 +48,35 @@ func (h *harness) snowCase(id string, at time.Time) synpunkt.Case {
 	return h.caseByNumber(res.Case)
 }
 
+// staffCommand is a mail from the unit's manager replying to case c
+// through the case's signed reply address (the forward's Reply-To), which
+// commands need when organisation.authserv_id is not set.
+func (h *harness) staffCommand(c synpunkt.Case, id, body string) {
+	h.t.Helper()
+	h.handle(citizen(id, "Gatuchefen <gatuchef@exempelby.se>", "Re: ["+c.Number+"] Snöröjning", body, "Cc: "+h.p.threads.ReplyAddress(c.Number)))
+}
+
+// firstAnswer is the unit's Svar to case c, received at (Stockholm time).
+func (h *harness) firstAnswer(c synpunkt.Case, id, at string) {
+	h.t.Helper()
+	h.now = stockholmTime(h.t, at)
+	h.handle(citizen(id, "gatuchef@exempelby.se", "Svar: ["+c.Number+"]", "Vi tittar på det i dag."))
+}
+
+// wantState asserts case number's status and the type of its last
+// document, and returns the case.
+func (h *harness) wantState(number string, status synpunkt.Status, last synpunkt.DocType) synpunkt.Case {
+	h.t.Helper()
+	got := h.caseByNumber(number)
+	if got.Status != status {
+		h.t.Errorf("status = %s, want %s", got.Status, status)
+	}
+	if d := got.Documents[len(got.Documents)-1]; d.Type != last {
+		h.t.Errorf("last mail registered as %s, want %s", d.Type, last)
+	}
+	return got
+}
+
 func TestReminderEscalationChain(t *testing.T) {
 	h := newHarness(t)
 	// Thursday before Easter 2026: långfredag and annandag påsk do not count.
@@ -83,18 +112,30 @@ func TestReminderEscalationChain(t *testing.T) {
 	}
 }
 
+// TestReplyStopsTheClock: a Svar stops the first-response clock; the
+// final-answer clock runs on until the case is closed, and its reminder
+// asks for the answer, not for a first response already given.
 func TestReplyStopsTheClock(t *testing.T) {
 	h := newHarness(t)
 	c := h.snowCase("stop@example.net", stockholmTime(t, "2026-11-23 10:00"))
-	h.now = stockholmTime(t, "2026-11-24 09:00")
-	h.handle(citizen("svar-stop@exempelby.se", "gatuchef@exempelby.se", "Svar: ["+c.Number+"]", "Vi tittar på det i dag."))
+	h.firstAnswer(c, "svar-stop@exempelby.se", "2026-11-24 09:00")
 	if got := h.deadlines(stockholmTime(t, "2026-12-01 10:00")); len(got) != 0 {
 		t.Errorf("after a Svar, deadlines = %v, want none", got)
 	}
-	// The final-answer clock still runs until the case is closed.
 	got := h.deadlines(stockholmTime(t, "2026-12-08 10:00"))
 	if len(got) != 1 || !strings.HasPrefix(got[0], "final/reminder") {
-		t.Errorf("after the final deadline = %v, want the final reminder", got)
+		t.Fatalf("after the final deadline = %v, want the final reminder", got)
+	}
+	rem := h.outbox(synpunkt.KindReminder)
+	if len(rem) != 1 {
+		t.Fatalf("reminders = %d, want 1", len(rem))
+	}
+	m, err := mimeparse.Parse(rem[0].Payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(m.Subject, "väntar på svar") || !strings.Contains(m.Text, "skulle ha fått ett svar senast 2026-12-07 10:00") || strings.Contains(m.Text, "första besked") {
+		t.Errorf("final reminder = %q:\n%s\nwant it to ask for the answer due 2026-12-07 10:00", m.Subject, m.Text)
 	}
 }
 
@@ -122,11 +163,8 @@ func TestMailCommandsFromStaff(t *testing.T) {
 	c := h.snowCase("cmd@example.net", stockholmTime(t, "2026-11-23 10:00"))
 	// Without organisation.authserv_id, commands need the case's signed
 	// reply address (the forward's Reply-To) besides an own-domain From.
-	staff := func(id, body string) {
-		h.handle(citizen(id, "Gatuchefen <gatuchef@exempelby.se>", "Re: ["+c.Number+"] Snöröjning", body, "Cc: "+h.p.threads.ReplyAddress(c.Number)))
-	}
-	staff("c1@exempelby.se", "#anteckning Plogbil beställd.\n\nHej Per, vi plogar i dag.")
-	staff("c2@exempelby.se", "#avsluta Gångbanorna är plogade och sandade.\n\n> #återöppna (citerat, ska inte lyda)")
+	h.staffCommand(c, "c1@exempelby.se", "#anteckning Plogbil beställd.\n\nHej Per, vi plogar i dag.")
+	h.staffCommand(c, "c2@exempelby.se", "#avsluta Gångbanorna är plogade och sandade.\n\n> #återöppna (citerat, ska inte lyda)")
 	got := h.caseByNumber(c.Number)
 	if got.Status != synpunkt.StatusClosed {
 		t.Fatalf("status after #avsluta = %s, want avslutat", got.Status)
@@ -143,15 +181,15 @@ func TestMailCommandsFromStaff(t *testing.T) {
 	if !hasEvent(events, "note") || !hasEvent(events, "closed") {
 		t.Errorf("events lack note/closed: %+v", events)
 	}
-	staff("c3@exempelby.se", "#återöppna")
+	h.staffCommand(c, "c3@exempelby.se", "#återöppna")
 	if got := h.caseByNumber(c.Number); got.Status != synpunkt.StatusOpen {
 		t.Errorf("status after #återöppna = %s, want öppet", got.Status)
 	}
-	staff("c4@exempelby.se", "#vidarebefordra Bibliotek")
+	h.staffCommand(c, "c4@exempelby.se", "#vidarebefordra Bibliotek")
 	if got := h.caseByNumber(c.Number); got.Unit != "Bibliotek" {
 		t.Errorf("unit after #vidarebefordra = %s, want Bibliotek", got.Unit)
 	}
-	staff("c5@exempelby.se", "#stäng nu")
+	h.staffCommand(c, "c5@exempelby.se", "#stäng nu")
 	last := h.outbox(synpunkt.KindNotice)
 	if body := bodyText(t, last[len(last)-1].Payload); !strings.Contains(body, "förstods inte") {
 		t.Errorf("a bad command got no explanation: %s", body)
@@ -163,13 +201,7 @@ func TestMailCommandsFromOutsidersAreNotObeyed(t *testing.T) {
 	c := h.snowCase("out@example.net", stockholmTime(t, "2026-11-23 10:00"))
 	// The case's own citizen (allowed to add to the case) cannot close it.
 	h.handle(citizen("o1@example.net", "per@example.net", "Re: ["+c.Number+"]", "#avsluta\nJag ger upp."))
-	got := h.caseByNumber(c.Number)
-	if got.Status != synpunkt.StatusOpen {
-		t.Errorf("status after a citizen's #avsluta = %s, want öppet", got.Status)
-	}
-	if d := got.Documents[len(got.Documents)-1]; d.Type != synpunkt.DocKomplettering {
-		t.Errorf("citizen's mail registered as %s, want Komplettering", d.Type)
-	}
+	h.wantState(c.Number, synpunkt.StatusOpen, synpunkt.DocKomplettering)
 	if n := len(h.outbox(synpunkt.KindNotice)); n != 0 {
 		t.Errorf("%d acknowledgements sent to an outsider, want none", n)
 	}
@@ -446,28 +478,5 @@ func TestNumberedByRegistration(t *testing.T) {
 	}
 	if !c.Documents[0].ClaimedDate.Equal(time.Unix(0, 0)) {
 		t.Errorf("IMAP document claimed date = %s, want 1970-01-01", c.Documents[0].ClaimedDate)
-	}
-}
-
-// TestFinalReminderIsAboutTheAnswer: the reminder at the final-answer
-// deadline asks for the answer, not for a first response already given.
-func TestFinalReminderIsAboutTheAnswer(t *testing.T) {
-	h := newHarness(t)
-	c := h.snowCase("final@example.net", stockholmTime(t, "2026-11-23 10:00"))
-	h.now = stockholmTime(t, "2026-11-24 09:00")
-	h.handle(citizen("svar-final@exempelby.se", "gatuchef@exempelby.se", "Svar: ["+c.Number+"]", "Vi tittar på det i dag."))
-	if got := h.deadlines(stockholmTime(t, "2026-12-08 10:00")); len(got) != 1 {
-		t.Fatalf("deadlines = %v, want the final reminder", got)
-	}
-	rem := h.outbox(synpunkt.KindReminder)
-	if len(rem) != 1 {
-		t.Fatalf("reminders = %d, want 1", len(rem))
-	}
-	m, err := mimeparse.Parse(rem[0].Payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(m.Subject, "väntar på svar") || !strings.Contains(m.Text, "skulle ha fått ett svar senast 2026-12-07 10:00") || strings.Contains(m.Text, "första besked") {
-		t.Errorf("final reminder = %q:\n%s\nwant it to ask for the answer due 2026-12-07 10:00", m.Subject, m.Text)
 	}
 }

@@ -15,10 +15,7 @@ import (
 func TestPreserveByStaffMail(t *testing.T) {
 	h := newHarness(t)
 	c := h.snowCase("bev@example.net", stockholmTime(t, "2026-11-23 10:00"))
-	staff := func(id, body string) {
-		h.handle(citizen(id, "Gatuchefen <gatuchef@exempelby.se>", "Re: ["+c.Number+"] Snöröjning", body, "Cc: "+h.p.threads.ReplyAddress(c.Number)))
-	}
-	staff("b1@exempelby.se", "#bevara Tillför sakuppgifter om vinterväghållningen.")
+	h.staffCommand(c, "b1@exempelby.se", "#bevara Tillför sakuppgifter om vinterväghållningen.")
 	rc, err := h.st.RetentionCases(context.Background())
 	if err != nil || len(rc) != 1 || !rc[0].Preserved {
 		t.Fatalf("RetentionCases = %+v, %v, want the case preserved", rc, err)
@@ -33,7 +30,7 @@ func TestPreserveByStaffMail(t *testing.T) {
 	if reason != "Tillför sakuppgifter om vinterväghållningen." {
 		t.Errorf("preserved event detail = %q", reason)
 	}
-	staff("b2@exempelby.se", "#bevara")
+	h.staffCommand(c, "b2@exempelby.se", "#bevara")
 	acks := h.outbox(synpunkt.KindNotice)
 	if len(acks) != 2 || !strings.Contains(bodyText(t, acks[0].Payload), "bevaras") || !strings.Contains(bodyText(t, acks[1].Payload), "redan") {
 		t.Errorf("acknowledgements = %+v", acks)

@@ -123,13 +123,7 @@ func TestForgedAuthenticationResultsInBodyOnImport(t *testing.T) {
 func TestAuthenticatedStaffReplyIsObeyed(t *testing.T) {
 	h, c := staffHarness(t)
 	h.handle(staffReply("real@exempelby.se", c, "#avsluta Gångbanan är plogad.", arPass, received))
-	got := h.caseByNumber(c.Number)
-	if got.Status != synpunkt.StatusClosed {
-		t.Errorf("status = %s, want avslutat", got.Status)
-	}
-	if d := got.Documents[len(got.Documents)-1]; d.Type != synpunkt.DocSvar {
-		t.Errorf("reply registered as %s, want Svar", d.Type)
-	}
+	h.wantState(c.Number, synpunkt.StatusClosed, synpunkt.DocSvar)
 	if n := len(h.outbox(synpunkt.KindClose)); n != 1 {
 		t.Errorf("%d closing notices, want 1", n)
 	}
@@ -184,15 +178,9 @@ func TestCommandsOnlyFromOwnText(t *testing.T) {
 				"Subject: Re: Snöröjning [" + c.Number + "]", "Message-ID: <own-" + strings.ReplaceAll(tt.name, " ", "-") + "@exempelby.se>",
 				"MIME-Version: 1.0", "Content-Type: " + tt.contentType}, tt.body)
 			h.handle(raw)
-			got := h.caseByNumber(c.Number)
-			if got.Status != synpunkt.StatusOpen {
-				t.Errorf("status = %s, want öppet: a quoted #avsluta was obeyed", got.Status)
-			}
+			h.wantState(c.Number, synpunkt.StatusOpen, synpunkt.DocSvar) // a quoted #avsluta is not obeyed
 			if n := len(h.outbox(synpunkt.KindClose)); n != 0 {
 				t.Errorf("%d closing notices, want none", n)
-			}
-			if d := got.Documents[len(got.Documents)-1]; d.Type != synpunkt.DocSvar {
-				t.Errorf("reply registered as %s, want Svar", d.Type)
 			}
 		})
 	}

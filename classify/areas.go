@@ -30,10 +30,10 @@ var builtinAreas = map[string]area{
 		committee: `kommunstyrelse|kommunledning`,
 	},
 	"gata": {
-		vocab: `=gata:0.5|=gatan:0.5|=väg:0.5|=vägen:0.5|gatukontor:3|gatlykta:3|gatubelysning:3|lykta:3|lyktstolpe:3|belysning:2|lampa:2|gatlampa:3|
+		vocab: `=gata:0.5|=gatan:0.5|=väg:0.5|=vägen:0.5|gatukontor:3|gatlykta:3|gatubelysning:3|lykta:3|lyktstolpe:3|belysning:1.5|lampa:1.5|gatlampa:3|
 			=mörkt:1|kolsvart:1.5|snöröjning:3|snöröjare:3|plogning:3|plog:3|ploga:3|plogas:3|plogat:3|plogar:3|plogbil:3|plogvall:3|=snö:2|snön:2|
 			snövall:3|snöhög:2.5|snömodd:3|=modd:2.5|halka:2.5|halkan:2.5|halkbekämpning:3|halt:1.5|isigt:2|=isen:1.5|isfläckar:2.5|ishalka:3|sanda:2.5|sandning:2.5|
-			sandat:2.5|saltning:3|salta:2.5|grus:2|grusa:2.5|sopsand:3|gatsopning:3|sopmaskin:3|isgata:2|backe:1.5|potthål:3|
+			sandat:2.5|saltning:3|salta:2.5|grus:2|grusa:2.5|sopsand:3|gatsopning:3|sopmaskin:3|isgata:2|=backe:1.5|=backen:1.5|=backar:1.5|potthål:3|
 			=grop:2|gropar:2.5|gropig:2.5|asfalt:2.5|asfaltera:3|beläggning:2|gupp:2|farthinder:3|fartgupp:3|vägbula:3|trottoar:2.5|
 			kantsten:2.5|cykelbana:2.5|cykelväg:2.5|cykelstråk:2.5|cykelställ:2.5|cykelparkering:2.5|cykelpump:2|gc-väg:2.5|gångväg:2|
 			gångbana:2|gångtunnel:2|parkering:2.5|parkeringsplats:2.5|p-plats:2.5|p-skiva:2.5|parkeringsbot:3|felparkering:3|felparkerad:3|
@@ -44,7 +44,8 @@ var builtinAreas = map[string]area{
 			=bron:1|viadukt:2|torget:1.5|=torg:1.5|busshållplats:1.5|busskur:2|hållplats:1|vägbelysning:3|elsparkcykel:2|elsparkcyklar:2|
 			street light:3|streetlight:3|streetlights:3|lamp post:3|lamppost:3|pothole:3|potholes:3|=snow:2.5|ploughing:3|plowing:3|
 			gritting:3|icy:2|parking:2.5|=road:1.5|=roads:1.5|=street:1|pavement:2|sidewalk:2.5|footpath:2|bike lane:2.5|cycle path:2.5|
-			speed bump:3|speeding:2.5|traffic:2|crossing:1.5|zebra crossing:2.5|=sign:1`,
+			speed bump:3|speeding:2.5|traffic:2|crossing:1.5|zebra crossing:2.5|=sign:1|
+			katuvalo:3|katuvalot:3|katulamppu:3|auraus:3|aurattu:3|aurata:3|streetlamp:3|street lamps:3|snow plough:3|snowplow:3|road works:2.5`,
 		anchors:   `gata|gatu|=väg|vägar|trafik|gatukontor|snöröjning|belysning|parkering|infrastruktur`,
 		committee: `teknisk|samhällsbyggnad|trafik`,
 	},
@@ -54,9 +55,10 @@ var builtinAreas = map[string]area{
 			sandlåda:3|klätterställning:3|lekredskap:3|parkbänk:3|bänk:2|bänkar:2|bänkarna:2|=träd:1.5|träden:1.5|trädet:1.5|trädfällning:3|
 			fälla:1.5|gren:2|grenar:2|sly:2.5|buskar:2|buskage:2.5|häck:1.5|papperskorg:2.5|skräpkorg:2.5|skräp:1|klotter:3|graffiti:3|
 			klottrat:3|nedklottrad:3|tagg:2|tunnel:1.5|blomma:1|blomlåda:2|blomsterlåda:2|blommor:1|fruktträd:2|hundrastgård:3|
-			hundrastplats:3|hundlatrin:3|hundbajs:2.5|hundpåsar:2.5|promenadstråk:2|promenadväg:2|skog:1.5|skogen:1.5|
-			naturområde:2.5|strövområde:2.5|dammen:1.5|ankdamm:3|fontän:2.5|löv:1.5|lövblås:2.5|odlingslott:3|koloniområde:2|parkarbetare:3|
-			playground:3|swings:2.5|=slide:1.5|bench:2|benches:2|=tree:1.5|=trees:1.5|grass:2|mowing:3|dog park:3|litter bin:2`,
+			hundrastplats:3|hundlatrin:3|hundbajs:2.5|hundpåsar:2.5|promenadstråk:2|promenadväg:2|=skog:1.5|=skogen:1.5|
+			naturområde:2.5|strövområde:2.5|=dammen:1.5|ankdamm:3|fontän:2.5|löv:1.5|lövblås:2.5|odlingslott:3|koloniområde:2|parkarbetare:3|
+			playground:3|swings:2.5|=slide:1.5|bench:2|benches:2|=tree:1.5|=trees:1.5|grass:2|mowing:3|dog park:3|litter bin:2|
+			puisto:2.5|leikkipuisto:3`,
 		anchors:   `park|parker|grönyta|grönytor|grönområde|natur|utemiljö|skog`,
 		committee: `samhällsbyggnad|teknisk`,
 	},
@@ -69,7 +71,8 @@ var builtinAreas = map[string]area{
 			kartonger:2|wellpapp:2.5|tidningsinsamling:3|renhållning:3|farligt avfall:3|miljöstation:2.5|batterier:2|elavfall:3|elektronikavfall:3|
 			målarfärg:2|påsar:1|nedskräpning:1|dumpat:1.5|slamtömning:3|slamsugning:3|avfallstaxa:3|sopavgift:3|renhållningstaxa:3|
 			=panten:1|pant:1|
-			garbage:3|=bin:2|=bins:2|recycling:3|waste:3|rubbish:3|trash:3|collection:1.5|=dump:2`,
+			garbage:3|=bin:2|=bins:2|recycling:3|waste:3|rubbish:3|trash:3|collection:1.5|=dump:2|
+			roska:2.5|roskat:2.5|roskia:2.5|jäte:2.5|jätteet:2.5|kierrätys:3|bin collection:3|bulky waste:3`,
 		anchors:   `avfall|renhållning|sophämtning|sopor|återvinning|kretslopp`,
 		committee: `teknisk`,
 	},
@@ -80,7 +83,8 @@ var builtinAreas = map[string]area{
 			brunnen:2.5|brunnar:2.5|brunnslock:3|dagvatten:3|dagvattenbrunn:3|gatubrunn:3|översvämning:2.5|översvämmad:2.5|översvämmat:2.5|
 			vatten i källaren:3|källaren:1.5|vattenmätare:3|mätaren:1.5|=va:3|va-taxa:3|va-avgift:3|vattenavgift:3|vattenräkning:3|
 			anslutningsavgift:2.5|kokningsrekommendation:3|koka vattnet:3|klor:2|vattentorn:3|brandpost:3|kran:1.5|enskilt avlopp:2|
-			=water:2|tap water:3|drinking water:3|sewage:3|sewer:3|drain:2.5|drains:2.5|floods:1.5|flooded:2|water pressure:3|water meter:3|burst pipe:3`,
+			=water:2|tap water:3|drinking water:3|sewage:3|sewer:3|drain:2.5|drains:2.5|floods:1.5|flooded:2|water pressure:3|water meter:3|burst pipe:3|
+			vesijohto:3|viemäri:3|water pressure:3|sewer:3|sewage:3|=drain:2|tap water:3|water main:3`,
 		anchors:   `vatten|avlopp|=va|vattenverk|va-enhet`,
 		committee: `teknisk|vatten`,
 	},
@@ -91,7 +95,8 @@ var builtinAreas = map[string]area{
 			kontrollplan:3|detaljplan:2.5|planbesked:3|översiktsplan:2.5|strandskydd:3|ritning:2|ritningar:2|nybyggnadskarta:3|svartbygge:3|
 			olovligt byggande:3|bygger utan lov:3|byggsanktionsavgift:3|tomtgräns:2|fastighetsgräns:2.5|tomt:1.5|solceller:1.5|
 			bostadsanpassning:3|bostadsanpassningsbidrag:3|lantmäteri:2|strandnära:1.5|
-			building permit:4|planning permission:4|extension:2|zoning:2.5|=shed:1.5`,
+			building permit:4|planning permission:4|extension:2|zoning:2.5|=shed:1.5|
+			solpaneler:2.5|solpanel:2.5|solar panels:2.5|solar panel:2.5|=permit:2.5|planning permission:3|utan lov:3|byggt utan:3|rakennuslupa:3`,
 		anchors:   `bygglov|bygg|byggnad|=plan|stadsbyggnad|samhällsbyggnad|lantmäteri|bostadsanpassning`,
 		committee: `bygg|samhällsbyggnad|stadsbyggnad`,
 	},
@@ -111,7 +116,7 @@ var builtinAreas = map[string]area{
 			pedagoger:1.5|dagis:3.5|lekis:3|inskolning:3|barngrupp:2.5|barngruppen:2.5|barnomsorg:3|barnomsorgsplats:3|
 			pedagogisk omsorg:3|dagbarnvårdare:3|planeringsdag:2|blöjor:2.5|blöja:2.5|lämning:1.5|hämtning av barn:2|
 			preschool:4|kindergarten:4|daycare:4|day care:4|nursery:3|toddler:2.5`,
-		anchors:   `förskola|förskole|förskolor|barnomsorg|pedagogisk omsorg|dagis`,
+		anchors:   `förskola|förskole|förskolor|barnomsorg|pedagogisk omsorg|dagis|barn och utbildning|utbildningsförvaltning|bildningsförvaltning`,
 		committee: `barn|förskol`,
 	},
 	"grundskola": {
@@ -121,8 +126,9 @@ var builtinAreas = map[string]area{
 			rasterna:2|skolskjuts:3|skolbuss:3|särskilt stöd:2|elevhälsa:3|skolsköterska:3|kurator:2|specialpedagog:2.5|mentor:1.5|
 			utvecklingssamtal:3|betyg:2|=prov:1|vikarie:1.5|frånvaro:2|studiedag:2.5|sportlov:1|friluftsdag:2.5|termin:1.5|skolbyte:2|
 			byta skola:3|skolplacering:3|skolval:3|
-			school:3|pupil:2|pupils:2|teacher:1.5|teachers:1.5|homework:2.5|classroom:2.5|headteacher:2.5|principal:2|after-school:3`,
-		anchors:   `grundskola|grundskole|skola|skolor|fritidshem|elevhälsa|skolskjuts`,
+			school:3|pupil:2|pupils:2|teacher:1.5|teachers:1.5|homework:2.5|classroom:2.5|headteacher:2.5|principal:2|after-school:3|
+			ledighet:2.5|ledig från skolan:3|ledigt från skolan:3|koulu:2.5|opettaja:2.5`,
+		anchors:   `grundskola|grundskole|skola|skolor|fritidshem|elevhälsa|skolskjuts|barn och utbildning|utbildningsförvaltning|bildningsförvaltning`,
 		committee: `utbildning|skol`,
 	},
 	"gymnasium": {
@@ -138,16 +144,18 @@ var builtinAreas = map[string]area{
 			matlåda:2.5|matlådor:2.5|mat levererad:2|biståndsbeslut:1.5|biståndshandläggare:2|omsorg:1|omsorgspersonal:2|vårdbiträde:2|
 			undersköterska:1.5|dusch:1|duscha:1.5|städning:1.5|inköp:1|handla åt:2|morgonbesök:2.5|kvällsbesök:2.5|nattpatrull:3|
 			tillsyn:1|kommer hem till:2|i hemmet:2|hemma hos:1.5|ensamhet:1|
-			home care:4|homecare:4|home help:4|carer:2|carers:2|evening visit:1.5|hemma:1`,
-		anchors:   `hemtjänst|hemvård|ordinärt boende|hemsjukvård|äldreomsorg`,
+			home care:4|homecare:4|home help:4|carer:2|carers:2|evening visit:1.5|hemma:1|
+			nyckelbox:3|nyckelboxen:3|nyckelskåp:3|kotipalvelu:3|kotihoito:3|home care:3|home help:3`,
+		anchors:   `hemtjänst|hemvård|ordinärt boende|hemsjukvård|äldreomsorg|vård och omsorg|äldreförvaltning|omsorgsförvaltning`,
 		committee: `social|omsorg|vård`,
 	},
 	"aldreboende": {
 		vocab: `äldreboende:4|äldreboendet:4|särskilt boende:4|vård- och omsorgsboende:4|omsorgsboende:4|=boende:1.5|boendet:1.5|demens:1.5|
 			demensboende:4|demensavdelning:4|korttidsboende:3|korttids:2.5|äldreomsorg:2|avdelningen:1.5|anhöriga:1|de boende:1.5|besökstid:2|
 			servicehus:2.5|gemensamhetsrum:2|boendeplats:2.5|
-			nursing home:4|care home:4|residents:1.5`,
-		anchors:   `äldreboende|särskilt boende|omsorgsboende|vårdboende|äldreomsorg|demensboende`,
+			nursing home:4|care home:4|residents:1.5|
+			vanhainkoti:3|hoivakoti:3|care home:3|nursing home:3`,
+		anchors:   `äldreboende|särskilt boende|omsorgsboende|vårdboende|äldreomsorg|demensboende|vård och omsorg|äldreförvaltning|omsorgsförvaltning`,
 		committee: `social|omsorg|äldre`,
 	},
 	"ifo": {
@@ -156,7 +164,7 @@ var builtinAreas = map[string]area{
 			familjebehandlare:3|skuldrådgivning:3|budgetrådgivning:3|skuldsanering:3|missbruk:3|beroende:1.5|alkohol:1.5|narkotika:2|
 			orosanmälan:3|=lvu:3|umgängesstöd:3|våld i nära relation:3|kvinnojour:3|hemlös:3|akutboende:3|boendestöd:2|
 			social worker:4|social services:4|welfare:3|benefits:2`,
-		anchors:   `socialtjänst|individ|familjeomsorg|=ifo|försörjningsstöd|ekonomiskt bistånd|socialkontor|barn och familj|familj`,
+		anchors:   `socialtjänst|socialförvaltning|individ|familjeomsorg|=ifo|försörjningsstöd|ekonomiskt bistånd|socialkontor|barn och familj|familj`,
 		committee: `social`,
 	},
 	"funktionsstod": {
@@ -180,7 +188,8 @@ var builtinAreas = map[string]area{
 			låna:2|lånade:2|lån:1|utlåning:3|återlämning:3|lämna tillbaka:1.5|reservation:2|reservera:2|förseningsavgift:3|
 			sagostund:3|bokcirkel:3|författarbesök:3|läsesal:3|studieplats:2|studierum:2|tidningar:1.5|tidskrift:2|meröppet:3|hylla:1|
 			bokhylla:2|kopiera:1|skrivare:1|
-			library:4|librarian:4|=book:2|books:2|e-book:3|audiobook:3|library card:4|=loan:1.5|overdue:2|borrow:2`,
+			library:4|librarian:4|=book:2|books:2|e-book:3|audiobook:3|library card:4|=loan:1.5|overdue:2|borrow:2|
+			filial:2.5|filialen:2.5|bokbuss:3|kirjasto:3|library:3|librarian:3`,
 		anchors:   `bibliotek|library|bokbuss`,
 		committee: `bibliotek`,
 	},
@@ -192,7 +201,8 @@ var builtinAreas = map[string]area{
 			ungdomsgård:4|fritidsledare:3|skatepark:3|skateboard:2|ishall:3|ishallen:3|isbana:3|skridskobana:3|skridskor:2|pulkabacke:3|
 			skidspår:3|längdspår:3|spårning:2.5|bastu:2.5|basketkorg:2.5|badplats:2.5|badplatsen:2.5|brygga:2|bryggan:2|hopptorn:3|
 			badstrand:3|sandstrand:2|vandringsled:2.5|friluftsområde:2.5|hallbokning:3|boka hall:3|träningstider:2.5|
-			swimming:4|=pool:3|sports:3|sports hall:4|football pitch:3|ice rink:3|youth centre:3|youth center:3|gym:2`,
+			swimming:4|=pool:3|sports:3|sports hall:4|football pitch:3|ice rink:3|youth centre:3|youth center:3|gym:2|
+			kajak:2.5|kajaker:2.5|kanot:2.5|kanoter:2.5|kayak:2.5|kayaks:2.5|canoe:2.5|canoes:2.5|hockey:2.5|ishockey:3|istid:3|istider:3|ice time:3|ice rink:3|uimahalli:3|swimming pool:3|sports hall:3`,
 		anchors:   `idrott|fritid|sport|simhall|=bad|badhus|fritidsgård|friluft|motion|anläggning`,
 		committee: `fritid|idrott`,
 	},

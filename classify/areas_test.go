@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	synpunkt "github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/config"
 )
 
@@ -119,6 +120,25 @@ func TestAdminConfigRoutesEverydayWords(t *testing.T) {
 		d := c.Classify(msg("medborgare@example.com", tt.subject, tt.text), to("synpunkter@adminby.se"), false)
 		if d.Unit.Name != tt.unit || d.Triage {
 			t.Errorf("Classify(%q) = %q triage=%v, want %q (%v)", tt.text, d.Unit.Name, d.Triage, tt.unit, d.UnitReasons)
+		}
+	}
+}
+
+// Umbrella units get the areas of their parts, and where a specialised
+// unit has one of them it keeps it alone; a keyword that only mentions
+// another unit's area ("enskilt avlopp") does not take that area.
+func TestUmbrellaAndSharedAreas(t *testing.T) {
+	us := synpunkt.Units{{Name: "Vård och omsorg"}, {Name: "Hemtjänsten"}, {Name: "Barn och utbildning"}, {Name: "Förskolan"},
+		{Name: "Vatten och avlopp"}, {Name: "Miljökontoret", Keywords: []string{"buller", "enskilt avlopp"}}}
+	uas := make([]UnitAreas, len(us))
+	for i, u := range us {
+		uas[i] = inferAreas(u)
+	}
+	dedupAreas(us, uas)
+	want := [][]string{{"aldreboende"}, {"hemtjanst"}, {"grundskola"}, {"forskola"}, {"va"}, {"miljo"}}
+	for i := range us {
+		if !slices.Equal(uas[i].Areas, want[i]) {
+			t.Errorf("%s: areas %v, want %v", us[i].Name, uas[i].Areas, want[i])
 		}
 	}
 }

@@ -46,16 +46,17 @@ var builtinCategory = map[synpunkt.DocType]string{
 		suggest:3|suggestion:3|would be great:2.5|it would be:1.5|=should:1`,
 	synpunkt.DocFraga: `?:1.5|hur gör:2.5|hur gör man:1|hur ansöker:3|=hur:1|=när:0.8|var kan:2|vart ska:1.5|=vilka:1|kan man:2|får man:2.5|
 		behöver jag:2.5|behöver man:2.5|krävs det:2.5|finns det:1.5|undrar:2.5|=fråga:1.5|tacksam för svar:2.5|
-		vad kostar:2.5|hur lång:2|gäller:1|har kommunen:1.5|hur bokar:2.5|hur räknas:2.5|hur länge:1.5|
+		vad kostar:2.5|vem ansvarar:3|vems ansvar:3|vem är ansvarig:3|who is responsible:3|hur lång:2|gäller:1|har kommunen:1.5|hur bokar:2.5|hur räknas:2.5|hur länge:1.5|
 		how do:2.5|=how:1|=when:0.8|=which:1|do i need:2.5|can i:2|is there:1.5|question:2|wondering:2|explain:1`,
 	synpunkt.DocFelanmalan: `trasig:3|sönder:3|fungerar inte:2.5|funkar inte:2.5|ur funktion:3|läcka:3|läcker:3|släckt:2.5|lyser inte:3|
 		blinkar:1.5|potthål:3|hål i:2.5|=hål:1.5|klotter:2.5|klottrat:2.5|graffiti:2.5|sprejat:2|nedklottrad:2.5|nedfallen:2.5|
 		=fallit:2|blåst omkull:3|omkull:2|saknas:1.5|stopp i:2.5|svämmar över:2|krossad:2.5|krossat:2.5|lossnat:2|nedriven:2.5|
-		dumpat:2|överfull:1.5|ej hämtade:2.5|inte hämtats:2.5|inte tömd:2.5|blev inte tömd:1|halt:1.5|sanda:1|sticker ut:1.5|
-		åtgärda:1|=laga:1|=lagas:1.5|slutat fungera:3|=full:1.5|forsar:2|inget vatten:2.5|lågt vattentryck:2|ingen värme:2|utsläpp:1.5|
+		dumpat:2|överfull:1.5|ej hämtade:3.5|inte hämtats:3.5|inte tömd:3.5|inte tömts:3.5|blev inte tömd:1|halt:1.5|sanda:1|sticker ut:1.5|
+		åtgärda:1|=laga:1|=lagas:1.5|slutat fungera:3|=full:1.5|forsar:1|inget vatten:2.5|lågt vattentryck:2|ingen värme:2|utsläpp:1.5|
 		kaputt:3|=paj:3|pajad:3|gått sönder:3|vält:2|=vältes:2|rasat:2.5|hänger löst:3|sprucken:2.5|spricka:2|sprickor:2|
 		igensatt:3|igensatta:3|stopp:1.5|blockerar:2|ligger över:1.5|krossat glas:3|glassplitter:3|vassa:1|=fixa:1|fixas:1.5|
-		smashed:3|blocked:2.5|flickers:2|
+		smashed:3|blocked:2.5|flickers:2|går inte att:1.5|kan någon kolla:2.5|kan ni kolla:2.5|kan någon titta:2.5|kan ni titta på:2|skicka någon:2.5|
+		slut på:1.5|send someone:2.5|please check:2|
 		broken:3|not working:2.5|=fallen:2|leak:3|pothole:3|flickering:2|out of order:3|=fix:1|repair:1.5`,
 }
 

@@ -8,6 +8,10 @@ import (
 	synpunkt "github.com/exempelby/synpunkt"
 )
 
+// categoryWordScale multiplies the category words' weights beside the
+// speech acts and the model (chosen by leave-one-municipality-out).
+var categoryWordScale = 1.0
+
 // maxHits caps how often one term counts, so a repeated word cannot
 // outvote the rest of the message.
 const maxHits = 2
@@ -157,6 +161,6 @@ func (c *Classifier) scoreCategories(sb *scoreboard, toks []token) {
 			}
 			target = synpunkt.DocKlagomal
 		}
-		sb.add(string(target), categoryReason(target, h.w.term), h.w.weight*toks[h.pos].mult*toks[h.pos].contrast)
+		sb.add(string(target), categoryReason(target, h.w.term), categoryWordScale*h.w.weight*toks[h.pos].mult*toks[h.pos].contrast)
 	}
 }

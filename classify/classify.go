@@ -60,7 +60,7 @@ type Classifier struct {
 	topics     [][]topicSpec
 	areas      []UnitAreas // per unit: the built-in areas it got (builtin only)
 	builtin    bool        // [classify] builtin: built-in vocabulary, speech acts and the model
-	catModel   *nb         // nil: no learned category vote
+	catModel   probModel   // nil: no learned category vote
 	areaModel  *nb         // nil: no learned area vote
 	forms      map[string]formSpec
 	exclusions []exclusionSpec
@@ -165,6 +165,11 @@ func (c *Classifier) compileUnits(builtin bool) {
 		if builtin {
 			c.areas[i] = inferAreas(u)
 		}
+	}
+	if builtin {
+		dedupAreas(c.units, c.areas)
+	}
+	for i, u := range c.units {
 		m := map[string]weighted{}
 		add := func(ws ...weighted) {
 			for _, w := range ws {

@@ -29,7 +29,7 @@ func crossValidate(t testing.TB, sets []TrainingSet, k int) (map[string]Report, 
 		if err != nil {
 			t.Fatal(err)
 		}
-		cm := trainNB(cat.docs, cat.labels, minFeatureCount).model()
+		cm := trainLR(cat.docs, cat.labels)
 		am := trainNB(area.docs, area.labels, minFeatureCount).model()
 		for _, ts := range sets {
 			c, err := New(OptionsFrom(ts.Config))

@@ -19,6 +19,7 @@ type exclusionSpec struct {
 	min     float64
 	builtin bool   // from processes.go: each term counts at most once, reasons say "inbyggt"
 	copy    string // who else is told (the contact center), may be empty
+	first   bool   // reaching min decides at once (requests for public documents)
 }
 
 func (c *Classifier) compileExclusions(s config.ClassifySettings) {
@@ -72,6 +73,11 @@ func (c *Classifier) exclude(msg *synpunkt.Message, in input) *ExclusionDecision
 	bestScore := 0.0
 	for _, e := range c.exclusions {
 		score, reasons := e.score(from, in.toks)
+		if score >= e.min && e.first {
+			// A request for documents is one whatever the documents are
+			// about (avvikelserapporter, a school's incident reports).
+			return e.decision(reasons)
+		}
 		if score >= e.min && score > bestScore {
 			best, bestScore = e.decision(reasons), score
 		}

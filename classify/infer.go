@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -95,6 +96,67 @@ func inferAreas(u synpunkt.Unit) UnitAreas {
 		return ua.with(set, fromDefault)
 	}
 	return ua
+}
+
+// areaClaim is how strongly a unit's own words claim an area: an anchor
+// in its name (3), in an alias or keyword (2), or keywords from the
+// area's vocabulary (1); 0: no claim of its own.
+func areaClaim(u synpunkt.Unit, area string) int {
+	anchored := func(s string) bool {
+		set := map[string]bool{}
+		anchorAreas(s, func(a *compiledArea) []term { return a.anchors }, set)
+		return set[area]
+	}
+	if anchored(u.Name) {
+		return 3
+	}
+	for _, s := range append(append([]string(nil), u.Aliases...), u.Keywords...) {
+		if anchored(s) {
+			return 2
+		}
+	}
+	set := map[string]bool{}
+	keywordAreas(u.Keywords, set)
+	if set[area] {
+		return 1
+	}
+	return 0
+}
+
+// dedupAreas gives an area that several units inferred from their names
+// and keywords (not from aliases, which name areas on purpose) only to
+// those with the strongest claim, so that a keyword like "enskilt
+// avlopp" does not give the environment office all of water and sewage
+// when a unit is called "Vatten och avlopp". A unit keeps at least one
+// area.
+func dedupAreas(units synpunkt.Units, uas []UnitAreas) {
+	owners := map[string][]int{}
+	for i, ua := range uas {
+		if ua.Source != fromName {
+			continue
+		}
+		for _, a := range ua.Areas {
+			owners[a] = append(owners[a], i)
+		}
+	}
+	for a, us := range owners {
+		if len(us) < 2 {
+			continue
+		}
+		// The strongest claim wins; among equal claims the most
+		// specialised unit ("Hemtjänsten" over "Vård och omsorg").
+		best := 0
+		claim := make([]int, len(us))
+		for k, i := range us {
+			claim[k] = areaClaim(units[i], a)*100 - len(uas[i].Areas)
+			best = max(best, claim[k])
+		}
+		for k, i := range us {
+			if claim[k] < best && len(uas[i].Areas) > 1 {
+				uas[i].Areas = slices.DeleteFunc(uas[i].Areas, func(x string) bool { return x == a })
+			}
+		}
+	}
 }
 
 func (ua UnitAreas) with(set map[string]bool, source string) UnitAreas {

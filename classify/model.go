@@ -11,13 +11,15 @@ import (
 	"strings"
 )
 
-// The learned component: multinomial naive Bayes over word stems, word
-// pairs and character trigrams, trained by `go generate` (gen.go) from
-// the labelled corpus (tune splits only: the held-out and blind splits
-// are never trained on). One model predicts the category, one the topic
-// area; an area's probability goes to the units that have the area. Its
-// share of a decision is a weighed vote beside the rules, named in the
-// reasons ("modell …"), so every decision stays explained.
+// The learned component, trained by `go generate` (gen.go) from the
+// labelled corpora (TrainingSources: the corpus's tune split and the two
+// measured blind splits; the held-out split is never trained on). The
+// category model is a logistic regression (lr.go); the area model is a
+// multinomial naive Bayes over word stems, word pairs and character
+// trigrams, whose area probability goes to the units that have the
+// area. Each model's share of a decision is a weighed vote beside the
+// rules, named in the reasons ("modell …"), so every decision stays
+// explained.
 
 //go:embed model.txt
 var modelText string
@@ -32,7 +34,25 @@ type nb struct {
 
 // models are the embedded category and area models; nil when model.txt
 // holds none (a fresh checkout before go generate).
-var catModel, areaModel = loadModels(modelText)
+var catModel, areaModel = embeddedModels(modelText)
+
+// embeddedModels loads the category model (logistic regression, else an
+// older file's naive Bayes) and the area model.
+func embeddedModels(s string) (probModel, *nb) {
+	cat, area := loadModels(s)
+	if m := loadLR(s, "category"); m != nil {
+		return m, area
+	}
+	if cat == nil {
+		return nil, area
+	}
+	return cat, area
+}
+
+func (m *nb) labels() []string { return m.classes }
+
+// probs is the posterior at modelTemperature.
+func (m *nb) probs(fs []string) []float64 { return m.posteriorT(fs, modelTemperature) }
 
 // features turns tokens into the model's features: stems, pairs of
 // stems and character trigrams of each word.
@@ -236,11 +256,12 @@ func parsePairs(s string, into map[string]int) {
 // Weights of the model's vote beside the rules: a class the model is
 // sure of gets this much (a rule word weighs 1 to 4).
 var (
-	modelCategoryWeight = 4.0
+	modelCategoryWeight = 8.0
 	modelAreaWeight     = 2.0
 	// modelThinEvidence: the area model votes only when the rules' best
-	// unit scores below this.
-	modelThinEvidence = 2.0
+	// unit scores below this (6: unless the rules are already sure;
+	// chosen by leave-one-municipality-out, TestLOMOUnitGrid).
+	modelThinEvidence = 6.0
 	// modelTemperature divides the model's log-odds before they become
 	// probabilities: naive Bayes counts every n-gram of a message as
 	// independent evidence, so its raw posterior is near 0 or 1 even
@@ -280,8 +301,8 @@ func (c *Classifier) modelCategoryVote(sb *scoreboard, toks []token) {
 	if c.catModel == nil || len(toks) == 0 {
 		return
 	}
-	p := c.catModel.posteriorT(features(toks), modelTemperature)
-	for i, cat := range c.catModel.classes {
+	p := c.catModel.probs(catFeatures(toks))
+	for i, cat := range c.catModel.labels() {
 		if w := modelCategoryWeight * p[i]; w >= 0.05 {
 			sb.add(cat, "modell ("+cat, w)
 		}

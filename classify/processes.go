@@ -38,6 +38,9 @@ var builtinProcesses = map[string]builtinProcess{
 	ClassPublicDocuments: {
 		vocab: `begäran om allmän handling:5|allmän handling:3|allmänna handlingar:3|begär att få ta del:5|vill ta del av:3|att få ta del av:3|
 			begär ut:4|begära ut:4|begär härmed:3|begär att få:2|få ut kopia:4|få ut kopior:4|kopia på:1.5|kopior av:2.5|kopia av:2|
+			ta del av:3.5|få ta del av:4|få ut:2.5|få ut en kopia:4|få en kopia:3|=kopia:1.5|utskrift:2.5|*diarium:3|diariet:3|akten:2|*ritningar:2|*ritningarna:2|
+			*korrespondens:2|*korrespondensen:2|*mätningar:1.5|*mätningarna:1.5|yttranden:1.5|tjänsteanteckningar:2|*rapporter:1|*anmälningar:1|*handlingar:1.5|*handlingarna:1.5|
+			i maskerad form:3|sekretessprövning:3|mejla dem:1|skicka dem:1|som pdf:1|
 			offentlighetsprincipen:5|utlämnande:3|lämna ut:2|handlingarna:1.5|handlingar:1|protokollet:1|beslutsunderlag:1.5|
 			diarienummer:1|mejl mellan:2|korrespondens:2|journalhandlingar:2.5|anteckningar om mig:2|avtal:1|avtalen:1|
 			public access:4|public records:5|freedom of information:5|request copies:4|i request:2|copies of:2`,
@@ -48,30 +51,33 @@ var builtinProcesses = map[string]builtinProcess{
 	ClassIncident: {
 		vocab: `avvikelse:5|avvikelserapport:5|lex sarah:5|lex maria:5|vårdskada:5|fel medicin:5|fel mediciner:5|fel tabletter:5|fel läkemedel:5|
 			fel dos:4|fel dosett:5|dosett:2.5|glömde ge:3|glömt ge:3|glömde att ge:3|fick ingen medicin:3|missade medicinen:3|insulin:2|
-			insulinspruta:3|medicin:1|mediciner:1|tabletter:1|läkemedel:1|fallolycka:5|ramlade:2.5|trillade:2.5|föll:2|låg på golvet:3|
+			insulinspruta:3|inget insulin:4|ingen insulin:4|*insulin:2|blodsocker:2|=signerat:3|=signerade:3|kvällstabletter:2|morgontabletter:2|
+			brännskada:4|brännskador:4|=skadade sig:3|=skadat sig:3|inte sin insulin:4|inte sitt insulin:4|inte sin medicin:4|inte sina mediciner:4|inte sina tabletter:4|fick inte sina:2|larmet besvarades inte:4|ingen svarade på larmet:4|trygghetslarmet:1|utan tillsyn:3|ingen tillsyn:3|tillsyn:1.5|korttidsboende:1|korttidsboendet:1|farligt:1|medicin:1|mediciner:1|tabletter:1|läkemedel:1|fallolycka:5|ramlade:2.5|trillade:2.5|föll:2|låg på golvet:3|
 			blåmärke:2|blåmärken:2|liggsår:5|trycksår:5|vanvård:4|missförhållande:4|akuten:1.5|sjukhus:1|
 			hemtjänst:1|hemtjänsten:1|boendet:1|äldreboende:1|personalen:1|sköterska:1|sköterskan:1|undersköterska:1|vårdtagare:1|brukare:1|
-			wrong medication:5|wrong medicine:5|wrong pills:5|given the wrong:3|pills:1|fell:2|bedsore:5|bedsores:5|home care:1|staff:1|hospital:1`,
+			wrong medication:5|found on the floor:4|lying on the floor:4|on the floor:2|alarm was not answered:4|not answered:1|=alarm:1|did not get her medicine:4|did not get his medicine:4|wrong medicine:5|wrong pills:5|given the wrong:3|pills:1|fell:2|bedsore:5|bedsores:5|home care:1|staff:1|hospital:1`,
 		min:   5,
 		note:  "Möjlig avvikelse enligt HSL/SoL – ska utredas i avvikelsehanteringen, inte som synpunkt.",
 		reply: "Tack. Ditt meddelande har lämnats till den som ansvarar för avvikelsehantering.",
 	},
 	ClassAbuse: {
-		vocab: `kränkning:5|kränkt:5|kränkande:5|kränkande särbehandling:5|mobbad:5|mobbning:5|mobbar:5|mobbas:5|trakasserad:5|
+		vocab: `kränkning:5|kränkt:5|kränkande:5|kränkande särbehandling:5|*mobbad:5|*mobbning:5|*mobbar:5|*mobbas:5|elaka kommentarer:3|
+			skriker åt:3|skrek på:3|skriker på:3|drar honom:2|drar henne:2|ryckte:2|nyp:2|nöp:2|trakasserad:5|
 			trakasserier:5|diskriminerad:5|diskriminering:5|rasistisk:4|rasistiska:4|slagen:3|slog:2.5|sparkade:2.5|knuffade:2.5|
 			skrek åt:3|drog henne:2|drog honom:2|hårt i armen:3|elaka saker:3|kallad:1.5|kallar:1|fula saker:2|utfryst:4|fryser ut:4|
 			hotad:4|hotade:3|gruppchatt:1.5|rädd att gå:2|orkar inte:1.5|vill inte gå till skolan:2|
 			klass:1|klassen:1|rasterna:1|rasten:1|skolan:1|förskolan:1|lärare:1|lärarna:1|pedagog:1|chef:1|kollegor:1|arbetsplatsen:1|
-			bullied:5|bullying:5|harassed:5|harassment:5|discrimination:5|racist:4|hit by:2`,
+			bullied:5|pushed:2|racist names:5|called names:3|called him names:3|called her names:3|bullying:5|harassed:5|harassment:5|discrimination:5|racist:4|hit by:2`,
 		min:   5,
 		note:  "Anmälan om kränkande behandling eller särbehandling – hanteras enligt rutinen för sådana anmälningar, inte som synpunkt.",
 		reply: "Tack. Ditt meddelande har lämnats till den som hanterar anmälningar om kränkande behandling.",
 	},
 	ClassPolitical: {
-		vocab: `motion:2.5|interpellation:5|fullmäktige:1.5|kommunfullmäktige:1.5|partiet:2.5|partiets:2.5|väljare:2.5|väljarna:2.5|vallöften:3|
+		vocab: `motion:2.5|motion till kommunfullmäktige:5|interpellation:5|fullmäktige:1.5|kommunfullmäktige:1.5|partiet:2.5|partiets:2.5|=väljare:2.5|=väljarna:2.5|
+			yrkar:3|yrkande:2.5|ledamot:2|partiförening:4|partiföreningen:4|inför valet:3|medlemsmöte:2|vallöften:3|
 			vallöfte:3|rösta:2|rösta på:3|valet:2|kandidat:2.5|majoriteten:2|oppositionen:2.5|koalitionen:2.5|styrande:1.5|pressmeddelande:3|
 			debattartikel:3|partiprogram:4|valrörelse:4|kommunalråd:1.5|partikamrat:4|fullmäktigegrupp:4|
-			party:1|voters:2.5|election:2|campaign:2|press release:3`,
+			party:1|voters:2.5|vote no:3|vote yes:3|urge you to vote:4|councillors:2|council meeting:2|amendment:3|green party:3|local branch:2|=majority:1.5|election:2|campaign:2|press release:3`,
 		min:   5,
 		note:  "Inkommet till synpunktsbrevlådan. Politisk karaktär – ingen synpunkt, för hantering hos kansliet.",
 		reply: "",
@@ -96,12 +102,36 @@ func (c *Classifier) compileBuiltinProcesses(s config.ClassifySettings) {
 				x.Destination, x.Note, x.Reply = cx.Destination, nonEmptyOr(cx.Note, bp.note), cx.Reply
 			}
 		}
-		spec := exclusionSpec{x: x, min: bp.min, terms: wholeWords(parseWeighted(bp.vocab)), builtin: true}
+		spec := exclusionSpec{x: x, min: bp.min, terms: processTerms(bp.vocab), builtin: true, first: class == ClassPublicDocuments}
 		if class == ClassPublicDocuments && x.Destination != c.units[c.triage].Manager {
 			spec.copy = c.units[c.triage].Manager
 		}
 		c.exclusions = append(c.exclusions, spec)
 	}
+}
+
+// processTerms parses a class's vocabulary: whole words (wholeWords),
+// except entries marked "*", which also match as a compound's last part
+// ("*mobbning" in "nätmobbning").
+func processTerms(table string) []weighted {
+	var out []weighted
+	for _, e := range strings.Split(table, "|") {
+		e = strings.TrimSpace(e)
+		if e == "" {
+			continue
+		}
+		compound := strings.HasPrefix(e, "*")
+		ws := parseWeighted(strings.TrimPrefix(e, "*"))
+		if compound {
+			for i := range ws {
+				ws[i].term.noPre = true
+			}
+		} else {
+			ws = wholeWords(ws)
+		}
+		out = append(out, ws...)
+	}
+	return out
 }
 
 // wholeWords makes terms match whole words and their inflections only:

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	synpunkt "github.com/exempelby/synpunkt"
@@ -38,7 +39,7 @@ func (c *Classifier) route(in input, to []synpunkt.Address, d *Decision) {
 		c.modelUnitVote(sb, in.toks)
 	}
 	best, b, second := sb.top(labels)
-	conf := confidence(b, second, unitScale)
+	conf := marginConfidence(b, second, unitScale)
 	i, _ := c.units.Index(best)
 	reasons := sb.list(6, func(r string) bool { return strings.HasSuffix(r, "("+best) })
 	if conf < c.minConf || b <= 0 {
@@ -47,6 +48,19 @@ func (c *Classifier) route(in input, to []synpunkt.Address, d *Decision) {
 		i = c.triage
 	}
 	c.settle(i, conf, reasons, in, d)
+}
+
+// marginConfidence turns the best and second-best unit score into 0..1
+// by their margin: 1-exp(-(best-second)/scale). How far the best unit is
+// ahead is what predicts a right routing on unseen mail (measured on the
+// corpus and both blind splits), not the best score's size: one strong
+// area word alone is enough ("brunnslock" 3: 0.78), two units with
+// equal evidence are not, however much there is.
+func marginConfidence(best, second, scale float64) float64 {
+	if best <= 0 {
+		return 0
+	}
+	return 1 - math.Exp(-(best-math.Max(second, 0))/scale)
 }
 
 // settle fills in the unit and picks the handler: a matching topic's

@@ -12,7 +12,7 @@ import (
 // cykelställ?"), and praise needs no thank-you word ("Vilken härlig
 // konsert!"). Each rule reads one sentence; the question mark's own
 // weight toward Fråga stays, the act outweighs it.
-const speechWeight = 3.0
+var speechWeight = 5.0
 
 // Openers and markers, lower case, as word sequences.
 var (

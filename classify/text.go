@@ -176,6 +176,10 @@ func parseTerm(s string) term {
 	return t
 }
 
+// stemOnly are short words that match a term only when written the
+// same, never through a shared stem.
+var stemOnly = map[string]bool{"the": true, "car": true, "sum": true, "her": true, "hit": true, "man": true, "men": true, "str": true}
+
 // matchWord reports whether a token is an inflection or a compound of w:
 // same stem; the term as the compound head ("gatlyktan" ~ "lykta"); or, for
 // stems of four runes or more, as the first part ("snöröjningsbil").
@@ -186,8 +190,13 @@ func matchWord(tk *token, w *termWord, prefix bool) bool {
 	if w.exact {
 		return tk.raw == w.raw
 	}
-	if tk.stem == w.stem || tk.raw == w.raw {
+	if tk.raw == w.raw {
 		return true
+	}
+	if tk.stem == w.stem {
+		// The light Swedish stemmer cuts some English words down to a
+		// common short word ("theater" → "the", "carers" → "car").
+		return !stemOnly[tk.raw] && !stemOnly[w.raw]
 	}
 	if w.whole {
 		return false
@@ -199,7 +208,22 @@ func matchWord(tk *token, w *termWord, prefix bool) bool {
 	if w.rawLen >= 3 && tk.rawLen-w.rawLen >= 3 && strings.HasSuffix(tk.raw, w.raw) {
 		return true
 	}
-	return prefix && ls >= 4 && lt-ls >= 2 && strings.HasPrefix(tk.stem, w.stem)
+	return prefix && ls >= 4 && lt-ls >= 2 && strings.HasPrefix(tk.stem, w.stem) && !streetName(tk.raw)
+}
+
+// streetSuffixes end street names in their usual definite form.
+var streetSuffixes = []string{"vägen", "gatan", "gränd", "stigen", "allén", "leden", "backen"}
+
+// streetName reports whether a word looks like a street name
+// ("skolvägen", "parkgatan"): its first part names the street, not the
+// matter, so it never matches as a compound's first part.
+func streetName(raw string) bool {
+	for _, s := range streetSuffixes {
+		if strings.HasSuffix(raw, s) && len(raw)-len(s) >= 3 {
+			return true
+		}
+	}
+	return false
 }
 
 // edgesMatch is the cheap test every match passes (see edges).

@@ -101,7 +101,12 @@ type IMAP struct {
 	// 500 ms. Default 0: IDLE only — a NOOP every 100 ms against a hosted
 	// mailbox (Exchange Online, Gmail) is the slow polling the design avoids
 	// and invites throttling; set it only for a Dovecot on the same host.
-	RecheckInterval    Duration `toml:"recheck_interval"`
+	RecheckInterval Duration `toml:"recheck_interval"`
+	// BurstInterval: after new mail, look for more with NOOP this often for
+	// BurstWindow before going back to IDLE (Dovecot delays IDLE's notice
+	// by 500 ms). Default 50ms; "0s" turns it off.
+	BurstInterval      Duration `toml:"burst_interval"`
+	BurstWindow        Duration `toml:"burst_window"`         // default 30s
 	InsecureSkipVerify bool     `toml:"insecure_skip_verify"` // tests only
 	// TLSCAFile is a PEM file of CA certificates trusted for the server's
 	// certificate instead of the system's (an internal CA). Empty: system.
@@ -241,6 +246,7 @@ func DefaultConfig() *Config {
 			TLS: "implicit", Mailbox: "INBOX", RegisteredMailbox: "Registrerade",
 			QuarantineMailbox: "Karantän",
 			PollInterval:      Duration{time.Minute}, IdleRestart: Duration{25 * time.Minute},
+			BurstInterval: Duration{50 * time.Millisecond}, BurstWindow: Duration{30 * time.Second},
 		},
 		SMTP:      SMTP{TLS: "starttls"},
 		Store:     Store{Path: "synpunkt.db"},
@@ -427,19 +433,29 @@ func checkTLS(field, s string) error {
 	return bad(field, "must be one of implicit, starttls, none (got %q)", s)
 }
 
+// checkServer checks what the [imap] and [smtp] sections share: the
+// server's address, its TLS mode and CA file, and a password source for a
+// username (unless OAuth2 logs in).
+func checkServer(section, address, tls, caFile, username, passwordEnv, passwordFile string, oauth2 bool) error {
+	if err := checkHostPort(section+".address", address); err != nil {
+		return err
+	}
+	if err := checkTLS(section+".tls", tls); err != nil {
+		return err
+	}
+	if err := checkCAFile(section+".tls_ca_file", caFile); err != nil {
+		return err
+	}
+	if username != "" && passwordEnv == "" && passwordFile == "" && !oauth2 {
+		return bad(section+".password_env", "a username needs password_env or password_file")
+	}
+	return nil
+}
+
 func (c *Config) validateIMAP() error {
 	m := c.IMAP
-	if err := checkHostPort("imap.address", m.Address); err != nil {
+	if err := checkServer("imap", m.Address, m.TLS, m.TLSCAFile, m.Username, m.PasswordEnv, m.PasswordFile, m.OAuth2 != nil); err != nil {
 		return err
-	}
-	if err := checkTLS("imap.tls", m.TLS); err != nil {
-		return err
-	}
-	if err := checkCAFile("imap.tls_ca_file", m.TLSCAFile); err != nil {
-		return err
-	}
-	if m.Username != "" && m.PasswordEnv == "" && m.PasswordFile == "" && m.OAuth2 == nil {
-		return bad("imap.password_env", "a username needs password_env or password_file")
 	}
 	if m.Mailbox == "" || m.RegisteredMailbox == "" || m.QuarantineMailbox == "" {
 		return bad("imap.mailbox", "mailbox, registered_mailbox and quarantine_mailbox must not be empty")
@@ -456,22 +472,19 @@ func (c *Config) validateIMAP() error {
 	if m.RecheckInterval.Duration < 0 || m.RecheckInterval.Duration > time.Minute {
 		return bad("imap.recheck_interval", "must be between 0 (IDLE only) and 1m")
 	}
+	if m.BurstInterval.Duration < 0 || m.BurstInterval.Duration > time.Minute {
+		return bad("imap.burst_interval", "must be between 0 (off) and 1m")
+	}
+	if m.BurstInterval.Duration > 0 && (m.BurstWindow.Duration < m.BurstInterval.Duration || m.BurstWindow.Duration > time.Hour) {
+		return bad("imap.burst_window", "must be at least imap.burst_interval and at most 1h")
+	}
 	return nil
 }
 
 func (c *Config) validateSMTP() error {
 	s := c.SMTP
-	if err := checkHostPort("smtp.address", s.Address); err != nil {
+	if err := checkServer("smtp", s.Address, s.TLS, s.TLSCAFile, s.Username, s.PasswordEnv, s.PasswordFile, s.OAuth2 != nil); err != nil {
 		return err
-	}
-	if err := checkTLS("smtp.tls", s.TLS); err != nil {
-		return err
-	}
-	if err := checkCAFile("smtp.tls_ca_file", s.TLSCAFile); err != nil {
-		return err
-	}
-	if s.Username != "" && s.PasswordEnv == "" && s.PasswordFile == "" && s.OAuth2 == nil {
-		return bad("smtp.password_env", "a username needs password_env or password_file")
 	}
 	return checkAddr("smtp.from", s.From)
 }

@@ -72,6 +72,8 @@ func TestValidationNamesTheKey(t *testing.T) {
 		{"bad manager", `manager = "kc@exempelby.se"`, "units[0].manager"},
 		{"idle too long", "[imap]\naddress", "imap.idle_restart"},
 		{"missing env", "[smtp]\naddress", "smtp.password_env"},
+		{"negative burst", "[imap]\naddress", "imap.burst_interval"},
+		{"burst window shorter than its interval", "[imap]\naddress", "imap.burst_window"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -87,6 +89,10 @@ func TestValidationNamesTheKey(t *testing.T) {
 				src = strings.Replace(src, tt.edit, `manager = "Kalle Anka"`, 1)
 			case "imap.idle_restart":
 				src = strings.Replace(src, tt.edit, "[imap]\nidle_restart = \"30m\"\naddress", 1)
+			case "imap.burst_interval":
+				src = strings.Replace(src, tt.edit, "[imap]\nburst_interval = \"-1s\"\naddress", 1)
+			case "imap.burst_window":
+				src = strings.Replace(src, tt.edit, "[imap]\nburst_interval = \"1s\"\nburst_window = \"500ms\"\naddress", 1)
 			case "smtp.password_env":
 				src = strings.Replace(src, tt.edit, "[smtp]\nusername = \"u\"\npassword_env = \"SYNPUNKT_TEST_UNSET_VAR\"\naddress", 1)
 			}

@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"math/rand/v2"
 	"os"
@@ -83,7 +82,7 @@ func newBenchDaemon(b *testing.B, dc *dovecottest.Server, sinkAddr string) *daem
 	cfg.IMAP.Address, cfg.IMAP.TLS, cfg.IMAP.Username, cfg.IMAP.Password = dc.Addr(), "none", dc.User(), dc.Password()
 	cfg.SMTP.Address, cfg.SMTP.TLS = sinkAddr, "none"
 	cfg.Store.Path = filepath.Join(b.TempDir(), "synpunkt.db")
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.DiscardHandler)
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}

@@ -33,6 +33,9 @@ type session struct {
 	last        uint32 // checkpoint: every UID ≤ last is handled
 	saved       uint32 // last value written to the CheckpointStore
 	maxHandled  uint32 // highest UID handled (or found gone) this session
+	// lastMail is when a pass last found new mail (Config.Now); zero
+	// before the first. It opens the burst window (see bursting).
+	lastMail time.Time
 }
 
 // session runs one connection until it fails or ctx is cancelled. worked

@@ -172,6 +172,10 @@ func TestForward(t *testing.T) {
 	if got := p.parts["message/rfc822"]; !bytes.Equal(got, original) {
 		t.Errorf("message/rfc822 part = %q, want original %q", got, original)
 	}
+	// Where the original stands, for the store to keep a reference instead.
+	if o.OriginalLen != len(original) || !bytes.Equal(o.Payload[o.OriginalAt:o.OriginalAt+o.OriginalLen], original) {
+		t.Errorf("OriginalAt, OriginalLen = %d, %d; do not locate the original in the payload", o.OriginalAt, o.OriginalLen)
+	}
 }
 
 func TestForwardAnonymous(t *testing.T) {

@@ -38,10 +38,12 @@ func (c *Composer) email(kind, tmpl string, d *TemplateData, s mailSpec) (*synpu
 	if err != nil {
 		return nil, fmt.Errorf("notify: %s: %w", kind, err)
 	}
-	return &synpunkt.Notification{
+	n := &synpunkt.Notification{
 		Channel: synpunkt.MediumEmail, Kind: kind, From: c.org.MailboxAddress,
 		To: s.to.Addr, MessageID: id, Payload: payload,
-	}, nil
+	}
+	n.OriginalAt, n.OriginalLen = locate(payload, s.attachment)
+	return n, nil
 }
 
 // header builds the top-level header and returns it with the new Message-ID.
@@ -150,6 +152,10 @@ func buildBody(h mail.Header, body string, original []byte) ([]byte, error) {
 		}
 		return buf.Bytes(), nil
 	}
+	// Sized once for the original (kept as it is, identity encoding) plus
+	// headers and the text: a growing buffer would allocate about four
+	// times the original on the way.
+	buf.Grow(len(original) + 3*len(body) + 4<<10)
 	h.SetContentType("multipart/mixed", nil)
 	w, err := message.CreateWriter(&buf, h.Header)
 	if err != nil {
@@ -165,6 +171,23 @@ func buildBody(h mail.Header, body string, original []byte) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// locate returns where original stands, unchanged, in payload, or 0, 0.
+// It is the last part's body, so it is looked for from the end.
+func locate(payload, original []byte) (at, n int) {
+	if len(original) == 0 {
+		return 0, 0
+	}
+	head := original[:min(len(original), 256)]
+	i := bytes.LastIndex(payload, head)
+	for i >= 0 {
+		if i+len(original) <= len(payload) && bytes.Equal(payload[i:i+len(original)], original) {
+			return i, len(original)
+		}
+		i = bytes.LastIndex(payload[:i], head)
+	}
+	return 0, 0
 }
 
 // rfc822Header describes the attached original. Only identity encodings are

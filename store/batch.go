@@ -50,6 +50,11 @@ func (s *Store) Batch(ctx context.Context, f func(ctx context.Context) error) er
 	if err := f(context.WithValue(ctx, batchKey{}, tx)); err != nil {
 		return err
 	}
+	// The full-text index of every case the batch wrote, once (see
+	// SyncSearch); not in the messages' savepoints.
+	if err := s.syncSearch(context.WithoutCancel(ctx), tx); err != nil {
+		return err
+	}
 	done = true
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit batch: %w", err)
@@ -67,10 +72,10 @@ func (s *Store) q(ctx context.Context) dbtx {
 
 // savepoint runs f inside the batch transaction tx as a savepoint: undone
 // alone (also when f panics) if it fails.
-func savepoint(ctx context.Context, tx *sql.Tx, f func(*sql.Tx) error) (err error) {
+func (s *Store) savepoint(ctx context.Context, tx *sql.Tx, f func(*sql.Tx) error) (err error) {
 	// Not ctx: a cancelled ctx must not leave a half-written savepoint.
 	bg := context.WithoutCancel(ctx)
-	if _, err := tx.ExecContext(bg, "SAVEPOINT unit"); err != nil {
+	if _, err := s.txExec(bg, tx, "SAVEPOINT unit"); err != nil {
 		return fmt.Errorf("savepoint: %w", err)
 	}
 	ok := false
@@ -83,7 +88,7 @@ func savepoint(ctx context.Context, tx *sql.Tx, f func(*sql.Tx) error) (err erro
 	if err := f(tx); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(bg, "RELEASE unit"); err != nil {
+	if _, err := s.txExec(bg, tx, "RELEASE unit"); err != nil {
 		return fmt.Errorf("release savepoint: %w", err)
 	}
 	ok = true

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -78,19 +79,40 @@ func IdempotencyKey(messageID string, raw []byte) string {
 }
 
 func body(raw []byte) []byte {
-	s := string(raw)
-	for _, sep := range []string{"\r\n\r\n", "\n\n", "\r\r"} {
-		if i := strings.Index(s, sep); i >= 0 {
+	for _, sep := range [][]byte{[]byte("\r\n\r\n"), []byte("\n\n"), []byte("\r\r")} {
+		if i := bytes.Index(raw, sep); i >= 0 {
 			return raw[i+len(sep):]
 		}
 	}
 	return nil
 }
 
+// hashNormalized is the SHA-256 (hex) of b with every CRLF turned into LF
+// and the trailing LFs cut, computed without copying b: the bytes are
+// those of strings.TrimRight(strings.ReplaceAll(b, "\r\n", "\n"), "\n").
 func hashNormalized(b []byte) string {
+	// The trailing run of LF and CRLF becomes LFs and is cut. A LF after a
+	// CR always ends a CRLF (a CR before it cannot belong to another).
+	end := len(b)
+	for end > 0 && b[end-1] == '\n' {
+		end--
+		if end > 0 && b[end-1] == '\r' {
+			end--
+		}
+	}
+	b = b[:end]
 	h := sha256.New()
-	s := strings.ReplaceAll(string(b), "\r\n", "\n")
-	h.Write([]byte(strings.TrimRight(s, "\n")))
+	crlf := []byte("\r\n")
+	for {
+		i := bytes.Index(b, crlf)
+		if i < 0 {
+			h.Write(b)
+			break
+		}
+		h.Write(b[:i])
+		h.Write(crlf[1:])
+		b = b[i+2:]
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -102,7 +124,7 @@ func sum(b []byte) string {
 // Seen reports the outcome recorded for an idempotency key, if any.
 func (s *Store) Seen(ctx context.Context, key string) (outcome string, caseID int64, ok bool, err error) {
 	var cid sql.NullInt64
-	err = s.q(ctx).QueryRowContext(ctx, "SELECT outcome, case_id FROM intake WHERE idem_key = ?", key).Scan(&outcome, &cid)
+	err = s.qQueryRow(ctx, "SELECT outcome, case_id FROM intake WHERE idem_key = ?", key).Scan(&outcome, &cid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", 0, false, nil
 	}
@@ -113,7 +135,8 @@ func (s *Store) Seen(ctx context.Context, key string) (outcome string, caseID in
 }
 
 // insertIntake writes the ledger row or returns ErrDuplicate.
-func (s *Store) insertIntake(ctx context.Context, tx *sql.Tx, in Intake, outcome, reason string, caseID int64) (int64, error) {
+// It returns the row's id and the SHA-256 of the raw message.
+func (s *Store) insertIntake(ctx context.Context, tx *sql.Tx, in Intake, outcome, reason string, caseID int64) (int64, string, error) {
 	var cid any
 	if caseID != 0 {
 		cid = caseID
@@ -121,16 +144,18 @@ func (s *Store) insertIntake(ctx context.Context, tx *sql.Tx, in Intake, outcome
 	if in.Raw == nil {
 		in.Raw = []byte{} // an empty message is still recorded
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO intake(idem_key, source, received_at, outcome, reason, case_id, raw_sha256, raw)
+	rawSum := sum(in.Raw)
+	res, err := s.txExec(ctx, tx, `INSERT INTO intake(idem_key, source, received_at, outcome, reason, case_id, raw_sha256, raw)
 		VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(idem_key) DO NOTHING`,
-		in.Key, in.Source, ts(in.ReceivedAt), outcome, reason, cid, sum(in.Raw), in.Raw)
+		in.Key, in.Source, ts(in.ReceivedAt), outcome, reason, cid, rawSum, in.Raw)
 	if err != nil {
-		return 0, fmt.Errorf("insert intake: %w", err)
+		return 0, "", fmt.Errorf("insert intake: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return 0, fmt.Errorf("intake %s: %w", in.Key, ErrDuplicate)
+		return 0, "", fmt.Errorf("intake %s: %w", in.Key, ErrDuplicate)
 	}
-	return res.LastInsertId()
+	id, err := res.LastInsertId()
+	return id, rawSum, err
 }
 
 // nextNumber allocates the next case number of the year of t, the time of
@@ -138,7 +163,7 @@ func (s *Store) insertIntake(ctx context.Context, tx *sql.Tx, in Intake, outcome
 func (s *Store) nextNumber(ctx context.Context, tx *sql.Tx, t time.Time) (string, error) {
 	year := t.In(stockholm).Year()
 	var seq int
-	err := tx.QueryRowContext(ctx, `INSERT INTO case_seq(year, last) VALUES(?, 1)
+	err := s.txQueryRow(ctx, tx, `INSERT INTO case_seq(year, last) VALUES(?, 1)
 		ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last`, year).Scan(&seq)
 	if err != nil {
 		return "", fmt.Errorf("allocate case number: %w", err)
@@ -179,7 +204,7 @@ func (s *Store) OpenCase(ctx context.Context, nc NewCase, compose Composer) (syn
 		if c.Channel == "" {
 			c.Channel = synpunkt.ChannelEpost
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO cases(number, status, received_at, category, unit, committee, initiated_by, description, sensitive, handler, created_at, first_response_due, final_due, channel)
+		res, err := s.txExec(ctx, tx, `INSERT INTO cases(number, status, received_at, category, unit, committee, initiated_by, description, sensitive, handler, created_at, first_response_due, final_due, channel)
 			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.Number, c.Status, ts(c.ReceivedAt), c.Category, c.Unit, c.Committee, c.InitiatedBy, c.Description, c.Sensitive, nc.Handler, ts(now),
 			tsOpt(c.FirstResponseDue), tsOpt(c.FinalDue), c.Channel)
@@ -191,7 +216,7 @@ func (s *Store) OpenCase(ctx context.Context, nc NewCase, compose Composer) (syn
 			return err
 		}
 		if nc.Contact != nil {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO contacts(case_id, email, phone, wants_reply) VALUES(?, ?, ?, ?)",
+			if _, err := s.txExec(ctx, tx, "INSERT INTO contacts(case_id, email, phone, wants_reply) VALUES(?, ?, ?, ?)",
 				c.ID, nc.Contact.Email, nc.Contact.Phone, nc.Contact.WantsReply); err != nil {
 				return fmt.Errorf("insert contact: %w", err)
 			}
@@ -209,7 +234,7 @@ func (s *Store) OpenCase(ctx context.Context, nc NewCase, compose Composer) (syn
 func (s *Store) seenTx(ctx context.Context, tx *sql.Tx, key string) (string, int64, bool, error) {
 	var outcome string
 	var cid sql.NullInt64
-	err := tx.QueryRowContext(ctx, "SELECT outcome, case_id FROM intake WHERE idem_key = ?", key).Scan(&outcome, &cid)
+	err := s.txQueryRow(ctx, tx, "SELECT outcome, case_id FROM intake WHERE idem_key = ?", key).Scan(&outcome, &cid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", 0, false, nil
 	}
@@ -221,7 +246,7 @@ func (s *Store) seenTx(ctx context.Context, tx *sql.Tx, key string) (string, int
 
 // addDocumentTx writes the ledger row and the document.
 func (s *Store) addDocumentTx(ctx context.Context, tx *sql.Tx, caseID int64, in Intake, outcome string, d *synpunkt.Document, text string) error {
-	intakeID, err := s.insertIntake(ctx, tx, in, outcome, "", caseID)
+	intakeID, rawSum, err := s.insertIntake(ctx, tx, in, outcome, "", caseID)
 	if err != nil {
 		return err
 	}
@@ -233,19 +258,19 @@ func (s *Store) addDocumentTx(ctx context.Context, tx *sql.Tx, caseID int64, in 
 		}
 		att = string(b)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO documents(case_id, type, direction, sender_role, received_at, message_id, intake_id, text, attachments, claimed_date)
+	res, err := s.txExec(ctx, tx, `INSERT INTO documents(case_id, type, direction, sender_role, received_at, message_id, intake_id, text, attachments, claimed_date)
 		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, caseID, d.Type, d.Direction, d.SenderRole, ts(d.ReceivedAt), d.MessageID, intakeID, text, att, tsOpt(d.ClaimedDate))
 	if err != nil {
 		return fmt.Errorf("insert document: %w", err)
 	}
 	if d.Type == synpunkt.DocSvar {
 		// The first Svar stops the first-response clock.
-		if _, err := tx.ExecContext(ctx, "UPDATE cases SET first_response_at = ? WHERE id = ? AND first_response_at = ''", ts(d.ReceivedAt), caseID); err != nil {
+		if _, err := s.txExec(ctx, tx, "UPDATE cases SET first_response_at = ? WHERE id = ? AND first_response_at = ''", ts(d.ReceivedAt), caseID); err != nil {
 			return fmt.Errorf("record first response: %w", err)
 		}
 	}
 	d.ID, _ = res.LastInsertId()
-	d.CaseID, d.RawSHA256 = caseID, sum(in.Raw)
+	d.CaseID, d.RawSHA256 = caseID, rawSum
 	return nil
 }
 
@@ -273,7 +298,7 @@ func (s *Store) eventTx(ctx context.Context, tx *sql.Tx, caseID int64, e Event) 
 	if textKinds[e.Kind] {
 		detail, text = "", e.Detail
 	}
-	res, err := tx.ExecContext(ctx, "INSERT INTO events(case_id, at, actor, kind, detail) VALUES(?, ?, ?, ?, ?)",
+	res, err := s.txExec(ctx, tx, "INSERT INTO events(case_id, at, actor, kind, detail) VALUES(?, ?, ?, ?, ?)",
 		cid, ts(s.now()), e.Actor, e.Kind, detail)
 	if err != nil {
 		return fmt.Errorf("insert event: %w", err)
@@ -306,7 +331,7 @@ func (s *Store) AddDocument(ctx context.Context, caseID int64, in Intake, d synp
 // may be 0. It returns ErrDuplicate (wrapped) for a key seen before.
 func (s *Store) RecordIntake(ctx context.Context, in Intake, outcome, reason string, caseID int64, events []Event, out []synpunkt.Notification) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.insertIntake(ctx, tx, in, outcome, reason, caseID); err != nil {
+		if _, _, err := s.insertIntake(ctx, tx, in, outcome, reason, caseID); err != nil {
 			return err
 		}
 		return s.writeTx(ctx, tx, caseID, events, out)

@@ -35,18 +35,27 @@ func (s *Store) ActionsTaken(ctx context.Context) (map[int64]map[string]bool, er
 // events and notifications in one transaction. A key already taken for the
 // case returns an error wrapping ErrDuplicate and writes nothing.
 func (s *Store) TakeAction(ctx context.Context, caseID int64, key string, events []Event, out []synpunkt.Notification) error {
+	return s.changeCase(ctx, "take action", caseID, events, out, fmt.Errorf("case %d action %s: %w", caseID, key, ErrDuplicate),
+		"INSERT INTO case_actions(case_id, key, at) VALUES(?, ?, ?) ON CONFLICT DO NOTHING", caseID, key, ts(s.now()))
+}
+
+// changeCase runs, in one transaction, the statement query with args and
+// writes the events and notifications of case caseID (0: of none). A
+// statement that touches no row fails with untouched when that is set,
+// and nothing is written. Errors are wrapped in what.
+func (s *Store) changeCase(ctx context.Context, what string, caseID int64, events []Event, out []synpunkt.Notification, untouched error, query string, args ...any) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "INSERT INTO case_actions(case_id, key, at) VALUES(?, ?, ?) ON CONFLICT DO NOTHING", caseID, key, ts(s.now()))
+		res, err := tx.ExecContext(ctx, query, args...)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("case %d action %s: %w", caseID, key, ErrDuplicate)
+		if n, _ := res.RowsAffected(); n == 0 && untouched != nil {
+			return untouched
 		}
 		return s.writeTx(ctx, tx, caseID, events, out)
 	})
 	if err != nil {
-		return fmt.Errorf("take action: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }
@@ -67,39 +76,19 @@ var ErrState = errors.New("case is not in that state")
 // SetStatus closes or reopens a case, with events and notifications, in
 // one transaction. It fails with ErrState when the case already has status.
 func (s *Store) SetStatus(ctx context.Context, caseID int64, status synpunkt.Status, events []Event, out []synpunkt.Notification) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		closed := any(nil)
-		if status == synpunkt.StatusClosed {
-			closed = ts(s.now())
-		}
-		res, err := tx.ExecContext(ctx, "UPDATE cases SET status = ?, closed_at = ? WHERE id = ? AND status <> ?", status, closed, caseID, status)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("case %d is already %s: %w", caseID, status, ErrState)
-		}
-		return s.writeTx(ctx, tx, caseID, events, out)
-	})
-	if err != nil {
-		return fmt.Errorf("set status: %w", err)
+	closed := any(nil)
+	if status == synpunkt.StatusClosed {
+		closed = ts(s.now())
 	}
-	return nil
+	return s.changeCase(ctx, "set status", caseID, events, out, fmt.Errorf("case %d is already %s: %w", caseID, status, ErrState),
+		"UPDATE cases SET status = ?, closed_at = ? WHERE id = ? AND status <> ?", status, closed, caseID, status)
 }
 
 // Reroute moves a case to another unit and handler, with events and
 // notifications, in one transaction.
 func (s *Store) Reroute(ctx context.Context, caseID int64, unit, committee, handler string, events []Event, out []synpunkt.Notification) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE cases SET unit = ?, committee = ?, handler = ? WHERE id = ?", unit, committee, handler, caseID); err != nil {
-			return err
-		}
-		return s.writeTx(ctx, tx, caseID, events, out)
-	})
-	if err != nil {
-		return fmt.Errorf("reroute: %w", err)
-	}
-	return nil
+	return s.changeCase(ctx, "reroute", caseID, events, out, nil,
+		"UPDATE cases SET unit = ?, committee = ?, handler = ? WHERE id = ?", unit, committee, handler, caseID)
 }
 
 // StartClocks records that a case registered without being forwarded was
@@ -108,22 +97,10 @@ func (s *Store) Reroute(ctx context.Context, caseID int64, unit, committee, hand
 // that is closed, or whose clocks already run, fails with ErrState and
 // nothing is written.
 func (s *Store) StartClocks(ctx context.Context, caseID int64, handler string, firstDue, finalDue time.Time, events []Event, out []synpunkt.Notification) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE cases SET handler = ?, first_response_due = ?, final_due = ?
+	return s.changeCase(ctx, "start clocks", caseID, events, out, fmt.Errorf("case %d is closed or its deadlines already run: %w", caseID, ErrState),
+		`UPDATE cases SET handler = ?, first_response_due = ?, final_due = ?
 			WHERE id = ? AND status = ? AND first_response_due = '' AND final_due = ''`,
-			handler, tsOpt(firstDue), tsOpt(finalDue), caseID, synpunkt.StatusOpen)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("case %d is closed or its deadlines already run: %w", caseID, ErrState)
-		}
-		return s.writeTx(ctx, tx, caseID, events, out)
-	})
-	if err != nil {
-		return fmt.Errorf("start clocks: %w", err)
-	}
-	return nil
+		handler, tsOpt(firstDue), tsOpt(finalDue), caseID, synpunkt.StatusOpen)
 }
 
 // DocumentText returns the decoded text of a document (personal data: for
@@ -152,18 +129,6 @@ func (s *Store) LastDigest(ctx context.Context) (time.Time, error) {
 // TakeDigest records the digest of a local day with its notification; a
 // day already sent returns ErrDuplicate.
 func (s *Store) TakeDigest(ctx context.Context, day string, events []Event, out []synpunkt.Notification) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "INSERT INTO digests(day, sent_at) VALUES(?, ?) ON CONFLICT DO NOTHING", day, ts(s.now()))
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("digest %s: %w", day, ErrDuplicate)
-		}
-		return s.writeTx(ctx, tx, 0, events, out)
-	})
-	if err != nil {
-		return fmt.Errorf("take digest: %w", err)
-	}
-	return nil
+	return s.changeCase(ctx, "take digest", 0, events, out, fmt.Errorf("digest %s: %w", day, ErrDuplicate),
+		"INSERT INTO digests(day, sent_at) VALUES(?, ?) ON CONFLICT DO NOTHING", day, ts(s.now()))
 }

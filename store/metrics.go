@@ -55,12 +55,7 @@ func (s *Store) OpsCounts(ctx context.Context, now time.Time) (OpsCounts, error)
 
 // groupCount runs a GROUP BY query whose last column is a count.
 func (s *Store) groupCount(ctx context.Context, q string, f func([]string, int64), keys int) error {
-	rows, err := s.db.QueryContext(ctx, q)
-	if err != nil {
-		return fmt.Errorf("ops counts: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return eachRow(ctx, s.db, "ops counts", func(r *sql.Rows) error {
 		k := make([]string, keys)
 		dest := make([]any, keys+1)
 		for i := range k {
@@ -68,12 +63,12 @@ func (s *Store) groupCount(ctx context.Context, q string, f func([]string, int64
 		}
 		var n int64
 		dest[keys] = &n
-		if err := rows.Scan(dest...); err != nil {
-			return fmt.Errorf("ops counts: %w", err)
+		if err := r.Scan(dest...); err != nil {
+			return err
 		}
 		f(k, n)
-	}
-	return rows.Err()
+		return nil
+	}, q)
 }
 
 // Writable proves the database takes a write now (disk not full, file not

@@ -45,13 +45,63 @@ func (s *Store) enqueueTx(ctx context.Context, tx *sql.Tx, caseID int64, out []s
 	}
 	now := ts(s.now())
 	for _, o := range out {
-		_, err := tx.ExecContext(ctx, `INSERT INTO outbox(case_id, kind, channel, sender, recipient, message_id, payload, next_attempt_at, created_at)
-			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)`, cid, o.Kind, o.Channel, o.From, o.To, o.MessageID, o.Payload, now, now)
+		payload, orig, at, err := s.referOriginal(ctx, tx, o)
+		if err != nil {
+			return fmt.Errorf("enqueue %s: %w", o.Kind, err)
+		}
+		_, err = s.txExec(ctx, tx, `INSERT INTO outbox(case_id, kind, channel, sender, recipient, message_id, payload, next_attempt_at, created_at, original_intake, original_at)
+			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, cid, o.Kind, o.Channel, o.From, o.To, o.MessageID, payload, now, now, orig, at)
 		if err != nil {
 			return fmt.Errorf("enqueue %s: %w", o.Kind, err)
 		}
 	}
 	return nil
+}
+
+// referOriginal returns what to store of o: when o carries an original
+// (a forward) that the intake ledger holds byte for byte, its payload
+// without the original, the ledger row and the offset to put it back at;
+// otherwise the payload whole and no reference.
+func (s *Store) referOriginal(ctx context.Context, tx *sql.Tx, o synpunkt.Notification) (payload []byte, orig any, at int, err error) {
+	if o.OriginalLen == 0 || o.OriginalAt < 0 || o.OriginalAt+o.OriginalLen > len(o.Payload) {
+		return o.Payload, nil, 0, nil
+	}
+	original := o.Payload[o.OriginalAt : o.OriginalAt+o.OriginalLen]
+	var id int64
+	err = tx.QueryRowContext(ctx, "SELECT id FROM intake WHERE raw_sha256 = ? AND length(raw) = ? LIMIT 1", sum(original), len(original)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return o.Payload, nil, 0, nil
+	}
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("look up the original: %w", err)
+	}
+	rest := make([]byte, 0, len(o.Payload)-o.OriginalLen)
+	rest = append(append(rest, o.Payload[:o.OriginalAt]...), o.Payload[o.OriginalAt+o.OriginalLen:]...)
+	return rest, id, o.OriginalAt, nil
+}
+
+// withOriginal returns payload with the raw of intake row orig put back
+// at byte at; payload as it is when there is no reference, or when the
+// original is gone (purged) or the payload was emptied.
+func withOriginal(ctx context.Context, q querier, payload []byte, orig sql.NullInt64, at int) ([]byte, error) {
+	if !orig.Valid || at > len(payload) || len(payload) == 0 {
+		return payload, nil
+	}
+	rows, err := q.QueryContext(ctx, "SELECT raw FROM intake WHERE id = ?", orig.Int64)
+	if err != nil {
+		return nil, fmt.Errorf("read the original: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return payload, rows.Err()
+	}
+	var raw sql.RawBytes // the driver's copy, not cloned once more
+	if err := rows.Scan(&raw); err != nil {
+		return nil, fmt.Errorf("read the original: %w", err)
+	}
+	out := make([]byte, 0, len(payload)+len(raw))
+	out = append(append(append(out, payload[:at]...), raw...), payload[at:]...)
+	return out, rows.Close()
 }
 
 // Enqueue adds notifications (with events) outside a registration, e.g. a
@@ -64,16 +114,23 @@ const outboxMeta = "o.id, COALESCE(o.case_id, 0), o.kind, o.channel, o.sender, o
 
 const outboxFrom = " FROM outbox o LEFT JOIN cases c ON c.id = o.case_id WHERE "
 
-func scanOutbox(r scanner, payload bool) (OutboxRow, error) {
+func scanOutbox(r scanner, payload bool) (OutboxRow, original, error) {
 	var o OutboxRow
+	var ref original
 	var next, created, sent, lease string
 	dst := []any{&o.ID, &o.CaseID, &o.Kind, &o.Channel, &o.From, &o.To, &o.MessageID, &o.Status, &o.Attempts, &next, &o.LastError, &created, &sent, &o.LeaseOwner, &lease, &o.CaseNumber}
 	if payload {
-		dst = append(dst, &o.Payload)
+		dst = append(dst, &o.Payload, &ref.intake, &ref.at)
 	}
 	err := r.Scan(dst...)
 	o.NextAttemptAt, o.CreatedAt, o.SentAt, o.LeaseUntil = parseTS(next), parseTS(created), parseTS(sent), parseTS(lease)
-	return o, err
+	return o, ref, err
+}
+
+// original is an outbox row's reference to its attached original.
+type original struct {
+	intake sql.NullInt64
+	at     int
 }
 
 // outboxRows reads rows matching where through q (the database or a
@@ -82,7 +139,7 @@ func scanOutbox(r scanner, payload bool) (OutboxRow, error) {
 func outboxRows(ctx context.Context, q querier, payload bool, where string, args ...any) ([]OutboxRow, error) {
 	cols := outboxMeta
 	if payload {
-		cols += ", o.payload"
+		cols += ", o.payload, o.original_intake, o.original_at"
 	}
 	rows, err := q.QueryContext(ctx, "SELECT "+cols+outboxFrom+where, args...)
 	if err != nil {
@@ -90,14 +147,24 @@ func outboxRows(ctx context.Context, q querier, payload bool, where string, args
 	}
 	defer rows.Close()
 	var out []OutboxRow
+	var refs []original
 	for rows.Next() {
-		o, err := scanOutbox(rows, payload)
+		o, ref, err := scanOutbox(rows, payload)
 		if err != nil {
 			return nil, fmt.Errorf("scan outbox: %w", err)
 		}
-		out = append(out, o)
+		out, refs = append(out, o), append(refs, ref)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for i, ref := range refs {
+		if out[i].Payload, err = withOriginal(ctx, q, out[i].Payload, ref.intake, ref.at); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // DueQuery selects due notifications.
@@ -161,12 +228,76 @@ func (s *Store) ClaimOutbox(ctx context.Context, id int64, owner string, now, un
 			return err
 		}
 		ok = true
-		return tx.QueryRowContext(ctx, "SELECT payload FROM outbox WHERE id = ?", id).Scan(&payload)
+		payload, err = readPayload(ctx, tx, id)
+		return err
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("claim outbox %d: %w", id, err)
 	}
 	return payload, ok, nil
+}
+
+// ClaimOutboxBatch is ClaimOutbox for several notifications in one
+// transaction (one commit for a group of sends instead of one each): it
+// leases those of ids still pending, due at now and not leased by another
+// worker (or whose lease ran out) to owner until until, and returns their
+// ids, in the order given, without payloads (OutboxPayload reads one when
+// its turn comes).
+func (s *Store) ClaimOutboxBatch(ctx context.Context, ids []int64, owner string, now, until time.Time) ([]int64, error) {
+	var got []int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		got = got[:0]
+		n := ts(now)
+		for _, id := range ids {
+			res, err := tx.ExecContext(ctx, `UPDATE outbox SET lease_owner = ?, lease_until = ?
+				WHERE id = ? AND status = ? AND next_attempt_at <= ? AND (lease_owner = ? OR lease_until = '' OR lease_until <= ?)`,
+				owner, ts(until), id, OutboxPending, n, owner, n)
+			if err != nil {
+				return err
+			}
+			if k, err := res.RowsAffected(); err != nil {
+				return err
+			} else if k == 1 {
+				got = append(got, id)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim %d outbox rows: %w", len(ids), err)
+	}
+	return got, nil
+}
+
+// OutboxPayload returns the message of notification id, for the worker
+// holding its lease.
+func (s *Store) OutboxPayload(ctx context.Context, id int64) ([]byte, error) {
+	return readPayload(ctx, s.q(ctx), id)
+}
+
+// readPayload reads the message of notification id, with its original.
+func readPayload(ctx context.Context, q querier, id int64) ([]byte, error) {
+	var p []byte
+	var ref original
+	if err := q.QueryRowContext(ctx, "SELECT payload, original_intake, original_at FROM outbox WHERE id = ?", id).Scan(&p, &ref.intake, &ref.at); err != nil {
+		return nil, fmt.Errorf("read outbox %d: %w", id, err)
+	}
+	return withOriginal(ctx, q, p, ref.intake, ref.at)
+}
+
+// ReleaseClaims drops owner's leases on the pending notifications ids
+// without counting an attempt, e.g. those claimed for a group but not
+// sent before a shutdown.
+func (s *Store) ReleaseClaims(ctx context.Context, owner string, ids []int64) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, "UPDATE outbox SET lease_owner = '', lease_until = '' WHERE id = ? AND lease_owner = ? AND status = ?",
+				id, owner, OutboxPending); err != nil {
+				return fmt.Errorf("release outbox %d: %w", id, err)
+			}
+		}
+		return nil
+	})
 }
 
 // NextOutboxAt returns when the next pending notification, on a channel
@@ -259,7 +390,7 @@ func (s *Store) MarkFailed(ctx context.Context, o OutboxRow, reason, summary str
 // forward rebuilt without the attached original because it was too large,
 // and extends its lease to leaseUntil for the send that follows.
 func (s *Store) ReplacePayload(ctx context.Context, id int64, payload []byte, leaseUntil time.Time) error {
-	_, err := s.q(ctx).ExecContext(ctx, "UPDATE outbox SET payload = ?, lease_until = ? WHERE id = ? AND status = ?", payload, ts(leaseUntil), id, OutboxPending)
+	_, err := s.q(ctx).ExecContext(ctx, "UPDATE outbox SET payload = ?, original_intake = NULL, original_at = 0, lease_until = ? WHERE id = ? AND status = ?", payload, ts(leaseUntil), id, OutboxPending)
 	if err != nil {
 		return fmt.Errorf("replace payload of outbox %d: %w", id, err)
 	}

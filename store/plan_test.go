@@ -23,16 +23,18 @@ func TestQueriesUseIndexes(t *testing.T) {
 	}
 	defer st.Close()
 	queries := map[string]string{
-		"Seen":            "SELECT outcome, case_id FROM intake WHERE idem_key = 'k'",
-		"CaseByNumber":    "SELECT id FROM cases WHERE number = 'SYN-2026-00001' COLLATE NOCASE",
-		"CountOutbox":     "SELECT COUNT(*) FROM outbox WHERE kind = 'receipt' AND recipient = 'a@b' COLLATE NOCASE AND created_at >= '2026'",
-		"OutboxForCase":   "SELECT id FROM outbox o WHERE o.case_id = 1 ORDER BY o.id",
-		"EventsSince":     "SELECT id FROM events WHERE kind = 'escalated' AND at >= '2026' ORDER BY id",
-		"Events":          "SELECT id FROM events WHERE case_id = 1 ORDER BY id",
-		"CaseByMessageID": "SELECT case_id FROM documents WHERE message_id = 'm' LIMIT 1",
-		"OutboxByMsgID":   "SELECT case_id FROM outbox WHERE message_id = 'm' AND case_id IS NOT NULL LIMIT 1",
-		"Documents":       "SELECT id FROM documents WHERE case_id = 1 ORDER BY id",
-		"OpenCases":       "SELECT id FROM cases WHERE status = 'open'",
+		"Seen":              "SELECT outcome, case_id FROM intake WHERE idem_key = 'k'",
+		"CaseByNumber":      "SELECT id FROM cases WHERE number = 'SYN-2026-00001' COLLATE NOCASE",
+		"CountOutbox":       "SELECT COUNT(*) FROM outbox WHERE kind = 'receipt' AND recipient = 'a@b' COLLATE NOCASE AND created_at >= '2026'",
+		"OutboxForCase":     "SELECT id FROM outbox o WHERE o.case_id = 1 ORDER BY o.id",
+		"EventsSince":       "SELECT id FROM events WHERE kind = 'escalated' AND at >= '2026' ORDER BY id",
+		"Events":            "SELECT id FROM events WHERE case_id = 1 ORDER BY id",
+		"CaseByMessageID":   "SELECT case_id FROM documents WHERE message_id = 'm' LIMIT 1",
+		"OriginalOfForward": "SELECT id FROM intake WHERE raw_sha256 = 'x' AND length(raw) = 1 LIMIT 1",
+		"ForwardOriginal":   "SELECT raw FROM intake WHERE id = 1",
+		"OutboxByMsgID":     "SELECT case_id FROM outbox WHERE message_id = 'm' AND case_id IS NOT NULL LIMIT 1",
+		"Documents":         "SELECT id FROM documents WHERE case_id = 1 ORDER BY id",
+		"OpenCases":         "SELECT id FROM cases WHERE status = 'open'",
 		// The deadline scheduler (DueCases, ScheduleState, SetNextDue) and
 		// the digest's counts (OpenPerUnit).
 		"DueCases":     "SELECT id FROM cases WHERE next_due <= '2026' ORDER BY next_due, id",
@@ -40,13 +42,17 @@ func TestQueriesUseIndexes(t *testing.T) {
 		"ScheduleDone": "SELECT key FROM case_actions WHERE case_id = 1",
 		"SetNextDue":   "UPDATE cases SET next_due = NULL WHERE id = 1 AND " + stampColumns + " = 'x'",
 		"OpenPerUnit":  "SELECT unit, COUNT(*) FROM cases WHERE status = 'öppet' GROUP BY unit",
+		// Per message: the per-sender cap, and the search index rewrite of
+		// each case a transaction noted (SyncSearch).
+		"CountToSender":   "SELECT COUNT(*) FROM outbox WHERE recipient_key = 'a@b' AND created_at >= '2026' AND kind IN ('receipt', 'forward')",
+		"SearchInsertRow": strings.ReplaceAll(searchInsertRow, "?", "1"),
+		"SearchPending":   searchPendingList,
 		// Per message: the case number in a subject, the intake ledger,
 		// the case sequence, the first Svar, the per-sender caps, the
 		// contact, the outbox worker's due rows and its claim.
 		"CaseNumberLike": "SELECT " + caseColumns + " FROM cases WHERE number = 'SYN-2026-00001' COLLATE NOCASE",
 		"CaseSeq":        "INSERT INTO case_seq(year, last) VALUES(2026, 1) ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
 		"FirstResponse":  "UPDATE cases SET first_response_at = '2026' WHERE id = 1 AND first_response_at = ''",
-		"CountToSender":  "SELECT COUNT(*) FROM outbox WHERE recipient_key = 'a@b' AND created_at >= '2026' AND kind IN ('receipt', 'reply')",
 		"Contact":        "SELECT email, phone, wants_reply FROM contacts WHERE case_id = 1",
 		"DueOutbox":      "SELECT o.id, c.number FROM outbox o LEFT JOIN cases c ON c.id = o.case_id WHERE o.status = 'pending' AND o.next_attempt_at <= '2026' ORDER BY o.next_attempt_at, o.id LIMIT 10",
 		"ClaimOutbox":    "UPDATE outbox SET lease_owner = 'w', lease_until = '2026' WHERE id = 1 AND status = 'pending' AND next_attempt_at <= '2026' AND (lease_owner = 'w' OR lease_until = '' OR lease_until <= '2026')",

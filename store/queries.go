@@ -115,14 +115,14 @@ func (s *Store) CaseByMessageID(ctx context.Context, ids []string) (caseID int64
 			continue
 		}
 		var cid sql.NullInt64
-		err := s.q(ctx).QueryRowContext(ctx, "SELECT case_id FROM outbox WHERE message_id = ? AND case_id IS NOT NULL LIMIT 1", id).Scan(&cid)
+		err := s.qQueryRow(ctx, "SELECT case_id FROM outbox WHERE message_id = ? AND case_id IS NOT NULL LIMIT 1", id).Scan(&cid)
 		if err == nil && cid.Valid {
 			return cid.Int64, true, nil
 		}
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return 0, false, fmt.Errorf("look up message id: %w", err)
 		}
-		err = s.q(ctx).QueryRowContext(ctx, "SELECT case_id FROM documents WHERE message_id = ? LIMIT 1", id).Scan(&cid)
+		err = s.qQueryRow(ctx, "SELECT case_id FROM documents WHERE message_id = ? LIMIT 1", id).Scan(&cid)
 		if err == nil {
 			return cid.Int64, false, nil
 		}
@@ -136,7 +136,7 @@ func (s *Store) CaseByMessageID(ctx context.Context, ids []string) (caseID int64
 // Contact returns the citizen's contact details of a case.
 func (s *Store) Contact(ctx context.Context, caseID int64) (Contact, bool, error) {
 	var c Contact
-	err := s.q(ctx).QueryRowContext(ctx, "SELECT email, phone, wants_reply FROM contacts WHERE case_id = ?", caseID).Scan(&c.Email, &c.Phone, &c.WantsReply)
+	err := s.qQueryRow(ctx, "SELECT email, phone, wants_reply FROM contacts WHERE case_id = ?", caseID).Scan(&c.Email, &c.Phone, &c.WantsReply)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, false, nil
 	}
@@ -149,7 +149,7 @@ func (s *Store) Contact(ctx context.Context, caseID int64) (Contact, bool, error
 // CountOutbox counts notifications of kind to recipient created since t.
 func (s *Store) CountOutbox(ctx context.Context, kind, recipient string, since time.Time) (int, error) {
 	var n int
-	err := s.q(ctx).QueryRowContext(ctx, "SELECT COUNT(*) FROM outbox WHERE kind = ? AND recipient = ? COLLATE NOCASE AND created_at >= ?",
+	err := s.qQueryRow(ctx, "SELECT COUNT(*) FROM outbox WHERE kind = ? AND recipient = ? COLLATE NOCASE AND created_at >= ?",
 		kind, recipient, ts(since)).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count outbox: %w", err)
@@ -226,7 +226,7 @@ func (s *Store) Quarantined(ctx context.Context) ([]QuarantineRow, error) {
 // Original returns the raw bytes of a document's original message.
 func (s *Store) Original(ctx context.Context, documentID int64) ([]byte, error) {
 	var raw []byte
-	err := s.q(ctx).QueryRowContext(ctx, "SELECT i.raw FROM documents d JOIN intake i ON i.id = d.intake_id WHERE d.id = ?", documentID).Scan(&raw)
+	err := s.qQueryRow(ctx, "SELECT i.raw FROM documents d JOIN intake i ON i.id = d.intake_id WHERE d.id = ?", documentID).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("original of document %d: %w", documentID, ErrNotFound)
 	}

@@ -43,7 +43,7 @@ func (s *Store) CountToSender(ctx context.Context, recipient string, since time.
 	}
 	q := "SELECT COUNT(*) FROM outbox WHERE recipient_key = ? AND created_at >= ? AND kind IN (?" + strings.Repeat(", ?", len(kinds)-1) + ")"
 	var n int
-	if err := s.q(ctx).QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+	if err := s.qQueryRow(ctx, q, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count notifications to sender: %w", err)
 	}
 	return n, nil

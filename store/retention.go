@@ -163,42 +163,129 @@ type PurgeResult struct {
 	Outbox    int64    `json:"outbox"`    // notification bodies emptied
 }
 
-// Purge removes the given parts of a case in one transaction and records
-// them (table purged) with one event "purged" naming the parts and the
-// rule; the PII-free metadata (number, category, unit, dates, roles) and
-// the event rows stay. A preserved case fails with ErrPreserved and nothing
-// is removed. Call Compact afterwards so that no removed byte stays in the
-// WAL.
+// retentionSchema (schema 12): the purge finds a case's original messages
+// by case; without this index each case's lookup scanned the whole intake
+// ledger (EXPLAIN QUERY PLAN: SCAN intake), which made a purge of n cases
+// cost n² row reads.
+const retentionSchema = `
+-- Schema 12: the purge (gallring) finds a case's originals by case.
+CREATE INDEX intake_case ON intake(case_id);
+`
+
+// PurgeRequest is one case's due parts, and the rule (plan references)
+// that makes them due.
+type PurgeRequest struct {
+	CaseID int64
+	Parts  []string
+	Rule   string
+}
+
+// PurgeOutcome is what PurgeCases did to one requested case.
+type PurgeOutcome struct {
+	PurgeResult
+	// Preserved: the case was found to be preserved (bevaras) when its
+	// batch ran, so nothing of it was removed.
+	Preserved bool
+}
+
+// purgeBatch is how many cases PurgeCases purges per transaction (a
+// variable so a test can make batches small): few
+// enough that a writer waiting for the lock (intake) waits well under a
+// second, many enough that the commit's fsync and the full-text index's
+// flush are paid once per batch instead of once per case.
+var purgeBatch = 500
+
+// metaSearchDirty is the meta key that says the full-text index may still
+// hold terms of purged text (see PurgeCases and Compact).
+const metaSearchDirty = "search_purged_dirty"
+
+// Purge removes the given parts of one case; see PurgeCases. A preserved
+// case fails with ErrPreserved and nothing is removed. Call Compact
+// afterwards.
 func (s *Store) Purge(ctx context.Context, caseID int64, parts []string, rule, actor string) (PurgeResult, error) {
-	var r PurgeResult
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		var preserved bool
-		if err := tx.QueryRowContext(ctx, "SELECT EXISTS(SELECT 1 FROM preservations WHERE case_id = ?)", caseID).Scan(&preserved); err != nil {
-			return err
-		}
-		if preserved {
-			return fmt.Errorf("case %d: %w", caseID, ErrPreserved)
-		}
-		for _, p := range parts {
-			if err := purgePart(ctx, tx, caseID, p, &r); err != nil {
-				return fmt.Errorf("purge %s: %w", p, err)
-			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO purged(case_id, part, rule, at) VALUES(?, ?, ?, ?) ON CONFLICT DO NOTHING", caseID, p, rule, ts(s.now())); err != nil {
-				return err
-			}
-		}
-		r.Parts = append([]string(nil), parts...)
-		sort.Slice(r.Parts, func(i, j int) bool { return partIndex(r.Parts[i]) < partIndex(r.Parts[j]) })
-		detail, _ := json.Marshal(struct {
-			Rule string `json:"rule"`
-			PurgeResult
-		}{rule, r})
-		return s.eventTx(ctx, tx, caseID, Event{Actor: actor, Kind: "purged", Detail: string(detail)})
-	})
+	out, err := s.PurgeCases(ctx, []PurgeRequest{{CaseID: caseID, Parts: parts, Rule: rule}}, actor)
 	if err != nil {
-		return PurgeResult{}, fmt.Errorf("purge case %d: %w", caseID, err)
+		return PurgeResult{}, err
 	}
-	return r, nil
+	if out[0].Preserved {
+		return PurgeResult{}, fmt.Errorf("purge case %d: %w", caseID, ErrPreserved)
+	}
+	return out[0].PurgeResult, nil
+}
+
+// PurgeCases removes the requested parts of cases, purgeBatch cases per
+// transaction, and records them (table purged) with one event "purged" per
+// case naming the parts and the rule; the PII-free metadata (number,
+// category, unit, dates, roles) and the event rows stay. A case preserved
+// by the time its batch runs is skipped (Preserved in its outcome). On
+// error the failing batch is rolled back and earlier batches stay purged,
+// so running the purge again continues; the outcomes of the committed
+// batches are returned with the error.
+//
+// Inside a batch the full-text index's own secure-delete option is off: it
+// rewrites index pages per deleted row, which was most of a purge's cost.
+// The removed terms then linger in the index's segments until Compact
+// rebuilds the index (a meta row marks it due, so a crash in between is
+// made good by the next Compact). Call Compact after PurgeCases.
+func (s *Store) PurgeCases(ctx context.Context, reqs []PurgeRequest, actor string) ([]PurgeOutcome, error) {
+	out := make([]PurgeOutcome, 0, len(reqs))
+	for start := 0; start < len(reqs); start += purgeBatch {
+		batch := reqs[start:min(start+purgeBatch, len(reqs))]
+		var got []PurgeOutcome
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			got = got[:0]
+			if _, err := tx.ExecContext(ctx, "INSERT INTO case_search(case_search, rank) VALUES('secure-delete', 0)"); err != nil {
+				return fmt.Errorf("search index secure-delete off: %w", err)
+			}
+			for _, rq := range batch {
+				o, err := s.purgeCaseTx(ctx, tx, rq, actor)
+				if err != nil {
+					return fmt.Errorf("case %d: %w", rq.CaseID, err)
+				}
+				got = append(got, o)
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", metaSearchDirty, ts(s.now())); err != nil {
+				return fmt.Errorf("mark search index: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO case_search(case_search, rank) VALUES('secure-delete', 1)"); err != nil {
+				return fmt.Errorf("search index secure-delete on: %w", err)
+			}
+			return nil
+		})
+		if err != nil {
+			return out, fmt.Errorf("purge: %w", err)
+		}
+		out = append(out, got...)
+	}
+	return out, nil
+}
+
+func (s *Store) purgeCaseTx(ctx context.Context, tx *sql.Tx, rq PurgeRequest, actor string) (PurgeOutcome, error) {
+	var o PurgeOutcome
+	var preserved bool
+	if err := tx.QueryRowContext(ctx, "SELECT EXISTS(SELECT 1 FROM preservations WHERE case_id = ?)", rq.CaseID).Scan(&preserved); err != nil {
+		return o, err
+	}
+	if preserved {
+		o.Preserved = true
+		return o, nil
+	}
+	r := &o.PurgeResult
+	for _, p := range rq.Parts {
+		if err := purgePart(ctx, tx, rq.CaseID, p, r); err != nil {
+			return o, fmt.Errorf("purge %s: %w", p, err)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO purged(case_id, part, rule, at) VALUES(?, ?, ?, ?) ON CONFLICT DO NOTHING", rq.CaseID, p, rq.Rule, ts(s.now())); err != nil {
+			return o, err
+		}
+	}
+	r.Parts = append([]string(nil), rq.Parts...)
+	sort.Slice(r.Parts, func(i, j int) bool { return partIndex(r.Parts[i]) < partIndex(r.Parts[j]) })
+	detail, _ := json.Marshal(struct {
+		Rule string `json:"rule"`
+		PurgeResult
+	}{rq.Rule, *r})
+	return o, s.eventTx(ctx, tx, rq.CaseID, Event{Actor: actor, Kind: "purged", Detail: string(detail)})
 }
 
 func partIndex(p string) int {
@@ -247,13 +334,30 @@ func purgePart(ctx context.Context, tx *sql.Tx, caseID int64, part string, r *Pu
 	return fmt.Errorf("unknown part %q", part)
 }
 
-// Compact makes removed bytes unrecoverable from the database files: with
-// secure_delete on (Open sets it) freed pages and cells are zeroed; the
-// checkpoint copies the WAL into the database and truncates it, so no old
-// page image stays in the WAL. With vacuum it also rebuilds the file
-// (smaller, costlier). busy reports a checkpoint that could not finish
-// because a reader held old pages; run it again later.
+// Compact makes removed bytes unrecoverable from the database files. If a
+// purge ran since the last Compact it rebuilds the full-text index from
+// its content (the purge left the removed terms in the index's segments;
+// the rebuild drops every old segment, and secure_delete, which Open sets,
+// zeroes the freed pages). The checkpoint then copies the WAL into the
+// database and truncates it, so no old page image stays in the WAL. With
+// vacuum it also rebuilds the file (smaller, costlier). busy reports a
+// checkpoint that could not finish because a reader held old pages; run it
+// again later.
 func (s *Store) Compact(ctx context.Context, vacuum bool) (busy bool, err error) {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "DELETE FROM meta WHERE key = ?", metaSearchDirty)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, "INSERT INTO case_search(case_search) VALUES('rebuild')")
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("compact: rebuild search index: %w", err)
+	}
 	if vacuum {
 		if _, err := s.db.ExecContext(ctx, "VACUUM"); err != nil {
 			return false, fmt.Errorf("vacuum: %w", err)

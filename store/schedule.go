@@ -38,20 +38,10 @@ type Scheduled struct {
 // It reads the cases_next_due index, so its cost grows with the cases due,
 // not with the cases stored.
 func (s *Store) DueCases(ctx context.Context, now time.Time) ([]int64, error) {
-	rows, err := s.q(ctx).QueryContext(ctx, "SELECT id FROM cases WHERE next_due <= ? ORDER BY next_due, id", ts(now))
-	if err != nil {
-		return nil, fmt.Errorf("due cases: %w", err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
+	return collect(ctx, s.q(ctx), "due cases", func(r *sql.Rows) (int64, error) {
 		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("scan due case: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+		return id, r.Scan(&id)
+	}, "SELECT id FROM cases WHERE next_due <= ? ORDER BY next_due, id", ts(now))
 }
 
 // ScheduleState reads a case (without documents) and the deadline actions
@@ -68,20 +58,16 @@ func (s *Store) ScheduleState(ctx context.Context, id int64) (Scheduled, error) 
 	if err != nil {
 		return sc, fmt.Errorf("schedule of case %d: %w", id, err)
 	}
-	rows, err := q.QueryContext(ctx, "SELECT key FROM case_actions WHERE case_id = ?", id)
-	if err != nil {
-		return sc, fmt.Errorf("actions of case %d: %w", id, err)
-	}
-	defer rows.Close()
 	sc.Done = map[string]bool{}
-	for rows.Next() {
+	err = eachRow(ctx, q, fmt.Sprintf("actions of case %d", id), func(r *sql.Rows) error {
 		var key string
-		if err := rows.Scan(&key); err != nil {
-			return sc, fmt.Errorf("scan action of case %d: %w", id, err)
+		if err := r.Scan(&key); err != nil {
+			return err
 		}
 		sc.Done[key] = true
-	}
-	return sc, rows.Err()
+		return nil
+	}, "SELECT key FROM case_actions WHERE case_id = ?", id)
+	return sc, err
 }
 
 // stamped scans one more column, the stamp, after the case's.
@@ -141,19 +127,18 @@ func (s *Store) ResetSchedule(ctx context.Context, fingerprint string) (bool, er
 
 // OpenPerUnit counts the open cases of each unit.
 func (s *Store) OpenPerUnit(ctx context.Context) (map[string]int, error) {
-	rows, err := s.q(ctx).QueryContext(ctx, "SELECT unit, COUNT(*) FROM cases WHERE status = ? GROUP BY unit", synpunkt.StatusOpen)
-	if err != nil {
-		return nil, fmt.Errorf("open cases per unit: %w", err)
-	}
-	defer rows.Close()
 	m := map[string]int{}
-	for rows.Next() {
+	err := eachRow(ctx, s.q(ctx), "open cases per unit", func(r *sql.Rows) error {
 		var u string
 		var n int
-		if err := rows.Scan(&u, &n); err != nil {
-			return nil, fmt.Errorf("open cases per unit: %w", err)
+		if err := r.Scan(&u, &n); err != nil {
+			return err
 		}
 		m[u] = n
+		return nil
+	}, "SELECT unit, COUNT(*) FROM cases WHERE status = ? GROUP BY unit", synpunkt.StatusOpen)
+	if err != nil {
+		return nil, err
 	}
-	return m, rows.Err()
+	return m, nil
 }

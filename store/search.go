@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -78,6 +79,10 @@ func (s *Store) SearchCases(ctx context.Context, q CaseQuery) ([]synpunkt.Case, 
 		if match == "" {
 			return nil, 0, nil
 		}
+		// What another writer left unindexed (see SyncSearch) is found too.
+		if err := s.SyncSearch(ctx); err != nil {
+			return nil, 0, fmt.Errorf("search cases: %w", err)
+		}
 		// CROSS JOIN keeps the FTS table the outer loop, whose rowid
 		// order FTS5 gives without sorting. caseColumns need no "c.":
 		// the FTS table's columns (redacted, original) are not among them.
@@ -143,20 +148,12 @@ func (s *Store) SearchCases(ctx context.Context, q CaseQuery) ([]synpunkt.Case, 
 	if limit <= 0 {
 		limit = 200
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT "+caseColumns+" FROM "+from+cond+" ORDER BY "+order+" LIMIT ?", append(args, limit)...)
+	out, err := collect(ctx, s.db, "search cases", func(r *sql.Rows) (synpunkt.Case, error) { return scanCase(r) },
+		"SELECT "+caseColumns+" FROM "+from+cond+" ORDER BY "+order+" LIMIT ?", append(args, limit)...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("search cases: %w", err)
+		return nil, 0, err
 	}
-	defer rows.Close()
-	var out []synpunkt.Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("scan case: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, total, rows.Err()
+	return out, total, nil
 }
 
 func anys(ss []string) []any {
@@ -180,22 +177,14 @@ func (s *Store) CaseFacets(ctx context.Context) (Facets, error) {
 		col string
 		dst *[]string
 	}{{"unit", &f.Units}, {"committee", &f.Committees}, {"category", &f.Categories}, {"channel", &f.Channels}} {
-		rows, err := s.db.QueryContext(ctx, "SELECT DISTINCT "+x.col+" FROM cases ORDER BY 1")
-		if err != nil {
-			return f, fmt.Errorf("case facets: %w", err)
-		}
-		for rows.Next() {
+		vs, err := collect(ctx, s.db, "case facets", func(r *sql.Rows) (string, error) {
 			var v string
-			if err := rows.Scan(&v); err != nil {
-				rows.Close()
-				return f, fmt.Errorf("case facets: %w", err)
-			}
-			*x.dst = append(*x.dst, v)
+			return v, r.Scan(&v)
+		}, "SELECT DISTINCT "+x.col+" FROM cases ORDER BY 1")
+		if err != nil {
+			return f, err
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return f, fmt.Errorf("case facets: %w", err)
-		}
+		*x.dst = vs
 	}
 	return f, nil
 }

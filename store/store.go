@@ -52,10 +52,14 @@ type Store struct {
 	// wmu serialises this process's write transactions: a writer waiting
 	// here wakes when the lock is free, where SQLite's busy handler would
 	// sleep 1–100 ms between tries (intake and outbox take turns per case).
-	wmu    sync.Mutex
-	db     *sql.DB
-	format string
-	now    func() time.Time
+	wmu   sync.Mutex
+	db    *sql.DB
+	stmts stmtCache
+	// migrated is set once the schema is current: only then do write
+	// transactions sync the search index (schema 12's search_pending).
+	migrated bool
+	format   string
+	now      func() time.Time
 }
 
 // Open opens (creating and migrating if needed) the database at path. It
@@ -77,6 +81,8 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	// secure_delete: freed pages and cells are zeroed, so a purge
 	// (retention, erasure) leaves no personal data in free space.
 	q.Add("_pragma", "secure_delete(1)")
+	// Sorting and the transient tables of a statement stay in memory.
+	q.Add("_pragma", "temp_store(MEMORY)")
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
@@ -93,11 +99,15 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	s.migrated = true
 	return s, nil
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.closeStmts()
+	return s.db.Close()
+}
 
 // DB exposes the database handle for read-only reports and tests.
 func (s *Store) DB() *sql.DB { return s.db }
@@ -314,7 +324,16 @@ END;
 CREATE TRIGGER cases_next_due_update AFTER UPDATE OF status, first_response_due, final_due, first_response_at, unit, handler ON cases BEGIN
 	UPDATE cases SET next_due = ` + nextDueLowerBound("NEW") + ` WHERE id = NEW.id;
 END;
-`}
+`, searchPendingSchema, `
+-- Schema 13: a forward's outbox row refers to the original in the intake
+-- ledger instead of keeping a second copy of it: the raw of intake row
+-- original_intake goes at byte original_at of payload when it is read.
+-- No foreign key: a purge may empty or delete the original first, and the
+-- forward then goes without it.
+ALTER TABLE outbox ADD COLUMN original_intake INTEGER;
+ALTER TABLE outbox ADD COLUMN original_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX intake_raw_sha256 ON intake(raw_sha256);
+`, retentionSchema}
 
 // migrate applies the migrations this database lacks. Each step reads the
 // schema version inside its own write transaction (BEGIN IMMEDIATE), so two
@@ -371,7 +390,7 @@ func (s *Store) migrateStep(ctx context.Context) (done bool, err error) {
 // tx runs f in a write transaction (BEGIN IMMEDIATE) and commits it.
 func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
 	if btx, ok := ctx.Value(batchKey{}).(*sql.Tx); ok {
-		return savepoint(ctx, btx, f) // inside Batch
+		return s.savepoint(ctx, btx, f) // inside Batch
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
@@ -380,6 +399,10 @@ func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	if err := f(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := s.syncSearch(ctx, tx); err != nil {
 		tx.Rollback()
 		return err
 	}

@@ -147,20 +147,8 @@ func (s *Store) UserByName(ctx context.Context, name string) (User, error) {
 
 // Users lists all users by name.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT "+userColumns+" FROM users ORDER BY name")
-	if err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
-	}
-	defer rows.Close()
-	var out []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan user: %w", err)
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return collect(ctx, s.db, "list users", func(r *sql.Rows) (User, error) { return scanUser(r) },
+		"SELECT "+userColumns+" FROM users ORDER BY name")
 }
 
 func (s *Store) updateUser(ctx context.Context, name, set string, args ...any) error {
@@ -307,20 +295,11 @@ func (s *Store) AccessLog(ctx context.Context, caseID int64) ([]Access, error) {
 	if caseID != 0 {
 		q, args = q+" WHERE case_id = ?", append(args, caseID)
 	}
-	rows, err := s.db.QueryContext(ctx, q+" ORDER BY id", args...)
-	if err != nil {
-		return nil, fmt.Errorf("read access log: %w", err)
-	}
-	defer rows.Close()
-	var out []Access
-	for rows.Next() {
+	return collect(ctx, s.db, "read access log", func(r *sql.Rows) (Access, error) {
 		var a Access
 		var at string
-		if err := rows.Scan(&a.ID, &at, &a.Actor, &a.Action, &a.CaseID, &a.DocumentID, &a.Outcome, &a.Detail); err != nil {
-			return nil, fmt.Errorf("scan access log: %w", err)
-		}
+		err := r.Scan(&a.ID, &at, &a.Actor, &a.Action, &a.CaseID, &a.DocumentID, &a.Outcome, &a.Detail)
 		a.At = parseTS(at)
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		return a, err
+	}, q+" ORDER BY id", args...)
 }

@@ -1,8 +1,13 @@
 // Package archive owns the delivery of preserved cases to the municipal
 // archive: an archive package after Riksarkivet's FGS Ärendehantering 2.0,
 // which builds on the DILCIS Board's CITS ERMS 3: the case (ärendeakt) and
-// document (handling) metadata in ERMS XML, the originals as .eml files and
-// a METS file listing every file with its SHA-256 checksum.
+// document (handling) metadata in ERMS XML, two representations of each
+// document — the original as an .eml file (representations/rep1) and a
+// PDF/A-2b rendition of it (representations/rep2, see package pdfa: its
+// header fields and readable text, for readers without a mail program) —
+// and a METS file listing every file with its SHA-256 checksum. Each ERMS
+// record names both files as appendices (additionalInformation/appendix,
+// path relative to the package root).
 //
 // What always holds: only cases that are preserved (bevaras), closed
 // before the cut-off and not yet delivered are exported; a case is marked
@@ -12,8 +17,9 @@
 // ERMS XML holds no personal data beyond what the case metadata holds
 // (roles, not names); the originals hold what the citizen wrote.
 //
-// Not done: a PDF/A rendition of each document. None is produced and none
-// is claimed; the METS lists the .eml originals only.
+// Not done: the renditions are checked with qpdf and pdftotext in the
+// tests, not with a PDF/A validator (veraPDF is not available on the build
+// machines).
 //
 // How it fails: every error is wrapped with the case or file it concerns;
 // on an error nothing is marked delivered and the temporary directory is
@@ -28,13 +34,17 @@ import (
 	"encoding/xml"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/casework/archive/pdfa"
+	"github.com/exempelby/synpunkt/mailbox/mimeparse"
 	"github.com/exempelby/synpunkt/store"
+	"github.com/exempelby/synpunkt/workday"
 )
 
 // Options describe the delivering organisation.
@@ -66,6 +76,7 @@ type exportCase struct {
 type exportDoc struct {
 	d    synpunkt.Document
 	path string // relative path of the .eml, "" when the original was purged
+	pdf  string // relative path of its PDF/A rendition, "" with no original
 }
 
 // Export writes the preserved cases closed before cutoff into a new package
@@ -146,6 +157,14 @@ func write(ctx context.Context, st *store.Store, due []store.RetentionCase, dir,
 			if len(raw) > 0 {
 				ed.path = fmt.Sprintf("representations/rep1/data/%s/%02d-%s.eml", safe(c.Number), i+1, safe(string(d.Type)))
 				if err := put(ed.path, raw); err != nil {
+					return res, err
+				}
+				pdf, err := rendition(c, i, d, raw, now)
+				if err != nil {
+					return res, fmt.Errorf("archive export %s: %w", c.Number, err)
+				}
+				ed.pdf = fmt.Sprintf("representations/rep2/data/%s/%02d-%s.pdf", safe(c.Number), i+1, safe(string(d.Type)))
+				if err := put(ed.pdf, pdf); err != nil {
 					return res, err
 				}
 			}
@@ -247,6 +266,12 @@ func ERMS(cases []exportCase, now time.Time, opt Options) ([]byte, error) {
 			w("          <direction directionDefinition=\"%s\"/>\n", dir)
 			w("          <agents><agent agentType=\"counterpart\"><name>%s</name></agent></agents>\n", esc(d.SenderRole))
 			w("          <dates><date dateType=\"received\">%s</date></dates>\n", xsTime(d.ReceivedAt))
+			if ed.path != "" {
+				w("          <additionalInformation>\n")
+				w("            <appendix name=\"%s\" description=\"original\" fileFormat=\"message/rfc822\" path=\"%s\"/>\n", esc(path.Base(ed.path)), esc(ed.path))
+				w("            <appendix name=\"%s\" description=\"PDF/A-rendition av originalet\" fileFormat=\"application/pdf (PDF/A-2b)\" originalFileFormat=\"message/rfc822\" path=\"%s\"/>\n", esc(path.Base(ed.pdf)), esc(ed.pdf))
+				w("          </additionalInformation>\n")
+			}
 			w("        </record>\n")
 		}
 		w("    </aggregation>\n")
@@ -267,20 +292,86 @@ func mets(id string, files []File, now time.Time, opt Options) []byte {
 	w("    <mets:agent ROLE=\"CREATOR\" TYPE=\"OTHER\" OTHERTYPE=\"SOFTWARE\"><mets:name>%s</mets:name></mets:agent>\n", esc(opt.System))
 	w("  </mets:metsHdr>\n")
 	w("  <mets:dmdSec ID=\"dmd-erms\"><mets:mdRef LOCTYPE=\"URL\" MDTYPE=\"OTHER\" OTHERMDTYPE=\"ERMS\" xlink:type=\"simple\" xlink:href=\"metadata/descriptive/erms.xml\"/></mets:dmdSec>\n")
-	w("  <mets:fileSec>\n    <mets:fileGrp ID=\"files\">\n")
-	for i, f := range files {
-		mime := "message/rfc822"
-		if strings.HasSuffix(f.Path, ".xml") {
-			mime = "text/xml"
+	w("  <mets:fileSec>\n")
+	for _, g := range []struct{ id, use, prefix string }{
+		{"grp-rep1", "Representations/rep1 (original)", "representations/rep1/"},
+		{"grp-rep2", "Representations/rep2 (PDF/A-2b)", "representations/rep2/"},
+		{"grp-metadata", "Metadata", "metadata/"},
+	} {
+		w("    <mets:fileGrp ID=\"%s\" USE=\"%s\">\n", g.id, esc(g.use))
+		for i, f := range files {
+			if !strings.HasPrefix(f.Path, g.prefix) {
+				continue
+			}
+			w("      <mets:file ID=\"file-%d\" MIMETYPE=\"%s\" SIZE=\"%d\" CHECKSUM=\"%s\" CHECKSUMTYPE=\"SHA-256\"><mets:FLocat LOCTYPE=\"URL\" xlink:type=\"simple\" xlink:href=\"%s\"/></mets:file>\n",
+				i+1, mimeType(f.Path), f.Size, f.SHA256, esc(f.Path))
 		}
-		w("      <mets:file ID=\"file-%d\" MIMETYPE=\"%s\" SIZE=\"%d\" CHECKSUM=\"%s\" CHECKSUMTYPE=\"SHA-256\"><mets:FLocat LOCTYPE=\"URL\" xlink:type=\"simple\" xlink:href=\"%s\"/></mets:file>\n",
-			i+1, mime, f.Size, f.SHA256, esc(f.Path))
+		w("    </mets:fileGrp>\n")
 	}
-	w("    </mets:fileGrp>\n  </mets:fileSec>\n")
+	w("  </mets:fileSec>\n")
 	w("  <mets:structMap TYPE=\"physical\"><mets:div LABEL=\"%s\" DMDID=\"dmd-erms\">\n", esc(id))
 	for i := range files {
 		w("    <mets:fptr FILEID=\"file-%d\"/>\n", i+1)
 	}
 	w("  </mets:div></mets:structMap>\n</mets:mets>\n")
 	return []byte(b.String())
+}
+
+func mimeType(p string) string {
+	switch path.Ext(p) {
+	case ".xml":
+		return "text/xml"
+	case ".pdf":
+		return "application/pdf"
+	}
+	return "message/rfc822"
+}
+
+// rendition renders document i of case c as PDF/A-2b: the original's
+// header fields (from, to, date, subject, attachments) and its readable
+// text, under a title naming the document.
+func rendition(c synpunkt.Case, i int, d synpunkt.Document, raw []byte, now time.Time) ([]byte, error) {
+	msg, err := mimeparse.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("rendition of document %d: %w", d.ID, err)
+	}
+	addr := func(a synpunkt.Address) string {
+		if a.Name == "" {
+			return a.Addr
+		}
+		return a.Name + " <" + a.Addr + ">"
+	}
+	doc := pdfa.Document{
+		Title: fmt.Sprintf("%s, ärende %s, handling %d", d.Type, c.Number, i+1),
+		Fields: []pdfa.Field{
+			{Name: "Ärende", Value: c.Number},
+			{Name: "Handlingstyp", Value: string(d.Type)},
+			{Name: "Riktning", Value: string(d.Direction)},
+			{Name: "Inkommen/upprättad", Value: d.ReceivedAt.In(workday.Stockholm).Format("2006-01-02 15:04")},
+		},
+		Created: now,
+	}
+	if msg.From.Addr != "" || msg.From.Name != "" {
+		doc.Fields = append(doc.Fields, pdfa.Field{Name: "Från", Value: addr(msg.From)})
+	}
+	if len(msg.To) > 0 {
+		var to []string
+		for _, a := range msg.To {
+			to = append(to, addr(a))
+		}
+		doc.Fields = append(doc.Fields, pdfa.Field{Name: "Till", Value: strings.Join(to, ", ")})
+	}
+	if !msg.Date.IsZero() {
+		doc.Fields = append(doc.Fields, pdfa.Field{Name: "Datum", Value: msg.Date.In(workday.Stockholm).Format("2006-01-02 15:04")})
+	}
+	doc.Fields = append(doc.Fields, pdfa.Field{Name: "Ämne", Value: msg.Subject})
+	for _, a := range msg.Attachments {
+		doc.Fields = append(doc.Fields, pdfa.Field{Name: "Bilaga", Value: fmt.Sprintf("%s (%s, %d byte; finns i originalet)", a.Name, a.ContentType, a.Size)})
+	}
+	doc.Body = msg.Text
+	var b bytes.Buffer
+	if err := pdfa.Render(&b, doc); err != nil {
+		return nil, fmt.Errorf("rendition of document %d: %w", d.ID, err)
+	}
+	return b.Bytes(), nil
 }

@@ -107,8 +107,8 @@ func TestExportValidPackage(t *testing.T) {
 		t.Fatalf("METS.xml is not well-formed: %s", outb)
 	}
 	files := regexp.MustCompile(`CHECKSUM="([0-9a-f]{64})" CHECKSUMTYPE="SHA-256"><mets:FLocat [^>]*xlink:href="([^"]+)"`).FindAllStringSubmatch(string(metsB), -1)
-	if len(files) != 5 { // 2 cases × 2 originals + erms.xml
-		t.Fatalf("METS lists %d files, want 5:\n%s", len(files), metsB)
+	if len(files) != 9 { // 2 cases × 2 documents × (.eml + .pdf) + erms.xml
+		t.Fatalf("METS lists %d files, want 9:\n%s", len(files), metsB)
 	}
 	for _, f := range files {
 		b, err := os.ReadFile(filepath.Join(res.Package, filepath.FromSlash(f[2])))
@@ -119,6 +119,19 @@ func TestExportValidPackage(t *testing.T) {
 			t.Errorf("checksum of %s = %x, METS says %s", f[2], h, f[1])
 		}
 	}
+	// Each record names its original and its rendition, and they exist.
+	ermsB, _ := os.ReadFile(ermsPath)
+	for _, m := range regexp.MustCompile(`<appendix [^>]*path="([^"]+)"`).FindAllStringSubmatch(string(ermsB), -1) {
+		if _, err := os.Stat(filepath.Join(res.Package, filepath.FromSlash(m[1]))); err != nil {
+			t.Errorf("ERMS appendix %s: %v", m[1], err)
+		}
+	}
+	if n := strings.Count(string(ermsB), `fileFormat="application/pdf (PDF/A-2b)"`); n != 4 {
+		t.Errorf("ERMS names %d PDF/A renditions, want 4", n)
+	}
+	checkRendition(t, filepath.Join(res.Package, "representations", "rep2", "data", safe(a.Number), "01-"+safe(string(synpunkt.DocKlagomal))+".pdf"),
+		[]string{"Klagomål, ärende " + a.Number + ", handling 1", "Från: Anna <anna@example.net>", "Ämne: Klagomål på snöröjningen", "Ingen har plogat på Storgatan & Torget <på en vecka>."})
+
 	rcs, _ := st.RetentionCases(ctx)
 	for _, rc := range rcs {
 		if delivered := !rc.DeliveredAt.IsZero(); delivered != (rc.ID == a.ID || rc.ID == b.ID) {
@@ -129,4 +142,45 @@ func TestExportValidPackage(t *testing.T) {
 	if err != nil || again.Package != "" {
 		t.Errorf("second export = %+v, %v, want nothing", again, err)
 	}
+}
+
+// tool finds an archive-checking tool, or skips the test saying so; with
+// SYNPUNKT_REQUIRE_ARCHIVE_TOOLS=1 (CI) a missing tool fails it.
+func tool(t *testing.T, name, pkg string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("SYNPUNKT_REQUIRE_ARCHIVE_TOOLS") == "1" {
+			t.Fatalf("%s missing and SYNPUNKT_REQUIRE_ARCHIVE_TOOLS=1 (apt-get install %s; .ci/run installs it)", name, pkg)
+		}
+		t.Skipf("SKIP: %s missing: apt-get install %s", name, pkg)
+	}
+	return p
+}
+
+// checkRendition: qpdf finds no error in a rendition and pdftotext gives
+// back each wanted line.
+func checkRendition(t *testing.T, pdf string, want []string) {
+	t.Helper()
+	t.Run("qpdf", func(t *testing.T) {
+		out, err := exec.Command(tool(t, "qpdf", "qpdf"), "--check", pdf).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "No syntax or stream encoding errors found") {
+			t.Fatalf("qpdf --check %s: %v\n%s", pdf, err, out)
+		}
+	})
+	t.Run("pdftotext", func(t *testing.T) {
+		out, err := exec.Command(tool(t, "pdftotext", "poppler-utils"), "-enc", "UTF-8", pdf, "-").CombinedOutput()
+		if err != nil {
+			t.Fatalf("pdftotext %s: %v\n%s", pdf, err, out)
+		}
+		lines := map[string]bool{}
+		for _, l := range strings.Split(string(out), "\n") {
+			lines[strings.TrimSpace(l)] = true
+		}
+		for _, w := range want {
+			if !lines[w] {
+				t.Errorf("pdftotext of the rendition lacks the line %q:\n%s", w, out)
+			}
+		}
+	})
 }

@@ -68,10 +68,18 @@ func size(tb testing.TB, p string) float64 {
 }
 
 // BenchmarkPurge10k purges 10,000 closed cases a year later, with the
-// default compaction (secure_delete + checkpoint) and with VACUUM:
+// default compaction (secure_delete + FTS rebuild + checkpoint) and with
+// VACUUM:
 //
-//	go test -run '^$' -bench Purge10k -benchtime 1x ./retention/
-func BenchmarkPurge10k(b *testing.B) {
+//	go test -run '^$' -bench Purge10k -benchtime 1x ./casework/retention/
+func BenchmarkPurge10k(b *testing.B) { benchPurge(b, 10000) }
+
+// BenchmarkPurge1k is the same with 1,000 cases, to compare versions:
+//
+//	go test -run '^$' -bench Purge1k -benchtime 1x ./casework/retention/
+func BenchmarkPurge1k(b *testing.B) { benchPurge(b, 1000) }
+
+func benchPurge(b *testing.B, n int) {
 	for _, vacuum := range []bool{false, true} {
 		b.Run(fmt.Sprintf("vacuum=%v", vacuum), func(b *testing.B) {
 			for range b.N {
@@ -82,7 +90,7 @@ func BenchmarkPurge10k(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				fill(b, st, 10000, at)
+				fill(b, st, n, at)
 				st.Compact(context.Background(), false)
 				before := size(b, path)
 				r := config.DefaultRetention()
@@ -93,7 +101,7 @@ func BenchmarkPurge10k(b *testing.B) {
 				rep, err := p.Run(context.Background(), at.AddDate(1, 0, 0), false)
 				elapsed := time.Since(start)
 				b.StopTimer()
-				if err != nil || len(rep.Purged) != 10000 {
+				if err != nil || len(rep.Purged) != n {
 					b.Fatalf("purge: %d cases, %v", len(rep.Purged), err)
 				}
 				b.ReportMetric(elapsed.Seconds(), "s/purge")

@@ -14,8 +14,9 @@
 // time (Due), so --at can look ahead.
 //
 // How it fails: every error is wrapped with the case it concerns; a purge
-// stops at the first failing case, and what was purged before stays purged
-// (each case is one transaction), so running it again continues.
+// purges up to 500 cases per transaction and stops at the first
+// failing batch, and what the batches before it purged stays purged (and
+// is compacted), so running it again continues.
 package retention
 
 import (
@@ -171,6 +172,8 @@ func (p *Purger) Run(ctx context.Context, at time.Time, dry bool) (Report, error
 	if err != nil {
 		return rep, fmt.Errorf("purge: %w", err)
 	}
+	var reqs []store.PurgeRequest
+	var due []Due
 	for _, rc := range cases {
 		if ref := PreserveRule(p.cfg, rc); ref != "" {
 			if !dry {
@@ -189,19 +192,37 @@ func (p *Purger) Run(ctx context.Context, at time.Time, dry bool) (Report, error
 		if len(d.Parts) == 0 {
 			continue
 		}
-		pc := PurgedCase{Due: d}
-		if !dry {
-			r, err := p.st.Purge(ctx, rc.ID, d.Parts, strings.Join(d.Rules, ","), "synpunkt")
-			if err != nil {
-				return rep, fmt.Errorf("purge %s: %w", rc.Number, err)
+		reqs = append(reqs, store.PurgeRequest{CaseID: rc.ID, Parts: d.Parts, Rule: strings.Join(d.Rules, ",")})
+		due = append(due, d)
+	}
+	if !dry && len(reqs) > 0 {
+		out, err := p.st.PurgeCases(ctx, reqs, "synpunkt")
+		for i, o := range out {
+			if o.Preserved { // preserved by a person since the listing
+				rep.Kept++
+				continue
 			}
-			pc.Removed = &r
+			r := o.PurgeResult
 			addResult(&rep.Removed, r)
+			for _, ref := range due[i].Rules {
+				rep.ByRule[ref]++
+			}
+			rep.Purged = append(rep.Purged, PurgedCase{Due: due[i], Removed: &r})
 		}
-		for _, ref := range d.Rules {
-			rep.ByRule[ref]++
+		if err != nil {
+			// What the committed batches purged stays purged; compact it.
+			if _, cerr := p.st.Compact(ctx, false); cerr != nil {
+				p.log.Error("purge: compact after a failed purge", "err", cerr)
+			}
+			return rep, fmt.Errorf("purge: %w", err)
 		}
-		rep.Purged = append(rep.Purged, pc)
+	} else {
+		for _, d := range due {
+			for _, ref := range d.Rules {
+				rep.ByRule[ref]++
+			}
+			rep.Purged = append(rep.Purged, PurgedCase{Due: d})
+		}
 	}
 	if !dry && len(rep.Purged) > 0 {
 		busy, err := p.st.Compact(ctx, p.cfg.Vacuum)

@@ -42,7 +42,7 @@ func words(s string) map[string]bool {
 var profiles = map[string]profile{
 	"sv":  {words(`och att det som är en på för med har inte jag vi ni de den till av om kan ska var så men har eller från vid hur varför när vill mitt min vår våra finns blir efter också bara nu här där hej tack mvh kommunen`), "åäö"},
 	"en":  {words(`the and to of is in it that for you on with are was be this have not my we our i can why when how please would there they your at from no been do does could hi dear thanks regards`), ""},
-	"fi":  {words(`ja on ei se että en ole oli kun mutta myös tai kuin mitä miten miksi voisitteko hei kiitos minun meidän meille tämä tämän sen ovat olen jo vain nyt siitä kanssa koska ettei onko voiko`), "äö"},
+	"fi":  {words(`ja on ei se että en ole oli kun mutta myös tai kuin mitä miten miksi voisitteko hei kiitos minun meidän meille tämä tämän sen ovat olen jo vain nyt siitä kanssa koska ettei onko voiko rikki toimi toimii ole eikä olisi voisi pitäisi milloin missä mikä kuka haluan haluaisin tarvitsen kunta kunnan kaupunki meillä teidän heti aina vielä paljon liian hyvin terveisin ystävällisin`), "äö"},
 	"fit": {words(`ja oon ei se ette mie sie met tet het mutta kans ko mitä miten miksi kiitos meän tämä net olen jo vain nyt siittä kansa ette onko kiitos hyvä päivää`), "äö"},
 	"se":  {words(`ja lea ii dat mun don mii leat go lei das dan ahte vai maid movt manin giitu buorre beaivi sámi mu min dál`), "áčđŋšŧž"},
 	"rom": {words(`me tu vi si na te o e ando katar thaj kaj sar but ame tumen mange tuke phen naj nais kerav akana mishto`), ""},

@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
 func TestDetectShort(t *testing.T) {
@@ -34,49 +33,92 @@ func TestDetectShort(t *testing.T) {
 
 // TestCorpusAccuracy measures the detector on the labelled corpus
 // messages shorter than 200 characters (subject and body), the case the
-// issue asks about. Run: go test -v -run TestCorpusAccuracy ./classify/lang/
+// issue asks about: the corpus's multilingual files (n*.txt), the
+// messages of blind split 1 that carry a Language header, and all of
+// blind split 2 (its README: sv where the header is absent). Run:
+// go test -count=1 -v -run TestCorpusAccuracy ./classify/lang/
 func TestCorpusAccuracy(t *testing.T) {
-	files, err := filepath.Glob("../testdata/corpus/n*.txt")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("corpus: %v (%d files)", err, len(files))
-	}
-	n, right := 0, 0
-	perLang := map[string][2]int{}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
+	var samples []Sample
+	for _, src := range []struct {
+		glob, absent string
+	}{{"../testdata/corpus/n*.txt", ""}, {"../testdata/blind/*.txt", ""}, {"../testdata/blind2/*.txt", "sv"}} {
+		files, err := filepath.Glob(src.glob)
+		if err != nil || len(files) == 0 {
+			t.Fatalf("corpus %s: %v (%d files)", src.glob, err, len(files))
 		}
-		head, body, _ := strings.Cut(string(b), "\n\n")
-		var want, subject string
-		for _, l := range strings.Split(head, "\n") {
-			k, v, _ := strings.Cut(l, ":")
-			switch k {
-			case "Language":
-				want = strings.TrimSpace(v)
-			case "Subject":
-				subject = strings.TrimSpace(v)
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
 			}
+			head, body, _ := strings.Cut(string(b), "\n\n")
+			want, subject := src.absent, ""
+			for _, l := range strings.Split(head, "\n") {
+				k, v, _ := strings.Cut(l, ":")
+				switch k {
+				case "Language":
+					want = strings.TrimSpace(v)
+				case "Subject":
+					subject = strings.TrimSpace(v)
+				}
+			}
+			if want == "" {
+				continue
+			}
+			samples = append(samples, Sample{Name: filepath.Base(filepath.Dir(f)) + "/" + filepath.Base(f), Want: want, Text: subject + "\n" + strings.TrimSpace(body)})
 		}
-		text := subject + "\n" + strings.TrimSpace(body)
-		if want == "" || utf8.RuneCountInString(text) >= 200 {
-			continue
-		}
-		got := Detect(text)
-		n++
-		c := perLang[want]
-		c[0]++
-		if got == want {
-			right++
-			c[1]++
-		} else {
-			t.Logf("%s: %q, want %q", filepath.Base(f), got, want)
-		}
-		perLang[want] = c
 	}
-	acc := float64(right) / float64(n)
-	t.Logf("language accuracy on %d messages under 200 characters: %.3f (%d/%d); per language (n, right): %v", n, acc, right, n, perLang)
-	if acc < 0.95 {
+	a := Measure(samples, 200)
+	t.Logf("messages under 200 characters:\n%s", a)
+	for _, m := range a.Misses {
+		t.Log(m)
+	}
+	if acc := float64(a.Right) / float64(a.N); acc < 0.95 {
 		t.Errorf("accuracy = %.3f, want >= 0.95", acc)
+	}
+}
+
+// TestLangTSV measures the detector on a file of `<iso>\t<text>` lines:
+// SYNPUNKT_LANG_TSV, else lang.tsv in SYNPUNKT_SPLIT_DIR. It prints the
+// accuracy on all lines and on those under 200 characters, per
+// language, and the confusion list. Run:
+// SYNPUNKT_SPLIT_DIR=/path go test -count=1 -v -run TestLangTSV ./classify/lang/
+func TestLangTSV(t *testing.T) {
+	path := os.Getenv("SYNPUNKT_LANG_TSV")
+	if path == "" && os.Getenv("SYNPUNKT_SPLIT_DIR") != "" {
+		path = filepath.Join(os.Getenv("SYNPUNKT_SPLIT_DIR"), "lang.tsv")
+	}
+	if path == "" {
+		t.Skip("set SYNPUNKT_LANG_TSV or SYNPUNKT_SPLIT_DIR")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Skipf("no language file: %v", err)
+	}
+	defer f.Close()
+	samples, err := ReadTSV(f, filepath.Base(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := Measure(samples, 0)
+	t.Logf("%s, all lines:\n%s", path, all)
+	short := Measure(samples, 200)
+	t.Logf("%s, lines under 200 characters:\n%s", path, short)
+	for _, m := range all.Misses {
+		t.Log(m)
+	}
+}
+
+func TestReadTSV(t *testing.T) {
+	s, err := ReadTSV(strings.NewReader("# comment\nsv\tHej, gatlampan är trasig.\n\nen\tThe bin was not emptied.\n"), "x")
+	if err != nil || len(s) != 2 || s[0].Want != "sv" || s[1].Text != "The bin was not emptied." {
+		t.Fatalf("ReadTSV = %+v, %v", s, err)
+	}
+	if _, err := ReadTSV(strings.NewReader("sv no tab\n"), "x"); err == nil {
+		t.Error("ReadTSV accepted a line without a tab")
+	}
+	a := Measure([]Sample{{Want: "sv", Text: "Varför plogar ni alltid vår gata sist?"}, {Want: "en", Text: "Varför plogar ni alltid vår gata sist?"}}, 200)
+	if a.N != 2 || a.Right != 1 || a.Confusion[[2]string{"en", "sv"}] != 1 {
+		t.Errorf("Measure = %+v", a)
 	}
 }

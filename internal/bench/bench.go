@@ -61,6 +61,8 @@ type options struct {
 	timeout              time.Duration
 	recheck              time.Duration // imap.recheck_interval; 0: IDLE only, the default
 	cases                int           // synthetic open cases in the store before the daemon starts
+	daemonLog            string        // keep the daemon's log here, at level debug; "" none
+	big                  int           // bytes of the one big attachment of the last phase; 0: none
 }
 
 type namedBin struct{ name, path string }
@@ -78,6 +80,18 @@ type Result struct {
 	PeakRSS    int64 // bytes, VmHWM of the daemon
 	Cases      int
 	DBBytes    int64
+	Big        BigResult
+}
+
+// BigResult is the daemon's memory while it takes in one message with a
+// big attachment: from APPEND until its forward is accepted by the sink.
+type BigResult struct {
+	Bytes    int   // the attachment
+	Before   int64 // VmRSS before the APPEND, bytes
+	PeakRSS  int64 // VmHWM after the peak was reset before the APPEND
+	PeakHeap int64 // largest heap at a GC start during the phase (GODEBUG=gctrace=1); 0 if unknown
+	Elapsed  time.Duration
+	gcFrom   int64 // offset in the daemon's log where the phase began
 }
 
 // LatencyResult is APPEND accepted → receipt accepted, at one rate.
@@ -121,10 +135,15 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Minute, "give up after this long per phase")
 	fs.DurationVar(&o.recheck, "recheck", 0, "the daemon's imap.recheck_interval (0: IDLE only, the default; Dovecot delays IDLE's notice by 500 ms)")
 	fs.IntVar(&o.cases, "cases", 0, "synthetic open cases written to the store (SQL, SeedCases) before the daemon starts")
+	fs.StringVar(&o.daemonLog, "daemon-log", "", "write the daemon's log at level debug to this file (suffixed with the binary's name when several): where each batch's time goes")
+	fs.IntVar(&o.big, "big", 0, "last, take in one message with an attachment of this many bytes and print the daemon's peak RSS and Go heap during it (e.g. 25000000)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	for _, s := range strings.Split(*rates, ",") {
+		if strings.TrimSpace(s) == "" {
+			continue // -rates "": no latency phase
+		}
 		r, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 		if err != nil || r <= 0 {
 			return o, fmt.Errorf("-rates: %q is not a positive number", s)
@@ -194,7 +213,7 @@ func runOne(ctx context.Context, o options, b namedBin, stderr io.Writer) (res R
 	dir := h.TempDir()
 	dbPath := filepath.Join(dir, "db", "synpunkt.db")
 	cfgPath := filepath.Join(dir, "synpunkt.toml")
-	if err := os.WriteFile(cfgPath, configTOML(dc, sink.Addr(), dbPath, o.recheck), 0o600); err != nil {
+	if err := os.WriteFile(cfgPath, configTOML(dc, sink.Addr(), dbPath, o.recheck, o.daemonLog != ""), 0o600); err != nil {
 		return res, err
 	}
 	if err := seedStore(ctx, dbPath, o.cases, logf); err != nil {
@@ -236,8 +255,17 @@ func runOne(ctx context.Context, o options, b namedBin, stderr io.Writer) (res R
 		res.Latency = append(res.Latency, lr)
 	}
 	res.SteadyRSS, res.PeakRSS = d.rss()
+	if o.big > 0 {
+		if res.Big, err = bigPhase(dc, sink, gen, o.big, d, deadline); err != nil {
+			return res, fmt.Errorf("big attachment: %w", err)
+		}
+		logf("%d-byte attachment: peak RSS %.1f MiB", o.big, float64(res.Big.PeakRSS)/(1<<20))
+	}
 	if err := d.stop(); err != nil {
 		return res, err
+	}
+	if o.big > 0 {
+		res.Big.PeakHeap = peakHeap(d.logPath, res.Big.gcFrom)
 	}
 	res.Cases, res.DBBytes, err = diskPerCase(ctx, dbPath)
 	return res, err
@@ -332,26 +360,34 @@ func rawFetch(dc *dovecottest.Server, n int) (float64, error) {
 }
 
 // configTOML is the sample municipality pointed at dc and the sink.
-func configTOML(dc *dovecottest.Server, sinkAddr, dbPath string, recheck time.Duration) []byte {
+func configTOML(dc *dovecottest.Server, sinkAddr, dbPath string, recheck time.Duration, debug bool) []byte {
 	s := string(sample.Municipality)
 	s = strings.Replace(s, "[imap]\naddress = \"127.0.0.1:1\"\ntls = \"none\"\n",
 		fmt.Sprintf("[imap]\naddress = %q\ntls = \"none\"\nusername = %q\npassword_env = %q\nrecheck_interval = %q\n", dc.Addr(), dc.User(), passwordEnv, recheck.String()), 1)
 	s = strings.Replace(s, "[smtp]\naddress = \"127.0.0.1:1\"\n", fmt.Sprintf("[smtp]\naddress = %q\n", sinkAddr), 1)
-	s += fmt.Sprintf("\n[store]\npath = %q\n\n[outbox]\nmin_backoff = \"1s\"\nmax_backoff = \"5s\"\n\n[log]\nlevel = \"warn\"\n", dbPath)
+	level := "warn"
+	if debug {
+		level = "debug"
+	}
+	s += fmt.Sprintf("\n[store]\npath = %q\n\n[outbox]\nmin_backoff = \"1s\"\nmax_backoff = \"5s\"\n\n[log]\nlevel = %q\n", dbPath, level)
 	return []byte(s)
 }
 
 // daemon is the synpunkt process under measurement.
 type daemon struct {
-	cmd    *exec.Cmd
-	start  time.Time
-	exited chan struct{}
-	err    error
+	logPath string
+	cmd     *exec.Cmd
+	start   time.Time
+	exited  chan struct{}
+	err     error
 }
 
 func startDaemon(b namedBin, cfgPath, dir string, o options, dc *dovecottest.Server) (*daemon, error) {
 	cmd := exec.Command(b.path, "run", "--config", cfgPath)
 	cmd.Env = append(os.Environ(), passwordEnv+"="+dc.Password())
+	if o.big > 0 {
+		cmd.Env = append(cmd.Env, "GODEBUG=gctrace=1") // the heap at each GC, for the big phase
+	}
 	suffix := ""
 	if len(o.bins) > 1 {
 		suffix = "." + b.name
@@ -362,12 +398,16 @@ func startDaemon(b namedBin, cfgPath, dir string, o options, dc *dovecottest.Ser
 	if o.memProfile != "" {
 		cmd.Env = append(cmd.Env, MemProfileEnv+"="+abs(o.memProfile+suffix))
 	}
-	logf, err := os.Create(filepath.Join(dir, "daemon.log"))
+	logPath := filepath.Join(dir, "daemon.log")
+	if o.daemonLog != "" {
+		logPath = abs(o.daemonLog + suffix)
+	}
+	logf, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
 	}
 	cmd.Stdout, cmd.Stderr = logf, logf
-	d := &daemon{cmd: cmd, exited: make(chan struct{})}
+	d := &daemon{cmd: cmd, exited: make(chan struct{}), logPath: logPath}
 	d.start = time.Now()
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", b.path, err)
@@ -408,6 +448,77 @@ func (d *daemon) rss() (cur, peak int64) {
 		}
 	}
 	return cur, peak
+}
+
+// resetPeak resets the daemon's VmHWM to its current RSS (clear_refs 5).
+func (d *daemon) resetPeak() error {
+	return os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", d.cmd.Process.Pid), []byte("5"), 0)
+}
+
+// bigPhase appends one message with an attachment of size bytes and
+// waits until its forward (carrying the original, so larger than size)
+// is accepted by the sink, with the daemon's peak RSS reset just before.
+func bigPhase(dc *dovecottest.Server, sink *smtpsink.Sink, gen *generator, size int, d *daemon, deadline time.Time) (BigResult, error) {
+	br := BigResult{Bytes: size}
+	c, err := dial(dc)
+	if err != nil {
+		return br, err
+	}
+	defer c.Close()
+	g := *gen
+	g.prefix, g.attachMin, g.attachMax = "big-", size, size
+	raw, _ := g.message(kindAttachment)
+	gen.n = g.n
+	before := len(sink.Messages())
+	if fi, err := os.Stat(d.logPath); err == nil {
+		br.gcFrom = fi.Size()
+	}
+	br.Before, _ = d.rss()
+	if err := d.resetPeak(); err != nil {
+		return br, fmt.Errorf("reset peak RSS: %w", err)
+	}
+	start := time.Now()
+	if err := mailgen.Append(c, "INBOX", raw); err != nil {
+		return br, err
+	}
+	raw = nil
+	if err := waitFor(deadline, d, func() (bool, error) {
+		for _, m := range sink.Messages()[before:] {
+			if len(m.Data) > size {
+				return true, nil
+			}
+		}
+		return false, nil
+	}); err != nil {
+		return br, err
+	}
+	br.Elapsed = time.Since(start)
+	_, br.PeakRSS = d.rss()
+	return br, nil
+}
+
+// peakHeap is the largest heap at the start of a GC the daemon's
+// gctrace lines report after offset from ("gc 7 @1.2s 0%: ... 12->13->6 MB").
+func peakHeap(path string, from int64) int64 {
+	b, err := os.ReadFile(path)
+	if err != nil || from > int64(len(b)) {
+		return 0
+	}
+	var peak int64
+	for _, line := range strings.Split(string(b[from:]), "\n") {
+		if !strings.HasPrefix(line, "gc ") {
+			continue
+		}
+		for _, f := range strings.Fields(line) {
+			if a, _, ok := strings.Cut(f, "->"); ok {
+				if mb, err := strconv.ParseInt(a, 10, 64); err == nil {
+					peak = max(peak, mb<<20)
+				}
+				break
+			}
+		}
+	}
+	return peak
 }
 
 // stop sends SIGTERM and waits for a clean exit.
@@ -553,6 +664,10 @@ func print(w io.Writer, o options, r Result) {
 			l.Rate, l.P50.Round(time.Millisecond), l.P90.Round(time.Millisecond), l.P99.Round(time.Millisecond), l.N, l.Missing)
 	}
 	fmt.Fprintf(&b, "RSS                 %10.1f MiB steady, %.1f MiB peak\n", float64(r.SteadyRSS)/(1<<20), float64(r.PeakRSS)/(1<<20))
+	if g := r.Big; g.Bytes > 0 {
+		fmt.Fprintf(&b, "big attachment      %10.1f MB: RSS %.1f MiB before, peak %.1f MiB (%.1f× the attachment), Go heap peak %d MiB, forward out in %v\n",
+			float64(g.Bytes)/1e6, float64(g.Before)/(1<<20), float64(g.PeakRSS)/(1<<20), float64(g.PeakRSS)/float64(g.Bytes), g.PeakHeap>>20, g.Elapsed.Round(time.Millisecond))
+	}
 	if r.Cases > 0 {
 		fmt.Fprintf(&b, "disk                %10.1f KB per case (%d cases, %.1f MB)\n", float64(r.DBBytes)/1e3/float64(r.Cases), r.Cases, float64(r.DBBytes)/1e6)
 	}

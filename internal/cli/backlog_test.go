@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,8 +14,6 @@ import (
 	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/casework"
 	"github.com/exempelby/synpunkt/casework/lifecycle"
-	"github.com/exempelby/synpunkt/classify/sample"
-	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/internal/daemon"
 	"github.com/exempelby/synpunkt/mailbox/mimeparse"
 	"github.com/exempelby/synpunkt/store"
@@ -31,19 +27,7 @@ var backlogNow = time.Date(2026, 11, 23, 10, 0, 0, 0, workday.Stockholm)
 // clockDaemon is the sample municipality's daemon with its clock at *now.
 func clockDaemon(t *testing.T, now *time.Time) *daemon.Daemon {
 	t.Helper()
-	cfg, err := config.Parse(sample.Municipality)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Store.Path = filepath.Join(t.TempDir(), "s.db")
-	opt := daemon.Options{Now: func() time.Time { return *now }}
-	d, err := daemon.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	d.Pipeline.DontRecover = true
-	return d
+	return daemonAt(t, func() time.Time { return *now })
 }
 
 // backlogTexts route to different units, handlers and categories.
@@ -220,13 +204,7 @@ func caseOf(t *testing.T, d *daemon.Daemon, number string) synpunkt.Case {
 
 // TestForwardCommand runs `synpunkt forward` on an imported case.
 func TestForwardCommand(t *testing.T) {
-	dir := t.TempDir()
-	cfg := sampleConfigFile(t, dir)
-	eml := filepath.Join(dir, "a.eml")
-	os.WriteFile(eml, []byte("From: per@example.net\r\nTo: synpunkter@exempelby.se\r\nSubject: Snöröjning\r\nDate: Mon, 23 Nov 2026 09:00:00 +0100\r\nMessage-ID: <cli-fwd@example.net>\r\n\r\nSnöröjningen på Storgatan fungerar inte.\r\n"), 0o600)
-	if _, code := run(t, "import", "--config", cfg, "--no-notify", eml); code != 0 {
-		t.Fatal("import failed")
-	}
+	cfg := importSnow(t, "cli-fwd@example.net")
 	var cases []caseJSON
 	out, _ := run(t, "cases", "--config", cfg, "--json")
 	if err := json.Unmarshal([]byte(out), &cases); err != nil || len(cases) != 1 {

@@ -3,12 +3,15 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
-	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/casework"
 	"github.com/exempelby/synpunkt/internal/daemon"
 	"github.com/exempelby/synpunkt/internal/report"
 	"github.com/exempelby/synpunkt/workday"
@@ -24,14 +27,7 @@ func withDaemon(ctx context.Context, path string, stderr io.Writer, f func(*daem
 // mailing is withDaemon for a command that also re-queues notifications
 // (resend): f returns their ids.
 func mailing(ctx context.Context, path string, stderr io.Writer, f func(*daemon.Daemon) ([]int64, error)) error {
-	if path == "" {
-		return usageError{config.ErrNoConfig.Error()}
-	}
-	cfg, err := config.LoadWithoutSecrets(path)
-	if err != nil {
-		return err
-	}
-	d, err := daemon.New(ctx, cfg, newLogger(cfg.Log, stderr), daemonOptions(ctx))
+	d, err := wire(ctx, path, stderr, daemonOptions(ctx))
 	if err != nil {
 		return err
 	}
@@ -75,11 +71,7 @@ func sendQueued(ctx context.Context, d *daemon.Daemon, before int64, ids []int64
 // withReadOnlyDaemon is withDaemon for a command that only reads: the
 // config is loaded without secrets and the outbox is left alone.
 func withReadOnlyDaemon(ctx context.Context, path string, stderr io.Writer, f func(*daemon.Daemon) error) error {
-	cfg, err := loadConfigReadOnly(path)
-	if err != nil {
-		return err
-	}
-	d, err := daemon.New(ctx, cfg, newLogger(cfg.Log, stderr), readOnlyOptions(ctx))
+	d, err := wire(ctx, path, stderr, readOnlyOptions(ctx))
 	if err != nil {
 		return err
 	}
@@ -87,77 +79,158 @@ func withReadOnlyDaemon(ctx context.Context, path string, stderr io.Writer, f fu
 	return f(d)
 }
 
-func cmdClose(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, path := flags("close", stderr)
+// wire loads the config at path without its secrets and wires its
+// daemon's parts with opt, logging to stderr.
+func wire(ctx context.Context, path string, stderr io.Writer, opt daemon.Options) (*daemon.Daemon, error) {
+	cfg, err := loadConfigReadOnly(path)
+	if err != nil {
+		return nil, err
+	}
+	return daemon.New(ctx, cfg, newLogger(cfg.Log, stderr), opt)
+}
+
+// onCase runs a staff command's act on the case numbered in the first
+// argument, in a daemon wired as withDaemon does, and prints the line act
+// returns.
+func onCase(ctx context.Context, c call, act func(d *daemon.Daemon, number string) (string, error)) error {
+	return withDaemon(ctx, c.config, c.stderr, func(d *daemon.Daemon) error {
+		line, err := act(d, c.args[0])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(c.stdout, line)
+		return nil
+	})
+}
+
+func cmdClose(fs *flag.FlagSet) body {
 	note := fs.String("note", "", "action note (required for anonymous cases)")
-	if err := parse(fs, args); err != nil {
-		return err
+	return func(ctx context.Context, c call) error {
+		return onCase(ctx, c, func(d *daemon.Daemon, number string) (string, error) {
+			k, err := d.Casework.Close(ctx, number, *note, "cli")
+			return k.Number + " avslutat", err
+		})
 	}
-	if fs.NArg() != 1 {
-		return usageError{"close needs one case NUMBER"}
-	}
-	return withDaemon(ctx, *path, stderr, func(d *daemon.Daemon) error {
-		c, err := d.Casework.Close(ctx, fs.Arg(0), *note, "cli")
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%s avslutat\n", c.Number)
-		return nil
+}
+
+func reopen(ctx context.Context, c call) error {
+	return onCase(ctx, c, func(d *daemon.Daemon, number string) (string, error) {
+		k, err := d.Casework.Reopen(ctx, number, "cli")
+		return k.Number + " öppnat igen", err
 	})
 }
 
-func cmdReopen(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, path := flags("reopen", stderr)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return usageError{"reopen needs one case NUMBER"}
-	}
-	return withDaemon(ctx, *path, stderr, func(d *daemon.Daemon) error {
-		c, err := d.Casework.Reopen(ctx, fs.Arg(0), "cli")
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%s öppnat igen\n", c.Number)
-		return nil
+func note(ctx context.Context, c call) error {
+	return onCase(ctx, c, func(d *daemon.Daemon, number string) (string, error) {
+		return "anteckning sparad i " + number, d.Casework.Note(ctx, number, strings.Join(c.args[1:], " "), "cli")
 	})
 }
 
-func cmdNote(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, path := flags("note", stderr)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() < 2 {
-		return usageError{"note needs a case NUMBER and a TEXT"}
-	}
-	return withDaemon(ctx, *path, stderr, func(d *daemon.Daemon) error {
-		if err := d.Casework.Note(ctx, fs.Arg(0), strings.Join(fs.Args()[1:], " "), "cli"); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "anteckning sparad i %s\n", fs.Arg(0))
-		return nil
-	})
-}
-
-func cmdRoute(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, path := flags("route", stderr)
+func cmdRoute(fs *flag.FlagSet) body {
 	unit := fs.String("unit", "", "the unit (name or alias) to move the case to")
-	if err := parse(fs, args); err != nil {
-		return err
+	return func(ctx context.Context, c call) error {
+		if *unit == "" {
+			return usageError{"route needs one case NUMBER and --unit NAME"}
+		}
+		return onCase(ctx, c, func(d *daemon.Daemon, number string) (string, error) {
+			k, err := d.Casework.Route(ctx, number, *unit, "cli")
+			return fmt.Sprintf("%s flyttat till %s (%s)", k.Number, report.Text(k.Unit), report.Text(k.Committee)), err
+		})
 	}
-	if fs.NArg() != 1 || *unit == "" {
-		return usageError{"route needs one case NUMBER and --unit NAME"}
+}
+
+// cmdForward forwards cases registered without being forwarded (a
+// historical backlog) to their handlers and starts their deadline clocks.
+// Every NUMBER is tried; the command fails if any of them failed.
+func cmdForward(fs *flag.FlagSet) body {
+	at := fs.String("at", "", "count the deadlines from this time (RFC 3339 or 2006-01-02T15:04 local); default now")
+	return func(ctx context.Context, c call) error {
+		var from time.Time
+		if *at != "" {
+			t, err := parseTime(*at)
+			if err != nil {
+				return usageError{"--at: " + err.Error()}
+			}
+			from = t
+		}
+		return withDaemon(ctx, c.config, c.stderr, func(d *daemon.Daemon) error {
+			var errs []error
+			for _, number := range c.args {
+				k, err := d.Casework.Forward(ctx, number, from, "cli")
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				fmt.Fprintf(c.stdout, "%s skickat till %s; första besked senast %s, svar senast %s\n", k.Number, k.Handler,
+					k.FirstResponseDue.In(stockholm).Format("2006-01-02 15:04"), k.FinalDue.In(stockholm).Format("2006-01-02 15:04"))
+			}
+			return errors.Join(errs...)
+		})
 	}
-	return withDaemon(ctx, *path, stderr, func(d *daemon.Daemon) error {
-		c, err := d.Casework.Route(ctx, fs.Arg(0), *unit, "cli")
+}
+
+// cmdRegister registers a synpunkt a clerk took by phone, at a visit, by
+// letter or from the e-service, through the same pipeline as mail, and
+// sends what it queued (forward, receipt).
+func cmdRegister(fs *flag.FlagSet) body {
+	channel := fs.String("channel", "", "how it came in: telefon, besök, brev or e-tjänst")
+	from := fs.String("from", "", "the citizen's mail address, for the receipt")
+	phone := fs.String("phone", "", "the citizen's Swedish mobile number, for an SMS receipt")
+	anonymous := fs.Bool("anonymous", false, "the citizen stays anonymous: no receipt")
+	subject := fs.String("subject", "", "a subject line")
+	text := fs.String("text", "", "the synpunkt as taken down")
+	received := fs.String("received", "", "when it was received (RFC 3339 or 2006-01-02T15:04 local); default now")
+	return func(ctx context.Context, c call) error {
+		reg, err := registration(*channel, *from, *phone, *anonymous, *subject, *text, *received)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s flyttat till %s (%s)\n", c.Number, report.Text(c.Unit), report.Text(c.Committee))
-		return nil
-	})
+		return withDaemon(ctx, c.config, c.stderr, func(d *daemon.Daemon) error {
+			res, err := d.Pipeline.Register(ctx, reg)
+			if errors.Is(err, casework.ErrInvalidRegistration) {
+				return usageError{err.Error()}
+			}
+			if err != nil {
+				return err
+			}
+			printRegistered(c.stdout, res, reg.Channel)
+			return nil
+		})
+	}
+}
+
+// registration checks the flags that need no config and builds the
+// registration; the pipeline checks the rest.
+func registration(channel, from, phone string, anonymous bool, subject, text, received string) (casework.Registration, error) {
+	ch, ok := synpunkt.ParseChannel(channel)
+	if !ok {
+		return casework.Registration{}, usageError{fmt.Sprintf("--channel %q: must be one of telefon, besök, brev, e-tjänst", channel)}
+	}
+	if text == "" || subject == "" {
+		return casework.Registration{}, usageError{"register needs --subject and --text"}
+	}
+	reg := casework.Registration{Channel: ch, Email: from, Phone: phone, Anonymous: anonymous, Subject: subject, Text: text, Clerk: "cli"}
+	if received != "" {
+		t, err := parseTime(received)
+		if err != nil {
+			return reg, usageError{"--received: " + err.Error()}
+		}
+		reg.ReceivedAt = t
+	}
+	return reg, nil
+}
+
+func printRegistered(w io.Writer, res casework.Result, ch synpunkt.Channel) {
+	switch res.Outcome {
+	case casework.NewCase:
+		fmt.Fprintf(w, "%s registrerat (kanal %s)\n", res.Case, ch)
+	case casework.Duplicate:
+		fmt.Fprintf(w, "redan registrerat: %s\n", res.Case)
+	case casework.Excluded:
+		fmt.Fprintf(w, "inget ärende: överlämnat (%s)\n", res.Reason)
+	default:
+		fmt.Fprintf(w, "inget ärende: %s %s\n", res.Outcome, res.Reason)
+	}
 }
 
 // actionJSON is the JSON shape of a due deadline action.
@@ -264,29 +337,27 @@ func cmdStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return report.Stats(ctx, stdout, st, from, to)
 }
 
-func cmdResend(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, path := flags("resend", stderr)
+func cmdResend(fs *flag.FlagSet) body {
 	failed := fs.Bool("failed", false, "resend every notification that failed")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if (fs.NArg() == 1) == *failed || fs.NArg() > 1 {
-		return usageError{"resend needs one case NUMBER or --failed"}
-	}
-	return mailing(ctx, *path, stderr, func(d *daemon.Daemon) ([]int64, error) {
-		var caseID int64
-		if fs.NArg() == 1 {
-			c, err := d.Store.CaseByNumber(ctx, fs.Arg(0))
-			if err != nil {
-				return nil, fmt.Errorf("case %s: %w", fs.Arg(0), err)
+	return func(ctx context.Context, c call) error {
+		if (len(c.args) == 1) == *failed {
+			return usageError{"resend needs one case NUMBER or --failed"}
+		}
+		return mailing(ctx, c.config, c.stderr, func(d *daemon.Daemon) ([]int64, error) {
+			var caseID int64
+			if len(c.args) == 1 {
+				k, err := d.Store.CaseByNumber(ctx, c.args[0])
+				if err != nil {
+					return nil, fmt.Errorf("case %s: %w", c.args[0], err)
+				}
+				caseID = k.ID
 			}
-			caseID = c.ID
-		}
-		ids, err := d.Store.Resend(ctx, caseID, "cli")
-		if err != nil {
-			return nil, err
-		}
-		fmt.Fprintf(stdout, "%d utskick köade igen\n", len(ids))
-		return ids, nil
-	})
+			ids, err := d.Store.Resend(ctx, caseID, "cli")
+			if err != nil {
+				return nil, err
+			}
+			fmt.Fprintf(c.stdout, "%d utskick köade igen\n", len(ids))
+			return ids, nil
+		})
+	}
 }

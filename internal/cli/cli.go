@@ -1,6 +1,7 @@
 // Package cli owns synpunkt's command line: parsing arguments, loading the
 // config, and running one command from the command table (table.go: name,
-// synopsis, summary, arguments and run func; usage and --help come from it).
+// synopsis, summary, arguments and their count, and the flags and body —
+// Run parses the flags and checks the count; usage and --help come from it).
 // cmd/synpunkt only calls Run. Every command reads the time from one clock, set with WithNow.
 //
 // What always holds: a command prints its result to stdout and its logs and
@@ -17,11 +18,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/exempelby/synpunkt/classify"
 	"github.com/exempelby/synpunkt/config"
@@ -129,59 +127,25 @@ func loadConfigReadOnly(path string) (*config.Config, error) {
 	return config.LoadWithoutSecrets(path)
 }
 
-// newLogger builds the structured logger from the config's [log] section.
-func newLogger(c config.Log, w io.Writer) *slog.Logger {
-	var level slog.Level
-	level.UnmarshalText([]byte(c.Level))
-	opts := &slog.HandlerOptions{Level: level}
-	if c.Format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
-}
-
-// signalContext is cancelled by the first SIGINT/SIGTERM; a second one
-// exits at once.
-func signalContext(ctx context.Context, log *slog.Logger) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(ctx)
-	ch := make(chan os.Signal, 2)
-	signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM)
-	go func() {
-		select {
-		case s := <-ch:
-			log.Info("shutting down; a second signal forces exit", "signal", s.String())
-			cancel()
-		case <-ctx.Done():
-			return
-		}
-		<-ch
-		log.Error("second signal: exiting now")
-		os.Exit(1)
-	}()
-	return ctx, func() { signal.Stop(ch); cancel() }
-}
-
-func cmdCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, path := flags("check-config", stderr)
+func cmdCheckConfig(fs *flag.FlagSet) body {
 	connect := fs.Bool("connect", false, "also log in to IMAP, SMTP and Twilio (sends nothing)")
-	if err := parse(fs, args); err != nil {
-		return err
+	return func(ctx context.Context, call call) error {
+		c, err := loadConfig(call.config)
+		if err != nil {
+			return err
+		}
+		for _, w := range c.Warnings() {
+			fmt.Fprintf(call.stderr, "WARNING: %s\n", w)
+		}
+		if err := printAreas(c, call.stdout, call.stderr); err != nil {
+			return err
+		}
+		fmt.Fprintf(call.stdout, "config OK: %s, %d units, default unit %q\n", c.Organisation.Name, len(c.Units), c.Units.Default().Name)
+		if !*connect {
+			return nil
+		}
+		return printProbes(call.stdout, checkConnections(ctx, c))
 	}
-	c, err := loadConfig(*path)
-	if err != nil {
-		return err
-	}
-	for _, w := range c.Warnings() {
-		fmt.Fprintf(stderr, "WARNING: %s\n", w)
-	}
-	if err := printAreas(c, stdout, stderr); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "config OK: %s, %d units, default unit %q\n", c.Organisation.Name, len(c.Units), c.Units.Default().Name)
-	if !*connect {
-		return nil
-	}
-	return printProbes(stdout, checkConnections(ctx, c))
 }
 
 // printAreas lists the built-in topic areas each unit got from its name,

@@ -18,19 +18,15 @@ import (
 	"github.com/exempelby/synpunkt/store"
 )
 
-func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
-	fs, path := flags("run", stderr)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(*path)
+func runDaemon(ctx context.Context, c call) error {
+	cfg, err := loadConfig(c.config)
 	if err != nil {
 		return err
 	}
-	log, level := newLevelLogger(cfg.Log, stderr)
+	log, level := newLevelLogger(cfg.Log, c.stderr)
 	ctx, stop := signalContext(ctx, log)
 	defer stop()
-	stopHUP := reloadOnHUP(ctx, *path, level, log)
+	stopHUP := reloadOnHUP(ctx, c.config, level, log)
 	defer stopHUP()
 	defer startProfiles(log)()
 	d, err := daemon.New(ctx, cfg, log, daemonOptions(ctx))
@@ -49,31 +45,26 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	return nil
 }
 
-func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, path := flags("import", stderr)
+func cmdImport(fs *flag.FlagSet) body {
 	noNotify := fs.Bool("no-notify", false, "register without receipts or forwards")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
-	if err := parse(fs, args); err != nil {
-		return err
+	return func(ctx context.Context, c call) error {
+		var sum casework.ImportSummary
+		err := withDaemon(ctx, c.config, c.stderr, func(d *daemon.Daemon) error {
+			var err error
+			sum, err = d.Pipeline.Import(ctx, c.args, *noNotify)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return json.NewEncoder(c.stdout).Encode(sum)
+		}
+		fmt.Fprintf(c.stdout, "registered %d, duplicates %d, quarantined %d, bounces %d, auto-replies %d, reports %d\n",
+			sum.Registered, sum.Duplicates, sum.Quarantined, sum.Bounces, sum.AutoReplies, sum.Reports)
+		return nil
 	}
-	if fs.NArg() == 0 {
-		return usageError{"import needs at least one PATH"}
-	}
-	var sum casework.ImportSummary
-	err := mailing(ctx, *path, stderr, func(d *daemon.Daemon) ([]int64, error) {
-		var err error
-		sum, err = d.Pipeline.Import(ctx, fs.Args(), *noNotify)
-		return nil, err
-	})
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return json.NewEncoder(stdout).Encode(sum)
-	}
-	fmt.Fprintf(stdout, "registered %d, duplicates %d, quarantined %d, bounces %d, auto-replies %d, reports %d\n",
-		sum.Registered, sum.Duplicates, sum.Quarantined, sum.Bounces, sum.AutoReplies, sum.Reports)
-	return nil
 }
 
 // caseJSON is the JSON shape of a case for `cases --json`.

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,9 +10,20 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	"time"
 
+	"github.com/exempelby/synpunkt/classify"
+	"github.com/exempelby/synpunkt/classify/pii"
+	"github.com/exempelby/synpunkt/classify/sample"
 	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/internal/demo"
 )
+
+// newLogger builds the structured logger from the config's [log] section.
+func newLogger(c config.Log, w io.Writer) *slog.Logger {
+	log, _ := newLevelLogger(c, w)
+	return log
+}
 
 // newLevelLogger is newLogger with its level in a LevelVar, so that SIGHUP
 // can change it while the daemon runs.
@@ -23,6 +35,27 @@ func newLevelLogger(c config.Log, w io.Writer) (*slog.Logger, *slog.LevelVar) {
 		return slog.New(slog.NewJSONHandler(w, opts)), lv
 	}
 	return slog.New(slog.NewTextHandler(w, opts)), lv
+}
+
+// signalContext is cancelled by the first SIGINT/SIGTERM; a second one
+// exits at once.
+func signalContext(ctx context.Context, log *slog.Logger) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(ctx)
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		select {
+		case s := <-ch:
+			log.Info("shutting down; a second signal forces exit", "signal", s.String())
+			cancel()
+		case <-ctx.Done():
+			return
+		}
+		<-ch
+		log.Error("second signal: exiting now")
+		os.Exit(1)
+	}()
+	return ctx, func() { signal.Stop(ch); cancel() }
 }
 
 // reloadOnHUP re-reads the config at path on every SIGHUP until ctx ends
@@ -62,12 +95,8 @@ func reloadLogLevel(path string, lv *slog.LevelVar, log *slog.Logger) {
 	log.Info("SIGHUP: log level reloaded; other settings (templates, servers, units) take effect on restart", "level", lv.Level().String())
 }
 
-func cmdVersion(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, _ := flags("version", stderr)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, version())
+func printVersion(_ context.Context, c call) error {
+	fmt.Fprintln(c.stdout, version())
 	return nil
 }
 
@@ -99,4 +128,53 @@ func version() string {
 		s += " (" + rev + dirty + " " + at + ")"
 	}
 	return s + " " + info.GoVersion
+}
+
+func cmdDemo(fs *flag.FlagSet) body {
+	db := fs.String("db", "", "keep the demo database at this path (default: a temporary file)")
+	verbose := fs.Bool("v", false, "show the daemon's logs")
+	timeout := fs.Duration("timeout", 60*time.Second, "give up after this long")
+	metrics := fs.Bool("metrics", false, "print the daemon's synpunkt_* metrics (as /metrics serves them) after the run, to stderr")
+	return func(ctx context.Context, c call) error {
+		opt := demo.Options{DBPath: *db, Timeout: *timeout}
+		if *verbose {
+			opt.Log = c.stderr
+		}
+		if *metrics {
+			opt.Metrics = c.stderr
+		}
+		return demo.Run(ctx, c.stdout, opt)
+	}
+}
+
+func evalPII(_ context.Context, c call) error {
+	rep, err := pii.Evaluate(pii.New(), c.args[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(c.stdout, rep.String())
+	return nil
+}
+
+func evalRouting(_ context.Context, c call) error {
+	var cfg *config.Config
+	var err error
+	if c.config != "" {
+		cfg, err = loadConfig(c.config)
+	} else {
+		cfg, err = config.Parse(sample.Municipality)
+	}
+	if err != nil {
+		return err
+	}
+	cl, err := classify.New(classify.OptionsFrom(cfg))
+	if err != nil {
+		return err
+	}
+	rep, err := classify.Evaluate(cl, c.args[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(c.stdout, rep.String())
+	return nil
 }

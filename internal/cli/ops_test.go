@@ -38,18 +38,12 @@ func withSecretsConfig(t *testing.T, dir, cfg string) string {
 // --dry-run work for a clerk who has the config but not the daemon's
 // passwords; a command that sends still names the missing variable.
 func TestReadOnlyCommandsNeedNoSecrets(t *testing.T) {
-	dir := t.TempDir()
-	cfg := sampleConfigFile(t, dir)
-	eml := filepath.Join(dir, "a.eml")
-	os.WriteFile(eml, []byte("From: per@example.net\r\nTo: synpunkter@exempelby.se\r\nSubject: Snöröjning\r\nDate: Mon, 23 Nov 2026 09:00:00 +0100\r\nMessage-ID: <ro@example.net>\r\n\r\nSnöröjningen på Storgatan fungerar inte.\r\n"), 0o600)
-	if _, code := run(t, "import", "--config", cfg, "--no-notify", eml); code != 0 {
-		t.Fatal("import failed")
-	}
+	cfg := importSnow(t, "ro@example.net")
 	// A backlog import starts no clocks; forwarding the case starts them.
 	if out, code := run(t, "forward", "--config", cfg, "--at", "2026-11-23T09:00", "SYN-2026-00001"); code != 0 {
 		t.Fatalf("forward: exit %d, %q", code, out)
 	}
-	sec := withSecretsConfig(t, dir, cfg)
+	sec := withSecretsConfig(t, filepath.Dir(cfg), cfg)
 	for _, args := range [][]string{
 		{"cases", "--config", sec},
 		{"cases", "--config", sec, "--overdue"},

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/mail"
 	"os"
@@ -70,7 +69,7 @@ func TestCommandsBesideADaemonSendNothingTwice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := daemon.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), daemon.Options{})
+	d, err := daemon.New(context.Background(), cfg, slog.New(slog.DiscardHandler), daemon.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

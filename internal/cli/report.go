@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,43 +17,46 @@ import (
 	"github.com/exempelby/synpunkt/workday"
 )
 
-func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, path := flags("report", stderr)
+func cmdReport(fs *flag.FlagSet) body {
 	committee := fs.String("committee", "", "only this committee (nämnd); default: all")
 	periodS := fs.String("period", "", "the period: a month 2026-11, a quarter 2026-Q4 or a year 2026")
 	format := fs.String("format", "", "xlsx, csv or json; default: from the --out file name, else xlsx")
 	out := fs.String("out", "", "the file to write; - for standard output")
-	if err := parse(fs, args); err != nil {
-		return err
+	return func(ctx context.Context, c call) error {
+		return writeCommitteeReport(ctx, c, *committee, *periodS, *format, *out)
 	}
-	p, err := report.ParsePeriod(*periodS)
+}
+
+// writeCommitteeReport is the report command with its flags.
+func writeCommitteeReport(ctx context.Context, c call, committee, periodS, format, out string) error {
+	p, err := report.ParsePeriod(periodS)
 	if err != nil {
 		return usageError{"--period: " + err.Error()}
 	}
-	if *out == "" {
+	if out == "" {
 		return usageError{"--out FILE is required (- for standard output)"}
 	}
-	f := reportFormat(*format, *out)
+	f := reportFormat(format, out)
 	if !slices.Contains(report.Formats, f) {
 		return usageError{"--format: must be one of " + strings.Join(report.Formats, ", ")}
 	}
-	cfg, st, err := openReadOnly(ctx, *path)
+	cfg, st, err := openReadOnly(ctx, c.config)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if *committee != "" && !hasCommittee(cfg, *committee) {
-		return usageError{fmt.Sprintf("--committee: no unit in the config belongs to %q", *committee)}
+	if committee != "" && !hasCommittee(cfg, committee) {
+		return usageError{fmt.Sprintf("--committee: no unit in the config belongs to %q", committee)}
 	}
 	cal, err := calendarOf(cfg)
 	if err != nil {
 		return err
 	}
-	s, err := report.Build(ctx, st, cfg.Organisation.Name, *committee, p, cal)
+	s, err := report.Build(ctx, st, cfg.Organisation.Name, committee, p, cal)
 	if err != nil {
 		return err
 	}
-	return writeReport(s, f, *out, stdout)
+	return writeReport(s, f, out, c.stdout)
 }
 
 // reportFormat is the format asked for, else the one the file name

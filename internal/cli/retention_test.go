@@ -188,3 +188,42 @@ func TestSubjectAccessAndErase(t *testing.T) {
 		t.Errorf("another citizen's data after erase: %q, want all 4 strings", found)
 	}
 }
+
+// archive-export writes the preserved closed case as a package: its
+// original (.eml) and PDF/A rendition (.pdf), the ERMS XML and the METS
+// file; the case not preserved stays out, and a second export finds
+// nothing more to deliver.
+func TestArchiveExportCLI(t *testing.T) {
+	dir := t.TempDir()
+	cfg := sampleConfigFile(t, dir)
+	numbers := plantCases(t, dir, cfg, citizens[:2])
+	if _, code := run(t, "preserve", "--config", cfg, "--reason", "principiellt viktigt", numbers[0]); code != 0 {
+		t.Fatal("preserve failed")
+	}
+	out := filepath.Join(dir, "arkiv")
+	msg, code := run(t, "archive-export", "--config", cfg, "--closed-before", "2026-11-24", "--out", out)
+	if code != 0 || !strings.Contains(msg, "1 ärenden") {
+		t.Fatalf("archive-export: exit %d: %s", code, msg)
+	}
+	var tree []string
+	filepath.Walk(out, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			rel, _ := filepath.Rel(out, p)
+			tree = append(tree, fmt.Sprintf("%s (%d bytes)", filepath.ToSlash(rel), info.Size()))
+		}
+		return err
+	})
+	t.Logf("synpunkt archive-export --closed-before 2026-11-24 --out DIR: %s\n%s", strings.TrimSpace(msg), strings.Join(tree, "\n"))
+	all := strings.Join(tree, "\n")
+	for _, want := range []string{"/METS.xml", "/metadata/descriptive/erms.xml", "/representations/rep1/data/" + numbers[0] + "/01-", ".eml", "/representations/rep2/data/" + numbers[0] + "/01-", ".pdf"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("package lacks %q", want)
+		}
+	}
+	if strings.Contains(all, numbers[1]) {
+		t.Errorf("the case not preserved, %s, is in the package", numbers[1])
+	}
+	if msg, _ := run(t, "archive-export", "--config", cfg, "--closed-before", "2026-11-24", "--out", out); !strings.Contains(msg, "inga bevarade") {
+		t.Errorf("second archive-export = %q, want nothing to deliver", msg)
+	}
+}

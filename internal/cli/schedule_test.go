@@ -38,7 +38,7 @@ func reportDaemon(t *testing.T, db string, now *time.Time, sink *smtpsink.Sink) 
 	cfg.Deadlines.DigestTime, cfg.Deadlines.DigestTo = "07:30", "kontaktcenter@exempelby.se"
 	cfg.Reports = []config.Report{{Committee: "Samhällsbyggnadsnämnden", To: "sbn@exempelby.se", Every: "month", Format: "xlsx"}}
 	senders := map[synpunkt.Medium]notify.Sender{synpunkt.MediumEmail: smtpsend.New(smtpsend.Config{Address: sink.Addr(), TLS: "none", Timeout: 5 * time.Second})}
-	d, err := daemon.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), daemon.Options{Now: func() time.Time { return *now }, Senders: senders})
+	d, err := daemon.New(context.Background(), cfg, slog.New(slog.DiscardHandler), daemon.Options{Now: func() time.Time { return *now }, Senders: senders})
 	if err != nil {
 		t.Fatal(err)
 	}

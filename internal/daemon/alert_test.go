@@ -3,18 +3,14 @@ package daemon
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/casework"
-	"github.com/exempelby/synpunkt/classify/sample"
-	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/internal/smtpsink"
+	"github.com/exempelby/synpunkt/internal/testshared"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/notify/smtpsend"
 )
@@ -27,17 +23,8 @@ func TestUndeliveredForwardAlertsTheContactCenter(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sink.Close()
-	cfg, err := config.Parse(sample.Municipality)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Store.Path = filepath.Join(t.TempDir(), "s.db")
 	senders := map[synpunkt.Medium]notify.Sender{synpunkt.MediumEmail: smtpsend.New(smtpsend.Config{Address: sink.Addr(), TLS: "none", Timeout: 5 * time.Second})}
-	d, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Senders: senders})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := openDaemon(t, testshared.SampleConfig(t), Options{Senders: senders})
 	ctx := context.Background()
 	raw := []byte("From: per@example.net\r\nTo: synpunkter@exempelby.se\r\nSubject: Snöröjning\r\nDate: Mon, 23 Nov 2099 09:00:00 +0100\r\n" +
 		"Message-ID: <alert-1@example.net>\r\n\r\nSnöröjningen på Storgatan fungerar inte.\r\n")

@@ -3,20 +3,18 @@ package daemon
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/exempelby/synpunkt"
-	"github.com/exempelby/synpunkt/classify/sample"
 	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/internal/dovecottest"
 	"github.com/exempelby/synpunkt/internal/smtpsink"
 	"github.com/exempelby/synpunkt/internal/testkit"
+	"github.com/exempelby/synpunkt/internal/testshared"
 	"github.com/exempelby/synpunkt/internal/twiliofake"
 	"github.com/exempelby/synpunkt/mailbox/mimeparse"
 	"github.com/exempelby/synpunkt/store"
@@ -54,21 +52,17 @@ func startE2EClock(t *testing.T, clk *clock) *e2e {
 	t.Cleanup(func() { sink.Close() })
 	tw := twiliofake.StartWithCredentials("AC00000000000000000000000000000000", "token0123456789")
 	t.Cleanup(tw.Close)
-	cfg, err := config.Parse(sample.Municipality)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := testshared.SampleConfig(t)
 	cfg.IMAP.Address, cfg.IMAP.TLS, cfg.IMAP.Username, cfg.IMAP.Password = dc.Addr(), "none", "synpunkt", dc.Password()
 	cfg.SMTP.Address, cfg.SMTP.TLS = sink.Addr(), "none"
 	cfg.SMS = &config.SMS{Provider: "twilio", AccountSID: "AC00000000000000000000000000000000", AuthToken: "token0123456789", From: "+46700000000", BaseURL: tw.URL()}
-	cfg.Store.Path = filepath.Join(t.TempDir(), "s.db")
 	cfg.Intake.MaxMessageSize = 64 << 10
 	cfg.Deadlines.CheckInterval = config.Duration{Duration: 50 * time.Millisecond}
 	opt := Options{OutboxBackoff: 100 * time.Millisecond}
 	if clk != nil {
 		opt.Now = clk.now
 	}
-	d, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), opt)
+	d, err := New(context.Background(), cfg, slog.New(slog.DiscardHandler), opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +290,7 @@ func TestDovecotRestartAndUIDValidity(t *testing.T) {
 	send(3)
 	e.dc.ResetUIDValidity(t, "INBOX")
 	cfg := e.d.Config
-	d, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{OutboxBackoff: 100 * time.Millisecond})
+	d, err := New(context.Background(), cfg, slog.New(slog.DiscardHandler), Options{OutboxBackoff: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

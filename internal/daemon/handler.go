@@ -58,7 +58,11 @@ func IntakeConfig(c *config.Config) mailbox.Config {
 		Mailbox: m.Mailbox, RegisteredMailbox: m.RegisteredMailbox, QuarantineMailbox: m.QuarantineMailbox,
 		PollInterval: m.PollInterval.Duration, IdleRestart: m.IdleRestart.Duration,
 		RecheckInterval: m.RecheckInterval.Duration,
-		MaxMessageSize:  c.Intake.MaxMessageSize,
+		BurstInterval:   m.BurstInterval.Duration, BurstWindow: m.BurstWindow.Duration,
+		MaxMessageSize: c.Intake.MaxMessageSize,
+	}
+	if mc.BurstInterval == 0 {
+		mc.BurstInterval = -1 // "0s" in the config: off
 	}
 	if m.InsecureSkipVerify || m.RootCAs != nil {
 		mc.TLSConfig = &tls.Config{InsecureSkipVerify: m.InsecureSkipVerify, RootCAs: m.RootCAs}

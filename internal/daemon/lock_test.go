@@ -1,9 +1,9 @@
 package daemon
 
 import (
+	"bytes"
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -12,23 +12,28 @@ import (
 	"testing"
 	"time"
 
-	"github.com/exempelby/synpunkt/classify/sample"
 	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/internal/testshared"
 )
 
-func sampleDaemon(t *testing.T, path string) *Daemon {
+// openDaemon wires cfg's daemon with opt and a silent log; it is closed
+// at cleanup.
+func openDaemon(t *testing.T, cfg *config.Config, opt Options) *Daemon {
 	t.Helper()
-	cfg, err := config.Parse(sample.Municipality)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Store.Path = path
-	d, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{})
+	d, err := New(context.Background(), cfg, slog.New(slog.DiscardHandler), opt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
 	return d
+}
+
+// sampleDaemon is the sample municipality's daemon on the database at path.
+func sampleDaemon(t *testing.T, path string) *Daemon {
+	t.Helper()
+	cfg := testshared.SampleConfig(t)
+	cfg.Store.Path = path
+	return openDaemon(t, cfg, Options{})
 }
 
 // A second daemon on the same database refuses to start, naming the lock
@@ -80,3 +85,30 @@ func TestFlushLeavesItToARunningDaemon(t *testing.T) {
 }
 
 func pid() int { return os.Getpid() }
+
+// The daemon's start warns when organisation.authserv_id is unset: staff
+// mail is then recognised by a forgeable From address.
+func TestRunWarnsWithoutAuthservID(t *testing.T) {
+	for _, tt := range []struct {
+		authservID string
+		warn       bool
+	}{{"", true}, {"mx.exempelby.se", false}} {
+		cfg := testshared.SampleConfig(t)
+		cfg.Organisation.AuthservID = tt.authservID
+		var logs bytes.Buffer
+		log := slog.New(slog.NewTextHandler(&logs, nil))
+		fixed := func() time.Time { return time.Date(2030, 1, 7, 9, 0, 0, 0, time.UTC) }
+		d, err := New(context.Background(), cfg, log, Options{Now: fixed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		d.Run(ctx) // returns at once: only the start is looked at
+		d.Close()
+		got := strings.Contains(logs.String(), "level=WARN msg=\"UNSAFE CONFIGURATION\" warning=\"organisation.authserv_id: not set")
+		if got != tt.warn {
+			t.Errorf("authserv_id %q: warned = %v, want %v; log:\n%s", tt.authservID, got, tt.warn, logs.String())
+		}
+	}
+}

@@ -13,13 +13,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/exempelby/synpunkt/classify/sample"
 	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/internal/dovecottest"
 	"github.com/exempelby/synpunkt/internal/health"
 	"github.com/exempelby/synpunkt/internal/oauthfake"
 	"github.com/exempelby/synpunkt/internal/smtpsink"
 	"github.com/exempelby/synpunkt/internal/testkit"
+	"github.com/exempelby/synpunkt/internal/testshared"
 )
 
 // opsE2E is a daemon that reads a Dovecot mailbox through OAuth2 and
@@ -50,16 +50,12 @@ func startOpsE2E(t *testing.T, mech string) *opsE2E {
 	}
 	t.Cleanup(func() { e.notify.Close() })
 	t.Setenv("NOTIFY_SOCKET", sock)
-	cfg, err := config.Parse(sample.Municipality)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := testshared.SampleConfig(t)
 	cfg.IMAP.Address, cfg.IMAP.TLS, cfg.IMAP.Username, cfg.IMAP.Password = e.dc.Addr(), "none", e.dc.User(), ""
 	cfg.IMAP.OAuth2 = &config.OAuth2{Provider: "generic", ClientID: "synpunkt-app", ClientSecret: "app-hemlighet", TokenURL: e.as.TokenURL(), Mechanism: mech}
 	cfg.SMTP.Address, cfg.SMTP.TLS = e.sink.Addr(), "none"
 	cfg.SMS = nil
 	cfg.Operations.AlertTo = "drift@exempelby.se"
-	cfg.Store.Path = filepath.Join(t.TempDir(), "s.db")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

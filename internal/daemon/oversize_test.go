@@ -3,9 +3,6 @@ package daemon
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,10 +10,9 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
-	"github.com/exempelby/synpunkt/classify/sample"
-	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/internal/memimap"
 	"github.com/exempelby/synpunkt/internal/testkit"
+	"github.com/exempelby/synpunkt/internal/testshared"
 )
 
 // A message over intake.max_message_size is fetched from IMAP header only:
@@ -33,20 +29,12 @@ func TestOversizedMessageQuarantinedHeaderOnly(t *testing.T) {
 	}
 	memAppend(t, addr, "INBOX", big.Bytes())
 
-	cfg, err := config.Parse(sample.Municipality)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Store.Path = filepath.Join(t.TempDir(), "s.db")
+	cfg := testshared.SampleConfig(t)
 	cfg.Organisation.AuthservID = "mx.exempelby.se"
 	cfg.IMAP.Address, cfg.IMAP.TLS, cfg.IMAP.Username, cfg.IMAP.Password = addr, "none", "synpunkt", "hemligt"
 	cfg.Intake.MaxMessageSize = 64 << 10
 	fixed := func() time.Time { return time.Date(2026, 3, 2, 11, 0, 0, 0, time.UTC) }
-	d, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Now: fixed})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := openDaemon(t, cfg, Options{Now: fixed})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- d.Run(ctx) }()
@@ -58,7 +46,7 @@ func TestOversizedMessageQuarantinedHeaderOnly(t *testing.T) {
 
 	var reason string
 	var raw []byte
-	err = d.Store.DB().QueryRow("SELECT reason, raw FROM intake WHERE outcome = 'quarantine'").Scan(&reason, &raw)
+	err := d.Store.DB().QueryRow("SELECT reason, raw FROM intake WHERE outcome = 'quarantine'").Scan(&reason, &raw)
 	if err != nil {
 		t.Fatalf("ledger: %v", err)
 	}

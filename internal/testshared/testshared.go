@@ -1,5 +1,7 @@
 // Package testshared finds the shared data that every developer and CI have
-// beside the checkout (../shared: seeds and the MIME corpus), for tests.
+// beside the checkout (../shared: seeds and the MIME corpus), for tests,
+// and builds the fixture several packages' tests start from: the sample
+// municipality's config.
 //
 // What always holds: tests never copy shared data into the repository; they
 // read it in place. Where it is absent, the test is skipped with a visible
@@ -12,6 +14,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/exempelby/synpunkt/classify/sample"
+	"github.com/exempelby/synpunkt/config"
 )
 
 // Dir returns the absolute path of shared/<sub>, from $SYNPUNKT_SHARED or
@@ -53,4 +58,16 @@ func missing(t testing.TB, why string) {
 		t.Fatalf("%s: CI must have shared/", why)
 	}
 	t.Skipf("SKIP: %s", why)
+}
+
+// SampleConfig is the sample municipality's config (classify/sample) with
+// its database in a fresh temporary folder.
+func SampleConfig(t testing.TB) *config.Config {
+	t.Helper()
+	cfg, err := config.Parse(sample.Municipality)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Store.Path = filepath.Join(t.TempDir(), "s.db")
+	return cfg
 }

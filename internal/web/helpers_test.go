@@ -9,7 +9,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -18,10 +17,9 @@ import (
 
 	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/casework"
-	"github.com/exempelby/synpunkt/classify/sample"
-	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/internal/daemon"
 	"github.com/exempelby/synpunkt/internal/smtpsink"
+	"github.com/exempelby/synpunkt/internal/testshared"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/notify/smtpsend"
 	"github.com/exempelby/synpunkt/store"
@@ -81,13 +79,9 @@ func newEnv(t *testing.T) *env {
 	}
 	t.Cleanup(func() { sink.Close() })
 	e.sink = sink
-	cfg, err := config.Parse(sample.Municipality)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Store.Path = filepath.Join(t.TempDir(), "s.db")
+	cfg := testshared.SampleConfig(t)
 	senders := map[synpunkt.Medium]notify.Sender{synpunkt.MediumEmail: smtpsend.New(smtpsend.Config{Address: sink.Addr(), TLS: "none", Timeout: 5 * time.Second})}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.DiscardHandler)
 	d, err := daemon.New(context.Background(), cfg, log, daemon.Options{Senders: senders, Now: e.clock, OutboxBackoff: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)

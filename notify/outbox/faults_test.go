@@ -284,6 +284,20 @@ func (s *failingStore) ClaimOutbox(ctx context.Context, id int64, owner string, 
 	return s.Store.ClaimOutbox(ctx, id, owner, now, until)
 }
 
+func (s *failingStore) ClaimOutboxBatch(ctx context.Context, ids []int64, owner string, now, until time.Time) ([]int64, error) {
+	if s.failing() {
+		return nil, errDiskFull
+	}
+	return s.Store.ClaimOutboxBatch(ctx, ids, owner, now, until)
+}
+
+func (s *failingStore) ReleaseClaims(ctx context.Context, owner string, ids []int64) error {
+	if s.failing() {
+		return errDiskFull
+	}
+	return s.Store.ReleaseClaims(ctx, owner, ids)
+}
+
 // A full disk: the first send succeeds but cannot be recorded. Nothing is
 // sent again, nothing else is sent, until a write succeeds; then each
 // notification goes out exactly once.
@@ -344,6 +358,14 @@ func (h *hookStore) ClaimOutbox(ctx context.Context, id int64, owner string, now
 		h.afterClaim()
 	}
 	return p, ok, err
+}
+
+func (h *hookStore) ClaimOutboxBatch(ctx context.Context, ids []int64, owner string, now, until time.Time) ([]int64, error) {
+	got, err := h.failingStore.ClaimOutboxBatch(ctx, ids, owner, now, until)
+	if err == nil && len(got) > 0 {
+		h.afterClaim()
+	}
+	return got, err
 }
 
 // A 16 MB forward against a relay that takes 10 MB goes without the

@@ -56,6 +56,9 @@ var ErrPaused = errors.New("outbox paused: the store cannot be written")
 type Store interface {
 	DueOutboxQuery(ctx context.Context, q store.DueQuery) ([]store.OutboxRow, error)
 	ClaimOutbox(ctx context.Context, id int64, owner string, now, until time.Time) ([]byte, bool, error)
+	ClaimOutboxBatch(ctx context.Context, ids []int64, owner string, now, until time.Time) ([]int64, error)
+	OutboxPayload(ctx context.Context, id int64) ([]byte, error)
+	ReleaseClaims(ctx context.Context, owner string, ids []int64) error
 	MarkSent(ctx context.Context, o store.OutboxRow) error
 	MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error
 	MarkFailed(ctx context.Context, o store.OutboxRow, reason, summary string) error
@@ -231,46 +234,103 @@ func (w *Worker) drain(ctx context.Context, q store.DueQuery) (int, error) {
 	return sent, nil
 }
 
-// deliverAll delivers a batch, skipping channels paused along the way.
+// deliverAll delivers a batch, skipping channels paused along the way. The
+// batch is claimed in one transaction, so a stream of receipts costs the
+// store one commit per batch for the claims rather than one per send (the
+// intake's group commit holds the same write lock); what is claimed but
+// not sent (a channel paused meanwhile, a shutdown) is released.
 func (w *Worker) deliverAll(ctx context.Context, due []store.OutboxRow) (int, error) {
-	sent := 0
+	rows := make(map[int64]store.OutboxRow, len(due))
+	var ids []int64
 	for _, o := range due {
-		if ctx.Err() != nil {
-			break
+		if !w.pausedNow(o.Channel) {
+			ids, rows[o.ID] = append(ids, o.ID), o
 		}
-		if _, paused := w.paused[string(o.Channel)]; paused && w.paused[string(o.Channel)].until.After(w.opt.Now()) {
+	}
+	if len(ids) == 0 || ctx.Err() != nil {
+		return 0, nil
+	}
+	now := w.opt.Now()
+	until := now.Add(w.lease())
+	claimed, err := w.st.ClaimOutboxBatch(ctx, ids, w.owner, now, until)
+	if err != nil {
+		return 0, w.storeFailed(fmt.Errorf("%w: %w", ErrPaused, err))
+	}
+	sent := 0
+	var unsent []int64
+	for i, id := range claimed {
+		o := rows[id]
+		if ctx.Err() != nil || w.pausedNow(o.Channel) {
+			unsent = append(unsent, id)
 			continue
 		}
-		ok, err := w.deliver(ctx, o)
+		ok, err := w.deliver(ctx, o, until)
 		if err != nil {
+			w.release(ctx, append(unsent, claimed[i+1:]...))
 			return sent, err
 		}
 		if ok {
 			sent++
 		}
 	}
+	w.release(ctx, unsent)
 	return sent, nil
+}
+
+// pausedNow reports whether channel ch is paused at this moment.
+func (w *Worker) pausedNow(ch synpunkt.Medium) bool {
+	p, paused := w.paused[string(ch)]
+	return paused && p.until.After(w.opt.Now())
+}
+
+// release gives back claims that were not used; a failure only leaves the
+// leases to run out.
+func (w *Worker) release(ctx context.Context, ids []int64) {
+	if len(ids) == 0 {
+		return
+	}
+	if err := w.st.ReleaseClaims(context.WithoutCancel(ctx), w.owner, ids); err != nil {
+		w.log.Warn("could not release outbox claims; they lapse with their lease", "err", err, "count", len(ids))
+	}
 }
 
 // lease is how long a claim holds: a send, plus time to record it.
 func (w *Worker) lease() time.Duration { return w.opt.SendTimeout + time.Minute }
 
-// deliver claims, sends and records one notification. It reports whether
+// deliver sends and records one notification claimed until until (its
+// lease is renewed first when a send might outlast it). It reports whether
 // it was sent; an error means the store failed. The send itself is not
 // cancelled by ctx: a stopping daemon lets it finish.
-func (w *Worker) deliver(ctx context.Context, o store.OutboxRow) (bool, error) {
-	now := w.opt.Now()
-	payload, ok, err := w.st.ClaimOutbox(ctx, o.ID, w.owner, now, now.Add(w.lease()))
+func (w *Worker) deliver(ctx context.Context, o store.OutboxRow, until time.Time) (bool, error) {
+	t0 := time.Now()
+	payload, ok, err := w.payload(ctx, o, until)
 	if err != nil {
 		return false, w.storeFailed(fmt.Errorf("%w: %w", ErrPaused, err))
 	}
 	if !ok {
 		return false, nil // another worker has it, or it is no longer due
 	}
+	t1 := time.Now()
 	o.Payload = payload
 	err = w.sendSized(ctx, &o)
 	o.Payload = nil // the row's bytes are not kept past their send
-	return err == nil, w.record(ctx, w.outcome(o, err))
+	t2 := time.Now()
+	rerr := w.record(ctx, w.outcome(o, err))
+	// Where a send's time goes, for latency work (log level debug).
+	w.log.Debug("delivered", "outbox_id", o.ID, "claim", t1.Sub(t0), "send", t2.Sub(t1), "record", time.Since(t2),
+		"queued", t0.Sub(o.CreatedAt))
+	return err == nil, rerr
+}
+
+// payload reads o's message under the group's lease, or claims o again
+// (renewing the lease) when less than a send and its recording is left.
+func (w *Worker) payload(ctx context.Context, o store.OutboxRow, until time.Time) ([]byte, bool, error) {
+	now := w.opt.Now()
+	if until.Sub(now) < w.lease()-time.Minute/2 {
+		return w.st.ClaimOutbox(ctx, o.ID, w.owner, now, now.Add(w.lease()))
+	}
+	p, err := w.st.OutboxPayload(ctx, o.ID)
+	return p, err == nil, err
 }
 
 // sendSized sends o; a forward too large for the relay is rebuilt without

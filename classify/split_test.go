@@ -1,0 +1,85 @@
+package classify
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/exempelby/synpunkt/classify/lang"
+)
+
+// TestSplitQuality evaluates the shipped classifier on a split directory
+// with the blind splits' layout (municipality.toml and *.txt messages in
+// the corpus format), printing what TestBlind2Quality prints: the
+// figures, the confusion matrix, the misses and the exclusions table;
+// the language detector's accuracy on the messages that carry a
+// Language header; and, when the directory has a lang.tsv of
+// `<iso>\t<text>` lines, the detector's accuracy on it (all lines and
+// under 200 characters), per language, with a confusion list. Nothing in it is tuned: it is
+// the entry point for measuring a new blind split once. Run:
+//
+//	SYNPUNKT_SPLIT_DIR=/path SYNPUNKT_SPLIT=blind3 go test -count=1 -v -run TestSplitQuality ./classify/
+//
+// SYNPUNKT_SPLIT empty: every message of the directory.
+func TestSplitQuality(t *testing.T) {
+	dir := os.Getenv("SYNPUNKT_SPLIT_DIR")
+	if dir == "" {
+		t.Skip("set SYNPUNKT_SPLIT_DIR (and SYNPUNKT_SPLIT)")
+	}
+	var splits []string
+	if s := os.Getenv("SYNPUNKT_SPLIT"); s != "" {
+		splits = []string{s}
+	}
+	c := corpusClassifier(t, dir)
+	for _, ua := range c.Areas() {
+		t.Logf("unit %q: areas %v (%s)", ua.Unit, ua.Areas, ua.Source)
+	}
+	r, err := Evaluate(c, dir, splits...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Messages == 0 {
+		t.Fatalf("no messages of split %v in %s", splits, dir)
+	}
+	t.Logf("split %v of %s:\n%s", splits, dir, r)
+	split := ""
+	if len(splits) > 0 {
+		split = splits[0]
+	}
+	t.Logf("other processes (label → decided):\n%s", exclusionTable(t, c, dir, split))
+	// The messages' own Language headers, where the split has them.
+	exs, err := LoadCorpus(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []lang.Sample
+	for _, ex := range exs {
+		if ex.Language != "" && (split == "" || ex.Split == split) {
+			msgs = append(msgs, lang.Sample{Name: ex.File, Want: ex.Language, Text: ex.Msg.Subject + "\n" + ex.Msg.Text})
+		}
+	}
+	if len(msgs) > 0 {
+		t.Logf("messages with a Language header, all:\n%s", lang.Measure(msgs, 0))
+		short := lang.Measure(msgs, 200)
+		t.Logf("messages with a Language header, under 200 characters:\n%s", short)
+		for _, m := range short.Misses {
+			t.Log(m)
+		}
+	}
+	f, err := os.Open(filepath.Join(dir, "lang.tsv"))
+	if err != nil {
+		t.Logf("no lang.tsv: %v", err)
+		return
+	}
+	defer f.Close()
+	samples, err := lang.ReadTSV(f, "lang.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("lang.tsv, all lines:\n%s", lang.Measure(samples, 0))
+	short := lang.Measure(samples, 200)
+	t.Logf("lang.tsv, lines under 200 characters:\n%s", short)
+	for _, m := range short.Misses {
+		t.Log(m)
+	}
+}

@@ -1,0 +1,110 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/exempelby/synpunkt"
+)
+
+// A group claim leases every due row in one transaction; another worker
+// gets none of them until they are released, and then all.
+func TestClaimOutboxBatch(t *testing.T) {
+	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	st := mustOpenStore(t, filepath.Join(t.TempDir(), "s.db"), func() time.Time { return now })
+	ctx := context.Background()
+	var out []synpunkt.Notification
+	for i := range 3 {
+		out = append(out, synpunkt.Notification{Kind: synpunkt.KindReceipt, Channel: synpunkt.MediumEmail,
+			From: "synpunkt@exempelby.se", To: "anna@example.org", MessageID: string(rune('a' + i)), Payload: []byte{byte('x' + i)}})
+	}
+	if err := st.Enqueue(ctx, 0, nil, out); err != nil {
+		t.Fatal(err)
+	}
+	due, err := st.DueOutbox(ctx, now, 10)
+	if err != nil || len(due) != 3 {
+		t.Fatalf("DueOutbox = %d rows, %v; want 3", len(due), err)
+	}
+	ids := []int64{due[0].ID, due[1].ID, due[2].ID}
+	until := now.Add(2 * time.Minute)
+	got, err := st.ClaimOutboxBatch(ctx, ids, "w1", now, until)
+	if err != nil || !slices.Equal(got, ids) {
+		t.Fatalf("ClaimOutboxBatch(w1) = %v, %v; want %v", got, err, ids)
+	}
+	if got, err := st.ClaimOutboxBatch(ctx, ids, "w2", now, until); err != nil || len(got) != 0 {
+		t.Fatalf("ClaimOutboxBatch(w2) while w1 holds them = %v, %v; want none", got, err)
+	}
+	if p, err := st.OutboxPayload(ctx, ids[1]); err != nil || string(p) != "y" {
+		t.Errorf("OutboxPayload = %q, %v; want y", p, err)
+	}
+	if err := st.ReleaseClaims(ctx, "w2", ids); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.ClaimOutboxBatch(ctx, ids, "w2", now, until); len(got) != 0 {
+		t.Fatalf("w2's release freed w1's claims: w2 got %v", got)
+	}
+	if err := st.ReleaseClaims(ctx, "w1", ids[1:]); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.ClaimOutboxBatch(ctx, ids, "w2", now, until); !slices.Equal(got, ids[1:]) {
+		t.Fatalf("after w1 released two, w2 got %v, want %v", got, ids[1:])
+	}
+}
+
+// A forward whose original the intake ledger holds keeps a reference to it
+// instead of a second copy, and reads back byte for byte; one whose
+// original is not in the ledger keeps its payload whole.
+func TestForwardRefersToStoredOriginal(t *testing.T) {
+	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	st := mustOpenStore(t, filepath.Join(t.TempDir(), "s.db"), func() time.Time { return now })
+	ctx := context.Background()
+	nc := newCase("fwd", now)
+	nc.Intake.Raw = []byte("Subject: x\r\n\r\n" + strings.Repeat("stort foto ", 10000))
+	forward := func(original []byte) synpunkt.Notification {
+		head := []byte("Subject: Synpunkt\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n")
+		payload := append(append(append([]byte{}, head...), original...), "\r\n--b--\r\n"...)
+		return synpunkt.Notification{Kind: synpunkt.KindForward, Channel: synpunkt.MediumEmail, From: "synpunkt@exempelby.se",
+			To: "chef@exempelby.se", Payload: payload, OriginalAt: len(head), OriginalLen: len(original)}
+	}
+	var want [][]byte
+	c, err := st.OpenCase(ctx, nc, func(synpunkt.Case) ([]synpunkt.Notification, error) {
+		a, b := forward(nc.Intake.Raw), forward([]byte("Subject: not stored\r\n\r\nhej"))
+		want = [][]byte{a.Payload, b.Payload}
+		return []synpunkt.Notification{a, b}, nil
+	})
+	if err != nil {
+		t.Fatalf("OpenCase: %v", err)
+	}
+	var stored []int64
+	rows, err := st.DB().QueryContext(ctx, "SELECT length(payload) FROM outbox WHERE case_id = ? ORDER BY id", c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var n int64
+		rows.Scan(&n)
+		stored = append(stored, n)
+	}
+	rows.Close()
+	if len(stored) != 2 || stored[0] >= int64(len(nc.Intake.Raw)) || stored[1] != int64(len(want[1])) {
+		t.Fatalf("stored payload sizes %v; want the first without its %d-byte original, the second whole (%d)", stored, len(nc.Intake.Raw), len(want[1]))
+	}
+	all, err := st.AllOutbox(ctx)
+	if err != nil || len(all) != 2 {
+		t.Fatalf("AllOutbox = %d rows, %v", len(all), err)
+	}
+	for i, r := range all {
+		if !bytes.Equal(r.Payload, want[i]) {
+			t.Errorf("row %d reads back %d bytes, want the %d composed", i, len(r.Payload), len(want[i]))
+		}
+		p, err := st.OutboxPayload(ctx, r.ID)
+		if err != nil || !bytes.Equal(p, want[i]) {
+			t.Errorf("OutboxPayload(%d) = %d bytes, %v; want the %d composed", r.ID, len(p), err, len(want[i]))
+		}
+	}
+}
