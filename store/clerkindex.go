@@ -16,7 +16,7 @@ import "github.com/exempelby/synpunkt"
 func init() { migrations = append(migrations, clerkIndexSchema) }
 
 var clerkIndexSchema = `
--- Schema 12: the clerk's commands on an index. cases_due_floor is the
+-- Schema 15 (the last of the list: see init): the clerk's commands on an index. cases_due_floor is the
 -- earliest running deadline of an open case (NULL otherwise): a case is
 -- overdue at t, and may need a reminder or escalation at t, only when it
 -- is at or before t. cases_stats covers the statistics' counts over a

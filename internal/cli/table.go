@@ -96,7 +96,7 @@ func init() {
 			args: "  PATH  an .eml file, a Maildir folder or an mbox file; several may be given\n", nargs: arity{1, -1, "at least one PATH"}, flags: cmdImport},
 		{name: "register", synopsis: "register --config FILE --channel telefon|besök|brev|e-tjänst [--from ADDRESS|--phone NUMBER|--anonymous] [--received TIME] --subject S --text T",
 			summary: "register a synpunkt taken by phone, at a visit or by letter", nargs: arity{0, 0, "no arguments"}, flags: cmdRegister},
-		{name: "cases", synopsis: "cases --config FILE [--json] [--open] [--overdue]", summary: "list cases", raw: cmdCases},
+		{name: "cases", synopsis: "cases --config FILE [--open] [--overdue] [--limit N] [--page P] [--all] [--json]", summary: "list cases", raw: cmdCases},
 		{name: "case", synopsis: "case --config FILE NUMBER", summary: "show one case, its documents, events and outbox", args: numberArg, raw: cmdCase},
 		{name: "close", synopsis: "close --config FILE [--note TEXT] NUMBER", summary: "close a case and tell the citizen", args: numberArg, nargs: oneNumber, flags: cmdClose},
 		{name: "reopen", synopsis: "reopen --config FILE NUMBER", summary: "reopen a closed case", args: numberArg, nargs: oneNumber, flags: noFlags(reopen)},
