@@ -32,7 +32,21 @@ type builtinProcess struct {
 	vocab       string
 	min         float64
 	note, reply string
+	// settings and acts generalise beyond the vocabulary's phrases: a
+	// recipient or setting cue (home care, school, the council) together
+	// with an event or act cue (fell, hit, demand that the decision …)
+	// is one hit of comboWeight, explained with both words. Settings
+	// match inflections and compounds ("hemtjänstpersonalen",
+	// "LSS-boendet"); acts match as the vocabulary does.
+	settings, acts string
+	// against are signs that the message is something else (praise);
+	// each hit lowers the score by its weight.
+	against string
 }
+
+// comboWeight is the weight of a setting cue together with an act cue:
+// alone it reaches a class's min.
+const comboWeight = 5.0
 
 var builtinProcesses = map[string]builtinProcess{
 	ClassPublicDocuments: {
@@ -44,6 +58,10 @@ var builtinProcesses = map[string]builtinProcess{
 			offentlighetsprincipen:5|utlämnande:3|lämna ut:2|handlingarna:1.5|handlingar:1|protokollet:1|beslutsunderlag:1.5|
 			diarienummer:1|mejl mellan:2|korrespondens:2|journalhandlingar:2.5|anteckningar om mig:2|avtal:1|avtalen:1|
 			public access:4|public records:5|freedom of information:5|request copies:4|i request:2|copies of:2`,
+		settings: `*protokoll|*protokollen|*protokollet|*beslut|*besluten|*anbud|*anbuden|*handlingar|*rapporter|*rapporterna|*avtal|*avtalet|*ritningar|*journal|*journalen|
+			reports|records|minutes|documents|contracts|correspondence|decisions`,
+		acts: `få läsa|få se|vilja se|vill se|beställa|beställer|mejla dem|mejla mig|maila dem|maila mig|skicka mig|som pdf|få kopior|få kopia|kopior|kopia|
+			send me|email me|may i see|copies|a copy`,
 		min:   5,
 		note:  "Begäran om allmän handling, inkommen till synpunktsbrevlådan. Ska handläggas skyndsamt (TF 2 kap.) – ingen synpunkt.",
 		reply: "Tack. Din begäran om att få ta del av allmänna handlingar har lämnats till kommunens registratur och handläggs skyndsamt.",
@@ -55,10 +73,21 @@ var builtinProcesses = map[string]builtinProcess{
 			brännskada:4|brännskador:4|=skadade sig:3|=skadat sig:3|inte sin insulin:4|inte sitt insulin:4|inte sin medicin:4|inte sina mediciner:4|inte sina tabletter:4|fick inte sina:2|larmet besvarades inte:4|ingen svarade på larmet:4|trygghetslarmet:1|utan tillsyn:3|ingen tillsyn:3|tillsyn:1.5|korttidsboende:1|korttidsboendet:1|farligt:1|medicin:1|mediciner:1|tabletter:1|läkemedel:1|fallolycka:5|ramlade:2.5|trillade:2.5|föll:2|låg på golvet:3|
 			blåmärke:2|blåmärken:2|liggsår:5|trycksår:5|vanvård:4|missförhållande:4|akuten:1.5|sjukhus:1|
 			hemtjänst:1|hemtjänsten:1|boendet:1|äldreboende:1|personalen:1|sköterska:1|sköterskan:1|undersköterska:1|vårdtagare:1|brukare:1|
-			wrong medication:5|found on the floor:4|lying on the floor:4|on the floor:2|alarm was not answered:4|not answered:1|=alarm:1|did not get her medicine:4|did not get his medicine:4|wrong medicine:5|wrong pills:5|given the wrong:3|pills:1|fell:2|bedsore:5|bedsores:5|home care:1|staff:1|hospital:1`,
-		min:   5,
-		note:  "Möjlig avvikelse enligt HSL/SoL – ska utredas i avvikelsehanteringen, inte som synpunkt.",
-		reply: "Tack. Ditt meddelande har lämnats till den som ansvarar för avvikelsehantering.",
+			wrong medication:5|found on the floor:4|lying on the floor:4|on the floor:2|alarm was not answered:4|not answered:1|=alarm:1|did not get her medicine:4|did not get his medicine:4|wrong medicine:5|wrong pills:5|given the wrong:3|pills:1|=fell:2|bedsore:5|bedsores:5|home care:1|staff:1|hospital:1`,
+		settings: `^hemtjänst|hemtjänsten|äldreboende|*boendet|särskilt boende|särskilda boendet|särskilda boende|^korttidsboende|gruppbostad|gruppbostaden|servicebostad|^demensavdelning|demensboende|lss|
+			personlig assistans|assistenten|assistenterna|^nattpatrull|^nattpersonal|undersköterska|undersköterskan|sjuksköterska|sjuksköterskan|vårdtagare|brukare|
+			trygghetslarm|trygghetslarmet|larmknappen|^taklyft|liften|förflyttningen|^signeringslist|dosett|dosetten|hemsjukvården|vårdpersonalen|omsorgspersonalen|
+			care home|nursing home|home care|home help|carer|carers|care staff|the staff|residents|resident's|assisted living|care worker`,
+		acts: `föll|fallit|ramlade|ramlat|trillade|snubblade|halkade|tappade min|tappade henne|tappade honom|*på golvet|blev liggande|låg kvar|dröjde|
+			utan mat|ingen mat|utan sina mediciner|utan medicin|uttorkad|uttorkning|svalt|hungrig|inte fått äta|hjälp att äta|
+			öppet sår|*såret|sår på|infekterat|infektion|blåmärke|blåmärken|blåa märken|blå märken|bröt|brutit|slog i huvudet|ambulans|
+			låste in|låst in|inlåst|gick ut ensam|tog hårt|hårdhänt|hårdhänta|dubbla doser|dubbel dos|dubbeldos|signerat|
+			=fell|fell over|had a fall|on the floor|left alone|wet sheets|sores|rash|bruise|bruises|forgot to give|another resident's|
+			ambulance|dropped her|dropped him|roughly|not fed|no food`,
+		against: `fantastisk:-4|fantastiska:-4|underbar:-4|underbara:-4|tack till:-4|vill berömma:-4|så fint:-3|wonderful:-4|amazing:-4|thank you to:-4`,
+		min:     5,
+		note:    "Möjlig avvikelse enligt HSL/SoL – ska utredas i avvikelsehanteringen, inte som synpunkt.",
+		reply:   "Tack. Ditt meddelande har lämnats till den som ansvarar för avvikelsehantering.",
 	},
 	ClassAbuse: {
 		vocab: `kränkning:5|kränkt:5|kränkande:5|kränkande särbehandling:5|*mobbad:5|*mobbning:5|*mobbar:5|*mobbas:5|elaka kommentarer:3|
@@ -68,16 +97,32 @@ var builtinProcesses = map[string]builtinProcess{
 			hotad:4|hotade:3|gruppchatt:1.5|rädd att gå:2|orkar inte:1.5|vill inte gå till skolan:2|
 			klass:1|klassen:1|rasterna:1|rasten:1|skolan:1|förskolan:1|lärare:1|lärarna:1|pedagog:1|chef:1|kollegor:1|arbetsplatsen:1|
 			bullied:5|pushed:2|racist names:5|called names:3|called him names:3|called her names:3|bullying:5|harassed:5|harassment:5|discrimination:5|racist:4|hit by:2`,
+		settings: `^skola|skolan|*skolan|*skolans|klass|klassen|^klasskamrat|^klasskompis|elev|elever|eleverna|^lärare|läraren|lärarna|^förskola|förskolan|*förskolan|
+			^förskollärare|pedagog|pedagogen|fröken|fritids|^fritidspersonal|rast|rasterna|rasten|^skolgård|^förskolegård|^omklädningsrum|rektor|rektorn|
+			i nian|i åttan|i sjuan|årskurs|mellanstadiet|högstadiet|
+			school|classmates|classmate|teacher|teachers|after-school|class|pupils|pupil|preschool|playground|grade`,
+		acts: `utfrusen|utfrysta|utfrysning|fryses ut|får inte vara med|får inte leka|ingen får leka|hånade|hånar|hånad|retad|retas|retar|retade|gör narr|skrattade åt|skrattar åt|
+			slog|slagen|sparkade|sparkad|knuffad|knuffade|knuffar|nedtryckt|tryckte ner|dunkat|dunkade|fasthållen|höll fast|kastade|filmade|spred|sprider|snapchat|instagram|tiktok|
+			sociala medier|hotar|hotade|hotfulla|spöa|stryk|elaka|elakt|stänger in|stängde in|låste in|bög|hora|svartskalle|tar hans saker|tar hennes saker|tog hans|tog hennes|
+			excluded|laughed at|making fun|make fun|mean|shoved|kicked|punched|threatened|teased|mocked|beaten|beat`,
 		min:   5,
 		note:  "Anmälan om kränkande behandling eller särbehandling – hanteras enligt rutinen för sådana anmälningar, inte som synpunkt.",
 		reply: "Tack. Ditt meddelande har lämnats till den som hanterar anmälningar om kränkande behandling.",
 	},
 	ClassPolitical: {
-		vocab: `motion:2.5|motion till kommunfullmäktige:5|interpellation:5|fullmäktige:1.5|kommunfullmäktige:1.5|partiet:2.5|partiets:2.5|=väljare:2.5|=väljarna:2.5|
+		vocab: `motion:2.5|motion till kommunfullmäktige:5|medborgarförslag:2.5|medborgarförslag om:5|öppet brev:4|namninsamling:4|namninsamlingen:4|open letter:4|petition:4|interpellation:5|fullmäktige:1.5|kommunfullmäktige:1.5|partiet:2.5|partiets:2.5|=väljare:2.5|=väljarna:2.5|
 			yrkar:3|yrkande:2.5|ledamot:2|partiförening:4|partiföreningen:4|inför valet:3|medlemsmöte:2|vallöften:3|
 			vallöfte:3|rösta:2|rösta på:3|valet:2|kandidat:2.5|majoriteten:2|oppositionen:2.5|koalitionen:2.5|styrande:1.5|pressmeddelande:3|
 			debattartikel:3|partiprogram:4|valrörelse:4|kommunalråd:1.5|partikamrat:4|fullmäktigegrupp:4|
 			party:1|voters:2.5|vote no:3|vote yes:3|urge you to vote:4|councillors:2|council meeting:2|amendment:3|green party:3|local branch:2|=majority:1.5|election:2|campaign:2|press release:3`,
+		settings: `^kommunfullmäktige|^fullmäktige|^kommunstyrelse|kommunstyrelsens ordförande|nämnden|nämndens|^nämndsammanträde|ordföranden|politiker|politikerna|politikernas|
+			partier|partierna|*partiet|*partiets|moderaterna|socialdemokraterna|centerpartiet|liberalerna|kristdemokraterna|sverigedemokraterna|miljöpartiet|vänsterpartiet|
+			förtroendevalda|kommunalråd|kommunalrådet|gruppledare|gruppledaren|ledamöter|ledamöterna|majoriteten|
+			council|councillors|councilors|politicians|parties|executive board|ruling|mayor|party`,
+		acts: `föreslår att|kräver att|kräver|ändrar beslutet|ändra beslutet|ompröva|omprövar|river upp|riva upp|upphäva|tänka om|stoppa|stoppar|rösta|röstade|röstar|
+			namninsamling|namnunderskrifter|namnlistor|upprop|öppet brev|uppmanar|beslutar att|fattar beslut|tar beslut|förklara er|vad tycker|tycker om|ta upp frågan|
+			lägga ner förslaget|svek|lovade|
+			petition|reverse|reconsider|urge you|open letter|vote|voted|explain|demand|signatures`,
 		min:   5,
 		note:  "Inkommet till synpunktsbrevlådan. Politisk karaktär – ingen synpunkt, för hantering hos kansliet.",
 		reply: "",
@@ -102,7 +147,8 @@ func (c *Classifier) compileBuiltinProcesses(s config.ClassifySettings) {
 				x.Destination, x.Note, x.Reply = cx.Destination, nonEmptyOr(cx.Note, bp.note), cx.Reply
 			}
 		}
-		spec := exclusionSpec{x: x, min: bp.min, terms: processTerms(bp.vocab), builtin: true, first: class == ClassPublicDocuments}
+		spec := exclusionSpec{x: x, min: bp.min, terms: processTerms(bp.vocab), builtin: true, first: class == ClassPublicDocuments,
+			settings: cueTerms(bp.settings, true), acts: cueTerms(bp.acts, false), against: processTerms(bp.against)}
 		if class == ClassPublicDocuments && x.Destination != c.units[c.triage].Manager {
 			spec.copy = c.units[c.triage].Manager
 		}
@@ -130,6 +176,29 @@ func processTerms(table string) []weighted {
 			ws = wholeWords(ws)
 		}
 		out = append(out, ws...)
+	}
+	return out
+}
+
+// cueTerms parses a list of setting or act cues ("a|b c|*d|^e"): settings
+// match inflections and as a compound's head ("äldreboendet" ~
+// "boendet"), entries marked "^" also as its first part ("hemtjänst" in
+// "hemtjänstpersonalen"); acts as processTerms.
+func cueTerms(list string, setting bool) []weighted {
+	var out []weighted
+	for _, e := range strings.Split(list, "|") {
+		e = strings.TrimSpace(e)
+		switch {
+		case e == "":
+		case setting:
+			ws := parseWeighted(strings.TrimPrefix(e, "^") + ":1")
+			for i := range ws {
+				ws[i].term.noPre = !strings.HasPrefix(e, "^")
+			}
+			out = append(out, ws...)
+		default:
+			out = append(out, processTerms(e+":1")...)
+		}
 	}
 	return out
 }
