@@ -59,7 +59,8 @@ var builtinProcesses = map[string]builtinProcess{
 			diarienummer:1|mejl mellan:2|korrespondens:2|journalhandlingar:2.5|anteckningar om mig:2|avtal:1|avtalen:1|
 			public access:4|public records:5|freedom of information:5|request copies:4|i request:2|copies of:2`,
 		settings: `*protokoll|*protokollen|*protokollet|*beslut|*besluten|*anbud|*anbuden|*handlingar|*rapporter|*rapporterna|*avtal|*avtalet|*ritningar|*journal|*journalen|
-			reports|records|minutes|documents|contracts|correspondence|decisions`,
+			e-postmeddelanden|e-postmeddelandena|mejlen|mejlväxling|mejlväxlingen|
+			reports|records|minutes|documents|contracts|correspondence|decisions|emails|e-mails`,
 		acts: `få läsa|få se|vilja se|vill se|beställa|beställer|mejla dem|mejla mig|maila dem|maila mig|skicka mig|som pdf|få kopior|få kopia|kopior|kopia|
 			send me|email me|may i see|copies|a copy`,
 		min:   5,
@@ -74,17 +75,17 @@ var builtinProcesses = map[string]builtinProcess{
 			blåmärke:2|blåmärken:2|liggsår:5|trycksår:5|vanvård:4|missförhållande:4|akuten:1.5|sjukhus:1|
 			hemtjänst:1|hemtjänsten:1|boendet:1|äldreboende:1|personalen:1|sköterska:1|sköterskan:1|undersköterska:1|vårdtagare:1|brukare:1|
 			wrong medication:5|found on the floor:4|lying on the floor:4|on the floor:2|alarm was not answered:4|not answered:1|=alarm:1|did not get her medicine:4|did not get his medicine:4|wrong medicine:5|wrong pills:5|given the wrong:3|pills:1|=fell:2|bedsore:5|bedsores:5|home care:1|staff:1|hospital:1`,
-		settings: `^hemtjänst|hemtjänsten|äldreboende|*boendet|särskilt boende|särskilda boendet|särskilda boende|^korttidsboende|gruppbostad|gruppbostaden|servicebostad|^demensavdelning|demensboende|lss|
+		settings: `^hemtjänst|hemtjänsten|äldreboende|*boendet|särskilt boende|särskilda boendet|särskilda boende|^korttidsboende|korttids|korttidsvistelse|^vårdboende|vårdboendet|boendes|gruppbostad|gruppbostaden|servicebostad|^demensavdelning|demensboende|lss|
 			personlig assistans|assistenten|assistenterna|^nattpatrull|^nattpersonal|undersköterska|undersköterskan|sjuksköterska|sjuksköterskan|vårdtagare|brukare|
 			trygghetslarm|trygghetslarmet|larmknappen|^taklyft|liften|förflyttningen|^signeringslist|dosett|dosetten|hemsjukvården|vårdpersonalen|omsorgspersonalen|
-			care home|nursing home|home care|home help|carer|carers|care staff|the staff|residents|resident's|assisted living|care worker`,
-		acts: `föll|fallit|ramlade|ramlat|trillade|snubblade|halkade|tappade min|tappade henne|tappade honom|*på golvet|blev liggande|låg kvar|dröjde|
-			utan mat|ingen mat|utan sina mediciner|utan medicin|uttorkad|uttorkning|svalt|hungrig|inte fått äta|hjälp att äta|
-			öppet sår|*såret|sår på|infekterat|infektion|blåmärke|blåmärken|blåa märken|blå märken|bröt|brutit|slog i huvudet|ambulans|
+			care home|nursing home|home care|home help|carer|carers|care staff|the staff|residents|resident's|assisted living|care worker|night staff|nursing staff`,
+		acts: `föll|fallit|ramlade|ramlat|trillade|snubblade|halkade|tappade min|tappade henne|tappade honom|*på golvet|blev liggande|låg kvar|dröjde|blev sittande|satt kvar|låg kvar|missat besök|missade besök|missat tre besök|uteblivna besök|uteblev|
+			utan mat|ingen mat|utan sina mediciner|utan medicin|uttorkad|uttorkning|svalt|hungrig|inte fått äta|hjälp att äta|inte ätit|inte druckit|inte fått sin|inte fått sitt|inte fått sina|fick inte sin|fick inte sitt|fick inte sina|annan boendes|någon annans|annans tabletter|
+			öppet sår|*såret|sår på|infekterat|infektion|blåmärke|blåmärken|blåa märken|blå märken|bröt|brutit|slog i huvudet|ambulans|*skrapsår|bula|bulor|*blåsor|brännblåsor|skållad|för varmt|skadad|skador|fraktur|hjärnskakning|slet i|drog i|skrek på|märken på|ingen berättade|ingen informerade|inte dokumenterat|
 			låste in|låst in|inlåst|gick ut ensam|tog hårt|hårdhänt|hårdhänta|dubbla doser|dubbel dos|dubbeldos|signerat|
-			=fell|fell over|had a fall|on the floor|left alone|wet sheets|sores|rash|bruise|bruises|forgot to give|another resident's|
+			=fell|fell over|had a fall|on the floor|left alone|left sitting|left lying|left her|left him|crying|wet sheets|sores|rash|bruise|bruises|forgot to give|another resident's|
 			ambulance|dropped her|dropped him|roughly|not fed|no food`,
-		against: `fantastisk:-4|fantastiska:-4|underbar:-4|underbara:-4|tack till:-4|vill berömma:-4|så fint:-3|wonderful:-4|amazing:-4|thank you to:-4`,
+		against: `fantastisk:-6|fantastiska:-6|underbar:-6|underbara:-6|tack till:-6|vill berömma:-6|så fint:-3|ni är guld:-6|guld värda:-6|wonderful:-6|amazing:-6|thank you to:-6`,
 		min:     5,
 		note:    "Möjlig avvikelse enligt HSL/SoL – ska utredas i avvikelsehanteringen, inte som synpunkt.",
 		reply:   "Tack. Ditt meddelande har lämnats till den som ansvarar för avvikelsehantering.",
@@ -98,13 +99,15 @@ var builtinProcesses = map[string]builtinProcess{
 			klass:1|klassen:1|rasterna:1|rasten:1|skolan:1|förskolan:1|lärare:1|lärarna:1|pedagog:1|chef:1|kollegor:1|arbetsplatsen:1|
 			bullied:5|pushed:2|racist names:5|called names:3|called him names:3|called her names:3|bullying:5|harassed:5|harassment:5|discrimination:5|racist:4|hit by:2`,
 		settings: `^skola|skolan|*skolan|*skolans|klass|klassen|^klasskamrat|^klasskompis|elev|elever|eleverna|^lärare|läraren|lärarna|^förskola|förskolan|*förskolan|
-			^förskollärare|pedagog|pedagogen|fröken|fritids|^fritidspersonal|rast|rasterna|rasten|^skolgård|^förskolegård|^omklädningsrum|rektor|rektorn|
+			^förskollärare|pedagog|pedagogen|fröken|fritids|^fritidspersonal|rast|rasterna|rasten|^skolgård|^förskolegård|^omklädningsrum|rektor|rektorn|^skolbuss|korridoren|
 			i nian|i åttan|i sjuan|årskurs|mellanstadiet|högstadiet|
-			school|classmates|classmate|teacher|teachers|after-school|class|pupils|pupil|preschool|playground|grade`,
+			school|classmates|classmate|teacher|principal|teachers|after-school|class|pupils|pupil|preschool|playground|grade`,
+		against: `mot mobbning:-6|mot kränkningar:-6|likabehandlingsplan:-6|likabehandlingsplanen:-6|against bullying:-6|anti-bullying:-6`,
 		acts: `utfrusen|utfrysta|utfrysning|fryses ut|får inte vara med|får inte leka|ingen får leka|hånade|hånar|hånad|retad|retas|retar|retade|gör narr|skrattade åt|skrattar åt|
 			slog|slagen|sparkade|sparkad|knuffad|knuffade|knuffar|nedtryckt|tryckte ner|dunkat|dunkade|fasthållen|höll fast|kastade|filmade|spred|sprider|snapchat|instagram|tiktok|
 			sociala medier|hotar|hotade|hotfulla|spöa|stryk|elaka|elakt|stänger in|stängde in|låste in|bög|hora|svartskalle|tar hans saker|tar hennes saker|tog hans|tog hennes|
-			excluded|laughed at|making fun|make fun|mean|shoved|kicked|punched|threatened|teased|mocked|beaten|beat`,
+			får höra|hon är ful|han är ful|är tjock|är fet|dum i huvudet|idiot|drog min|drog honom|drog henne|drog i|slet i|=bet|biten|bitet|bits|=rev|rivet|rivit|riven|nerslagen|nedslagen|spottar|spottade|skolka|skolkar|hjärnskakning|
+			excluded|laughed at|spitting|spat|slurs|names|making fun|make fun|mean|shoved|kicked|punched|threatened|teased|mocked|beaten|beat`,
 		min:   5,
 		note:  "Anmälan om kränkande behandling eller särbehandling – hanteras enligt rutinen för sådana anmälningar, inte som synpunkt.",
 		reply: "Tack. Ditt meddelande har lämnats till den som hanterar anmälningar om kränkande behandling.",
@@ -121,7 +124,7 @@ var builtinProcesses = map[string]builtinProcess{
 			council|councillors|councilors|politicians|parties|executive board|ruling|mayor|party`,
 		acts: `föreslår att|kräver att|kräver|ändrar beslutet|ändra beslutet|ompröva|omprövar|river upp|riva upp|upphäva|tänka om|stoppa|stoppar|rösta|röstade|röstar|
 			namninsamling|namnunderskrifter|namnlistor|upprop|öppet brev|uppmanar|beslutar att|fattar beslut|tar beslut|förklara er|vad tycker|tycker om|ta upp frågan|
-			lägga ner förslaget|svek|lovade|
+			lägga ner förslaget|lägg ner|backa|utreder|utreda|vill att|skäms|skäm|arvoden|arvode|svek|lovade|
 			petition|reverse|reconsider|urge you|open letter|vote|voted|explain|demand|signatures`,
 		min:   5,
 		note:  "Inkommet till synpunktsbrevlådan. Politisk karaktär – ingen synpunkt, för hantering hos kansliet.",
@@ -153,6 +156,13 @@ func (c *Classifier) compileBuiltinProcesses(s config.ClassifySettings) {
 			spec.copy = c.units[c.triage].Manager
 		}
 		c.exclusions = append(c.exclusions, spec)
+		// A configured keyword of the class is outweighed by the same
+		// signs that the message is something else.
+		for i := range c.exclusions {
+			if !c.exclusions[i].builtin && c.exclusions[i].x.Class == class {
+				c.exclusions[i].against = spec.against
+			}
+		}
 	}
 }
 
