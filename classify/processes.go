@@ -81,9 +81,9 @@ var builtinProcesses = map[string]builtinProcess{
 			care home|nursing home|home care|home help|carer|carers|care staff|the staff|residents|resident's|assisted living|care worker|night staff|nursing staff|sheltered housing|group home|supported living|dementia|dementia unit`,
 		acts: `föll|fallit|ramlade|ramlat|trillade|snubblade|halkade|tappade min|tappade henne|tappade honom|*på golvet|blev liggande|låg kvar|dröjde|sårig|skrek av smärta|smärta|smärtor|blodpropp|lunginflammation|urinvägsinfektion|allergisk reaktion|i hans plan|i hennes plan|genomförandeplanen|utan att använda|ingen dök upp|dök upp först|kissat på sig|bajsat på sig|frös|olåst|spisen på|vad som hänt|vad som har hänt|blev sittande|satt kvar|låg kvar|missat besök|missade besök|missat tre besök|uteblivna besök|uteblev|
 			utan mat|ingen mat|utan sina mediciner|utan medicin|uttorkad|uttorkning|svalt|hungrig|inte fått äta|hjälp att äta|inte ätit|inte druckit|inte fått sin|inte fått sitt|inte fått sina|fick inte sin|fick inte sitt|fick inte sina|annan boendes|någon annans|annans tabletter|
-			öppet sår|*såret|sår på|infekterat|infektion|blåmärke|blåmärken|blåa märken|blå märken|bröt|brutit|slog i huvudet|ambulans|*skrapsår|bula|bulor|*blåsor|brännblåsor|skållad|för varmt|skadad|skador|fraktur|hjärnskakning|slet i|drog i|skrek på|märken på|ingen berättade|ingen informerade|inte dokumenterat|
+			öppet sår|*såret|sår på|infekterat|infektion|blåmärke|blåmärken|blåa märken|blå märken|bröt|brutit|slog i huvudet|ambulans|*skrapsår|bula|bulor|*blåsor|brännblåsor|skållad|*sår|omläggning|ordinerade|ordination|hittades liggande|aldrig blev av|blev aldrig av|uteblivet besök|skadad|skador|fraktur|hjärnskakning|slet i|drog i|skrek på|märken på|ingen berättade|ingen informerade|inte dokumenterat|
 			låste in|låst in|inlåst|gick ut ensam|tog hårt|hårdhänt|hårdhänta|dubbla doser|dubbel dos|dubbeldos|signerat|
-			=fell|fell over|had a fall|on the floor|left alone|in pain|nobody noticed|no one noticed|walked out|wandered off|found outside|not been given|not given|wasn't given|was not given|could not find|what happened|left sitting|left lying|left her|left him|crying|wet sheets|sores|rash|bruise|bruises|forgot to give|another resident's|
+			=fell|fell over|had a fall|on the floor|left alone|in pain|dose|overdose|by mistake|nobody noticed|no one noticed|walked out|wandered off|found outside|not been given|not given|wasn't given|was not given|could not find|what happened|left sitting|left lying|left her|left him|crying|wet sheets|sores|rash|bruise|bruises|forgot to give|another resident's|
 			ambulance|dropped her|dropped him|roughly|not fed|no food`,
 		against: `fantastisk:-6|fantastiska:-6|underbar:-6|underbara:-6|tack till:-6|vill berömma:-6|så fint:-3|ni är guld:-6|guld värda:-6|wonderful:-6|amazing:-6|thank you to:-6`,
 		min:     5,
@@ -106,7 +106,7 @@ var builtinProcesses = map[string]builtinProcess{
 		acts: `utfrusen|utfrysta|utfrysning|fryses ut|får inte vara med|får inte leka|ingen får leka|hånade|hånar|hånad|retad|retas|retar|retade|gör narr|skrattade åt|skrattar åt|
 			slog|slagen|sparkade|sparkad|knuffad|knuffade|knuffar|nedtryckt|tryckte ner|dunkat|dunkade|fasthållen|höll fast|kastade|filmade|spred|sprider|snapchat|instagram|tiktok|
 			sociala medier|hotar|hotade|hotfulla|spöa|stryk|elaka|elakt|stänger in|stängde in|låste in|bög|hora|svartskalle|tar hans saker|tar hennes saker|tog hans|tog hennes|
-			får höra|tvingar|tvingade|tvingat|slå honom|slå henne|slår honom|slår henne|nakenbilder|nakenbild|kränkande bilder|ensam i ett rum|som straff|straffade|utskrattad|utskrattade|skrattar ut|skrattade ut|tönt|töntig|hon är ful|han är ful|är tjock|är fet|dum i huvudet|idiot|drog min|drog honom|drog henne|drog i|slet i|=bet|biten|bitet|bits|=rev|rivet|rivit|riven|nerslagen|nedslagen|spottar|spottade|skolka|skolkar|hjärnskakning|
+			får höra|gjorde narr|gjort narr|inför hela klassen|inför alla|*knuffad|*knuffade|*sparkad|tvingar|tvingade|tvingat|slå honom|slå henne|slår honom|slår henne|nakenbilder|nakenbild|kränkande bilder|ensam i ett rum|som straff|straffade|utskrattad|utskrattade|skrattar ut|skrattade ut|tönt|töntig|hon är ful|han är ful|är tjock|är fet|dum i huvudet|idiot|drog min|drog honom|drog henne|drog i|slet i|=bet|biten|bitet|bits|=rev|rivet|rivit|riven|nerslagen|nedslagen|spottar|spottade|skolka|skolkar|hjärnskakning|
 			excluded|grabbed|shouted at|yelled at|screamed at|loser|laughed at|spitting|spat|slurs|names|making fun|make fun|mean|shoved|kicked|punched|threatened|teased|mocked|beaten|beat`,
 		min:   5,
 		note:  "Anmälan om kränkande behandling eller särbehandling – hanteras enligt rutinen för sådana anmälningar, inte som synpunkt.",
@@ -124,8 +124,8 @@ var builtinProcesses = map[string]builtinProcess{
 			council|councillors|councilors|politicians|parties|executive board|ruling|mayor|party`,
 		acts: `föreslår att|kräver att|kräver|ändrar beslutet|ändra beslutet|ompröva|omprövar|river upp|riva upp|upphäva|tänka om|stoppa|stoppar|rösta|röstade|röstar|
 			namninsamling|namnunderskrifter|namnlistor|upprop|öppet brev|uppmanar|beslutar att|fattar beslut|tar beslut|förklara er|vad tycker|tycker om|ta upp frågan|
-			lägga ner förslaget|lägg ner|backa|sänk skatten|höj skatten|slösa|slösar|slöseri|som styr|försvara|försvarar|hur kan ni|utreder|utreda|vill att|skäms|skäm|arvoden|arvode|svek|lovade|
-			petition|call on|adopt|resolution|reverse|reconsider|overturn|scrap|withdraw|justify|urge you|open letter|vote|voted|explain|demand|signatures`,
+			lägga ner förslaget|lägg ner|backa|avgå|avgår|ta ansvar|tar ansvar|skandal|skandalen|sänk skatten|höj skatten|slösa|slösar|slöseri|som styr|försvara|försvarar|hur kan ni|utreder|utreda|vill att|skäms|skäm|arvoden|arvode|svek|lovade|
+			petition|resign|step down|call on|adopt|resolution|reverse|reconsider|overturn|scrap|withdraw|justify|urge you|open letter|vote|voted|explain|demand|signatures`,
 		min:   5,
 		note:  "Inkommet till synpunktsbrevlådan. Politisk karaktär – ingen synpunkt, för hantering hos kansliet.",
 		reply: "",
