@@ -118,14 +118,14 @@ var builtinProcesses = map[string]builtinProcess{
 			vallöfte:3|rösta:2|rösta på:3|valet:2|kandidat:2.5|majoriteten:2|oppositionen:2.5|koalitionen:2.5|styrande:1.5|pressmeddelande:3|
 			debattartikel:3|partiprogram:4|valrörelse:4|kommunalråd:1.5|partikamrat:4|fullmäktigegrupp:4|
 			party:1|voters:2.5|vote no:3|vote yes:3|urge you to vote:4|councillors:2|council meeting:2|amendment:3|green party:3|local branch:2|=majority:1.5|election:2|campaign:2|press release:3`,
-		settings: `^kommunfullmäktige|^fullmäktige|^kommunstyrelse|kommunstyrelsens ordförande|nämnden|nämndens|^nämndsammanträde|ordföranden|politiker|politikerna|politikernas|
+		settings: `^kommunfullmäktige|^fullmäktige|^kommunstyrelse|kommunstyrelsens ordförande|ordföranden|nämndens ordförande|nämndsammanträdet|politiker|politikerna|politikernas|
 			partier|partierna|*partiet|*partiets|moderaterna|socialdemokraterna|centerpartiet|liberalerna|kristdemokraterna|sverigedemokraterna|miljöpartiet|vänsterpartiet|
 			förtroendevalda|kommunalråd|kommunalrådet|gruppledare|gruppledaren|ledamöter|ledamöterna|majoriteten|
-			council|councillors|councilors|politicians|parties|executive board|ruling|mayor|party`,
-		acts: `föreslår att|kräver att|kräver|ändrar beslutet|ändra beslutet|ompröva|omprövar|river upp|riva upp|upphäva|tänka om|stoppa|stoppar|rösta|röstade|röstar|
+			the council to|municipal council|council meeting|=councillors|=councilors|councilors|politicians|parties|executive board|ruling|mayor|party`,
+		acts: `föreslår att|kräver att|ändrar beslutet|ändra beslutet|ändrar sitt beslut|ompröva|omprövar|river upp|riva upp|upphäva|tänka om|stoppa|stoppar|rösta|röstade|röstar|
 			namninsamling|namnunderskrifter|namnlistor|upprop|öppet brev|uppmanar|beslutar att|fattar beslut|tar beslut|förklara er|vad tycker|tycker om|ta upp frågan|
-			lägga ner förslaget|lägg ner|backa|avgå|avgår|ta ansvar|tar ansvar|skandal|skandalen|sänk skatten|höj skatten|slösa|slösar|slöseri|som styr|försvara|försvarar|hur kan ni|utreder|utreda|vill att|skäms|skäm|arvoden|arvode|svek|lovade|
-			petition|resign|step down|call on|adopt|resolution|reverse|reconsider|overturn|scrap|withdraw|justify|urge you|open letter|vote|voted|explain|demand|signatures`,
+			lägga ner förslaget|lägg ner|backa|avgå|avgår|ta ansvar|tar ansvar|skandal|skandalen|sänk skatten|höj skatten|slösa|slösar|slöseri|som styr|försvara|försvarar|hur kan ni|utreder|utreda|skäms|skäm|arvoden|arvode|svek|lovade|
+			petition|referendum|folkomröstning|resign|step down|call on|adopt|resolution|reverse|reconsider|overturn|scrap|withdraw|justify|urge you|open letter|vote|voted|signatures`,
 		min:   5,
 		note:  "Inkommet till synpunktsbrevlådan. Politisk karaktär – ingen synpunkt, för hantering hos kansliet.",
 		reply: "",

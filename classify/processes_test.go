@@ -56,6 +56,10 @@ func TestOtherProcessesBuiltin(t *testing.T) {
 		"Jag föreslår att ni sätter upp fler bänkar vid sjön.",
 		"Hur arbetar skolan mot mobbning?",
 		"Jag halkade på isen utanför skolan i morse, ni måste sanda bättre.",
+		"Can the council explain why the bins were not collected?",
+		"I demand that the council fixes the potholes on my street.",
+		"Byggnadsnämnden har handlagt mitt ärende i sex månader. Jag kräver att nämnden ger mig ett besked nu.",
+		"Hemtjänsten tvättar pappas kläder för varmt så allt krymper.",
 	} {
 		if d := c.Classify(msg("medborgare@example.com", "", text), to("synpunkter@adminby.se"), false); d.Exclusion != nil {
 			t.Errorf("Classify(%q) excluded as %s (%v), want a synpunkt", text, d.Exclusion.Class, d.Exclusion.Reasons)
