@@ -60,6 +60,13 @@ func TestOtherProcessesBuiltin(t *testing.T) {
 		"I demand that the council fixes the potholes on my street.",
 		"Byggnadsnämnden har handlagt mitt ärende i sex månader. Jag kräver att nämnden ger mig ett besked nu.",
 		"Hemtjänsten tvättar pappas kläder för varmt så allt krymper.",
+		"Skolan hotar att stänga biblioteket, det är fel.",
+		"Lärarna filmade skolavslutningen, kan vi få filmen?",
+		"Eleverna kastade snöbollar på bilarna utanför skolan i går.",
+		"Det dröjde två veckor innan hemtjänsten svarade på mitt mejl.",
+		"Ambulansen kom inte fram till äldreboendet för att vägen inte var plogad.",
+		"Pappa har inte fått sin faktura från hemtjänsten på tre månader.",
+		"Trygghetslarmet piper hela tiden, kan någon komma och byta batteri?",
 	} {
 		if d := c.Classify(msg("medborgare@example.com", "", text), to("synpunkter@adminby.se"), false); d.Exclusion != nil {
 			t.Errorf("Classify(%q) excluded as %s (%v), want a synpunkt", text, d.Exclusion.Class, d.Exclusion.Reasons)
