@@ -20,6 +20,9 @@ type exclusionSpec struct {
 	builtin bool   // from processes.go: each term counts at most once, reasons say "inbyggt"
 	copy    string // who else is told (the contact center), may be empty
 	first   bool   // reaching min decides at once (requests for public documents)
+	// Built-in only (processes.go): a setting cue with an act cue is one
+	// hit of comboWeight; against hits lower the score.
+	settings, acts, against []weighted
 }
 
 func (c *Classifier) compileExclusions(s config.ClassifySettings) {
@@ -105,6 +108,17 @@ func (e exclusionSpec) score(from string, toks []token) (float64, []string) {
 		strong = strong || h.weight >= strongSign
 		reasons = append(reasons, fmt.Sprintf("%s %q (%s +%g)", e.label(), h.term.text, e.x.Class, h.weight))
 	}
+	if set, act, ok := e.combo(toks); ok {
+		score += comboWeight
+		strong = true
+		reasons = append(reasons, fmt.Sprintf("inbyggd kombination: sammanhang %q + händelse %q (%s +%g)", set, act, e.x.Class, comboWeight))
+	}
+	for _, w := range e.against {
+		if len(w.term.matches(toks)) > 0 {
+			score += w.weight
+			reasons = append(reasons, fmt.Sprintf("inbyggt motord %q (%s %g)", w.term.text, e.x.Class, w.weight))
+		}
+	}
 	if !strong {
 		return 0, nil
 	}
@@ -136,6 +150,26 @@ func (e exclusionSpec) hits(toks []token) []weighted {
 		}
 	}
 	return out
+}
+
+// combo returns the first setting cue and the first act cue found in
+// toks, when both are there.
+func (e exclusionSpec) combo(toks []token) (setting, act string, ok bool) {
+	for _, w := range e.settings {
+		if len(w.term.matches(toks)) > 0 {
+			setting = w.term.text
+			break
+		}
+	}
+	if setting == "" {
+		return "", "", false
+	}
+	for _, w := range e.acts {
+		if len(w.term.matches(toks)) > 0 {
+			return setting, w.term.text, true
+		}
+	}
+	return "", "", false
 }
 
 func (e exclusionSpec) label() string {

@@ -24,6 +24,12 @@ func TestOtherProcessesBuiltin(t *testing.T) {
 		{"", "En pedagog skrek åt min dotter och drog henne hårt i armen inför hela barngruppen på förskolan.", ClassAbuse, "service@adminby.se"},
 		{"", "Min son blir mobbad varje rast och lärarna gör ingenting.", ClassAbuse, "service@adminby.se"},
 		{"Pressmeddelande", "Partiet kräver att majoriteten river upp beslutet. Vi lägger en interpellation i fullmäktige.", ClassPolitical, "service@adminby.se"},
+		// A setting cue with an act cue, in words no phrase lists.
+		{"", "Nattpersonalen på gruppbostaden glömde min bror i duschen och han halkade.", ClassIncident, "service@adminby.se"},
+		{"", "The carers left my father without food all weekend and he was dehydrated, lying on the floor.", ClassIncident, "service@adminby.se"},
+		{"", "Några elever i klassen hånade min dotter och spred en bild på henne på Snapchat.", ClassAbuse, "service@adminby.se"},
+		{"", "Vi boende kräver att kommunfullmäktige river upp beslutet om att stänga biblioteket i Åby.", ClassPolitical, "service@adminby.se"},
+		{"", "We petition the councillors to reconsider the closure of the swimming pool.", ClassPolitical, "service@adminby.se"},
 	}
 	for _, tt := range tests {
 		d := c.Classify(msg("medborgare@example.com", tt.subject, tt.text), to("synpunkter@adminby.se"), false)
@@ -31,7 +37,7 @@ func TestOtherProcessesBuiltin(t *testing.T) {
 			t.Errorf("Classify(%q).Exclusion = %+v, want class %s to %s", tt.text, d.Exclusion, tt.class, tt.dest)
 			continue
 		}
-		if !strings.Contains(strings.Join(d.Exclusion.Reasons, " "), "inbyggt ord") {
+		if r := strings.Join(d.Exclusion.Reasons, " "); !strings.Contains(r, "inbyggt ord") && !strings.Contains(r, "inbyggd kombination") {
 			t.Errorf("Classify(%q) reasons %q do not name the built-in words", tt.text, d.Exclusion.Reasons)
 		}
 		if wantCopy := tt.class == ClassPublicDocuments; (d.Exclusion.Copy == "service@adminby.se") != wantCopy {
@@ -44,6 +50,23 @@ func TestOtherProcessesBuiltin(t *testing.T) {
 		"Förslag: sätt upp dricksvattenfontäner i stadsparken och vid idrottsplatsen.",
 		"Klassen har haft fyra olika lärare på ett halvår och skolan måste skärpa sig.",
 		"Hemtjänsten kommer sent och pappa får sin medicin för sent på kvällen.",
+		"Maten som hemtjänsten lagar till mamma är tråkig, samma soppa varje dag.",
+		"Tack till personalen på äldreboendet som var fantastiska när pappa ramlade och bröt armen.",
+		"Var publiceras protokollen från kommunfullmäktige? Jag hittar dem inte på webben.",
+		"Jag föreslår att ni sätter upp fler bänkar vid sjön.",
+		"Hur arbetar skolan mot mobbning?",
+		"Jag halkade på isen utanför skolan i morse, ni måste sanda bättre.",
+		"Can the council explain why the bins were not collected?",
+		"I demand that the council fixes the potholes on my street.",
+		"Byggnadsnämnden har handlagt mitt ärende i sex månader. Jag kräver att nämnden ger mig ett besked nu.",
+		"Hemtjänsten tvättar pappas kläder för varmt så allt krymper.",
+		"Skolan hotar att stänga biblioteket, det är fel.",
+		"Lärarna filmade skolavslutningen, kan vi få filmen?",
+		"Eleverna kastade snöbollar på bilarna utanför skolan i går.",
+		"Det dröjde två veckor innan hemtjänsten svarade på mitt mejl.",
+		"Ambulansen kom inte fram till äldreboendet för att vägen inte var plogad.",
+		"Pappa har inte fått sin faktura från hemtjänsten på tre månader.",
+		"Trygghetslarmet piper hela tiden, kan någon komma och byta batteri?",
 	} {
 		if d := c.Classify(msg("medborgare@example.com", "", text), to("synpunkter@adminby.se"), false); d.Exclusion != nil {
 			t.Errorf("Classify(%q) excluded as %s (%v), want a synpunkt", text, d.Exclusion.Class, d.Exclusion.Reasons)

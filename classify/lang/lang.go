@@ -29,7 +29,19 @@ var Names = map[string]string{"sv": "svenska", "en": "engelska", "fi": "finska",
 type profile struct {
 	words   map[string]bool
 	letters string
+	// endings are word endings typical of the language (Finnish case
+	// endings, Somali definite articles, English -ing); seqs are letter
+	// sequences it uses often and its neighbours seldom. A word outside
+	// words scores endingScore for an ending (with three letters before
+	// it) and seqScore for a sequence, at most one of each, so that
+	// short messages of content words alone can be told.
+	endings, seqs []string
 }
+
+const (
+	endingScore = 0.5
+	seqScore    = 0.4
+)
 
 func words(s string) map[string]bool {
 	m := map[string]bool{}
@@ -40,17 +52,33 @@ func words(s string) map[string]bool {
 }
 
 var profiles = map[string]profile{
-	"sv":  {words(`och att det som är en på för med har inte jag vi ni de den till av om kan ska var så men har eller från vid hur varför när vill mitt min vår våra finns blir efter också bara nu här där hej tack mvh kommunen`), "åäö"},
-	"en":  {words(`the and to of is in it that for you on with are was be this have not my we our i can why when how please would there they your at from no been do does could hi dear thanks regards`), ""},
-	"fi":  {words(`ja on ei se että en ole oli kun mutta myös tai kuin mitä miten miksi voisitteko hei kiitos minun meidän meille tämä tämän sen ovat olen jo vain nyt siitä kanssa koska ettei onko voiko rikki toimi toimii ole eikä olisi voisi pitäisi milloin missä mikä kuka haluan haluaisin tarvitsen kunta kunnan kaupunki meillä teidän heti aina vielä paljon liian hyvin terveisin ystävällisin`), "äö"},
-	"fit": {words(`ja oon ei se ette mie sie met tet het mutta kans ko mitä miten miksi kiitos meän tämä net olen jo vain nyt siittä kansa ette onko kiitos hyvä päivää`), "äö"},
-	"se":  {words(`ja lea ii dat mun don mii leat go lei das dan ahte vai maid movt manin giitu buorre beaivi sámi mu min dál`), "áčđŋšŧž"},
-	"rom": {words(`me tu vi si na te o e ando katar thaj kaj sar but ame tumen mange tuke phen naj nais kerav akana mishto`), ""},
-	"so":  {words(`waxaan iyo ku oo ka in ay waa si la aan ma waxay haddii sida laga kale mahadsanid fadlan hooyo guri caruurta dugsiga wax`), ""},
-	"pl":  {words(`i w nie na się z do że to jest jak o co dla od po ale czy jestem mój moja moje dlaczego już tylko bardzo dziękuję proszę szkoła`), "łąęśżźćń"},
-	"de":  {words(`und der die das ist nicht ich wir sie es zu mit auf für ein eine den dem von warum wie danke bitte haben`), "ßü"},
-	"es":  {words(`el la de que y en los las por para con no es una un mi por qué cómo gracias hola está`), "ñ¿¡"},
-	"fr":  {words(`le la les de et est pas je nous vous il elle un une pour avec dans que qui pourquoi comment merci bonjour`), "çœ"},
+	"sv": {words(`och att det som är en på för med har inte jag vi ni de den till av om kan ska var så men har eller från vid hur varför när vill mitt min vår våra finns blir efter också bara nu här där hej tack mvh kommunen
+		bra dålig trasig trasiga trasigt lampor gata gatan skola skolan förskola tack jobbat snälla fel alla inget ingen ingenting hjälp snö snön igen sen ej mig dig oss er ring`), "åäö",
+		[]string{"ning", "ningen", "arna", "erna", "orna", "heten", "lig", "ligt", "liga", "igt", "iga", "ade", "ades", "tion", "gatan", "vägen", "platsen"},
+		[]string{"sj", "skj", "stj", "tj", "kv", "ck", "å", "ä", "ö"}},
+	"en": {words(`the and to of is in it that for you on with are was be this have not my we our i can why when how please would there they your at from no been do does could hi dear thanks regards
+		thank great good well done so much very love awesome terrible bad nice help wow amazing really just all it's i'm don't can't what who where
+		job guys service people again never ever always still today yesterday street park road town council school`), "",
+		[]string{"ing", "ly", "ed", "tion", "ous", "ful", "ness", "ment"},
+		[]string{"th", "wh", "ght", "ee", "oo", "ea", "ou", "w", "'s", "n't", "ck"}},
+	"fi": {words(`ja on ei se että en ole oli kun mutta myös tai kuin mitä miten miksi voisitteko hei kiitos minun meidän meille tämä tämän sen ovat olen jo vain nyt siitä kanssa koska ettei onko voiko rikki toimi toimii ole eikä olisi voisi pitäisi milloin missä mikä kuka haluan haluaisin tarvitsen kunta kunnan kaupunki meillä teidän heti aina vielä paljon liian hyvin terveisin ystävällisin
+		vesi veden vettä katu kadulla kadulle kadun tie tiellä talo koulu koulun päiväkoti kirjasto kirjaston roska roskat roskia lumi lunta valo katuvalo auki kiinni
+		aukioloajat aukioloaika joulu jouluna juhannus pääsiäinen maksu lapsi lapset bussi puisto uimahalli terveyskeskus asunto vuokra apua kiitos hyvää huono paljon
+		kiitoksia moi moikka päivää huomenta`), "äö",
+		[]string{"ssa", "ssä", "sta", "stä", "lla", "llä", "lta", "ltä", "lle", "ksi", "aan", "ään", "iin", "ineen", "ssaan", "ttu", "tty", "taa", "tää", "vat", "vät", "nut", "nyt", "ko", "kö", "ajat", "ujen", "ien"},
+		[]string{"uo", "yö", "ää", "öö", "aa", "ii", "uu", "yy", "äi", "öy", "ts", "kk", "pp", "tt"}},
+	"fit": {words(`ja oon ei se ette mie sie met tet het mutta kans ko mitä miten miksi kiitos meän tämä net olen jo vain nyt siittä kansa ette onko kiitos hyvä päivää`), "äö", nil, nil},
+	"se":  {words(`ja lea ii dat mun don mii leat go lei das dan ahte vai maid movt manin giitu buorre beaivi sámi mu min dál`), "áčđŋšŧž", nil, nil},
+	"rom": {words(`me tu vi si na te o e ando katar thaj kaj sar but ame tumen mange tuke phen naj nais kerav akana mishto`), "", nil, nil},
+	"so": {words(`waxaan iyo ku oo ka in ay waa si la aan ma waxay haddii sida laga kale mahadsanid fadlan hooyo guri caruurta dugsiga wax
+		waxaa waxa ayaa ayuu ayay yahay tahay jira maaha haa maya aad soo ee noo iga kaga qof biyo waddo waddada jidka magaalada xafiiska qashin qashinka nal nalka
+		maxaa sidee goorma halkee dhibaato wanaagsan fiican aad baad mahad nabad salaan asc walaal`), "",
+		[]string{"ada", "ada", "aha", "ka", "ga", "ta", "da", "aa", "ayaa", "yaa"},
+		[]string{"aa", "dh", "kh", "x", "q", "c", "oo", "uu", "ii"}},
+	"pl": {words(`i w nie na się z do że to jest jak o co dla od po ale czy jestem mój moja moje dlaczego już tylko bardzo dziękuję proszę szkoła`), "łąęśżźćń", nil, nil},
+	"de": {words(`und der die das ist nicht ich wir sie es zu mit auf für ein eine den dem von warum wie danke bitte haben`), "ßü", nil, nil},
+	"es": {words(`el la de que y en los las por para con no es una un mi por qué cómo gracias hola está`), "ñ¿¡", nil, nil},
+	"fr": {words(`le la les de et est pas je nous vous il elle un une pour avec dans que qui pourquoi comment merci bonjour`), "çœ", nil, nil},
 }
 
 // minWords is how many profile words a Latin-script text needs before
@@ -73,7 +101,9 @@ func Detect(text string) string {
 		for _, t := range toks {
 			if p.words[t] {
 				score++
+				continue
 			}
+			score += endingSeqScore(t, p)
 		}
 		if score < minWords {
 			continue
@@ -85,6 +115,25 @@ func Detect(text string) string {
 		}
 	}
 	return best
+}
+
+// endingSeqScore scores a word that is not in p.words by p's endings
+// and letter sequences.
+func endingSeqScore(t string, p profile) float64 {
+	s := 0.0
+	for _, e := range p.endings {
+		if strings.HasSuffix(t, e) && len([]rune(t))-len([]rune(e)) >= 3 {
+			s += endingScore
+			break
+		}
+	}
+	for _, q := range p.seqs {
+		if strings.Contains(t, q) {
+			s += seqScore
+			break
+		}
+	}
+	return s
 }
 
 // letterScore rewards the letters that mark a language, and penalises

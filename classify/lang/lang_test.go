@@ -21,6 +21,21 @@ func TestDetectShort(t *testing.T) {
 		{"Dlaczego w szkole nie ma nauczyciela?", "pl"},
 		{"Mun háliidan dieđihit ahte čuovga lea bieđganan.", "se"},
 		{"Warum wird der Müll nicht abgeholt?", "de"},
+		// Short messages of content words (issue 13): endings and letter
+		// sequences tell them apart.
+		{"Vesi vuotaa kadulle", "fi"},
+		{"aukioloajat jouluna?", "fi"},
+		{"Roskat jäivät hakematta", "fi"},
+		{"Biyo ayaa ka daadanaya waddada", "so"},
+		{"Goorma ayaa qashinka la qaadayaa?", "so"},
+		{"Mahadsanid!", "so"},
+		{"Great job!", "en"},
+		{"Terrible service!", "en"},
+		{"Awesome playground!", "en"},
+		{"Bra jobbat!", "sv"},
+		{"Alla lampor trasiga", "sv"},
+		{"Snöröjning Storgatan", "sv"},
+		{"Buss 4 sen igen", "sv"},
 		{"", ""},
 		{"12345", ""},
 	}
