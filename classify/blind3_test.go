@@ -34,3 +34,38 @@ func TestBlind4Quality(t *testing.T) {
 	t.Setenv("SYNPUNKT_SPLIT", "blind4")
 	TestSplitQuality(t)
 }
+
+// The last measurement of the shipped classifier on blind splits 3 and 4
+// is a floor: a change that loses ground on mail no one tuned on fails
+// here. The floors are the figures measured on b08ff7a, not targets.
+func TestBlind34Floors(t *testing.T) {
+	for _, f := range []struct {
+		dir, split               string
+		messages                 int
+		category, unit, triage   float64
+		excludedRight, falseExcl int
+	}{
+		{"testdata/blind3", "blind3", 270, 0.928, 0.943, 0.098, 30, 2},
+		{"testdata/blind4", "blind4", 100, 0.899, 0.99, 0.151, 49, 5},
+	} {
+		r, err := Evaluate(corpusClassifier(t, f.dir), f.dir, f.split)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Messages != f.messages {
+			t.Errorf("%s has %d messages, want %d", f.split, r.Messages, f.messages)
+		}
+		if got := r.CategoryAccuracy(); got < f.category {
+			t.Errorf("%s category accuracy = %.3f, want >= %.3f", f.split, got, f.category)
+		}
+		if got := r.UnitAccuracy(); got < f.unit {
+			t.Errorf("%s unit accuracy = %.3f, want >= %.3f", f.split, got, f.unit)
+		}
+		if got := r.TriageShare(); got > f.triage {
+			t.Errorf("%s triage share = %.3f, want <= %.3f", f.split, got, f.triage)
+		}
+		if r.ExcludedRight < f.excludedRight || r.FalseExclusions > f.falseExcl {
+			t.Errorf("%s other processes: %d right, %d false; want >= %d and <= %d", f.split, r.ExcludedRight, r.FalseExclusions, f.excludedRight, f.falseExcl)
+		}
+	}
+}
