@@ -81,19 +81,5 @@ func TestBlind2Floors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Messages != 246 {
-		t.Errorf("blind split 2 has %d messages, want 246", r.Messages)
-	}
-	if got := r.CategoryAccuracy(); got < 0.925 {
-		t.Errorf("blind 2 category accuracy = %.3f, want >= 0.925", got)
-	}
-	if got := r.UnitAccuracy(); got < 0.97 {
-		t.Errorf("blind 2 unit accuracy = %.3f, want >= 0.97", got)
-	}
-	if got := r.TriageShare(); got > 0.09 {
-		t.Errorf("blind 2 triage share = %.3f, want <= 0.09", got)
-	}
-	if r.ExcludedRight < 31 || r.FalseExclusions > 0 {
-		t.Errorf("blind 2 exclusions: %d right, %d false; want 31 and 0", r.ExcludedRight, r.FalseExclusions)
-	}
+	floors{"blind2", 246, 0.925, 0.97, 0.09, 31, 0}.check(t, r)
 }

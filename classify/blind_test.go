@@ -59,19 +59,5 @@ func TestBlindFloors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Messages < 220 {
-		t.Errorf("blind split has %d messages, want >= 220", r.Messages)
-	}
-	if got := r.CategoryAccuracy(); got < blindCategoryFloor {
-		t.Errorf("blind category accuracy = %.3f, want >= %.2f", got, blindCategoryFloor)
-	}
-	if got := r.UnitAccuracy(); got < blindUnitFloor {
-		t.Errorf("blind unit accuracy = %.3f, want >= %.2f", got, blindUnitFloor)
-	}
-	if got := r.TriageShare(); got > blindTriageCeiling {
-		t.Errorf("blind triage share = %.3f, want <= %.2f", got, blindTriageCeiling)
-	}
-	if r.ExcludedRight < 18 || r.FalseExclusions > 0 {
-		t.Errorf("blind exclusions: %d right, %d false; want 18 and 0", r.ExcludedRight, r.FalseExclusions)
-	}
+	floors{"blind", 220, blindCategoryFloor, blindUnitFloor, blindTriageCeiling, 18, 0}.check(t, r)
 }
