@@ -62,8 +62,15 @@ func (s *session) pass(ctx context.Context) error {
 		due = append(due, m)
 		s.lastMail = s.in.cfg.Now() // new mail (not a deferred retry): burst
 	}
-	for _, batch := range s.batches(due) {
-		if err := s.runBatch(ctx, batch, &blocked); err != nil {
+	batches := s.batches(due)
+	var pre *prefetch // the fetch of batches[i], started while batches[i-1] was handled
+	for i, batch := range batches {
+		var next []meta
+		if i+1 < len(batches) {
+			next = batches[i+1]
+		}
+		var err error
+		if pre, err = s.runBatch(ctx, batch, pre, next, &blocked); err != nil {
 			return err
 		}
 	}
@@ -120,34 +127,100 @@ func (s *session) batches(metas []meta) [][]meta {
 	return out
 }
 
-// runBatch fetches a batch whole, offers it to the Handler message by
-// message, then moves what was committed with one command per destination
-// and advances the checkpoint. Entries with size -1 are deferred retries:
-// they only block the checkpoint. Pending moves never outlive runBatch, so
-// nothing committed waits in the inbox while the intake idles. When ctx is
+// runBatch fetches a batch whole (or takes the fetch pre started for it),
+// offers it to the Handler message by message, then moves what was
+// committed with one command per destination and advances the checkpoint.
+// While the Handler registers the batch, the next batch (next, when not
+// nil) is fetched on the same connection, and that fetch is returned for
+// the next call: FETCH overlaps the registration instead of following it.
+// Only read-only BODY.PEEK fetches overlap, and the prefetch is joined
+// before the MOVE, so the connection never carries two commands at once
+// outside the Handler's time and a message still leaves the inbox only
+// after its commit. Entries with size -1 are deferred retries: they only
+// block the checkpoint. Pending moves never outlive runBatch, so nothing
+// committed waits in the inbox while the intake idles. When ctx is
 // cancelled the message in hand is finished and what was committed is
 // still moved before ctx.Err() is returned.
-func (s *session) runBatch(ctx context.Context, batch []meta, blocked *bool) error {
+func (s *session) runBatch(ctx context.Context, batch []meta, pre *prefetch, next []meta, blocked *bool) (*prefetch, error) {
 	t0 := time.Now()
-	byUID, err := s.fetchWhole(batch)
+	var byUID map[uint32]*imapclient.FetchMessageBuffer
+	var err error
+	if pre != nil {
+		byUID, err = pre.wait()
+	} else {
+		byUID, err = s.fetchWhole(batch)
+	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	t1 := time.Now()
+	if next != nil && (batchBytes(batch) >= bigBatch || batchBytes(next) >= bigBatch) {
+		next = nil // a big message is fetched alone, not held beside another batch
+	}
+	pre = s.startFetch(next)
 	done := make(map[uint32]bool, len(batch)) // handled and out of the inbox
 	commits, offered, stopErr := s.offerBatch(ctx, batch, byUID, done)
 	releaseBig(batch, byUID)
 	t2 := time.Now()
+	pre.join() // the connection is free again for the MOVE
+	t3 := time.Now()
 	if err := s.moveCommitted(commits, done); err != nil {
 		stopErr = err
 	}
-	t3 := time.Now()
+	t4 := time.Now()
 	s.advance(offered, done, blocked)
 	s.saveCheckpoint(context.WithoutCancel(ctx))
 	// Where a batch's time goes, for latency work (log level debug).
+	// prefetch_wait is how long the next batch's fetch outlasted the
+	// registration of this one.
 	s.log.Debug("batch", keyCount, len(batch), "committed", len(commits), "fetch", t1.Sub(t0),
-		"handle", t2.Sub(t1), "move", t3.Sub(t2), "checkpoint", time.Since(t3))
-	return stopErr
+		"handle", t2.Sub(t1), "prefetch_wait", t3.Sub(t2), "move", t4.Sub(t3), "checkpoint", time.Since(t4))
+	if stopErr != nil {
+		return nil, stopErr // the prefetched batch is dropped: the pass ends
+	}
+	return pre, nil
+}
+
+// prefetch is a fetchWhole running on its own goroutine.
+type prefetch struct {
+	done  chan struct{}
+	byUID map[uint32]*imapclient.FetchMessageBuffer
+	err   error
+}
+
+// startFetch starts fetching batch in the background; nil for no batch.
+func (s *session) startFetch(batch []meta) *prefetch {
+	if len(batch) == 0 {
+		return nil
+	}
+	p := &prefetch{done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.byUID, p.err = s.fetchWhole(batch)
+	}()
+	return p
+}
+
+// join waits until the fetch is over; a nil prefetch is over.
+func (p *prefetch) join() {
+	if p != nil {
+		<-p.done
+	}
+}
+
+// wait joins the fetch and returns what it fetched.
+func (p *prefetch) wait() (map[uint32]*imapclient.FetchMessageBuffer, error) {
+	p.join()
+	return p.byUID, p.err
+}
+
+// batchBytes is the summed size of a batch's messages.
+func batchBytes(batch []meta) int64 {
+	var n int64
+	for _, m := range batch {
+		n += max(m.size, 0)
+	}
+	return n
 }
 
 // bigBatch is the size of a fetched batch (in practice one big message,
@@ -162,11 +235,7 @@ const bigBatch = 16 << 20
 // message and its composed forward) and the send's copy — the peak of a
 // 25 MB attachment was about 3× higher than it needs to be.
 func releaseBig(batch []meta, byUID map[uint32]*imapclient.FetchMessageBuffer) {
-	var n int64
-	for _, m := range batch {
-		n += max(m.size, 0)
-	}
-	if n < bigBatch {
+	if batchBytes(batch) < bigBatch {
 		return
 	}
 	clear(byUID)
