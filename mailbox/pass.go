@@ -144,9 +144,10 @@ func (s *session) batches(metas []meta) [][]meta {
 func (s *session) runBatch(ctx context.Context, batch []meta, pre *prefetch, next []meta, blocked *bool) (*prefetch, error) {
 	t0 := time.Now()
 	var byUID map[uint32]*imapclient.FetchMessageBuffer
+	var prepared map[uint32]any
 	var err error
 	if pre != nil {
-		byUID, err = pre.wait()
+		byUID, prepared, err = pre.wait()
 	} else {
 		byUID, err = s.fetchWhole(batch)
 	}
@@ -159,7 +160,7 @@ func (s *session) runBatch(ctx context.Context, batch []meta, pre *prefetch, nex
 	}
 	pre = s.startFetch(next)
 	done := make(map[uint32]bool, len(batch)) // handled and out of the inbox
-	commits, offered, stopErr := s.offerBatch(ctx, batch, byUID, done)
+	commits, offered, stopErr := s.offerBatch(ctx, batch, byUID, prepared, done)
 	releaseBig(batch, byUID)
 	t2 := time.Now()
 	pre.join() // the connection is free again for the MOVE
@@ -181,11 +182,13 @@ func (s *session) runBatch(ctx context.Context, batch []meta, pre *prefetch, nex
 	return pre, nil
 }
 
-// prefetch is a fetchWhole running on its own goroutine.
+// prefetch is a fetchWhole running on its own goroutine, followed by the
+// Handler's Prepare of each fetched message when it is a Preparer.
 type prefetch struct {
-	done  chan struct{}
-	byUID map[uint32]*imapclient.FetchMessageBuffer
-	err   error
+	done     chan struct{}
+	byUID    map[uint32]*imapclient.FetchMessageBuffer
+	prepared map[uint32]any
+	err      error
 }
 
 // startFetch starts fetching batch in the background; nil for no batch.
@@ -197,8 +200,41 @@ func (s *session) startFetch(batch []meta) *prefetch {
 	go func() {
 		defer close(p.done)
 		p.byUID, p.err = s.fetchWhole(batch)
+		if p.err == nil {
+			p.prepared = s.prepareAll(batch, p.byUID)
+		}
 	}()
 	return p
+}
+
+// prepareAll calls the Handler's Prepare for the fetched messages of
+// batch; nil when the Handler is no Preparer. A Prepare that panics
+// leaves its message unprepared (Handle meets the panic again, and
+// recovers it) unless DontRecover is set.
+func (s *session) prepareAll(batch []meta, byUID map[uint32]*imapclient.FetchMessageBuffer) map[uint32]any {
+	pr, ok := s.in.handler.(Preparer)
+	if !ok {
+		return nil
+	}
+	out := make(map[uint32]any, len(byUID))
+	for _, m := range batch {
+		if buf, ok := byUID[m.uid]; ok && m.size >= 0 {
+			out[m.uid] = s.in.prepare(pr, s.delivery(m, buf))
+		}
+	}
+	return out
+}
+
+// prepare calls pr.Prepare, recovering a panic into nil unless DontRecover.
+func (in *Intake) prepare(pr Preparer, d Delivery) (v any) {
+	if !in.cfg.DontRecover {
+		defer func() {
+			if r := recover(); r != nil {
+				v = nil
+			}
+		}()
+	}
+	return pr.Prepare(d)
 }
 
 // join waits until the fetch is over; a nil prefetch is over.
@@ -208,10 +244,10 @@ func (p *prefetch) join() {
 	}
 }
 
-// wait joins the fetch and returns what it fetched.
-func (p *prefetch) wait() (map[uint32]*imapclient.FetchMessageBuffer, error) {
+// wait joins the fetch and returns what it fetched and prepared.
+func (p *prefetch) wait() (map[uint32]*imapclient.FetchMessageBuffer, map[uint32]any, error) {
 	p.join()
-	return p.byUID, p.err
+	return p.byUID, p.prepared, p.err
 }
 
 // batchBytes is the summed size of a batch's messages.
@@ -245,7 +281,7 @@ func releaseBig(batch []meta, byUID map[uint32]*imapclient.FetchMessageBuffer) {
 // offerAll offers the batch's messages in order until ctx is cancelled
 // and returns those committed and the prefix of batch looked at. Messages
 // gone from the mailbox meanwhile are marked in done.
-func (s *session) offerAll(ctx context.Context, batch []meta, byUID map[uint32]*imapclient.FetchMessageBuffer, done map[uint32]bool) (commits []committed, offered []meta, err error) {
+func (s *session) offerAll(ctx context.Context, batch []meta, byUID map[uint32]*imapclient.FetchMessageBuffer, prepared map[uint32]any, done map[uint32]bool) (commits []committed, offered []meta, err error) {
 	for i, m := range batch {
 		if err := ctx.Err(); err != nil {
 			return commits, batch[:i], err
@@ -256,7 +292,7 @@ func (s *session) offerAll(ctx context.Context, batch []meta, byUID map[uint32]*
 		case !fetched: // gone meanwhile: nothing to do
 			done[m.uid] = true
 		default:
-			c, ok, err := s.offer(ctx, m, buf)
+			c, ok, err := s.offer(ctx, m, buf, prepared[m.uid])
 			if err != nil {
 				return commits, batch[:i+1], err
 			}
@@ -271,13 +307,13 @@ func (s *session) offerAll(ctx context.Context, batch []meta, byUID map[uint32]*
 // offerBatch is offerAll inside one Batch of a Batcher handler (group
 // commit). When the batch does not commit, nothing of it counts as
 // committed: every message is retried later and none is moved.
-func (s *session) offerBatch(ctx context.Context, batch []meta, byUID map[uint32]*imapclient.FetchMessageBuffer, done map[uint32]bool) (commits []committed, offered []meta, err error) {
+func (s *session) offerBatch(ctx context.Context, batch []meta, byUID map[uint32]*imapclient.FetchMessageBuffer, prepared map[uint32]any, done map[uint32]bool) (commits []committed, offered []meta, err error) {
 	b, ok := s.in.handler.(Batcher)
 	if !ok {
-		return s.offerAll(ctx, batch, byUID, done)
+		return s.offerAll(ctx, batch, byUID, prepared, done)
 	}
 	berr := b.Batch(ctx, func(bctx context.Context) error {
-		commits, offered, err = s.offerAll(bctx, batch, byUID, done)
+		commits, offered, err = s.offerAll(bctx, batch, byUID, prepared, done)
 		return nil // commit what was handled, even when ctx was cancelled
 	})
 	if berr != nil {
@@ -379,12 +415,11 @@ func readLiteral(r imap.LiteralReader) ([]byte, error) {
 // offer hands one message to the Handler. ok reports that its case is
 // committed and c says where it goes; otherwise it stays for a retry. err
 // is non-nil only when ctx is cancelled.
-func (s *session) offer(ctx context.Context, m meta, buf *imapclient.FetchMessageBuffer) (c committed, ok bool, err error) {
+func (s *session) offer(ctx context.Context, m meta, buf *imapclient.FetchMessageBuffer, prepared any) (c committed, ok bool, err error) {
 	uid := uint32(buf.UID)
-	d := Delivery{Mailbox: s.in.cfg.Mailbox, UIDValidity: s.uidValidity, UID: uid, InternalDate: buf.InternalDate,
-		Raw: buf.FindBodySection(wholeBody), Size: m.size}
-	if s.oversized(m) {
-		d.Raw, d.HeaderOnly = buf.FindBodySection(headerOnly), true
+	d := s.delivery(m, buf)
+	d.Prepared = prepared
+	if d.HeaderOnly {
 		s.log.Warn("message over the size limit: offering its header only", keyUID, uid, keySize, m.size)
 	}
 	disp, err := s.in.handle(ctx, d)
@@ -401,6 +436,17 @@ func (s *session) offer(ctx context.Context, m meta, buf *imapclient.FetchMessag
 		return c, false, nil
 	}
 	return committed{uid: uid, disp: disp, dest: dest}, true, nil
+}
+
+// delivery is the Delivery of a fetched message: whole, or its header
+// only when it is over the size limit.
+func (s *session) delivery(m meta, buf *imapclient.FetchMessageBuffer) Delivery {
+	d := Delivery{Mailbox: s.in.cfg.Mailbox, UIDValidity: s.uidValidity, UID: uint32(buf.UID), InternalDate: buf.InternalDate,
+		Raw: buf.FindBodySection(wholeBody), Size: m.size}
+	if s.oversized(m) {
+		d.Raw, d.HeaderOnly = buf.FindBodySection(headerOnly), true
+	}
+	return d
 }
 
 func (s *session) retryLater(uid uint32, msg string, err error) {
