@@ -120,14 +120,15 @@ func (p *Intake) Threads() *Threads { return p.threads }
 // quarantined rather than retried forever.
 var errRender = errors.New("render notifications")
 
-// Prepared is the work on a message that needs no store — parsing it and
-// its idempotency key — done ahead of Handle, off the write lock (the IMAP
+// Prepared is the work on a message that needs no store — parsing it, its
+// idempotency key and its SHA-256 — done ahead of Handle, off the write lock (the IMAP
 // intake prepares the next batch while the current one is registered).
 type Prepared struct {
 	raw  []byte // what was prepared, to check it is the message handled
 	msg  *synpunkt.Message
 	perr error // the parse error: the message is quarantined
 	key  string
+	sum  string // store.RawSum(raw)
 }
 
 // Prepare parses raw and works out its idempotency key for HandlePrepared.
@@ -152,7 +153,7 @@ func prepare(raw []byte) *Prepared {
 	msg, perr := mimeparse.Parse(raw)
 	pre := &Prepared{raw: raw, msg: msg, perr: perr}
 	if perr == nil {
-		pre.key = store.IdempotencyKey(msg.MessageID, raw)
+		pre.key, pre.sum = store.IdempotencyKey(msg.MessageID, raw), store.RawSum(raw)
 	}
 	return pre
 }
@@ -192,7 +193,7 @@ func (p *Intake) HandlePrepared(ctx context.Context, src Source, raw []byte, pre
 	if pre.perr != nil {
 		return p.quarantine(ctx, src, raw, "", pre.perr.Error())
 	}
-	in := store.Intake{Key: pre.key, Source: src.Name, ReceivedAt: p.receivedAt(src, msg), Raw: raw}
+	in := store.Intake{Key: pre.key, Source: src.Name, ReceivedAt: p.receivedAt(src, msg), Raw: raw, RawSHA256: pre.sum}
 	if outcome, caseID, seen, err := p.st.Seen(ctx, in.Key); err != nil || seen {
 		if err != nil {
 			return Result{}, err

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"testing"
+
+	"github.com/exempelby/synpunkt/store"
 )
 
 // A message prepared ahead (parsed and keyed off the write lock) is
@@ -21,6 +23,9 @@ func TestHandlePreparedRegistersLikeHandle(t *testing.T) {
 	first, err := h.p.HandlePrepared(ctx, src, raw, pre)
 	if err != nil || first.Outcome != NewCase {
 		t.Fatalf("HandlePrepared = %+v, %v; want a new case", first, err)
+	}
+	if c := h.caseByNumber(first.Case); len(c.Documents) == 0 || c.Documents[0].RawSHA256 != store.RawSum(raw) {
+		t.Errorf("registered document = %+v, want the raw message's SHA-256 %s", c.Documents, store.RawSum(raw))
 	}
 	again := h.handle(raw)
 	if again.Outcome != Duplicate || again.Case != first.Case {
