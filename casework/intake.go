@@ -120,8 +120,58 @@ func (p *Intake) Threads() *Threads { return p.threads }
 // quarantined rather than retried forever.
 var errRender = errors.New("render notifications")
 
+// Prepared is the work on a message that needs no store — parsing it, its
+// idempotency key and its SHA-256 — done ahead of Handle, off the write lock (the IMAP
+// intake prepares the next batch while the current one is registered).
+type Prepared struct {
+	raw  []byte // what was prepared, to check it is the message handled
+	msg  *synpunkt.Message
+	perr error // the parse error: the message is quarantined
+	key  string
+	sum  string // store.RawSum(raw)
+}
+
+// Prepare parses raw and works out its idempotency key for HandlePrepared.
+// It writes nothing and is safe to call from another goroutine than
+// Handle's. It returns nil for a message Handle quarantines unparsed (over
+// the size limit), and, unless DontRecover is set, when parsing panics.
+func (p *Intake) Prepare(src Source, raw []byte) (pre *Prepared) {
+	if src.Oversize > 0 || int64(len(raw)) > p.opt.MaxMessageSize {
+		return nil
+	}
+	if !p.DontRecover {
+		defer func() {
+			if r := recover(); r != nil {
+				pre = nil // Handle meets the panic again and quarantines the message
+			}
+		}()
+	}
+	return prepare(raw)
+}
+
+func prepare(raw []byte) *Prepared {
+	msg, perr := mimeparse.Parse(raw)
+	pre := &Prepared{raw: raw, msg: msg, perr: perr}
+	if perr == nil {
+		pre.key, pre.sum = store.IdempotencyKey(msg.MessageID, raw), store.RawSum(raw)
+	}
+	return pre
+}
+
+// of reports whether pre was prepared from raw (the same bytes in memory).
+func (pre *Prepared) of(raw []byte) bool {
+	return pre != nil && len(pre.raw) == len(raw) && (len(raw) == 0 || &pre.raw[0] == &raw[0])
+}
+
 // Handle registers one raw message. See the package doc for guarantees.
-func (p *Intake) Handle(ctx context.Context, src Source, raw []byte) (res Result, err error) {
+func (p *Intake) Handle(ctx context.Context, src Source, raw []byte) (Result, error) {
+	return p.HandlePrepared(ctx, src, raw, nil)
+}
+
+// HandlePrepared is Handle with what Prepare worked out for raw ahead; pre
+// may be nil (or of other bytes), and then Handle prepares raw itself.
+// Each Prepared is handled once: Handle may change the parsed message.
+func (p *Intake) HandlePrepared(ctx context.Context, src Source, raw []byte, pre *Prepared) (res Result, err error) {
 	if !p.DontRecover {
 		defer func() {
 			if r := recover(); r != nil {
@@ -136,11 +186,14 @@ func (p *Intake) Handle(ctx context.Context, src Source, raw []byte) (res Result
 	if int64(len(raw)) > p.opt.MaxMessageSize {
 		return p.quarantine(ctx, src, raw, "", fmt.Sprintf("message too large: %d bytes (limit %d)", len(raw), p.opt.MaxMessageSize))
 	}
-	msg, perr := mimeparse.Parse(raw)
-	if perr != nil {
-		return p.quarantine(ctx, src, raw, "", perr.Error())
+	if !pre.of(raw) {
+		pre = prepare(raw)
 	}
-	in := store.Intake{Key: store.IdempotencyKey(msg.MessageID, raw), Source: src.Name, ReceivedAt: p.receivedAt(src, msg), Raw: raw}
+	msg := pre.msg
+	if pre.perr != nil {
+		return p.quarantine(ctx, src, raw, "", pre.perr.Error())
+	}
+	in := store.Intake{Key: pre.key, Source: src.Name, ReceivedAt: p.receivedAt(src, msg), Raw: raw, RawSHA256: pre.sum}
 	if outcome, caseID, seen, err := p.st.Seen(ctx, in.Key); err != nil || seen {
 		if err != nil {
 			return Result{}, err

@@ -19,6 +19,9 @@ type Delivery struct {
 	// header (BODY.PEEK[HEADER]) and the body was never fetched. The
 	// Handler should quarantine the message.
 	HeaderOnly bool
+	// Prepared is what a Preparer handler's Prepare returned for this
+	// message, or nil when it was not prepared ahead.
+	Prepared any
 }
 
 // Disposition is the Handler's verdict on a message.
@@ -66,6 +69,16 @@ type Handler interface {
 // all are offered again later.
 type Batcher interface {
 	Batch(ctx context.Context, f func(ctx context.Context) error) error
+}
+
+// Preparer is a Handler that can do ahead of Handle the work on a message
+// that needs no store (parsing, hashing). The intake calls Prepare for the
+// messages of the next batch while the current one is being registered,
+// on another goroutine, and hands the result to Handle in
+// Delivery.Prepared; it must not write anything. Handle must cope with a
+// nil Prepared (a batch not prepared ahead).
+type Preparer interface {
+	Prepare(d Delivery) any
 }
 
 // HandlerFunc adapts a function to Handler.

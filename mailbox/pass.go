@@ -62,8 +62,15 @@ func (s *session) pass(ctx context.Context) error {
 		due = append(due, m)
 		s.lastMail = s.in.cfg.Now() // new mail (not a deferred retry): burst
 	}
-	for _, batch := range s.batches(due) {
-		if err := s.runBatch(ctx, batch, &blocked); err != nil {
+	batches := s.batches(due)
+	var pre *prefetch // the fetch of batches[i], started while batches[i-1] was handled
+	for i, batch := range batches {
+		var next []meta
+		if i+1 < len(batches) {
+			next = batches[i+1]
+		}
+		var err error
+		if pre, err = s.runBatch(ctx, batch, pre, next, &blocked); err != nil {
 			return err
 		}
 	}
@@ -120,34 +127,136 @@ func (s *session) batches(metas []meta) [][]meta {
 	return out
 }
 
-// runBatch fetches a batch whole, offers it to the Handler message by
-// message, then moves what was committed with one command per destination
-// and advances the checkpoint. Entries with size -1 are deferred retries:
-// they only block the checkpoint. Pending moves never outlive runBatch, so
-// nothing committed waits in the inbox while the intake idles. When ctx is
+// runBatch fetches a batch whole (or takes the fetch pre started for it),
+// offers it to the Handler message by message, then moves what was
+// committed with one command per destination and advances the checkpoint.
+// While the Handler registers the batch, the next batch (next, when not
+// nil) is fetched on the same connection, and that fetch is returned for
+// the next call: FETCH overlaps the registration instead of following it.
+// Only read-only BODY.PEEK fetches overlap, and the prefetch is joined
+// before the MOVE, so the connection never carries two commands at once
+// outside the Handler's time and a message still leaves the inbox only
+// after its commit. Entries with size -1 are deferred retries: they only
+// block the checkpoint. Pending moves never outlive runBatch, so nothing
+// committed waits in the inbox while the intake idles. When ctx is
 // cancelled the message in hand is finished and what was committed is
 // still moved before ctx.Err() is returned.
-func (s *session) runBatch(ctx context.Context, batch []meta, blocked *bool) error {
+func (s *session) runBatch(ctx context.Context, batch []meta, pre *prefetch, next []meta, blocked *bool) (*prefetch, error) {
 	t0 := time.Now()
-	byUID, err := s.fetchWhole(batch)
+	var byUID map[uint32]*imapclient.FetchMessageBuffer
+	var prepared map[uint32]any
+	var err error
+	if pre != nil {
+		byUID, prepared, err = pre.wait()
+	} else {
+		byUID, err = s.fetchWhole(batch)
+	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	t1 := time.Now()
+	if next != nil && (batchBytes(batch) >= bigBatch || batchBytes(next) >= bigBatch) {
+		next = nil // a big message is fetched alone, not held beside another batch
+	}
+	pre = s.startFetch(next)
 	done := make(map[uint32]bool, len(batch)) // handled and out of the inbox
-	commits, offered, stopErr := s.offerBatch(ctx, batch, byUID, done)
+	commits, offered, stopErr := s.offerBatch(ctx, batch, byUID, prepared, done)
 	releaseBig(batch, byUID)
 	t2 := time.Now()
+	pre.join() // the connection is free again for the MOVE
+	t3 := time.Now()
 	if err := s.moveCommitted(commits, done); err != nil {
 		stopErr = err
 	}
-	t3 := time.Now()
+	t4 := time.Now()
 	s.advance(offered, done, blocked)
 	s.saveCheckpoint(context.WithoutCancel(ctx))
 	// Where a batch's time goes, for latency work (log level debug).
+	// prefetch_wait is how long the next batch's fetch outlasted the
+	// registration of this one.
 	s.log.Debug("batch", keyCount, len(batch), "committed", len(commits), "fetch", t1.Sub(t0),
-		"handle", t2.Sub(t1), "move", t3.Sub(t2), "checkpoint", time.Since(t3))
-	return stopErr
+		"handle", t2.Sub(t1), "prefetch_wait", t3.Sub(t2), "move", t4.Sub(t3), "checkpoint", time.Since(t4))
+	if stopErr != nil {
+		return nil, stopErr // the prefetched batch is dropped: the pass ends
+	}
+	return pre, nil
+}
+
+// prefetch is a fetchWhole running on its own goroutine, followed by the
+// Handler's Prepare of each fetched message when it is a Preparer.
+type prefetch struct {
+	done     chan struct{}
+	byUID    map[uint32]*imapclient.FetchMessageBuffer
+	prepared map[uint32]any
+	err      error
+}
+
+// startFetch starts fetching batch in the background; nil for no batch.
+func (s *session) startFetch(batch []meta) *prefetch {
+	if len(batch) == 0 {
+		return nil
+	}
+	p := &prefetch{done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.byUID, p.err = s.fetchWhole(batch)
+		if p.err == nil {
+			p.prepared = s.prepareAll(batch, p.byUID)
+		}
+	}()
+	return p
+}
+
+// prepareAll calls the Handler's Prepare for the fetched messages of
+// batch; nil when the Handler is no Preparer. A Prepare that panics
+// leaves its message unprepared (Handle meets the panic again, and
+// recovers it) unless DontRecover is set.
+func (s *session) prepareAll(batch []meta, byUID map[uint32]*imapclient.FetchMessageBuffer) map[uint32]any {
+	pr, ok := s.in.handler.(Preparer)
+	if !ok {
+		return nil
+	}
+	out := make(map[uint32]any, len(byUID))
+	for _, m := range batch {
+		if buf, ok := byUID[m.uid]; ok && m.size >= 0 {
+			out[m.uid] = s.in.prepare(pr, s.delivery(m, buf))
+		}
+	}
+	return out
+}
+
+// prepare calls pr.Prepare, recovering a panic into nil unless DontRecover.
+func (in *Intake) prepare(pr Preparer, d Delivery) (v any) {
+	if !in.cfg.DontRecover {
+		defer func() {
+			if r := recover(); r != nil {
+				v = nil
+			}
+		}()
+	}
+	return pr.Prepare(d)
+}
+
+// join waits until the fetch is over; a nil prefetch is over.
+func (p *prefetch) join() {
+	if p != nil {
+		<-p.done
+	}
+}
+
+// wait joins the fetch and returns what it fetched and prepared.
+func (p *prefetch) wait() (map[uint32]*imapclient.FetchMessageBuffer, map[uint32]any, error) {
+	p.join()
+	return p.byUID, p.prepared, p.err
+}
+
+// batchBytes is the summed size of a batch's messages.
+func batchBytes(batch []meta) int64 {
+	var n int64
+	for _, m := range batch {
+		n += max(m.size, 0)
+	}
+	return n
 }
 
 // bigBatch is the size of a fetched batch (in practice one big message,
@@ -162,11 +271,7 @@ const bigBatch = 16 << 20
 // message and its composed forward) and the send's copy — the peak of a
 // 25 MB attachment was about 3× higher than it needs to be.
 func releaseBig(batch []meta, byUID map[uint32]*imapclient.FetchMessageBuffer) {
-	var n int64
-	for _, m := range batch {
-		n += max(m.size, 0)
-	}
-	if n < bigBatch {
+	if batchBytes(batch) < bigBatch {
 		return
 	}
 	clear(byUID)
@@ -176,7 +281,7 @@ func releaseBig(batch []meta, byUID map[uint32]*imapclient.FetchMessageBuffer) {
 // offerAll offers the batch's messages in order until ctx is cancelled
 // and returns those committed and the prefix of batch looked at. Messages
 // gone from the mailbox meanwhile are marked in done.
-func (s *session) offerAll(ctx context.Context, batch []meta, byUID map[uint32]*imapclient.FetchMessageBuffer, done map[uint32]bool) (commits []committed, offered []meta, err error) {
+func (s *session) offerAll(ctx context.Context, batch []meta, byUID map[uint32]*imapclient.FetchMessageBuffer, prepared map[uint32]any, done map[uint32]bool) (commits []committed, offered []meta, err error) {
 	for i, m := range batch {
 		if err := ctx.Err(); err != nil {
 			return commits, batch[:i], err
@@ -187,7 +292,7 @@ func (s *session) offerAll(ctx context.Context, batch []meta, byUID map[uint32]*
 		case !fetched: // gone meanwhile: nothing to do
 			done[m.uid] = true
 		default:
-			c, ok, err := s.offer(ctx, m, buf)
+			c, ok, err := s.offer(ctx, m, buf, prepared[m.uid])
 			if err != nil {
 				return commits, batch[:i+1], err
 			}
@@ -202,13 +307,13 @@ func (s *session) offerAll(ctx context.Context, batch []meta, byUID map[uint32]*
 // offerBatch is offerAll inside one Batch of a Batcher handler (group
 // commit). When the batch does not commit, nothing of it counts as
 // committed: every message is retried later and none is moved.
-func (s *session) offerBatch(ctx context.Context, batch []meta, byUID map[uint32]*imapclient.FetchMessageBuffer, done map[uint32]bool) (commits []committed, offered []meta, err error) {
+func (s *session) offerBatch(ctx context.Context, batch []meta, byUID map[uint32]*imapclient.FetchMessageBuffer, prepared map[uint32]any, done map[uint32]bool) (commits []committed, offered []meta, err error) {
 	b, ok := s.in.handler.(Batcher)
 	if !ok {
-		return s.offerAll(ctx, batch, byUID, done)
+		return s.offerAll(ctx, batch, byUID, prepared, done)
 	}
 	berr := b.Batch(ctx, func(bctx context.Context) error {
-		commits, offered, err = s.offerAll(bctx, batch, byUID, done)
+		commits, offered, err = s.offerAll(bctx, batch, byUID, prepared, done)
 		return nil // commit what was handled, even when ctx was cancelled
 	})
 	if berr != nil {
@@ -310,12 +415,11 @@ func readLiteral(r imap.LiteralReader) ([]byte, error) {
 // offer hands one message to the Handler. ok reports that its case is
 // committed and c says where it goes; otherwise it stays for a retry. err
 // is non-nil only when ctx is cancelled.
-func (s *session) offer(ctx context.Context, m meta, buf *imapclient.FetchMessageBuffer) (c committed, ok bool, err error) {
+func (s *session) offer(ctx context.Context, m meta, buf *imapclient.FetchMessageBuffer, prepared any) (c committed, ok bool, err error) {
 	uid := uint32(buf.UID)
-	d := Delivery{Mailbox: s.in.cfg.Mailbox, UIDValidity: s.uidValidity, UID: uid, InternalDate: buf.InternalDate,
-		Raw: buf.FindBodySection(wholeBody), Size: m.size}
-	if s.oversized(m) {
-		d.Raw, d.HeaderOnly = buf.FindBodySection(headerOnly), true
+	d := s.delivery(m, buf)
+	d.Prepared = prepared
+	if d.HeaderOnly {
 		s.log.Warn("message over the size limit: offering its header only", keyUID, uid, keySize, m.size)
 	}
 	disp, err := s.in.handle(ctx, d)
@@ -332,6 +436,17 @@ func (s *session) offer(ctx context.Context, m meta, buf *imapclient.FetchMessag
 		return c, false, nil
 	}
 	return committed{uid: uid, disp: disp, dest: dest}, true, nil
+}
+
+// delivery is the Delivery of a fetched message: whole, or its header
+// only when it is over the size limit.
+func (s *session) delivery(m meta, buf *imapclient.FetchMessageBuffer) Delivery {
+	d := Delivery{Mailbox: s.in.cfg.Mailbox, UIDValidity: s.uidValidity, UID: uint32(buf.UID), InternalDate: buf.InternalDate,
+		Raw: buf.FindBodySection(wholeBody), Size: m.size}
+	if s.oversized(m) {
+		d.Raw, d.HeaderOnly = buf.FindBodySection(headerOnly), true
+	}
+	return d
 }
 
 func (s *session) retryLater(uid uint32, msg string, err error) {

@@ -176,13 +176,17 @@ func buildBody(h mail.Header, body string, original []byte) ([]byte, error) {
 // locate returns where original stands, unchanged, in payload, or 0, 0.
 // It is the last part's body, so it is looked for from the end.
 func locate(payload, original []byte) (at, n int) {
-	if len(original) == 0 {
+	if len(original) == 0 || len(original) > len(payload) {
 		return 0, 0
 	}
 	head := original[:min(len(original), 256)]
-	i := bytes.LastIndex(payload, head)
+	// It starts at len(payload)-len(original) at the latest, so only what
+	// comes before the original is searched, not the original itself: the
+	// whole-payload search was a third of rendering a forward, done while
+	// the intake holds the store's write lock.
+	i := bytes.LastIndex(payload[:len(payload)-len(original)+len(head)], head)
 	for i >= 0 {
-		if i+len(original) <= len(payload) && bytes.Equal(payload[i:i+len(original)], original) {
+		if bytes.Equal(payload[i:i+len(original)], original) {
 			return i, len(original)
 		}
 		i = bytes.LastIndex(payload[:i], head)

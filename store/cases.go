@@ -36,6 +36,9 @@ type Intake struct {
 	Source     string    // where it came from, e.g. "imap:INBOX/1234/17" or a file path
 	ReceivedAt time.Time // when the organisation received it
 	Raw        []byte    // the original bytes, kept intact
+	// RawSHA256 is RawSum(Raw) when the caller worked it out ahead (off
+	// the write lock); "" to have it computed.
+	RawSHA256 string
 }
 
 // Event is one entry for the append-only event log.
@@ -116,6 +119,10 @@ func hashNormalized(b []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// RawSum is the hex SHA-256 of a raw message, as the ledger keeps it
+// (Intake.RawSHA256).
+func RawSum(raw []byte) string { return sum(raw) }
+
 func sum(b []byte) string {
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
@@ -144,7 +151,10 @@ func (s *Store) insertIntake(ctx context.Context, tx *sql.Tx, in Intake, outcome
 	if in.Raw == nil {
 		in.Raw = []byte{} // an empty message is still recorded
 	}
-	rawSum := sum(in.Raw)
+	rawSum := in.RawSHA256
+	if rawSum == "" {
+		rawSum = sum(in.Raw)
+	}
 	res, err := s.txExec(ctx, tx, `INSERT INTO intake(idem_key, source, received_at, outcome, reason, case_id, raw_sha256, raw)
 		VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(idem_key) DO NOTHING`,
 		in.Key, in.Source, ts(in.ReceivedAt), outcome, reason, cid, rawSum, in.Raw)

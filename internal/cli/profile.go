@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 )
 
 // Profiles the daemon writes when these are set (synpunkt-bench sets
@@ -12,6 +13,9 @@ import (
 const (
 	cpuProfileEnv = "SYNPUNKT_CPUPROFILE"
 	memProfileEnv = "SYNPUNKT_MEMPROFILE"
+	// traceEnv names a file for a Go execution trace of the whole run
+	// (go tool trace; -pprof=sync shows where goroutines wait on locks).
+	traceEnv = "SYNPUNKT_TRACE"
 )
 
 // startProfiles starts the profiles asked for by the environment and
@@ -29,7 +33,23 @@ func startProfiles(log *slog.Logger) (stop func()) {
 			cpu = f
 		}
 	}
+	var tr *os.File
+	if p := os.Getenv(traceEnv); p != "" {
+		f, err := os.Create(p)
+		if err == nil {
+			err = trace.Start(f)
+		}
+		if err != nil {
+			log.Warn("execution trace not written", "err", err)
+		} else {
+			tr = f
+		}
+	}
 	return func() {
+		if tr != nil {
+			trace.Stop()
+			tr.Close()
+		}
 		if cpu != nil {
 			pprof.StopCPUProfile()
 			cpu.Close()

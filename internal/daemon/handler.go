@@ -27,8 +27,8 @@ type Handler struct {
 
 var _ mailbox.Handler = (*Handler)(nil)
 
-// Handle registers one delivery and says where the message goes.
-func (h *Handler) Handle(ctx context.Context, d mailbox.Delivery) (mailbox.Disposition, error) {
+// source describes where a delivery comes from.
+func (h *Handler) source(d mailbox.Delivery) casework.Source {
 	src := casework.Source{
 		Name:       fmt.Sprintf("imap:%s/%d/%d", d.Mailbox, d.UIDValidity, d.UID),
 		ReceivedAt: d.InternalDate,
@@ -37,7 +37,24 @@ func (h *Handler) Handle(ctx context.Context, d mailbox.Delivery) (mailbox.Dispo
 	if d.HeaderOnly {
 		src.Oversize = d.Size
 	}
-	res, err := h.P.Handle(ctx, src, d.Raw)
+	return src
+}
+
+var _ mailbox.Preparer = (*Handler)(nil)
+
+// Prepare parses a delivery ahead of Handle, off the store's write lock.
+func (h *Handler) Prepare(d mailbox.Delivery) any {
+	if pre := h.P.Prepare(h.source(d), d.Raw); pre != nil {
+		return pre
+	}
+	return nil // not a typed nil in the interface
+}
+
+// Handle registers one delivery and says where the message goes.
+func (h *Handler) Handle(ctx context.Context, d mailbox.Delivery) (mailbox.Disposition, error) {
+	src := h.source(d)
+	pre, _ := d.Prepared.(*casework.Prepared)
+	res, err := h.P.HandlePrepared(ctx, src, d.Raw, pre)
 	if err != nil {
 		return mailbox.Keep, err
 	}
