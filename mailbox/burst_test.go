@@ -1,7 +1,6 @@
 package mailbox
 
 import (
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -23,24 +22,6 @@ func (s idleCounter) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) erro
 	return s.SessionIMAP4rev2.Idle(w, stop)
 }
 
-// fakeClock is a settable clock for Config.Now.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // After new mail the intake looks for more with NOOP, never entering IDLE
 // (whose notice Dovecot holds back 500 ms), and it takes mail that arrives
 // meanwhile; once the window since the last new mail has closed (by the
@@ -57,7 +38,7 @@ func TestBurstPollsAfterMailThenIdles(t *testing.T) {
 	t.Cleanup(func() { srv.Close() })
 	m := &memServer{addr: srv.Addr()}
 	m.append(t, "INBOX", testMessage("b1"))
-	clock := &fakeClock{t: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
+	clock := testkit.NewClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
 	cfg := m.config()
 	cfg.BurstInterval, cfg.BurstWindow, cfg.Now = 5*time.Millisecond, time.Minute, clock.Now
 	startIntake(t, cfg, &recorder{}, nil)
@@ -67,7 +48,7 @@ func TestBurstPollsAfterMailThenIdles(t *testing.T) {
 	if n := idles.Load(); n != 0 {
 		t.Errorf("%d IDLE commands within the burst window, want 0 (NOOP polling)", n)
 	}
-	clock.add(2 * time.Minute) // the window closes
+	clock.Advance(2 * time.Minute) // the window closes
 	testkit.WaitFor(t, "IDLE after the window", func() bool { return idles.Load() > 0 })
 	m.append(t, "INBOX", testMessage("b3"))
 	testkit.WaitFor(t, "mail taken in IDLE", func() bool { return m.count(t, "Registrerade") == 3 })

@@ -123,3 +123,27 @@ func At(t testing.TB, loc *time.Location, s string) time.Time {
 	}
 	return tm
 }
+
+// Clock is a settable clock, safe to read from the daemon's goroutines
+// while the test moves it; its Now method serves as an injected clock.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a Clock that stands at t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
