@@ -22,21 +22,28 @@ func (s idleCounter) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) erro
 	return s.SessionIMAP4rev2.Idle(w, stop)
 }
 
-// After new mail the intake looks for more with NOOP, never entering IDLE
-// (whose notice Dovecot holds back 500 ms), and it takes mail that arrives
-// meanwhile; once the window since the last new mail has closed (by the
-// injected clock) it goes back to IDLE, and mail is still taken there.
-func TestBurstPollsAfterMailThenIdles(t *testing.T) {
-	var idles atomic.Int64
+// startIdleCounting starts a memimap server that counts the IDLE commands
+// it receives.
+func startIdleCounting(t *testing.T) (*memServer, *atomic.Int64) {
+	t.Helper()
+	idles := new(atomic.Int64)
 	srv, err := memimap.Start(memimap.Options{User: testUser, Password: testPassword, Caps: capsRev2, Logger: memimap.Discard,
 		Wrap: func(s imapserver.Session) imapserver.Session {
-			return idleCounter{s.(imapserver.SessionIMAP4rev2), &idles}
+			return idleCounter{s.(imapserver.SessionIMAP4rev2), idles}
 		}})
 	if err != nil {
 		t.Fatalf("memimap.Start() = %v", err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	m := &memServer{addr: srv.Addr()}
+	return &memServer{addr: srv.Addr()}, idles
+}
+
+// After new mail the intake looks for more with NOOP, never entering IDLE
+// (whose notice Dovecot holds back 500 ms), and it takes mail that arrives
+// meanwhile; once the window since the last new mail has closed (by the
+// injected clock) it goes back to IDLE, and mail is still taken there.
+func TestBurstPollsAfterMailThenIdles(t *testing.T) {
+	m, idles := startIdleCounting(t)
 	m.append(t, "INBOX", testMessage("b1"))
 	clock := testkit.NewClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
 	cfg := m.config()
@@ -56,16 +63,7 @@ func TestBurstPollsAfterMailThenIdles(t *testing.T) {
 
 // With the burst off, the intake waits in IDLE right after a pass.
 func TestBurstOffIdlesAtOnce(t *testing.T) {
-	var idles atomic.Int64
-	srv, err := memimap.Start(memimap.Options{User: testUser, Password: testPassword, Caps: capsRev2, Logger: memimap.Discard,
-		Wrap: func(s imapserver.Session) imapserver.Session {
-			return idleCounter{s.(imapserver.SessionIMAP4rev2), &idles}
-		}})
-	if err != nil {
-		t.Fatalf("memimap.Start() = %v", err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	m := &memServer{addr: srv.Addr()}
+	m, idles := startIdleCounting(t)
 	m.append(t, "INBOX", testMessage("o1"))
 	cfg := m.config()
 	cfg.BurstInterval = -1
