@@ -1,7 +1,6 @@
 package mailbox
 
 import (
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -23,22 +22,20 @@ func (s idleCounter) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) erro
 	return s.SessionIMAP4rev2.Idle(w, stop)
 }
 
-// fakeClock is a settable clock for Config.Now.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+// startIdleCounting starts a memimap server that counts the IDLE commands
+// it receives.
+func startIdleCounting(t *testing.T) (*memServer, *atomic.Int64) {
+	t.Helper()
+	idles := new(atomic.Int64)
+	srv, err := memimap.Start(memimap.Options{User: testUser, Password: testPassword, Caps: capsRev2, Logger: memimap.Discard,
+		Wrap: func(s imapserver.Session) imapserver.Session {
+			return idleCounter{s.(imapserver.SessionIMAP4rev2), idles}
+		}})
+	if err != nil {
+		t.Fatalf("memimap.Start() = %v", err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return &memServer{addr: srv.Addr()}, idles
 }
 
 // After new mail the intake looks for more with NOOP, never entering IDLE
@@ -46,18 +43,9 @@ func (c *fakeClock) add(d time.Duration) {
 // meanwhile; once the window since the last new mail has closed (by the
 // injected clock) it goes back to IDLE, and mail is still taken there.
 func TestBurstPollsAfterMailThenIdles(t *testing.T) {
-	var idles atomic.Int64
-	srv, err := memimap.Start(memimap.Options{User: testUser, Password: testPassword, Caps: capsRev2, Logger: memimap.Discard,
-		Wrap: func(s imapserver.Session) imapserver.Session {
-			return idleCounter{s.(imapserver.SessionIMAP4rev2), &idles}
-		}})
-	if err != nil {
-		t.Fatalf("memimap.Start() = %v", err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	m := &memServer{addr: srv.Addr()}
+	m, idles := startIdleCounting(t)
 	m.append(t, "INBOX", testMessage("b1"))
-	clock := &fakeClock{t: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
+	clock := testkit.NewClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
 	cfg := m.config()
 	cfg.BurstInterval, cfg.BurstWindow, cfg.Now = 5*time.Millisecond, time.Minute, clock.Now
 	startIntake(t, cfg, &recorder{}, nil)
@@ -67,7 +55,7 @@ func TestBurstPollsAfterMailThenIdles(t *testing.T) {
 	if n := idles.Load(); n != 0 {
 		t.Errorf("%d IDLE commands within the burst window, want 0 (NOOP polling)", n)
 	}
-	clock.add(2 * time.Minute) // the window closes
+	clock.Advance(2 * time.Minute) // the window closes
 	testkit.WaitFor(t, "IDLE after the window", func() bool { return idles.Load() > 0 })
 	m.append(t, "INBOX", testMessage("b3"))
 	testkit.WaitFor(t, "mail taken in IDLE", func() bool { return m.count(t, "Registrerade") == 3 })
@@ -75,16 +63,7 @@ func TestBurstPollsAfterMailThenIdles(t *testing.T) {
 
 // With the burst off, the intake waits in IDLE right after a pass.
 func TestBurstOffIdlesAtOnce(t *testing.T) {
-	var idles atomic.Int64
-	srv, err := memimap.Start(memimap.Options{User: testUser, Password: testPassword, Caps: capsRev2, Logger: memimap.Discard,
-		Wrap: func(s imapserver.Session) imapserver.Session {
-			return idleCounter{s.(imapserver.SessionIMAP4rev2), &idles}
-		}})
-	if err != nil {
-		t.Fatalf("memimap.Start() = %v", err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	m := &memServer{addr: srv.Addr()}
+	m, idles := startIdleCounting(t)
 	m.append(t, "INBOX", testMessage("o1"))
 	cfg := m.config()
 	cfg.BurstInterval = -1

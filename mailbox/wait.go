@@ -42,14 +42,8 @@ func (s *session) idle(ctx context.Context, retryC <-chan time.Time) error {
 	s.in.onIdle()
 	restart := time.NewTimer(s.in.cfg.IdleRestart)
 	defer restart.Stop()
-	select {
-	case <-ctx.Done():
-	case <-s.newMail:
-	case <-s.in.kick:
-	case <-retryC:
-	case <-restart.C:
-	case <-s.c.Closed():
-		return ErrConnClosed
+	if _, err := s.block(ctx, retryC, restart.C); err != nil {
+		return err
 	}
 	if err := cmd.Close(); err != nil {
 		return fmt.Errorf("end idle: %w", err)
@@ -84,18 +78,8 @@ func (s *session) burst(ctx context.Context, retryC <-chan time.Time) error {
 	t := time.NewTimer(s.in.cfg.BurstInterval)
 	defer t.Stop()
 	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-s.newMail:
-			return nil
-		case <-s.in.kick:
-			return nil
-		case <-retryC:
-			return nil
-		case <-t.C:
-		case <-s.c.Closed():
-			return ErrConnClosed
+		if woke, err := s.block(ctx, retryC, t.C); err != nil || woke != wokeTimer {
+			return err
 		}
 		if err := s.c.Noop().Wait(); err != nil {
 			return fmt.Errorf("noop: %w", err)
@@ -118,20 +102,42 @@ func (s *session) poll(ctx context.Context, retryC <-chan time.Time, interval ti
 	s.in.onIdle()
 	t := time.NewTimer(interval)
 	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return nil
-	case <-s.newMail:
-	case <-s.in.kick:
-	case <-retryC:
-	case <-t.C:
-	case <-s.c.Closed():
-		return ErrConnClosed
+	if woke, err := s.block(ctx, retryC, t.C); err != nil || woke == wokeDone {
+		return err
 	}
 	if err := s.c.Noop().Wait(); err != nil {
 		return fmt.Errorf("noop: %w", err)
 	}
 	return nil
+}
+
+// woke says what ended a block.
+type woke int
+
+const (
+	wokeDone  woke = iota // ctx was cancelled
+	wokeEvent             // new mail, a kick or a retry falling due
+	wokeTimer             // the caller's timer fired
+)
+
+// block waits for ctx, new mail, a kick, a retry falling due (retryC) or
+// the caller's timer, and says which; it returns ErrConnClosed when the
+// connection closes first.
+func (s *session) block(ctx context.Context, retryC, timer <-chan time.Time) (woke, error) {
+	select {
+	case <-ctx.Done():
+		return wokeDone, nil
+	case <-s.newMail:
+		return wokeEvent, nil
+	case <-s.in.kick:
+		return wokeEvent, nil
+	case <-retryC:
+		return wokeEvent, nil
+	case <-timer:
+		return wokeTimer, nil
+	case <-s.c.Closed():
+		return 0, ErrConnClosed
+	}
 }
 
 func (in *Intake) onIdle() {

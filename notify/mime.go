@@ -156,15 +156,21 @@ func buildBody(h mail.Header, body string, original []byte) ([]byte, error) {
 	// headers and the text: a growing buffer would allocate about four
 	// times the original on the way.
 	buf.Grow(len(original) + 3*len(body) + 4<<10)
+	return buildMixed(&buf, h, body, rfc822Header(original), original)
+}
+
+// buildMixed writes to buf a multipart/mixed message of two parts: the
+// text, then one more part with header ph and body data.
+func buildMixed(buf *bytes.Buffer, h mail.Header, body string, ph message.Header, data []byte) ([]byte, error) {
 	h.SetContentType("multipart/mixed", nil)
-	w, err := message.CreateWriter(&buf, h.Header)
+	w, err := message.CreateWriter(buf, h.Header)
 	if err != nil {
 		return nil, err
 	}
 	if err := writePart(w, textHeader(), []byte(body)); err != nil {
 		return nil, err
 	}
-	if err := writePart(w, rfc822Header(original), original); err != nil {
+	if err := writePart(w, ph, data); err != nil {
 		return nil, err
 	}
 	if err := w.Close(); err != nil { // writes the closing boundary

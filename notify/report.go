@@ -53,24 +53,9 @@ func (c *Composer) Report(to string, info ReportInfo, file Attachment) (*synpunk
 // buildWithFile writes a multipart/mixed message: the text, then the file
 // in base64.
 func buildWithFile(h mail.Header, body string, file Attachment) ([]byte, error) {
-	var buf bytes.Buffer
-	h.SetContentType("multipart/mixed", nil)
-	w, err := message.CreateWriter(&buf, h.Header)
-	if err != nil {
-		return nil, err
-	}
-	if err := writePart(w, textHeader(), []byte(body)); err != nil {
-		return nil, err
-	}
 	var fh message.Header
 	fh.SetContentType(file.ContentType, nil)
 	fh.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": file.Name}))
 	fh.Set("Content-Transfer-Encoding", "base64")
-	if err := writePart(w, fh, file.Data); err != nil {
-		return nil, err
-	}
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return buildMixed(new(bytes.Buffer), h, body, fh, file.Data)
 }

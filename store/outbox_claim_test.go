@@ -2,8 +2,6 @@ package store
 
 import (
 	"bytes"
-	"context"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -15,9 +13,7 @@ import (
 // A group claim leases every due row in one transaction; another worker
 // gets none of them until they are released, and then all.
 func TestClaimOutboxBatch(t *testing.T) {
-	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	st := mustOpenStore(t, filepath.Join(t.TempDir(), "s.db"), func() time.Time { return now })
-	ctx := context.Background()
+	st, now, ctx := fixedStore(t)
 	var out []synpunkt.Notification
 	for i := range 3 {
 		out = append(out, synpunkt.Notification{Kind: synpunkt.KindReceipt, Channel: synpunkt.MediumEmail,
@@ -60,9 +56,7 @@ func TestClaimOutboxBatch(t *testing.T) {
 // instead of a second copy, and reads back byte for byte; one whose
 // original is not in the ledger keeps its payload whole.
 func TestForwardRefersToStoredOriginal(t *testing.T) {
-	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	st := mustOpenStore(t, filepath.Join(t.TempDir(), "s.db"), func() time.Time { return now })
-	ctx := context.Background()
+	st, now, ctx := fixedStore(t)
 	nc := newCase("fwd", now)
 	nc.Intake.Raw = []byte("Subject: x\r\n\r\n" + strings.Repeat("stort foto ", 10000))
 	forward := func(original []byte) synpunkt.Notification {

@@ -15,9 +15,7 @@ import (
 // description, never the citizen's own words or address; the original
 // column (roles that may read originals) finds both.
 func TestSearchRedactedAndOriginal(t *testing.T) {
-	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	s := mustOpenStore(t, "", func() time.Time { return at })
-	ctx := context.Background()
+	s, at, ctx := fixedStore(t)
 	nc := newCase("k1", at)
 	nc.Text = "Snön ligger kvar på Storgatan 12, ring mig på 070-1234567"
 	mustOpenCase(t, s, nc)
@@ -99,9 +97,7 @@ func TestSearchOrderFiltersCount(t *testing.T) {
 // after max failures, a disabled user's sessions end, and the access log
 // is append-only.
 func TestUsersSessionsAccessLog(t *testing.T) {
-	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	s := mustOpenStore(t, "", func() time.Time { return now })
-	ctx := context.Background()
+	s, now, ctx := fixedStore(t)
 	u, err := s.AddUser(ctx, User{Name: "karin", PasswordHash: "h", Role: "enhet", Units: []string{"A", "B"}})
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/exempelby/synpunkt"
 )
@@ -14,9 +13,7 @@ import (
 // commit, by the search index; a message undone inside the batch leaves
 // no trace in it, and a document added later makes its words findable.
 func TestSearchFindsCasesRegisteredInABatch(t *testing.T) {
-	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	s := mustOpenStore(t, "", func() time.Time { return at })
-	ctx := context.Background()
+	s, at, ctx := fixedStore(t)
 	var first synpunkt.Case
 	err := s.Batch(ctx, func(bctx context.Context) error {
 		a := newCase("b1", at)

@@ -24,6 +24,14 @@ func mustOpenStore(t *testing.T, path string, now func() time.Time) *Store {
 	return s
 }
 
+// fixedStore opens a fresh store whose clock stands still at 2 March 2026
+// 10:00 UTC, and returns it with that time and a context.
+func fixedStore(t *testing.T) (*Store, time.Time, context.Context) {
+	t.Helper()
+	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	return mustOpenStore(t, "", func() time.Time { return at }), at, context.Background()
+}
+
 // mustOpenCase registers nc without notifications, failing the test on
 // an error.
 func mustOpenCase(t *testing.T, s *Store, nc NewCase) synpunkt.Case {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/internal/testkit"
 	"github.com/exempelby/synpunkt/store"
 	"github.com/exempelby/synpunkt/workday"
 )
@@ -144,32 +145,18 @@ func TestExportValidPackage(t *testing.T) {
 	}
 }
 
-// tool finds an archive-checking tool, or skips the test saying so; with
-// SYNPUNKT_REQUIRE_ARCHIVE_TOOLS=1 (CI) a missing tool fails it.
-func tool(t *testing.T, name, pkg string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("SYNPUNKT_REQUIRE_ARCHIVE_TOOLS") == "1" {
-			t.Fatalf("%s missing and SYNPUNKT_REQUIRE_ARCHIVE_TOOLS=1 (apt-get install %s; .ci/run installs it)", name, pkg)
-		}
-		t.Skipf("SKIP: %s missing: apt-get install %s", name, pkg)
-	}
-	return p
-}
-
 // checkRendition: qpdf finds no error in a rendition and pdftotext gives
 // back each wanted line.
 func checkRendition(t *testing.T, pdf string, want []string) {
 	t.Helper()
 	t.Run("qpdf", func(t *testing.T) {
-		out, err := exec.Command(tool(t, "qpdf", "qpdf"), "--check", pdf).CombinedOutput()
+		out, err := exec.Command(testkit.Tool(t, "qpdf", "qpdf"), "--check", pdf).CombinedOutput()
 		if err != nil || !strings.Contains(string(out), "No syntax or stream encoding errors found") {
 			t.Fatalf("qpdf --check %s: %v\n%s", pdf, err, out)
 		}
 	})
 	t.Run("pdftotext", func(t *testing.T) {
-		out, err := exec.Command(tool(t, "pdftotext", "poppler-utils"), "-enc", "UTF-8", pdf, "-").CombinedOutput()
+		out, err := exec.Command(testkit.Tool(t, "pdftotext", "poppler-utils"), "-enc", "UTF-8", pdf, "-").CombinedOutput()
 		if err != nil {
 			t.Fatalf("pdftotext %s: %v\n%s", pdf, err, out)
 		}

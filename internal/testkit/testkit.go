@@ -15,6 +15,8 @@ import (
 	"bytes"
 	"log/slog"
 	"net"
+	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -122,4 +124,43 @@ func At(t testing.TB, loc *time.Location, s string) time.Time {
 		t.Fatal(err)
 	}
 	return tm
+}
+
+// Clock is a settable clock, safe to read from the daemon's goroutines
+// while the test moves it; its Now method serves as an injected clock.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a Clock that stands at t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// Tool finds an external checking tool (veraPDF, xmllint …) on PATH, or
+// skips the test saying which package installs it; with
+// SYNPUNKT_REQUIRE_ARCHIVE_TOOLS=1 (CI) a missing tool fails it.
+func Tool(t testing.TB, name, pkg string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("SYNPUNKT_REQUIRE_ARCHIVE_TOOLS") == "1" {
+			t.Fatalf("%s missing and SYNPUNKT_REQUIRE_ARCHIVE_TOOLS=1 (apt-get install %s; .ci/run installs it)", name, pkg)
+		}
+		t.Skipf("SKIP: %s missing: apt-get install %s", name, pkg)
+	}
+	return p
 }

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/exempelby/synpunkt/casework"
 	"github.com/exempelby/synpunkt/internal/daemon"
 	"github.com/exempelby/synpunkt/internal/smtpsink"
+	"github.com/exempelby/synpunkt/internal/testkit"
 	"github.com/exempelby/synpunkt/internal/testshared"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/notify/smtpsend"
@@ -48,22 +48,7 @@ type env struct {
 	va     string // case number in VA-enheten
 	secret string // sensitive case
 
-	mu  sync.Mutex // guards now: the outbox worker reads the clock
-	now time.Time
-}
-
-// clock is the env's injected time, safe beside the daemon's goroutines.
-func (e *env) clock() time.Time {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.now
-}
-
-// advance moves the clock forward by d.
-func (e *env) advance(d time.Duration) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.now = e.now.Add(d)
+	clock *testkit.Clock // the env's injected time, read by the outbox worker too
 }
 
 // newEnv wires a real daemon (SQLite, composer, outbox to an SMTP sink)
@@ -72,7 +57,7 @@ func (e *env) advance(d time.Duration) {
 // and ada (admin), and serves the web view over TLS.
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{t: t, now: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
+	e := &env{t: t, clock: testkit.NewClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))}
 	sink, err := smtpsink.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("smtpsink.Start: %v", err)
@@ -82,7 +67,7 @@ func newEnv(t *testing.T) *env {
 	cfg := testshared.SampleConfig(t)
 	senders := map[synpunkt.Medium]notify.Sender{synpunkt.MediumEmail: smtpsend.New(smtpsend.Config{Address: sink.Addr(), TLS: "none", Timeout: 5 * time.Second})}
 	log := slog.New(slog.DiscardHandler)
-	d, err := daemon.New(context.Background(), cfg, log, daemon.Options{Senders: senders, Now: e.clock, OutboxBackoff: 50 * time.Millisecond})
+	d, err := daemon.New(context.Background(), cfg, log, daemon.Options{Senders: senders, Now: e.clock.Now, OutboxBackoff: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +90,7 @@ func newEnv(t *testing.T) *env {
 		units = append(units, u.Name)
 	}
 	web, err := New(Options{Store: d.Store, Casework: d.Casework, Intake: d.Pipeline, Units: units, Kick: d.Outbox.Kick,
-		Now: e.clock, Log: log, MaxFailures: 3, DiaryName: "Exempelby kommun"})
+		Now: e.clock.Now, Log: log, MaxFailures: 3, DiaryName: "Exempelby kommun"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,7 @@ func TestLoginSameAnswerAndLockout(t *testing.T) {
 	if code, _, _ := e.post(c, "/login", url.Values{"anvandare": {"klara"}, "losenord": {testPassword}}); code != http.StatusUnauthorized {
 		t.Errorf("right password while locked → %d, want 401", code)
 	}
-	e.advance(16 * time.Minute)
+	e.clock.Advance(16 * time.Minute)
 	if code, _, loc := e.post(c, "/login", url.Values{"anvandare": {"klara"}, "losenord": {testPassword}}); code != http.StatusSeeOther || loc != "/arenden" {
 		t.Errorf("right password after the lockout → %d %q, want 303 /arenden", code, loc)
 	}
@@ -58,7 +58,7 @@ func TestSessionExpiresAndCSRF(t *testing.T) {
 			t.Error("the note without a CSRF token was saved")
 		}
 	}
-	e.advance(9 * time.Hour)
+	e.clock.Advance(9 * time.Hour)
 	if code, _ := e.get(c, "/arenden"); code != http.StatusSeeOther {
 		t.Errorf("GET /arenden after the session's TTL → %d, want 303 to /login", code)
 	}

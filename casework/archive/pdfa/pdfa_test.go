@@ -8,21 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// tool finds an archive-checking tool, or skips the test saying so;
-// with SYNPUNKT_REQUIRE_ARCHIVE_TOOLS=1 (CI) a missing tool fails it.
-func tool(t *testing.T, name, pkg string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("SYNPUNKT_REQUIRE_ARCHIVE_TOOLS") == "1" {
-			t.Fatalf("%s missing and SYNPUNKT_REQUIRE_ARCHIVE_TOOLS=1 (apt-get install %s; .ci/run installs it)", name, pkg)
-		}
-		t.Skipf("SKIP: %s missing: apt-get install %s", name, pkg)
-	}
-	return p
-}
+	"github.com/exempelby/synpunkt/internal/testkit"
+)
 
 func sample() Document {
 	var body strings.Builder
@@ -63,7 +51,7 @@ func words(s string) string { return strings.Join(strings.Fields(s), " ") }
 // text (Swedish letters, punctuation, a body over several pages, a word
 // longer than a line broken across lines).
 func TestTextExtractsExactly(t *testing.T) {
-	pdftotext := tool(t, "pdftotext", "poppler-utils")
+	pdftotext := testkit.Tool(t, "pdftotext", "poppler-utils")
 	d := sample()
 	p := render(t, d)
 	out, err := exec.Command(pdftotext, "-enc", "UTF-8", p, "-").CombinedOutput()
@@ -117,7 +105,7 @@ func TestTextExtractsExactly(t *testing.T) {
 // TestQPDFCheck: qpdf finds no error in the file's structure (objects,
 // cross-reference table, streams, the font).
 func TestQPDFCheck(t *testing.T) {
-	qpdf := tool(t, "qpdf", "qpdf")
+	qpdf := testkit.Tool(t, "qpdf", "qpdf")
 	p := render(t, sample())
 	out, err := exec.Command(qpdf, "--check", p).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "No syntax or stream encoding errors found") {
@@ -185,7 +173,7 @@ func TestSRGBProfile(t *testing.T) {
 // TestMissingGlyph: a character the font lacks is shown as '?', never as
 // the .notdef glyph PDF/A forbids, and the rest of the line is intact.
 func TestMissingGlyph(t *testing.T) {
-	pdftotext := tool(t, "pdftotext", "poppler-utils")
+	pdftotext := testkit.Tool(t, "pdftotext", "poppler-utils")
 	p := render(t, Document{Title: "Test", Body: "Tecken utanför typsnittet: 漢字 slut", Created: time.Date(2029, 3, 3, 9, 0, 0, 0, time.UTC)})
 	out, err := exec.Command(pdftotext, "-enc", "UTF-8", p, "-").CombinedOutput()
 	if err != nil {
