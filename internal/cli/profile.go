@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"io"
 	"log/slog"
 	"os"
 	"runtime"
@@ -21,30 +22,8 @@ const (
 // startProfiles starts the profiles asked for by the environment and
 // returns what writes them; a failure is logged and profiling skipped.
 func startProfiles(log *slog.Logger) (stop func()) {
-	var cpu *os.File
-	if p := os.Getenv(cpuProfileEnv); p != "" {
-		f, err := os.Create(p)
-		if err == nil {
-			err = pprof.StartCPUProfile(f)
-		}
-		if err != nil {
-			log.Warn("cpu profile not written", "err", err)
-		} else {
-			cpu = f
-		}
-	}
-	var tr *os.File
-	if p := os.Getenv(traceEnv); p != "" {
-		f, err := os.Create(p)
-		if err == nil {
-			err = trace.Start(f)
-		}
-		if err != nil {
-			log.Warn("execution trace not written", "err", err)
-		} else {
-			tr = f
-		}
-	}
+	cpu := startFile(log, cpuProfileEnv, "cpu profile", pprof.StartCPUProfile)
+	tr := startFile(log, traceEnv, "execution trace", trace.Start)
 	return func() {
 		if tr != nil {
 			trace.Stop()
@@ -66,4 +45,25 @@ func startProfiles(log *slog.Logger) (stop func()) {
 			}
 		}
 	}
+}
+
+// startFile creates the file named by the environment variable env and
+// starts writing what to it with start; it returns the open file, or nil
+// when env is unset or the start failed (the failure is logged).
+func startFile(log *slog.Logger, env, what string, start func(io.Writer) error) *os.File {
+	p := os.Getenv(env)
+	if p == "" {
+		return nil
+	}
+	f, err := os.Create(p)
+	if err == nil {
+		if err = start(f); err != nil {
+			f.Close()
+		}
+	}
+	if err != nil {
+		log.Warn(what+" not written", "err", err)
+		return nil
+	}
+	return f
 }
