@@ -245,19 +245,14 @@ type actionJSON struct {
 
 func cmdDeadlines(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, path := flags("deadlines", stderr)
-	at := fs.String("at", "", "evaluate as of this time (RFC 3339 or 2006-01-02T15:04 local); default now")
-	dry := fs.Bool("dry-run", false, "only list what is due")
-	asJSON := fs.Bool("json", false, "print JSON")
+	due := dueFlags(fs, "evaluate as of this time (RFC 3339 or 2006-01-02T15:04 local); default now")
+	dry, asJSON := due.dry, due.asJSON
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	now := clock(ctx)()
-	if *at != "" {
-		t, err := parseTime(*at)
-		if err != nil {
-			return usageError{"--at: " + err.Error()}
-		}
-		now = t
+	now, err := due.when(ctx)
+	if err != nil {
+		return err
 	}
 	with := withDaemon
 	if *dry {
@@ -285,6 +280,34 @@ func cmdDeadlines(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		return nil
 	})
+}
+
+// due holds the flags of a command that acts on what is due at a time
+// (deadlines, purge): --at, --dry-run and --json.
+type due struct {
+	at          *string
+	dry, asJSON *bool
+}
+
+// dueFlags adds --at (described by atUsage), --dry-run and --json to fs.
+func dueFlags(fs *flag.FlagSet, atUsage string) due {
+	return due{
+		at:     fs.String("at", "", atUsage),
+		dry:    fs.Bool("dry-run", false, "only list what is due"),
+		asJSON: fs.Bool("json", false, "print JSON"),
+	}
+}
+
+// when is the time --at names, or now on the command line's clock.
+func (d due) when(ctx context.Context) (time.Time, error) {
+	if *d.at == "" {
+		return clock(ctx)(), nil
+	}
+	t, err := parseTime(*d.at)
+	if err != nil {
+		return time.Time{}, usageError{"--at: " + err.Error()}
+	}
+	return t, nil
 }
 
 func parseTime(s string) (time.Time, error) {

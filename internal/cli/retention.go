@@ -32,19 +32,14 @@ func withRetention(ctx context.Context, path string, stderr io.Writer, f func(*r
 
 func cmdPurge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, path := flags("purge", stderr)
-	at := fs.String("at", "", "purge what is due at this time (RFC 3339 or 2006-01-02T15:04 local); default now")
-	dry := fs.Bool("dry-run", false, "only list what is due")
-	asJSON := fs.Bool("json", false, "print JSON")
+	due := dueFlags(fs, "purge what is due at this time (RFC 3339 or 2006-01-02T15:04 local); default now")
+	dry, asJSON := due.dry, due.asJSON
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	when := clock(ctx)()
-	if *at != "" {
-		t, err := parseTime(*at)
-		if err != nil {
-			return usageError{"--at: " + err.Error()}
-		}
-		when = t
+	when, err := due.when(ctx)
+	if err != nil {
+		return err
 	}
 	return withRetention(ctx, *path, stderr, func(p *retention.Purger, _ *store.Store, _ *config.Config) error {
 		rep, err := p.Run(ctx, when, *dry)
