@@ -47,9 +47,7 @@ func cmdPurge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		if *asJSON {
-			enc := json.NewEncoder(stdout)
-			enc.SetIndent("", "  ")
-			return enc.Encode(rep)
+			return writeJSON(stdout, rep)
 		}
 		verb := "gallrat"
 		if *dry {
@@ -97,21 +95,32 @@ func subjectFlags(fs *flag.FlagSet) *retention.Subject {
 	return &s
 }
 
-func needSubject(s *retention.Subject, name string) error {
-	if s.Email == "" && s.Phone == "" && s.Personnummer == "" {
-		return usageError{name + " needs --email, --phone or --personnummer"}
+// subjectCommand reads the flags of a command about one person
+// (subject-access, erase): --config, the subject flags and --json
+// (described by jsonUsage); at least one subject flag is required.
+func subjectCommand(name, jsonUsage string, args []string, stderr io.Writer) (path *string, subj *retention.Subject, asJSON *bool, err error) {
+	fs, path := flags(name, stderr)
+	subj = subjectFlags(fs)
+	asJSON = fs.Bool("json", false, jsonUsage)
+	if err := parse(fs, args); err != nil {
+		return nil, nil, nil, err
 	}
-	return nil
+	if subj.Email == "" && subj.Phone == "" && subj.Personnummer == "" {
+		return nil, nil, nil, usageError{name + " needs --email, --phone or --personnummer"}
+	}
+	return path, subj, asJSON, nil
+}
+
+// writeJSON writes v to w as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 func cmdSubjectAccess(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, path := flags("subject-access", stderr)
-	subj := subjectFlags(fs)
-	asJSON := fs.Bool("json", false, "print JSON instead of the Swedish letter")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := needSubject(subj, "subject-access"); err != nil {
+	path, subj, asJSON, err := subjectCommand("subject-access", "print JSON instead of the Swedish letter", args, stderr)
+	if err != nil {
 		return err
 	}
 	return withRetention(ctx, *path, stderr, func(_ *retention.Purger, st *store.Store, cfg *config.Config) error {
@@ -120,9 +129,7 @@ func cmdSubjectAccess(ctx context.Context, args []string, stdout, stderr io.Writ
 			return err
 		}
 		if *asJSON {
-			enc := json.NewEncoder(stdout)
-			enc.SetIndent("", "  ")
-			return enc.Encode(struct {
+			return writeJSON(stdout, struct {
 				Subject retention.Subject      `json:"subject"`
 				Cases   []retention.AccessCase `json:"cases"`
 			}{*subj, cases})
@@ -136,13 +143,8 @@ func cmdSubjectAccess(ctx context.Context, args []string, stdout, stderr io.Writ
 }
 
 func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, path := flags("erase", stderr)
-	subj := subjectFlags(fs)
-	asJSON := fs.Bool("json", false, "print JSON")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := needSubject(subj, "erase"); err != nil {
+	path, subj, asJSON, err := subjectCommand("erase", "print JSON", args, stderr)
+	if err != nil {
 		return err
 	}
 	return withRetention(ctx, *path, stderr, func(p *retention.Purger, _ *store.Store, _ *config.Config) error {
@@ -151,9 +153,7 @@ func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		if *asJSON {
-			enc := json.NewEncoder(stdout)
-			enc.SetIndent("", "  ")
-			return enc.Encode(out)
+			return writeJSON(stdout, out)
 		}
 		if len(out) == 0 {
 			fmt.Fprintln(stdout, "inga uppgifter om personen")
