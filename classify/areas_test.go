@@ -12,19 +12,7 @@ import (
 // committee, manager and a few keywords, no aliases naming an area.
 func adminConfig(t testing.TB) *config.Config {
 	t.Helper()
-	cfg, err := config.Parse([]byte(`
-[organisation]
-name = "Adminby kommun"
-domains = ["adminby.se"]
-mailbox_address = "synpunkter@adminby.se"
-[imap]
-address = "127.0.0.1:1"
-tls = "none"
-[smtp]
-address = "127.0.0.1:1"
-tls = "none"
-from = "Adminby kommun <synpunkter@adminby.se>"
-[[units]]
+	cfg, err := config.Parse([]byte(unitsHeader("Adminby kommun", "adminby.se") + `[[units]]
 name = "Medborgarservice"
 committee = "Kommunstyrelsen"
 manager = "service@adminby.se"

@@ -255,19 +255,7 @@ func TestConfigValidationNamesKey(t *testing.T) {
 		{"[[classify.exclusions]]\nclass = \"politisk\"\ndestination = \"r@exempelby.se\"\n", "classify.exclusions[0].keywords"},
 		{"[[classify.category_rules]]\ncategory = \"Ilska\"\nwords = [\"arg\"]\n", "classify.category_rules[0].category"},
 	}
-	base := `
-[organisation]
-name = "X"
-domains = ["exempelby.se"]
-mailbox_address = "synpunkter@exempelby.se"
-[imap]
-address = "127.0.0.1:1"
-tls = "none"
-[smtp]
-address = "127.0.0.1:1"
-tls = "none"
-from = "synpunkter@exempelby.se"
-[[units]]
+	base := unitsHeader("X", "exempelby.se") + `[[units]]
 name = "Kontaktcenter"
 committee = "KS"
 manager = "kc@exempelby.se"
