@@ -420,13 +420,9 @@ func (s *scan) labelAddress(toks []token, k int) {
 		return
 	}
 	t := s.text
-	j := tk.end
-	if j >= len(t) || t[j] != ':' {
+	j, ok := afterColon(t, tk.end)
+	if !ok {
 		return
-	}
-	j++
-	for j < len(t) && (t[j] == ' ' || t[j] == '\t') {
-		j++
 	}
 	e := strings.IndexByte(t[j:], '\n')
 	if e < 0 {
@@ -439,16 +435,27 @@ func (s *scan) labelAddress(toks []token, k int) {
 	s.add(Adress, j, j+len(line), 0.9, "label/adress", "has digit", "adress")
 }
 
-// postcodeLabel takes "Postnummer: 352 46" as an address: a postal code in
-// a form next to a name and street narrows down a home.
-func (s *scan) postcodeLabel(j int) {
-	t := s.text
+// afterColon is where a label's value starts when t[j] is the colon
+// after the label: past the colon and the spaces or tabs after it; false
+// when t[j] is no colon.
+func afterColon(t string, j int) (int, bool) {
 	if j >= len(t) || t[j] != ':' {
-		return
+		return j, false
 	}
 	j++
 	for j < len(t) && (t[j] == ' ' || t[j] == '\t') {
 		j++
+	}
+	return j, true
+}
+
+// postcodeLabel takes "Postnummer: 352 46" as an address: a postal code in
+// a form next to a name and street narrows down a home.
+func (s *scan) postcodeLabel(j int) {
+	t := s.text
+	j, ok := afterColon(t, j)
+	if !ok {
+		return
 	}
 	switch n := digitRun(t, j); {
 	case n == 5:
