@@ -18,13 +18,7 @@ func blind2Classifier(t testing.TB) *Classifier { return corpusClassifier(t, "te
 
 func TestBlind2Quality(t *testing.T) {
 	c := blind2Classifier(t)
-	for _, ua := range c.Areas() {
-		t.Logf("unit %q: areas %v (%s)", ua.Unit, ua.Areas, ua.Source)
-	}
-	r, err := Evaluate(c, "testdata/blind2", "blind2")
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := evaluateCorpus(t, c, "testdata/blind2", "blind2")
 	t.Logf("BLIND split 2:\n%s", r)
 	t.Logf("other processes (label → decided):\n%s", exclusionTable(t, c, "testdata/blind2", "blind2"))
 }

@@ -28,15 +28,22 @@ func corpusClassifier(t testing.TB, dir string) *Classifier {
 // model has learned it: TestLeaveOneMunicipalityOut is the measure of
 // unseen mail. Run: go test -v -run TestBlindQuality ./classify/
 func TestBlindQuality(t *testing.T) {
-	c := blindClassifier(t)
+	r := evaluateCorpus(t, blindClassifier(t), "testdata/blind", "blind")
+	t.Logf("BLIND split:\n%s", r)
+}
+
+// evaluateCorpus logs the areas c gives each unit and evaluates c on the
+// splits of the corpus in dir (none: all).
+func evaluateCorpus(t testing.TB, c *Classifier, dir string, splits ...string) Report {
+	t.Helper()
 	for _, ua := range c.Areas() {
 		t.Logf("unit %q: areas %v (%s)", ua.Unit, ua.Areas, ua.Source)
 	}
-	r, err := Evaluate(c, "testdata/blind", "blind")
+	r, err := Evaluate(c, dir, splits...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("BLIND split:\n%s", r)
+	return r
 }
 
 // Blind split 1's figures as first measured (2026-12-02, one run, no

@@ -31,13 +31,7 @@ func TestSplitQuality(t *testing.T) {
 		splits = []string{s}
 	}
 	c := corpusClassifier(t, dir)
-	for _, ua := range c.Areas() {
-		t.Logf("unit %q: areas %v (%s)", ua.Unit, ua.Areas, ua.Source)
-	}
-	r, err := Evaluate(c, dir, splits...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := evaluateCorpus(t, c, dir, splits...)
 	if r.Messages == 0 {
 		t.Fatalf("no messages of split %v in %s", splits, dir)
 	}
