@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,12 +15,7 @@ import (
 // them); they are here so that their documents come from an index and
 // their cases from cases_status, never from a scan of all cases.
 func TestQueriesUseIndexes(t *testing.T) {
-	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "s.db"), Options{})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	defer st.Close()
+	st := mustOpenStore(t, "", nil)
 	queries := map[string]string{
 		"Seen":              "SELECT outcome, case_id FROM intake WHERE idem_key = 'k'",
 		"CaseByNumber":      "SELECT id FROM cases WHERE number = 'SYN-2026-00001' COLLATE NOCASE",
@@ -123,12 +117,7 @@ func checkPlan(t *testing.T, st *Store, name, q string, args ...any) {
 // from cases_status in ID order; and an unfiltered page as a walk back
 // from the newest row that stops at the page (no sort of every case).
 func TestClerkQueryPlans(t *testing.T) {
-	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "s.db"), Options{})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	defer st.Close()
+	st := mustOpenStore(t, "", nil)
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	overdue, overdueArgs := listQuery(Filter{Status: "öppet", OverdueAt: at, Brief: true, Limit: 50})
 	countOverdue, countArgs := countQuery(Filter{Status: "öppet", OverdueAt: at})
