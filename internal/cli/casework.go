@@ -244,22 +244,16 @@ type actionJSON struct {
 }
 
 func cmdDeadlines(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, path := flags("deadlines", stderr)
-	due := dueFlags(fs, "evaluate as of this time (RFC 3339 or 2006-01-02T15:04 local); default now")
-	dry, asJSON := due.dry, due.asJSON
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	now, err := due.when(ctx)
+	path, dry, asJSON, now, err := dueCommand(ctx, "deadlines", "evaluate as of this time (RFC 3339 or 2006-01-02T15:04 local); default now", args, stderr)
 	if err != nil {
 		return err
 	}
 	with := withDaemon
-	if *dry {
+	if dry {
 		with = withReadOnlyDaemon // lists only: no secrets, nothing sent
 	}
-	return with(ctx, *path, stderr, func(d *daemon.Daemon) error {
-		actions, err := d.Casework.RunDeadlines(ctx, now, *dry)
+	return with(ctx, path, stderr, func(d *daemon.Daemon) error {
+		actions, err := d.Casework.RunDeadlines(ctx, now, dry)
 		if err != nil {
 			return err
 		}
@@ -267,11 +261,11 @@ func cmdDeadlines(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		for _, a := range actions {
 			out = append(out, actionJSON{Case: a.Number, Kind: a.Kind, Level: a.Level, Key: a.Key, Recipient: a.To, Deadline: a.Deadline})
 		}
-		if *asJSON {
+		if asJSON {
 			return json.NewEncoder(stdout).Encode(out)
 		}
 		verb := "skickat"
-		if *dry {
+		if dry {
 			verb = "att skicka"
 		}
 		fmt.Fprintf(stdout, "%d åtgärder %s per %s\n", len(out), verb, now.In(stockholm).Format("2006-01-02 15:04"))
@@ -282,32 +276,25 @@ func cmdDeadlines(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	})
 }
 
-// due holds the flags of a command that acts on what is due at a time
-// (deadlines, purge): --at, --dry-run and --json.
-type due struct {
-	at          *string
-	dry, asJSON *bool
-}
-
-// dueFlags adds --at (described by atUsage), --dry-run and --json to fs.
-func dueFlags(fs *flag.FlagSet, atUsage string) due {
-	return due{
-		at:     fs.String("at", "", atUsage),
-		dry:    fs.Bool("dry-run", false, "only list what is due"),
-		asJSON: fs.Bool("json", false, "print JSON"),
+// dueCommand reads the flags of a command that acts on what is due at a
+// time (deadlines, purge): --config, --at (described by atUsage),
+// --dry-run and --json. at is the time --at names, or now on the command
+// line's clock.
+func dueCommand(ctx context.Context, name, atUsage string, args []string, stderr io.Writer) (path string, dry, asJSON bool, at time.Time, err error) {
+	fs, cfg := flags(name, stderr)
+	when := fs.String("at", "", atUsage)
+	dryRun := fs.Bool("dry-run", false, "only list what is due")
+	js := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args); err != nil {
+		return "", false, false, time.Time{}, err
 	}
-}
-
-// when is the time --at names, or now on the command line's clock.
-func (d due) when(ctx context.Context) (time.Time, error) {
-	if *d.at == "" {
-		return clock(ctx)(), nil
+	at = clock(ctx)()
+	if *when != "" {
+		if at, err = parseTime(*when); err != nil {
+			return "", false, false, time.Time{}, usageError{"--at: " + err.Error()}
+		}
 	}
-	t, err := parseTime(*d.at)
-	if err != nil {
-		return time.Time{}, usageError{"--at: " + err.Error()}
-	}
-	return t, nil
+	return *cfg, *dryRun, *js, at, nil
 }
 
 func parseTime(s string) (time.Time, error) {

@@ -31,26 +31,20 @@ func withRetention(ctx context.Context, path string, stderr io.Writer, f func(*r
 }
 
 func cmdPurge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, path := flags("purge", stderr)
-	due := dueFlags(fs, "purge what is due at this time (RFC 3339 or 2006-01-02T15:04 local); default now")
-	dry, asJSON := due.dry, due.asJSON
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	when, err := due.when(ctx)
+	path, dry, asJSON, when, err := dueCommand(ctx, "purge", "purge what is due at this time (RFC 3339 or 2006-01-02T15:04 local); default now", args, stderr)
 	if err != nil {
 		return err
 	}
-	return withRetention(ctx, *path, stderr, func(p *retention.Purger, _ *store.Store, _ *config.Config) error {
-		rep, err := p.Run(ctx, when, *dry)
+	return withRetention(ctx, path, stderr, func(p *retention.Purger, _ *store.Store, _ *config.Config) error {
+		rep, err := p.Run(ctx, when, dry)
 		if err != nil {
 			return err
 		}
-		if *asJSON {
+		if asJSON {
 			return writeJSON(stdout, rep)
 		}
 		verb := "gallrat"
-		if *dry {
+		if dry {
 			verb = "att gallra"
 		}
 		for _, pc := range rep.Preserved {
