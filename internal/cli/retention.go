@@ -92,17 +92,17 @@ func subjectFlags(fs *flag.FlagSet) *retention.Subject {
 // subjectCommand reads the flags of a command about one person
 // (subject-access, erase): --config, the subject flags and --json
 // (described by jsonUsage); at least one subject flag is required.
-func subjectCommand(name, jsonUsage string, args []string, stderr io.Writer) (path *string, subj *retention.Subject, asJSON *bool, err error) {
-	fs, path := flags(name, stderr)
-	subj = subjectFlags(fs)
-	asJSON = fs.Bool("json", false, jsonUsage)
+func subjectCommand(name, jsonUsage string, args []string, stderr io.Writer) (path string, subj retention.Subject, asJSON bool, err error) {
+	fs, cfg := flags(name, stderr)
+	s := subjectFlags(fs)
+	js := fs.Bool("json", false, jsonUsage)
 	if err := parse(fs, args); err != nil {
-		return nil, nil, nil, err
+		return "", retention.Subject{}, false, err
 	}
-	if subj.Email == "" && subj.Phone == "" && subj.Personnummer == "" {
-		return nil, nil, nil, usageError{name + " needs --email, --phone or --personnummer"}
+	if s.Email == "" && s.Phone == "" && s.Personnummer == "" {
+		return "", retention.Subject{}, false, usageError{name + " needs --email, --phone or --personnummer"}
 	}
-	return path, subj, asJSON, nil
+	return *cfg, *s, *js, nil
 }
 
 // writeJSON writes v to w as indented JSON.
@@ -117,19 +117,19 @@ func cmdSubjectAccess(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	return withRetention(ctx, *path, stderr, func(_ *retention.Purger, st *store.Store, cfg *config.Config) error {
-		cases, err := retention.Access(ctx, st, *subj)
+	return withRetention(ctx, path, stderr, func(_ *retention.Purger, st *store.Store, cfg *config.Config) error {
+		cases, err := retention.Access(ctx, st, subj)
 		if err != nil {
 			return err
 		}
-		if *asJSON {
+		if asJSON {
 			return writeJSON(stdout, struct {
 				Subject retention.Subject      `json:"subject"`
 				Cases   []retention.AccessCase `json:"cases"`
-			}{*subj, cases})
+			}{subj, cases})
 		}
 		// Escaped line by line: the letter's own line breaks stay.
-		for _, l := range strings.Split(strings.TrimSuffix(retention.AccessText(cfg.Organisation.Name, *subj, cases, clock(ctx)()), "\n"), "\n") {
+		for _, l := range strings.Split(strings.TrimSuffix(retention.AccessText(cfg.Organisation.Name, subj, cases, clock(ctx)()), "\n"), "\n") {
 			fmt.Fprintln(stdout, report.Text(l))
 		}
 		return nil
@@ -141,12 +141,12 @@ func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	return withRetention(ctx, *path, stderr, func(p *retention.Purger, _ *store.Store, _ *config.Config) error {
-		out, err := p.Erase(ctx, *subj, "cli")
+	return withRetention(ctx, path, stderr, func(p *retention.Purger, _ *store.Store, _ *config.Config) error {
+		out, err := p.Erase(ctx, subj, "cli")
 		if err != nil {
 			return err
 		}
-		if *asJSON {
+		if asJSON {
 			return writeJSON(stdout, out)
 		}
 		if len(out) == 0 {
