@@ -1,7 +1,6 @@
 package classify
 
 import (
-	"bufio"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -274,8 +273,7 @@ func floats(ws []float64) string {
 // loadLR parses the "lr name" section of s; nil when there is none.
 func loadLR(s, name string) *lr {
 	var m *lr
-	sc := bufio.NewScanner(strings.NewReader(s))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	sc := modelLines(s)
 	for sc.Scan() {
 		line := sc.Text()
 		switch {

@@ -217,8 +217,7 @@ func (c *counts) write(b *strings.Builder, name string) {
 func loadModels(s string) (cat, area *nb) {
 	all := map[string]*counts{}
 	var cur *counts
-	sc := bufio.NewScanner(strings.NewReader(s))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	sc := modelLines(s)
 	for sc.Scan() {
 		line := sc.Text()
 		switch {
@@ -240,6 +239,14 @@ func loadModels(s string) (cat, area *nb) {
 		area = c.model()
 	}
 	return cat, area
+}
+
+// modelLines scans the lines of model.txt; a feature's line of weights or
+// counts may run far past bufio's default limit.
+func modelLines(s string) *bufio.Scanner {
+	sc := bufio.NewScanner(strings.NewReader(s))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	return sc
 }
 
 func parsePairs(s string, into map[string]int) {
