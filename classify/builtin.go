@@ -66,14 +66,22 @@ type weighted struct {
 	weight float64
 }
 
+// entries splits a "a|b|c" table into its entries, trimmed, leaving out
+// empty ones.
+func entries(table string) []string {
+	var out []string
+	for _, e := range strings.Split(table, "|") {
+		if e = strings.TrimSpace(e); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // parseWeighted parses a "word:weight|word:weight" table.
 func parseWeighted(table string) []weighted {
 	var out []weighted
-	for _, e := range strings.Split(table, "|") {
-		e = strings.TrimSpace(e)
-		if e == "" {
-			continue
-		}
+	for _, e := range entries(table) {
 		i := strings.LastIndexByte(e, ':')
 		w, err := strconv.ParseFloat(e[i+1:], 64)
 		if i < 0 || err != nil {

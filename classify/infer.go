@@ -46,10 +46,8 @@ func compileAreas() []compiledArea {
 
 func parseTerms(s string) []term {
 	var out []term
-	for _, e := range strings.Split(s, "|") {
-		if e = strings.TrimSpace(e); e != "" {
-			out = append(out, parseTerm(e))
-		}
+	for _, e := range entries(s) {
+		out = append(out, parseTerm(e))
 	}
 	return out
 }

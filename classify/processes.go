@@ -171,11 +171,7 @@ func (c *Classifier) compileBuiltinProcesses(s config.ClassifySettings) {
 // ("*mobbning" in "nätmobbning").
 func processTerms(table string) []weighted {
 	var out []weighted
-	for _, e := range strings.Split(table, "|") {
-		e = strings.TrimSpace(e)
-		if e == "" {
-			continue
-		}
+	for _, e := range entries(table) {
 		compound := strings.HasPrefix(e, "*")
 		ws := parseWeighted(strings.TrimPrefix(e, "*"))
 		if compound {
@@ -196,10 +192,8 @@ func processTerms(table string) []weighted {
 // "hemtjänstpersonalen"); acts as processTerms.
 func cueTerms(list string, setting bool) []weighted {
 	var out []weighted
-	for _, e := range strings.Split(list, "|") {
-		e = strings.TrimSpace(e)
+	for _, e := range entries(list) {
 		switch {
-		case e == "":
 		case setting:
 			ws := parseWeighted(strings.TrimPrefix(e, "^") + ":1")
 			for i := range ws {
