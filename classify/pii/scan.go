@@ -166,14 +166,7 @@ func digitRun(t string, i int) int {
 // contextBefore returns the first of words found in the lower-cased text
 // within window bytes before i, or "".
 func (s *scan) contextBefore(i, window int, words []string) string {
-	lo := max(0, i-window)
-	seg := s.lower[lo:i]
-	for _, w := range words {
-		if strings.Contains(seg, w) {
-			return w
-		}
-	}
-	return ""
+	return s.contextNear(i, i, window, 0, words)
 }
 
 // contextNear is contextBefore extended by after bytes after j.
