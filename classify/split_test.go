@@ -53,12 +53,7 @@ func TestSplitQuality(t *testing.T) {
 		}
 	}
 	if len(msgs) > 0 {
-		t.Logf("messages with a Language header, all:\n%s", lang.Measure(msgs, 0))
-		short := lang.Measure(msgs, 200)
-		t.Logf("messages with a Language header, under 200 characters:\n%s", short)
-		for _, m := range short.Misses {
-			t.Log(m)
-		}
+		logLanguages(t, msgs, "messages with a Language header, all", "messages with a Language header, under 200 characters")
 	}
 	f, err := os.Open(filepath.Join(dir, "lang.tsv"))
 	if err != nil {
@@ -70,10 +65,18 @@ func TestSplitQuality(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("lang.tsv, all lines:\n%s", lang.Measure(samples, 0))
-	short := lang.Measure(samples, 200)
-	t.Logf("lang.tsv, lines under 200 characters:\n%s", short)
-	for _, m := range short.Misses {
-		t.Log(m)
+	logLanguages(t, samples, "lang.tsv, all lines", "lang.tsv, lines under 200 characters")
+}
+
+// logLanguages logs how well language detection does on samples, headed
+// all, and on those under 200 characters, headed short, with the latter's
+// misses.
+func logLanguages(t *testing.T, samples []lang.Sample, all, short string) {
+	t.Helper()
+	t.Logf("%s:\n%s", all, lang.Measure(samples, 0))
+	m := lang.Measure(samples, 200)
+	t.Logf("%s:\n%s", short, m)
+	for _, miss := range m.Misses {
+		t.Log(miss)
 	}
 }
