@@ -92,6 +92,22 @@ func run(t *testing.T, args ...string) (string, int) {
 	return out.String(), code
 }
 
+// statsOfYear runs stats for the calendar year, fails the test unless it
+// succeeds and its output holds every want, and returns the output.
+func statsOfYear(t *testing.T, cfg, year string, wants ...string) string {
+	t.Helper()
+	out, code := run(t, "stats", "--config", cfg, "--from", year+"-01-01", "--to", year+"-12-31")
+	if code != 0 {
+		t.Fatal("stats failed")
+	}
+	for _, want := range wants {
+		if !strings.Contains(out, want) {
+			t.Errorf("stats lacks %q:\n%s", want, out)
+		}
+	}
+	return out
+}
+
 func TestDeadlinesAndCaseCommands(t *testing.T) {
 	cfg := importSnow(t, "cli-dl@example.net")
 	var cases []caseJSON
@@ -173,15 +189,7 @@ func TestStats(t *testing.T) {
 	if _, code := run(t, "import", "--config", cfg, "--no-notify", a, b); code != 0 {
 		t.Fatal("import failed")
 	}
-	out, code := run(t, "stats", "--config", cfg, "--from", "2026-01-01", "--to", "2026-12-31")
-	if code != 0 {
-		t.Fatal("stats failed")
-	}
-	for _, want := range []string{"Samhällsbyggnadsnämnden", "Gatu- och parkenheten", "överlämnat (politisk)"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("stats lacks %q:\n%s", want, out)
-		}
-	}
+	statsOfYear(t, cfg, "2026", "Samhällsbyggnadsnämnden", "Gatu- och parkenheten", "överlämnat (politisk)")
 	if out, _ := run(t, "stats", "--config", cfg, "--from", "2025-01-01", "--to", "2025-12-31"); strings.Contains(out, "Gatu- och parkenheten") {
 		t.Errorf("stats for 2025 show a 2026 case:\n%s", out)
 	}
@@ -265,12 +273,7 @@ func TestRegisterCommand(t *testing.T) {
 	if !strings.Contains(out, "Kanal:        telefon") || !strings.Contains(out, "registered") {
 		t.Errorf("case sheet lacks the channel or the registration event:\n%s", out)
 	}
-	out, _ = run(t, "stats", "--config", cfg, "--from", "2021-01-01", "--to", "2021-12-31")
-	for _, want := range []string{"Per kanal", "e-post", "telefon", "besök"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("stats lacks %q:\n%s", want, out)
-		}
-	}
+	out = statsOfYear(t, cfg, "2021", "Per kanal", "e-post", "telefon", "besök")
 	if !strings.Contains(channelLine(out, "telefon"), "1") || !strings.Contains(channelLine(out, "brev"), "0") {
 		t.Errorf("stats per channel wrong:\n%s", out)
 	}
