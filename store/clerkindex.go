@@ -2,7 +2,7 @@ package store
 
 import "github.com/exempelby/synpunkt"
 
-// The clerk's commands read an index, never every case row: `cases
+// clerkIndexSchema (schema 15): the clerk's commands read an index, never every case row: `cases
 // --overdue` and `deadlines --dry-run` the cases_due_floor index of the
 // earliest running deadline, `cases` one page of cases_status, and `stats`
 // the covering cases_stats. Statistics count every case of their period
@@ -10,13 +10,9 @@ import "github.com/exempelby/synpunkt"
 // the order they group by, with received_at last: one pass over a narrow
 // index, no sort, where an index led by received_at would have SQLite sort
 // every case of the period to group them (0.9–1.1 s against 0.07–0.2 s at
-// 100,000 cases). The migration is appended here (not written into
-// store.go's list) so that it is the next one after whatever the list
-// holds.
-func init() { migrations = append(migrations, clerkIndexSchema) }
-
+// 100,000 cases).
 var clerkIndexSchema = `
--- Schema 15 (the last of the list: see init): the clerk's commands on an index. cases_due_floor is the
+-- Schema 15: the clerk's commands on an index. cases_due_floor is the
 -- earliest running deadline of an open case (NULL otherwise): a case is
 -- overdue at t, and may need a reminder or escalation at t, only when it
 -- is at or before t. cases_stats covers the statistics' counts over a

@@ -333,7 +333,7 @@ END;
 ALTER TABLE outbox ADD COLUMN original_intake INTEGER;
 ALTER TABLE outbox ADD COLUMN original_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX intake_raw_sha256 ON intake(raw_sha256);
-`, retentionSchema}
+`, retentionSchema, clerkIndexSchema}
 
 // migrate applies the migrations this database lacks. Each step reads the
 // schema version inside its own write transaction (BEGIN IMMEDIATE), so two
