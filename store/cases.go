@@ -233,7 +233,7 @@ func (s *Store) OpenCase(ctx context.Context, nc NewCase, compose Composer) (syn
 		}
 		c.Documents = []synpunkt.Document{nc.Document}
 		events := append([]Event{{Actor: "synpunkt", Kind: "case_opened", Detail: fmt.Sprintf("%s; %s; %s", c.Category, c.Unit, c.InitiatedBy)}}, nc.Events...)
-		return s.finishTx(ctx, tx, c, events, compose)
+		return s.finishTx(ctx, tx, c, ledgerRaw{nc.Intake.Raw, nc.Document.RawSHA256}, events, compose)
 	})
 	if err != nil {
 		return synpunkt.Case{}, fmt.Errorf("open case: %w", err)
@@ -284,8 +284,9 @@ func (s *Store) addDocumentTx(ctx context.Context, tx *sql.Tx, caseID int64, in 
 	return nil
 }
 
-// finishTx writes events and the composed notifications.
-func (s *Store) finishTx(ctx context.Context, tx *sql.Tx, c synpunkt.Case, events []Event, compose Composer) error {
+// finishTx writes events and the composed notifications; in is the
+// message the transaction just put in the ledger, which a forward attaches.
+func (s *Store) finishTx(ctx context.Context, tx *sql.Tx, c synpunkt.Case, in ledgerRaw, events []Event, compose Composer) error {
 	if err := s.writeTx(ctx, tx, c.ID, events, nil); err != nil {
 		return err
 	}
@@ -296,7 +297,7 @@ func (s *Store) finishTx(ctx context.Context, tx *sql.Tx, c synpunkt.Case, event
 	if err != nil {
 		return fmt.Errorf("compose notifications: %w", err)
 	}
-	return s.enqueueTx(ctx, tx, c.ID, out)
+	return s.enqueueTx(ctx, tx, c.ID, out, &in)
 }
 
 func (s *Store) eventTx(ctx context.Context, tx *sql.Tx, caseID int64, e Event) error {
@@ -328,7 +329,7 @@ func (s *Store) AddDocument(ctx context.Context, caseID int64, in Intake, d synp
 			return err
 		}
 		events = append([]Event{{Actor: "synpunkt", Kind: "document_added", Detail: fmt.Sprintf("%s; %s; %s", d.Type, d.Direction, d.SenderRole)}}, events...)
-		return s.finishTx(ctx, tx, c, events, compose)
+		return s.finishTx(ctx, tx, c, ledgerRaw{in.Raw, d.RawSHA256}, events, compose)
 	})
 	if err != nil {
 		return synpunkt.Document{}, fmt.Errorf("add document: %w", err)

@@ -66,7 +66,7 @@ func (s *Store) writeTx(ctx context.Context, tx *sql.Tx, caseID int64, events []
 			return err
 		}
 	}
-	return s.enqueueTx(ctx, tx, caseID, out)
+	return s.enqueueTx(ctx, tx, caseID, out, nil)
 }
 
 // ErrState is returned (wrapped) when a case is not in the state an

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -38,14 +39,14 @@ type OutboxRow struct {
 	CaseNumber string    // the case's number; "" without a case
 }
 
-func (s *Store) enqueueTx(ctx context.Context, tx *sql.Tx, caseID int64, out []synpunkt.Notification) error {
+func (s *Store) enqueueTx(ctx context.Context, tx *sql.Tx, caseID int64, out []synpunkt.Notification, known *ledgerRaw) error {
 	var cid any
 	if caseID != 0 {
 		cid = caseID
 	}
 	now := ts(s.now())
 	for _, o := range out {
-		payload, orig, at, err := s.referOriginal(ctx, tx, o)
+		payload, orig, at, err := s.referOriginal(ctx, tx, o, known)
 		if err != nil {
 			return fmt.Errorf("enqueue %s: %w", o.Kind, err)
 		}
@@ -58,17 +59,32 @@ func (s *Store) enqueueTx(ctx context.Context, tx *sql.Tx, caseID int64, out []s
 	return nil
 }
 
+// ledgerRaw is a message the current transaction put in the intake
+// ledger, with the SHA-256 it was stored under.
+type ledgerRaw struct {
+	raw []byte
+	sum string
+}
+
 // referOriginal returns what to store of o: when o carries an original
 // (a forward) that the intake ledger holds byte for byte, its payload
 // without the original, the ledger row and the offset to put it back at;
-// otherwise the payload whole and no reference.
-func (s *Store) referOriginal(ctx context.Context, tx *sql.Tx, o synpunkt.Notification) (payload []byte, orig any, at int, err error) {
+// otherwise the payload whole and no reference. When the original is
+// known, the message just registered, its stored SHA-256 is used rather
+// than hashing it again under the write lock.
+func (s *Store) referOriginal(ctx context.Context, tx *sql.Tx, o synpunkt.Notification, known *ledgerRaw) (payload []byte, orig any, at int, err error) {
 	if o.OriginalLen == 0 || o.OriginalAt < 0 || o.OriginalAt+o.OriginalLen > len(o.Payload) {
 		return o.Payload, nil, 0, nil
 	}
 	original := o.Payload[o.OriginalAt : o.OriginalAt+o.OriginalLen]
+	var h string
+	if known != nil && known.sum != "" && bytes.Equal(original, known.raw) {
+		h = known.sum
+	} else {
+		h = sum(original)
+	}
 	var id int64
-	err = s.txQueryRow(ctx, tx, "SELECT id FROM intake WHERE raw_sha256 = ? AND length(raw) = ? LIMIT 1", sum(original), len(original)).Scan(&id)
+	err = s.txQueryRow(ctx, tx, "SELECT id FROM intake WHERE raw_sha256 = ? AND length(raw) = ? LIMIT 1", h, len(original)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return o.Payload, nil, 0, nil
 	}
