@@ -275,10 +275,7 @@ default = true
 
 func TestConcurrentUse(t *testing.T) {
 	c := mustSample(t)
-	exs, err := LoadCorpus("testdata/corpus")
-	if err != nil {
-		t.Fatal(err)
-	}
+	exs := mustCorpus(t, "testdata/corpus")
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Add(1)

@@ -21,6 +21,26 @@ func mustSample(t testing.TB) *Classifier {
 	return c
 }
 
+// mustCorpus loads the labelled corpus in dir.
+func mustCorpus(t testing.TB, dir string) []Example {
+	t.Helper()
+	exs, err := LoadCorpus(dir)
+	if err != nil {
+		t.Fatalf("LoadCorpus(%s) = %v", dir, err)
+	}
+	return exs
+}
+
+// mustTrainingSets loads the training sources of the package directory.
+func mustTrainingSets(t testing.TB) []TrainingSet {
+	t.Helper()
+	sets, err := LoadTrainingSets(".")
+	if err != nil {
+		t.Fatalf("LoadTrainingSets = %v", err)
+	}
+	return sets
+}
+
 func mustConfigFile(t testing.TB, path string) *config.Config {
 	t.Helper()
 	b, err := os.ReadFile(path)

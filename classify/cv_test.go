@@ -60,10 +60,7 @@ func crossValidate(t testing.TB, sets []TrainingSet, k int) (map[string]Report, 
 // so these figures are optimistic for unseen mail; the blind splits
 // are the measure. Run: go test -v -run TestCrossValidation ./classify/
 func TestCrossValidation(t *testing.T) {
-	sets, err := LoadTrainingSets(".")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sets := mustTrainingSets(t)
 	per, all := crossValidate(t, sets, 5)
 	for _, ts := range sets {
 		r := per[ts.Name]
@@ -82,10 +79,7 @@ func TestCrossValidationGrid(t *testing.T) {
 	if os.Getenv("CV_GRID") == "" {
 		t.Skip("set CV_GRID=1")
 	}
-	sets, err := LoadTrainingSets(".")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sets := mustTrainingSets(t)
 	saved := [...]float64{modelCategoryWeight, modelAreaWeight, modelAreaTemperature, modelTemperature}
 	defer func() {
 		modelCategoryWeight, modelAreaWeight, modelAreaTemperature, modelTemperature = saved[0], saved[1], saved[2], saved[3]

@@ -42,10 +42,7 @@ func TestSplitQuality(t *testing.T) {
 	}
 	t.Logf("other processes (label → decided):\n%s", exclusionTable(t, c, dir, split))
 	// The messages' own Language headers, where the split has them.
-	exs, err := LoadCorpus(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	exs := mustCorpus(t, dir)
 	var msgs []lang.Sample
 	for _, ex := range exs {
 		if ex.Language != "" && (split == "" || ex.Split == split) {
