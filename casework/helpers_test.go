@@ -4,6 +4,12 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/casework/lifecycle"
+	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/internal/testkit"
 )
 
 // writeTemp writes content to a file named name in a fresh temporary
@@ -15,4 +21,24 @@ func writeTemp(t *testing.T, name, content string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// stockholmTime returns a wall-clock time in Stockholm.
+func stockholmTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return testkit.At(t, loc, s)
+}
+
+// mustPolicy builds the deadline policy of d and us.
+func mustPolicy(t *testing.T, d config.Deadlines, us synpunkt.Units) *lifecycle.Policy {
+	t.Helper()
+	p, err := lifecycle.NewPolicy(d, us)
+	if err != nil {
+		t.Fatalf("lifecycle.NewPolicy = %v", err)
+	}
+	return p
 }

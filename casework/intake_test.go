@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/exempelby/synpunkt"
-	"github.com/exempelby/synpunkt/casework/lifecycle"
 	"github.com/exempelby/synpunkt/classify"
 	"github.com/exempelby/synpunkt/classify/pii"
 	"github.com/exempelby/synpunkt/classify/sample"
@@ -54,10 +53,7 @@ func newHarness(t *testing.T) *harness {
 	}
 	h.st = st
 	log := slog.New(slog.DiscardHandler)
-	policy, err := lifecycle.NewPolicy(cfg.Deadlines, cfg.Units)
-	if err != nil {
-		t.Fatal(err)
-	}
+	policy := mustPolicy(t, cfg.Deadlines, cfg.Units)
 	threads := NewThreads(cfg.Organisation.MailboxAddress, []byte("test-key"), cfg.Organisation.CaseNumberFormat)
 	opt := Options{OrgName: cfg.Organisation.Name, MailboxAddress: cfg.Organisation.MailboxAddress, Domains: cfg.Organisation.Domains,
 		AuthservID: cfg.Organisation.AuthservID, Units: cfg.Units, MaxMessageSize: cfg.Intake.MaxMessageSize,

@@ -5,8 +5,6 @@ import (
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/exempelby/synpunkt/casework/lifecycle"
 )
 
 // dueCases returns the IDs store.DueCases selects at the Stockholm time at.
@@ -77,10 +75,7 @@ func TestScheduleFollowsConfig(t *testing.T) {
 			cfg.Units[i].EscalateTo = u.EscalateTo[:1]
 		}
 	}
-	short, err := lifecycle.NewPolicy(cfg.Deadlines, cfg.Units)
-	if err != nil {
-		t.Fatal(err)
-	}
+	short := mustPolicy(t, cfg.Deadlines, cfg.Units)
 	if short.Fingerprint() == full.Fingerprint() {
 		t.Fatal("a shorter escalate_to did not change the policy fingerprint")
 	}
