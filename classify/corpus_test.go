@@ -21,6 +21,17 @@ func mustSample(t testing.TB) *Classifier {
 	return c
 }
 
+// needEnv returns the environment variable name, skipping the test with
+// hint when it is empty: the opt-in measurements and grid searches.
+func needEnv(t testing.TB, name, hint string) string {
+	t.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		t.Skip(hint)
+	}
+	return v
+}
+
 // mustCorpus loads the labelled corpus in dir.
 func mustCorpus(t testing.TB, dir string) []Example {
 	t.Helper()

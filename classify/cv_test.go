@@ -76,15 +76,12 @@ func TestCrossValidation(t *testing.T) {
 // TestCrossValidationGrid searches the model's weights; it runs only
 // with CV_GRID=1 (it is how the weights in model.go were chosen).
 func TestCrossValidationGrid(t *testing.T) {
-	if os.Getenv("CV_GRID") == "" {
-		t.Skip("set CV_GRID=1")
-	}
+	grid := needEnv(t, "CV_GRID", "set CV_GRID=1")
 	sets := mustTrainingSets(t)
 	saved := [...]float64{modelCategoryWeight, modelAreaWeight, modelAreaTemperature, modelTemperature}
 	defer func() {
 		modelCategoryWeight, modelAreaWeight, modelAreaTemperature, modelTemperature = saved[0], saved[1], saved[2], saved[3]
 	}()
-	grid := os.Getenv("CV_GRID")
 	for _, temp := range []float64{1, 20, 40, 80} {
 		for _, cw := range []float64{2, 4, 6, 8, 12} {
 			for _, at := range []float64{1, 2, 4} {

@@ -22,10 +22,7 @@ import (
 //
 // SYNPUNKT_SPLIT empty: every message of the directory.
 func TestSplitQuality(t *testing.T) {
-	dir := os.Getenv("SYNPUNKT_SPLIT_DIR")
-	if dir == "" {
-		t.Skip("set SYNPUNKT_SPLIT_DIR (and SYNPUNKT_SPLIT)")
-	}
+	dir := needEnv(t, "SYNPUNKT_SPLIT_DIR", "set SYNPUNKT_SPLIT_DIR (and SYNPUNKT_SPLIT)")
 	var splits []string
 	if s := os.Getenv("SYNPUNKT_SPLIT"); s != "" {
 		splits = []string{s}
