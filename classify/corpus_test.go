@@ -14,9 +14,15 @@ func mustSample(t testing.TB) *Classifier {
 	if err != nil {
 		t.Fatalf("config.Parse(sample) = %v", err)
 	}
+	return mustClassifier(t, cfg)
+}
+
+// mustClassifier builds the classifier of cfg.
+func mustClassifier(t testing.TB, cfg *config.Config) *Classifier {
+	t.Helper()
 	c, err := New(OptionsFrom(cfg))
 	if err != nil {
-		t.Fatalf("New(sample) = %v", err)
+		t.Fatalf("New = %v", err)
 	}
 	return c
 }
@@ -80,10 +86,7 @@ func TestCorpusQuality(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("HELD-OUT split (never tuned on):\n%s", held)
-	admin, err := New(OptionsFrom(mustConfigFile(t, "testdata/admin.toml")))
-	if err != nil {
-		t.Fatal(err)
-	}
+	admin := mustClassifier(t, mustConfigFile(t, "testdata/admin.toml"))
 	heldAdmin, err := Evaluate(admin, "testdata/corpus", "heldout")
 	if err != nil {
 		t.Fatal(err)

@@ -32,10 +32,7 @@ func crossValidate(t testing.TB, sets []TrainingSet, k int) (map[string]Report, 
 		cm := trainLR(cat.docs, cat.labels)
 		am := trainNB(area.docs, area.labels, minFeatureCount).model()
 		for _, ts := range sets {
-			c, err := New(OptionsFrom(ts.Config))
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := mustClassifier(t, ts.Config)
 			c.catModel, c.areaModel = cm, am
 			r := per[ts.Name]
 			if r.Confusion == nil {
