@@ -3,8 +3,6 @@ package casework
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -30,10 +28,7 @@ func TestImportGroupCommits(t *testing.T) {
 			fmt.Fprintf(&b, "Date: Mon, 23 Nov 2026 09:00:00 +0100\nSubject: Trasig gatlykta 5\nMessage-ID: <import-5@example.net>\nContent-Type: text/plain; charset=utf-8\n\nGatlyktan vid Storgatan 5 lyser inte.\n\n")
 		}
 	}
-	p := filepath.Join(t.TempDir(), "backlog.mbox")
-	if err := os.WriteFile(p, []byte(b.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	p := writeTemp(t, "backlog.mbox", b.String())
 	sum, err := h.p.Import(ctx, []string{p}, true)
 	if err != nil {
 		t.Fatalf("Import = %v", err)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/exempelby/synpunkt"
@@ -305,8 +304,6 @@ func recipients(m *synpunkt.Message) []synpunkt.Address {
 }
 
 func isCaseNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
-
-func lower(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 // Batch registers several messages in one commit (group commit): Handle
 // calls made with the ctx that f is given join one store transaction,

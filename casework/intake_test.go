@@ -1,6 +1,7 @@
 package casework
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -10,7 +11,6 @@ import (
 	"time"
 
 	"github.com/exempelby/synpunkt"
-	"github.com/exempelby/synpunkt/casework/lifecycle"
 	"github.com/exempelby/synpunkt/classify"
 	"github.com/exempelby/synpunkt/classify/pii"
 	"github.com/exempelby/synpunkt/classify/sample"
@@ -53,10 +53,7 @@ func newHarness(t *testing.T) *harness {
 	}
 	h.st = st
 	log := slog.New(slog.DiscardHandler)
-	policy, err := lifecycle.NewPolicy(cfg.Deadlines, cfg.Units)
-	if err != nil {
-		t.Fatal(err)
-	}
+	policy := mustPolicy(t, cfg.Deadlines, cfg.Units)
 	threads := NewThreads(cfg.Organisation.MailboxAddress, []byte("test-key"), cfg.Organisation.CaseNumberFormat)
 	opt := Options{OrgName: cfg.Organisation.Name, MailboxAddress: cfg.Organisation.MailboxAddress, Domains: cfg.Organisation.Domains,
 		AuthservID: cfg.Organisation.AuthservID, Units: cfg.Units, MaxMessageSize: cfg.Intake.MaxMessageSize,
@@ -412,5 +409,50 @@ func TestNoPlantedPersonalDataInMetadata(t *testing.T) {
 	}
 	if n != len(raws) {
 		t.Errorf("checked %d metadata rows, want %d", n, len(raws))
+	}
+}
+
+// A message prepared ahead (parsed and keyed off the write lock) is
+// registered as Handle registers it, and once: the prepared copy is the
+// same case; a Prepared of other bytes is not trusted but redone.
+func TestHandlePreparedRegistersLikeHandle(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	raw := citizen("prep@example.com", "anna@example.com", "Lampa", "Gatlyktan på Storgatan är trasig.")
+	src := Source{Name: "test"}
+	pre := h.p.Prepare(src, raw)
+	if pre == nil {
+		t.Fatal("Prepare of a plain message = nil")
+	}
+	first, err := h.p.HandlePrepared(ctx, src, raw, pre)
+	if err != nil || first.Outcome != NewCase {
+		t.Fatalf("HandlePrepared = %+v, %v; want a new case", first, err)
+	}
+	if c := h.caseByNumber(first.Case); len(c.Documents) == 0 || c.Documents[0].RawSHA256 != store.RawSum(raw) {
+		t.Errorf("registered document = %+v, want the raw message's SHA-256 %s", c.Documents, store.RawSum(raw))
+	}
+	again := h.handle(raw)
+	if again.Outcome != Duplicate || again.Case != first.Case {
+		t.Errorf("Handle of the same message after HandlePrepared = %+v, want a duplicate of %s", again, first.Case)
+	}
+
+	// A Prepared made from another message (same bytes, other memory, or
+	// other bytes) is ignored: the second message gets its own case.
+	other := citizen("other@example.com", "bo@example.com", "Parkbänk", "Bänken i parken är sönder.")
+	wrong := h.p.Prepare(src, bytes.Clone(raw))
+	res, err := h.p.HandlePrepared(ctx, src, other, wrong)
+	if err != nil || res.Outcome != NewCase || res.Case == first.Case {
+		t.Errorf("HandlePrepared with another message's Prepared = %+v, %v; want a case of its own", res, err)
+	}
+	if n := len(h.outbox("")); n != 4 {
+		t.Errorf("outbox has %d rows, want 4 (two forwards, two receipts)", n)
+	}
+}
+
+// Prepare leaves an oversized message to Handle, which quarantines it.
+func TestPrepareSkipsOversize(t *testing.T) {
+	h := newHarness(t)
+	if pre := h.p.Prepare(Source{Name: "test", Oversize: 1 << 30}, []byte("Subject: x\r\n\r\n")); pre != nil {
+		t.Errorf("Prepare of an oversized message = %+v, want nil", pre)
 	}
 }

@@ -8,22 +8,10 @@ import (
 	"time"
 
 	"github.com/exempelby/synpunkt"
-	"github.com/exempelby/synpunkt/casework/lifecycle"
 	"github.com/exempelby/synpunkt/config"
-	"github.com/exempelby/synpunkt/internal/testkit"
 	"github.com/exempelby/synpunkt/mailbox/mimeparse"
 	"github.com/exempelby/synpunkt/store"
 )
-
-// stockholmTime returns a wall-clock time in Stockholm.
-func stockholmTime(t *testing.T, s string) time.Time {
-	t.Helper()
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return testkit.At(t, loc, s)
-}
 
 func (h *harness) deadlines(at time.Time) []string {
 	h.t.Helper()
@@ -369,11 +357,7 @@ func TestEscalationTellsTheUnitManager(t *testing.T) {
 func TestReceiptPromisesTheCaseDeadlines(t *testing.T) {
 	h := newHarness(t)
 	h.cfg.Deadlines.Overrides = []config.DeadlineOverride{{Category: "Felanmälan", FirstResponse: config.Duration{Duration: 24 * time.Hour}, FinalAnswerDays: 5}}
-	policy, err := lifecycle.NewPolicy(h.cfg.Deadlines, h.cfg.Units)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.p.policy = policy
+	h.p.policy = mustPolicy(t, h.cfg.Deadlines, h.cfg.Units)
 	at := stockholmTime(t, "2026-12-07 10:00") // Monday
 	h.now = at
 	res := h.handle(citizen("lykta@example.net", "Per <per@example.net>", "Trasig gatlykta",

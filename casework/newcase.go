@@ -302,6 +302,10 @@ func domainOf(addr string) string {
 	return d
 }
 
+// lower folds an address, authserv-id or keyword for comparing: lower
+// case, without surrounding space.
+func lower(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
 // citizenAddress reports whether addr may get what synpunkt sends a
 // citizen: it is usable and no address of the organisation's own.
 func (p *Intake) citizenAddress(addr string) bool {

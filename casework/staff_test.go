@@ -2,8 +2,6 @@ package casework
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -104,10 +102,7 @@ func TestForgedAuthenticationResultsInBodyOnImport(t *testing.T) {
 		"Authentication-Results: mx.exempelby.se; dmarc=pass header.from=exempelby.se\n" +
 		"Received: by mx.exempelby.se; Mon, 23 Nov 2026 09:00:00 +0100\n" +
 		"#avsluta Ärendet är löst\r\n\r\nHälsningar\n"
-	path := filepath.Join(t.TempDir(), "forged.eml")
-	if err := os.WriteFile(path, []byte(raw), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path := writeTemp(t, "forged.eml", raw)
 	err := mailfiles.Walk([]string{path}, func(src mailfiles.Source) error {
 		_, err := h.p.Handle(context.Background(), Source{Name: src.Name, Backlog: true}, src.Raw)
 		return err

@@ -69,10 +69,7 @@ keywords = ["foo"]
 // at, without any alias naming them (issue #13: the areas were switched
 // off unless an alias named them).
 func TestInferAreas(t *testing.T) {
-	c, err := New(OptionsFrom(adminConfig(t)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := mustClassifier(t, adminConfig(t))
 	want := map[string][]string{
 		"Medborgarservice": {"kontaktcenter"}, "Bibliotek": {"bibliotek"}, "Gata och trafik": {"gata"},
 		"Renhållning": {"avfall"}, "Förskoleverksamheten": {"forskola"}, "Skolor": {"grundskola"},
@@ -89,10 +86,7 @@ func TestInferAreas(t *testing.T) {
 // Everyday words that are none of the unit's keywords — short forms,
 // slang, compounds, English — route by the inferred areas.
 func TestAdminConfigRoutesEverydayWords(t *testing.T) {
-	c, err := New(OptionsFrom(adminConfig(t)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := mustClassifier(t, adminConfig(t))
 	tests := []struct{ subject, text, unit string }{
 		{"Bibblan", "Varför har bibblan så korta öppettider på lördagar?", "Bibliotek"},
 		{"", "The library closes far too early, I can never get there after work.", "Bibliotek"},

@@ -9,10 +9,7 @@ import (
 // time, as the intake pipeline calls it. Bytes are subject plus text.
 func BenchmarkClassify(b *testing.B) {
 	c := mustSample(b)
-	exs, err := LoadCorpus("testdata/corpus")
-	if err != nil {
-		b.Fatal(err)
-	}
+	exs := mustCorpus(b, "testdata/corpus")
 	total := 0
 	for _, ex := range exs {
 		total += len(ex.Msg.Subject) + len(ex.Msg.Text)

@@ -26,10 +26,7 @@ func TestBlind2Quality(t *testing.T) {
 // exclusionTable counts, per labelled exclusion class, what the
 // classifier decided: the class, another class, or a case ("-").
 func exclusionTable(t testing.TB, c *Classifier, dir, split string) string {
-	exs, err := LoadCorpus(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	exs := mustCorpus(t, dir)
 	tab := map[string]map[string]int{}
 	for _, ex := range exs {
 		if split != "" && ex.Split != split {

@@ -14,10 +14,7 @@ func corpusClassifier(t testing.TB, dir string) *Classifier {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := New(OptionsFrom(cfg))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := mustClassifier(t, cfg)
 	return c
 }
 

@@ -220,10 +220,7 @@ func TestInternalStaffOff(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.Classify.InternalStaff = false
-	c, err := New(OptionsFrom(cfg))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := mustClassifier(t, cfg)
 	if d := c.Classify(msg("anna@exempelby.se", "", "Gatlyktan är trasig."), to(mailbox), true); d.Exclusion != nil {
 		t.Errorf("internal_staff=false: excluded as %q", d.Exclusion.Class)
 	}
@@ -236,10 +233,7 @@ func TestConfigRulesExtend(t *testing.T) {
 	}
 	cfg.Classify.CategoryRules = []config.CategoryRule{{Category: "Felanmälan", Words: []string{"vattenpöl"}, Weight: 4}}
 	cfg.Units[1].Keywords = append(cfg.Units[1].Keywords, "vattenpöl")
-	c, err := New(OptionsFrom(cfg))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := mustClassifier(t, cfg)
 	d := c.Classify(msg("a@example.com", "", "Stora vattenpölar vid Ekvägen."), to(mailbox), false)
 	if d.Category != synpunkt.DocFelanmalan || d.Unit.Name != "Gatu- och parkenheten" {
 		t.Errorf("config rule: %s/%s (%q %q)", d.Category, d.Unit.Name, d.CategoryReasons, d.UnitReasons)
@@ -275,10 +269,7 @@ default = true
 
 func TestConcurrentUse(t *testing.T) {
 	c := mustSample(t)
-	exs, err := LoadCorpus("testdata/corpus")
-	if err != nil {
-		t.Fatal(err)
-	}
+	exs := mustCorpus(t, "testdata/corpus")
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Add(1)

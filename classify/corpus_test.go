@@ -14,11 +14,48 @@ func mustSample(t testing.TB) *Classifier {
 	if err != nil {
 		t.Fatalf("config.Parse(sample) = %v", err)
 	}
+	return mustClassifier(t, cfg)
+}
+
+// mustClassifier builds the classifier of cfg.
+func mustClassifier(t testing.TB, cfg *config.Config) *Classifier {
+	t.Helper()
 	c, err := New(OptionsFrom(cfg))
 	if err != nil {
-		t.Fatalf("New(sample) = %v", err)
+		t.Fatalf("New = %v", err)
 	}
 	return c
+}
+
+// needEnv returns the environment variable name, skipping the test with
+// hint when it is empty: the opt-in measurements and grid searches.
+func needEnv(t testing.TB, name, hint string) string {
+	t.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		t.Skip(hint)
+	}
+	return v
+}
+
+// mustCorpus loads the labelled corpus in dir.
+func mustCorpus(t testing.TB, dir string) []Example {
+	t.Helper()
+	exs, err := LoadCorpus(dir)
+	if err != nil {
+		t.Fatalf("LoadCorpus(%s) = %v", dir, err)
+	}
+	return exs
+}
+
+// mustTrainingSets loads the training sources of the package directory.
+func mustTrainingSets(t testing.TB) []TrainingSet {
+	t.Helper()
+	sets, err := LoadTrainingSets(".")
+	if err != nil {
+		t.Fatalf("LoadTrainingSets = %v", err)
+	}
+	return sets
 }
 
 func mustConfigFile(t testing.TB, path string) *config.Config {
@@ -49,10 +86,7 @@ func TestCorpusQuality(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("HELD-OUT split (never tuned on):\n%s", held)
-	admin, err := New(OptionsFrom(mustConfigFile(t, "testdata/admin.toml")))
-	if err != nil {
-		t.Fatal(err)
-	}
+	admin := mustClassifier(t, mustConfigFile(t, "testdata/admin.toml"))
 	heldAdmin, err := Evaluate(admin, "testdata/corpus", "heldout")
 	if err != nil {
 		t.Fatal(err)

@@ -32,10 +32,7 @@ func crossValidate(t testing.TB, sets []TrainingSet, k int) (map[string]Report, 
 		cm := trainLR(cat.docs, cat.labels)
 		am := trainNB(area.docs, area.labels, minFeatureCount).model()
 		for _, ts := range sets {
-			c, err := New(OptionsFrom(ts.Config))
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := mustClassifier(t, ts.Config)
 			c.catModel, c.areaModel = cm, am
 			r := per[ts.Name]
 			if r.Confusion == nil {
@@ -60,10 +57,7 @@ func crossValidate(t testing.TB, sets []TrainingSet, k int) (map[string]Report, 
 // so these figures are optimistic for unseen mail; the blind splits
 // are the measure. Run: go test -v -run TestCrossValidation ./classify/
 func TestCrossValidation(t *testing.T) {
-	sets, err := LoadTrainingSets(".")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sets := mustTrainingSets(t)
 	per, all := crossValidate(t, sets, 5)
 	for _, ts := range sets {
 		r := per[ts.Name]
@@ -79,18 +73,12 @@ func TestCrossValidation(t *testing.T) {
 // TestCrossValidationGrid searches the model's weights; it runs only
 // with CV_GRID=1 (it is how the weights in model.go were chosen).
 func TestCrossValidationGrid(t *testing.T) {
-	if os.Getenv("CV_GRID") == "" {
-		t.Skip("set CV_GRID=1")
-	}
-	sets, err := LoadTrainingSets(".")
-	if err != nil {
-		t.Fatal(err)
-	}
+	grid := needEnv(t, "CV_GRID", "set CV_GRID=1")
+	sets := mustTrainingSets(t)
 	saved := [...]float64{modelCategoryWeight, modelAreaWeight, modelAreaTemperature, modelTemperature}
 	defer func() {
 		modelCategoryWeight, modelAreaWeight, modelAreaTemperature, modelTemperature = saved[0], saved[1], saved[2], saved[3]
 	}()
-	grid := os.Getenv("CV_GRID")
 	for _, temp := range []float64{1, 20, 40, 80} {
 		for _, cw := range []float64{2, 4, 6, 8, 12} {
 			for _, at := range []float64{1, 2, 4} {

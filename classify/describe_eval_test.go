@@ -11,10 +11,7 @@ import (
 // description holds personal data. Run: go test -v -run
 // TestDescriptionQuality ./classify/
 func TestDescriptionQuality(t *testing.T) {
-	exs, err := LoadCorpus("testdata/corpus")
-	if err != nil {
-		t.Fatal(err)
-	}
+	exs := mustCorpus(t, "testdata/corpus")
 	var labelled []Example
 	for _, ex := range exs {
 		if len(ex.Keep) > 0 {

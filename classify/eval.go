@@ -53,20 +53,19 @@ func parseExample(name, s string) (Example, error) {
 		return Example{}, fmt.Errorf("corpus %s: no blank line after the header", name)
 	}
 	ex := Example{File: name, Msg: &synpunkt.Message{Text: strings.TrimSpace(body)}}
+	// The header fields that are taken as written.
+	plain := map[string]*string{
+		"Category": &ex.Category, "Unit": &ex.Unit, "Exclusion": &ex.Exclusion,
+		"Split": &ex.Split, "Language": &ex.Language, "Subject": &ex.Msg.Subject,
+	}
 	for _, line := range strings.Split(head, "\n") {
 		k, v, _ := strings.Cut(line, ":")
 		v = strings.TrimSpace(v)
+		if p, ok := plain[k]; ok {
+			*p = v
+			continue
+		}
 		switch k {
-		case "Category":
-			ex.Category = v
-		case "Unit":
-			ex.Unit = v
-		case "Exclusion":
-			ex.Exclusion = v
-		case "Split":
-			ex.Split = v
-		case "Language":
-			ex.Language = v
 		case "Keep":
 			for _, k := range strings.Split(v, ",") {
 				if k = strings.TrimSpace(k); k != "" {
@@ -77,8 +76,6 @@ func parseExample(name, s string) (Example, error) {
 			ex.Msg.From = parseAddr(v)
 		case "To":
 			ex.Msg.To = append(ex.Msg.To, parseAddr(v))
-		case "Subject":
-			ex.Msg.Subject = v
 		}
 	}
 	if ex.Category == "" || ex.Unit == "" || ex.Exclusion == "" || ex.Split == "" {

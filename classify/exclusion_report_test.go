@@ -16,10 +16,7 @@ func TestExclusionReport(t *testing.T) {
 		if dir == "testdata/corpus" {
 			c = mustSample(t)
 		}
-		exs, err := LoadCorpus(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
+		exs := mustCorpus(t, dir)
 		var right, opened, wrongClass, falseEx, excluded int
 		var misses []string
 		for _, ex := range exs {

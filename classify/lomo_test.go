@@ -66,9 +66,7 @@ func TestLeaveOneMunicipalityOut(t *testing.T) {
 // by leave-one-municipality-out; it runs only with LOMO_GRID=1 (it is
 // how the settings in lr.go and model.go were chosen).
 func TestLOMOGrid(t *testing.T) {
-	if os.Getenv("LOMO_GRID") == "" {
-		t.Skip("set LOMO_GRID=1")
-	}
+	needEnv(t, "LOMO_GRID", "set LOMO_GRID=1")
 	saved := [...]float64{modelCategoryWeight, lrL2, lrRate}
 	defer func() { modelCategoryWeight, lrL2, lrRate = saved[0], saved[1], saved[2] }()
 	sw0 := speechWeight

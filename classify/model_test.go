@@ -8,10 +8,7 @@ import (
 // model.txt is what go generate makes of the training sources: a
 // corpus change without a regenerated model fails here.
 func TestModelIsGenerated(t *testing.T) {
-	sets, err := LoadTrainingSets(".")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sets := mustTrainingSets(t)
 	got, err := TrainModels(sets)
 	if err != nil {
 		t.Fatal(err)

@@ -12,10 +12,7 @@ import (
 func TestOtherProcessesBuiltin(t *testing.T) {
 	cfg := adminConfig(t)
 	cfg.Classify.Registry = "registrator@adminby.se"
-	c, err := New(OptionsFrom(cfg))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := mustClassifier(t, cfg)
 	tests := []struct{ subject, text, class, dest string }{
 		{"Begäran om allmän handling", "Hej, jag begär att få ta del av alla beslut om parkeringstillstånd från 2025.", ClassPublicDocuments, "registrator@adminby.se"},
 		{"", "Jag vill ta del av protokollet och beslutsunderlaget för nedläggningen av Byskolan. Skicka gärna handlingarna digitalt.", ClassPublicDocuments, "registrator@adminby.se"},

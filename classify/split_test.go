@@ -22,10 +22,7 @@ import (
 //
 // SYNPUNKT_SPLIT empty: every message of the directory.
 func TestSplitQuality(t *testing.T) {
-	dir := os.Getenv("SYNPUNKT_SPLIT_DIR")
-	if dir == "" {
-		t.Skip("set SYNPUNKT_SPLIT_DIR (and SYNPUNKT_SPLIT)")
-	}
+	dir := needEnv(t, "SYNPUNKT_SPLIT_DIR", "set SYNPUNKT_SPLIT_DIR (and SYNPUNKT_SPLIT)")
 	var splits []string
 	if s := os.Getenv("SYNPUNKT_SPLIT"); s != "" {
 		splits = []string{s}
@@ -42,10 +39,7 @@ func TestSplitQuality(t *testing.T) {
 	}
 	t.Logf("other processes (label → decided):\n%s", exclusionTable(t, c, dir, split))
 	// The messages' own Language headers, where the split has them.
-	exs, err := LoadCorpus(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	exs := mustCorpus(t, dir)
 	var msgs []lang.Sample
 	for _, ex := range exs {
 		if ex.Language != "" && (split == "" || ex.Split == split) {

@@ -2,14 +2,9 @@ package pdfa
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/exempelby/synpunkt/internal/testkit"
 )
 
 func sample() Document {
@@ -30,19 +25,6 @@ func sample() Document {
 	}
 }
 
-func render(t *testing.T, d Document) string {
-	t.Helper()
-	var b bytes.Buffer
-	if err := Render(&b, d); err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(p, b.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 // words is the text as a sequence of words: line wrapping and page breaks
 // change only the white space.
 func words(s string) string { return strings.Join(strings.Fields(s), " ") }
@@ -51,14 +33,8 @@ func words(s string) string { return strings.Join(strings.Fields(s), " ") }
 // text (Swedish letters, punctuation, a body over several pages, a word
 // longer than a line broken across lines).
 func TestTextExtractsExactly(t *testing.T) {
-	pdftotext := testkit.Tool(t, "pdftotext", "poppler-utils")
 	d := sample()
-	p := render(t, d)
-	out, err := exec.Command(pdftotext, "-enc", "UTF-8", p, "-").CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext: %v\n%s", err, out)
-	}
-	got := string(out)
+	got := pdfToText(t, render(t, d))
 	if pages := strings.Count(got, "\f"); pages < 3 {
 		t.Errorf("the long body gave %d pages, want at least 3", pages)
 	}
@@ -105,11 +81,9 @@ func TestTextExtractsExactly(t *testing.T) {
 // TestQPDFCheck: qpdf finds no error in the file's structure (objects,
 // cross-reference table, streams, the font).
 func TestQPDFCheck(t *testing.T) {
-	qpdf := testkit.Tool(t, "qpdf", "qpdf")
-	p := render(t, sample())
-	out, err := exec.Command(qpdf, "--check", p).CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "No syntax or stream encoding errors found") {
-		t.Fatalf("qpdf --check: %v\n%s", err, out)
+	out := toolOutput(t, "qpdf", "qpdf", "--check", render(t, sample()))
+	if !strings.Contains(out, "No syntax or stream encoding errors found") {
+		t.Fatalf("qpdf --check:\n%s", out)
 	}
 	t.Logf("qpdf --check:\n%s", out)
 }
@@ -173,13 +147,8 @@ func TestSRGBProfile(t *testing.T) {
 // TestMissingGlyph: a character the font lacks is shown as '?', never as
 // the .notdef glyph PDF/A forbids, and the rest of the line is intact.
 func TestMissingGlyph(t *testing.T) {
-	pdftotext := testkit.Tool(t, "pdftotext", "poppler-utils")
-	p := render(t, Document{Title: "Test", Body: "Tecken utanför typsnittet: 漢字 slut", Created: time.Date(2029, 3, 3, 9, 0, 0, 0, time.UTC)})
-	out, err := exec.Command(pdftotext, "-enc", "UTF-8", p, "-").CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext: %v\n%s", err, out)
-	}
-	if !strings.Contains(string(out), "Tecken utanför typsnittet: ?? slut") {
+	out := pdfToText(t, render(t, Document{Title: "Test", Body: "Tecken utanför typsnittet: 漢字 slut", Created: time.Date(2029, 3, 3, 9, 0, 0, 0, time.UTC)}))
+	if !strings.Contains(out, "Tecken utanför typsnittet: ?? slut") {
 		t.Errorf("pdftotext = %q, want the missing characters as ??", out)
 	}
 }
