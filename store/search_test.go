@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -174,11 +173,7 @@ func seedCases(b testing.TB, s *Store, n int) {
 // view's first page (200 rows and the total, counted up to 1000 when the
 // search also filters). The goal is under 100 ms per search.
 func BenchmarkSearch100k(b *testing.B) {
-	s, err := Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"), Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := mustOpenStore(b, "", nil)
 	seedCases(b, s, 100_000)
 	ctx := context.Background()
 	for _, q := range []CaseQuery{
