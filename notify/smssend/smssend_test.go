@@ -3,7 +3,6 @@ package smssend_test
 import (
 	"context"
 	"errors"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -144,13 +143,7 @@ func TestDescribeLeavesOutTheNumber(t *testing.T) {
 }
 
 func TestUnreachableIsTemporary(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := "http://" + ln.Addr().String()
-	ln.Close()
-	s := mustSender(t, smssend.Config{AccountSID: "AC123", AuthToken: "abc", From: "+46765550100", BaseURL: url})
+	s := mustSender(t, smssend.Config{AccountSID: "AC123", AuthToken: "abc", From: "+46765550100", BaseURL: "http://" + testkit.ClosedAddr(t)})
 	if err := s.Send(context.Background(), testSMS()); err == nil || !notify.IsTemporary(err) {
 		t.Errorf("Send to closed port = %v, want temporary error", err)
 	}

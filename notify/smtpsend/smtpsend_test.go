@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -172,13 +171,7 @@ func TestRetryAfterTemporary(t *testing.T) {
 }
 
 func TestUnreachableIsTemporary(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close() // nothing listens here now
-	err = smtpsend.New(smtpsend.Config{Address: addr, TLS: smtpsend.TLSNone, Timeout: 2 * time.Second}).
+	err := smtpsend.New(smtpsend.Config{Address: testkit.ClosedAddr(t), TLS: smtpsend.TLSNone, Timeout: 2 * time.Second}).
 		Send(context.Background(), testMessage())
 	if err == nil || !notify.IsTemporary(err) {
 		t.Errorf("Send to closed port = %v, want temporary error", err)
