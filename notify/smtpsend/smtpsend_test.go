@@ -10,8 +10,8 @@ import (
 
 	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/internal/smtpsink"
-	"github.com/exempelby/synpunkt/internal/testkit"
 	"github.com/exempelby/synpunkt/notify"
+	"github.com/exempelby/synpunkt/notify/notifytest"
 	"github.com/exempelby/synpunkt/notify/smtpsend"
 )
 
@@ -170,33 +170,9 @@ func TestRetryAfterTemporary(t *testing.T) {
 	wantDelivered(t, sink, o)
 }
 
-func TestUnreachableIsTemporary(t *testing.T) {
-	err := smtpsend.New(smtpsend.Config{Address: testkit.ClosedAddr(t), TLS: smtpsend.TLSNone, Timeout: 2 * time.Second}).
-		Send(context.Background(), testMessage())
-	if err == nil || !notify.IsTemporary(err) {
-		t.Errorf("Send to closed port = %v, want temporary error", err)
-	}
-}
-
-func TestContextDeadline(t *testing.T) {
-	addr := testkit.SilentServer(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	err := smtpsend.New(smtpsend.Config{Address: addr, TLS: smtpsend.TLSNone}).Send(ctx, testMessage())
-	if err == nil || !notify.IsTemporary(err) {
-		t.Errorf("Send to silent server = %v, want temporary error", err)
-	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("Send took %v, want it to stop at the context deadline", d)
-	}
-}
-
-func TestWrongChannel(t *testing.T) {
-	o := testMessage()
-	o.Channel = synpunkt.MediumSMS
-	err := smtpsend.New(smtpsend.Config{Address: "127.0.0.1:1"}).Send(context.Background(), o)
-	if !errors.Is(err, notify.ErrWrongChannel) || notify.IsTemporary(err) {
-		t.Errorf("Send(sms) = %v, want permanent ErrWrongChannel", err)
-	}
+// The SMTP sender keeps the promises every sender makes on faults.
+func TestSenderFaults(t *testing.T) {
+	notifytest.SenderFaults(t, func(t *testing.T, addr string) notify.Sender {
+		return smtpsend.New(smtpsend.Config{Address: addr, TLS: smtpsend.TLSNone, Timeout: 2 * time.Second})
+	}, testMessage, synpunkt.MediumSMS)
 }
