@@ -44,9 +44,7 @@ func TestDovecotOAuth2Login(t *testing.T) {
 			cfg := Config{Address: s.Addr(), TLS: TLSNone, Username: s.User(), Auth: oauthSource(t, as, s.User(), mech, testLogger(t))}
 			r := startIntake(t, cfg, &recorder{}, nil)
 			r.waitIdle(t)
-			if got := s.Count(t, "Registrerade"); got != 1 {
-				t.Fatalf("Registrerade count = %d, want 1", got)
-			}
+			wantCount(t, s, "Registrerade", 1)
 			if as.Issued() != 1 {
 				t.Errorf("tokens issued = %d, want 1", as.Issued())
 			}
@@ -115,9 +113,7 @@ func TestDovecotOAuth2CertificateLogin(t *testing.T) {
 	s.Append(t, "INBOX", testMessage("certifikat"))
 	r := startIntake(t, Config{Address: s.Addr(), TLS: TLSNone, Username: s.User(), Auth: src}, &recorder{}, nil)
 	r.waitIdle(t)
-	if got := s.Count(t, "Registrerade"); got != 1 {
-		t.Fatalf("Registrerade count = %d, want 1", got)
-	}
+	wantCount(t, s, "Registrerade", 1)
 	if as.Issued() != 1 {
 		t.Errorf("tokens issued = %d, want 1", as.Issued())
 	}
