@@ -220,6 +220,14 @@ func (r *running) waitIdle(t *testing.T) {
 	}
 }
 
+// wantLast checks the last UID the intake's INBOX checkpoint holds.
+func (r *running) wantLast(t *testing.T, want uint32) {
+	t.Helper()
+	if _, last := r.cp.get("INBOX"); last != want {
+		t.Errorf("checkpoint last UID = %d, want %d", last, want)
+	}
+}
+
 // memServer is go-imap's in-memory server on 127.0.0.1:0.
 type memServer struct {
 	addr string
@@ -328,6 +336,15 @@ func (m *memServer) append(t *testing.T, mailbox string, raw []byte) {
 	cmd.Close()
 	if _, err := cmd.Wait(); err != nil {
 		t.Fatalf("Append(%q) = %v", mailbox, err)
+	}
+}
+
+// appendInbox appends n test messages, m1 to mn, to INBOX (UIDs 1 to n
+// in a fresh server).
+func (m *memServer) appendInbox(t *testing.T, n int) {
+	t.Helper()
+	for i := 1; i <= n; i++ {
+		m.append(t, "INBOX", testMessage(fmt.Sprintf("m%d", i)))
 	}
 }
 
