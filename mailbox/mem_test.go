@@ -25,12 +25,7 @@ func TestBacklogMovesByDisposition(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			srv := startMemServer(t, caps)
 			srv.appendInbox(t, 5)
-			h := &recorder{decide: func(id string, _ int) (Disposition, error) {
-				if id == "m2" || id == "m4" {
-					return Quarantined, nil
-				}
-				return Registered, nil
-			}}
+			h := quarantining("m2", "m4")
 			cfg := srv.config()
 			cfg.FetchBatch = 2
 			r := startIntake(t, cfg, h, nil)
@@ -60,63 +55,49 @@ func TestBacklogMovesByDisposition(t *testing.T) {
 // Each fetch batch is moved with one command per disposition, after every
 // message in it was handled.
 func TestOneMovePerDispositionPerBatch(t *testing.T) {
-	for name, caps := range map[string]imap.CapSet{"move": capsRev2, "copy+uid-expunge": capsRev1UIDPlus} {
-		t.Run(name, func(t *testing.T) {
-			hooks := &moveHooks{}
-			srv := startHookedMemServer(t, caps, hooks)
-			srv.appendInbox(t, 6)
-			h := &recorder{decide: func(id string, _ int) (Disposition, error) {
-				if id == "m2" || id == "m5" {
-					return Quarantined, nil
-				}
-				return Registered, nil
-			}}
-			cfg := srv.config()
-			cfg.FetchBatch = 3
-			r := startIntake(t, cfg, h, nil)
-			r.waitIdle(t)
-			want := []string{"Registrerade:1,3", "Karantän:2", "Registrerade:4,6", "Karantän:5"}
-			if got := hooks.commands(); !slices.Equal(got, want) {
-				t.Errorf("move commands = %q, want %q", got, want)
-			}
-			r.wantLast(t, 6)
-		})
-	}
+	onBatchMoveServers(t, func(t *testing.T, srv *memServer, hooks *moveHooks) {
+		srv.appendInbox(t, 6)
+		cfg := srv.config()
+		cfg.FetchBatch = 3
+		r := startIntake(t, cfg, quarantining("m2", "m5"), nil)
+		r.waitIdle(t)
+		want := []string{"Registrerade:1,3", "Karantän:2", "Registrerade:4,6", "Karantän:5"}
+		if got := hooks.commands(); !slices.Equal(got, want) {
+			t.Errorf("move commands = %q, want %q", got, want)
+		}
+		r.wantLast(t, 6)
+	})
 }
 
 // When the server refuses a batched move, the messages are moved one by
 // one: the refused one stays, holds back the checkpoint and is retried,
 // the others are moved at once.
 func TestRefusedBatchMoveFallsBackToSingleMoves(t *testing.T) {
-	for name, caps := range map[string]imap.CapSet{"move": capsRev2, "copy+uid-expunge": capsRev1UIDPlus} {
-		t.Run(name, func(t *testing.T) {
-			hooks := &moveHooks{}
-			hooks.setRefuse(func(set imap.UIDSet) error {
-				if set.Contains(2) {
-					return &imap.Error{Type: imap.StatusResponseTypeNo, Text: "quota exceeded"}
-				}
-				return nil
-			})
-			srv := startHookedMemServer(t, caps, hooks)
-			srv.appendInbox(t, 4)
-			h := &recorder{}
-			r := startIntake(t, srv.config(), h, nil)
-			testkit.WaitFor(t, "refused message retried", func() bool { return h.callsFor("m2") >= 2 })
-			if got := hooks.commands()[:5]; !slices.Equal(got, []string{"Registrerade:1:4", "Registrerade:1", "Registrerade:2", "Registrerade:3", "Registrerade:4"}) {
-				t.Errorf("first move commands = %q, want the batch, then one by one", got)
+	onBatchMoveServers(t, func(t *testing.T, srv *memServer, hooks *moveHooks) {
+		hooks.setRefuse(func(set imap.UIDSet) error {
+			if set.Contains(2) {
+				return &imap.Error{Type: imap.StatusResponseTypeNo, Text: "quota exceeded"}
 			}
-			if got := srv.count(t, "Registrerade"); got != 3 {
-				t.Errorf("Registrerade count = %d, want 3", got)
-			}
-			r.wantLast(t, 1) // UID 2 is unmoved
-			hooks.setRefuse(nil)
-			testkit.WaitFor(t, "refused message moved after recovery", func() bool { return srv.count(t, "INBOX") == 0 })
-			testkit.WaitFor(t, "checkpoint advanced", func() bool { _, last := r.cp.get("INBOX"); return last == 4 })
-			if n := h.callsFor("m3"); n != 1 {
-				t.Errorf("m3 offered %d times, want 1", n)
-			}
+			return nil
 		})
-	}
+		srv.appendInbox(t, 4)
+		h := &recorder{}
+		r := startIntake(t, srv.config(), h, nil)
+		testkit.WaitFor(t, "refused message retried", func() bool { return h.callsFor("m2") >= 2 })
+		if got := hooks.commands()[:5]; !slices.Equal(got, []string{"Registrerade:1:4", "Registrerade:1", "Registrerade:2", "Registrerade:3", "Registrerade:4"}) {
+			t.Errorf("first move commands = %q, want the batch, then one by one", got)
+		}
+		if got := srv.count(t, "Registrerade"); got != 3 {
+			t.Errorf("Registrerade count = %d, want 3", got)
+		}
+		r.wantLast(t, 1) // UID 2 is unmoved
+		hooks.setRefuse(nil)
+		testkit.WaitFor(t, "refused message moved after recovery", func() bool { return srv.count(t, "INBOX") == 0 })
+		testkit.WaitFor(t, "checkpoint advanced", func() bool { _, last := r.cp.get("INBOX"); return last == 4 })
+		if n := h.callsFor("m3"); n != 1 {
+			t.Errorf("m3 offered %d times, want 1", n)
+		}
+	})
 }
 
 // On shutdown the message in hand is finished and what was committed is
