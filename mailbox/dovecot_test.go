@@ -8,14 +8,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
-
 	"github.com/exempelby/synpunkt/internal/dovecottest"
 	"github.com/exempelby/synpunkt/internal/testkit"
 )
 
 func dovecotConfig(s *dovecottest.Server) Config {
 	return Config{Address: s.Addr(), TLS: TLSNone, Username: s.User(), Password: s.Password()}
+}
+
+// wantCount fails the test unless the Dovecot mailbox holds want messages.
+func wantCount(t *testing.T, s *dovecottest.Server, mailbox string, want int) {
+	t.Helper()
+	if got := s.Count(t, mailbox); got != want {
+		t.Fatalf("%s holds %d messages, want %d", mailbox, got, want)
+	}
 }
 
 // Backlog first, then a message delivered while the intake idles is
@@ -27,38 +33,18 @@ func TestDovecotBacklogThenIdle(t *testing.T) {
 	h := &recorder{}
 	r := startIntake(t, dovecotConfig(s), h, nil)
 	r.waitIdle(t)
-	if got := s.Count(t, "Registrerade"); got != 2 {
-		t.Fatalf("Registrerade count after backlog = %d, want 2", got)
-	}
+	wantCount(t, s, "Registrerade", 2)
 	s.Append(t, "INBOX", testMessage("ny"))
 	testkit.WaitFor(t, "new message in Registrerade", func() bool { return s.Count(t, "Registrerade") == 3 })
-	if got := s.Count(t, "INBOX"); got != 0 {
-		t.Errorf("INBOX count = %d, want 0", got)
-	}
+	wantCount(t, s, "INBOX", 0)
 	if got := s.List(t, "Registrerade"); !bytes.Equal(got[2], testMessage("ny")) {
 		t.Errorf("moved message = %q, want it unchanged", got[2])
 	}
-	assertNotSeen(t, s, "Registrerade")
+	if n := s.Seen(t, "Registrerade"); n != 0 { // BODY.PEEK[] leaves \Seen unset
+		t.Errorf("%d messages in Registrerade have \\Seen, want none", n)
+	}
 	if v, last := r.cp.get("INBOX"); v != s.UIDValidity(t, "INBOX") || last != 3 {
 		t.Errorf("checkpoint = (%d, %d), want (%d, 3)", v, last, s.UIDValidity(t, "INBOX"))
-	}
-}
-
-// assertNotSeen checks that BODY.PEEK[] left \Seen unset.
-func assertNotSeen(t *testing.T, s *dovecottest.Server, mailbox string) {
-	t.Helper()
-	c := s.Dial(t)
-	if _, err := c.Select(mailbox, &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
-		t.Fatalf("Select(%q) = %v", mailbox, err)
-	}
-	msgs, err := c.Fetch(imap.SeqSet{imap.SeqRange{Start: 1}}, &imap.FetchOptions{Flags: true}).Collect()
-	if err != nil {
-		t.Fatalf("Fetch(FLAGS) = %v", err)
-	}
-	for _, m := range msgs {
-		if slices.Contains(m.Flags, imap.FlagSeen) {
-			t.Errorf("message %d in %s has \\Seen, want unset", m.SeqNum, mailbox)
-		}
 	}
 }
 
@@ -151,12 +137,8 @@ func TestDovecotUIDValidityChange(t *testing.T) {
 	h.mu.Unlock()
 	r2 := startIntake(t, dovecotConfig(s), h, r.cp)
 	r2.waitIdle(t)
-	if got := s.Count(t, "INBOX"); got != 0 {
-		t.Errorf("INBOX count = %d, want 0", got)
-	}
-	if got := s.Count(t, "Registrerade"); got != 3 {
-		t.Errorf("Registrerade count = %d, want 3", got)
-	}
+	wantCount(t, s, "INBOX", 0)
+	wantCount(t, s, "Registrerade", 3)
 	h.mu.Lock()
 	newRegs := h.newRegs
 	h.mu.Unlock()
@@ -195,9 +177,7 @@ func TestDovecotTLS(t *testing.T) {
 			if n := h.callsFor(id); n != 1 {
 				t.Errorf("message offered %d times over %s, want 1", n, tc.mode)
 			}
-			if got := s.Count(t, "INBOX"); got != 0 {
-				t.Errorf("INBOX count = %d, want 0", got)
-			}
+			wantCount(t, s, "INBOX", 0)
 		})
 	}
 }
@@ -229,14 +209,10 @@ func TestDovecotPollingWithoutIdleOrMove(t *testing.T) {
 	h := &recorder{}
 	r := startIntake(t, dovecotConfig(s), h, nil)
 	r.waitIdle(t)
-	if got := s.Count(t, "Registrerade"); got != 1 {
-		t.Fatalf("Registrerade count = %d, want 1", got)
-	}
+	wantCount(t, s, "Registrerade", 1)
 	for i := range 3 {
 		s.Append(t, "INBOX", testMessage(fmt.Sprintf("p%d", i+2)))
 	}
 	testkit.WaitFor(t, "polled messages moved", func() bool { return s.Count(t, "Registrerade") == 4 })
-	if got := s.Count(t, "INBOX"); got != 0 {
-		t.Errorf("INBOX count = %d, want 0", got)
-	}
+	wantCount(t, s, "INBOX", 0)
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"regexp"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -77,6 +78,17 @@ type recorder struct {
 	newRegs    int                                                  // registrations of messages not seen before
 	held       map[string]bool                                      // Message-IDs answered with Keep before anything else
 	decide     func(msgID string, attempt int) (Disposition, error) // may be nil: Registered
+}
+
+// quarantining is a recorder that quarantines the messages of the given
+// Message-IDs and registers the others.
+func quarantining(ids ...string) *recorder {
+	return &recorder{decide: func(id string, _ int) (Disposition, error) {
+		if slices.Contains(ids, id) {
+			return Quarantined, nil
+		}
+		return Registered, nil
+	}}
 }
 
 var msgIDRe = regexp.MustCompile(`(?im)^Message-ID:\s*<([^>]+)>`)
@@ -220,6 +232,14 @@ func (r *running) waitIdle(t *testing.T) {
 	}
 }
 
+// wantLast checks the last UID the intake's INBOX checkpoint holds.
+func (r *running) wantLast(t *testing.T, want uint32) {
+	t.Helper()
+	if _, last := r.cp.get("INBOX"); last != want {
+		t.Errorf("checkpoint last UID = %d, want %d", last, want)
+	}
+}
+
 // memServer is go-imap's in-memory server on 127.0.0.1:0.
 type memServer struct {
 	addr string
@@ -228,6 +248,18 @@ type memServer struct {
 func startMemServer(t *testing.T, caps imap.CapSet) *memServer {
 	t.Helper()
 	return startHookedMemServer(t, caps, nil)
+}
+
+// onBatchMoveServers runs test on a hooked memServer of each kind that
+// moves a batch of UIDs in one command: with MOVE, and with COPY and
+// UID EXPUNGE.
+func onBatchMoveServers(t *testing.T, test func(t *testing.T, srv *memServer, hooks *moveHooks)) {
+	for name, caps := range map[string]imap.CapSet{"move": capsRev2, "copy+uid-expunge": capsRev1UIDPlus} {
+		t.Run(name, func(t *testing.T) {
+			hooks := &moveHooks{}
+			test(t, startHookedMemServer(t, caps, hooks), hooks)
+		})
+	}
 }
 
 // moveHooks records the MOVE and COPY commands a memServer receives, as
@@ -328,6 +360,15 @@ func (m *memServer) append(t *testing.T, mailbox string, raw []byte) {
 	cmd.Close()
 	if _, err := cmd.Wait(); err != nil {
 		t.Fatalf("Append(%q) = %v", mailbox, err)
+	}
+}
+
+// appendInbox appends n test messages, m1 to mn, to INBOX (UIDs 1 to n
+// in a fresh server).
+func (m *memServer) appendInbox(t *testing.T, n int) {
+	t.Helper()
+	for i := 1; i <= n; i++ {
+		m.append(t, "INBOX", testMessage(fmt.Sprintf("m%d", i)))
 	}
 }
 

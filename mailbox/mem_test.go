@@ -3,7 +3,6 @@ package mailbox
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -25,15 +24,8 @@ func TestBacklogMovesByDisposition(t *testing.T) {
 	for name, caps := range map[string]imap.CapSet{"move": capsRev2, "copy+uid-expunge": capsRev1UIDPlus, "copy+expunge": capsRev1} {
 		t.Run(name, func(t *testing.T) {
 			srv := startMemServer(t, caps)
-			for i := 1; i <= 5; i++ {
-				srv.append(t, "INBOX", testMessage(fmt.Sprintf("m%d", i)))
-			}
-			h := &recorder{decide: func(id string, _ int) (Disposition, error) {
-				if id == "m2" || id == "m4" {
-					return Quarantined, nil
-				}
-				return Registered, nil
-			}}
+			srv.appendInbox(t, 5)
+			h := quarantining("m2", "m4")
 			cfg := srv.config()
 			cfg.FetchBatch = 2
 			r := startIntake(t, cfg, h, nil)
@@ -55,9 +47,7 @@ func TestBacklogMovesByDisposition(t *testing.T) {
 			if want := []uint32{1, 2, 3, 4, 5}; !slices.Equal(uids, want) {
 				t.Errorf("handled UIDs = %v, want %v", uids, want)
 			}
-			if _, last := r.cp.get("INBOX"); last != 5 {
-				t.Errorf("checkpoint last UID = %d, want 5", last)
-			}
+			r.wantLast(t, 5)
 		})
 	}
 }
@@ -65,71 +55,49 @@ func TestBacklogMovesByDisposition(t *testing.T) {
 // Each fetch batch is moved with one command per disposition, after every
 // message in it was handled.
 func TestOneMovePerDispositionPerBatch(t *testing.T) {
-	for name, caps := range map[string]imap.CapSet{"move": capsRev2, "copy+uid-expunge": capsRev1UIDPlus} {
-		t.Run(name, func(t *testing.T) {
-			hooks := &moveHooks{}
-			srv := startHookedMemServer(t, caps, hooks)
-			for i := 1; i <= 6; i++ {
-				srv.append(t, "INBOX", testMessage(fmt.Sprintf("m%d", i)))
-			}
-			h := &recorder{decide: func(id string, _ int) (Disposition, error) {
-				if id == "m2" || id == "m5" {
-					return Quarantined, nil
-				}
-				return Registered, nil
-			}}
-			cfg := srv.config()
-			cfg.FetchBatch = 3
-			r := startIntake(t, cfg, h, nil)
-			r.waitIdle(t)
-			want := []string{"Registrerade:1,3", "Karantän:2", "Registrerade:4,6", "Karantän:5"}
-			if got := hooks.commands(); !slices.Equal(got, want) {
-				t.Errorf("move commands = %q, want %q", got, want)
-			}
-			if _, last := r.cp.get("INBOX"); last != 6 {
-				t.Errorf("checkpoint last UID = %d, want 6", last)
-			}
-		})
-	}
+	onBatchMoveServers(t, func(t *testing.T, srv *memServer, hooks *moveHooks) {
+		srv.appendInbox(t, 6)
+		cfg := srv.config()
+		cfg.FetchBatch = 3
+		r := startIntake(t, cfg, quarantining("m2", "m5"), nil)
+		r.waitIdle(t)
+		want := []string{"Registrerade:1,3", "Karantän:2", "Registrerade:4,6", "Karantän:5"}
+		if got := hooks.commands(); !slices.Equal(got, want) {
+			t.Errorf("move commands = %q, want %q", got, want)
+		}
+		r.wantLast(t, 6)
+	})
 }
 
 // When the server refuses a batched move, the messages are moved one by
 // one: the refused one stays, holds back the checkpoint and is retried,
 // the others are moved at once.
 func TestRefusedBatchMoveFallsBackToSingleMoves(t *testing.T) {
-	for name, caps := range map[string]imap.CapSet{"move": capsRev2, "copy+uid-expunge": capsRev1UIDPlus} {
-		t.Run(name, func(t *testing.T) {
-			hooks := &moveHooks{}
-			hooks.setRefuse(func(set imap.UIDSet) error {
-				if set.Contains(2) {
-					return &imap.Error{Type: imap.StatusResponseTypeNo, Text: "quota exceeded"}
-				}
-				return nil
-			})
-			srv := startHookedMemServer(t, caps, hooks)
-			for i := 1; i <= 4; i++ {
-				srv.append(t, "INBOX", testMessage(fmt.Sprintf("m%d", i)))
+	onBatchMoveServers(t, func(t *testing.T, srv *memServer, hooks *moveHooks) {
+		hooks.setRefuse(func(set imap.UIDSet) error {
+			if set.Contains(2) {
+				return &imap.Error{Type: imap.StatusResponseTypeNo, Text: "quota exceeded"}
 			}
-			h := &recorder{}
-			r := startIntake(t, srv.config(), h, nil)
-			testkit.WaitFor(t, "refused message retried", func() bool { return h.callsFor("m2") >= 2 })
-			if got := hooks.commands()[:5]; !slices.Equal(got, []string{"Registrerade:1:4", "Registrerade:1", "Registrerade:2", "Registrerade:3", "Registrerade:4"}) {
-				t.Errorf("first move commands = %q, want the batch, then one by one", got)
-			}
-			if got := srv.count(t, "Registrerade"); got != 3 {
-				t.Errorf("Registrerade count = %d, want 3", got)
-			}
-			if _, last := r.cp.get("INBOX"); last != 1 {
-				t.Errorf("checkpoint last UID = %d while UID 2 is unmoved, want 1", last)
-			}
-			hooks.setRefuse(nil)
-			testkit.WaitFor(t, "refused message moved after recovery", func() bool { return srv.count(t, "INBOX") == 0 })
-			testkit.WaitFor(t, "checkpoint advanced", func() bool { _, last := r.cp.get("INBOX"); return last == 4 })
-			if n := h.callsFor("m3"); n != 1 {
-				t.Errorf("m3 offered %d times, want 1", n)
-			}
+			return nil
 		})
-	}
+		srv.appendInbox(t, 4)
+		h := &recorder{}
+		r := startIntake(t, srv.config(), h, nil)
+		testkit.WaitFor(t, "refused message retried", func() bool { return h.callsFor("m2") >= 2 })
+		if got := hooks.commands()[:5]; !slices.Equal(got, []string{"Registrerade:1:4", "Registrerade:1", "Registrerade:2", "Registrerade:3", "Registrerade:4"}) {
+			t.Errorf("first move commands = %q, want the batch, then one by one", got)
+		}
+		if got := srv.count(t, "Registrerade"); got != 3 {
+			t.Errorf("Registrerade count = %d, want 3", got)
+		}
+		r.wantLast(t, 1) // UID 2 is unmoved
+		hooks.setRefuse(nil)
+		testkit.WaitFor(t, "refused message moved after recovery", func() bool { return srv.count(t, "INBOX") == 0 })
+		testkit.WaitFor(t, "checkpoint advanced", func() bool { _, last := r.cp.get("INBOX"); return last == 4 })
+		if n := h.callsFor("m3"); n != 1 {
+			t.Errorf("m3 offered %d times, want 1", n)
+		}
+	})
 }
 
 // On shutdown the message in hand is finished and what was committed is
@@ -145,9 +113,7 @@ func TestShutdownMovesCommitted(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := startMemServer(t, capsRev2)
-			for i := 1; i <= 4; i++ {
-				srv.append(t, "INBOX", testMessage(fmt.Sprintf("m%d", i)))
-			}
+			srv.appendInbox(t, 4)
 			started, cancelled := make(chan *running, 1), make(chan struct{})
 			h := &recorder{decide: func(id string, _ int) (Disposition, error) {
 				if id == "m2" {
@@ -171,9 +137,7 @@ func TestShutdownMovesCommitted(t *testing.T) {
 			if n := h.callsFor("m3"); n != 0 {
 				t.Errorf("m3 offered %d times after cancel, want 0", n)
 			}
-			if _, last := r.cp.get("INBOX"); last != uint32(tc.moved) {
-				t.Errorf("checkpoint last UID = %d, want %d", last, tc.moved)
-			}
+			r.wantLast(t, uint32(tc.moved))
 		})
 	}
 }
@@ -185,9 +149,7 @@ func TestShutdownMovesCommitted(t *testing.T) {
 // The checkpoint is honoured: messages at or below it are not offered.
 func TestResumeFromCheckpoint(t *testing.T) {
 	srv := startMemServer(t, capsRev2)
-	for i := 1; i <= 3; i++ {
-		srv.append(t, "INBOX", testMessage(fmt.Sprintf("m%d", i)))
-	}
+	srv.appendInbox(t, 3)
 	c := imapSession(t, srv.addr, testUser, testPassword)
 	sel, err := c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait()
 	if err != nil {
@@ -234,9 +196,7 @@ func TestKeepAndErrorAreRetriedWithoutBlockingOthers(t *testing.T) {
 			r := startIntakeRecover(t, cfg, h, nil, name == "panic")
 			testkit.WaitFor(t, "later messages moved", func() bool { return srv.count(t, "Registrerade") == 2 })
 			testkit.WaitFor(t, "bad message retried", func() bool { return h.callsFor("bad") >= 3 })
-			if _, last := r.cp.get("INBOX"); last != 0 {
-				t.Errorf("checkpoint last UID = %d while UID 1 is unhandled, want 0", last)
-			}
+			r.wantLast(t, 0) // UID 1 is unhandled
 			if got := srv.count(t, "INBOX"); got != 1 {
 				t.Errorf("INBOX count = %d, want 1 (the bad message stays)", got)
 			}

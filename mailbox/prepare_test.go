@@ -40,9 +40,7 @@ func (p *preparer) Handle(ctx context.Context, d Delivery) (Disposition, error) 
 // in UID order, and moved.
 func TestNextBatchPreparedWhileOneIsHandled(t *testing.T) {
 	srv := startMemServer(t, capsRev2)
-	for i := 1; i <= 7; i++ {
-		srv.append(t, "INBOX", testMessage(fmt.Sprintf("m%d", i)))
-	}
+	srv.appendInbox(t, 7)
 	h := &preparer{}
 	cfg := srv.config()
 	cfg.FetchBatch, cfg.FirstFetchBatch = 3, 3

@@ -84,6 +84,16 @@ func mustParse(t *testing.T, payload []byte) parsed {
 	}
 }
 
+// composed fails the test if composing what failed, and parses the
+// message composed.
+func composed(t *testing.T, what string, o *synpunkt.Notification, err error) parsed {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return mustParse(t, o.Payload)
+}
+
 func wantHeader(t *testing.T, h mail.Header, key, want string) {
 	t.Helper()
 	if got := h.Get(key); got != want {
@@ -136,10 +146,7 @@ func TestReceiptNoCitizenMessageID(t *testing.T) {
 	ci := testCase()
 	ci.CitizenMessageID = ""
 	o, err := mustComposer(t, nil).Receipt(ci, synpunkt.Address{Addr: "a@example.com"}, testReplyTo)
-	if err != nil {
-		t.Fatalf("Receipt: %v", err)
-	}
-	if p := mustParse(t, o.Payload); p.h.Has("In-Reply-To") || p.h.Has("References") {
+	if p := composed(t, "Receipt", o, err); p.h.Has("In-Reply-To") || p.h.Has("References") {
 		t.Errorf("In-Reply-To/References set without a citizen Message-ID")
 	}
 }
@@ -157,10 +164,7 @@ func TestForward(t *testing.T) {
 	original := []byte("From: =?utf-8?q?=C3=85sa?= <asa@example.com>\r\nTo: synpunkter@exempelby.se\r\n" +
 		"Subject: Sn\xc3\xb6r\xc3\xb6jning\r\nMessage-ID: <CAF1234@mail.example.com>\r\n\r\nStorgatan \xc3\xa4r inte plogad.\r\n")
 	o, err := mustComposer(t, nil).Forward(testCase(), "chef@exempelby.se", original, testReplyTo)
-	if err != nil {
-		t.Fatalf("Forward: %v", err)
-	}
-	p := mustParse(t, o.Payload)
+	p := composed(t, "Forward", o, err)
 	if subj, _ := p.h.Subject(); subj != "[SYN-2026-00042] Klagomål – Gatu- och parkenheten" {
 		t.Errorf("Subject = %q", subj)
 	}
@@ -182,10 +186,7 @@ func TestForwardAnonymous(t *testing.T) {
 	ci := testCase()
 	ci.InitiatedBy = synpunkt.RoleAnonym
 	o, err := mustComposer(t, nil).Forward(ci, "chef@exempelby.se", []byte("Subject: x\r\n\r\ny\r\n"), testReplyTo)
-	if err != nil {
-		t.Fatalf("Forward: %v", err)
-	}
-	wantText(t, mustParse(t, o.Payload).text, "lämnad anonymt och kan inte besvaras")
+	wantText(t, composed(t, "Forward", o, err).text, "lämnad anonymt och kan inte besvaras")
 }
 
 func TestStaffMessages(t *testing.T) {
@@ -216,10 +217,7 @@ func TestStaffMessages(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			o, err := tt.compose()
-			if err != nil {
-				t.Fatalf("compose: %v", err)
-			}
-			p := mustParse(t, o.Payload)
+			p := composed(t, "compose", o, err)
 			if subj, _ := p.h.Subject(); subj != tt.wantSubject {
 				t.Errorf("Subject = %q, want %q", subj, tt.wantSubject)
 			}
@@ -234,10 +232,7 @@ func TestClosed(t *testing.T) {
 	ci := testCase()
 	ci.Note = "Storgatan plogades den 24 november."
 	o, err := mustComposer(t, nil).Closed(ci, synpunkt.Address{Addr: "asa@example.com"}, testReplyTo)
-	if err != nil {
-		t.Fatalf("Closed: %v", err)
-	}
-	p := mustParse(t, o.Payload)
+	p := composed(t, "Closed", o, err)
 	if subj, _ := p.h.Subject(); subj != "Ditt ärende är avslutat [SYN-2026-00042]" {
 		t.Errorf("Subject = %q", subj)
 	}
@@ -284,20 +279,14 @@ func TestTemplateOverride(t *testing.T) {
 	}
 	c := mustComposer(t, tpl)
 	o, err := c.Receipt(testCase(), synpunkt.Address{Addr: "a@example.com"}, testReplyTo)
-	if err != nil {
-		t.Fatalf("Receipt: %v", err)
-	}
-	p := mustParse(t, o.Payload)
+	p := composed(t, "Receipt", o, err)
 	if subj, _ := p.h.Subject(); subj != "Mottaget SYN-2026-00042" {
 		t.Errorf("Subject = %q, want override", subj)
 	}
 	wantText(t, p.text, "Hej från Exempelby kommun, ärende SYN-2026-00042.")
 	// Templates not overridden keep the defaults.
 	o, err = c.Closed(testCase(), synpunkt.Address{Addr: "a@example.com"}, "")
-	if err != nil {
-		t.Fatalf("Closed: %v", err)
-	}
-	wantText(t, mustParse(t, o.Payload).text, "är nu avslutat")
+	wantText(t, composed(t, "Closed", o, err).text, "är nu avslutat")
 }
 
 func TestTemplateOverrideErrors(t *testing.T) {

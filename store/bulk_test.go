@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"path/filepath"
 	"testing"
 )
 
@@ -12,11 +11,7 @@ import (
 // afterwards (a case registered later is indexed by them).
 func TestBulkLoadIndexesOnce(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "s.db"), Options{})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	defer st.Close()
+	st := mustOpenStore(t, "", nil)
 	triggers := func() string {
 		var s string
 		if err := st.DB().QueryRowContext(ctx, "SELECT group_concat(name || sql, ';') FROM (SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name)").Scan(&s); err != nil {
@@ -25,7 +20,7 @@ func TestBulkLoadIndexesOnce(t *testing.T) {
 		return s
 	}
 	before := triggers()
-	err = st.BulkLoad(ctx, func(tx *sql.Tx) error {
+	err := st.BulkLoad(ctx, func(tx *sql.Tx) error {
 		for _, q := range []string{
 			`INSERT INTO cases(id, number, status, received_at, category, unit, committee, initiated_by, description, created_at)
 				VALUES(7, 'SYN-2020-000007', 'öppet', '2026-01-01T00:00:00.000Z', 'Klagomål', 'VA-enheten', 'Tekniska nämnden', 'Privatperson', 'Brunn', '2026-01-01T00:00:00.000Z')`,

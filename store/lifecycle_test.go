@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
@@ -10,9 +9,9 @@ import (
 )
 
 func TestLifecycleState(t *testing.T) {
-	s := mustOpenStore(t, "", nil)
-	ctx := context.Background()
 	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	s := mustOpenStore(t, "", func() time.Time { return at })
+	ctx := t.Context()
 	nc := newCase("life", at)
 	nc.Case.FirstResponseDue, nc.Case.FinalDue = at.Add(48*time.Hour), at.Add(14*24*time.Hour)
 	nc.Document.Attachments = []synpunkt.Attachment{{Name: "foto.jpg", ContentType: "image/jpeg", Size: 1234}}

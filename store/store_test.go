@@ -11,7 +11,7 @@ import (
 	"github.com/exempelby/synpunkt"
 )
 
-func mustOpenStore(t *testing.T, path string, now func() time.Time) *Store {
+func mustOpenStore(t testing.TB, path string, now func() time.Time) *Store {
 	t.Helper()
 	if path == "" {
 		path = filepath.Join(t.TempDir(), "synpunkt.db")

@@ -94,6 +94,17 @@ func (s *Server) Count(t testing.TB, mailbox string) int {
 	return int(*st.NumMessages)
 }
 
+// Seen returns how many messages in mailbox carry \Seen (STATUS MESSAGES
+// minus UNSEEN); 0 when it does not exist.
+func (s *Server) Seen(t testing.TB, mailbox string) int {
+	t.Helper()
+	st := s.status(t, mailbox)
+	if st == nil || st.NumMessages == nil || st.NumUnseen == nil {
+		return 0
+	}
+	return int(*st.NumMessages - *st.NumUnseen)
+}
+
 // UIDValidity returns the UIDVALIDITY of mailbox.
 func (s *Server) UIDValidity(t testing.TB, mailbox string) uint32 {
 	t.Helper()
@@ -111,7 +122,7 @@ func (s *Server) status(t testing.TB, mailbox string) *imap.StatusData {
 	if !s.exists(t, c, mailbox) {
 		return nil
 	}
-	opts := &imap.StatusOptions{NumMessages: true, UIDValidity: true}
+	opts := &imap.StatusOptions{NumMessages: true, NumUnseen: true, UIDValidity: true}
 	st, err := c.Status(mailbox, opts).Wait()
 	if err != nil {
 		t.Fatalf("dovecottest: status %q: %v", mailbox, err)

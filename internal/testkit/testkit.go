@@ -1,7 +1,7 @@
 // Package testkit holds the small helpers tests in several packages share:
 // a log buffer the daemon's goroutines can write to, a wait for a
 // condition that another goroutine makes true, a server that never
-// answers, and local times named in words.
+// answers and an address that refuses, and local times named in words.
 //
 // What always holds: nothing here reads the clock for anything but a
 // timeout; helpers that can fail take a testing.TB and call t.Fatalf
@@ -112,6 +112,20 @@ func SilentServer(t testing.TB) string {
 		}
 	}()
 	return ln.Addr().String()
+}
+
+// ClosedAddr returns an address on 127.0.0.1 that nothing listens on
+// (a port just listened on and closed): the server a client's
+// connection-refused handling is tested against.
+func ClosedAddr(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
 }
 
 // At parses a wall-clock time "2026-01-14 10:00" in loc, failing the test

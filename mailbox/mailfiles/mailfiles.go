@@ -83,69 +83,54 @@ func walkMaildir(dir string, fn func(Source) error) error {
 			return err
 		}
 	}
-	names, err := readDirNames(dir)
-	if err != nil {
-		return err
-	}
-	for _, name := range names {
-		sub := filepath.Join(dir, name)
-		if strings.HasPrefix(name, ".") && name != "." && name != ".." && isMaildir(sub) {
-			if err := walkMaildir(sub, fn); err != nil {
-				return err
-			}
+	// Maildir++ subfolders are the dot-directories that are Maildirs.
+	return eachEntry(dir, func(name, sub string) error {
+		if !strings.HasPrefix(name, ".") || name == "." || name == ".." || !isMaildir(sub) {
+			return nil
 		}
-	}
-	return nil
+		return walkMaildir(sub, fn)
+	})
 }
 
 // walkFlat yields every regular, non-hidden file of dir as one message.
 func walkFlat(dir string, fn func(Source) error) error {
-	names, err := readDirNames(dir)
-	if err != nil {
-		return err
-	}
-	for _, name := range names {
-		p := filepath.Join(dir, name)
+	return eachEntry(dir, func(name, p string) error {
 		if strings.HasPrefix(name, ".") || !isRegular(p) {
-			continue
+			return nil
 		}
-		if err := emitFile(p, fn); err != nil {
-			return err
-		}
-	}
-	return nil
+		return emitFile(p, fn)
+	})
 }
 
 // walkDir walks a plain directory: files are messages (or mbox files),
 // subdirectories are walked, hidden entries are skipped.
 func walkDir(dir string, fn func(Source) error) error {
-	names, err := readDirNames(dir)
-	if err != nil {
-		return err
-	}
-	for _, name := range names {
+	return eachEntry(dir, func(name, p string) error {
 		if strings.HasPrefix(name, ".") {
-			continue
+			return nil
 		}
-		if err := walkPath(filepath.Join(dir, name), fn); err != nil {
-			return err
-		}
-	}
-	return nil
+		return walkPath(p, fn)
+	})
 }
 
-// readDirNames returns the entry names of dir, sorted.
-func readDirNames(dir string) ([]string, error) {
+// eachEntry calls visit with the name and path of every entry of dir,
+// sorted by name, and stops at the first error.
+func eachEntry(dir string, visit func(name, p string) error) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
+		return fmt.Errorf("%s: %w", dir, err)
 	}
 	names := make([]string, 0, len(entries))
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
 	slices.Sort(names)
-	return names, nil
+	for _, name := range names {
+		if err := visit(name, filepath.Join(dir, name)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // isRegular reports whether p is a regular file, following symlinks.

@@ -25,10 +25,7 @@ import (
 //	mkdir -p /mnt/full && mount -t tmpfs -o size=4m tmpfs /mnt/full
 //	SYNPUNKT_TMPFS_DIR=/mnt/full go test -v -run TestFullDiskOnTmpfs ./notify/outbox/
 func TestFullDiskOnTmpfs(t *testing.T) {
-	dir := os.Getenv("SYNPUNKT_TMPFS_DIR")
-	if dir == "" {
-		t.Skip("SYNPUNKT_TMPFS_DIR is not set: the real full-disk experiment needs a small mounted tmpfs (see the comment)")
-	}
+	dir := testkit.Env(t, "SYNPUNKT_TMPFS_DIR", "the real full-disk experiment needs a small mounted tmpfs (see the comment)")
 	f := newFixture(t)
 	f.st.Close()
 	f.path = filepath.Join(dir, "s.db")

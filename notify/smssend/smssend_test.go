@@ -3,15 +3,13 @@ package smssend_test
 import (
 	"context"
 	"errors"
-	"net"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/exempelby/synpunkt"
-	"github.com/exempelby/synpunkt/internal/testkit"
 	"github.com/exempelby/synpunkt/internal/twiliofake"
 	"github.com/exempelby/synpunkt/notify"
+	"github.com/exempelby/synpunkt/notify/notifytest"
 	"github.com/exempelby/synpunkt/notify/smssend"
 )
 
@@ -143,31 +141,11 @@ func TestDescribeLeavesOutTheNumber(t *testing.T) {
 	}
 }
 
-func TestUnreachableIsTemporary(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := "http://" + ln.Addr().String()
-	ln.Close()
-	s := mustSender(t, smssend.Config{AccountSID: "AC123", AuthToken: "abc", From: "+46765550100", BaseURL: url})
-	if err := s.Send(context.Background(), testSMS()); err == nil || !notify.IsTemporary(err) {
-		t.Errorf("Send to closed port = %v, want temporary error", err)
-	}
-}
-
-func TestContextDeadline(t *testing.T) {
-	addr := testkit.SilentServer(t)
-	s := mustSender(t, smssend.Config{AccountSID: "AC123", AuthToken: "abc", From: "+46765550100", BaseURL: "http://" + addr})
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	if err := s.Send(ctx, testSMS()); err == nil || !notify.IsTemporary(err) {
-		t.Errorf("Send to silent server = %v, want temporary error", err)
-	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("Send took %v, want it to stop at the context deadline", d)
-	}
+// The SMS sender keeps the promises every sender makes on faults.
+func TestSenderFaults(t *testing.T) {
+	notifytest.SenderFaults(t, func(t *testing.T, addr string) notify.Sender {
+		return mustSender(t, smssend.Config{AccountSID: "AC123", AuthToken: "abc", From: "+46765550100", BaseURL: "http://" + addr})
+	}, testSMS, synpunkt.MediumEmail)
 }
 
 func TestNewValidates(t *testing.T) {
@@ -179,14 +157,5 @@ func TestNewValidates(t *testing.T) {
 		if _, err := smssend.New(cfg); err == nil {
 			t.Errorf("New(%+v) = nil error, want error", cfg)
 		}
-	}
-}
-
-func TestWrongChannel(t *testing.T) {
-	s := mustSender(t, smssend.Config{AccountSID: "AC1", AuthToken: "x"})
-	o := testSMS()
-	o.Channel = synpunkt.MediumEmail
-	if err := s.Send(context.Background(), o); !errors.Is(err, notify.ErrWrongChannel) || notify.IsTemporary(err) {
-		t.Errorf("Send(email) = %v, want permanent ErrWrongChannel", err)
 	}
 }
