@@ -200,24 +200,29 @@ func TestLOMOUnitGrid(t *testing.T) {
 	if os.Getenv("LOMO_GRID") != "unit" {
 		t.Skip("set LOMO_GRID=unit")
 	}
-	saved := [...]float64{modelThinEvidence, modelAreaWeight}
-	defer func() { modelThinEvidence, modelAreaWeight = saved[0], saved[1] }()
+	saved := [...]float64{modelThinEvidence, modelAreaWeight, modelAreaTemperature}
+	defer func() { modelThinEvidence, modelAreaWeight, modelAreaTemperature = saved[0], saved[1], saved[2] }()
 	var cs []*Classifier
 	for _, s := range lomoSets {
 		cs = append(cs, lomoClassifier(t, s))
 	}
-	for _, thin := range []float64{2, 3, 4, 6, 100} {
-		for _, aw := range []float64{1, 2, 3} {
-			modelThinEvidence, modelAreaWeight = thin, aw
-			line := fmt.Sprintf("thin=%g area=%g", thin, aw)
-			for i, s := range lomoSets {
-				r, err := Evaluate(cs[i], s.test.dir, s.test.splits...)
-				if err != nil {
-					t.Fatal(err)
+	for _, thin := range []float64{3, 6, 100} {
+		for _, aw := range []float64{1.5, 2, 2.5} {
+			for _, temp := range []float64{1, 3, 5} {
+				modelThinEvidence, modelAreaWeight, modelAreaTemperature = thin, aw, temp
+				line := fmt.Sprintf("thin=%g area=%g temp=%g", thin, aw, temp)
+				var unit, triage float64
+				for i, s := range lomoSets {
+					r, err := Evaluate(cs[i], s.test.dir, s.test.splits...)
+					if err != nil {
+						t.Fatal(err)
+					}
+					unit += r.UnitAccuracy() / float64(len(lomoSets))
+					triage += r.TriageShare() / float64(len(lomoSets))
+					line += fmt.Sprintf("  %s %.3f/%.3f", s.name, r.UnitAccuracy(), r.TriageShare())
 				}
-				line += fmt.Sprintf("  %s unit %.3f triage %.3f", s.name, r.UnitAccuracy(), r.TriageShare())
+				t.Logf("mean unit %.4f triage %.4f  %s", unit, triage, line)
 			}
-			t.Log(line)
 		}
 	}
 }
