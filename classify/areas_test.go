@@ -130,3 +130,35 @@ func TestUmbrellaAndSharedAreas(t *testing.T) {
 		}
 	}
 }
+
+// TestInferAreasFromNamesThatDoNotSayIt: organisational names,
+// abbreviations, compounds with an organisational head and English names
+// get their areas without any alias or keyword (issue 13).
+func TestInferAreasFromNamesThatDoNotSayIt(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want []string
+	}{
+		{"Tekniska kontoret", []string{"avfall", "gata", "park", "va"}},
+		{"Stadsmiljöavdelningen", []string{"gata", "park"}},
+		{"Björkviks Energi och Vatten AB", []string{"va"}},
+		{"Renhållningsbolaget AB", []string{"avfall"}},
+		{"SOC", []string{"ifo"}},
+		{"VoO", []string{"aldreboende", "hemtjanst"}},
+		{"MHK", []string{"miljo"}},
+		{"BUF", []string{"forskola", "grundskola"}},
+		{"KFF", []string{"idrott", "kultur"}},
+		{"Kommunledningskontoret", []string{"kontaktcenter"}},
+		{"Ishallen", []string{"idrott"}},
+		{"Water and sewage", []string{"va"}},
+		{"Waste management", []string{"avfall"}},
+		{"Elderly care", []string{"aldreboende", "hemtjanst"}},
+		{"Preschools", []string{"forskola"}},
+		{"Building permits", []string{"bygglov"}},
+	} {
+		got := inferAreas(synpunkt.Unit{Name: tc.name, Committee: "Kommunstyrelsen"})
+		if !slices.Equal(got.Areas, tc.want) {
+			t.Errorf("inferAreas(%q) = %v, want %v", tc.name, got.Areas, tc.want)
+		}
+	}
+}
