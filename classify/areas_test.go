@@ -103,6 +103,11 @@ func TestAdminConfigRoutesEverydayWords(t *testing.T) {
 		{"", "Vår son på gruppbostaden har inte fått gå till daglig verksamhet på en månad.", "Stöd och service"},
 		{"", "Badhuset hade stängt bastun igen utan förvarning.", "Fritidsavdelningen"},
 		{"", "Eleverna på mellanstadiet får ingen läxhjälp längre.", "Skolor"},
+		// Finnish, Arabic and Somali everyday words (vocab_lang.go).
+		{"", "Hei, onko teillä suomenkielistä päiväkotiryhmää? Tyttäremme on 3-vuotias.", "Förskoleverksamheten"},
+		{"", "Roskis on tyhjentämättä kolmatta viikkoa.", "Renhållning"},
+		{"", "مرحبا، أريد أن أشكر موظفي الرعاية المنزلية الذين يساعدون والدتي كل يوم.", "Äldreomsorg"},
+		{"", "Salaan, goorma ayay maktabadda furan tahay sabtida?", "Bibliotek"},
 	}
 	for _, tt := range tests {
 		d := c.Classify(msg("medborgare@example.com", tt.subject, tt.text), to("synpunkter@adminby.se"), false)
