@@ -54,7 +54,7 @@ var builtinAreas = map[string]area{
 			gräset:2|ogräs:2|rabatt:2.5|plantering:2|planteringar:2|lekplats:3|lekpark:3|gunga:2.5|gungor:2.5|gungorna:2.5|rutschkana:3|
 			sandlåda:3|klätterställning:3|lekredskap:3|parkbänk:3|bänk:2|bänkar:2|bänkarna:2|=träd:1.5|träden:1.5|trädet:1.5|trädfällning:3|
 			fälla:1.5|gren:2|grenar:2|sly:2.5|buskar:2|buskage:2.5|häck:1.5|papperskorg:2.5|skräpkorg:2.5|skräp:1|klotter:3|graffiti:3|
-			klottrat:3|nedklottrad:3|tagg:2|tunnel:1.5|blomma:1|blomlåda:2|blomsterlåda:2|blommor:1|fruktträd:2|hundrastgård:3|
+			klottrat:3|nedklottrad:3|=tagg:2|=taggar:2|=taggen:2|=taggarna:2|tunnel:1.5|blomma:1|blomlåda:2|blomsterlåda:2|blommor:1|fruktträd:2|hundrastgård:3|
 			hundrastplats:3|hundlatrin:3|hundbajs:2.5|hundpåsar:2.5|promenadstråk:2|promenadväg:2|=skog:1.5|=skogen:1.5|
 			naturområde:2.5|strövområde:2.5|=dammen:1.5|ankdamm:3|fontän:2.5|löv:1.5|lövblås:2.5|odlingslott:3|koloniområde:2|parkarbetare:3|
 			playground:3|swings:2.5|=slide:1.5|bench:2|benches:2|=tree:1.5|=trees:1.5|grass:2|mowing:3|dog park:3|litter bin:2|

@@ -167,3 +167,14 @@ func TestInferAreasFromNamesThatDoNotSayIt(t *testing.T) {
 		}
 	}
 }
+
+// "tagg" (graffiti) stems to "tag": written as a free word it matched
+// "överhuvudtaget" and German "Tag" as a compound head.
+func TestTaggIsNotOverhuvudtaget(t *testing.T) {
+	toks := tokenize("Läser någon brevlådan överhuvudtaget? Guten Tag!", 1)
+	for _, w := range areaByName("park").vocab {
+		if ps := w.term.matches(toks); len(ps) > 0 {
+			t.Errorf("park term %q matches %q", w.term.text, toks[ps[0]].raw)
+		}
+	}
+}
