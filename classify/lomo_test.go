@@ -132,22 +132,23 @@ func TestLeaveOneMunicipalityOut(t *testing.T) {
 
 // lomoFloors are what leave-one-municipality-out must keep for each
 // held-out municipality, in lomoSets order: a little under the figures
-// measured on i13c (go test -count=1 -v -run
+// measured on i13c's final classifier (go test -count=1 -v -run
 // TestLeaveOneMunicipalityOut ./classify/):
 //
-//	Exempelby 0.920 / 0.977 / 0.068, 160 of 162 other processes, 0 false
-//	Norrby    0.952 / 0.952 / 0.079,  18 of 18, 0 false
-//	Söderås   0.949 / 0.975 / 0.070,  31 of 31, 0 false
-//	Björkvik  0.941 / 0.961 / 0.126,  30 of 32, 2 false
+//	Exempelby 0.920 / 0.979 / 0.063, 160 of 162 other processes, 0 false
+//	Norrby    0.952 / 0.966 / 0.097,  18 of 18, 0 false
+//	Söderås   0.949 / 0.975 / 0.065,  31 of 31, 0 false
+//	Björkvik  0.941 / 0.985 / 0.139,  30 of 32, 2 false
 //	Ekhamra   0.925 / 1.000 / 0.125,  49 of 60, 5 false
+//	mean      0.937 / 0.981 / 0.098
 //
 // (category / unit of routed / triage share). The model is trained
 // without the municipality measured, so this is the guard of unseen mail.
 var lomoFloors = []floors{
-	{"Exempelby", 574, 0.915, 0.972, 0.075, 160, 0},
-	{"Norrby", 245, 0.945, 0.945, 0.085, 18, 0},
+	{"Exempelby", 574, 0.915, 0.972, 0.07, 160, 0},
+	{"Norrby", 245, 0.945, 0.96, 0.105, 18, 0},
 	{"Söderås", 246, 0.943, 0.97, 0.075, 31, 0},
-	{"Björkvik", 270, 0.935, 0.955, 0.13, 30, 2},
+	{"Björkvik", 270, 0.935, 0.975, 0.145, 30, 2},
 	{"Ekhamra", 100, 0.92, 0.99, 0.13, 49, 5},
 }
 
