@@ -26,7 +26,7 @@ var builtinAreas = map[string]area{
 			protokoll:1.5|kommunstyrelse:1|intyg:1|mottagningskvitto:2.5|kvitto:1|kommunalskatt:1.5|skatt:1|synpunkt:0.5|kommunen:0.5|=ringt:0.5|
 			öppettider i kommunhuset:3|kommunens information:2|svårt att hitta:1.5|hittar inte:1|tillgänglighet på webben:2|
 			website:2.5|web site:2.5|homepage:2|switchboard:3|phone line:2|customer service:2.5|town hall:2|e-service:2|log in:1.5`,
-		anchors:   `kontaktcenter|kontakt center|medborgarservice|medborgarcenter|servicecenter|kundtjänst|kundcenter|växel|medborgarkontor|servicekontor|contact center|kommuninformation`,
+		anchors:   `kontaktcenter|kontakt center|medborgarservice|medborgarcenter|servicecenter|kundtjänst|kundcenter|växel|medborgarkontor|servicekontor|contact center|kommuninformation|kommunledning|=klk|contact centre|customer service|citizen service|medborgartjänst|=invånarservice|invånarcenter|informationsdisk`,
 		committee: `kommunstyrelse|kommunledning`,
 	},
 	"gata": {
@@ -46,7 +46,7 @@ var builtinAreas = map[string]area{
 			gritting:3|icy:2|parking:2.5|=road:1.5|=roads:1.5|=street:1|pavement:2|sidewalk:2.5|footpath:2|bike lane:2.5|cycle path:2.5|
 			speed bump:3|speeding:2.5|traffic:2|crossing:1.5|zebra crossing:2.5|=sign:1|
 			katuvalo:3|katuvalot:3|katulamppu:3|auraus:3|aurattu:3|aurata:3|streetlamp:3|street lamps:3|snow plough:3|snowplow:3|road works:2.5`,
-		anchors:   `gata|gatu|=väg|vägar|trafik|gatukontor|snöröjning|belysning|parkering|infrastruktur`,
+		anchors:   `gata|gatu|=väg|vägar|trafik|gatukontor|snöröjning|belysning|parkering|infrastruktur|stadsmiljö|gatumiljö|offentlig miljö|=tk|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning|street|streets|=roads|highways|=traffic`,
 		committee: `teknisk|samhällsbyggnad|trafik`,
 	},
 	"park": {
@@ -54,12 +54,12 @@ var builtinAreas = map[string]area{
 			gräset:2|ogräs:2|rabatt:2.5|plantering:2|planteringar:2|lekplats:3|lekpark:3|gunga:2.5|gungor:2.5|gungorna:2.5|rutschkana:3|
 			sandlåda:3|klätterställning:3|lekredskap:3|parkbänk:3|bänk:2|bänkar:2|bänkarna:2|=träd:1.5|träden:1.5|trädet:1.5|trädfällning:3|
 			fälla:1.5|gren:2|grenar:2|sly:2.5|buskar:2|buskage:2.5|häck:1.5|papperskorg:2.5|skräpkorg:2.5|skräp:1|klotter:3|graffiti:3|
-			klottrat:3|nedklottrad:3|tagg:2|tunnel:1.5|blomma:1|blomlåda:2|blomsterlåda:2|blommor:1|fruktträd:2|hundrastgård:3|
+			klottrat:3|nedklottrad:3|=tagg:2|=taggar:2|=taggen:2|=taggarna:2|tunnel:1.5|blomma:1|blomlåda:2|blomsterlåda:2|blommor:1|fruktträd:2|hundrastgård:3|
 			hundrastplats:3|hundlatrin:3|hundbajs:2.5|hundpåsar:2.5|promenadstråk:2|promenadväg:2|=skog:1.5|=skogen:1.5|
 			naturområde:2.5|strövområde:2.5|=dammen:1.5|ankdamm:3|fontän:2.5|löv:1.5|lövblås:2.5|odlingslott:3|koloniområde:2|parkarbetare:3|
 			playground:3|swings:2.5|=slide:1.5|bench:2|benches:2|=tree:1.5|=trees:1.5|grass:2|mowing:3|dog park:3|litter bin:2|
 			puisto:2.5|leikkipuisto:3`,
-		anchors:   `park|parker|grönyta|grönytor|grönområde|natur|utemiljö|skog`,
+		anchors:   `park|parker|grönyta|grönytor|grönområde|natur|utemiljö|skog|stadsmiljö|offentlig miljö|=tk|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning|=parks|green spaces`,
 		committee: `samhällsbyggnad|teknisk`,
 	},
 	"avfall": {
@@ -73,7 +73,7 @@ var builtinAreas = map[string]area{
 			=panten:1|pant:1|
 			garbage:3|=bin:2|=bins:2|recycling:3|waste:3|rubbish:3|trash:3|collection:1.5|=dump:2|
 			roska:2.5|roskat:2.5|roskia:2.5|jäte:2.5|jätteet:2.5|kierrätys:3|bin collection:3|bulky waste:3`,
-		anchors:   `avfall|renhållning|sophämtning|sopor|återvinning|kretslopp`,
+		anchors:   `avfall|renhållning|sophämtning|sopor|återvinning|kretslopp|returab|=waste|recycling|refuse|garbage|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning`,
 		committee: `teknisk`,
 	},
 	"va": {
@@ -85,7 +85,7 @@ var builtinAreas = map[string]area{
 			anslutningsavgift:2.5|kokningsrekommendation:3|koka vattnet:3|klor:2|vattentorn:3|brandpost:3|kran:1.5|enskilt avlopp:2|
 			=water:2|tap water:3|drinking water:3|sewage:3|sewer:3|drain:2.5|drains:2.5|floods:1.5|flooded:2|water pressure:3|water meter:3|burst pipe:3|
 			vesijohto:3|viemäri:3|water pressure:3|sewer:3|sewage:3|=drain:2|tap water:3|water main:3`,
-		anchors:   `vatten|avlopp|=va|vattenverk|va-enhet`,
+		anchors:   `vatten|avlopp|=va|vattenverk|va-enhet|=water|sewage|sewer|wastewater|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning`,
 		committee: `teknisk|vatten`,
 	},
 	"bygglov": {
@@ -97,7 +97,7 @@ var builtinAreas = map[string]area{
 			bostadsanpassning:3|bostadsanpassningsbidrag:3|lantmäteri:2|strandnära:1.5|
 			building permit:4|planning permission:4|extension:2|zoning:2.5|=shed:1.5|
 			solpaneler:2.5|solpanel:2.5|solar panels:2.5|solar panel:2.5|=permit:2.5|planning permission:3|utan lov:3|byggt utan:3|rakennuslupa:3`,
-		anchors:   `bygglov|bygg|byggnad|=plan|stadsbyggnad|samhällsbyggnad|lantmäteri|bostadsanpassning`,
+		anchors:   `bygglov|bygg|byggnad|=plan|stadsbyggnad|samhällsbyggnad|lantmäteri|bostadsanpassning|=sbf|=sbk|=sbn|=mbk|=mbn|=mbf|building permit|building permits|planning and building|=planning`,
 		committee: `bygg|samhällsbyggnad|stadsbyggnad`,
 	},
 	"miljo": {
@@ -108,7 +108,7 @@ var builtinAreas = map[string]area{
 			höns:2.5|tupp:2.5|djurhållning:2.5|gödsel:2|livsmedel:2|livsmedelskontroll:3|restaurang:2|matförgiftning:3|hygien:2|
 			badvatten:3|algblomning:3|fisk:1|fiskar:1|laddstolpe:1|klimat:1.5|byggarbetsplats:1.5|fläkt:2|värmepump:2|tatuering:2|
 			food truck:2|environmental:3|noise:2.5|smell:1.5|stinks:2|rats:2.5|mould:2.5|mold:2.5|pollution:3`,
-		anchors:   `miljö|hälsoskydd|miljökontor|miljöförvaltning|livsmedel|miljöinspektion`,
+		anchors:   `miljö|hälsoskydd|miljökontor|miljöförvaltning|livsmedel|miljöinspektion|=mhk|=mhn|=mhf|=mbk|=mbn|=mbf|environment|environmental|food control`,
 		committee: `miljö`,
 	},
 	"forskola": {
@@ -116,7 +116,7 @@ var builtinAreas = map[string]area{
 			pedagoger:1.5|dagis:3.5|lekis:3|inskolning:3|barngrupp:2.5|barngruppen:2.5|barnomsorg:3|barnomsorgsplats:3|
 			pedagogisk omsorg:3|dagbarnvårdare:3|planeringsdag:2|blöjor:2.5|blöja:2.5|lämning:1.5|hämtning av barn:2|
 			preschool:4|kindergarten:4|daycare:4|day care:4|nursery:3|toddler:2.5`,
-		anchors:   `förskola|förskole|förskolor|barnomsorg|pedagogisk omsorg|dagis|barn och utbildning|utbildningsförvaltning|bildningsförvaltning`,
+		anchors:   `förskola|förskole|förskolor|barnomsorg|pedagogisk omsorg|dagis|barn och utbildning|utbildningsförvaltning|bildningsförvaltning|=buf|=bun|=bou|preschool|preschools|pre-school|kindergarten|childcare|nursery`,
 		committee: `barn|förskol`,
 	},
 	"grundskola": {
@@ -128,7 +128,7 @@ var builtinAreas = map[string]area{
 			byta skola:3|skolplacering:3|skolval:3|
 			school:3|pupil:2|pupils:2|teacher:1.5|teachers:1.5|homework:2.5|classroom:2.5|headteacher:2.5|principal:2|after-school:3|
 			ledighet:2.5|ledig från skolan:3|ledigt från skolan:3|koulu:2.5|opettaja:2.5`,
-		anchors:   `grundskola|grundskole|skola|skolor|fritidshem|elevhälsa|skolskjuts|barn och utbildning|utbildningsförvaltning|bildningsförvaltning`,
+		anchors:   `grundskola|grundskole|skola|skolor|fritidshem|elevhälsa|skolskjuts|barn och utbildning|utbildningsförvaltning|bildningsförvaltning|=buf|=bun|=bou|=school|=schools|=education|compulsory school|primary school`,
 		committee: `utbildning|skol`,
 	},
 	"gymnasium": {
@@ -146,7 +146,7 @@ var builtinAreas = map[string]area{
 			tillsyn:1|kommer hem till:2|i hemmet:2|hemma hos:1.5|ensamhet:1|
 			home care:4|homecare:4|home help:4|carer:2|carers:2|evening visit:1.5|hemma:1|
 			nyckelbox:3|nyckelboxen:3|nyckelskåp:3|kotipalvelu:3|kotihoito:3|home care:3|home help:3`,
-		anchors:   `hemtjänst|hemvård|ordinärt boende|hemsjukvård|äldreomsorg|vård och omsorg|äldreförvaltning|omsorgsförvaltning`,
+		anchors:   `hemtjänst|hemvård|ordinärt boende|hemsjukvård|äldreomsorg|vård och omsorg|äldreförvaltning|omsorgsförvaltning|=voo|=vof|=von|=äo|elderly|elder care|eldercare|home care|=omsorg|vård & omsorg`,
 		committee: `social|omsorg|vård`,
 	},
 	"aldreboende": {
@@ -155,7 +155,7 @@ var builtinAreas = map[string]area{
 			servicehus:2.5|gemensamhetsrum:2|boendeplats:2.5|
 			nursing home:4|care home:4|residents:1.5|
 			vanhainkoti:3|hoivakoti:3|care home:3|nursing home:3`,
-		anchors:   `äldreboende|särskilt boende|omsorgsboende|vårdboende|äldreomsorg|demensboende|vård och omsorg|äldreförvaltning|omsorgsförvaltning`,
+		anchors:   `äldreboende|särskilt boende|omsorgsboende|vårdboende|äldreomsorg|demensboende|vård och omsorg|äldreförvaltning|omsorgsförvaltning|=voo|=vof|=von|=äo|elderly|elder care|eldercare|care home|nursing home|=omsorg|vård & omsorg`,
 		committee: `social|omsorg|äldre`,
 	},
 	"ifo": {
@@ -164,7 +164,7 @@ var builtinAreas = map[string]area{
 			familjebehandlare:3|skuldrådgivning:3|budgetrådgivning:3|skuldsanering:3|missbruk:3|beroende:1.5|alkohol:1.5|narkotika:2|
 			orosanmälan:3|=lvu:3|umgängesstöd:3|våld i nära relation:3|kvinnojour:3|hemlös:3|akutboende:3|boendestöd:2|
 			social worker:4|social services:4|welfare:3|benefits:2`,
-		anchors:   `socialtjänst|socialförvaltning|individ|familjeomsorg|=ifo|försörjningsstöd|ekonomiskt bistånd|socialkontor|barn och familj|familj`,
+		anchors:   `socialtjänst|socialförvaltning|individ|familjeomsorg|=ifo|försörjningsstöd|ekonomiskt bistånd|socialkontor|barn och familj|familj|=soc|=sof|=socialen|social services|social welfare`,
 		committee: `social`,
 	},
 	"funktionsstod": {
@@ -203,7 +203,7 @@ var builtinAreas = map[string]area{
 			badstrand:3|sandstrand:2|vandringsled:2.5|friluftsområde:2.5|hallbokning:3|boka hall:3|träningstider:2.5|
 			swimming:4|=pool:3|sports:3|sports hall:4|football pitch:3|ice rink:3|youth centre:3|youth center:3|gym:2|
 			kajak:2.5|kajaker:2.5|kanot:2.5|kanoter:2.5|kayak:2.5|kayaks:2.5|canoe:2.5|canoes:2.5|hockey:2.5|ishockey:3|istid:3|istider:3|ice time:3|ice rink:3|uimahalli:3|swimming pool:3|sports hall:3`,
-		anchors:   `idrott|fritid|sport|simhall|=bad|badhus|fritidsgård|friluft|motion|anläggning`,
+		anchors:   `idrott|fritid|sport|simhall|=bad|badhus|fritidsgård|friluft|motion|anläggning|ishall|arena|idrottsplats|sporthall|friskvård|=kff|=kof|=kfn|=kfu|leisure|sports|recreation`,
 		committee: `fritid|idrott`,
 	},
 	"kultur": {
@@ -214,7 +214,7 @@ var builtinAreas = map[string]area{
 			museum:3|museet:3|hembygdsgård:3|kulturarv:3|=bio:2|biografen:2.5|film:1.5|scen:2|scenen:2|artist:2|valborg:2|
 			valborgsfirande:3|nationaldag:2|nationaldagsfirande:3|midsommarfirande:2.5|julmarknad:2.5|marknad:1.5|biljett:1.5|biljetter:1.5|
 			culture:3|concert:3|theatre:3|theater:3|museum:3|exhibition:3|festival:3|=art:1.5|music lessons:3`,
-		anchors:   `kultur|kulturskola|musikskola|konst|museum|evenemang`,
+		anchors:   `kultur|kulturskola|musikskola|konst|museum|evenemang|=kff|=kof|=kfn|=kfu|culture|=arts`,
 		committee: `kultur`,
 	},
 	"vuxenutbildning": {
@@ -227,14 +227,14 @@ var builtinAreas = map[string]area{
 		vocab: `räddningstjänst:4|räddningstjänsten:4|brandkår:4|brandkåren:4|brandstation:3|brandlarm:2.5|brandvarnare:3|brandsyn:3|
 			sotning:3|sotare:3|brandskydd:3|tillstånd för brandfarlig:3|eldningsförbud:3|
 			fire brigade:4|fire service:4|chimney sweep:3`,
-		anchors:   `räddningstjänst|räddning|brandkår|brandförsvar`,
+		anchors:   `räddningstjänst|räddning|brandkår|brandförsvar|fire and rescue|rescue service|rescue services|fire service`,
 		committee: `räddning`,
 	},
 	"fastighet": {
 		vocab: `fastighet:2|fastigheter:2|lokalbokning:2|hyresgäst:3|hyresgäster:3|hyresvärd:3|hyreslägenhet:3|bostadsbolag:3|
 			bostadskö:3|lägenhet:2|lägenheten:2|trapphus:2.5|tvättstuga:3|hyra:1.5|hyran:2|värme:1.5|element:1.5|fastighetsskötare:3|
 			landlord:3|=flat:1.5|apartment:2|tenant:3`,
-		anchors:   `fastighet|bostad|bostadsbolag|lokalförsörjning|hyres`,
+		anchors:   `fastighet|bostad|bostadsbolag|lokalförsörjning|hyres|bostäder|hyresbostäder|housing`,
 		committee: ``,
 	},
 	"naringsliv": {

@@ -97,6 +97,11 @@ func TestAdminConfigRoutesEverydayWords(t *testing.T) {
 		{"", "Vår son på gruppbostaden har inte fått gå till daglig verksamhet på en månad.", "Stöd och service"},
 		{"", "Badhuset hade stängt bastun igen utan förvarning.", "Fritidsavdelningen"},
 		{"", "Eleverna på mellanstadiet får ingen läxhjälp längre.", "Skolor"},
+		// Finnish, Arabic and Somali everyday words (vocab_lang.go).
+		{"", "Hei, onko teillä suomenkielistä päiväkotiryhmää? Tyttäremme on 3-vuotias.", "Förskoleverksamheten"},
+		{"", "Roskis on tyhjentämättä kolmatta viikkoa.", "Renhållning"},
+		{"", "مرحبا، أريد أن أشكر موظفي الرعاية المنزلية الذين يساعدون والدتي كل يوم.", "Äldreomsorg"},
+		{"", "Salaan, goorma ayay maktabadda furan tahay sabtida?", "Bibliotek"},
 	}
 	for _, tt := range tests {
 		d := c.Classify(msg("medborgare@example.com", tt.subject, tt.text), to("synpunkter@adminby.se"), false)
@@ -121,6 +126,49 @@ func TestUmbrellaAndSharedAreas(t *testing.T) {
 	for i := range us {
 		if !slices.Equal(uas[i].Areas, want[i]) {
 			t.Errorf("%s: areas %v, want %v", us[i].Name, uas[i].Areas, want[i])
+		}
+	}
+}
+
+// TestInferAreasFromNamesThatDoNotSayIt: organisational names,
+// abbreviations, compounds with an organisational head and English names
+// get their areas without any alias or keyword (issue 13).
+func TestInferAreasFromNamesThatDoNotSayIt(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want []string
+	}{
+		{"Tekniska kontoret", []string{"avfall", "gata", "park", "va"}},
+		{"Stadsmiljöavdelningen", []string{"gata", "park"}},
+		{"Björkviks Energi och Vatten AB", []string{"va"}},
+		{"Renhållningsbolaget AB", []string{"avfall"}},
+		{"SOC", []string{"ifo"}},
+		{"VoO", []string{"aldreboende", "hemtjanst"}},
+		{"MHK", []string{"miljo"}},
+		{"BUF", []string{"forskola", "grundskola"}},
+		{"KFF", []string{"idrott", "kultur"}},
+		{"Kommunledningskontoret", []string{"kontaktcenter"}},
+		{"Ishallen", []string{"idrott"}},
+		{"Water and sewage", []string{"va"}},
+		{"Waste management", []string{"avfall"}},
+		{"Elderly care", []string{"aldreboende", "hemtjanst"}},
+		{"Preschools", []string{"forskola"}},
+		{"Building permits", []string{"bygglov"}},
+	} {
+		got := inferAreas(synpunkt.Unit{Name: tc.name, Committee: "Kommunstyrelsen"})
+		if !slices.Equal(got.Areas, tc.want) {
+			t.Errorf("inferAreas(%q) = %v, want %v", tc.name, got.Areas, tc.want)
+		}
+	}
+}
+
+// "tagg" (graffiti) stems to "tag": written as a free word it matched
+// "överhuvudtaget" and German "Tag" as a compound head.
+func TestTaggIsNotOverhuvudtaget(t *testing.T) {
+	toks := tokenize("Läser någon brevlådan överhuvudtaget? Guten Tag!", 1)
+	for _, w := range areaByName("park").vocab {
+		if ps := w.term.matches(toks); len(ps) > 0 {
+			t.Errorf("park term %q matches %q", w.term.text, toks[ps[0]].raw)
 		}
 	}
 }

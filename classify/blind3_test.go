@@ -8,8 +8,8 @@ import "testing"
 // project (see testdata/blind3/README.md), copied in only after the
 // classifier of commit 60a7695 was final and merged, and evaluated once
 // (category 0.937, unit 0.953 of routed, triage 0.105, other processes
-// 23 of 32, lang.tsv 73 of 80). It is never trained on (the training set
-// leaves it out). Measured a second time on the classifier of b08ff7a,
+// 23 of 32, lang.tsv 73 of 80). Since i13c the shipped model trains on it:
+// what this prints is seen data, TestLOMOFloors measures it unseen. Measured a second time on the classifier of b08ff7a,
 // whose brief named blind3's per-class exclusion counts and quoted three
 // of the lang.tsv lines the detector had missed: that run's language
 // figure is therefore not blind, its exclusion figures only half. Run:
@@ -26,7 +26,8 @@ func TestBlind3Quality(t *testing.T) {
 // begäran om allmän handling, internal mail) and 40 near-miss synpunkter,
 // written on 2026-12-03 by a helper that read nothing of the project,
 // measured once on the classifier of b08ff7a (and, for comparison, on
-// its predecessor 8116cc3). Never trained or tuned on. Run:
+// its predecessor 8116cc3). Since i13c the shipped model trains on it:
+// what this prints is seen data, TestLOMOFloors measures it unseen. Run:
 //
 //	go test -count=1 -v -run TestBlind4Quality ./classify/
 func TestBlind4Quality(t *testing.T) {
@@ -65,13 +66,17 @@ func (f floors) check(t *testing.T, r Report) {
 	}
 }
 
-// The last measurement of the shipped classifier on blind splits 3 and 4
-// is a floor: a change that loses ground on mail no one tuned on fails
-// here. The floors are the figures measured on b08ff7a, not targets.
-func TestBlind34Floors(t *testing.T) {
+// TestSeenBlind34Floors are regression floors on SEEN data: since i13c
+// the shipped model trains on blind splits 3 and 4, so these figures
+// (category 1.000 and 0.950, unit 0.991 and 1.000 of routed, triage
+// 0.097 and 0.075, measured on i13c's final classifier) say only that a
+// change did not break what the model has learned, not how it does on
+// unseen mail. The honest guard is TestLOMOFloors. The blind figures
+// measured before they were trained on are in the comments above.
+func TestSeenBlind34Floors(t *testing.T) {
 	for _, f := range []floors{
-		{"blind3", 270, 0.928, 0.943, 0.098, 30, 2},
-		{"blind4", 100, 0.899, 0.99, 0.151, 49, 5},
+		{"blind3", 270, 0.99, 0.98, 0.105, 30, 2},
+		{"blind4", 100, 0.94, 0.99, 0.09, 49, 5},
 	} {
 		dir := "testdata/" + f.split
 		r, err := Evaluate(corpusClassifier(t, dir), dir, f.split)

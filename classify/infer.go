@@ -37,7 +37,11 @@ var areas = compileAreas()
 func compileAreas() []compiledArea {
 	var out []compiledArea
 	for name, a := range builtinAreas {
-		out = append(out, compiledArea{name: name, vocab: parseWeighted(a.vocab),
+		vocab := a.vocab
+		if f := foreignVocab[name]; f != "" {
+			vocab += "|" + f
+		}
+		out = append(out, compiledArea{name: name, vocab: parseWeighted(vocab),
 			anchors: parseTerms(a.anchors), committee: parseTerms(a.committee)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })

@@ -21,9 +21,11 @@ type TrainingSet struct {
 
 // TrainingSources are the corpora the model learns from, relative to
 // the classify directory: the tune split of testdata/corpus (Exempelby),
-// blind split 1 (testdata/blind, Norrby; evaluated once at 1ccace6) and
+// blind split 1 (testdata/blind, Norrby; evaluated once at 1ccace6),
 // blind split 2 (testdata/blind2, Söderås; evaluated once at b2a5076),
-// both tuning data since. The held-out split and later blind splits are
+// blind split 3 (testdata/blind3, Björkvik; evaluated at 60a7695) and
+// blind split 4 (testdata/blind4, Ekhamra; evaluated at b08ff7a), all
+// tuning and training data since. The held-out split and later blind splits are
 // never trained on. How the model does on a municipality it never saw
 // is measured by leaving one blind split out (lomo_test.go).
 var TrainingSources = []struct {
@@ -32,6 +34,8 @@ var TrainingSources = []struct {
 	{"exempelby", "testdata/corpus", "tune"},
 	{"norrby", "testdata/blind", "blind"},
 	{"soderas", "testdata/blind2", "blind2"},
+	{"bjorkvik", "testdata/blind3", "blind3"},
+	{"ekhamra", "testdata/blind4", "blind4"},
 }
 
 // LoadTrainingSets reads TrainingSources from dir (the classify
