@@ -1,5 +1,7 @@
 package synpunkt
 
+import "io"
+
 // Medium is what a notification is delivered over. It is not Channel, the
 // way a synpunkt comes in.
 type Medium string
@@ -42,4 +44,59 @@ type Notification struct {
 	// store keeps a reference to its stored copy of the original instead
 	// of a second one, and puts it back when the payload is read.
 	OriginalAt, OriginalLen int
+	// Original, when not nil, is a forward's attached original kept out of
+	// Payload (detached): the complete message is Payload[:OriginalAt],
+	// then Original, then Payload[OriginalAt:], and OriginalLen is
+	// len(Original). The store keeps the payload with a reference to its
+	// own copy of the original, and a sender that can writes the three
+	// pieces in turn, so no complete copy of a big forward is ever built.
+	Original []byte
+}
+
+// Detached reports whether n's original is kept out of its Payload.
+func (n *Notification) Detached() bool {
+	return n.Original != nil && n.OriginalAt >= 0 && n.OriginalAt <= len(n.Payload)
+}
+
+// Size is the length of the complete message in bytes.
+func (n *Notification) Size() int {
+	if n.Detached() {
+		return len(n.Payload) + len(n.Original)
+	}
+	return len(n.Payload)
+}
+
+// Full returns the complete message: Payload itself, or, when detached,
+// a new slice joining Payload and Original.
+func (n *Notification) Full() []byte {
+	if !n.Detached() {
+		return n.Payload
+	}
+	out := make([]byte, 0, n.Size())
+	return append(append(append(out, n.Payload[:n.OriginalAt]...), n.Original...), n.Payload[n.OriginalAt:]...)
+}
+
+// Join makes Payload the complete message (see Full) and Original nil.
+func (n *Notification) Join() {
+	if n.Detached() {
+		n.Payload = n.Full()
+		n.Original = nil
+	}
+}
+
+// WriteTo writes the complete message to w, piece by piece when detached.
+func (n *Notification) WriteTo(w io.Writer) (int64, error) {
+	if !n.Detached() {
+		k, err := w.Write(n.Payload)
+		return int64(k), err
+	}
+	var total int64
+	for _, p := range [][]byte{n.Payload[:n.OriginalAt], n.Original, n.Payload[n.OriginalAt:]} {
+		k, err := w.Write(p)
+		total += int64(k)
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
 }

@@ -72,13 +72,21 @@ type ledgerRaw struct {
 // otherwise the payload whole and no reference. When the original is
 // known, the message just registered, its stored SHA-256 is used rather
 // than hashing it again under the write lock.
+// A detached forward (o.Original set) is stored as it is, with the
+// reference; one whose original the ledger does not hold is stored whole.
 func (s *Store) referOriginal(ctx context.Context, tx *sql.Tx, o synpunkt.Notification, known *ledgerRaw) (payload []byte, orig any, at int, err error) {
-	if o.OriginalLen == 0 || o.OriginalAt < 0 || o.OriginalAt+o.OriginalLen > len(o.Payload) {
+	detached := o.Detached()
+	var original []byte
+	switch {
+	case detached:
+		original = o.Original
+	case o.OriginalLen == 0 || o.OriginalAt < 0 || o.OriginalAt+o.OriginalLen > len(o.Payload):
 		return o.Payload, nil, 0, nil
+	default:
+		original = o.Payload[o.OriginalAt : o.OriginalAt+o.OriginalLen]
 	}
-	original := o.Payload[o.OriginalAt : o.OriginalAt+o.OriginalLen]
 	var h string
-	if known != nil && known.sum != "" && bytes.Equal(original, known.raw) {
+	if known != nil && known.sum != "" && sameBytes(original, known.raw) {
 		h = known.sum
 	} else {
 		h = sum(original)
@@ -86,14 +94,26 @@ func (s *Store) referOriginal(ctx context.Context, tx *sql.Tx, o synpunkt.Notifi
 	var id int64
 	err = s.txQueryRow(ctx, tx, "SELECT id FROM intake WHERE raw_sha256 = ? AND length(raw) = ? LIMIT 1", h, len(original)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return o.Payload, nil, 0, nil
+		return o.Full(), nil, 0, nil
 	}
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("look up the original: %w", err)
 	}
+	if detached {
+		return o.Payload, id, o.OriginalAt, nil
+	}
 	rest := make([]byte, 0, len(o.Payload)-o.OriginalLen)
 	rest = append(append(rest, o.Payload[:o.OriginalAt]...), o.Payload[o.OriginalAt+o.OriginalLen:]...)
 	return rest, id, o.OriginalAt, nil
+}
+
+// sameBytes reports whether a and b hold the same bytes, without
+// comparing them when they are the same slice.
+func sameBytes(a, b []byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	return len(a) == 0 || &a[0] == &b[0] || bytes.Equal(a, b)
 }
 
 // withOriginal returns payload with the raw of intake row orig put back
@@ -233,17 +253,9 @@ func (s *Store) DueOutbox(ctx context.Context, now time.Time, limit int) ([]Outb
 // false when someone else has it or it is no longer due.
 func (s *Store) ClaimOutbox(ctx context.Context, id int64, owner string, now, until time.Time) (payload []byte, ok bool, err error) {
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		n := ts(now)
-		res, err := tx.ExecContext(ctx, `UPDATE outbox SET lease_owner = ?, lease_until = ?
-			WHERE id = ? AND status = ? AND next_attempt_at <= ? AND (lease_owner = ? OR lease_until = '' OR lease_until <= ?)`,
-			owner, ts(until), id, OutboxPending, n, owner, n)
-		if err != nil {
+		if ok, err = claimTx(ctx, tx, id, owner, now, until); err != nil || !ok {
 			return err
 		}
-		if k, err := res.RowsAffected(); err != nil || k != 1 {
-			return err
-		}
-		ok = true
 		payload, err = readPayload(ctx, tx, id)
 		return err
 	})
@@ -251,6 +263,20 @@ func (s *Store) ClaimOutbox(ctx context.Context, id int64, owner string, now, un
 		return nil, false, fmt.Errorf("claim outbox %d: %w", id, err)
 	}
 	return payload, ok, nil
+}
+
+// claimTx leases notification id to owner until until when it is pending,
+// due at now and not leased by another worker, and reports whether it did.
+func claimTx(ctx context.Context, tx *sql.Tx, id int64, owner string, now, until time.Time) (bool, error) {
+	n := ts(now)
+	res, err := tx.ExecContext(ctx, `UPDATE outbox SET lease_owner = ?, lease_until = ?
+		WHERE id = ? AND status = ? AND next_attempt_at <= ? AND (lease_owner = ? OR lease_until = '' OR lease_until <= ?)`,
+		owner, ts(until), id, OutboxPending, n, owner, n)
+	if err != nil {
+		return false, err
+	}
+	k, err := res.RowsAffected()
+	return err == nil && k == 1, err
 }
 
 // ClaimOutboxBatch is ClaimOutbox for several notifications in one
@@ -299,6 +325,53 @@ func readPayload(ctx context.Context, q querier, id int64) ([]byte, error) {
 		return nil, fmt.Errorf("read outbox %d: %w", id, err)
 	}
 	return withOriginal(ctx, q, p, ref.intake, ref.at)
+}
+
+// OutboxParts returns the message of notification id, for the worker
+// holding its lease, as a payload and its original apart (see
+// synpunkt.Notification.Original): original is nil when the row holds
+// the whole message or its original is gone (purged). Joined they are
+// what OutboxPayload returns; apart, a big forward is never copied into
+// one buffer.
+func (s *Store) OutboxParts(ctx context.Context, id int64) (payload, orig []byte, at int, err error) {
+	return readParts(ctx, s.q(ctx), id)
+}
+
+// ClaimOutboxParts is ClaimOutbox returning the message as OutboxParts does.
+func (s *Store) ClaimOutboxParts(ctx context.Context, id int64, owner string, now, until time.Time) (payload, orig []byte, at int, ok bool, err error) {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if ok, err = claimTx(ctx, tx, id, owner, now, until); err != nil || !ok {
+			return err
+		}
+		payload, orig, at, err = readParts(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return nil, nil, 0, false, fmt.Errorf("claim outbox %d: %w", id, err)
+	}
+	return payload, orig, at, ok, nil
+}
+
+// readParts reads the message of notification id with its original apart.
+func readParts(ctx context.Context, q querier, id int64) (payload, orig []byte, at int, err error) {
+	var ref original
+	if err := q.QueryRowContext(ctx, "SELECT payload, original_intake, original_at FROM outbox WHERE id = ?", id).Scan(&payload, &ref.intake, &ref.at); err != nil {
+		return nil, nil, 0, fmt.Errorf("read outbox %d: %w", id, err)
+	}
+	if !ref.intake.Valid || ref.at > len(payload) || len(payload) == 0 {
+		return payload, nil, 0, nil
+	}
+	err = q.QueryRowContext(ctx, "SELECT raw FROM intake WHERE id = ?", ref.intake.Int64).Scan(&orig)
+	if errors.Is(err, sql.ErrNoRows) {
+		return payload, nil, 0, nil
+	}
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("read the original: %w", err)
+	}
+	if orig == nil {
+		orig = []byte{} // an empty stored original still stands at its place
+	}
+	return payload, orig, ref.at, nil
 }
 
 // ReleaseClaims drops owner's leases on the pending notifications ids
