@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -92,7 +93,7 @@ func (s *Store) referOriginal(ctx context.Context, tx *sql.Tx, o synpunkt.Notifi
 		h = sum(original)
 	}
 	var id int64
-	err = s.txQueryRow(ctx, tx, "SELECT id FROM intake WHERE raw_sha256 = ? AND length(raw) = ? LIMIT 1", h, len(original)).Scan(&id)
+	err = s.txQueryRow(ctx, tx, "SELECT id FROM intake WHERE raw_sha256 = ? AND "+rawSizeSQL+" = ? LIMIT 1", h, len(original)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return o.Full(), nil, 0, nil
 	}
@@ -119,25 +120,25 @@ func sameBytes(a, b []byte) bool {
 // withOriginal returns payload with the raw of intake row orig put back
 // at byte at; payload as it is when there is no reference, or when the
 // original is gone (purged) or the payload was emptied.
-func withOriginal(ctx context.Context, q querier, payload []byte, orig sql.NullInt64, at int) ([]byte, error) {
+func (s *Store) withOriginal(ctx context.Context, q querier, payload []byte, orig sql.NullInt64, at int) ([]byte, error) {
 	if !orig.Valid || at > len(payload) || len(payload) == 0 {
 		return payload, nil
 	}
-	rows, err := q.QueryContext(ctx, "SELECT raw FROM intake WHERE id = ?", orig.Int64)
+	r, err := s.openRaw(ctx, q, orig.Int64)
+	if errors.Is(err, ErrNotFound) {
+		return payload, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read the original: %w", err)
 	}
-	defer rows.Close()
-	if !rows.Next() {
-		return payload, rows.Err()
-	}
-	var raw sql.RawBytes // the driver's copy, not cloned once more
-	if err := rows.Scan(&raw); err != nil {
+	defer r.Close()
+	out := make([]byte, len(payload)+int(r.Size()))
+	copy(out, payload[:at])
+	if _, err := io.ReadFull(r, out[at:at+int(r.Size())]); err != nil {
 		return nil, fmt.Errorf("read the original: %w", err)
 	}
-	out := make([]byte, 0, len(payload)+len(raw))
-	out = append(append(append(out, payload[:at]...), raw...), payload[at:]...)
-	return out, rows.Close()
+	copy(out[at+int(r.Size()):], payload[at:])
+	return out, nil
 }
 
 // Enqueue adds notifications (with events) outside a registration, e.g. a
@@ -172,7 +173,7 @@ type original struct {
 // outboxRows reads rows matching where through q (the database or a
 // transaction); with payload false the payloads are left out (they may be
 // many megabytes each).
-func outboxRows(ctx context.Context, q querier, payload bool, where string, args ...any) ([]OutboxRow, error) {
+func (s *Store) outboxRows(ctx context.Context, q querier, payload bool, where string, args ...any) ([]OutboxRow, error) {
 	cols := outboxMeta
 	if payload {
 		cols += ", o.payload, o.original_intake, o.original_at"
@@ -196,7 +197,7 @@ func outboxRows(ctx context.Context, q querier, payload bool, where string, args
 	}
 	rows.Close()
 	for i, ref := range refs {
-		if out[i].Payload, err = withOriginal(ctx, q, out[i].Payload, ref.intake, ref.at); err != nil {
+		if out[i].Payload, err = s.withOriginal(ctx, q, out[i].Payload, ref.intake, ref.at); err != nil {
 			return nil, err
 		}
 	}
@@ -238,7 +239,7 @@ func (s *Store) DueOutboxQuery(ctx context.Context, q DueQuery) ([]OutboxRow, er
 			args = append(args, c)
 		}
 	}
-	return outboxRows(ctx, s.q(ctx), false, where+" ORDER BY o.next_attempt_at, o.id LIMIT ?", append(args, q.Limit)...)
+	return s.outboxRows(ctx, s.q(ctx), false, where+" ORDER BY o.next_attempt_at, o.id LIMIT ?", append(args, q.Limit)...)
 }
 
 // DueOutbox returns up to limit pending notifications due at now, oldest
@@ -256,7 +257,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, id int64, owner string, now, un
 		if ok, err = claimTx(ctx, tx, id, owner, now, until); err != nil || !ok {
 			return err
 		}
-		payload, err = readPayload(ctx, tx, id)
+		payload, err = s.readPayload(ctx, tx, id)
 		return err
 	})
 	if err != nil {
@@ -314,17 +315,17 @@ func (s *Store) ClaimOutboxBatch(ctx context.Context, ids []int64, owner string,
 // OutboxPayload returns the message of notification id, for the worker
 // holding its lease.
 func (s *Store) OutboxPayload(ctx context.Context, id int64) ([]byte, error) {
-	return readPayload(ctx, s.q(ctx), id)
+	return s.readPayload(ctx, s.q(ctx), id)
 }
 
 // readPayload reads the message of notification id, with its original.
-func readPayload(ctx context.Context, q querier, id int64) ([]byte, error) {
+func (s *Store) readPayload(ctx context.Context, q querier, id int64) ([]byte, error) {
 	var p []byte
 	var ref original
 	if err := q.QueryRowContext(ctx, "SELECT payload, original_intake, original_at FROM outbox WHERE id = ?", id).Scan(&p, &ref.intake, &ref.at); err != nil {
 		return nil, fmt.Errorf("read outbox %d: %w", id, err)
 	}
-	return withOriginal(ctx, q, p, ref.intake, ref.at)
+	return s.withOriginal(ctx, q, p, ref.intake, ref.at)
 }
 
 // OutboxParts returns the message of notification id, for the worker
@@ -334,7 +335,7 @@ func readPayload(ctx context.Context, q querier, id int64) ([]byte, error) {
 // what OutboxPayload returns; apart, a big forward is never copied into
 // one buffer.
 func (s *Store) OutboxParts(ctx context.Context, id int64) (payload, orig []byte, at int, err error) {
-	return readParts(ctx, s.q(ctx), id)
+	return s.readParts(ctx, s.q(ctx), id)
 }
 
 // ClaimOutboxParts is ClaimOutbox returning the message as OutboxParts does.
@@ -343,7 +344,7 @@ func (s *Store) ClaimOutboxParts(ctx context.Context, id int64, owner string, no
 		if ok, err = claimTx(ctx, tx, id, owner, now, until); err != nil || !ok {
 			return err
 		}
-		payload, orig, at, err = readParts(ctx, tx, id)
+		payload, orig, at, err = s.readParts(ctx, tx, id)
 		return err
 	})
 	if err != nil {
@@ -353,7 +354,7 @@ func (s *Store) ClaimOutboxParts(ctx context.Context, id int64, owner string, no
 }
 
 // readParts reads the message of notification id with its original apart.
-func readParts(ctx context.Context, q querier, id int64) (payload, orig []byte, at int, err error) {
+func (s *Store) readParts(ctx context.Context, q querier, id int64) (payload, orig []byte, at int, err error) {
 	var ref original
 	if err := q.QueryRowContext(ctx, "SELECT payload, original_intake, original_at FROM outbox WHERE id = ?", id).Scan(&payload, &ref.intake, &ref.at); err != nil {
 		return nil, nil, 0, fmt.Errorf("read outbox %d: %w", id, err)
@@ -361,15 +362,12 @@ func readParts(ctx context.Context, q querier, id int64) (payload, orig []byte, 
 	if !ref.intake.Valid || ref.at > len(payload) || len(payload) == 0 {
 		return payload, nil, 0, nil
 	}
-	err = q.QueryRowContext(ctx, "SELECT raw FROM intake WHERE id = ?", ref.intake.Int64).Scan(&orig)
-	if errors.Is(err, sql.ErrNoRows) {
+	orig, err = s.readRaw(ctx, q, ref.intake.Int64)
+	if errors.Is(err, ErrNotFound) {
 		return payload, nil, 0, nil
 	}
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("read the original: %w", err)
-	}
-	if orig == nil {
-		orig = []byte{} // an empty stored original still stands at its place
 	}
 	return payload, orig, ref.at, nil
 }
@@ -405,12 +403,12 @@ func (s *Store) NextOutboxAt(ctx context.Context, skip ...string) (time.Time, bo
 
 // OutboxForCase lists a case's notifications, without payloads.
 func (s *Store) OutboxForCase(ctx context.Context, caseID int64) ([]OutboxRow, error) {
-	return outboxRows(ctx, s.q(ctx), false, "o.case_id = ? ORDER BY o.id", caseID)
+	return s.outboxRows(ctx, s.q(ctx), false, "o.case_id = ? ORDER BY o.id", caseID)
 }
 
 // AllOutbox lists every notification with its payload (for tests and reports).
 func (s *Store) AllOutbox(ctx context.Context) ([]OutboxRow, error) {
-	return outboxRows(ctx, s.q(ctx), true, "1 ORDER BY o.id")
+	return s.outboxRows(ctx, s.q(ctx), true, "1 ORDER BY o.id")
 }
 
 // MaxOutboxID returns the largest notification id so far, 0 when none.
@@ -501,7 +499,7 @@ func (s *Store) Resend(ctx context.Context, caseID int64, actor string) ([]int64
 		if caseID != 0 {
 			where, args = where+" AND o.case_id = ?", append(args, caseID)
 		}
-		rows, err := outboxRows(ctx, tx, false, where+" ORDER BY o.id", args...)
+		rows, err := s.outboxRows(ctx, tx, false, where+" ORDER BY o.id", args...)
 		if err != nil {
 			return err
 		}

@@ -45,6 +45,10 @@ type Options struct {
 	// AllowGroupRead lets the database's group read it (config
 	// store.allow_group_read); others may never.
 	AllowGroupRead bool
+	// SpoolThreshold is the size from which a raw message is kept as a
+	// file in the spool beside the database (see OpenRaw); 0 means
+	// DefaultSpoolThreshold, a negative value never.
+	SpoolThreshold int64
 }
 
 // Store is the case database. It is safe for concurrent use.
@@ -60,6 +64,9 @@ type Store struct {
 	migrated bool
 	format   string
 	now      func() time.Time
+	// spoolDir holds raw messages of at least spoolMin bytes (spool.go).
+	spoolDir string
+	spoolMin int64
 }
 
 // Open opens (creating and migrating if needed) the database at path. It
@@ -100,6 +107,18 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	s.migrated = true
+	s.spoolDir, s.spoolMin = SpoolDir(path), opt.SpoolThreshold
+	if s.spoolMin == 0 {
+		s.spoolMin = DefaultSpoolThreshold
+	}
+	if err := checkPrivate(s.spoolDir, opt.AllowGroupRead); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if err := s.sweepSpool(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
 	return s, nil
 }
 
@@ -333,7 +352,7 @@ END;
 ALTER TABLE outbox ADD COLUMN original_intake INTEGER;
 ALTER TABLE outbox ADD COLUMN original_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX intake_raw_sha256 ON intake(raw_sha256);
-`, retentionSchema, clerkIndexSchema}
+`, retentionSchema, clerkIndexSchema, spoolSchema}
 
 // migrate applies the migrations this database lacks. Each step reads the
 // schema version inside its own write transaction (BEGIN IMMEDIATE), so two
