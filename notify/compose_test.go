@@ -392,7 +392,10 @@ func TestForwardRefSameBytesAsForward(t *testing.T) {
 					t.Errorf("the detached payload holds the original")
 				}
 			}
-			full := ref.Full()
+			full, err := ref.Full()
+			if err != nil {
+				t.Fatal(err)
+			}
 			if ref.Size() != len(full) {
 				t.Errorf("Size() = %d, want %d", ref.Size(), len(full))
 			}
@@ -402,6 +405,15 @@ func TestForwardRefSameBytesAsForward(t *testing.T) {
 			}
 			if got, want := normalizeMIME(t, full), normalizeMIME(t, whole.Payload); got != want {
 				t.Errorf("joined ForwardRef differs from Forward:\n%s\n---\n%s", got, want)
+			}
+			if tc.detached { // the same from a reader (the outbox's stream of a stored original)
+				st := *ref
+				st.Original, st.OriginalFrom = nil, io.NewSectionReader(bytes.NewReader(tc.original), 0, int64(len(tc.original)))
+				for range 2 { // read again and again
+					if got, err := st.Full(); err != nil || !bytes.Equal(got, full) || st.Size() != len(full) {
+						t.Errorf("streamed original: Full() = %d bytes, %v; Size() %d; want %d", len(got), err, st.Size(), len(full))
+					}
+				}
 			}
 			if got := mustParse(t, full).parts["message/rfc822"]; tc.detached && !bytes.Equal(got, tc.original) {
 				t.Errorf("message/rfc822 part = %q, want the original", got)

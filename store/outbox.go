@@ -95,7 +95,8 @@ func (s *Store) referOriginal(ctx context.Context, tx *sql.Tx, o synpunkt.Notifi
 	var id int64
 	err = s.txQueryRow(ctx, tx, "SELECT id FROM intake WHERE raw_sha256 = ? AND "+rawSizeSQL+" = ? LIMIT 1", h, len(original)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return o.Full(), nil, 0, nil
+		full, err := o.Full()
+		return full, nil, 0, err
 	}
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("look up the original: %w", err)
@@ -338,16 +339,26 @@ func (s *Store) OutboxParts(ctx context.Context, id int64) (payload, orig []byte
 	return s.readParts(ctx, s.q(ctx), id)
 }
 
-// ClaimOutboxParts is ClaimOutbox returning the message as OutboxParts does.
-func (s *Store) ClaimOutboxParts(ctx context.Context, id int64, owner string, now, until time.Time) (payload, orig []byte, at int, ok bool, err error) {
+// OutboxStream is OutboxParts with the original opened (OpenRaw), not
+// read: a big original is streamed from its file into the message being
+// sent. The caller closes orig (nil when there is none).
+func (s *Store) OutboxStream(ctx context.Context, id int64) (payload []byte, orig RawReader, at int, err error) {
+	return s.readStream(ctx, s.q(ctx), id)
+}
+
+// ClaimOutboxStream is ClaimOutbox returning the message as OutboxStream does.
+func (s *Store) ClaimOutboxStream(ctx context.Context, id int64, owner string, now, until time.Time) (payload []byte, orig RawReader, at int, ok bool, err error) {
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		if ok, err = claimTx(ctx, tx, id, owner, now, until); err != nil || !ok {
 			return err
 		}
-		payload, orig, at, err = s.readParts(ctx, tx, id)
+		payload, orig, at, err = s.readStream(ctx, tx, id)
 		return err
 	})
 	if err != nil {
+		if orig != nil {
+			orig.Close()
+		}
 		return nil, nil, 0, false, fmt.Errorf("claim outbox %d: %w", id, err)
 	}
 	return payload, orig, at, ok, nil
@@ -355,6 +366,20 @@ func (s *Store) ClaimOutboxParts(ctx context.Context, id int64, owner string, no
 
 // readParts reads the message of notification id with its original apart.
 func (s *Store) readParts(ctx context.Context, q querier, id int64) (payload, orig []byte, at int, err error) {
+	payload, r, at, err := s.readStream(ctx, q, id)
+	if err != nil || r == nil {
+		return payload, nil, 0, err
+	}
+	defer r.Close()
+	orig = make([]byte, r.Size())
+	if _, err := io.ReadFull(r, orig); err != nil {
+		return nil, nil, 0, fmt.Errorf("read the original: %w", err)
+	}
+	return payload, orig, at, nil
+}
+
+// readStream reads the payload of notification id and opens its original.
+func (s *Store) readStream(ctx context.Context, q querier, id int64) (payload []byte, orig RawReader, at int, err error) {
 	var ref original
 	if err := q.QueryRowContext(ctx, "SELECT payload, original_intake, original_at FROM outbox WHERE id = ?", id).Scan(&payload, &ref.intake, &ref.at); err != nil {
 		return nil, nil, 0, fmt.Errorf("read outbox %d: %w", id, err)
@@ -362,7 +387,7 @@ func (s *Store) readParts(ctx context.Context, q querier, id int64) (payload, or
 	if !ref.intake.Valid || ref.at > len(payload) || len(payload) == 0 {
 		return payload, nil, 0, nil
 	}
-	orig, err = s.readRaw(ctx, q, ref.intake.Int64)
+	orig, err = s.openRaw(ctx, q, ref.intake.Int64)
 	if errors.Is(err, ErrNotFound) {
 		return payload, nil, 0, nil
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -158,12 +159,17 @@ func TestDetachedForwardRefersToStoredOriginal(t *testing.T) {
 			t.Errorf("OutboxParts(%d): original apart = %v, want %v", r.ID, orig != nil, i == 0)
 		}
 		n := synpunkt.Notification{Payload: payload, Original: orig, OriginalAt: at}
-		if got := n.Full(); !bytes.Equal(got, want[i]) {
+		if got, _ := n.Full(); !bytes.Equal(got, want[i]) {
 			t.Errorf("OutboxParts(%d) joined = %d bytes, want the %d composed", r.ID, len(got), len(want[i]))
 		}
-		p2, o2, at2, ok, err := st.ClaimOutboxParts(ctx, r.ID, "w", now, now.Add(time.Minute))
-		if err != nil || !ok || !bytes.Equal(p2, payload) || !bytes.Equal(o2, orig) || at2 != at {
-			t.Errorf("ClaimOutboxParts(%d) = %d, %d bytes at %d, %v, %v; want OutboxParts' %d, %d at %d", r.ID, len(p2), len(o2), at2, ok, err, len(payload), len(orig), at)
+		p2, r2, at2, ok, err := st.ClaimOutboxStream(ctx, r.ID, "w", now, now.Add(time.Minute))
+		var o2 []byte
+		if r2 != nil {
+			o2, _ = io.ReadAll(r2)
+			r2.Close()
+		}
+		if err != nil || !ok || !bytes.Equal(p2, payload) || !bytes.Equal(o2, orig) || (r2 != nil) != (orig != nil) || at2 != at {
+			t.Errorf("ClaimOutboxStream(%d) = %d, %d bytes at %d, %v, %v; want OutboxParts' %d, %d at %d", r.ID, len(p2), len(o2), at2, ok, err, len(payload), len(orig), at)
 		}
 	}
 }

@@ -64,10 +64,12 @@ func validSum(sum string) bool {
 	return err == nil && strings.ToLower(sum) == sum
 }
 
-// writeSpool writes raw as the spool file of sum, fsynced with its
-// directory, unless that file is there already with raw's size (the
-// same content: it is named by its hash). Call it only inside a write
-// transaction (see the spool's doc).
+// writeSpool writes raw as the spool file of sum, unless that file is
+// there already with raw's size (the same content: it is named by its
+// hash). Call it only inside a write transaction (see the spool's doc):
+// the file is fsynced, with its directory, by syncSpool just before that
+// transaction commits (once for all the files of a batch), or removed if
+// it rolls back.
 func (s *Store) writeSpool(sum string, raw []byte) error {
 	if !validSum(sum) {
 		return fmt.Errorf("spool: bad SHA-256 %q", sum)
@@ -90,9 +92,6 @@ func (s *Store) writeSpool(sum string, raw []byte) error {
 		return fmt.Errorf("spool: %w", err)
 	}
 	_, err = f.Write(raw)
-	if err == nil {
-		err = f.Sync()
-	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -103,12 +102,68 @@ func (s *Store) writeSpool(sum string, raw []byte) error {
 		os.Remove(tmp)
 		return fmt.Errorf("spool: write %s: %w", sum, err)
 	}
-	for _, d := range []string{dir, s.spoolDir} { // the new name, and a new subdirectory
-		if err := syncDir(d); err != nil {
-			return fmt.Errorf("spool: %w", err)
+	s.spoolPending = append(s.spoolPending, p)
+	return nil
+}
+
+// syncSpool fsyncs the files writeSpool wrote in the current write
+// transaction, a few at a time, then their directories and the spool's
+// own once each; call it just before the commit. (s.wmu is held.)
+func (s *Store) syncSpool() error {
+	if len(s.spoolPending) == 0 {
+		return nil
+	}
+	sem := make(chan struct{}, 4)
+	errs := make(chan error, len(s.spoolPending))
+	for _, p := range s.spoolPending {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			errs <- syncFile(p)
+		}()
+	}
+	dirs := map[string]bool{s.spoolDir: true}
+	for _, p := range s.spoolPending {
+		dirs[filepath.Dir(p)] = true
+	}
+	var err error
+	for range s.spoolPending {
+		err = errors.Join(err, <-errs)
+	}
+	for d := range dirs {
+		if d != s.spoolDir {
+			err = errors.Join(err, syncDir(d))
 		}
 	}
+	err = errors.Join(err, syncDir(s.spoolDir)) // a new subdirectory's name
+	if err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
 	return nil
+}
+
+// spoolDone ends the current write transaction's spool writes: after a
+// commit they are the files of committed rows; after a rollback no row
+// refers to them (each was new), and they are removed.
+func (s *Store) spoolDone(committed bool) {
+	if !committed {
+		for _, p := range s.spoolPending {
+			os.Remove(p)
+		}
+	}
+	s.spoolPending = s.spoolPending[:0]
+}
+
+func syncFile(p string) error {
+	f, err := os.OpenFile(p, os.O_RDONLY, 0)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func syncDir(dir string) error {

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -135,6 +136,25 @@ func TestSpoolKeepsLargeOriginalsAsFiles(t *testing.T) {
 	}
 	if got := spoolFiles(t, path); len(got) != 1 || got[0] != files[0] {
 		t.Errorf("after the sweep, spool files = %v; want only %s", got, files[0])
+	}
+
+	// A batch that rolls back leaves no file of its own behind.
+	rolled := newCase("rolled back", at)
+	rolled.Intake.Raw = []byte("Subject: y\r\n\r\n" + strings.Repeat("QUJD", 1000) + "\r\n")
+	err = st.Batch(ctx, func(bctx context.Context) error {
+		if _, err := st.OpenCase(bctx, rolled, nil); err != nil {
+			return err
+		}
+		if got := spoolFiles(t, path); len(got) != 2 {
+			t.Errorf("inside the batch, spool files = %v; want 2", got)
+		}
+		return errors.New("give up")
+	})
+	if err == nil {
+		t.Fatal("Batch = nil error, want the one returned")
+	}
+	if got := spoolFiles(t, path); len(got) != 1 || got[0] != files[0] {
+		t.Errorf("after the rollback, spool files = %v; want only %s", got, files[0])
 	}
 
 	// The purge of the original removes its file.

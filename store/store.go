@@ -67,6 +67,9 @@ type Store struct {
 	// spoolDir holds raw messages of at least spoolMin bytes (spool.go).
 	spoolDir string
 	spoolMin int64
+	// spoolPending are the spool files written in the current write
+	// transaction, fsynced just before it commits (guarded by wmu).
+	spoolPending []string
 }
 
 // Open opens (creating and migrating if needed) the database at path. It
@@ -417,6 +420,8 @@ func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	committed := false
+	defer func() { s.spoolDone(committed) }()
 	if err := f(tx); err != nil {
 		tx.Rollback()
 		return err
@@ -425,9 +430,14 @@ func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
 		tx.Rollback()
 		return err
 	}
+	if err := s.syncSpool(); err != nil {
+		tx.Rollback()
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	committed = true
 	return nil
 }
 

@@ -36,6 +36,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	mrand "math/rand/v2"
 	"os"
@@ -72,8 +73,8 @@ var _ Store = (*store.Store)(nil)
 // partsStore is a Store that reads a forward with its original apart, so
 // a big original is not copied into the payload before it is sent.
 type partsStore interface {
-	OutboxParts(ctx context.Context, id int64) (payload, orig []byte, at int, err error)
-	ClaimOutboxParts(ctx context.Context, id int64, owner string, now, until time.Time) (payload, orig []byte, at int, ok bool, err error)
+	OutboxStream(ctx context.Context, id int64) (payload []byte, orig store.RawReader, at int, err error)
+	ClaimOutboxStream(ctx context.Context, id int64, owner string, now, until time.Time) (payload []byte, orig store.RawReader, at int, ok bool, err error)
 }
 
 var _ partsStore = (*store.Store)(nil)
@@ -312,7 +313,7 @@ func (w *Worker) lease() time.Duration { return w.opt.SendTimeout + time.Minute 
 // cancelled by ctx: a stopping daemon lets it finish.
 func (w *Worker) deliver(ctx context.Context, o store.OutboxRow, until time.Time) (bool, error) {
 	t0 := time.Now()
-	ok, err := w.payload(ctx, &o, until)
+	ok, closer, err := w.payload(ctx, &o, until)
 	if err != nil {
 		return false, w.storeFailed(fmt.Errorf("%w: %w", ErrPaused, err))
 	}
@@ -321,7 +322,10 @@ func (w *Worker) deliver(ctx context.Context, o store.OutboxRow, until time.Time
 	}
 	t1 := time.Now()
 	err = w.sendSized(ctx, &o)
-	o.Payload, o.Original = nil, nil // the row's bytes are not kept past their send
+	if closer != nil {
+		closer.Close()
+	}
+	o.Payload, o.Original, o.OriginalFrom = nil, nil, nil // the row's bytes are not kept past their send
 	t2 := time.Now()
 	rerr := w.record(ctx, w.outcome(o, err))
 	// Where a send's time goes, for latency work (log level debug).
@@ -332,27 +336,32 @@ func (w *Worker) deliver(ctx context.Context, o store.OutboxRow, until time.Time
 
 // payload reads o's message under the group's lease, or claims o again
 // (renewing the lease) when less than a send and its recording is left.
-// The message is put in o: with a store that reads the original apart,
-// o is detached (Payload, Original, OriginalAt) when it has one.
-func (w *Worker) payload(ctx context.Context, o *store.OutboxRow, until time.Time) (ok bool, err error) {
+// The message is put in o: with a store that opens the original apart,
+// o is detached (Payload, OriginalFrom, OriginalAt) when it has one, and
+// the returned closer (else nil) closes the original after the send.
+func (w *Worker) payload(ctx context.Context, o *store.OutboxRow, until time.Time) (ok bool, closer io.Closer, err error) {
 	now := w.opt.Now()
 	renew := until.Sub(now) < w.lease()-time.Minute/2
 	if ps, parts := w.st.(partsStore); parts {
+		var orig store.RawReader
 		if renew {
-			o.Payload, o.Original, o.OriginalAt, ok, err = ps.ClaimOutboxParts(ctx, o.ID, w.owner, now, now.Add(w.lease()))
+			o.Payload, orig, o.OriginalAt, ok, err = ps.ClaimOutboxStream(ctx, o.ID, w.owner, now, now.Add(w.lease()))
 		} else {
-			o.Payload, o.Original, o.OriginalAt, err = ps.OutboxParts(ctx, o.ID)
+			o.Payload, orig, o.OriginalAt, err = ps.OutboxStream(ctx, o.ID)
 			ok = err == nil
 		}
-		o.OriginalLen = len(o.Original)
-		return ok, err
+		if orig != nil {
+			o.OriginalFrom, o.OriginalLen = io.NewSectionReader(orig, 0, orig.Size()), int(orig.Size())
+			return ok, orig, err
+		}
+		return ok, nil, err
 	}
 	if renew {
 		o.Payload, ok, err = w.st.ClaimOutbox(ctx, o.ID, w.owner, now, now.Add(w.lease()))
-		return ok, err
+		return ok, nil, err
 	}
 	o.Payload, err = w.st.OutboxPayload(ctx, o.ID)
-	return err == nil, err
+	return err == nil, nil, err
 }
 
 // sendSized sends o; a forward too large for the relay is rebuilt without
@@ -363,7 +372,11 @@ func (w *Worker) sendSized(ctx context.Context, o *store.OutboxRow) error {
 	if err == nil || o.Kind != synpunkt.KindForward || !errors.As(err, &tl) {
 		return err
 	}
-	small, serr := notify.WithoutOriginal(o.Full(), o.CaseNumber, tl.Limit)
+	full, serr := o.Full()
+	if serr != nil {
+		return notify.Temporary(fmt.Errorf("read the forward to rebuild it: %w", serr))
+	}
+	small, serr := notify.WithoutOriginal(full, o.CaseNumber, tl.Limit)
 	if serr != nil {
 		return err
 	}
@@ -372,7 +385,7 @@ func (w *Worker) sendSized(ctx context.Context, o *store.OutboxRow) error {
 	}
 	w.log.Warn("forward too large for the relay; sending it without the original", "outbox_id", o.ID, "case_id", o.CaseID,
 		"size", tl.Size, "limit", tl.Limit, "new_size", len(small))
-	o.Payload, o.Original, o.OriginalAt, o.OriginalLen = small, nil, 0, 0
+	o.Payload, o.Original, o.OriginalFrom, o.OriginalAt, o.OriginalLen = small, nil, nil, 0, 0
 	return w.send(ctx, *o)
 }
 
@@ -384,7 +397,9 @@ func (w *Worker) send(ctx context.Context, o store.OutboxRow) error {
 	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.opt.SendTimeout)
 	defer cancel()
 	if ds, ok := s.(notify.DetachedSender); !ok || !ds.SendsDetached() {
-		o.Join() // o is a copy: the caller's stays detached
+		if err := o.Join(); err != nil { // o is a copy: the caller's stays detached
+			return notify.Temporary(fmt.Errorf("read the forward: %w", err))
+		}
 	}
 	err := s.Send(sendCtx, &o.Notification)
 	if err != nil && errors.Is(err, context.DeadlineExceeded) && !notify.IsTemporary(err) {
