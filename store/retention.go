@@ -263,7 +263,7 @@ func (s *Store) PurgeCases(ctx context.Context, reqs []PurgeRequest, actor strin
 			return out, fmt.Errorf("purge: %w", err)
 		}
 		out = append(out, got...)
-		// A crash before this leaves files no row refers to: Open's sweep
+		// A crash before this leaves files no row refers to: SweepSpool
 		// removes them.
 		if err := s.dropSpooled(ctx, spooled); err != nil {
 			return out, fmt.Errorf("purge: %w", err)

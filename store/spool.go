@@ -21,10 +21,11 @@ import (
 // intake.raw_spool and an empty raw column). A big attachment then costs
 // the intake one file write instead of SQLite's copies of the blob (the
 // bound value, the record, the pages) and the WAL's, and a reader streams
-// it. The file is written and fsynced inside the transaction that inserts
-// its row, before the commit, while this store holds the write lock: a
-// crash in between leaves only a file no row refers to, which the sweep at
-// Open removes. Every reader goes through OpenRaw.
+// it. The file is written inside the transaction that inserts its row and
+// fsynced just before the commit, while this store holds the write lock:
+// a crash in between leaves only a file no row refers to, which
+// SweepSpool (the daemon's start-up) removes. Every reader goes through
+// OpenRaw.
 
 // spoolSchema (schema 16): raw_spool is the size of a raw message kept in
 // the spool; 0 when it is in the row (raw).
@@ -295,32 +296,58 @@ func (s *Store) dropIfUnused(ctx context.Context, tx *sql.Tx, sum string) error 
 	return nil
 }
 
-// sweepSpool removes what no committed row refers to: spool files of
-// rolled-back or crashed transactions and their temporary files. It runs
-// in a write transaction, so no other writer (this process or another)
-// has a file in flight.
-func (s *Store) sweepSpool(ctx context.Context) error {
+// SweepSpool removes what no committed row refers to: spool files of
+// transactions a crash cut short (or a savepoint undid) and temporary
+// files; it returns how many it removed. The daemon calls it at start-up.
+// It runs in a write transaction, so no other writer (this process or
+// another) has a file in flight.
+func (s *Store) SweepSpool(ctx context.Context) (int, error) {
 	if s.spoolDir == "" {
-		return nil
+		return 0, nil
 	}
 	if _, err := os.Stat(s.spoolDir); errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return 0, nil
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	removed := 0
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		removed = 0
+		used := map[string]bool{}
+		rows, err := tx.QueryContext(ctx, "SELECT raw_sha256 FROM intake WHERE raw_spool > 0")
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var sum string
+			if err := rows.Scan(&sum); err != nil {
+				rows.Close()
+				return err
+			}
+			used[sum] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
 		return filepath.WalkDir(s.spoolDir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
 				return err
 			}
 			name := d.Name()
-			if !validSum(name) || filepath.Base(filepath.Dir(p)) != name[:2] {
-				if strings.Contains(name, ".tmp-") {
-					return os.Remove(p)
-				}
-				return nil // not ours: left alone
+			ours := validSum(name) && filepath.Base(filepath.Dir(p)) == name[:2]
+			if ours && used[name] || !ours && !strings.Contains(name, ".tmp-") {
+				return nil // referred to, or not ours: left alone
 			}
-			return s.dropIfUnused(ctx, tx, name)
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+			removed++
+			return nil
 		})
 	})
+	if err != nil {
+		return removed, fmt.Errorf("sweep the spool: %w", err)
+	}
+	return removed, nil
 }
 
 // spoolSearch returns the ids of the cases whose spooled original holds

@@ -125,7 +125,7 @@ func TestSpoolKeepsLargeOriginalsAsFiles(t *testing.T) {
 	}
 
 	// An orphan (a crash between file and commit) and a stray temporary
-	// file go at the next Open; a file a row refers to stays.
+	// file go at the sweep (the daemon's start); a file a row refers to stays.
 	orphan := filepath.Join(SpoolDir(path), "ab", "ab"+strings.Repeat("0", 62))
 	os.MkdirAll(filepath.Dir(orphan), 0o700)
 	os.WriteFile(orphan, []byte("x"), 0o600)
@@ -133,6 +133,12 @@ func TestSpoolKeepsLargeOriginalsAsFiles(t *testing.T) {
 	st.Close()
 	if st, err = Open(ctx, path, Options{Now: func() time.Time { return at }, SpoolThreshold: 1000}); err != nil {
 		t.Fatal(err)
+	}
+	if got := spoolFiles(t, path); len(got) != 3 {
+		t.Errorf("Open swept the spool: files = %v; want 3 (only the daemon sweeps)", got)
+	}
+	if n, err := st.SweepSpool(ctx); err != nil || n != 2 {
+		t.Errorf("SweepSpool = %d, %v; want 2 removed", n, err)
 	}
 	if got := spoolFiles(t, path); len(got) != 1 || got[0] != files[0] {
 		t.Errorf("after the sweep, spool files = %v; want only %s", got, files[0])
