@@ -170,7 +170,7 @@ func (s *Service) Route(ctx context.Context, number, unitName, actor string) (sy
 	moved.Unit, moved.Committee = u.Name, u.Committee
 	ci := notify.CaseInfoFrom(&moved)
 	ci.Note = fmt.Sprintf("Ärendet har flyttats hit från %s.", c.Unit)
-	fwd, err := s.compose.Forward(ci, handler, raw, s.threads.ReplyAddress(c.Number))
+	fwd, err := s.compose.ForwardRef(ci, handler, raw, s.threads.ReplyAddress(c.Number))
 	if err != nil {
 		return c, fmt.Errorf("route %s: %w", c.Number, err)
 	}

@@ -87,5 +87,5 @@ func (s *Service) backlogForward(ctx context.Context, c synpunkt.Case, handler s
 	}
 	ci.Note = fmt.Sprintf("Ärendet kom in %s och registrerades utan att skickas vidare. Fristerna räknas från %s.",
 		c.ReceivedAt.In(stockholm).Format("2006-01-02"), at.In(stockholm).Format("2006-01-02 15:04"))
-	return s.compose.Forward(ci, handler, raw, s.threads.ReplyAddress(c.Number))
+	return s.compose.ForwardRef(ci, handler, raw, s.threads.ReplyAddress(c.Number))
 }

@@ -424,7 +424,7 @@ func (p *Intake) renderNewCase(c synpunkt.Case, msg *synpunkt.Message, text, han
 	ci.CitizenText, ci.CitizenMessageID = text, msg.MessageID
 	ci.Language = lang.Detect(msg.Subject + "\n" + text)
 	reply := p.threads.ReplyAddress(c.Number)
-	fwd, err := p.compose.Forward(ci, handler, msg.Raw, reply)
+	fwd, err := p.compose.ForwardRef(ci, handler, msg.Raw, reply)
 	if err != nil {
 		return nil, fmt.Errorf("%w: forward: %v", errRender, err)
 	}

@@ -146,6 +146,23 @@ func (c *Composer) Forward(ci CaseInfo, manager string, original []byte, replyTo
 	})
 }
 
+// ForwardRef is Forward with the original kept out of the payload
+// (Notification.Original refers to original, not a copy), whenever the
+// complete message is the same either way; otherwise it is Forward. The
+// store keeps such a forward with a reference to the original it
+// registered, and the sender streams the original in at send time.
+func (c *Composer) ForwardRef(ci CaseInfo, manager string, original []byte, replyTo string) (*synpunkt.Notification, error) {
+	if len(original) == 0 {
+		return nil, errors.New("notify: forward: original message is empty")
+	}
+	d := c.data(ci)
+	d.ReplyTo = replyTo
+	return c.email(synpunkt.KindForward, TmplForward, d, mailSpec{
+		to: synpunkt.Address{Addr: manager}, replyTo: replyTo,
+		autoSubmitted: "auto-generated", attachment: original, detach: true,
+	})
+}
+
 // Closed renders the closing notice to the citizen; replies go to replyTo
 // (may be empty: then to the From address).
 func (c *Composer) Closed(ci CaseInfo, to synpunkt.Address, replyTo string) (*synpunkt.Notification, error) {

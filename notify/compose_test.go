@@ -6,6 +6,7 @@ import (
 	"mime"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -344,4 +345,83 @@ func TestTemplateOverrideAnonymousBranchChecked(t *testing.T) {
 	if _, err := LoadTemplates(dir); err == nil || !strings.Contains(err.Error(), TmplForward) {
 		t.Errorf("LoadTemplates = %v, want error for the anonymous branch naming %s", err, TmplForward)
 	}
+}
+
+// ForwardRef keeps the original out of the payload when the complete
+// message is the same either way: joined, it is Forward's message (up to
+// the random boundary and Message-ID); an original the MIME writer would
+// change (a bare LF, a line over 998 bytes) is embedded as by Forward.
+func TestForwardRefSameBytesAsForward(t *testing.T) {
+	c := mustComposer(t, nil)
+	crlf := []byte("From: asa@example.com\r\nSubject: Sn\xc3\xb6\r\nMessage-ID: <a@b>\r\n\r\nStorgatan \xc3\xa4r inte plogad.\r\n")
+	noFinalEOL := []byte("Subject: x\r\n\r\ny")
+	bareLF := []byte("Subject: x\n\ny\n")
+	long := []byte("Subject: x\r\n\r\n" + strings.Repeat("a", 1200) + "\r\n")
+	for name, tc := range map[string]struct {
+		original []byte
+		detached bool
+	}{"crlf": {crlf, true}, "no final line end": {noFinalEOL, true}, "bare LF": {bareLF, false}, "long line": {long, false}} {
+		t.Run(name, func(t *testing.T) {
+			whole, err := c.Forward(testCase(), "chef@exempelby.se", tc.original, testReplyTo)
+			if err != nil {
+				t.Fatalf("Forward: %v", err)
+			}
+			ref, err := c.ForwardRef(testCase(), "chef@exempelby.se", tc.original, testReplyTo)
+			if err != nil {
+				t.Fatalf("ForwardRef: %v", err)
+			}
+			if ref.Detached() != tc.detached {
+				t.Fatalf("Detached() = %v, want %v", ref.Detached(), tc.detached)
+			}
+			if tc.detached {
+				if &ref.Original[0] != &tc.original[0] || ref.OriginalLen != len(tc.original) {
+					t.Errorf("Original is not the original itself (len %d, OriginalLen %d)", len(ref.Original), ref.OriginalLen)
+				}
+				if bytes.Contains(ref.Payload, tc.original) {
+					t.Errorf("the detached payload holds the original")
+				}
+			}
+			full, err := ref.Full()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ref.Size() != len(full) {
+				t.Errorf("Size() = %d, want %d", ref.Size(), len(full))
+			}
+			var w bytes.Buffer
+			if _, err := ref.WriteTo(&w); err != nil || !bytes.Equal(w.Bytes(), full) {
+				t.Errorf("WriteTo wrote %d bytes (%v), not Full()", w.Len(), err)
+			}
+			if got, want := normalizeMIME(t, full), normalizeMIME(t, whole.Payload); got != want {
+				t.Errorf("joined ForwardRef differs from Forward:\n%s\n---\n%s", got, want)
+			}
+			if tc.detached { // the same from a reader (the outbox's stream of a stored original)
+				st := *ref
+				st.Original, st.OriginalFrom = nil, io.NewSectionReader(bytes.NewReader(tc.original), 0, int64(len(tc.original)))
+				for range 2 { // read again and again
+					if got, err := st.Full(); err != nil || !bytes.Equal(got, full) || st.Size() != len(full) {
+						t.Errorf("streamed original: Full() = %d bytes, %v; Size() %d; want %d", len(got), err, st.Size(), len(full))
+					}
+				}
+			}
+			if got := mustParse(t, full).parts["message/rfc822"]; tc.detached && !bytes.Equal(got, tc.original) {
+				t.Errorf("message/rfc822 part = %q, want the original", got)
+			}
+		})
+	}
+}
+
+// normalizeMIME replaces a composed message's boundary and Message-ID,
+// which are random, by fixed strings.
+func normalizeMIME(t *testing.T, payload []byte) string {
+	t.Helper()
+	s := string(payload)
+	for _, re := range []*regexp.Regexp{regexp.MustCompile(`boundary=([0-9a-f]+)`), regexp.MustCompile(`Message-Id: <([^>]+)>`)} {
+		m := re.FindStringSubmatch(s)
+		if m == nil {
+			t.Fatalf("%s not found in %q", re, s)
+		}
+		s = strings.ReplaceAll(s, m[1], "X")
+	}
+	return s
 }

@@ -22,6 +22,9 @@ type mailSpec struct {
 	inReplyTo     string // Message-ID without <>, may be empty
 	autoSubmitted string // RFC 3834 §5: "auto-replied" or "auto-generated"
 	attachment    []byte // original message to attach as message/rfc822; may be nil
+	// detach keeps attachment out of the payload when it can (see
+	// synpunkt.Notification.Original).
+	detach bool
 }
 
 // email renders tmpl and builds the complete message.
@@ -34,16 +37,75 @@ func (c *Composer) email(kind, tmpl string, d *TemplateData, s mailSpec) (*synpu
 	if err != nil {
 		return nil, fmt.Errorf("notify: %s: %w", kind, err)
 	}
+	n := &synpunkt.Notification{
+		Channel: synpunkt.MediumEmail, Kind: kind, From: c.org.MailboxAddress,
+		To: s.to.Addr, MessageID: id,
+	}
+	if s.detach && passesUnchanged(s.attachment) {
+		payload, at, err := buildDetached(h, body, s.attachment)
+		if err != nil {
+			return nil, fmt.Errorf("notify: %s: %w", kind, err)
+		}
+		n.Payload, n.Original, n.OriginalAt, n.OriginalLen = payload, s.attachment, at, len(s.attachment)
+		return n, nil
+	}
 	payload, err := buildBody(h, body, s.attachment)
 	if err != nil {
 		return nil, fmt.Errorf("notify: %s: %w", kind, err)
 	}
-	n := &synpunkt.Notification{
-		Channel: synpunkt.MediumEmail, Kind: kind, From: c.org.MailboxAddress,
-		To: s.to.Addr, MessageID: id, Payload: payload,
-	}
+	n.Payload = payload
 	n.OriginalAt, n.OriginalLen = locate(payload, s.attachment)
 	return n, nil
+}
+
+// passesUnchanged reports whether the MIME writer copies original into a
+// 7bit/8bit part byte for byte: every line ends in CRLF (a bare LF would
+// become CRLF) and none is longer than the writer's 998 bytes (it would
+// be broken). Only then can a forward keep it out of its payload and
+// still send exactly the bytes it would have built.
+func passesUnchanged(original []byte) bool {
+	if len(original) == 0 {
+		return false
+	}
+	rest := original
+	for len(rest) > 0 {
+		i := bytes.IndexByte(rest, '\n')
+		if i < 0 {
+			return len(rest) <= maxLine
+		}
+		if i == 0 || rest[i-1] != '\r' || i+1 > maxLine {
+			return false
+		}
+		rest = rest[i+1:]
+	}
+	return true
+}
+
+// maxLine is a safe bound under go-message's 998-byte line limit for
+// 7bit and 8bit parts, counting the CR before the LF.
+const maxLine = 990
+
+// buildDetached builds the forward with an empty place for original and
+// returns it with the offset of that place: the complete message is the
+// payload with original put in at that offset (passesUnchanged(original)
+// must hold). The part's header is the one original itself would get.
+func buildDetached(h mail.Header, body string, original []byte) ([]byte, int, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return nil, 0, err
+	}
+	marker := []byte(fmt.Sprintf("synpunkt-original-%x", b))
+	var buf bytes.Buffer
+	buf.Grow(3*len(body) + 4<<10)
+	payload, err := buildMixed(&buf, h, body, rfc822Header(original), marker)
+	if err != nil {
+		return nil, 0, err
+	}
+	at := bytes.LastIndex(payload, marker)
+	if at < 0 {
+		return nil, 0, fmt.Errorf("forward: the place of the original was not found")
+	}
+	return append(payload[:at:at], payload[at+len(marker):]...), at, nil
 }
 
 // header builds the top-level header and returns it with the new Message-ID.

@@ -11,3 +11,12 @@ import (
 type Sender interface {
 	Send(ctx context.Context, n *synpunkt.Notification) error
 }
+
+// DetachedSender is a Sender that sends a detached Notification (its
+// Original kept out of its Payload, see synpunkt.Notification.Original)
+// as the complete message, writing the pieces in turn. The outbox hands
+// any other Sender the message joined.
+type DetachedSender interface {
+	Sender
+	SendsDetached() bool
+}

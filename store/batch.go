@@ -41,11 +41,12 @@ func (s *Store) Batch(ctx context.Context, f func(ctx context.Context) error) er
 	if err != nil {
 		return fmt.Errorf("begin batch: %w", err)
 	}
-	done := false
+	done, committed := false, false
 	defer func() {
 		if !done {
 			tx.Rollback()
 		}
+		s.spoolDone(committed)
 	}()
 	if err := f(context.WithValue(ctx, batchKey{}, tx)); err != nil {
 		return err
@@ -55,10 +56,14 @@ func (s *Store) Batch(ctx context.Context, f func(ctx context.Context) error) er
 	if err := s.syncSearch(context.WithoutCancel(ctx), tx); err != nil {
 		return err
 	}
+	if err := s.syncSpool(); err != nil {
+		return err
+	}
 	done = true
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit batch: %w", err)
 	}
+	committed = true
 	return nil
 }
 

@@ -155,14 +155,25 @@ func (s *Store) insertIntake(ctx context.Context, tx *sql.Tx, in Intake, outcome
 	if rawSum == "" {
 		rawSum = sum(in.Raw)
 	}
-	res, err := s.txExec(ctx, tx, `INSERT INTO intake(idem_key, source, received_at, outcome, reason, case_id, raw_sha256, raw)
-		VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(idem_key) DO NOTHING`,
-		in.Key, in.Source, ts(in.ReceivedAt), outcome, reason, cid, rawSum, in.Raw)
+	// A large raw message goes to the spool: the row keeps its hash and
+	// size, and the file is written (and fsynced) before the commit.
+	raw, spooled := in.Raw, 0
+	if s.spoolIt(len(in.Raw)) {
+		raw, spooled = []byte{}, len(in.Raw)
+	}
+	res, err := s.txExec(ctx, tx, `INSERT INTO intake(idem_key, source, received_at, outcome, reason, case_id, raw_sha256, raw, raw_spool)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(idem_key) DO NOTHING`,
+		in.Key, in.Source, ts(in.ReceivedAt), outcome, reason, cid, rawSum, raw, spooled)
 	if err != nil {
 		return 0, "", fmt.Errorf("insert intake: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return 0, "", fmt.Errorf("intake %s: %w", in.Key, ErrDuplicate)
+	}
+	if spooled > 0 {
+		if err := s.writeSpool(rawSum, in.Raw); err != nil {
+			return 0, "", fmt.Errorf("insert intake: %w", err)
+		}
 	}
 	id, err := res.LastInsertId()
 	return id, rawSum, err

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -72,52 +73,73 @@ type ledgerRaw struct {
 // otherwise the payload whole and no reference. When the original is
 // known, the message just registered, its stored SHA-256 is used rather
 // than hashing it again under the write lock.
+// A detached forward (o.Original set) is stored as it is, with the
+// reference; one whose original the ledger does not hold is stored whole.
 func (s *Store) referOriginal(ctx context.Context, tx *sql.Tx, o synpunkt.Notification, known *ledgerRaw) (payload []byte, orig any, at int, err error) {
-	if o.OriginalLen == 0 || o.OriginalAt < 0 || o.OriginalAt+o.OriginalLen > len(o.Payload) {
+	detached := o.Detached()
+	var original []byte
+	switch {
+	case detached:
+		original = o.Original
+	case o.OriginalLen == 0 || o.OriginalAt < 0 || o.OriginalAt+o.OriginalLen > len(o.Payload):
 		return o.Payload, nil, 0, nil
+	default:
+		original = o.Payload[o.OriginalAt : o.OriginalAt+o.OriginalLen]
 	}
-	original := o.Payload[o.OriginalAt : o.OriginalAt+o.OriginalLen]
 	var h string
-	if known != nil && known.sum != "" && bytes.Equal(original, known.raw) {
+	if known != nil && known.sum != "" && sameBytes(original, known.raw) {
 		h = known.sum
 	} else {
 		h = sum(original)
 	}
 	var id int64
-	err = s.txQueryRow(ctx, tx, "SELECT id FROM intake WHERE raw_sha256 = ? AND length(raw) = ? LIMIT 1", h, len(original)).Scan(&id)
+	err = s.txQueryRow(ctx, tx, "SELECT id FROM intake WHERE raw_sha256 = ? AND "+rawSizeSQL+" = ? LIMIT 1", h, len(original)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return o.Payload, nil, 0, nil
+		full, err := o.Full()
+		return full, nil, 0, err
 	}
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("look up the original: %w", err)
+	}
+	if detached {
+		return o.Payload, id, o.OriginalAt, nil
 	}
 	rest := make([]byte, 0, len(o.Payload)-o.OriginalLen)
 	rest = append(append(rest, o.Payload[:o.OriginalAt]...), o.Payload[o.OriginalAt+o.OriginalLen:]...)
 	return rest, id, o.OriginalAt, nil
 }
 
+// sameBytes reports whether a and b hold the same bytes, without
+// comparing them when they are the same slice.
+func sameBytes(a, b []byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	return len(a) == 0 || &a[0] == &b[0] || bytes.Equal(a, b)
+}
+
 // withOriginal returns payload with the raw of intake row orig put back
 // at byte at; payload as it is when there is no reference, or when the
 // original is gone (purged) or the payload was emptied.
-func withOriginal(ctx context.Context, q querier, payload []byte, orig sql.NullInt64, at int) ([]byte, error) {
+func (s *Store) withOriginal(ctx context.Context, q querier, payload []byte, orig sql.NullInt64, at int) ([]byte, error) {
 	if !orig.Valid || at > len(payload) || len(payload) == 0 {
 		return payload, nil
 	}
-	rows, err := q.QueryContext(ctx, "SELECT raw FROM intake WHERE id = ?", orig.Int64)
+	r, err := s.openRaw(ctx, q, orig.Int64)
+	if errors.Is(err, ErrNotFound) {
+		return payload, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read the original: %w", err)
 	}
-	defer rows.Close()
-	if !rows.Next() {
-		return payload, rows.Err()
-	}
-	var raw sql.RawBytes // the driver's copy, not cloned once more
-	if err := rows.Scan(&raw); err != nil {
+	defer r.Close()
+	out := make([]byte, len(payload)+int(r.Size()))
+	copy(out, payload[:at])
+	if _, err := io.ReadFull(r, out[at:at+int(r.Size())]); err != nil {
 		return nil, fmt.Errorf("read the original: %w", err)
 	}
-	out := make([]byte, 0, len(payload)+len(raw))
-	out = append(append(append(out, payload[:at]...), raw...), payload[at:]...)
-	return out, rows.Close()
+	copy(out[at+int(r.Size()):], payload[at:])
+	return out, nil
 }
 
 // Enqueue adds notifications (with events) outside a registration, e.g. a
@@ -152,7 +174,7 @@ type original struct {
 // outboxRows reads rows matching where through q (the database or a
 // transaction); with payload false the payloads are left out (they may be
 // many megabytes each).
-func outboxRows(ctx context.Context, q querier, payload bool, where string, args ...any) ([]OutboxRow, error) {
+func (s *Store) outboxRows(ctx context.Context, q querier, payload bool, where string, args ...any) ([]OutboxRow, error) {
 	cols := outboxMeta
 	if payload {
 		cols += ", o.payload, o.original_intake, o.original_at"
@@ -176,7 +198,7 @@ func outboxRows(ctx context.Context, q querier, payload bool, where string, args
 	}
 	rows.Close()
 	for i, ref := range refs {
-		if out[i].Payload, err = withOriginal(ctx, q, out[i].Payload, ref.intake, ref.at); err != nil {
+		if out[i].Payload, err = s.withOriginal(ctx, q, out[i].Payload, ref.intake, ref.at); err != nil {
 			return nil, err
 		}
 	}
@@ -218,7 +240,7 @@ func (s *Store) DueOutboxQuery(ctx context.Context, q DueQuery) ([]OutboxRow, er
 			args = append(args, c)
 		}
 	}
-	return outboxRows(ctx, s.q(ctx), false, where+" ORDER BY o.next_attempt_at, o.id LIMIT ?", append(args, q.Limit)...)
+	return s.outboxRows(ctx, s.q(ctx), false, where+" ORDER BY o.next_attempt_at, o.id LIMIT ?", append(args, q.Limit)...)
 }
 
 // DueOutbox returns up to limit pending notifications due at now, oldest
@@ -233,24 +255,30 @@ func (s *Store) DueOutbox(ctx context.Context, now time.Time, limit int) ([]Outb
 // false when someone else has it or it is no longer due.
 func (s *Store) ClaimOutbox(ctx context.Context, id int64, owner string, now, until time.Time) (payload []byte, ok bool, err error) {
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		n := ts(now)
-		res, err := tx.ExecContext(ctx, `UPDATE outbox SET lease_owner = ?, lease_until = ?
-			WHERE id = ? AND status = ? AND next_attempt_at <= ? AND (lease_owner = ? OR lease_until = '' OR lease_until <= ?)`,
-			owner, ts(until), id, OutboxPending, n, owner, n)
-		if err != nil {
+		if ok, err = claimTx(ctx, tx, id, owner, now, until); err != nil || !ok {
 			return err
 		}
-		if k, err := res.RowsAffected(); err != nil || k != 1 {
-			return err
-		}
-		ok = true
-		payload, err = readPayload(ctx, tx, id)
+		payload, err = s.readPayload(ctx, tx, id)
 		return err
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("claim outbox %d: %w", id, err)
 	}
 	return payload, ok, nil
+}
+
+// claimTx leases notification id to owner until until when it is pending,
+// due at now and not leased by another worker, and reports whether it did.
+func claimTx(ctx context.Context, tx *sql.Tx, id int64, owner string, now, until time.Time) (bool, error) {
+	n := ts(now)
+	res, err := tx.ExecContext(ctx, `UPDATE outbox SET lease_owner = ?, lease_until = ?
+		WHERE id = ? AND status = ? AND next_attempt_at <= ? AND (lease_owner = ? OR lease_until = '' OR lease_until <= ?)`,
+		owner, ts(until), id, OutboxPending, n, owner, n)
+	if err != nil {
+		return false, err
+	}
+	k, err := res.RowsAffected()
+	return err == nil && k == 1, err
 }
 
 // ClaimOutboxBatch is ClaimOutbox for several notifications in one
@@ -288,17 +316,85 @@ func (s *Store) ClaimOutboxBatch(ctx context.Context, ids []int64, owner string,
 // OutboxPayload returns the message of notification id, for the worker
 // holding its lease.
 func (s *Store) OutboxPayload(ctx context.Context, id int64) ([]byte, error) {
-	return readPayload(ctx, s.q(ctx), id)
+	return s.readPayload(ctx, s.q(ctx), id)
 }
 
 // readPayload reads the message of notification id, with its original.
-func readPayload(ctx context.Context, q querier, id int64) ([]byte, error) {
+func (s *Store) readPayload(ctx context.Context, q querier, id int64) ([]byte, error) {
 	var p []byte
 	var ref original
 	if err := q.QueryRowContext(ctx, "SELECT payload, original_intake, original_at FROM outbox WHERE id = ?", id).Scan(&p, &ref.intake, &ref.at); err != nil {
 		return nil, fmt.Errorf("read outbox %d: %w", id, err)
 	}
-	return withOriginal(ctx, q, p, ref.intake, ref.at)
+	return s.withOriginal(ctx, q, p, ref.intake, ref.at)
+}
+
+// OutboxParts returns the message of notification id, for the worker
+// holding its lease, as a payload and its original apart (see
+// synpunkt.Notification.Original): original is nil when the row holds
+// the whole message or its original is gone (purged). Joined they are
+// what OutboxPayload returns; apart, a big forward is never copied into
+// one buffer.
+func (s *Store) OutboxParts(ctx context.Context, id int64) (payload, orig []byte, at int, err error) {
+	return s.readParts(ctx, s.q(ctx), id)
+}
+
+// OutboxStream is OutboxParts with the original opened (OpenRaw), not
+// read: a big original is streamed from its file into the message being
+// sent. The caller closes orig (nil when there is none).
+func (s *Store) OutboxStream(ctx context.Context, id int64) (payload []byte, orig RawReader, at int, err error) {
+	return s.readStream(ctx, s.q(ctx), id)
+}
+
+// ClaimOutboxStream is ClaimOutbox returning the message as OutboxStream does.
+func (s *Store) ClaimOutboxStream(ctx context.Context, id int64, owner string, now, until time.Time) (payload []byte, orig RawReader, at int, ok bool, err error) {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if ok, err = claimTx(ctx, tx, id, owner, now, until); err != nil || !ok {
+			return err
+		}
+		payload, orig, at, err = s.readStream(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		if orig != nil {
+			orig.Close()
+		}
+		return nil, nil, 0, false, fmt.Errorf("claim outbox %d: %w", id, err)
+	}
+	return payload, orig, at, ok, nil
+}
+
+// readParts reads the message of notification id with its original apart.
+func (s *Store) readParts(ctx context.Context, q querier, id int64) (payload, orig []byte, at int, err error) {
+	payload, r, at, err := s.readStream(ctx, q, id)
+	if err != nil || r == nil {
+		return payload, nil, 0, err
+	}
+	defer r.Close()
+	orig = make([]byte, r.Size())
+	if _, err := io.ReadFull(r, orig); err != nil {
+		return nil, nil, 0, fmt.Errorf("read the original: %w", err)
+	}
+	return payload, orig, at, nil
+}
+
+// readStream reads the payload of notification id and opens its original.
+func (s *Store) readStream(ctx context.Context, q querier, id int64) (payload []byte, orig RawReader, at int, err error) {
+	var ref original
+	if err := q.QueryRowContext(ctx, "SELECT payload, original_intake, original_at FROM outbox WHERE id = ?", id).Scan(&payload, &ref.intake, &ref.at); err != nil {
+		return nil, nil, 0, fmt.Errorf("read outbox %d: %w", id, err)
+	}
+	if !ref.intake.Valid || ref.at > len(payload) || len(payload) == 0 {
+		return payload, nil, 0, nil
+	}
+	orig, err = s.openRaw(ctx, q, ref.intake.Int64)
+	if errors.Is(err, ErrNotFound) {
+		return payload, nil, 0, nil
+	}
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("read the original: %w", err)
+	}
+	return payload, orig, ref.at, nil
 }
 
 // ReleaseClaims drops owner's leases on the pending notifications ids
@@ -332,12 +428,12 @@ func (s *Store) NextOutboxAt(ctx context.Context, skip ...string) (time.Time, bo
 
 // OutboxForCase lists a case's notifications, without payloads.
 func (s *Store) OutboxForCase(ctx context.Context, caseID int64) ([]OutboxRow, error) {
-	return outboxRows(ctx, s.q(ctx), false, "o.case_id = ? ORDER BY o.id", caseID)
+	return s.outboxRows(ctx, s.q(ctx), false, "o.case_id = ? ORDER BY o.id", caseID)
 }
 
 // AllOutbox lists every notification with its payload (for tests and reports).
 func (s *Store) AllOutbox(ctx context.Context) ([]OutboxRow, error) {
-	return outboxRows(ctx, s.q(ctx), true, "1 ORDER BY o.id")
+	return s.outboxRows(ctx, s.q(ctx), true, "1 ORDER BY o.id")
 }
 
 // MaxOutboxID returns the largest notification id so far, 0 when none.
@@ -428,7 +524,7 @@ func (s *Store) Resend(ctx context.Context, caseID int64, actor string) ([]int64
 		if caseID != 0 {
 			where, args = where+" AND o.case_id = ?", append(args, caseID)
 		}
-		rows, err := outboxRows(ctx, tx, false, where+" ORDER BY o.id", args...)
+		rows, err := s.outboxRows(ctx, tx, false, where+" ORDER BY o.id", args...)
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -99,6 +100,76 @@ func TestForwardRefersToStoredOriginal(t *testing.T) {
 		p, err := st.OutboxPayload(ctx, r.ID)
 		if err != nil || !bytes.Equal(p, want[i]) {
 			t.Errorf("OutboxPayload(%d) = %d bytes, %v; want the %d composed", r.ID, len(p), err, len(want[i]))
+		}
+	}
+}
+
+// A detached forward (its original kept out of the payload) is stored
+// with a reference when the ledger holds the original, and whole when it
+// does not; OutboxParts reads it back apart, the other readers joined.
+func TestDetachedForwardRefersToStoredOriginal(t *testing.T) {
+	st, now, ctx := fixedStore(t)
+	nc := newCase("fwd", now)
+	nc.Intake.Raw = []byte("Subject: x\r\n\r\n" + strings.Repeat("stort foto ", 10000))
+	head, tail := []byte("Subject: Synpunkt\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n"), []byte("\r\n--b--\r\n")
+	detached := func(original []byte) synpunkt.Notification {
+		return synpunkt.Notification{Kind: synpunkt.KindForward, Channel: synpunkt.MediumEmail, From: "synpunkt@exempelby.se",
+			To: "chef@exempelby.se", Payload: append(append([]byte{}, head...), tail...), Original: original,
+			OriginalAt: len(head), OriginalLen: len(original)}
+	}
+	notStored := []byte("Subject: not stored\r\n\r\nhej")
+	whole := func(original []byte) []byte { return append(append(append([]byte{}, head...), original...), tail...) }
+	want := [][]byte{whole(nc.Intake.Raw), whole(notStored)}
+	c, err := st.OpenCase(ctx, nc, func(synpunkt.Case) ([]synpunkt.Notification, error) {
+		return []synpunkt.Notification{detached(nc.Intake.Raw), detached(notStored)}, nil
+	})
+	if err != nil {
+		t.Fatalf("OpenCase: %v", err)
+	}
+	var stored []int64
+	rows, err := st.DB().QueryContext(ctx, "SELECT length(payload) FROM outbox WHERE case_id = ? ORDER BY id", c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var n int64
+		rows.Scan(&n)
+		stored = append(stored, n)
+	}
+	rows.Close()
+	if len(stored) != 2 || stored[0] != int64(len(head)+len(tail)) || stored[1] != int64(len(want[1])) {
+		t.Fatalf("stored payload sizes %v; want the first without its original (%d), the second whole (%d)", stored, len(head)+len(tail), len(want[1]))
+	}
+	all, err := st.AllOutbox(ctx)
+	if err != nil || len(all) != 2 {
+		t.Fatalf("AllOutbox = %d rows, %v", len(all), err)
+	}
+	for i, r := range all {
+		if !bytes.Equal(r.Payload, want[i]) {
+			t.Errorf("row %d reads back %d bytes, want the %d composed", i, len(r.Payload), len(want[i]))
+		}
+		if p, err := st.OutboxPayload(ctx, r.ID); err != nil || !bytes.Equal(p, want[i]) {
+			t.Errorf("OutboxPayload(%d) = %d bytes, %v; want the %d composed", r.ID, len(p), err, len(want[i]))
+		}
+		payload, orig, at, err := st.OutboxParts(ctx, r.ID)
+		if err != nil {
+			t.Fatalf("OutboxParts(%d): %v", r.ID, err)
+		}
+		if (orig != nil) != (i == 0) {
+			t.Errorf("OutboxParts(%d): original apart = %v, want %v", r.ID, orig != nil, i == 0)
+		}
+		n := synpunkt.Notification{Payload: payload, Original: orig, OriginalAt: at}
+		if got, _ := n.Full(); !bytes.Equal(got, want[i]) {
+			t.Errorf("OutboxParts(%d) joined = %d bytes, want the %d composed", r.ID, len(got), len(want[i]))
+		}
+		p2, r2, at2, ok, err := st.ClaimOutboxStream(ctx, r.ID, "w", now, now.Add(time.Minute))
+		var o2 []byte
+		if r2 != nil {
+			o2, _ = io.ReadAll(r2)
+			r2.Close()
+		}
+		if err != nil || !ok || !bytes.Equal(p2, payload) || !bytes.Equal(o2, orig) || (r2 != nil) != (orig != nil) || at2 != at {
+			t.Errorf("ClaimOutboxStream(%d) = %d, %d bytes at %d, %v, %v; want OutboxParts' %d, %d at %d", r.ID, len(p2), len(o2), at2, ok, err, len(payload), len(orig), at)
 		}
 	}
 }

@@ -225,11 +225,15 @@ func (s *Store) Quarantined(ctx context.Context) ([]QuarantineRow, error) {
 
 // Original returns the raw bytes of a document's original message.
 func (s *Store) Original(ctx context.Context, documentID int64) ([]byte, error) {
-	var raw []byte
-	err := s.qQueryRow(ctx, "SELECT i.raw FROM documents d JOIN intake i ON i.id = d.intake_id WHERE d.id = ?", documentID).Scan(&raw)
+	var id int64
+	err := s.qQueryRow(ctx, "SELECT i.id FROM documents d JOIN intake i ON i.id = d.intake_id WHERE d.id = ?", documentID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("original of document %d: %w", documentID, ErrNotFound)
 	}
+	if err != nil {
+		return nil, fmt.Errorf("read original: %w", err)
+	}
+	raw, err := s.readRaw(ctx, s.q(ctx), id)
 	if err != nil {
 		return nil, fmt.Errorf("read original: %w", err)
 	}

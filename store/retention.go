@@ -232,13 +232,14 @@ func (s *Store) PurgeCases(ctx context.Context, reqs []PurgeRequest, actor strin
 	for start := 0; start < len(reqs); start += purgeBatch {
 		batch := reqs[start:min(start+purgeBatch, len(reqs))]
 		var got []PurgeOutcome
+		var spooled []string // spool files of the originals emptied, removed after the commit
 		err := s.tx(ctx, func(tx *sql.Tx) error {
-			got = got[:0]
+			got, spooled = got[:0], spooled[:0]
 			if _, err := tx.ExecContext(ctx, "INSERT INTO case_search(case_search, rank) VALUES('secure-delete', 0)"); err != nil {
 				return fmt.Errorf("search index secure-delete off: %w", err)
 			}
 			for _, rq := range batch {
-				o, err := s.purgeCaseTx(ctx, tx, rq, actor)
+				o, err := s.purgeCaseTx(ctx, tx, rq, actor, &spooled)
 				if err != nil {
 					return fmt.Errorf("case %d: %w", rq.CaseID, err)
 				}
@@ -262,11 +263,16 @@ func (s *Store) PurgeCases(ctx context.Context, reqs []PurgeRequest, actor strin
 			return out, fmt.Errorf("purge: %w", err)
 		}
 		out = append(out, got...)
+		// A crash before this leaves files no row refers to: SweepSpool
+		// removes them.
+		if err := s.dropSpooled(ctx, spooled); err != nil {
+			return out, fmt.Errorf("purge: %w", err)
+		}
 	}
 	return out, nil
 }
 
-func (s *Store) purgeCaseTx(ctx context.Context, tx *sql.Tx, rq PurgeRequest, actor string) (PurgeOutcome, error) {
+func (s *Store) purgeCaseTx(ctx context.Context, tx *sql.Tx, rq PurgeRequest, actor string, spooled *[]string) (PurgeOutcome, error) {
 	var o PurgeOutcome
 	var preserved bool
 	if err := tx.QueryRowContext(ctx, "SELECT EXISTS(SELECT 1 FROM preservations WHERE case_id = ?)", rq.CaseID).Scan(&preserved); err != nil {
@@ -278,7 +284,7 @@ func (s *Store) purgeCaseTx(ctx context.Context, tx *sql.Tx, rq PurgeRequest, ac
 	}
 	r := &o.PurgeResult
 	for _, p := range rq.Parts {
-		if err := purgePart(ctx, tx, rq.CaseID, p, r); err != nil {
+		if err := purgePart(ctx, tx, rq.CaseID, p, r, spooled); err != nil {
 			return o, fmt.Errorf("purge %s: %w", p, err)
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO purged(case_id, part, rule, at) VALUES(?, ?, ?, ?) ON CONFLICT DO NOTHING", rq.CaseID, p, rq.Rule, ts(s.now())); err != nil {
@@ -303,7 +309,9 @@ func partIndex(p string) int {
 	return len(Parts)
 }
 
-func purgePart(ctx context.Context, tx *sql.Tx, caseID int64, part string, r *PurgeResult) error {
+// The SHA-256 of the spooled originals it empties are added to spooled:
+// their files go once the transaction has committed.
+func purgePart(ctx context.Context, tx *sql.Tx, caseID int64, part string, r *PurgeResult, spooled *[]string) error {
 	exec := func(n *int64, q string, args ...any) error {
 		res, err := tx.ExecContext(ctx, q, args...)
 		if err != nil {
@@ -315,14 +323,23 @@ func purgePart(ctx context.Context, tx *sql.Tx, caseID int64, part string, r *Pu
 	}
 	// Originals that carry attachments wait for PartAttachments.
 	const withAttachments = "SELECT intake_id FROM documents WHERE case_id = ? AND attachments <> '' AND intake_id IS NOT NULL"
+	// empty empties the originals of the intake rows where selects.
+	empty := func(where string, args ...any) error {
+		sums, err := spooledOf(ctx, tx, where, args...)
+		if err != nil {
+			return err
+		}
+		*spooled = append(*spooled, sums...)
+		return exec(&r.Originals, "UPDATE intake SET raw = x'', raw_spool = 0 WHERE (length(raw) > 0 OR raw_spool > 0) AND "+where, args...)
+	}
 	switch part {
 	case PartOriginal:
-		if err := exec(&r.Originals, "UPDATE intake SET raw = x'' WHERE case_id = ? AND length(raw) > 0 AND id NOT IN ("+withAttachments+")", caseID, caseID); err != nil {
+		if err := empty("case_id = ? AND id NOT IN ("+withAttachments+")", caseID, caseID); err != nil {
 			return err
 		}
 		return exec(&r.Documents, "UPDATE documents SET text = '' WHERE case_id = ? AND text <> ''", caseID)
 	case PartAttachments:
-		if err := exec(&r.Originals, "UPDATE intake SET raw = x'' WHERE length(raw) > 0 AND id IN ("+withAttachments+")", caseID); err != nil {
+		if err := empty("id IN ("+withAttachments+")", caseID); err != nil {
 			return err
 		}
 		var n int64
@@ -442,6 +459,28 @@ func (s *Store) SubjectCases(ctx context.Context, q SubjectQuery) ([]SubjectCase
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, fmt.Errorf("subject search: %w", err)
+		}
+	}
+	// Originals kept in the spool are searched in Go, as the SQL above
+	// searches those in the row.
+	spoolProbes := map[string]func([]byte) []byte{}
+	if e := strings.ToLower(strings.TrimSpace(q.Email)); e != "" {
+		spoolProbes[e] = asciiLowerBytes
+	}
+	for _, n := range append(append([]string(nil), q.Phone...), q.Personnummer...) {
+		if n != "" {
+			spoolProbes[n] = strippedBytes
+		}
+	}
+	for needle, norm := range spoolProbes {
+		found, err := s.spoolSearch(ctx, needle, norm)
+		if err != nil {
+			return nil, fmt.Errorf("subject search: %w", err)
+		}
+		for _, id := range found {
+			if !slices.Contains(holds[id], PartOriginal) {
+				holds[id] = append(holds[id], PartOriginal)
+			}
 		}
 	}
 	ids := make([]int64, 0, len(holds))

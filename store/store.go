@@ -45,6 +45,10 @@ type Options struct {
 	// AllowGroupRead lets the database's group read it (config
 	// store.allow_group_read); others may never.
 	AllowGroupRead bool
+	// SpoolThreshold is the size from which a raw message is kept as a
+	// file in the spool beside the database (see OpenRaw); 0 means
+	// DefaultSpoolThreshold, a negative value never.
+	SpoolThreshold int64
 }
 
 // Store is the case database. It is safe for concurrent use.
@@ -60,6 +64,12 @@ type Store struct {
 	migrated bool
 	format   string
 	now      func() time.Time
+	// spoolDir holds raw messages of at least spoolMin bytes (spool.go).
+	spoolDir string
+	spoolMin int64
+	// spoolPending are the spool files written in the current write
+	// transaction, fsynced just before it commits (guarded by wmu).
+	spoolPending []string
 }
 
 // Open opens (creating and migrating if needed) the database at path. It
@@ -100,6 +110,14 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	s.migrated = true
+	s.spoolDir, s.spoolMin = SpoolDir(path), opt.SpoolThreshold
+	if s.spoolMin == 0 {
+		s.spoolMin = DefaultSpoolThreshold
+	}
+	if err := checkPrivate(s.spoolDir, opt.AllowGroupRead); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
 	return s, nil
 }
 
@@ -333,7 +351,7 @@ END;
 ALTER TABLE outbox ADD COLUMN original_intake INTEGER;
 ALTER TABLE outbox ADD COLUMN original_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX intake_raw_sha256 ON intake(raw_sha256);
-`, retentionSchema, clerkIndexSchema}
+`, retentionSchema, clerkIndexSchema, spoolSchema}
 
 // migrate applies the migrations this database lacks. Each step reads the
 // schema version inside its own write transaction (BEGIN IMMEDIATE), so two
@@ -398,6 +416,8 @@ func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	committed := false
+	defer func() { s.spoolDone(committed) }()
 	if err := f(tx); err != nil {
 		tx.Rollback()
 		return err
@@ -406,9 +426,14 @@ func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
 		tx.Rollback()
 		return err
 	}
+	if err := s.syncSpool(); err != nil {
+		tx.Rollback()
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	committed = true
 	return nil
 }
 

@@ -22,6 +22,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -632,7 +633,8 @@ func latency(dc *dovecottest.Server, sink *smtpsink.Sink, gen *generator, rate, 
 }
 
 // diskPerCase opens the stopped daemon's database and returns its cases
-// and the bytes of the database files.
+// and the bytes of the database files, its spool of large originals
+// included.
 func diskPerCase(ctx context.Context, dbPath string) (int, int64, error) {
 	var size int64
 	for _, suf := range []string{"", "-wal", "-shm"} {
@@ -640,6 +642,14 @@ func diskPerCase(ctx context.Context, dbPath string) (int, int64, error) {
 			size += fi.Size()
 		}
 	}
+	filepath.WalkDir(store.SpoolDir(dbPath), func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := d.Info(); err == nil {
+				size += fi.Size()
+			}
+		}
+		return nil
+	})
 	st, err := store.Open(ctx, dbPath, store.Options{})
 	if err != nil {
 		return 0, size, err

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/exempelby/synpunkt/casework/retention"
+	"github.com/exempelby/synpunkt/store"
 )
 
 // A citizen planted in the test database: every string must be gone from
@@ -40,6 +41,9 @@ func plantCases(t *testing.T, dir, cfg string, who []planted) []string {
 		eml := filepath.Join(dir, fmt.Sprintf("p%d.eml", i))
 		msg := fmt.Sprintf("From: %s <%s>\r\nTo: synpunkter@exempelby.se\r\nSubject: %s\r\nDate: Mon, 23 Nov 2026 09:00:00 +0100\r\nMessage-ID: <plant-%d@example.net>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHej! Gatlyktan utanför mitt hus på Storgatan 3 är trasig sedan en vecka.\r\nMitt personnummer är %s och ni når mig på %s.\r\nMvh %s\r\n",
 			p.name, p.email, plantSubjects[i%len(plantSubjects)], i, p.pnr, p.phone, p.name)
+		if i%2 == 1 { // over the spool threshold: the original is kept as a file beside the database
+			msg = spoolSized(msg, i)
+		}
 		if err := os.WriteFile(eml, []byte(msg), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -65,10 +69,48 @@ func plantCases(t *testing.T, dir, cfg string, who []planted) []string {
 }
 
 // databaseBytes reads the database and its WAL and shared-memory files.
+// spoolSized makes the plain-text message msg multipart/mixed with a
+// base64 attachment, so that it is larger than the store's spool
+// threshold; the text part stays as it was.
+func spoolSized(msg string, i int) string {
+	head, body, _ := strings.Cut(msg, "\r\n\r\n")
+	head = strings.Replace(head, "Content-Type: text/plain; charset=utf-8", fmt.Sprintf("Content-Type: multipart/mixed; boundary=plant%d", i), 1)
+	line := strings.Repeat("QUJD", 19) + "\r\n"
+	att := strings.Repeat(line, store.DefaultSpoolThreshold/len(line)+100)
+	return fmt.Sprintf("%s\r\n\r\n--plant%d\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n--plant%d\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"foto%d.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n%s--plant%d--\r\n",
+		head, i, body, i, i, att, i)
+}
+
+// spoolFileBytes returns the contents of each file in db's spool.
+func spoolFileBytes(t *testing.T, db string) [][]byte {
+	t.Helper()
+	var out [][]byte
+	filepath.WalkDir(store.SpoolDir(db), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, b)
+		}
+		return nil
+	})
+	return out
+}
+
+// databaseBytes returns the bytes of the database's files: the database,
+// its WAL, shared memory and journal, and every file of its spool.
 func databaseBytes(t *testing.T, db string) []byte {
 	t.Helper()
 	var all []byte
-	for _, f := range []string{db, db + "-wal", db + "-shm", db + "-journal"} {
+	files := []string{db, db + "-wal", db + "-shm", db + "-journal"}
+	filepath.WalkDir(store.SpoolDir(db), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, p)
+		}
+		return nil
+	})
+	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil && !os.IsNotExist(err) {
 			t.Fatal(err)
@@ -104,6 +146,11 @@ func TestPurgeTimeTravel(t *testing.T) {
 		t.Fatal("preserve failed")
 	}
 
+	// Holger's and Karl's originals (planted second and fourth) are over
+	// the spool threshold: files beside the database, scanned too.
+	if got := spoolFileBytes(t, db); len(got) != 2 || len(countFound(got[0], all))+len(countFound(got[1], all)) == 0 {
+		t.Fatalf("spool before the purge: %d files; want 2 holding planted strings", len(got))
+	}
 	before := countFound(databaseBytes(t, db), citizens)
 	t.Logf("before the purge: %d planted strings found in the database files: %q", len(before), before)
 	// Mail cases hold no E.164 number (the receipt goes by e-mail).
@@ -123,6 +170,9 @@ func TestPurgeTimeTravel(t *testing.T) {
 	}
 	if len(rep.Purged) != len(citizens) || rep.Kept != 1 || !rep.Compacted {
 		t.Fatalf("purge report = %s, want %d cases purged, 1 preserved kept, compacted", out, len(citizens))
+	}
+	if got := spoolFileBytes(t, db); len(got) != 1 || len(countFound(got[0], all[len(all)-1:])) == 0 {
+		t.Errorf("spool after the purge: %d files; want only the preserved case's original", len(got))
 	}
 	after := countFound(databaseBytes(t, db), citizens)
 	t.Logf("after the purge: %d planted strings found: %q", len(after), after)

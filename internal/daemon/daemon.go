@@ -102,6 +102,14 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Options)
 	if err != nil {
 		return nil, err
 	}
+	// Spool files of transactions a crash cut short (a file is written
+	// before the commit of the row that refers to it).
+	if n, err := st.SweepSpool(ctx); err != nil {
+		st.Close()
+		return nil, err
+	} else if n > 0 {
+		log.Info("removed spool files no ledger row refers to", "count", n)
+	}
 	d, err := wire(ctx, cfg, st, log, opt)
 	if err != nil {
 		st.Close()

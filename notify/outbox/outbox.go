@@ -36,6 +36,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	mrand "math/rand/v2"
 	"os"
@@ -68,6 +69,15 @@ type Store interface {
 }
 
 var _ Store = (*store.Store)(nil)
+
+// partsStore is a Store that reads a forward with its original apart, so
+// a big original is not copied into the payload before it is sent.
+type partsStore interface {
+	OutboxStream(ctx context.Context, id int64) (payload []byte, orig store.RawReader, at int, err error)
+	ClaimOutboxStream(ctx context.Context, id int64, owner string, now, until time.Time) (payload []byte, orig store.RawReader, at int, ok bool, err error)
+}
+
+var _ partsStore = (*store.Store)(nil)
 
 // Options tune the worker.
 type Options struct {
@@ -303,7 +313,7 @@ func (w *Worker) lease() time.Duration { return w.opt.SendTimeout + time.Minute 
 // cancelled by ctx: a stopping daemon lets it finish.
 func (w *Worker) deliver(ctx context.Context, o store.OutboxRow, until time.Time) (bool, error) {
 	t0 := time.Now()
-	payload, ok, err := w.payload(ctx, o, until)
+	ok, closer, err := w.payload(ctx, &o, until)
 	if err != nil {
 		return false, w.storeFailed(fmt.Errorf("%w: %w", ErrPaused, err))
 	}
@@ -311,9 +321,11 @@ func (w *Worker) deliver(ctx context.Context, o store.OutboxRow, until time.Time
 		return false, nil // another worker has it, or it is no longer due
 	}
 	t1 := time.Now()
-	o.Payload = payload
 	err = w.sendSized(ctx, &o)
-	o.Payload = nil // the row's bytes are not kept past their send
+	if closer != nil {
+		closer.Close()
+	}
+	o.Payload, o.Original, o.OriginalFrom = nil, nil, nil // the row's bytes are not kept past their send
 	t2 := time.Now()
 	rerr := w.record(ctx, w.outcome(o, err))
 	// Where a send's time goes, for latency work (log level debug).
@@ -324,13 +336,32 @@ func (w *Worker) deliver(ctx context.Context, o store.OutboxRow, until time.Time
 
 // payload reads o's message under the group's lease, or claims o again
 // (renewing the lease) when less than a send and its recording is left.
-func (w *Worker) payload(ctx context.Context, o store.OutboxRow, until time.Time) ([]byte, bool, error) {
+// The message is put in o: with a store that opens the original apart,
+// o is detached (Payload, OriginalFrom, OriginalAt) when it has one, and
+// the returned closer (else nil) closes the original after the send.
+func (w *Worker) payload(ctx context.Context, o *store.OutboxRow, until time.Time) (ok bool, closer io.Closer, err error) {
 	now := w.opt.Now()
-	if until.Sub(now) < w.lease()-time.Minute/2 {
-		return w.st.ClaimOutbox(ctx, o.ID, w.owner, now, now.Add(w.lease()))
+	renew := until.Sub(now) < w.lease()-time.Minute/2
+	if ps, parts := w.st.(partsStore); parts {
+		var orig store.RawReader
+		if renew {
+			o.Payload, orig, o.OriginalAt, ok, err = ps.ClaimOutboxStream(ctx, o.ID, w.owner, now, now.Add(w.lease()))
+		} else {
+			o.Payload, orig, o.OriginalAt, err = ps.OutboxStream(ctx, o.ID)
+			ok = err == nil
+		}
+		if orig != nil {
+			o.OriginalFrom, o.OriginalLen = io.NewSectionReader(orig, 0, orig.Size()), int(orig.Size())
+			return ok, orig, err
+		}
+		return ok, nil, err
 	}
-	p, err := w.st.OutboxPayload(ctx, o.ID)
-	return p, err == nil, err
+	if renew {
+		o.Payload, ok, err = w.st.ClaimOutbox(ctx, o.ID, w.owner, now, now.Add(w.lease()))
+		return ok, nil, err
+	}
+	o.Payload, err = w.st.OutboxPayload(ctx, o.ID)
+	return err == nil, nil, err
 }
 
 // sendSized sends o; a forward too large for the relay is rebuilt without
@@ -341,7 +372,11 @@ func (w *Worker) sendSized(ctx context.Context, o *store.OutboxRow) error {
 	if err == nil || o.Kind != synpunkt.KindForward || !errors.As(err, &tl) {
 		return err
 	}
-	small, serr := notify.WithoutOriginal(o.Payload, o.CaseNumber, tl.Limit)
+	full, serr := o.Full()
+	if serr != nil {
+		return notify.Temporary(fmt.Errorf("read the forward to rebuild it: %w", serr))
+	}
+	small, serr := notify.WithoutOriginal(full, o.CaseNumber, tl.Limit)
 	if serr != nil {
 		return err
 	}
@@ -350,7 +385,7 @@ func (w *Worker) sendSized(ctx context.Context, o *store.OutboxRow) error {
 	}
 	w.log.Warn("forward too large for the relay; sending it without the original", "outbox_id", o.ID, "case_id", o.CaseID,
 		"size", tl.Size, "limit", tl.Limit, "new_size", len(small))
-	o.Payload = small
+	o.Payload, o.Original, o.OriginalFrom, o.OriginalAt, o.OriginalLen = small, nil, nil, 0, 0
 	return w.send(ctx, *o)
 }
 
@@ -361,6 +396,11 @@ func (w *Worker) send(ctx context.Context, o store.OutboxRow) error {
 	}
 	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.opt.SendTimeout)
 	defer cancel()
+	if ds, ok := s.(notify.DetachedSender); !ok || !ds.SendsDetached() {
+		if err := o.Join(); err != nil { // o is a copy: the caller's stays detached
+			return notify.Temporary(fmt.Errorf("read the forward: %w", err))
+		}
+	}
 	err := s.Send(sendCtx, &o.Notification)
 	if err != nil && errors.Is(err, context.DeadlineExceeded) && !notify.IsTemporary(err) {
 		return notify.Temporary(err)

@@ -3,7 +3,7 @@
 // (RFC 8314), with optional AUTH PLAIN or LOGIN. It is the only package that
 // speaks SMTP as a client; go-smtp stays inside it.
 //
-// What always holds: Send transmits Notification.Payload byte for byte, with
+// What always holds: Send transmits the complete message byte for byte (Notification.Payload, or a detached forward's pieces in turn), with
 // MAIL FROM Notification.From and one RCPT TO Notification.To, on a fresh connection
 // per message; it never renders or changes a message. A message counts as
 // sent only when the server has answered 250 to the end of DATA. The
@@ -99,6 +99,13 @@ func New(cfg Config) *Sender {
 	return &Sender{cfg: cfg}
 }
 
+// SendsDetached reports that Send takes a detached forward
+// (notify.DetachedSender): the original is written into DATA after the
+// payload's first part, never joined with it in memory.
+func (s *Sender) SendsDetached() bool { return true }
+
+var _ notify.DetachedSender = (*Sender)(nil)
+
 // Send delivers o, which must be an e-mail.
 func (s *Sender) Send(ctx context.Context, o *synpunkt.Notification) error {
 	if o.Channel != synpunkt.MediumEmail {
@@ -131,7 +138,7 @@ func (s *Sender) send(ctx context.Context, o *synpunkt.Notification) (string, er
 	if err := s.auth(ctx, c); err != nil {
 		return opAuth, err
 	}
-	size := int64(len(o.Payload))
+	size := int64(o.Size())
 	if limit, ok := c.MaxMessageSize(); ok && limit > 0 && size > int64(limit) {
 		return opMail, &notify.TooLargeError{Size: size, Limit: int64(limit)}
 	}
@@ -141,7 +148,7 @@ func (s *Sender) send(ctx context.Context, o *synpunkt.Notification) (string, er
 	if err := c.Rcpt(o.To, nil); err != nil {
 		return opRcpt, err
 	}
-	if err := s.data(c, o.Payload); err != nil {
+	if err := s.data(c, o); err != nil {
 		return opData, tooLarge(err, size, c)
 	}
 	c.Quit() //nolint:errcheck // the message is accepted; a failed QUIT changes nothing
@@ -149,12 +156,14 @@ func (s *Sender) send(ctx context.Context, o *synpunkt.Notification) (string, er
 }
 
 // data sends the message after DATA; the reply to its end is the verdict.
-func (s *Sender) data(c *smtp.Client, payload []byte) error {
+// A detached forward is written piece by piece (payload, original,
+// payload), never joined.
+func (s *Sender) data(c *smtp.Client, o *synpunkt.Notification) error {
 	w, err := c.Data()
 	if err != nil {
 		return err
 	}
-	if _, err := w.Write(payload); err != nil {
+	if _, err := o.WriteTo(w); err != nil {
 		return err
 	}
 	return w.Close()

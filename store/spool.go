@@ -1,0 +1,409 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// The spool keeps large raw messages outside the database: a raw message
+// of at least the spool threshold is a file <database>.spool/<ab>/<sha256>
+// (content-addressed by the SHA-256 its ledger row keeps, with its size in
+// intake.raw_spool and an empty raw column). A big attachment then costs
+// the intake one file write instead of SQLite's copies of the blob (the
+// bound value, the record, the pages) and the WAL's, and a reader streams
+// it. The file is written inside the transaction that inserts its row and
+// fsynced just before the commit, while this store holds the write lock:
+// a crash in between leaves only a file no row refers to, which
+// SweepSpool (the daemon's start-up) removes. Every reader goes through
+// OpenRaw.
+
+// spoolSchema (schema 16): raw_spool is the size of a raw message kept in
+// the spool; 0 when it is in the row (raw).
+const spoolSchema = `
+-- Schema 16: a raw message at least the spool threshold in size is kept as
+-- a file beside the database, named by raw_sha256; raw is then empty and
+-- raw_spool is its size (0: the raw is in the row).
+ALTER TABLE intake ADD COLUMN raw_spool INTEGER NOT NULL DEFAULT 0;
+`
+
+// DefaultSpoolThreshold is the raw message size from which it is kept in
+// the spool (Options.SpoolThreshold 0).
+const DefaultSpoolThreshold = 256 << 10
+
+// rawSizeSQL is the size of an intake row's raw message, wherever kept.
+const rawSizeSQL = "(CASE WHEN raw_spool > 0 THEN raw_spool ELSE length(raw) END)"
+
+// SpoolDir returns the directory of the spool of the database at path.
+func SpoolDir(path string) string { return path + ".spool" }
+
+// spoolPath is the file of the raw message with SHA-256 sum.
+func (s *Store) spoolPath(sum string) string {
+	return filepath.Join(s.spoolDir, sum[:2], sum)
+}
+
+// spoolIt reports whether a raw message of n bytes goes to the spool.
+func (s *Store) spoolIt(n int) bool {
+	return s.spoolDir != "" && s.spoolMin > 0 && int64(n) >= s.spoolMin
+}
+
+// validSum reports whether sum looks like a hex SHA-256 (a spool file name).
+func validSum(sum string) bool {
+	if len(sum) != 64 {
+		return false
+	}
+	_, err := hex.DecodeString(sum)
+	return err == nil && strings.ToLower(sum) == sum
+}
+
+// writeSpool writes raw as the spool file of sum, unless that file is
+// there already with raw's size (the same content: it is named by its
+// hash). Call it only inside a write transaction (see the spool's doc):
+// the file is fsynced, with its directory, by syncSpool just before that
+// transaction commits (once for all the files of a batch), or removed if
+// it rolls back.
+func (s *Store) writeSpool(sum string, raw []byte) error {
+	if !validSum(sum) {
+		return fmt.Errorf("spool: bad SHA-256 %q", sum)
+	}
+	p := s.spoolPath(sum)
+	if fi, err := os.Stat(p); err == nil && fi.Size() == int64(len(raw)) {
+		return nil
+	}
+	dir := filepath.Dir(p)
+	if err := os.MkdirAll(dir, dirMode); err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
+	var rnd [8]byte
+	if _, err := rand.Read(rnd[:]); err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
+	tmp := p + ".tmp-" + hex.EncodeToString(rnd[:])
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
+	if err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
+	_, err = f.Write(raw)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, p)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("spool: write %s: %w", sum, err)
+	}
+	s.spoolPending = append(s.spoolPending, p)
+	return nil
+}
+
+// syncSpool fsyncs the files writeSpool wrote in the current write
+// transaction, a few at a time, then their directories and the spool's
+// own once each; call it just before the commit. (s.wmu is held.)
+func (s *Store) syncSpool() error {
+	if len(s.spoolPending) == 0 {
+		return nil
+	}
+	sem := make(chan struct{}, 4)
+	errs := make(chan error, len(s.spoolPending))
+	for _, p := range s.spoolPending {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			errs <- syncFile(p)
+		}()
+	}
+	dirs := map[string]bool{s.spoolDir: true}
+	for _, p := range s.spoolPending {
+		dirs[filepath.Dir(p)] = true
+	}
+	var err error
+	for range s.spoolPending {
+		err = errors.Join(err, <-errs)
+	}
+	for d := range dirs {
+		if d != s.spoolDir {
+			err = errors.Join(err, syncDir(d))
+		}
+	}
+	err = errors.Join(err, syncDir(s.spoolDir)) // a new subdirectory's name
+	if err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
+	return nil
+}
+
+// spoolDone ends the current write transaction's spool writes: after a
+// commit they are the files of committed rows; after a rollback no row
+// refers to them (each was new), and they are removed.
+func (s *Store) spoolDone(committed bool) {
+	if !committed {
+		for _, p := range s.spoolPending {
+			os.Remove(p)
+		}
+	}
+	s.spoolPending = s.spoolPending[:0]
+}
+
+func syncFile(p string) error {
+	f, err := os.OpenFile(p, os.O_RDONLY, 0)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// RawReader is a raw message opened by OpenRaw.
+type RawReader interface {
+	io.ReadCloser
+	io.ReaderAt
+	Size() int64
+}
+
+type memRaw struct {
+	*bytes.Reader
+}
+
+func (memRaw) Close() error { return nil }
+
+type fileRaw struct {
+	*os.File
+	size int64
+}
+
+func (f fileRaw) Size() int64 { return f.size }
+
+// OpenRaw opens the raw message of intake row id, whichever way it is
+// kept (in the row, or as a spool file). A purged original opens empty.
+// It fails with ErrNotFound when there is no such row.
+func (s *Store) OpenRaw(ctx context.Context, id int64) (RawReader, error) {
+	return s.openRaw(ctx, s.q(ctx), id)
+}
+
+func (s *Store) openRaw(ctx context.Context, q querier, id int64) (RawReader, error) {
+	var raw []byte
+	var spooled int64
+	var sum string
+	err := q.QueryRowContext(ctx, "SELECT raw, raw_spool, raw_sha256 FROM intake WHERE id = ?", id).Scan(&raw, &spooled, &sum)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("raw message %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("raw message %d: %w", id, err)
+	}
+	if spooled == 0 {
+		return memRaw{bytes.NewReader(raw)}, nil
+	}
+	if !validSum(sum) {
+		return nil, fmt.Errorf("raw message %d: bad SHA-256 %q", id, sum)
+	}
+	f, err := os.Open(s.spoolPath(sum))
+	if err != nil {
+		return nil, fmt.Errorf("raw message %d: %w", id, err)
+	}
+	return fileRaw{f, spooled}, nil
+}
+
+// readRaw reads the raw message of intake row id whole (see OpenRaw).
+func (s *Store) readRaw(ctx context.Context, q querier, id int64) ([]byte, error) {
+	r, err := s.openRaw(ctx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	b := make([]byte, r.Size())
+	if _, err := io.ReadFull(r, b); err != nil {
+		return nil, fmt.Errorf("raw message %d: %w", id, err)
+	}
+	return b, nil
+}
+
+// spooledOf returns the SHA-256 of the spooled raw messages among the
+// intake rows that where (a condition on intake) selects.
+func spooledOf(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT raw_sha256 FROM intake WHERE raw_spool > 0 AND "+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var sum string
+		if err := rows.Scan(&sum); err != nil {
+			return nil, err
+		}
+		out = append(out, sum)
+	}
+	return out, rows.Err()
+}
+
+// dropSpooled removes the spool files of sums that no intake row refers
+// to any more, in a write transaction (so no intake writes one meanwhile).
+func (s *Store) dropSpooled(ctx context.Context, sums []string) error {
+	if len(sums) == 0 || s.spoolDir == "" {
+		return nil
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		for _, sum := range sums {
+			if err := s.dropIfUnused(ctx, tx, sum); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s *Store) dropIfUnused(ctx context.Context, tx *sql.Tx, sum string) error {
+	if !validSum(sum) {
+		return nil
+	}
+	var used bool
+	if err := tx.QueryRowContext(ctx, "SELECT EXISTS(SELECT 1 FROM intake WHERE raw_sha256 = ? AND raw_spool > 0)", sum).Scan(&used); err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
+	if used {
+		return nil
+	}
+	if err := os.Remove(s.spoolPath(sum)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("spool: %w", err)
+	}
+	return nil
+}
+
+// SweepSpool removes what no committed row refers to: spool files of
+// transactions a crash cut short (or a savepoint undid) and temporary
+// files; it returns how many it removed. The daemon calls it at start-up.
+// It runs in a write transaction, so no other writer (this process or
+// another) has a file in flight.
+func (s *Store) SweepSpool(ctx context.Context) (int, error) {
+	if s.spoolDir == "" {
+		return 0, nil
+	}
+	if _, err := os.Stat(s.spoolDir); errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	removed := 0
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		removed = 0
+		used := map[string]bool{}
+		rows, err := tx.QueryContext(ctx, "SELECT raw_sha256 FROM intake WHERE raw_spool > 0")
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var sum string
+			if err := rows.Scan(&sum); err != nil {
+				rows.Close()
+				return err
+			}
+			used[sum] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return filepath.WalkDir(s.spoolDir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			name := d.Name()
+			ours := validSum(name) && filepath.Base(filepath.Dir(p)) == name[:2]
+			if ours && used[name] || !ours && !strings.Contains(name, ".tmp-") {
+				return nil // referred to, or not ours: left alone
+			}
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+			removed++
+			return nil
+		})
+	})
+	if err != nil {
+		return removed, fmt.Errorf("sweep the spool: %w", err)
+	}
+	return removed, nil
+}
+
+// spoolSearch returns the ids of the cases whose spooled original holds
+// needle after norm is applied to it (the Go twin of the SQL of
+// SubjectCases for originals kept in the row).
+func (s *Store) spoolSearch(ctx context.Context, needle string, norm func([]byte) []byte) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT id, case_id FROM intake WHERE case_id IS NOT NULL AND raw_spool > 0")
+	if err != nil {
+		return nil, err
+	}
+	type row struct{ id, caseID int64 }
+	var all []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.caseID); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		all = append(all, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []int64
+	for _, r := range all {
+		raw, err := s.readRaw(ctx, s.db, r.id)
+		if err != nil {
+			return nil, err
+		}
+		if bytes.Contains(norm(raw), []byte(needle)) {
+			out = append(out, r.caseID)
+		}
+	}
+	return out, nil
+}
+
+// asciiLowerBytes is SQLite's lower(): ASCII letters only.
+func asciiLowerBytes(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// strippedBytes is the Go twin of stripped(): without ' ', '-' and '.'.
+func strippedBytes(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	for _, c := range b {
+		if c != ' ' && c != '-' && c != '.' {
+			out = append(out, c)
+		}
+	}
+	return out
+}
