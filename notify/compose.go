@@ -135,15 +135,7 @@ func (c *Composer) receiptName(base, lang string) string {
 // original message attached unchanged as message/rfc822. Replies from the
 // manager go to replyTo.
 func (c *Composer) Forward(ci CaseInfo, manager string, original []byte, replyTo string) (*synpunkt.Notification, error) {
-	if len(original) == 0 {
-		return nil, errors.New("notify: forward: original message is empty")
-	}
-	d := c.data(ci)
-	d.ReplyTo = replyTo
-	return c.email(synpunkt.KindForward, TmplForward, d, mailSpec{
-		to: synpunkt.Address{Addr: manager}, replyTo: replyTo,
-		autoSubmitted: "auto-generated", attachment: original,
-	})
+	return c.forward(ci, manager, original, replyTo, false)
 }
 
 // ForwardRef is Forward with the original kept out of the payload
@@ -152,6 +144,11 @@ func (c *Composer) Forward(ci CaseInfo, manager string, original []byte, replyTo
 // store keeps such a forward with a reference to the original it
 // registered, and the sender streams the original in at send time.
 func (c *Composer) ForwardRef(ci CaseInfo, manager string, original []byte, replyTo string) (*synpunkt.Notification, error) {
+	return c.forward(ci, manager, original, replyTo, true)
+}
+
+// forward builds both: with detach, the original stays out of the payload.
+func (c *Composer) forward(ci CaseInfo, manager string, original []byte, replyTo string, detach bool) (*synpunkt.Notification, error) {
 	if len(original) == 0 {
 		return nil, errors.New("notify: forward: original message is empty")
 	}
@@ -159,7 +156,7 @@ func (c *Composer) ForwardRef(ci CaseInfo, manager string, original []byte, repl
 	d.ReplyTo = replyTo
 	return c.email(synpunkt.KindForward, TmplForward, d, mailSpec{
 		to: synpunkt.Address{Addr: manager}, replyTo: replyTo,
-		autoSubmitted: "auto-generated", attachment: original, detach: true,
+		autoSubmitted: "auto-generated", attachment: original, detach: detach,
 	})
 }
 

@@ -75,17 +75,7 @@ func TestForwardRefersToStoredOriginal(t *testing.T) {
 	if err != nil {
 		t.Fatalf("OpenCase: %v", err)
 	}
-	var stored []int64
-	rows, err := st.DB().QueryContext(ctx, "SELECT length(payload) FROM outbox WHERE case_id = ? ORDER BY id", c.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var n int64
-		rows.Scan(&n)
-		stored = append(stored, n)
-	}
-	rows.Close()
+	stored := storedPayloadSizes(t, st, c.ID)
 	if len(stored) != 2 || stored[0] >= int64(len(nc.Intake.Raw)) || stored[1] != int64(len(want[1])) {
 		t.Fatalf("stored payload sizes %v; want the first without its %d-byte original, the second whole (%d)", stored, len(nc.Intake.Raw), len(want[1]))
 	}
@@ -126,17 +116,7 @@ func TestDetachedForwardRefersToStoredOriginal(t *testing.T) {
 	if err != nil {
 		t.Fatalf("OpenCase: %v", err)
 	}
-	var stored []int64
-	rows, err := st.DB().QueryContext(ctx, "SELECT length(payload) FROM outbox WHERE case_id = ? ORDER BY id", c.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var n int64
-		rows.Scan(&n)
-		stored = append(stored, n)
-	}
-	rows.Close()
+	stored := storedPayloadSizes(t, st, c.ID)
 	if len(stored) != 2 || stored[0] != int64(len(head)+len(tail)) || stored[1] != int64(len(want[1])) {
 		t.Fatalf("stored payload sizes %v; want the first without its original (%d), the second whole (%d)", stored, len(head)+len(tail), len(want[1]))
 	}
@@ -172,4 +152,24 @@ func TestDetachedForwardRefersToStoredOriginal(t *testing.T) {
 			t.Errorf("ClaimOutboxStream(%d) = %d, %d bytes at %d, %v, %v; want OutboxParts' %d, %d at %d", r.ID, len(p2), len(o2), at2, ok, err, len(payload), len(orig), at)
 		}
 	}
+}
+
+// storedPayloadSizes is the length of each outbox payload of the case as
+// stored, in queue order.
+func storedPayloadSizes(t *testing.T, st *Store, caseID int64) []int64 {
+	t.Helper()
+	var stored []int64
+	rows, err := st.DB().QueryContext(t.Context(), "SELECT length(payload) FROM outbox WHERE case_id = ? ORDER BY id", caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		stored = append(stored, n)
+	}
+	return stored
 }

@@ -155,25 +155,19 @@ func (s *Store) spoolDone(committed bool) {
 	s.spoolPending = s.spoolPending[:0]
 }
 
-func syncFile(p string) error {
-	f, err := os.OpenFile(p, os.O_RDONLY, 0)
+// syncFile fsyncs the file at p.
+func syncFile(p string) error { return syncPath(p) }
+
+// syncDir fsyncs the directory dir, so that names created in it last.
+func syncDir(dir string) error { return syncPath(dir) }
+
+func syncPath(p string) error {
+	f, err := os.Open(p)
 	if err != nil {
 		return err
 	}
 	err = f.Sync()
 	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
 		err = cerr
 	}
 	return err
