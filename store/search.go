@@ -23,7 +23,7 @@ type CaseQuery struct {
 	Committee string
 	Category  string
 	Channel   string
-	Overdue   bool      // open and past a deadline at Now
+	Overdue   bool      // open with a running deadline at or before Now, as `cases --overdue`
 	Now       time.Time // for Overdue
 	From, To  time.Time // received in [From, To); zero: open-ended
 	Limit     int       // 0: 200
@@ -65,10 +65,6 @@ func SearchExpr(text, col string) string {
 // materialised every match first, for the page and again for the count:
 // 50-350 ms at 100,000 cases.)
 func (s *Store) SearchCases(ctx context.Context, q CaseQuery) ([]synpunkt.Case, int, error) {
-	var where []string
-	var args []any
-	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
-	from, order := "cases c", "c.id DESC"
 	match := ""
 	if q.Text != "" {
 		col := "redacted"
@@ -83,58 +79,16 @@ func (s *Store) SearchCases(ctx context.Context, q CaseQuery) ([]synpunkt.Case, 
 		if err := s.SyncSearch(ctx); err != nil {
 			return nil, 0, fmt.Errorf("search cases: %w", err)
 		}
-		// CROSS JOIN keeps the FTS table the outer loop, whose rowid
-		// order FTS5 gives without sorting. caseColumns need no "c.":
-		// the FTS table's columns (redacted, original) are not among them.
-		from, order = "case_search s CROSS JOIN cases c ON c.id = s.rowid", "s.rowid DESC"
-		if q.Public {
-			add("c.sensitive = 0")
-		}
 	}
-	if q.Status != "" {
-		add("c.status = ?", q.Status)
+	sq, ok := searchQuery(q, match)
+	if !ok {
+		return nil, 0, nil
 	}
-	if q.Unit != "" {
-		add("c.unit = ?", q.Unit)
-	}
-	if q.Units != nil {
-		if len(q.Units) == 0 {
-			return nil, 0, nil
-		}
-		add("c.unit IN (?"+strings.Repeat(", ?", len(q.Units)-1)+")", anys(q.Units)...)
-	}
-	if q.Committee != "" {
-		add("c.committee = ?", q.Committee)
-	}
-	if q.Category != "" {
-		add("c.category = ?", q.Category)
-	}
-	if q.Channel != "" {
-		add("c.channel = ?", q.Channel)
-	}
-	if q.Overdue {
-		now := ts(q.Now)
-		add("c.status = ? AND ((c.first_response_at = '' AND c.first_response_due <> '' AND c.first_response_due < ?) OR (c.final_due <> '' AND c.final_due < ?))",
-			synpunkt.StatusOpen, now, now)
-	}
-	if !q.From.IsZero() {
-		add("c.received_at >= ?", ts(q.From))
-	}
-	if !q.To.IsZero() {
-		add("c.received_at < ?", ts(q.To))
-	}
-	caseFilters := len(where) > 0
-	if match != "" {
-		where, args = append([]string{"s.case_search MATCH ?"}, where...), append([]any{match}, args...)
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
+	from, cond, args := sq.from, sq.cond, sq.args
 	var total int
 	var err error
 	switch {
-	case match != "" && !caseFilters:
+	case match != "" && !sq.caseFilters:
 		err = s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM case_search WHERE case_search MATCH ?", match).Scan(&total)
 	case match != "" && q.CountLimit > 0:
 		err = s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+from+cond+" LIMIT ?)", append(args[:len(args):len(args)], q.CountLimit+1)...).Scan(&total)
@@ -149,11 +103,86 @@ func (s *Store) SearchCases(ctx context.Context, q CaseQuery) ([]synpunkt.Case, 
 		limit = 200
 	}
 	out, err := collect(ctx, s.db, "search cases", func(r *sql.Rows) (synpunkt.Case, error) { return scanCase(r) },
-		"SELECT "+caseColumns+" FROM "+from+cond+" ORDER BY "+order+" LIMIT ?", append(args, limit)...)
+		"SELECT "+caseColumns+" FROM "+from+cond+" ORDER BY "+sq.order+" LIMIT ?", append(args, limit)...)
 	if err != nil {
 		return nil, 0, err
 	}
 	return out, total, nil
+}
+
+// searchSQL is the SQL of a SearchCases query: the FROM (cases as c, and
+// the search index as s for a text search), the WHERE with its arguments,
+// the ORDER BY, and whether it filters on the case itself.
+type searchSQL struct {
+	from, cond, order string
+	args              []any
+	caseFilters       bool
+}
+
+// searchQuery builds the SQL of q, whose text is the FTS5 expression
+// match ("" for no text); false when nothing can match (an empty Units).
+//
+// Overdue is the condition of `cases --overdue` (Filter.OverdueAt): the
+// earliest running deadline of an open case (dueFloor) is at or before
+// Now. Without text the cases are read from cases_due_floor, named (see
+// Filter.table), so the count and the page cost what is overdue, not what
+// is open; a text search keeps the search index as its outer loop and
+// checks the condition on each match's case.
+func searchQuery(q CaseQuery, match string) (searchSQL, bool) {
+	var where []string
+	var args []any
+	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+	sq := searchSQL{from: "cases c", order: "c.id DESC"}
+	if match != "" {
+		// CROSS JOIN keeps the FTS table the outer loop, whose rowid
+		// order FTS5 gives without sorting. caseColumns need no "c.":
+		// the FTS table's columns (redacted, original) are not among them.
+		sq.from, sq.order = "case_search s CROSS JOIN cases c ON c.id = s.rowid", "s.rowid DESC"
+		if q.Public {
+			add("c.sensitive = 0")
+		}
+	} else if q.Overdue {
+		sq.from = "cases c INDEXED BY cases_due_floor"
+	}
+	if q.Status != "" {
+		add("c.status = ?", q.Status)
+	}
+	if q.Unit != "" {
+		add("c.unit = ?", q.Unit)
+	}
+	if q.Units != nil {
+		if len(q.Units) == 0 {
+			return sq, false
+		}
+		add("c.unit IN (?"+strings.Repeat(", ?", len(q.Units)-1)+")", anys(q.Units)...)
+	}
+	if q.Committee != "" {
+		add("c.committee = ?", q.Committee)
+	}
+	if q.Category != "" {
+		add("c.category = ?", q.Category)
+	}
+	if q.Channel != "" {
+		add("c.channel = ?", q.Channel)
+	}
+	if q.Overdue {
+		add(dueFloor("c.")+" <= ?", ts(q.Now))
+	}
+	if !q.From.IsZero() {
+		add("c.received_at >= ?", ts(q.From))
+	}
+	if !q.To.IsZero() {
+		add("c.received_at < ?", ts(q.To))
+	}
+	sq.caseFilters = len(where) > 0
+	if match != "" {
+		where, args = append([]string{"s.case_search MATCH ?"}, where...), append([]any{match}, args...)
+	}
+	if len(where) > 0 {
+		sq.cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	sq.args = args
+	return sq, true
 }
 
 func anys(ss []string) []any {
