@@ -247,6 +247,10 @@ func (s *Server) Stop() {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		<-done
 	}
+	// The master is gone, but an imap process serving an IDLE session
+	// can outlive it by half a minute on a loaded machine, keeping its
+	// client's connection up: a stopped server ends them all.
+	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	s.waitPortClosed()
 }
 
