@@ -142,8 +142,10 @@ func (s *Server) caseData(r *http.Request, sess *session, c synpunkt.Case) (case
 		return d, err
 	}
 	now := s.opt.Now()
-	d.Overdue = c.Status == synpunkt.StatusOpen && ((c.FirstResponseAt.IsZero() && !c.FirstResponseDue.IsZero() && c.FirstResponseDue.Before(now)) ||
-		(!c.FinalDue.IsZero() && c.FinalDue.Before(now)))
+	// Overdue at or after a deadline, as cases --overdue, the search's
+	// "Bara försenade" and the digest count it.
+	d.Overdue = c.Status == synpunkt.StatusOpen && ((c.FirstResponseAt.IsZero() && !c.FirstResponseDue.IsZero() && !now.Before(c.FirstResponseDue)) ||
+		(!c.FinalDue.IsZero() && !now.Before(c.FinalDue)))
 	return d, nil
 }
 

@@ -220,3 +220,33 @@ func TestPreserveFromTheWeb(t *testing.T) {
 		t.Errorf("erik preserving another unit's case → %d, want 403", code)
 	}
 }
+
+// The case sheet calls a case late from the moment its deadline is
+// reached, as the search's "Bara försenade" does, and not a millisecond
+// before.
+func TestCaseSheetOverdueAtTheDeadline(t *testing.T) {
+	e := newEnv(t)
+	c, err := e.d.Store.CaseByNumber(t.Context(), e.va)
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := c.FirstResponseDue
+	if due.IsZero() {
+		t.Fatalf("case %s has no first-response deadline", e.va)
+	}
+	for _, step := range []struct {
+		at   time.Time
+		late bool
+	}{{due.Add(-time.Millisecond), false}, {due, true}} {
+		e.clock.Advance(step.at.Sub(e.clock.Now()))
+		cl, _ := e.login("klara") // a session lasts hours, the wait days
+		_, sheet := e.get(cl, "/arenden/"+e.va)
+		_, list := e.get(cl, "/arenden?forsenade=1")
+		if got := strings.Contains(sheet, "försenat"); got != step.late {
+			t.Errorf("at %v (deadline %v): case sheet says late = %v, want %v", step.at, due, got, step.late)
+		}
+		if got := strings.Contains(list, e.va); got != step.late {
+			t.Errorf("at %v (deadline %v): \"Bara försenade\" lists the case = %v, want %v", step.at, due, got, step.late)
+		}
+	}
+}
