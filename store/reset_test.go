@@ -256,3 +256,80 @@ func firstDiff(got, want string) string {
 	}
 	return fmt.Sprintf("got %d lines, want %d", len(g), len(w))
 }
+
+// BenchmarkResetSchedule resets the schedule of benchResetCases open cases
+// in one write transaction (as before chunks) and in chunks, while another
+// writer commits a small transaction through the store every millisecond;
+// it reports the longest that writer waited (max-write-wait-ms).
+//
+//	go test -run '^$' -bench ResetSchedule -benchtime 3x ./store/
+func BenchmarkResetSchedule(b *testing.B) {
+	const benchResetCases = 100_000
+	ctx := context.Background()
+	st := mustOpenStore(b, "", nil)
+	err := st.BulkLoad(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ?)
+			INSERT INTO cases(id, number, status, received_at, category, unit, committee, initiated_by, description, created_at,
+				first_response_due, final_due, first_response_at)
+			SELECT i, printf('SYN-2026-%06d', i), 'öppet', '2026-01-01T00:00:00.000Z', 'Klagomål', 'VA-enheten', 'Tekniska nämnden', 'Privatperson',
+				'Snöröjningen på Storgatan fungerar inte ' || i, '2026-01-01T00:00:00.000Z',
+				strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', printf('+%d seconds', i)), strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-20', printf('-%d seconds', i)),
+				CASE WHEN i % 3 = 0 THEN '2026-01-02T00:00:00.000Z' ELSE '' END
+			FROM s`, benchResetCases)
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, mode := range []string{"one-transaction", "chunked"} {
+		b.Run(mode, func(b *testing.B) {
+			var maxWait time.Duration
+			for range b.N {
+				b.StopTimer()
+				if _, err := st.DB().ExecContext(ctx, "UPDATE cases SET next_due = '2099-01-01T00:00:00.000Z'"); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := st.DB().ExecContext(ctx, "INSERT INTO meta(key, value) VALUES('schedule_policy', CAST('old' AS BLOB)) ON CONFLICT(key) DO UPDATE SET value = excluded.value"); err != nil {
+					b.Fatal(err)
+				}
+				stop, done := make(chan struct{}), make(chan time.Duration)
+				go func() {
+					var longest time.Duration
+					for {
+						select {
+						case <-stop:
+							done <- longest
+							return
+						case <-time.After(time.Millisecond):
+						}
+						t0 := time.Now()
+						err := st.tx(ctx, func(tx *sql.Tx) error {
+							_, err := tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES('bench', x'00') ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+							return err
+						})
+						if err != nil {
+							b.Error(err)
+						}
+						longest = max(longest, time.Since(t0))
+					}
+				}()
+				b.StartTimer()
+				if mode == "chunked" {
+					_, err = st.ResetSchedule(ctx, "new")
+				} else {
+					err = st.tx(ctx, func(tx *sql.Tx) error {
+						_, err := tx.ExecContext(ctx, "UPDATE cases SET next_due = "+nextDueLowerBound("cases")+" WHERE status = ?", synpunkt.StatusOpen)
+						return err
+					})
+				}
+				b.StopTimer()
+				close(stop)
+				maxWait = max(maxWait, <-done)
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(maxWait.Microseconds())/1000, "max-write-wait-ms")
+		})
+	}
+}
