@@ -237,7 +237,9 @@ func (s *Store) SetNextDue(ctx context.Context, sc Scheduled, next time.Time) er
 // cancelled ctx, error) is thus resumed after the last chunk done by the
 // next call with the same fingerprint, and until it ends the stored
 // policy differs, so every call (and DueCasesReadOnly) treats the
-// schedule as not yet reset.
+// schedule as not yet reset. A call with the stored fingerprint (the
+// policy changed back before the reset ended) drops the progress, since
+// the scheduler then rewrites next_due under that policy in chunks done.
 //
 // A case registered or changed while the reset runs ends with the right
 // next_due either way: the cases_next_due triggers set it to the same
@@ -261,7 +263,7 @@ func (s *Store) resetSchedule(ctx context.Context, fingerprint string, chunk int
 	var stored []byte
 	err := s.q(ctx).QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'schedule_policy'").Scan(&stored)
 	if err == nil && string(stored) == fingerprint {
-		return false, nil
+		return false, s.dropResetProgress(ctx)
 	}
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return false, fmt.Errorf("read schedule policy: %w", err)
@@ -311,6 +313,29 @@ func (s *Store) resetSchedule(ctx context.Context, fingerprint string, chunk int
 			}
 		}
 	}
+}
+
+// dropResetProgress forgets the progress of a reset cut short when the
+// schedule turns out to be computed under the policy after all (a policy
+// changed and then changed back): the scheduler now sets next_due under
+// that policy, also in the chunks that reset did, so a later reset must
+// start over rather than resume. It writes only when there is progress.
+func (s *Store) dropResetProgress(ctx context.Context) error {
+	var n int
+	if err := s.q(ctx).QueryRowContext(ctx, "SELECT COUNT(*) FROM meta WHERE key = 'schedule_reset'").Scan(&n); err != nil {
+		return fmt.Errorf("read schedule reset progress: %w", err)
+	}
+	if n == 0 {
+		return nil
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "DELETE FROM meta WHERE key = 'schedule_reset'")
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("clear schedule reset progress: %w", err)
+	}
+	return nil
 }
 
 // resetProgress returns the last case ID a reset to fingerprint already

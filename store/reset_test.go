@@ -173,7 +173,8 @@ func TestResetScheduleChunks(t *testing.T) {
 // TestResetScheduleResumes: a reset cut short after some chunks leaves
 // the old fingerprint and its progress; the next call with the same
 // fingerprint goes on after the last chunk done and only then records
-// the fingerprint; a call with another fingerprint starts over.
+// the fingerprint; a call with another fingerprint starts over, and so
+// does one after the policy changed back to the stored one.
 func TestResetScheduleResumes(t *testing.T) {
 	ctx := context.Background()
 	want := seedResetStore(t)
@@ -228,6 +229,29 @@ func TestResetScheduleResumes(t *testing.T) {
 	}
 	if got := metaValue(t, st, "schedule_reset"); got != "<none>" {
 		t.Errorf("schedule_reset = %q, want none", got)
+	}
+
+	// A reset cut short and the policy changed back: the call with the
+	// stored fingerprint resets nothing and drops the progress, and a
+	// later reset to the new policy starts from the first case.
+	if _, err := st.DB().ExecContext(ctx, "INSERT INTO meta(key, value) VALUES('schedule_reset', CAST('2100 newer policy' AS BLOB))"); err != nil {
+		t.Fatal(err)
+	}
+	if reset, err := st.ResetSchedule(ctx, "new policy"); err != nil || reset {
+		t.Errorf("ResetSchedule with the stored fingerprint = %v, %v; want false, nil", reset, err)
+	}
+	if got := metaValue(t, st, "schedule_reset"); got != "<none>" {
+		t.Errorf("schedule_reset after the policy changed back = %q, want none", got)
+	}
+	var restarted []int64
+	if _, err := st.resetSchedule(ctx, "newer policy", resetTestChunk, func(last int64) error {
+		restarted = append(restarted, last)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(restarted) == 0 || restarted[0] != resetTestChunk {
+		t.Errorf("the reset after the policy changed back ended its first chunk at %v, want %d (from the start)", restarted, resetTestChunk)
 	}
 
 	// Progress towards another fingerprint is not resumed.
