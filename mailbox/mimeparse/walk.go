@@ -110,8 +110,8 @@ func (p *parser) attachment(pt *part) synpunkt.Attachment {
 func (p *parser) decodedSize(pt *part) int64 {
 	switch cte := pt.encoding(); cte {
 	case "base64":
-		n, _ := base64Size(pt.body)
-		return n
+		n, _ := base64Chars(pt.body)
+		return (n + p.elidedIn(pt.body)) * 6 / 8
 	case "quoted-printable":
 		n, err := io.Copy(io.Discard, p.decoder(pt))
 		if err != nil {
