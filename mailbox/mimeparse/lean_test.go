@@ -68,6 +68,9 @@ func sameAsParse(t *testing.T, name string, raw []byte, chunk int) *Lean {
 	want, werr := Parse(raw)
 	l := leanOf(raw, chunk)
 	got, gerr := ParseLean(l)
+	if errors.Is(gerr, ErrLeanUnfit) {
+		return l // the caller parses the whole message instead
+	}
 	if (werr == nil) != (gerr == nil) {
 		t.Fatalf("%s: Parse error %v, ParseLean error %v", name, werr, gerr)
 	}
@@ -100,9 +103,9 @@ func TestParseLeanOfBigAttachment(t *testing.T) {
 			if !l.Elided() {
 				t.Fatalf("nothing elided from a %d-byte message", len(raw))
 			}
-			// The text run (6.8 MB of base64) and the attachment run (12.2 MB)
-			// each keep LeanKeep bytes and their last line.
-			if max := 2*LeanKeep + 4<<10; l.Len() > max {
+			// The text run (6.8 MB of base64) keeps LeanKeep bytes, the
+			// attachment run (12.2 MB) LeanKeepBinary, each its last line.
+			if max := LeanKeep + LeanKeepBinary + 8<<10; l.Len() > max {
 				t.Errorf("lean copy of %d bytes holds %d, want at most %d", len(raw), l.Len(), max)
 			}
 		}
@@ -113,17 +116,25 @@ func TestParseLeanOfBigAttachment(t *testing.T) {
 	}
 }
 
+// Binary parts of the corpus lose the middle of their base64 beyond
+// LeanKeepBinary, nested in message/rfc822 parts too, and the sizes
+// still come out as Parse counts them.
 func TestParseLeanOfCorpus(t *testing.T) {
 	dir := corpusDir(t)
+	elided := 0
 	for _, f := range corpusFiles(t, dir) {
 		raw, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if l := sameAsParse(t, f, raw, 97); l.Elided() {
-			t.Errorf("%s: elided from a small message", f)
+			elided++
 		}
 	}
+	if elided == 0 {
+		t.Error("nothing elided from any message of the corpus: the comparison proves little")
+	}
+	t.Logf("%d messages with lines elided", elided)
 }
 
 func TestParseLeanUnfitWhenLineEndsRewritten(t *testing.T) {
