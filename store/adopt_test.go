@@ -101,3 +101,26 @@ func TestRecordIntakeAdoptsRawFile(t *testing.T) {
 		t.Errorf("spool files = %v; want only the adopted message", files)
 	}
 }
+
+// Where no hard link can be made, adopting copies the file in.
+func TestCopySpoolCopiesWhole(t *testing.T) {
+	dir := t.TempDir()
+	from, to := filepath.Join(dir, "fetch.tmp-1"), filepath.Join(dir, "ab", "abcd")
+	raw := bytes.Repeat([]byte("QUJD\r\n"), 50000)
+	if err := os.WriteFile(from, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := copySpool(from, to); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(to)
+	if fi, _ := os.Stat(to); err != nil || !bytes.Equal(got, raw) || fi.Mode().Perm() != 0o600 {
+		t.Errorf("copy: %d bytes, %v; want %d, mode 0600", len(got), err, len(raw))
+	}
+	if ents, _ := os.ReadDir(filepath.Dir(to)); len(ents) != 1 {
+		t.Errorf("%d files beside the copy, want none", len(ents)-1)
+	}
+}

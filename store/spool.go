@@ -127,10 +127,43 @@ func (s *Store) adoptSpool(sum, path string, size int64) error {
 		return fmt.Errorf("spool: %w", err)
 	}
 	if err := os.Link(path, p); err != nil {
-		return fmt.Errorf("spool: adopt %s: %w", path, err)
+		// No hard links here (another file system): copy it in pieces.
+		if cerr := copySpool(path, p); cerr != nil {
+			return fmt.Errorf("spool: adopt %s: %w", path, errors.Join(err, cerr))
+		}
 	}
 	s.spoolPending = append(s.spoolPending, p)
 	return nil
+}
+
+// copySpool copies the file at from to p, through a temporary file renamed
+// into place.
+func copySpool(from, p string) error {
+	src, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	var rnd [8]byte
+	if _, err := rand.Read(rnd[:]); err != nil {
+		return err
+	}
+	tmp := p + ".tmp-" + hex.EncodeToString(rnd[:])
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(f, src)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, p)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
 }
 
 // syncSpool fsyncs the files writeSpool wrote in the current write
