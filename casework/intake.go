@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/exempelby/synpunkt"
@@ -61,6 +63,46 @@ type Source struct {
 	// message over intake.max_message_size: raw is only its header, and
 	// the message is quarantined with that reason, headers only.
 	Oversize int64
+	// File, when not nil, holds the message instead of raw (nil then): a
+	// big message the IMAP intake streamed to disk. The store links it
+	// into its spool; it is read whole only when it must be.
+	File *RawFile
+}
+
+// RawFile is a message kept in a file rather than in memory (see
+// mailbox.RawFile).
+type RawFile struct {
+	Path   string   // in the store's spool directory, a name holding ".tmp-"
+	File   *os.File // open for reading
+	Size   int64
+	SHA256 string          // hex
+	Lean   *mimeparse.Lean // a copy to parse (mimeparse.ParseLean)
+}
+
+// size is the size of the message src and raw make.
+func (src Source) size(raw []byte) int64 {
+	if src.File != nil {
+		return src.File.Size
+	}
+	return int64(len(raw))
+}
+
+// intake is the ledger entry of the message src and raw make.
+func (src Source) intake(raw []byte, key, sum string, at time.Time) (store.Intake, error) {
+	in := store.Intake{Key: key, Source: src.Name, ReceivedAt: at, Raw: raw, RawSHA256: sum}
+	if f := src.File; f != nil {
+		in.Raw, in.RawFile, in.RawSize, in.RawSHA256 = nil, f.Path, f.Size, f.SHA256
+		if key == "" {
+			k, err := store.IdempotencyKeyOf("", f.File, f.Size)
+			if err != nil {
+				return in, fmt.Errorf("read %s: %w", f.Path, err)
+			}
+			in.Key = k
+		}
+	} else if key == "" {
+		in.Key = store.IdempotencyKey("", raw)
+	}
+	return in, nil
 }
 
 // Intake handles incoming messages. It is safe for concurrent use, though
@@ -123,7 +165,9 @@ var errRender = errors.New("render notifications")
 // idempotency key and its SHA-256 — done ahead of Handle, off the write lock (the IMAP
 // intake prepares the next batch while the current one is registered).
 type Prepared struct {
-	raw  []byte // what was prepared, to check it is the message handled
+	raw  []byte   // what was prepared, to check it is the message handled
+	file *RawFile // or the file it was prepared from
+	err  error    // the file could not be read: Handle fails, to retry
 	msg  *synpunkt.Message
 	perr error // the parse error: the message is quarantined
 	key  string
@@ -135,7 +179,7 @@ type Prepared struct {
 // Handle's. It returns nil for a message Handle quarantines unparsed (over
 // the size limit), and, unless DontRecover is set, when parsing panics.
 func (p *Intake) Prepare(src Source, raw []byte) (pre *Prepared) {
-	if src.Oversize > 0 || int64(len(raw)) > p.opt.MaxMessageSize {
+	if src.Oversize > 0 || src.size(raw) > p.opt.MaxMessageSize {
 		return nil
 	}
 	if !p.DontRecover {
@@ -145,7 +189,35 @@ func (p *Intake) Prepare(src Source, raw []byte) (pre *Prepared) {
 			}
 		}()
 	}
-	return prepare(raw)
+	return prepareSrc(src, raw)
+}
+
+// prepareSrc is prepare of raw, or of src.File when there is one: parsed
+// from its Lean copy (or read whole when that does not fit), its key
+// worked out by reading it in pieces, its SHA-256 the one taken while it
+// was written. The parsed message has no Raw.
+func prepareSrc(src Source, raw []byte) *Prepared {
+	f := src.File
+	if f == nil {
+		return prepare(raw)
+	}
+	msg, perr := mimeparse.ParseLean(f.Lean)
+	if errors.Is(perr, mimeparse.ErrLeanUnfit) {
+		b := make([]byte, f.Size)
+		if _, err := f.File.ReadAt(b, 0); err != nil {
+			return &Prepared{file: f, err: fmt.Errorf("read %s: %w", f.Path, err)}
+		}
+		if msg, perr = mimeparse.Parse(b); msg != nil {
+			msg.Raw = nil
+		}
+	}
+	pre := &Prepared{file: f, msg: msg, perr: perr, sum: f.SHA256}
+	if perr == nil {
+		if pre.key, pre.err = store.IdempotencyKeyOf(msg.MessageID, f.File, f.Size); pre.err != nil {
+			pre.err = fmt.Errorf("read %s: %w", f.Path, pre.err)
+		}
+	}
+	return pre
 }
 
 func prepare(raw []byte) *Prepared {
@@ -157,9 +229,13 @@ func prepare(raw []byte) *Prepared {
 	return pre
 }
 
-// of reports whether pre was prepared from raw (the same bytes in memory).
-func (pre *Prepared) of(raw []byte) bool {
-	return pre != nil && len(pre.raw) == len(raw) && (len(raw) == 0 || &pre.raw[0] == &raw[0])
+// of reports whether pre was prepared from raw (the same bytes in memory)
+// or from src's file.
+func (pre *Prepared) of(src Source, raw []byte) bool {
+	if pre == nil || src.File != nil || pre.file != nil {
+		return pre != nil && pre.file != nil && src.File != nil && pre.file.Path == src.File.Path
+	}
+	return len(pre.raw) == len(raw) && (len(raw) == 0 || &pre.raw[0] == &raw[0])
 }
 
 // Handle registers one raw message. See the package doc for guarantees.
@@ -182,17 +258,23 @@ func (p *Intake) HandlePrepared(ctx context.Context, src Source, raw []byte, pre
 	if src.Oversize > 0 {
 		return p.quarantine(ctx, src, raw, "", fmt.Sprintf("message too large: %d bytes (limit %d); only the header was fetched", src.Oversize, p.opt.MaxMessageSize))
 	}
-	if int64(len(raw)) > p.opt.MaxMessageSize {
-		return p.quarantine(ctx, src, raw, "", fmt.Sprintf("message too large: %d bytes (limit %d)", len(raw), p.opt.MaxMessageSize))
+	if n := src.size(raw); n > p.opt.MaxMessageSize {
+		return p.quarantine(ctx, src, raw, "", fmt.Sprintf("message too large: %d bytes (limit %d)", n, p.opt.MaxMessageSize))
 	}
-	if !pre.of(raw) {
-		pre = prepare(raw)
+	if !pre.of(src, raw) {
+		pre = prepareSrc(src, raw)
+	}
+	if pre.err != nil {
+		return Result{}, pre.err
 	}
 	msg := pre.msg
 	if pre.perr != nil {
 		return p.quarantine(ctx, src, raw, "", pre.perr.Error())
 	}
-	in := store.Intake{Key: pre.key, Source: src.Name, ReceivedAt: p.receivedAt(src, msg), Raw: raw, RawSHA256: pre.sum}
+	in, err := src.intake(raw, pre.key, pre.sum, p.receivedAt(src, msg))
+	if err != nil {
+		return Result{}, err
+	}
 	if outcome, caseID, seen, err := p.st.Seen(ctx, in.Key); err != nil || seen {
 		if err != nil {
 			return Result{}, err
@@ -255,6 +337,13 @@ func (p *Intake) route(ctx context.Context, src Source, in store.Intake, msg *sy
 	staff := p.isStaff(msg) // decided once, here, for threading, registering and classifying
 	auto := automation(msg) // why no receipt may go back, "" for a person
 	if auto == "" && staff && isRegisterMail(msg.Subject) {
+		if in.RawFile != "" && msg.Raw == nil { // the clerk's mail is the original: read whole
+			b, err := os.ReadFile(in.RawFile)
+			if err != nil {
+				return Result{}, fmt.Errorf("read %s: %w", in.RawFile, err)
+			}
+			msg.Raw, in.Raw, in.RawFile, in.RawSize = b, b, "", 0
+		}
 		return p.registerMail(ctx, src, in, msg)
 	}
 	c, note, err := p.findCase(ctx, msg, staff)
@@ -273,16 +362,16 @@ func (p *Intake) route(ctx context.Context, src Source, in store.Intake, msg *sy
 }
 
 func (p *Intake) quarantine(ctx context.Context, src Source, raw []byte, key, reason string) (Result, error) {
-	if key == "" {
-		key = store.IdempotencyKey("", raw)
+	in, err := src.intake(raw, key, "", p.now())
+	if err != nil {
+		return Result{}, err
 	}
-	in := store.Intake{Key: key, Source: src.Name, ReceivedAt: p.now(), Raw: raw}
 	if !src.ReceivedAt.IsZero() {
 		in.ReceivedAt = src.ReceivedAt
 	}
 	p.log.Warn("message quarantined", "source", src.Name, "reason", reason)
 	ev := []store.Event{{Actor: "intake", Kind: "quarantined", Detail: reason}}
-	err := p.st.RecordIntake(ctx, in, store.OutcomeQuarantine, reason, 0, ev, nil)
+	err = p.st.RecordIntake(ctx, in, store.OutcomeQuarantine, reason, 0, ev, nil)
 	if errors.Is(err, store.ErrDuplicate) {
 		return Result{Outcome: Quarantined, Reason: "already quarantined: " + reason, Repeat: true}, nil
 	}
@@ -290,6 +379,15 @@ func (p *Intake) quarantine(ctx context.Context, src Source, raw []byte, key, re
 		return Result{}, err
 	}
 	return Result{Outcome: Quarantined, Reason: reason}, nil
+}
+
+// forwardRef is the forward of an original: raw, or when that is nil the
+// file f holds.
+func (p *Intake) forwardRef(ci notify.CaseInfo, handler string, raw []byte, f *RawFile, reply string) (*synpunkt.Notification, error) {
+	if raw == nil && f != nil {
+		return p.compose.ForwardRefFrom(ci, handler, io.NewSectionReader(f.File, 0, f.Size), reply)
+	}
+	return p.compose.ForwardRef(ci, handler, raw, reply)
 }
 
 func (p *Intake) committed(out int) {

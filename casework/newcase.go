@@ -32,6 +32,7 @@ func (p *Intake) openCase(ctx context.Context, src Source, in store.Intake, msg 
 		return p.exclude(ctx, src, in, msg, d, auto)
 	}
 	dr := p.buildCase(src, in, msg, d, reg)
+	dr.file = src.File
 	receiptTo, suppressed, err := p.receiptPolicy(ctx, src, in, dr.c, dr.contact, auto)
 	if err != nil {
 		return Result{}, err
@@ -60,6 +61,7 @@ type draft struct {
 	withheld  string         // why it is not, when forward is false
 	sensitive bool
 	why       []string // the reasons it is sensitive
+	file      *RawFile // the original, when it is a file (msg.Raw nil)
 }
 
 // buildCase builds the case for a classified message: its redacted
@@ -125,7 +127,7 @@ func (p *Intake) newCaseNotifications(dr draft, msg *synpunkt.Message, receiptTo
 		return nil
 	}
 	return func(c synpunkt.Case) ([]synpunkt.Notification, error) {
-		out, err := p.renderNewCase(c, msg, dr.text, dr.d.Handler, receiptTo)
+		out, err := p.renderNewCase(c, msg, dr.file, dr.text, dr.d.Handler, receiptTo)
 		if err != nil || reg == nil || reg.ackTo == "" {
 			return out, err
 		}
@@ -419,12 +421,12 @@ func (p *Intake) capReached(ctx context.Context, to string) (bool, string, error
 }
 
 // renderNewCase renders the forward to the handler and the receipt.
-func (p *Intake) renderNewCase(c synpunkt.Case, msg *synpunkt.Message, text, handler, receiptTo string) ([]synpunkt.Notification, error) {
+func (p *Intake) renderNewCase(c synpunkt.Case, msg *synpunkt.Message, f *RawFile, text, handler, receiptTo string) ([]synpunkt.Notification, error) {
 	ci := notify.CaseInfoFrom(&c)
 	ci.CitizenText, ci.CitizenMessageID = text, msg.MessageID
 	ci.Language = lang.Detect(msg.Subject + "\n" + text)
 	reply := p.threads.ReplyAddress(c.Number)
-	fwd, err := p.compose.ForwardRef(ci, handler, msg.Raw, reply)
+	fwd, err := p.forwardRef(ci, handler, msg.Raw, f, reply)
 	if err != nil {
 		return nil, fmt.Errorf("%w: forward: %v", errRender, err)
 	}

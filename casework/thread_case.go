@@ -105,7 +105,7 @@ func (p *Intake) addToCase(ctx context.Context, src Source, in store.Intake, msg
 			ci := notify.CaseInfoFrom(&c)
 			ci.Category = synpunkt.DocKomplettering
 			ci.CitizenText = msg.Text
-			o, err := p.compose.ForwardRef(ci, c.Handler, in.Raw, p.threads.ReplyAddress(c.Number))
+			o, err := p.forwardRef(ci, c.Handler, in.Raw, src.File, p.threads.ReplyAddress(c.Number))
 			if err != nil {
 				return nil, fmt.Errorf("%w: forward complement: %v", errRender, err)
 			}

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -95,6 +96,7 @@ func TestCrashSIGKILL(t *testing.T) {
 
 	l := readLedger(t, dbPath)
 	checkRegistered(t, l, in.want)
+	checkSpool(t, dbPath)
 	checkMailboxes(t, dc, len(in.want))
 	f := checkNotifications(t, l, deliveries(t, sink.Messages()))
 	t.Logf("seed %d: %d messages, %d kills (%d with inbox work left, %d with sends pending), %d cases", seed, len(in.want), crashKills, phases.intake, phases.sending, l.cases)
@@ -108,6 +110,28 @@ func TestCrashSIGKILL(t *testing.T) {
 	}
 	if t.Failed() || os.Getenv(logEnv) == "1" {
 		d.dumpLog()
+	}
+}
+
+// checkSpool checks that the big messages (every seventh) were kept in the
+// spool and that no temporary file (of a fetch or a write a kill cut
+// short) outlived the last run, which swept them at start.
+func checkSpool(t *testing.T, dbPath string) {
+	t.Helper()
+	var kept, tmp int
+	filepath.WalkDir(store.SpoolDir(dbPath), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if strings.Contains(d.Name(), ".tmp-") {
+				tmp++
+			} else {
+				kept++
+			}
+		}
+		return nil
+	})
+	t.Logf("spool: %d files kept, %d temporary", kept, tmp)
+	if kept == 0 || tmp > 0 {
+		t.Errorf("spool: %d files kept, %d temporary; want the big messages and no temporary file", kept, tmp)
 	}
 }
 

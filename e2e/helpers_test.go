@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"math/rand/v2"
 	"mime"
@@ -111,7 +112,25 @@ func (g *citizenMail) next() (raw []byte, messageID string) {
 	fmt.Fprintf(&b, "From: %s\r\nTo: Synpunkter Exempelby <synpunkter@exempelby.se>\r\n", mimeWord(from))
 	fmt.Fprintf(&b, "Subject: %s\r\nDate: %s\r\nMessage-ID: <%s>\r\nMIME-Version: 1.0\r\n",
 		mimeWord(subject), time.Now().Format(time.RFC1123Z), messageID)
+	if g.n%7 != 0 {
+		mailgen.WriteText(&b, g.n%3, body)
+		return b.Bytes(), messageID
+	}
+	// Every seventh has a photo over the spool threshold: it is fetched
+	// into a file and kept in the spool.
+	b.WriteString("Content-Type: multipart/mixed; boundary=\"e2e-b\"\r\n\r\n--e2e-b\r\n")
 	mailgen.WriteText(&b, g.n%3, body)
+	b.WriteString("\r\n--e2e-b\r\nContent-Type: image/jpeg; name=\"foto.jpg\"\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+	photo := make([]byte, 300<<10)
+	for i := range photo {
+		photo[i] = byte(g.rng.Uint32())
+	}
+	enc := base64.StdEncoding.EncodeToString(photo)
+	for len(enc) > 76 {
+		b.WriteString(enc[:76] + "\r\n")
+		enc = enc[76:]
+	}
+	b.WriteString(enc + "\r\n--e2e-b--\r\n")
 	return b.Bytes(), messageID
 }
 

@@ -87,6 +87,12 @@ type Config struct {
 	// header only and offered with Delivery.HeaderOnly, so its body never
 	// enters memory; 0: no limit.
 	MaxMessageSize int64
+	// SpoolDir, when not "", is where a message of at least SpoolMin bytes
+	// is streamed while it is fetched, instead of read into memory: a
+	// temporary file (a name holding ".tmp-", removed after its batch)
+	// offered in Delivery.File with its SHA-256 and a Lean copy to parse.
+	SpoolDir string
+	SpoolMin int64
 	// OnIdle, if set, is called each time a pass has finished and the intake
 	// waits for new mail (after the server accepted IDLE, or before a poll
 	// sleep). For tests; may be nil. It must not block.

@@ -161,6 +161,7 @@ func (s *session) runBatch(ctx context.Context, batch []meta, pre *prefetch, nex
 	pre = s.startFetch(next)
 	done := make(map[uint32]bool, len(batch)) // handled and out of the inbox
 	commits, offered, stopErr := s.offerBatch(ctx, batch, byUID, prepared, done)
+	s.dropFiles(batch)
 	releaseBig(batch, byUID)
 	t2 := time.Now()
 	pre.join() // the connection is free again for the MOVE
@@ -376,6 +377,7 @@ func (s *session) fetchInto(out map[uint32]*imapclient.FetchMessageBuffer, set i
 	defer cmd.Close()
 	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
 		buf := &imapclient.FetchMessageBuffer{SeqNum: msg.SeqNum}
+		var files []*RawFile
 		for item := msg.Next(); item != nil; item = msg.Next() {
 			switch it := item.(type) {
 			case imapclient.FetchItemDataUID:
@@ -383,6 +385,15 @@ func (s *session) fetchInto(out map[uint32]*imapclient.FetchMessageBuffer, set i
 			case imapclient.FetchItemDataInternalDate:
 				buf.InternalDate = it.Time
 			case imapclient.FetchItemDataBodySection:
+				if s.spoolIt(it.Literal, section) {
+					f, err := s.spoolLiteral(it.Literal)
+					if err != nil {
+						return fmt.Errorf("fetch messages: %w", err)
+					}
+					files = append(files, f)
+					buf.BodySection = append(buf.BodySection, imapclient.FetchBodySectionBuffer{Section: it.Section, Bytes: []byte{}})
+					continue
+				}
 				b, err := readLiteral(it.Literal)
 				if err != nil {
 					return fmt.Errorf("fetch messages: %w", err)
@@ -392,6 +403,15 @@ func (s *session) fetchInto(out map[uint32]*imapclient.FetchMessageBuffer, set i
 		}
 		if buf.FindBodySection(section) != nil { // skip unsolicited FLAGS-only FETCH
 			out[uint32(buf.UID)] = buf
+		}
+		for _, f := range files {
+			if buf.UID == 0 {
+				f.remove()
+				continue
+			}
+			if old, ok := s.files.Swap(uint32(buf.UID), f); ok {
+				old.(*RawFile).remove() // of a prefetch that was dropped
+			}
 		}
 	}
 	if err := cmd.Close(); err != nil {
@@ -445,6 +465,8 @@ func (s *session) delivery(m meta, buf *imapclient.FetchMessageBuffer) Delivery 
 		Raw: buf.FindBodySection(wholeBody), Size: m.size}
 	if s.oversized(m) {
 		d.Raw, d.HeaderOnly = buf.FindBodySection(headerOnly), true
+	} else if f, ok := s.files.Load(uint32(buf.UID)); ok {
+		d.Raw, d.File = nil, f.(*RawFile)
 	}
 	return d
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -36,6 +37,9 @@ type session struct {
 	// lastMail is when a pass last found new mail (Config.Now); zero
 	// before the first. It opens the burst window (see bursting).
 	lastMail time.Time
+	// files are the messages fetched into files (Config.SpoolDir), by
+	// UID: written by the fetch, which may run beside the Handler.
+	files sync.Map // uint32 → *RawFile
 }
 
 // session runs one connection until it fails or ctx is cancelled. worked
@@ -53,6 +57,11 @@ func (in *Intake) session(ctx context.Context) (worked bool, err error) {
 		return false, err
 	}
 	defer s.logout()
+	defer s.files.Range(func(uid, f any) bool { // of a prefetch the pass dropped
+		s.files.Delete(uid)
+		f.(*RawFile).remove()
+		return true
+	})
 	stop := context.AfterFunc(ctx, func() { time.AfterFunc(shutdownGrace, func() { s.c.Close() }) })
 	defer stop()
 	if err := s.open(ctx); err != nil {

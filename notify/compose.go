@@ -3,6 +3,7 @@ package notify
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -145,6 +146,63 @@ func (c *Composer) Forward(ci CaseInfo, manager string, original []byte, replyTo
 // registered, and the sender streams the original in at send time.
 func (c *Composer) ForwardRef(ci CaseInfo, manager string, original []byte, replyTo string) (*synpunkt.Notification, error) {
 	return c.forward(ci, manager, original, replyTo, true)
+}
+
+// ForwardRefFrom is ForwardRef of an original read from r (a big message
+// kept in a file): the forward is always detached, with
+// Notification.OriginalFrom r, unless the original cannot pass unchanged,
+// when it is read whole and forwarded as ForwardRef would.
+func (c *Composer) ForwardRefFrom(ci CaseInfo, manager string, r *io.SectionReader, replyTo string) (*synpunkt.Notification, error) {
+	if r.Size() == 0 {
+		return nil, errors.New("notify: forward: original message is empty")
+	}
+	clean, eightBit, err := scanOriginal(r)
+	if err != nil {
+		return nil, fmt.Errorf("notify: forward: %w", err)
+	}
+	if !clean {
+		b := make([]byte, r.Size())
+		if _, err := r.ReadAt(b, 0); err != nil {
+			return nil, fmt.Errorf("notify: forward: %w", err)
+		}
+		return c.forward(ci, manager, b, replyTo, true)
+	}
+	d := c.data(ci)
+	d.ReplyTo = replyTo
+	return c.email(synpunkt.KindForward, TmplForward, d, mailSpec{
+		to: synpunkt.Address{Addr: manager}, replyTo: replyTo,
+		autoSubmitted: "auto-generated", from: r, eightBit: eightBit,
+	})
+}
+
+// scanOriginal reads r in pieces and reports whether it passes unchanged
+// (see passesUnchanged) and whether it has a byte ≥ 0x80.
+func scanOriginal(r *io.SectionReader) (clean, eightBit bool, err error) {
+	buf := make([]byte, 64<<10)
+	line := 0       // bytes of the current line so far
+	prevCR := false // the byte before was CR
+	for off := int64(0); off < r.Size(); {
+		n, err := r.ReadAt(buf[:min(int64(len(buf)), r.Size()-off)], off)
+		if n == 0 && err != nil {
+			return false, false, err
+		}
+		for _, b := range buf[:n] {
+			if b >= 0x80 {
+				eightBit = true
+			}
+			if b == '\n' {
+				if line == 0 || !prevCR || line+1 > maxLine {
+					return false, eightBit, nil
+				}
+				line, prevCR = 0, false
+				continue
+			}
+			line++
+			prevCR = b == '\r'
+		}
+		off += int64(n)
+	}
+	return line <= maxLine, eightBit, nil
 }
 
 // forward builds both: with detach, the original stays out of the payload.

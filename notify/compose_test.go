@@ -407,6 +407,22 @@ func TestForwardRefSameBytesAsForward(t *testing.T) {
 			if got := mustParse(t, full).parts["message/rfc822"]; tc.detached && !bytes.Equal(got, tc.original) {
 				t.Errorf("message/rfc822 part = %q, want the original", got)
 			}
+			// ForwardRefFrom, reading the original from a file, builds the
+			// same message: detached (OriginalFrom) when it passes unchanged.
+			from, err := c.ForwardRefFrom(testCase(), "chef@exempelby.se", io.NewSectionReader(bytes.NewReader(tc.original), 0, int64(len(tc.original))), testReplyTo)
+			if err != nil {
+				t.Fatalf("ForwardRefFrom: %v", err)
+			}
+			if from.Detached() != tc.detached || (from.OriginalFrom != nil) != tc.detached || from.Original != nil && tc.detached {
+				t.Fatalf("ForwardRefFrom: Detached() = %v, OriginalFrom %v; want detached %v from the reader", from.Detached(), from.OriginalFrom != nil, tc.detached)
+			}
+			fromFull, err := from.Full()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := normalizeMIME(t, fromFull), normalizeMIME(t, whole.Payload); got != want {
+				t.Errorf("ForwardRefFrom differs from Forward:\n%s\n---\n%s", got, want)
+			}
 		})
 	}
 }

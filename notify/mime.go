@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"fmt"
+	"io"
 	"mime"
 	"strings"
 	"time"
@@ -25,6 +26,10 @@ type mailSpec struct {
 	// detach keeps attachment out of the payload when it can (see
 	// synpunkt.Notification.Original).
 	detach bool
+	// from, when not nil, is the original read from a file instead of
+	// attachment, always detached; eightBit says it has a byte ≥ 0x80.
+	from     *io.SectionReader
+	eightBit bool
 }
 
 // email renders tmpl and builds the complete message.
@@ -41,8 +46,16 @@ func (c *Composer) email(kind, tmpl string, d *TemplateData, s mailSpec) (*synpu
 		Channel: synpunkt.MediumEmail, Kind: kind, From: c.org.MailboxAddress,
 		To: s.to.Addr, MessageID: id,
 	}
+	if s.from != nil {
+		payload, at, err := buildDetached(h, body, rfc822HeaderCTE(s.eightBit))
+		if err != nil {
+			return nil, fmt.Errorf("notify: %s: %w", kind, err)
+		}
+		n.Payload, n.OriginalFrom, n.OriginalAt, n.OriginalLen = payload, s.from, at, int(s.from.Size())
+		return n, nil
+	}
 	if s.detach && passesUnchanged(s.attachment) {
-		payload, at, err := buildDetached(h, body, s.attachment)
+		payload, at, err := buildDetached(h, body, rfc822Header(s.attachment))
 		if err != nil {
 			return nil, fmt.Errorf("notify: %s: %w", kind, err)
 		}
@@ -89,7 +102,7 @@ const maxLine = 990
 // returns it with the offset of that place: the complete message is the
 // payload with original put in at that offset (passesUnchanged(original)
 // must hold). The part's header is the one original itself would get.
-func buildDetached(h mail.Header, body string, original []byte) ([]byte, int, error) {
+func buildDetached(h mail.Header, body string, partHeader message.Header) ([]byte, int, error) {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return nil, 0, err
@@ -97,7 +110,7 @@ func buildDetached(h mail.Header, body string, original []byte) ([]byte, int, er
 	marker := []byte(fmt.Sprintf("synpunkt-original-%x", b))
 	var buf bytes.Buffer
 	buf.Grow(3*len(body) + 4<<10)
-	payload, err := buildMixed(&buf, h, body, rfc822Header(original), marker)
+	payload, err := buildMixed(&buf, h, body, partHeader, marker)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -266,15 +279,25 @@ func locate(payload, original []byte) (at, n int) {
 // allowed for message/rfc822 (RFC 2046 §5.2.1), so the bytes are kept as
 // they are; 8bit is declared when they are not plain ASCII.
 func rfc822Header(original []byte) message.Header {
+	eightBit := false
+	for _, b := range original {
+		if b >= 0x80 {
+			eightBit = true
+			break
+		}
+	}
+	return rfc822HeaderCTE(eightBit)
+}
+
+// rfc822HeaderCTE is the header of the message/rfc822 part of an original
+// with (eightBit) or without bytes ≥ 0x80.
+func rfc822HeaderCTE(eightBit bool) message.Header {
 	var h message.Header
 	h.SetContentType("message/rfc822", nil)
 	h.SetContentDisposition("attachment", map[string]string{"filename": "synpunkt.eml"})
 	cte := "7bit"
-	for _, b := range original {
-		if b >= 0x80 {
-			cte = "8bit"
-			break
-		}
+	if eightBit {
+		cte = "8bit"
 	}
 	h.Set("Content-Transfer-Encoding", cte)
 	return h

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -39,6 +40,14 @@ type Intake struct {
 	// RawSHA256 is RawSum(Raw) when the caller worked it out ahead (off
 	// the write lock); "" to have it computed.
 	RawSHA256 string
+	// RawFile, when not "", is a file holding the raw message instead of
+	// Raw (a big message the IMAP intake streamed to disk), RawSize bytes
+	// long with SHA-256 RawSHA256 (both required). It must lie in the
+	// spool directory (SpoolDir) under a name holding ".tmp-", so that a
+	// crash leaves nothing SweepSpool does not remove: the store links it
+	// into the spool at commit and leaves the file itself to the caller.
+	RawFile string
+	RawSize int64
 }
 
 // Event is one entry for the append-only event log.
@@ -148,6 +157,15 @@ func (s *Store) insertIntake(ctx context.Context, tx *sql.Tx, in Intake, outcome
 	if caseID != 0 {
 		cid = caseID
 	}
+	if in.RawFile != "" {
+		if !s.spoolIt(int(in.RawSize)) || !validSum(in.RawSHA256) {
+			b, err := os.ReadFile(in.RawFile) // no spool for it: kept in the row
+			if err != nil {
+				return 0, "", fmt.Errorf("insert intake: %w", err)
+			}
+			in.Raw, in.RawFile = b, ""
+		}
+	}
 	if in.Raw == nil {
 		in.Raw = []byte{} // an empty message is still recorded
 	}
@@ -158,7 +176,10 @@ func (s *Store) insertIntake(ctx context.Context, tx *sql.Tx, in Intake, outcome
 	// A large raw message goes to the spool: the row keeps its hash and
 	// size, and the file is written (and fsynced) before the commit.
 	raw, spooled := in.Raw, 0
-	if s.spoolIt(len(in.Raw)) {
+	switch {
+	case in.RawFile != "":
+		raw, spooled = []byte{}, int(in.RawSize)
+	case s.spoolIt(len(in.Raw)):
 		raw, spooled = []byte{}, len(in.Raw)
 	}
 	res, err := s.txExec(ctx, tx, `INSERT INTO intake(idem_key, source, received_at, outcome, reason, case_id, raw_sha256, raw, raw_spool)
@@ -171,7 +192,11 @@ func (s *Store) insertIntake(ctx context.Context, tx *sql.Tx, in Intake, outcome
 		return 0, "", fmt.Errorf("intake %s: %w", in.Key, ErrDuplicate)
 	}
 	if spooled > 0 {
-		if err := s.writeSpool(rawSum, in.Raw); err != nil {
+		write := func() error { return s.writeSpool(rawSum, in.Raw) }
+		if in.RawFile != "" {
+			write = func() error { return s.adoptSpool(rawSum, in.RawFile, in.RawSize) }
+		}
+		if err := write(); err != nil {
 			return 0, "", fmt.Errorf("insert intake: %w", err)
 		}
 	}
@@ -244,7 +269,7 @@ func (s *Store) OpenCase(ctx context.Context, nc NewCase, compose Composer) (syn
 		}
 		c.Documents = []synpunkt.Document{nc.Document}
 		events := append([]Event{{Actor: "synpunkt", Kind: "case_opened", Detail: fmt.Sprintf("%s; %s; %s", c.Category, c.Unit, c.InitiatedBy)}}, nc.Events...)
-		return s.finishTx(ctx, tx, c, ledgerRaw{nc.Intake.Raw, nc.Document.RawSHA256}, events, compose)
+		return s.finishTx(ctx, tx, c, ledgerRaw{nc.Intake.Raw, nc.Document.RawSHA256, nc.Intake.RawSize}, events, compose)
 	})
 	if err != nil {
 		return synpunkt.Case{}, fmt.Errorf("open case: %w", err)
@@ -340,7 +365,7 @@ func (s *Store) AddDocument(ctx context.Context, caseID int64, in Intake, d synp
 			return err
 		}
 		events = append([]Event{{Actor: "synpunkt", Kind: "document_added", Detail: fmt.Sprintf("%s; %s; %s", d.Type, d.Direction, d.SenderRole)}}, events...)
-		return s.finishTx(ctx, tx, c, ledgerRaw{in.Raw, d.RawSHA256}, events, compose)
+		return s.finishTx(ctx, tx, c, ledgerRaw{in.Raw, d.RawSHA256, in.RawSize}, events, compose)
 	})
 	if err != nil {
 		return synpunkt.Document{}, fmt.Errorf("add document: %w", err)

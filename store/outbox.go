@@ -65,6 +65,10 @@ func (s *Store) enqueueTx(ctx context.Context, tx *sql.Tx, caseID int64, out []s
 type ledgerRaw struct {
 	raw []byte
 	sum string
+	// size is the size of a raw message taken from a file (Intake.RawFile),
+	// raw then nil: a detached original read from a file (OriginalFrom)
+	// of that size is taken to be it.
+	size int64
 }
 
 // referOriginal returns what to store of o: when o carries an original
@@ -79,6 +83,22 @@ func (s *Store) referOriginal(ctx context.Context, tx *sql.Tx, o synpunkt.Notifi
 	detached := o.Detached()
 	var original []byte
 	switch {
+	case detached && o.OriginalFrom != nil:
+		// Only the message just registered from a file is known this way.
+		if known == nil || known.raw != nil || known.size == 0 || known.size != o.OriginalFrom.Size() || !validSum(known.sum) {
+			full, err := o.Full()
+			return full, nil, 0, err
+		}
+		var id int64
+		err = s.txQueryRow(ctx, tx, "SELECT id FROM intake WHERE raw_sha256 = ? AND "+rawSizeSQL+" = ? LIMIT 1", known.sum, known.size).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			full, err := o.Full()
+			return full, nil, 0, err
+		}
+		if err != nil {
+			return nil, nil, 0, fmt.Errorf("look up the original: %w", err)
+		}
+		return o.Payload, id, o.OriginalAt, nil
 	case detached:
 		original = o.Original
 	case o.OriginalLen == 0 || o.OriginalAt < 0 || o.OriginalAt+o.OriginalLen > len(o.Payload):

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"errors"
@@ -105,6 +106,64 @@ func (s *Store) writeSpool(sum string, raw []byte) error {
 	}
 	s.spoolPending = append(s.spoolPending, p)
 	return nil
+}
+
+// adoptSpool makes the file at path, size bytes with SHA-256 sum, the
+// spool file of sum, as writeSpool would write it: by a hard link, so the
+// file stays where it is for the caller (and a rolled-back transaction
+// removes only the link). Same rules as writeSpool.
+func (s *Store) adoptSpool(sum, path string, size int64) error {
+	if !validSum(sum) {
+		return fmt.Errorf("spool: bad SHA-256 %q", sum)
+	}
+	p := s.spoolPath(sum)
+	if fi, err := os.Stat(p); err == nil && fi.Size() == size {
+		return nil
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Size() != size {
+		return fmt.Errorf("spool: adopt %s: want %d bytes: %v", path, size, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(p), dirMode); err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
+	if err := os.Link(path, p); err != nil {
+		// No hard links here (another file system): copy it in pieces.
+		if cerr := copySpool(path, p); cerr != nil {
+			return fmt.Errorf("spool: adopt %s: %w", path, errors.Join(err, cerr))
+		}
+	}
+	s.spoolPending = append(s.spoolPending, p)
+	return nil
+}
+
+// copySpool copies the file at from to p, through a temporary file renamed
+// into place.
+func copySpool(from, p string) error {
+	src, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	var rnd [8]byte
+	if _, err := rand.Read(rnd[:]); err != nil {
+		return err
+	}
+	tmp := p + ".tmp-" + hex.EncodeToString(rnd[:])
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(f, src)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, p)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
 }
 
 // syncSpool fsyncs the files writeSpool wrote in the current write
@@ -400,4 +459,101 @@ func strippedBytes(b []byte) []byte {
 		}
 	}
 	return out
+}
+
+// IdempotencyKeyOf is IdempotencyKey of the raw message that r (size
+// bytes) holds, read in pieces rather than whole.
+func IdempotencyKeyOf(messageID string, r io.ReaderAt, size int64) (string, error) {
+	if messageID == "" {
+		h, err := hashNormalizedOf(io.NewSectionReader(r, 0, size))
+		return "raw:" + h, err
+	}
+	start := int64(-1)
+	for _, sep := range []string{"\r\n\r\n", "\n\n", "\r\r"} {
+		i, err := indexOf(r, size, []byte(sep))
+		if err != nil {
+			return "", err
+		}
+		if i >= 0 {
+			start = i + int64(len(sep))
+			break
+		}
+	}
+	if start < 0 {
+		start = size // no body: body() returns nil
+	}
+	h, err := hashNormalizedOf(io.NewSectionReader(r, start, size-start))
+	return "mid:" + messageID + ":" + h, err
+}
+
+// indexOf is the offset of the first sep in r's first size bytes, or -1.
+func indexOf(r io.ReaderAt, size int64, sep []byte) (int64, error) {
+	buf := make([]byte, 64<<10)
+	keep := len(sep) - 1
+	for off := int64(0); off < size; {
+		n, err := r.ReadAt(buf[:min(int64(len(buf)), size-off)], off)
+		if i := bytes.Index(buf[:n], sep); i >= 0 {
+			return off + int64(i), nil
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return -1, err
+		}
+		if n <= keep || off+int64(n) >= size {
+			break
+		}
+		off += int64(n - keep)
+	}
+	return -1, nil
+}
+
+// hashNormalizedOf is hashNormalized of what r holds, read in pieces.
+func hashNormalizedOf(r io.Reader) (string, error) {
+	h := sha256.New()
+	out := make([]byte, 0, 64<<10)
+	in := make([]byte, 64<<10)
+	lfs, cr := 0, false // LFs (CRLF or LF) and a CR held back: they may be trailing
+	flush := func() {
+		for ; lfs > 0; lfs-- {
+			out = append(out, '\n')
+		}
+		if len(out) >= 32<<10 {
+			h.Write(out)
+			out = out[:0]
+		}
+	}
+	for {
+		n, err := r.Read(in)
+		for _, c := range in[:n] {
+			if cr {
+				cr = false
+				if c == '\n' {
+					lfs++
+					continue
+				}
+				flush()
+				out = append(out, '\r')
+			}
+			switch c {
+			case '\r':
+				cr = true
+			case '\n':
+				lfs++
+			default:
+				flush()
+				out = append(out, c)
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	if cr {
+		flush()
+		out = append(out, '\r')
+	}
+	h.Write(out)
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

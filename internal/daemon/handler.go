@@ -9,6 +9,7 @@ import (
 	"github.com/exempelby/synpunkt/casework"
 	"github.com/exempelby/synpunkt/config"
 	"github.com/exempelby/synpunkt/mailbox"
+	"github.com/exempelby/synpunkt/store"
 )
 
 // Handler adapts casework's Intake to IMAP intake.
@@ -36,6 +37,9 @@ func (h *Handler) source(d mailbox.Delivery) casework.Source {
 	}
 	if d.HeaderOnly {
 		src.Oversize = d.Size
+	}
+	if f := d.File; f != nil {
+		src.File = &casework.RawFile{Path: f.Path, File: f.File, Size: f.Size, SHA256: f.SHA256, Lean: f.Lean}
 	}
 	return src
 }
@@ -77,6 +81,9 @@ func IntakeConfig(c *config.Config) mailbox.Config {
 		RecheckInterval: m.RecheckInterval.Duration,
 		BurstInterval:   m.BurstInterval.Duration, BurstWindow: m.BurstWindow.Duration,
 		MaxMessageSize: c.Intake.MaxMessageSize,
+		// A big message is fetched into a file in the store's spool
+		// directory, which the store links into the spool at commit.
+		SpoolDir: store.SpoolDir(c.Store.Path), SpoolMin: store.DefaultSpoolThreshold,
 	}
 	if mc.BurstInterval == 0 {
 		mc.BurstInterval = -1 // "0s" in the config: off

@@ -18,7 +18,12 @@ var base64Value = func() (t [256]int8) {
 // alphabet byte carries six bits, everything else is skipped. clean is false
 // when bytes other than whitespace and padding were seen.
 func base64Size(b []byte) (n int64, clean bool) {
-	var chars int64
+	chars, clean := base64Chars(b)
+	return chars * 6 / 8, clean
+}
+
+// base64Chars counts the alphabet bytes of b; clean as for base64Size.
+func base64Chars(b []byte) (chars int64, clean bool) {
 	clean = true
 	for _, c := range b {
 		switch {
@@ -29,7 +34,7 @@ func base64Size(b []byte) (n int64, clean bool) {
 			clean = false
 		}
 	}
-	return chars * 6 / 8, clean
+	return chars, clean
 }
 
 // decodeBase64 decodes up to limit bytes of b, skipping every byte outside

@@ -49,6 +49,11 @@ func Parse(raw []byte) (msg *synpunkt.Message, err error) {
 type parser struct {
 	problems []string
 	parts    int // parts created so far, bounded by MaxParts
+	// lean is the Lean copy being parsed (ParseLean), nil for Parse;
+	// leanUnfit is set when a part's body is not inside it (normalize
+	// rewrote the line endings).
+	lean      *Lean
+	leanUnfit bool
 }
 
 // problem records a non-fatal problem once.

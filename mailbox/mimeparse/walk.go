@@ -108,18 +108,19 @@ func (p *parser) attachment(pt *part) synpunkt.Attachment {
 
 // decodedSize counts the bytes of pt after transfer decoding.
 func (p *parser) decodedSize(pt *part) int64 {
+	chars, elided := p.elidedIn(pt.body) // of a Lean copy: lines left out
 	switch cte := pt.encoding(); cte {
 	case "base64":
-		n, _ := base64Size(pt.body)
-		return n
+		n, _ := base64Chars(pt.body)
+		return (n + chars) * 6 / 8
 	case "quoted-printable":
 		n, err := io.Copy(io.Discard, p.decoder(pt))
 		if err != nil {
 			p.problem("bad quoted-printable data")
 		}
-		return n
+		return n + elided // base64 lines are their own quoted-printable
 	default:
-		return int64(len(pt.body))
+		return int64(len(pt.body)) + elided
 	}
 }
 

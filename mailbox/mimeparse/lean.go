@@ -1,0 +1,239 @@
+package mimeparse
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	synpunkt "github.com/exempelby/synpunkt"
+)
+
+// Lean is a copy of a message small enough to parse in memory when the
+// message itself is big (a large attachment): written to line by line, it
+// keeps every line except the middle of long runs of base64 lines, whose
+// alphabet characters it only counts. ParseLean then gives the Message
+// Parse would give of the whole message (without Raw): attachment sizes
+// are counted with the elided characters, and a text part is decoded from
+// what is kept, as Parse never decodes more than the first maxTextPart
+// bytes of one, which the kept head of a run always holds.
+//
+// A run is elided only beyond its first LeanKeep bytes, and its last line
+// is always kept, so an elision lies strictly inside one part's body.
+type Lean struct {
+	data     []byte
+	elided   []elision
+	partial  []byte // a line not yet ended
+	run      int64  // bytes of the current run of base64 lines
+	held     []byte // the last line of a run being elided, not yet placed
+	pending  int64  // alphabet characters elided from the current run
+	pendingB int64  // and bytes, line ends included
+	closed   bool
+	// The header block since the last blank line: whether it had a
+	// Content-Type field, and one that may be text (see binaryType);
+	// binary is set at the blank line when it had only binary ones.
+	ctSeen, ctText, binary bool
+}
+
+// elision is a stretch of base64 lines cut out of a Lean copy before byte
+// at of its data, holding chars alphabet characters.
+type elision struct {
+	at           int
+	chars, bytes int64 // alphabet characters, and all bytes
+}
+
+// LeanKeep is how many bytes of a run of base64 lines a Lean copy keeps:
+// more than a text part's decoding ever reads (maxTextPart decoded bytes,
+// 4/3 as many characters, plus line ends).
+const LeanKeep = 6 << 20
+
+// LeanKeepBinary is how many bytes of a run of base64 lines a Lean copy
+// keeps after a header block whose Content-Type fields all name a binary
+// type (image/, application/, audio/, video/, font/, model/): Parse only
+// counts the size of such a part.
+const LeanKeepBinary = 64 << 10
+
+// minBase64Line is the length from which a line of base64 alphabet only
+// counts as part of a run (encoders write 60 to 76 characters).
+const minBase64Line = 40
+
+// Write adds bytes of the message. It never fails.
+func (l *Lean) Write(b []byte) (int, error) {
+	n := len(b)
+	for len(b) > 0 {
+		i := indexLF(b)
+		if i < 0 {
+			l.partial = append(l.partial, b...)
+			break
+		}
+		line := b[:i+1]
+		if len(l.partial) > 0 {
+			l.partial = append(l.partial, line...)
+			line = l.partial
+		}
+		l.line(line)
+		l.partial = l.partial[:0]
+		b = b[i+1:]
+	}
+	return n, nil
+}
+
+func indexLF(b []byte) int {
+	for i, c := range b {
+		if c == '\n' {
+			return i
+		}
+	}
+	return -1
+}
+
+// line takes one whole line, ending in LF.
+func (l *Lean) line(line []byte) {
+	if _, ok := base64Line(line); !ok {
+		l.endRun()
+		l.header(line)
+		l.data = append(l.data, line...)
+		return
+	}
+	l.run += int64(len(line))
+	keep := int64(LeanKeep)
+	if l.binary {
+		keep = LeanKeepBinary
+	}
+	if l.run <= keep {
+		l.data = append(l.data, line...)
+		return
+	}
+	if l.held != nil {
+		hc, _ := base64Line(l.held)
+		l.pending += hc
+		l.pendingB += int64(len(l.held))
+	}
+	l.held = append(l.held[:0], line...)
+}
+
+// header notes what a line that is not base64 says of the type of the
+// body that follows the next blank line.
+func (l *Lean) header(line []byte) {
+	t := bytes.TrimRight(line, "\r\n")
+	switch {
+	case len(t) == 0:
+		l.binary = l.ctSeen && !l.ctText
+		l.ctSeen, l.ctText = false, false
+	case len(t) > 13 && bytes.EqualFold(t[:13], []byte("content-type:")):
+		l.ctSeen = true
+		l.ctText = l.ctText || !binaryType(t[13:])
+	}
+}
+
+// binaryType reports whether a Content-Type value names, plainly, a media
+// type whose body Parse never decodes; anything else (text/, message/,
+// multipart/, a folded or odd value) counts as text, to keep it whole.
+func binaryType(v []byte) bool {
+	v = bytes.ToLower(bytes.TrimSpace(v))
+	for _, p := range []string{"image/", "application/", "audio/", "video/", "font/", "model/"} {
+		if bytes.HasPrefix(v, []byte(p)) {
+			return true
+		}
+	}
+	return false
+}
+
+// endRun places the held last line of an elided run and records the
+// elision before it.
+func (l *Lean) endRun() {
+	if l.held != nil {
+		if l.pending > 0 {
+			l.elided = append(l.elided, elision{at: len(l.data), chars: l.pending, bytes: l.pendingB})
+		}
+		l.data = append(l.data, l.held...)
+	}
+	l.run, l.held, l.pending, l.pendingB = 0, nil, 0, 0
+}
+
+// base64Line reports whether line (ending in LF) is a long line of base64
+// alphabet only, and how many alphabet characters it holds.
+func base64Line(line []byte) (int64, bool) {
+	end := len(line) - 1
+	if end > 0 && line[end-1] == '\r' {
+		end--
+	}
+	if end < minBase64Line {
+		return 0, false
+	}
+	for _, c := range line[:end] {
+		if base64Value[c] < 0 {
+			return 0, false
+		}
+	}
+	return int64(end), true
+}
+
+// Close ends the copy: a last line without LF is kept as it is.
+func (l *Lean) Close() error {
+	if l.closed {
+		return nil
+	}
+	l.endRun()
+	l.data = append(l.data, l.partial...)
+	l.partial, l.closed = nil, true
+	return nil
+}
+
+// Len is the size of the kept copy in bytes.
+func (l *Lean) Len() int { return len(l.data) }
+
+// Elided reports whether anything was left out of the copy.
+func (l *Lean) Elided() bool { return len(l.elided) > 0 }
+
+// ErrLeanUnfit is returned by ParseLean for a message whose line endings
+// Parse would rewrite: the elisions no longer fit, and the caller parses
+// the whole message instead.
+var ErrLeanUnfit = errors.New("lean copy unfit: line endings rewritten")
+
+// ParseLean parses a closed Lean copy as Parse parses the whole message.
+// The Message has no Raw; the caller sets it if it has one.
+func ParseLean(l *Lean) (msg *synpunkt.Message, err error) {
+	if !l.closed {
+		return nil, errors.New("mimeparse: ParseLean of an open Lean")
+	}
+	if !dontRecover {
+		defer func() {
+			if r := recover(); r != nil {
+				msg, err = nil, fmt.Errorf("%w: internal error: %v", ErrUnparseable, r)
+			}
+		}()
+	}
+	p := &parser{lean: l}
+	msg, err = p.parse(l.data)
+	if p.leanUnfit {
+		return nil, ErrLeanUnfit
+	}
+	if msg != nil {
+		msg.Raw = nil
+	}
+	return msg, err
+}
+
+// elidedIn returns the alphabet characters and the bytes elided from
+// inside body, a subslice of the Lean copy's data; 0 when not parsing a
+// Lean copy.
+func (p *parser) elidedIn(body []byte) (chars, n int64) {
+	if p.lean == nil || len(p.lean.elided) == 0 {
+		return 0, 0
+	}
+	if len(body) == 0 {
+		return 0, 0
+	}
+	off := cap(p.lean.data) - cap(body) // body is data[off:...]
+	if off < 0 || off >= len(p.lean.data) || &p.lean.data[off] != &body[0] {
+		p.leanUnfit = true // not a slice of the copy
+		return 0, 0
+	}
+	for _, e := range p.lean.elided {
+		if off < e.at && e.at < off+len(body) {
+			chars += e.chars
+			n += e.bytes
+		}
+	}
+	return chars, n
+}

@@ -1,0 +1,64 @@
+package mailbox
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/emersion/go-imap/v2"
+
+	"github.com/exempelby/synpunkt/mailbox/mimeparse"
+)
+
+// spoolIt reports whether the literal of a whole-message fetch goes to a
+// file (Config.SpoolDir) rather than into memory.
+func (s *session) spoolIt(r imap.LiteralReader, section *imap.FetchItemBodySection) bool {
+	return r != nil && section == wholeBody && s.in.cfg.SpoolDir != "" && s.in.cfg.SpoolMin > 0 && r.Size() >= s.in.cfg.SpoolMin
+}
+
+// spoolLiteral streams a literal into a new temporary file of the spool
+// directory, hashing it and keeping a Lean copy on the way, and returns
+// the file open for reading. A crash leaves the file to the store's sweep
+// at start-up (its name holds ".tmp-").
+func (s *session) spoolLiteral(r imap.LiteralReader) (*RawFile, error) {
+	if err := os.MkdirAll(s.in.cfg.SpoolDir, 0o700); err != nil {
+		return nil, fmt.Errorf("spool a literal: %w", err)
+	}
+	f, err := os.CreateTemp(s.in.cfg.SpoolDir, "fetch.tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("spool a literal: %w", err)
+	}
+	h, lean := sha256.New(), &mimeparse.Lean{}
+	n, err := io.Copy(io.MultiWriter(f, h, lean), r)
+	if err == nil && n != r.Size() {
+		err = fmt.Errorf("%d of %d bytes", n, r.Size())
+	}
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	lean.Close()
+	rf := &RawFile{Path: f.Name(), File: f, Size: n, SHA256: hex.EncodeToString(h.Sum(nil)), Lean: lean}
+	if err != nil {
+		rf.remove()
+		return nil, fmt.Errorf("spool a literal of %d bytes: %w", r.Size(), err)
+	}
+	return rf, nil
+}
+
+// remove closes and removes the file.
+func (f *RawFile) remove() {
+	f.File.Close()
+	os.Remove(f.Path)
+}
+
+// dropFiles removes the files of the batch's messages: handled, they are
+// either committed (the store linked what it keeps) or offered again.
+func (s *session) dropFiles(batch []meta) {
+	for _, m := range batch {
+		if f, ok := s.files.LoadAndDelete(m.uid); ok {
+			f.(*RawFile).remove()
+		}
+	}
+}
