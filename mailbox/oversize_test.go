@@ -3,7 +3,12 @@ package mailbox
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
+	"os"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -59,6 +64,59 @@ func TestOversizedMessageOfferedHeaderOnly(t *testing.T) {
 	}
 	if n := srv.count(t, "Karantän"); n != 1 {
 		t.Errorf("Karantän count = %d, want 1", n)
+	}
+	if n := srv.count(t, "INBOX"); n != 0 {
+		t.Errorf("INBOX count = %d, want 0", n)
+	}
+}
+
+// A message of at least SpoolMin bytes is fetched into a temporary file of
+// SpoolDir, not into memory: the Handler gets it in Delivery.File, whole,
+// with its SHA-256 and a closed Lean copy; a small one still comes in Raw.
+// The file is gone once its batch is over.
+func TestBigMessageFetchedIntoFile(t *testing.T) {
+	srv := startMemServer(t, capsRev2)
+	big := bigMessage("big@example.org", "BODYMARKER", 300<<10)
+	srv.append(t, "INBOX", testMessage("small"))
+	srv.append(t, "INBOX", big)
+	var mu sync.Mutex
+	var got []Delivery
+	var contents [][]byte
+	h := HandlerFunc(func(_ context.Context, d Delivery) (Disposition, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, d)
+		var b []byte
+		if d.File != nil {
+			b, _ = io.ReadAll(io.NewSectionReader(d.File.File, 0, d.File.Size))
+		}
+		contents = append(contents, b)
+		return Registered, nil
+	})
+	cfg := srv.config()
+	cfg.SpoolDir, cfg.SpoolMin = t.TempDir(), 64<<10
+	r := startIntake(t, cfg, h, nil)
+	r.waitIdle(t)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 2 {
+		t.Fatalf("deliveries = %d, want 2", len(got))
+	}
+	if small := got[0]; small.File != nil || !bytes.Contains(small.Raw, []byte("gatlyktan")) {
+		t.Errorf("small message: File %v, Raw %q; want it whole in Raw", small.File, small.Raw)
+	}
+	d, sum := got[1], sha256.Sum256(big)
+	if d.Raw != nil || d.File == nil {
+		t.Fatalf("big message: Raw %d bytes, File %v; want a file", len(d.Raw), d.File)
+	}
+	if !bytes.Equal(contents[1], big) || d.File.Size != int64(len(big)) || d.File.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("big message file: %d bytes, Size %d, SHA-256 %s; want %d bytes, %x", len(contents[1]), d.File.Size, d.File.SHA256, len(big), sum)
+	}
+	if !strings.Contains(d.File.Path, ".tmp-") || d.File.Lean == nil || d.File.Lean.Len() == 0 {
+		t.Errorf("big message file %q, Lean %v; want a temporary name and a Lean copy", d.File.Path, d.File.Lean)
+	}
+	if ents, _ := os.ReadDir(cfg.SpoolDir); len(ents) != 0 {
+		t.Errorf("%d files left in the spool directory after the batch", len(ents))
 	}
 	if n := srv.count(t, "INBOX"); n != 0 {
 		t.Errorf("INBOX count = %d, want 0", n)

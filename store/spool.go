@@ -84,24 +84,7 @@ func (s *Store) writeSpool(sum string, raw []byte) error {
 	if err := os.MkdirAll(dir, dirMode); err != nil {
 		return fmt.Errorf("spool: %w", err)
 	}
-	var rnd [8]byte
-	if _, err := rand.Read(rnd[:]); err != nil {
-		return fmt.Errorf("spool: %w", err)
-	}
-	tmp := p + ".tmp-" + hex.EncodeToString(rnd[:])
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
-	if err != nil {
-		return fmt.Errorf("spool: %w", err)
-	}
-	_, err = f.Write(raw)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, p)
-	}
-	if err != nil {
-		os.Remove(tmp)
+	if err := writeAtomic(p, bytes.NewReader(raw)); err != nil {
 		return fmt.Errorf("spool: write %s: %w", sum, err)
 	}
 	s.spoolPending = append(s.spoolPending, p)
@@ -144,6 +127,13 @@ func copySpool(from, p string) error {
 		return err
 	}
 	defer src.Close()
+	return writeAtomic(p, src)
+}
+
+// writeAtomic writes what src holds to p through a temporary file beside
+// it, renamed into place only when complete, so p is never seen half
+// written; the temporary file is removed on failure.
+func writeAtomic(p string, src io.Reader) error {
 	var rnd [8]byte
 	if _, err := rand.Read(rnd[:]); err != nil {
 		return err
