@@ -25,10 +25,7 @@ func bigMessage(id, marker string, n int) []byte {
 // only: its body never reaches the Handler, which is told its size and
 // quarantines it; the message goes to the quarantine mailbox.
 func TestOversizedMessageOfferedHeaderOnly(t *testing.T) {
-	srv := startMemServer(t, capsRev2)
-	big := bigMessage("big@example.org", "BODYMARKER", 300<<10)
-	srv.append(t, "INBOX", testMessage("small"))
-	srv.append(t, "INBOX", big)
+	srv, big := smallThenBig(t)
 	var mu sync.Mutex
 	var got []Delivery
 	h := HandlerFunc(func(_ context.Context, d Delivery) (Disposition, error) {
@@ -75,10 +72,7 @@ func TestOversizedMessageOfferedHeaderOnly(t *testing.T) {
 // with its SHA-256 and a closed Lean copy; a small one still comes in Raw.
 // The file is gone once its batch is over.
 func TestBigMessageFetchedIntoFile(t *testing.T) {
-	srv := startMemServer(t, capsRev2)
-	big := bigMessage("big@example.org", "BODYMARKER", 300<<10)
-	srv.append(t, "INBOX", testMessage("small"))
-	srv.append(t, "INBOX", big)
+	srv, big := smallThenBig(t)
 	var mu sync.Mutex
 	var got []Delivery
 	var contents [][]byte
@@ -121,4 +115,16 @@ func TestBigMessageFetchedIntoFile(t *testing.T) {
 	if n := srv.count(t, "INBOX"); n != 0 {
 		t.Errorf("INBOX count = %d, want 0", n)
 	}
+}
+
+// smallThenBig starts an in-memory server whose INBOX holds a small
+// message and then a big one of about 300 KiB (returned) whose body
+// repeats BODYMARKER.
+func smallThenBig(t *testing.T) (*memServer, []byte) {
+	t.Helper()
+	srv := startMemServer(t, capsRev2)
+	big := bigMessage("big@example.org", "BODYMARKER", 300<<10)
+	srv.append(t, "INBOX", testMessage("small"))
+	srv.append(t, "INBOX", big)
+	return srv, big
 }

@@ -79,19 +79,7 @@ func TestForwardRefersToStoredOriginal(t *testing.T) {
 	if len(stored) != 2 || stored[0] >= int64(len(nc.Intake.Raw)) || stored[1] != int64(len(want[1])) {
 		t.Fatalf("stored payload sizes %v; want the first without its %d-byte original, the second whole (%d)", stored, len(nc.Intake.Raw), len(want[1]))
 	}
-	all, err := st.AllOutbox(ctx)
-	if err != nil || len(all) != 2 {
-		t.Fatalf("AllOutbox = %d rows, %v", len(all), err)
-	}
-	for i, r := range all {
-		if !bytes.Equal(r.Payload, want[i]) {
-			t.Errorf("row %d reads back %d bytes, want the %d composed", i, len(r.Payload), len(want[i]))
-		}
-		p, err := st.OutboxPayload(ctx, r.ID)
-		if err != nil || !bytes.Equal(p, want[i]) {
-			t.Errorf("OutboxPayload(%d) = %d bytes, %v; want the %d composed", r.ID, len(p), err, len(want[i]))
-		}
-	}
+	readsBackWhole(t, st, want)
 }
 
 // A detached forward (its original kept out of the payload) is stored
@@ -120,17 +108,7 @@ func TestDetachedForwardRefersToStoredOriginal(t *testing.T) {
 	if len(stored) != 2 || stored[0] != int64(len(head)+len(tail)) || stored[1] != int64(len(want[1])) {
 		t.Fatalf("stored payload sizes %v; want the first without its original (%d), the second whole (%d)", stored, len(head)+len(tail), len(want[1]))
 	}
-	all, err := st.AllOutbox(ctx)
-	if err != nil || len(all) != 2 {
-		t.Fatalf("AllOutbox = %d rows, %v", len(all), err)
-	}
-	for i, r := range all {
-		if !bytes.Equal(r.Payload, want[i]) {
-			t.Errorf("row %d reads back %d bytes, want the %d composed", i, len(r.Payload), len(want[i]))
-		}
-		if p, err := st.OutboxPayload(ctx, r.ID); err != nil || !bytes.Equal(p, want[i]) {
-			t.Errorf("OutboxPayload(%d) = %d bytes, %v; want the %d composed", r.ID, len(p), err, len(want[i]))
-		}
+	for i, r := range readsBackWhole(t, st, want) {
 		payload, orig, at, err := st.OutboxParts(ctx, r.ID)
 		if err != nil {
 			t.Fatalf("OutboxParts(%d): %v", r.ID, err)
@@ -172,4 +150,24 @@ func storedPayloadSizes(t *testing.T, st *Store, caseID int64) []int64 {
 		stored = append(stored, n)
 	}
 	return stored
+}
+
+// readsBackWhole checks that AllOutbox and OutboxPayload read the outbox
+// back as the payloads in want, joined with their originals, and returns
+// the rows.
+func readsBackWhole(t *testing.T, st *Store, want [][]byte) []OutboxRow {
+	t.Helper()
+	all, err := st.AllOutbox(t.Context())
+	if err != nil || len(all) != len(want) {
+		t.Fatalf("AllOutbox = %d rows, %v; want %d", len(all), err, len(want))
+	}
+	for i, r := range all {
+		if !bytes.Equal(r.Payload, want[i]) {
+			t.Errorf("row %d reads back %d bytes, want the %d composed", i, len(r.Payload), len(want[i]))
+		}
+		if p, err := st.OutboxPayload(t.Context(), r.ID); err != nil || !bytes.Equal(p, want[i]) {
+			t.Errorf("OutboxPayload(%d) = %d bytes, %v; want the %d composed", r.ID, len(p), err, len(want[i]))
+		}
+	}
+	return all
 }

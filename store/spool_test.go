@@ -38,14 +38,8 @@ func spoolFiles(t *testing.T, path string) []string {
 // not in its row; every reader gets it whole; a forward refers to it; a
 // purge removes the file; the sweep at Open removes files no row refers to.
 func TestSpoolKeepsLargeOriginalsAsFiles(t *testing.T) {
-	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	st, path, at := openSpoolStore(t)
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "synpunkt.db")
-	st, err := Open(ctx, path, Options{Now: func() time.Time { return at }, SpoolThreshold: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { st.Close() }()
 
 	big := newCase("big", at)
 	big.Intake.Raw = []byte("From: Gunilla <gunilla.testberg@example.net>\r\nSubject: foto\r\n\r\nRing 070-123 45 67.\r\n" + strings.Repeat("QUJD", 2000) + "\r\n")
@@ -135,6 +129,7 @@ func TestSpoolKeepsLargeOriginalsAsFiles(t *testing.T) {
 	if st, err = Open(ctx, path, Options{Now: func() time.Time { return at }, SpoolThreshold: 1000}); err != nil {
 		t.Fatal(err)
 	}
+	defer st.Close()
 	if got := spoolFiles(t, path); len(got) != 3 {
 		t.Errorf("Open swept the spool: files = %v; want 3 (only the daemon sweeps)", got)
 	}
@@ -204,14 +199,8 @@ func TestIdempotencyKeyOfMatchesIdempotencyKey(t *testing.T) {
 // file refers to it; the file itself is left to the caller, and the sweep
 // removes it as a temporary file when the caller did not.
 func TestRecordIntakeAdoptsRawFile(t *testing.T) {
-	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	st, path, at := openSpoolStore(t)
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "synpunkt.db")
-	st, err := Open(ctx, path, Options{Now: func() time.Time { return at }, SpoolThreshold: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { st.Close() }()
 	raw := []byte("From: Gunilla <g@example.net>\r\nSubject: foto\r\n\r\n" + strings.Repeat("QUJD", 2000) + "\r\n")
 	if err := os.MkdirAll(SpoolDir(path), 0o700); err != nil {
 		t.Fatal(err)
@@ -285,4 +274,19 @@ func TestCopySpoolCopiesWhole(t *testing.T) {
 	if ents, _ := os.ReadDir(filepath.Dir(to)); len(ents) != 1 {
 		t.Errorf("%d files beside the copy, want none", len(ents)-1)
 	}
+}
+
+// openSpoolStore opens a store at a fixed instant whose spool takes raw
+// messages of 1000 bytes or more, closed at the test's end; it returns the
+// store, its database path and the instant.
+func openSpoolStore(t *testing.T) (*Store, string, time.Time) {
+	t.Helper()
+	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	path := filepath.Join(t.TempDir(), "synpunkt.db")
+	st, err := Open(context.Background(), path, Options{Now: func() time.Time { return at }, SpoolThreshold: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st, path, at
 }
