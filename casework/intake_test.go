@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	"github.com/exempelby/synpunkt/classify/pii"
 	"github.com/exempelby/synpunkt/classify/sample"
 	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/internal/testkit"
 	"github.com/exempelby/synpunkt/mailbox/mimeparse"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/store"
@@ -481,14 +481,7 @@ func TestHandleFromFileRegistersLikeHandle(t *testing.T) {
 		"Message-ID: <file@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n" + body.String())
 
 	path := filepath.Join(t.TempDir(), "fetch.tmp-1")
-	if err := os.WriteFile(path, raw, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := testkit.WriteOpen(t, path, raw)
 	lean := &mimeparse.Lean{}
 	lean.Write(raw)
 	lean.Close()

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/exempelby/synpunkt"
+	"github.com/exempelby/synpunkt/internal/testkit"
 )
 
 // spoolFiles lists the files under the spool of the database at path.
@@ -206,14 +207,7 @@ func TestRecordIntakeAdoptsRawFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	tmp := filepath.Join(SpoolDir(path), "fetch.tmp-1")
-	if err := os.WriteFile(tmp, raw, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(tmp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := testkit.WriteOpen(t, tmp, raw)
 	nc := newCase("file", at)
 	nc.Intake.Raw, nc.Intake.RawFile, nc.Intake.RawSize, nc.Intake.RawSHA256 = nil, tmp, int64(len(raw)), sum(raw)
 	nc.Document.RawSHA256 = sum(raw)
