@@ -39,8 +39,7 @@ func TestOversizedMessageOfferedHeaderOnly(t *testing.T) {
 	})
 	cfg := srv.config()
 	cfg.MaxMessageSize = 64 << 10
-	r := startIntake(t, cfg, h, nil)
-	r.waitIdle(t)
+	startIntake(t, cfg, h, nil).waitIdle(t)
 	mu.Lock()
 	defer mu.Unlock()
 	if len(got) != 2 {
@@ -89,8 +88,7 @@ func TestBigMessageFetchedIntoFile(t *testing.T) {
 	})
 	cfg := srv.config()
 	cfg.SpoolDir, cfg.SpoolMin = t.TempDir(), 64<<10
-	r := startIntake(t, cfg, h, nil)
-	r.waitIdle(t)
+	startIntake(t, cfg, h, nil).waitIdle(t)
 	mu.Lock()
 	defer mu.Unlock()
 	if len(got) != 2 {
