@@ -289,21 +289,11 @@ func (s *Store) readRaw(ctx context.Context, q querier, id int64) ([]byte, error
 
 // spooledOf returns the SHA-256 of the spooled raw messages among the
 // intake rows that where (a condition on intake) selects.
-func spooledOf(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT raw_sha256 FROM intake WHERE raw_spool > 0 AND "+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var sum string
-		if err := rows.Scan(&sum); err != nil {
-			return nil, err
-		}
-		out = append(out, sum)
-	}
-	return out, rows.Err()
+func spooledOf(ctx context.Context, q querier, where string, args ...any) ([]string, error) {
+	return collect(ctx, q, "spooled originals", func(r *sql.Rows) (sum string, err error) {
+		err = r.Scan(&sum)
+		return sum, err
+	}, "SELECT raw_sha256 FROM intake WHERE raw_spool > 0 AND "+where, args...)
 }
 
 // dropSpooled removes the spool files of sums that no intake row refers
@@ -354,22 +344,13 @@ func (s *Store) SweepSpool(ctx context.Context) (int, error) {
 	removed := 0
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		removed = 0
-		used := map[string]bool{}
-		rows, err := tx.QueryContext(ctx, "SELECT raw_sha256 FROM intake WHERE raw_spool > 0")
+		sums, err := spooledOf(ctx, tx, "1")
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var sum string
-			if err := rows.Scan(&sum); err != nil {
-				rows.Close()
-				return err
-			}
+		used := make(map[string]bool, len(sums))
+		for _, sum := range sums {
 			used[sum] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
 		}
 		return filepath.WalkDir(s.spoolDir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
@@ -397,22 +378,12 @@ func (s *Store) SweepSpool(ctx context.Context) (int, error) {
 // needle after norm is applied to it (the Go twin of the SQL of
 // SubjectCases for originals kept in the row).
 func (s *Store) spoolSearch(ctx context.Context, needle string, norm func([]byte) []byte) ([]int64, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, case_id FROM intake WHERE case_id IS NOT NULL AND raw_spool > 0")
-	if err != nil {
-		return nil, err
-	}
 	type row struct{ id, caseID int64 }
-	var all []row
-	for rows.Next() {
-		var r row
-		if err := rows.Scan(&r.id, &r.caseID); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		all = append(all, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	all, err := collect(ctx, s.db, "spooled originals", func(r *sql.Rows) (v row, err error) {
+		err = r.Scan(&v.id, &v.caseID)
+		return v, err
+	}, "SELECT id, case_id FROM intake WHERE case_id IS NOT NULL AND raw_spool > 0")
+	if err != nil {
 		return nil, err
 	}
 	var out []int64
