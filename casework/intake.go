@@ -66,17 +66,7 @@ type Source struct {
 	// File, when not nil, holds the message instead of raw (nil then): a
 	// big message the IMAP intake streamed to disk. The store links it
 	// into its spool; it is read whole only when it must be.
-	File *RawFile
-}
-
-// RawFile is a message kept in a file rather than in memory (see
-// mailbox.RawFile).
-type RawFile struct {
-	Path   string   // in the store's spool directory, a name holding ".tmp-"
-	File   *os.File // open for reading
-	Size   int64
-	SHA256 string          // hex
-	Lean   *mimeparse.Lean // a copy to parse (mimeparse.ParseLean)
+	File *mimeparse.RawFile
 }
 
 // size is the size of the message src and raw make.
@@ -165,9 +155,9 @@ var errRender = errors.New("render notifications")
 // idempotency key and its SHA-256 — done ahead of Handle, off the write lock (the IMAP
 // intake prepares the next batch while the current one is registered).
 type Prepared struct {
-	raw  []byte   // what was prepared, to check it is the message handled
-	file *RawFile // or the file it was prepared from
-	err  error    // the file could not be read: Handle fails, to retry
+	raw  []byte             // what was prepared, to check it is the message handled
+	file *mimeparse.RawFile // or the file it was prepared from
+	err  error              // the file could not be read: Handle fails, to retry
 	msg  *synpunkt.Message
 	perr error // the parse error: the message is quarantined
 	key  string
@@ -383,7 +373,7 @@ func (p *Intake) quarantine(ctx context.Context, src Source, raw []byte, key, re
 
 // forwardRef is the forward of an original: raw, or when that is nil the
 // file f holds.
-func (p *Intake) forwardRef(ci notify.CaseInfo, handler string, raw []byte, f *RawFile, reply string) (*synpunkt.Notification, error) {
+func (p *Intake) forwardRef(ci notify.CaseInfo, handler string, raw []byte, f *mimeparse.RawFile, reply string) (*synpunkt.Notification, error) {
 	if raw == nil && f != nil {
 		return p.compose.ForwardRefFrom(ci, handler, io.NewSectionReader(f.File, 0, f.Size), reply)
 	}

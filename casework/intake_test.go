@@ -488,7 +488,7 @@ func TestHandleFromFileRegistersLikeHandle(t *testing.T) {
 	if !lean.Elided() {
 		t.Fatal("nothing elided: the test needs a bigger attachment")
 	}
-	src := Source{Name: "test", File: &RawFile{Path: path, File: f, Size: int64(len(raw)), SHA256: store.RawSum(raw), Lean: lean}}
+	src := Source{Name: "test", File: &mimeparse.RawFile{Path: path, File: f, Size: int64(len(raw)), SHA256: store.RawSum(raw), Lean: lean}}
 	pre := h.p.Prepare(src, nil)
 	if pre == nil || pre.err != nil || pre.perr != nil {
 		t.Fatalf("Prepare from a file = %+v", pre)

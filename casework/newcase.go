@@ -11,6 +11,7 @@ import (
 	"github.com/exempelby/synpunkt/classify"
 	"github.com/exempelby/synpunkt/classify/lang"
 	"github.com/exempelby/synpunkt/classify/pii"
+	"github.com/exempelby/synpunkt/mailbox/mimeparse"
 	"github.com/exempelby/synpunkt/notify"
 	"github.com/exempelby/synpunkt/store"
 )
@@ -60,8 +61,8 @@ type draft struct {
 	forward   bool           // the case is forwarded now (its clocks start)
 	withheld  string         // why it is not, when forward is false
 	sensitive bool
-	why       []string // the reasons it is sensitive
-	file      *RawFile // the original, when it is a file (msg.Raw nil)
+	why       []string           // the reasons it is sensitive
+	file      *mimeparse.RawFile // the original, when it is a file (msg.Raw nil)
 }
 
 // buildCase builds the case for a classified message: its redacted
@@ -421,7 +422,7 @@ func (p *Intake) capReached(ctx context.Context, to string) (bool, string, error
 }
 
 // renderNewCase renders the forward to the handler and the receipt.
-func (p *Intake) renderNewCase(c synpunkt.Case, msg *synpunkt.Message, f *RawFile, text, handler, receiptTo string) ([]synpunkt.Notification, error) {
+func (p *Intake) renderNewCase(c synpunkt.Case, msg *synpunkt.Message, f *mimeparse.RawFile, text, handler, receiptTo string) ([]synpunkt.Notification, error) {
 	ci := notify.CaseInfoFrom(&c)
 	ci.CitizenText, ci.CitizenMessageID = text, msg.MessageID
 	ci.Language = lang.Detect(msg.Subject + "\n" + text)

@@ -3,7 +3,6 @@ package mailbox
 import (
 	"context"
 	"log/slog"
-	"os"
 	"sync/atomic"
 	"time"
 
@@ -25,19 +24,10 @@ type Delivery struct {
 	// File, when not nil, holds the whole message instead of Raw (nil
 	// then): a big message streamed to disk (Config.SpoolDir). It is
 	// removed after the message's batch.
-	File *RawFile
+	File *mimeparse.RawFile
 	// Prepared is what a Preparer handler's Prepare returned for this
 	// message, or nil when it was not prepared ahead.
 	Prepared any
-}
-
-// RawFile is a message fetched into a file rather than into memory.
-type RawFile struct {
-	Path   string   // in Config.SpoolDir, a name holding ".tmp-"
-	File   *os.File // open for reading
-	Size   int64
-	SHA256 string          // hex
-	Lean   *mimeparse.Lean // a copy small enough to parse (closed)
 }
 
 // Disposition is the Handler's verdict on a message.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/exempelby/synpunkt/mailbox/mimeparse"
 )
 
 // ErrHandlerPanic wraps a recovered Handler panic.
@@ -377,7 +378,7 @@ func (s *session) fetchInto(out map[uint32]*imapclient.FetchMessageBuffer, set i
 	defer cmd.Close()
 	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
 		buf := &imapclient.FetchMessageBuffer{SeqNum: msg.SeqNum}
-		var files []*RawFile
+		var files []*mimeparse.RawFile
 		for item := msg.Next(); item != nil; item = msg.Next() {
 			switch it := item.(type) {
 			case imapclient.FetchItemDataUID:
@@ -406,11 +407,11 @@ func (s *session) fetchInto(out map[uint32]*imapclient.FetchMessageBuffer, set i
 		}
 		for _, f := range files {
 			if buf.UID == 0 {
-				f.remove()
+				removeRawFile(f)
 				continue
 			}
 			if old, ok := s.files.Swap(uint32(buf.UID), f); ok {
-				old.(*RawFile).remove() // of a prefetch that was dropped
+				removeRawFile(old.(*mimeparse.RawFile)) // of a prefetch that was dropped
 			}
 		}
 	}
@@ -466,7 +467,7 @@ func (s *session) delivery(m meta, buf *imapclient.FetchMessageBuffer) Delivery 
 	if s.oversized(m) {
 		d.Raw, d.HeaderOnly = buf.FindBodySection(headerOnly), true
 	} else if f, ok := s.files.Load(uint32(buf.UID)); ok {
-		d.Raw, d.File = nil, f.(*RawFile)
+		d.Raw, d.File = nil, f.(*mimeparse.RawFile)
 	}
 	return d
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/exempelby/synpunkt/mailbox/mimeparse"
 )
 
 // ErrConnClosed is returned when the server closed the connection.
@@ -39,7 +40,7 @@ type session struct {
 	lastMail time.Time
 	// files are the messages fetched into files (Config.SpoolDir), by
 	// UID: written by the fetch, which may run beside the Handler.
-	files sync.Map // uint32 → *RawFile
+	files sync.Map // uint32 → *mimeparse.RawFile
 }
 
 // session runs one connection until it fails or ctx is cancelled. worked
@@ -59,7 +60,7 @@ func (in *Intake) session(ctx context.Context) (worked bool, err error) {
 	defer s.logout()
 	defer s.files.Range(func(uid, f any) bool { // of a prefetch the pass dropped
 		s.files.Delete(uid)
-		f.(*RawFile).remove()
+		removeRawFile(f.(*mimeparse.RawFile))
 		return true
 	})
 	stop := context.AfterFunc(ctx, func() { time.AfterFunc(shutdownGrace, func() { s.c.Close() }) })

@@ -22,7 +22,7 @@ func (s *session) spoolIt(r imap.LiteralReader, section *imap.FetchItemBodySecti
 // directory, hashing it and keeping a Lean copy on the way, and returns
 // the file open for reading. A crash leaves the file to the store's sweep
 // at start-up (its name holds ".tmp-").
-func (s *session) spoolLiteral(r imap.LiteralReader) (*RawFile, error) {
+func (s *session) spoolLiteral(r imap.LiteralReader) (*mimeparse.RawFile, error) {
 	if err := os.MkdirAll(s.in.cfg.SpoolDir, 0o700); err != nil {
 		return nil, fmt.Errorf("spool a literal: %w", err)
 	}
@@ -39,16 +39,16 @@ func (s *session) spoolLiteral(r imap.LiteralReader) (*RawFile, error) {
 		_, err = f.Seek(0, io.SeekStart)
 	}
 	lean.Close()
-	rf := &RawFile{Path: f.Name(), File: f, Size: n, SHA256: hex.EncodeToString(h.Sum(nil)), Lean: lean}
+	rf := &mimeparse.RawFile{Path: f.Name(), File: f, Size: n, SHA256: hex.EncodeToString(h.Sum(nil)), Lean: lean}
 	if err != nil {
-		rf.remove()
+		removeRawFile(rf)
 		return nil, fmt.Errorf("spool a literal of %d bytes: %w", r.Size(), err)
 	}
 	return rf, nil
 }
 
-// remove closes and removes the file.
-func (f *RawFile) remove() {
+// removeRawFile closes and removes the file.
+func removeRawFile(f *mimeparse.RawFile) {
 	f.File.Close()
 	os.Remove(f.Path)
 }
@@ -58,7 +58,7 @@ func (f *RawFile) remove() {
 func (s *session) dropFiles(batch []meta) {
 	for _, m := range batch {
 		if f, ok := s.files.LoadAndDelete(m.uid); ok {
-			f.(*RawFile).remove()
+			removeRawFile(f.(*mimeparse.RawFile))
 		}
 	}
 }

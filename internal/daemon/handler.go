@@ -34,12 +34,10 @@ func (h *Handler) source(d mailbox.Delivery) casework.Source {
 		Name:       fmt.Sprintf("imap:%s/%d/%d", d.Mailbox, d.UIDValidity, d.UID),
 		ReceivedAt: d.InternalDate,
 		Backlog:    h.FirstStart && d.InternalDate.Before(h.Started),
+		File:       d.File, // a big message fetched into a file, nil otherwise
 	}
 	if d.HeaderOnly {
 		src.Oversize = d.Size
-	}
-	if f := d.File; f != nil {
-		src.File = &casework.RawFile{Path: f.Path, File: f.File, Size: f.Size, SHA256: f.SHA256, Lean: f.Lean}
 	}
 	return src
 }

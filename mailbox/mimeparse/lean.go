@@ -4,9 +4,22 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
 
 	synpunkt "github.com/exempelby/synpunkt"
 )
+
+// RawFile is a raw message kept in a file rather than in memory: a big
+// message the IMAP intake streamed to disk, with the SHA-256 and the Lean
+// copy taken while it was written. The intake hands it to casework, and
+// the store links it into its spool.
+type RawFile struct {
+	Path   string   // in the store's spool directory, a name holding ".tmp-"
+	File   *os.File // open for reading
+	Size   int64
+	SHA256 string // hex
+	Lean   *Lean  // a copy small enough to parse (closed)
+}
 
 // Lean is a copy of a message small enough to parse in memory when the
 // message itself is big (a large attachment): written to line by line, it
