@@ -281,8 +281,7 @@ func (s *Store) resetSchedule(ctx context.Context, fingerprint string, chunk int
 			}
 			if !last.Valid { // no case after: record the policy, forget the progress
 				done = true
-				if _, err := tx.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES('schedule_policy', ?)
-					ON CONFLICT(key) DO UPDATE SET value = excluded.value`, []byte(fingerprint)); err != nil {
+				if err := setMeta(ctx, tx, "schedule_policy", []byte(fingerprint)); err != nil {
 					return fmt.Errorf("record schedule policy: %w", err)
 				}
 				if _, err := tx.ExecContext(ctx, "DELETE FROM meta WHERE key = 'schedule_reset'"); err != nil {
@@ -294,8 +293,7 @@ func (s *Store) resetSchedule(ctx context.Context, fingerprint string, chunk int
 				after, last.Int64, synpunkt.StatusOpen); err != nil {
 				return fmt.Errorf("reset cases %d to %d: %w", after+1, last.Int64, err)
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES('schedule_reset', ?)
-				ON CONFLICT(key) DO UPDATE SET value = excluded.value`, []byte(fmt.Sprintf("%d %s", last.Int64, fingerprint))); err != nil {
+			if err := setMeta(ctx, tx, "schedule_reset", []byte(fmt.Sprintf("%d %s", last.Int64, fingerprint))); err != nil {
 				return fmt.Errorf("record reset progress: %w", err)
 			}
 			after = last.Int64

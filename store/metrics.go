@@ -76,7 +76,6 @@ func (s *Store) groupCount(ctx context.Context, q string, f func([]string, int64
 // rewrites one row of meta.
 func (s *Store) Writable(ctx context.Context) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES('health_probe', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", ts(s.now()))
-		return err
+		return setMeta(ctx, tx, "health_probe", ts(s.now()))
 	})
 }

@@ -251,7 +251,7 @@ func (s *Store) PurgeCases(ctx context.Context, reqs []PurgeRequest, actor strin
 			if err := s.syncSearch(ctx, tx); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", metaSearchDirty, ts(s.now())); err != nil {
+			if err := setMeta(ctx, tx, metaSearchDirty, ts(s.now())); err != nil {
 				return fmt.Errorf("mark search index: %w", err)
 			}
 			if _, err := tx.ExecContext(ctx, "INSERT INTO case_search(case_search, rank) VALUES('secure-delete', 1)"); err != nil {

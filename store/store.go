@@ -507,3 +507,9 @@ func (s *Store) SaveCheckpoint(ctx context.Context, mailbox string, uidValidity,
 	}
 	return nil
 }
+
+// setMeta sets meta's key to value in tx.
+func setMeta(ctx context.Context, tx *sql.Tx, key string, value any) error {
+	_, err := tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value)
+	return err
+}
