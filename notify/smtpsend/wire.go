@@ -33,7 +33,9 @@ type wire struct {
 	swallow []byte
 }
 
-func newWire(c net.Conn) *wire { return &wire{Conn: c, buf: make([]byte, 0, wireBuf)} }
+// newWire wraps c. Its buffer grows as needed up to wireBuf, so a
+// connection that sends a 3 KB receipt does not allocate 64 KiB.
+func newWire(c net.Conn) *wire { return &wire{Conn: c} }
 
 // errTerminator means go-smtp ended DATA with other bytes than those it
 // has always written for an empty DATA writer: the message is not sent.
@@ -54,11 +56,11 @@ func (w *wire) Write(p []byte) (int, error) {
 	if w.err != nil {
 		return 0, w.err
 	}
-	if len(w.buf)+len(p) > cap(w.buf) {
+	if len(w.buf)+len(p) > wireBuf {
 		if err := w.flush(); err != nil {
 			return 0, err
 		}
-		if len(p) >= cap(w.buf) {
+		if len(p) >= wireBuf {
 			n, err := w.Conn.Write(p)
 			w.err = err
 			return n, err
@@ -121,7 +123,7 @@ type dotStuffer struct {
 }
 
 func newDotStuffer(w *wire) *dotStuffer {
-	return &dotStuffer{w: w, out: make([]byte, 0, wireBuf), state: dotBegin}
+	return &dotStuffer{w: w, state: dotBegin} // out grows as needed
 }
 
 func (d *dotStuffer) Write(b []byte) (int, error) {
