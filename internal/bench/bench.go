@@ -760,8 +760,10 @@ func print(w io.Writer, o options, r Result) {
 	fmt.Fprintf(&b, "backlog intake      %10.1f msgs/s  (start → INBOX empty)\n", r.IntakeRate)
 	fmt.Fprintf(&b, "ratio               %10.3f\n", r.IntakeRate/r.FetchRate)
 	fmt.Fprintf(&b, "backlog drained     %10.1f s      (start → every receipt accepted)\n", r.DrainSecs)
-	fmt.Fprintf(&b, "CPU until drained   %10.1f s daemon, %.1f s bench (%s sink, %.1f MB accepted: %.1f ms bench CPU per MB)\n",
-		r.DaemonCPU, r.BenchCPU, o.sink, float64(r.SunkBytes)/1e6, 1e3*r.BenchCPU/max(float64(r.SunkBytes)/1e6, 1e-9))
+	if r.SunkBytes > 0 {
+		fmt.Fprintf(&b, "CPU until drained   %10.1f s daemon, %.1f s bench (%s sink, %.1f MB accepted: %.1f ms bench CPU per MB)\n",
+			r.DaemonCPU, r.BenchCPU, o.sink, float64(r.SunkBytes)/1e6, 1e3*r.BenchCPU/(float64(r.SunkBytes)/1e6))
+	}
 	for _, l := range r.Latency {
 		fmt.Fprintf(&b, "APPEND→receipt @%-4g msgs/s  p50 %v  p90 %v  p99 %v  (%d receipts, %d missing)\n",
 			l.Rate, l.P50.Round(time.Millisecond), l.P90.Round(time.Millisecond), l.P99.Round(time.Millisecond), l.N, l.Missing)
