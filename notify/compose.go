@@ -1,6 +1,8 @@
 package notify
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -176,9 +178,15 @@ func (c *Composer) ForwardRefFrom(ci CaseInfo, manager string, r *io.SectionRead
 }
 
 // scanOriginal reads r in pieces and reports whether it passes unchanged
-// (see passesUnchanged) and whether it has a byte ≥ 0x80.
+// (see passesUnchanged) and, when it does, whether it has a byte ≥ 0x80.
+// It looks at a line at a time (bytes.IndexByte) and at the eighth bits
+// eight bytes at a time: a big original is scanned at memory speed.
 func scanOriginal(r *io.SectionReader) (clean, eightBit bool, err error) {
-	buf := make([]byte, 64<<10)
+	return scanOriginalBuf(r, 64<<10)
+}
+
+func scanOriginalBuf(r *io.SectionReader, bufSize int) (clean, eightBit bool, err error) {
+	buf := make([]byte, bufSize)
 	line := 0       // bytes of the current line so far
 	prevCR := false // the byte before was CR
 	for off := int64(0); off < r.Size(); {
@@ -186,23 +194,48 @@ func scanOriginal(r *io.SectionReader) (clean, eightBit bool, err error) {
 		if n == 0 && err != nil {
 			return false, false, err
 		}
-		for _, b := range buf[:n] {
-			if b >= 0x80 {
-				eightBit = true
+		chunk := buf[:n]
+		if !eightBit {
+			eightBit = hasHighBit(chunk)
+		}
+		for len(chunk) > 0 {
+			i := bytes.IndexByte(chunk, '\n')
+			if i < 0 {
+				line += len(chunk)
+				prevCR = chunk[len(chunk)-1] == '\r'
+				break
 			}
-			if b == '\n' {
-				if line == 0 || !prevCR || line+1 > maxLine {
-					return false, eightBit, nil
-				}
-				line, prevCR = 0, false
-				continue
+			cr := prevCR
+			if i > 0 {
+				cr = chunk[i-1] == '\r'
 			}
-			line++
-			prevCR = b == '\r'
+			if line+i == 0 || !cr || line+i+1 > maxLine {
+				return false, eightBit, nil
+			}
+			line, prevCR = 0, false
+			chunk = chunk[i+1:]
 		}
 		off += int64(n)
 	}
 	return line <= maxLine, eightBit, nil
+}
+
+// hasHighBit reports whether b has a byte ≥ 0x80.
+func hasHighBit(b []byte) bool {
+	const high = 0x8080808080808080
+	for len(b) >= 32 {
+		if (binary.LittleEndian.Uint64(b)|binary.LittleEndian.Uint64(b[8:])|
+			binary.LittleEndian.Uint64(b[16:])|binary.LittleEndian.Uint64(b[24:]))&high != 0 {
+			return true
+		}
+		b = b[32:]
+	}
+	for _, c := range b {
+		if c >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
 
 // forward builds both: with detach, the original stays out of the payload.

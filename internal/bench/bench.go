@@ -27,6 +27,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -64,6 +65,9 @@ type options struct {
 	cases                int           // synthetic open cases in the store before the daemon starts
 	daemonLog            string        // keep the daemon's log here, at level debug; "" none
 	big                  int           // bytes of the one big attachment of the last phase; 0: none
+	sink                 string        // "lean" (leanSink) or "go-smtp" (smtpsink)
+	holdSends            bool          // the sink greets no one until the INBOX is empty
+	benchCPUProfile      string        // the bench process's own CPU profile over each daemon run; "" none
 }
 
 type namedBin struct{ name, path string }
@@ -76,12 +80,18 @@ type Result struct {
 	FetchRate  float64 // msgs/s, raw bulk FETCH BODY.PEEK[] of the INBOX
 	IntakeRate float64 // msgs/s, daemon start → INBOX empty
 	DrainSecs  float64 // daemon start → every receipt accepted by the sink
-	Latency    []LatencyResult
-	SteadyRSS  int64 // bytes, after the latency phases
-	PeakRSS    int64 // bytes, VmHWM of the daemon
-	Cases      int
-	DBBytes    int64
-	Big        BigResult
+	// CPU seconds from daemon start until every receipt was accepted: the
+	// daemon's (utime+stime) and the bench process's own (its SMTP sink,
+	// the INBOX polling; Dovecot is not counted), and the bytes the sink
+	// accepted by then.
+	DaemonCPU, BenchCPU float64
+	SunkBytes           int64
+	Latency             []LatencyResult
+	SteadyRSS           int64 // bytes, after the latency phases
+	PeakRSS             int64 // bytes, VmHWM of the daemon
+	Cases               int
+	DBBytes             int64
+	Big                 BigResult
 }
 
 // BigResult is the daemon's memory while it takes in one message with a
@@ -137,9 +147,18 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.recheck, "recheck", 0, "the daemon's imap.recheck_interval (0: IDLE only, the default; Dovecot delays IDLE's notice by 500 ms)")
 	fs.IntVar(&o.cases, "cases", 0, "synthetic open cases written to the store (SQL, SeedCases) before the daemon starts")
 	fs.StringVar(&o.daemonLog, "daemon-log", "", "write the daemon's log at level debug to this file (suffixed with the binary's name when several): where each batch's time goes")
+	fs.StringVar(&o.sink, "sink", "lean", "the SMTP sink: lean (keeps envelope and size, reads DATA a line at a time) or go-smtp (internal/smtpsink: go-smtp's server, keeps every byte)")
+	fs.BoolVar(&o.holdSends, "hold-sends", false, "the sink greets no connection until the INBOX is empty: intake with nothing sent during it (lean sink only)")
+	fs.StringVar(&o.benchCPUProfile, "bench-cpuprofile", "", "write the bench process's own CPU profile (its SMTP sink among the rest) over each daemon run to this file (suffixed with the binary's name when several)")
 	fs.IntVar(&o.big, "big", 0, "last, take in one message with an attachment of this many bytes and print the daemon's peak RSS and Go heap during it (e.g. 25000000)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	if o.sink != "lean" && o.sink != "go-smtp" {
+		return o, fmt.Errorf("-sink: %q is neither lean nor go-smtp", o.sink)
+	}
+	if o.holdSends && o.sink != "lean" {
+		return o, errors.New("-hold-sends needs -sink lean")
 	}
 	for _, s := range strings.Split(*rates, ",") {
 		if strings.TrimSpace(s) == "" {
@@ -193,9 +212,21 @@ func runOne(ctx context.Context, o options, b namedBin, stderr io.Writer) (res R
 	logf := func(f string, a ...any) { fmt.Fprintf(stderr, "[%s] "+f+"\n", append([]any{b.name}, a...)...) }
 	res = Result{Name: b.name, Messages: o.n}
 	dc := dovecottest.Start(h)
-	sink, err := smtpsink.Start("127.0.0.1:0")
-	if err != nil {
-		return res, fmt.Errorf("smtp sink: %w", err)
+	var (
+		sink sink
+		lean *leanSink
+	)
+	if o.sink == "go-smtp" {
+		gs, err := smtpsink.Start("127.0.0.1:0")
+		if err != nil {
+			return res, fmt.Errorf("smtp sink: %w", err)
+		}
+		sink = goSMTPSink{gs}
+	} else {
+		if lean, err = startLeanSink(o.holdSends); err != nil {
+			return res, err
+		}
+		sink = lean
 	}
 	defer sink.Close()
 
@@ -220,6 +251,14 @@ func runOne(ctx context.Context, o options, b namedBin, stderr io.Writer) (res R
 	if err := seedStore(ctx, dbPath, o.cases, logf); err != nil {
 		return res, err
 	}
+	if o.benchCPUProfile != "" {
+		stop, err := startBenchProfile(o.benchCPUProfile + suffix(o, b))
+		if err != nil {
+			return res, err
+		}
+		defer stop()
+	}
+	benchCPU0 := selfCPU()
 	d, err := startDaemon(b, cfgPath, dir, o, dc)
 	if err != nil {
 		return res, err
@@ -240,12 +279,19 @@ func runOne(ctx context.Context, o options, b namedBin, stderr io.Writer) (res R
 	}
 	res.IntakeRate = float64(o.n) / time.Since(d.start).Seconds()
 	logf("backlog intake %.1f msgs/s", res.IntakeRate)
+	if lean != nil {
+		lean.release()
+	}
 	if err := waitFor(deadline, d, func() (bool, error) {
 		return receiptsFor(sink, backlogAddrs) >= countReceiptable(backlogAddrs), nil
 	}); err != nil {
 		return res, fmt.Errorf("backlog receipts: %w", err)
 	}
 	res.DrainSecs = time.Since(d.start).Seconds()
+	res.DaemonCPU, res.BenchCPU = d.cpu(), selfCPU()-benchCPU0
+	for _, m := range sink.Messages() {
+		res.SunkBytes += int64(m.Size)
+	}
 
 	for _, rate := range o.rates {
 		lr, err := latency(dc, sink, gen, rate, o.seconds, d)
@@ -389,10 +435,7 @@ func startDaemon(b namedBin, cfgPath, dir string, o options, dc *dovecottest.Ser
 	if o.big > 0 {
 		cmd.Env = append(cmd.Env, "GODEBUG=gctrace=1") // the heap at each GC, for the big phase
 	}
-	suffix := ""
-	if len(o.bins) > 1 {
-		suffix = "." + b.name
-	}
+	suffix := suffix(o, b)
 	if o.cpuProfile != "" {
 		cmd.Env = append(cmd.Env, CPUProfileEnv+"="+abs(o.cpuProfile+suffix))
 	}
@@ -419,6 +462,57 @@ func startDaemon(b namedBin, cfgPath, dir string, o options, dc *dovecottest.Ser
 		close(d.exited)
 	}()
 	return d, nil
+}
+
+// suffix is what names b's files when several binaries are measured.
+func suffix(o options, b namedBin) string {
+	if len(o.bins) > 1 {
+		return "." + b.name
+	}
+	return ""
+}
+
+// startBenchProfile profiles the bench process itself into path until
+// the returned stop.
+func startBenchProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("bench cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("bench cpu profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// selfCPU is the bench process's user+system CPU seconds so far.
+func selfCPU() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// cpu is the daemon's user+system CPU seconds so far (/proc/PID/stat,
+// fields 14 and 15, in clock ticks of 1/100 s).
+func (d *daemon) cpu() float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", d.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	_, rest, ok := bytes.Cut(b, []byte(") ")) // after the command name, which may hold spaces
+	if !ok {
+		return 0
+	}
+	f := strings.Fields(string(rest)) // f[0] is field 3
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseFloat(f[11], 64)
+	st, _ := strconv.ParseFloat(f[12], 64)
+	return (ut + st) / 100
 }
 
 func abs(p string) string {
@@ -459,7 +553,7 @@ func (d *daemon) resetPeak() error {
 // bigPhase appends one message with an attachment of size bytes and
 // waits until its forward (carrying the original, so larger than size)
 // is accepted by the sink, with the daemon's peak RSS reset just before.
-func bigPhase(dc *dovecottest.Server, sink *smtpsink.Sink, gen *generator, size int, d *daemon, deadline time.Time) (BigResult, error) {
+func bigPhase(dc *dovecottest.Server, sink sink, gen *generator, size int, d *daemon, deadline time.Time) (BigResult, error) {
 	br := BigResult{Bytes: size}
 	c, err := dial(dc)
 	if err != nil {
@@ -485,7 +579,7 @@ func bigPhase(dc *dovecottest.Server, sink *smtpsink.Sink, gen *generator, size 
 	raw = nil
 	if err := waitFor(deadline, d, func() (bool, error) {
 		for _, m := range sink.Messages()[before:] {
-			if len(m.Data) > size {
+			if m.Size > size {
 				return true, nil
 			}
 		}
@@ -570,10 +664,10 @@ func waitFor(deadline time.Time, d *daemon, done func() (bool, error)) error {
 }
 
 // receiptsFor counts sink messages to one of addrs.
-func receiptsFor(sink *smtpsink.Sink, addrs map[string]bool) int {
+func receiptsFor(sink sink, addrs map[string]bool) int {
 	n := 0
 	for _, m := range sink.Messages() {
-		if len(m.To) > 0 && addrs[m.To[0]] {
+		if addrs[m.To] {
 			n++
 		}
 	}
@@ -582,7 +676,7 @@ func receiptsFor(sink *smtpsink.Sink, addrs map[string]bool) int {
 
 // latency appends short text messages at rate for seconds, timing each
 // from APPEND accepted to its receipt accepted by the sink.
-func latency(dc *dovecottest.Server, sink *smtpsink.Sink, gen *generator, rate, seconds float64, d *daemon) (LatencyResult, error) {
+func latency(dc *dovecottest.Server, sink sink, gen *generator, rate, seconds float64, d *daemon) (LatencyResult, error) {
 	lr := LatencyResult{Rate: rate}
 	c, err := dial(dc)
 	if err != nil {
@@ -607,10 +701,7 @@ func latency(dc *dovecottest.Server, sink *smtpsink.Sink, gen *generator, rate, 
 	for {
 		lat = lat[:0]
 		for _, m := range sink.Messages() {
-			if len(m.To) == 0 {
-				continue
-			}
-			if at, ok := sent[m.To[0]]; ok {
+			if at, ok := sent[m.To]; ok {
 				lat = append(lat, m.At.Sub(at))
 			}
 		}
@@ -669,6 +760,10 @@ func print(w io.Writer, o options, r Result) {
 	fmt.Fprintf(&b, "backlog intake      %10.1f msgs/s  (start → INBOX empty)\n", r.IntakeRate)
 	fmt.Fprintf(&b, "ratio               %10.3f\n", r.IntakeRate/r.FetchRate)
 	fmt.Fprintf(&b, "backlog drained     %10.1f s      (start → every receipt accepted)\n", r.DrainSecs)
+	if r.SunkBytes > 0 {
+		fmt.Fprintf(&b, "CPU until drained   %10.1f s daemon, %.1f s bench (%s sink, %.1f MB accepted: %.1f ms bench CPU per MB)\n",
+			r.DaemonCPU, r.BenchCPU, o.sink, float64(r.SunkBytes)/1e6, 1e3*r.BenchCPU/(float64(r.SunkBytes)/1e6))
+	}
 	for _, l := range r.Latency {
 		fmt.Fprintf(&b, "APPEND→receipt @%-4g msgs/s  p50 %v  p90 %v  p99 %v  (%d receipts, %d missing)\n",
 			l.Rate, l.P50.Round(time.Millisecond), l.P90.Round(time.Millisecond), l.P99.Round(time.Millisecond), l.N, l.Missing)

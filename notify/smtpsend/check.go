@@ -39,7 +39,7 @@ func (e *CheckError) Unwrap() error { return e.Err }
 func (s *Sender) Check(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
-	c, err := s.connect(ctx)
+	c, _, err := s.connect(ctx)
 	if err != nil {
 		if s.cfg.TLS == TLSStartTLS && !s.offersStartTLS(ctx) {
 			return &CheckError{Step: CheckStartTLS, Err: ErrNoStartTLS}

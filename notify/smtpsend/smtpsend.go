@@ -130,7 +130,7 @@ const (
 
 // send runs the SMTP transaction and returns the step that failed.
 func (s *Sender) send(ctx context.Context, o *synpunkt.Notification) (string, error) {
-	c, err := s.connect(ctx)
+	c, text, err := s.connect(ctx)
 	if err != nil {
 		return opConnect, err
 	}
@@ -148,7 +148,7 @@ func (s *Sender) send(ctx context.Context, o *synpunkt.Notification) (string, er
 	if err := c.Rcpt(o.To, nil); err != nil {
 		return opRcpt, err
 	}
-	if err := s.data(c, o); err != nil {
+	if err := s.data(c, text, o); err != nil {
 		return opData, tooLarge(err, size, c)
 	}
 	c.Quit() //nolint:errcheck // the message is accepted; a failed QUIT changes nothing
@@ -157,15 +157,29 @@ func (s *Sender) send(ctx context.Context, o *synpunkt.Notification) (string, er
 
 // data sends the message after DATA; the reply to its end is the verdict.
 // A detached forward is written piece by piece (payload, original,
-// payload), never joined.
-func (s *Sender) data(c *smtp.Client, o *synpunkt.Notification) error {
+// payload), never joined. With text, the wire that carries the plain SMTP
+// text, the body is dot-stuffed a line at a time straight into it (the
+// same bytes go-smtp's DATA writer would send, see dotStuffer), and that
+// writer's Close only reads the reply.
+func (s *Sender) data(c *smtp.Client, text *wire, o *synpunkt.Notification) error {
 	w, err := c.Data()
 	if err != nil {
 		return err
 	}
-	if _, err := o.WriteTo(w); err != nil {
+	if text == nil {
+		if _, err := o.WriteTo(w); err != nil {
+			return err
+		}
+		return w.Close()
+	}
+	d := newDotStuffer(text)
+	if _, err := o.WriteTo(d); err != nil {
 		return err
 	}
+	if err := d.Close(); err != nil {
+		return err
+	}
+	text.expectTerminator()
 	return w.Close()
 }
 
@@ -182,48 +196,56 @@ func tooLarge(err error, size int64, c *smtp.Client) error {
 
 // connect dials, sets up TLS as configured and greets the server. The
 // connection is closed when ctx ends, which interrupts any blocked step.
-func (s *Sender) connect(ctx context.Context) (*smtp.Client, error) {
+// Writes go through a wire (few large writes); text is the wire that
+// carries the plain SMTP text, nil with STARTTLS, where go-smtp puts TLS
+// over it.
+func (s *Sender) connect(ctx context.Context) (c *smtp.Client, text *wire, err error) {
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", s.cfg.Address)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	c, err := s.handshake(ctx, conn)
+	c, text, err = s.handshake(ctx, conn)
 	if err != nil {
 		stop()
 		conn.Close()
-		return nil, err
+		return nil, nil, err
 	}
-	return c, nil
+	return c, text, nil
 }
 
-func (s *Sender) handshake(ctx context.Context, conn net.Conn) (*smtp.Client, error) {
+func (s *Sender) handshake(ctx context.Context, conn net.Conn) (*smtp.Client, *wire, error) {
 	tlsCfg, err := s.tlsConfig()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var c *smtp.Client
+	var (
+		c    *smtp.Client
+		text *wire
+	)
 	switch s.cfg.TLS {
 	case TLSImplicit:
 		tc := tls.Client(conn, tlsCfg)
 		if err := tc.HandshakeContext(ctx); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		c = smtp.NewClient(tc)
+		text = newWire(tc)
+		c = smtp.NewClient(text)
 	case TLSStartTLS:
 		// go-smtp greets as "localhost" before STARTTLS; HeloName is
 		// used for the EHLO that follows (RFC 3207 §4.2).
-		if c, err = smtp.NewClientStartTLS(conn, tlsCfg); err != nil {
-			return nil, err
+		if c, err = smtp.NewClientStartTLS(newWire(conn), tlsCfg); err != nil {
+			return nil, nil, err
 		}
 	case TLSNone:
-		c = smtp.NewClient(conn)
+		text = newWire(conn)
+		c = smtp.NewClient(text)
 	default:
-		return nil, notify.ChannelFault(fmt.Errorf("tls: must be one of implicit, starttls, none, not %q", s.cfg.TLS))
+		return nil, nil, notify.ChannelFault(fmt.Errorf("tls: must be one of implicit, starttls, none, not %q", s.cfg.TLS))
 	}
 	c.CommandTimeout, c.SubmissionTimeout = s.cfg.Timeout, s.cfg.Timeout
-	return c, c.Hello(s.cfg.HeloName)
+	return c, text, c.Hello(s.cfg.HeloName)
 }
 
 func (s *Sender) tlsConfig() (*tls.Config, error) {

@@ -3,6 +3,7 @@ package smtpsend_test
 import (
 	"bytes"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -175,4 +176,71 @@ func TestSenderFaults(t *testing.T) {
 	notifytest.SenderFaults(t, func(t *testing.T, addr string) notify.Sender {
 		return smtpsend.New(smtpsend.Config{Address: addr, TLS: smtpsend.TLSNone, Timeout: 2 * time.Second})
 	}, testMessage, synpunkt.MediumSMS)
+}
+
+// A detached forward of a large original, its lines starting with dots and
+// a bare LF among them, arrives byte for byte as the complete message (as
+// the server unstuffs it) in every TLS mode: the body goes out dot-stuffed
+// in large writes, not through go-smtp's DATA writer, except under STARTTLS.
+func TestSendLargeDetachedForward(t *testing.T) {
+	var orig bytes.Buffer
+	orig.WriteString("From: asa@example.com\r\nSubject: =?utf-8?q?Gatubelysning?=\r\n\r\n")
+	for i := range 40000 {
+		switch i % 7 {
+		case 0:
+			orig.WriteString(".\r\n")
+		case 1:
+			orig.WriteString("..två punkter först\r\n")
+		case 2:
+			orig.WriteString(".en punkt först\r\n")
+		default:
+			orig.WriteString("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAx\r\n")
+		}
+	}
+	orig.WriteString("sista raden utan radslut")
+	head := "From: Exempelby kommun <synpunkter@exempelby.se>\r\nTo: chef@exempelby.se\r\nSubject: Ny synpunkt\r\n" +
+		"Content-Type: message/rfc822\r\n\r\n"
+	tail := "\r\n.\r\n..\r\n"
+	want := head + orig.String() + "\r\n" + tail
+	for _, mode := range []struct {
+		tls  string
+		opts []smtpsink.Option
+	}{
+		{smtpsend.TLSNone, nil},
+		{smtpsend.TLSImplicit, []smtpsink.Option{smtpsink.WithImplicitTLS()}},
+		{smtpsend.TLSStartTLS, []smtpsink.Option{smtpsink.WithStartTLS()}},
+	} {
+		t.Run(mode.tls, func(t *testing.T) {
+			sink := mustSink(t, mode.opts...)
+			s := smtpsend.New(smtpsend.Config{Address: sink.Addr(), TLS: mode.tls, RootCAs: sink.RootCAs(), Timeout: 20 * time.Second})
+			o := &synpunkt.Notification{
+				Channel: synpunkt.MediumEmail, Kind: synpunkt.KindForward, From: "synpunkter@exempelby.se", To: "chef@exempelby.se",
+				Payload: []byte(head + "\r\n" + tail), OriginalAt: len(head), OriginalLen: orig.Len(),
+				OriginalFrom: io.NewSectionReader(bytes.NewReader(orig.Bytes()), 0, int64(orig.Len())),
+			}
+			for range 2 {
+				if err := s.Send(t.Context(), o); err != nil {
+					t.Fatalf("Send: %v", err)
+				}
+			}
+			msgs := sink.Messages()
+			if len(msgs) != 2 {
+				t.Fatalf("sink holds %d messages, want 2", len(msgs))
+			}
+			for _, m := range msgs {
+				if string(m.Data) != want {
+					t.Errorf("data: %d bytes, want %d; differ from byte %d", len(m.Data), len(want), firstDiff(m.Data, []byte(want)))
+				}
+			}
+		})
+	}
+}
+
+func firstDiff(a, b []byte) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
 }
