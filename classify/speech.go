@@ -32,7 +32,27 @@ var (
 	suggestionOpeners = phrases(`kan ni inte|kunde ni inte|skulle ni kunna|skulle ni inte kunna|skulle det gå att|skulle man kunna|skulle man inte kunna|
 		går det att få|vore det möjligt|vore det inte|varför inte|finns det möjlighet att|finns det någon möjlighet|kan man inte|kan kommunen inte|
 		hade det inte varit|vad sägs om|har ni funderat på|har ni tänkt på|kan vi få|kan vi inte få|kan det bli|kan ni börja|kan ni överväga|
-		why not|could you|would it be possible|how about|have you considered|could the council`)
+		why not|could you|would it be possible|how about|have you considered|could the council|could the|could we|could there be|
+		voisitteko|voisiko|voisitko|olisiko mahdollista|czy moglibyście|czy można by`)
+	// questionSuggestionOpeners start a proposal only as a question or
+	// with a state to have ("Kan inte biblioteket ha öppet på söndagar?");
+	// as a statement they are a fault ("Kan inte logga in").
+	questionSuggestionOpeners = phrases(`kan inte|kunde inte`)
+	stateVerbs                = phrases(`ha|vara|få|erbjuda|servera|have|be|offer`)
+	// moreOpeners start a wish for more of something ("Fler papperskorgar!",
+	// "Mer deckare tack!"); "mer sånt" is praise.
+	moreOpeners = phrases(`mer|mera|fler|flera|tätare|oftare|more`)
+	moreOfThat  = phrases(`sånt|sådant|sådana|sån|av det|of that|of this|än`)
+	// comparatives turn a demand ("kan ni inte tömma …") into a proposal
+	// ("… oftare?").
+	comparatives = phrases(`oftare|fler|flera|mer|mera|tätare|längre|också|även|more often|more`)
+	// imperativeProposals start a statement that proposes something
+	// ("Bygg en skatepark!", "Sätt upp fler bänkar").
+	imperativeProposals = phrases(`bygg en|bygg ett|bygg fler|bygga en|sätt upp fler|sätt ut fler|starta en|starta ett|skaffa fler|skaffa en|ordna fler|ordna en|
+		satsa på|satsa mer|glöm inte|ha öppet|ha längre|inför en|inför ett|inför fler|öppna en|öppna ett|plantera fler|plantera mer|
+		build a|build more|put up more|open a|please add|please consider`)
+	// tackOpeners start a sentence whose closing "tack" thanks, not asks.
+	tackOpeners = phrases(`tack|stort|tusen|ett|och|thanks|thank`)
 	// fixVerbs (and demands) turn a "kan ni inte …?" into a demand to repair, not a suggestion.
 	fixVerbs = phrases(`laga|lagar|fixa|åtgärda|tömma|ploga|plogning|sanda|svara|ringa|komma|hämta|byta ut|reparera|rensa|ordentligt|som utlovat|fix|repair|empty|properly`)
 	// praiseOpeners start an exclamation that praises with a praiseWord.
@@ -118,6 +138,8 @@ func (s sentence) act() (synpunkt.DocType, string) {
 	switch {
 	case s.question && startsWith(s.words, rhetoricalOpeners):
 		return synpunkt.DocKlagomal, "retorisk fråga"
+	case startsWith(s.words, demandOpeners) && containsPhrase(s.words, fixVerbs) && !containsPhrase(s.words, grievanceMarkers[:4]) && containsPhrase(s.words, comparatives):
+		return synpunkt.DocForslag, "förslag om mer av något"
 	case startsWith(s.words, demandOpeners) && (containsPhrase(s.words, fixVerbs) || containsPhrase(s.words, grievanceMarkers[:4])):
 		return synpunkt.DocKlagomal, "krav"
 	case startsWith(s.words, suggestionOpeners) && !containsPhrase(s.words, fixVerbs) && !containsPhrase(s.words, grievanceMarkers[:4]):
@@ -125,6 +147,16 @@ func (s sentence) act() (synpunkt.DocType, string) {
 			return synpunkt.DocForslag, "förslag utan frågetecken"
 		}
 		return synpunkt.DocForslag, "förslag som fråga"
+	case startsWith(s.words, questionSuggestionOpeners) && len(s.words) > 3 && (s.question || containsPhrase(s.words[2:min(5, len(s.words))], stateVerbs)) &&
+		!containsPhrase(s.words, fixVerbs) && !containsPhrase(s.words, grievanceMarkers[:4]):
+		return synpunkt.DocForslag, "förslag som fråga"
+	case !s.question && len(s.words) > 1 && startsWith(s.words, moreOpeners) && !startsWith(s.words[1:], moreOfThat):
+		return synpunkt.DocForslag, "önskan om mer"
+	case !s.question && len(s.words) > 2 && s.words[len(s.words)-1] == "tack" && !startsWith(s.words, tackOpeners) &&
+		!containsPhrase(s.words, praiseWords) && !containsPhrase(s.words, fixVerbs):
+		return synpunkt.DocForslag, "önskan med tack"
+	case !s.question && startsWith(s.words, imperativeProposals):
+		return synpunkt.DocForslag, "uppmaning att ordna något"
 	case s.question && containsPhrase(s.words, grievanceInQuestion):
 		return synpunkt.DocKlagomal, "retorisk fråga"
 	case s.question && startsWith(s.words, whyOpeners) && containsPhrase(s.words, grievanceMarkers):
