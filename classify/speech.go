@@ -51,6 +51,13 @@ var (
 	imperativeProposals = phrases(`bygg en|bygg ett|bygg fler|bygga en|sätt upp fler|sätt ut fler|starta en|starta ett|skaffa fler|skaffa en|ordna fler|ordna en|
 		satsa på|satsa mer|glöm inte|ha öppet|ha längre|inför en|inför ett|inför fler|öppna en|öppna ett|plantera fler|plantera mer|
 		build a|build more|put up more|open a|please add|please consider`)
+	// askOpeners start a question that asks for information or a service,
+	// whatever grievance the message tells around it ("Tar ni fortfarande
+	// förseningsavgift …?", "Vart vänder man sig …?"): in the labelled
+	// corpora 90 of 92 such questions are Fråga.
+	askOpeners = phrases(`vart vänder|vart ska man|vart ska jag|vem kontaktar|vem ska jag|vem ska man|hur gör man|hur gör jag|är det sant|stämmer det att|
+		kan jag få|kan man få|var kan jag|var kan man|när öppnar|får man|får jag|behöver jag|behöver man|tar ni|gäller det|vad gäller|
+		vad kostar|hur mycket kostar|is the|are the|is it true|does the|do you|how do|where can|can i|do i|what is|who do`)
 	// tackOpeners start a sentence whose closing "tack" thanks, not asks.
 	tackOpeners = phrases(`tack|stort|tusen|ett|och|thanks|thank`)
 	// fixVerbs (and demands) turn a "kan ni inte …?" into a demand to repair, not a suggestion.
@@ -157,6 +164,8 @@ func (s sentence) act() (synpunkt.DocType, string) {
 		return synpunkt.DocForslag, "önskan med tack"
 	case !s.question && startsWith(s.words, imperativeProposals):
 		return synpunkt.DocForslag, "uppmaning att ordna något"
+	case s.question && startsWith(s.words, askOpeners):
+		return synpunkt.DocFraga, "fråga om upplysning"
 	case s.question && containsPhrase(s.words, grievanceInQuestion):
 		return synpunkt.DocKlagomal, "retorisk fråga"
 	case s.question && startsWith(s.words, whyOpeners) && containsPhrase(s.words, grievanceMarkers):
