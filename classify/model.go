@@ -263,7 +263,7 @@ func parsePairs(s string, into map[string]int) {
 // Weights of the model's vote beside the rules: a class the model is
 // sure of gets this much (a rule word weighs 1 to 4).
 var (
-	modelCategoryWeight = 8.0
+	modelCategoryWeight = 8.0 // see speechWeight
 	modelAreaWeight     = 2.0
 	// modelThinEvidence: the area model votes only when the rules' best
 	// unit scores below this. 100: it always votes; with five

@@ -11,8 +11,13 @@ import (
 // sist?"), a question can be a suggestion ("Kan ni inte sätta upp fler
 // cykelställ?"), and praise needs no thank-you word ("Vilken härlig
 // konsert!"). Each rule reads one sentence; the question mark's own
-// weight toward Fråga stays, the act outweighs it.
-var speechWeight = 5.0
+// weight toward Fråga stays, the act outweighs it. 6 by six-municipality
+// leave-one-out (i13d, model weight 8): mean category 0.936 -> 0.937,
+// pooled over all synpunkter 0.942 -> 0.942 (+1 message) against 5. A
+// heavier model (12, speech 8) scored a mean of 0.943, all of it one
+// municipality's 40 messages, and let the model outvote plain fault
+// words ("soporna är inte hämtade"), so it was not taken.
+var speechWeight = 6.0
 
 // Openers and markers, lower case, as word sequences.
 var (
