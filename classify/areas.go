@@ -24,18 +24,18 @@ var builtinAreas = map[string]area{
 			hemsida:2.5|hemsidan:2.5|webbplats:2.5|webbsida:2.5|kommunens sida:2|e-tjänst:2|etjänst:2|e-tjänsten:2|formulär:1|blankett:1.5|
 			bankid:2|logga in:2|inloggning:2|chatt:2|chatten:2|telefontid:2.5|telefonkö:3|kö i telefon:3|ringde kommunen:2|ingen svarade:1|
 			nyhetsbrev:2|informationsblad:1.5|kommunens app:2|sociala medier:2|facebook:1.5|instagram:1.5|länk:1|länken:1|trasiga länkar:2|
-			protokoll:1.5|kommunstyrelse:1|intyg:1|mottagningskvitto:2.5|kvitto:1|kommunalskatt:1.5|skatt:1|synpunkt:0.5|kommunen:0.5|=ringt:0.5|
+			protokoll:1.5|kommunstyrelse:1|intyg:1|mottagningskvitto:2.5|kvitto:1|kommunalskatt:1.5|=skatt:1|synpunkt:0.5|kommunen:0.5|=ringt:0.5|
 			öppettider i kommunhuset:3|kommunens information:2|svårt att hitta:1.5|hittar inte:1|tillgänglighet på webben:2|
 			website:2.5|web site:2.5|homepage:2|switchboard:3|phone line:2|customer service:2.5|town hall:2|e-service:2|log in:1.5`,
 		anchors:   `kontaktcenter|kontakt center|medborgarservice|medborgarcenter|servicecenter|kundtjänst|kundcenter|växel|medborgarkontor|servicekontor|contact center|kommuninformation|kommunledning|=klk|contact centre|customer service|citizen service|medborgartjänst|=invånarservice|invånarcenter|informationsdisk`,
 		committee: `kommunstyrelse|kommunledning`,
 	},
 	"gata": {
-		vocab: `skotta:2.5|skottat:2.5|skottning:2.5|snöskottning:3|gatljus:3|gång- och cykelväg:3|gc-bana:2.5|stenläggning:2|gatsten:2.5|refug:2.5|vägmarkering:3|hål i asfalten:3|hål i vägen:3|grusväg:2.5|enskild väg:2|buskörning:2.5|moped:1.5|mopeder:1.5|a-traktor:2.5|epatraktor:2.5|rusning:1.5|bilköer:2|trafiksituation:3|skolväg:2|skolvägen:2|road sign:2.5|traffic light:3|traffic lights:3|crosswalk:2.5|street lighting:3|snow clearance:3|salting:2.5|katu:2.5|kadun:2.5|ulica:2|droga:1.5|شارع:2.5|الشارع:2.5|waddada:2.5|خیابان:2.5|
+		vocab: `skotta:2.5|skottat:2.5|skottning:2.5|snöskottning:3|gatljus:3|gång- och cykelväg:3|gc-bana:2.5|stenläggning:2|gatsten:2.5|refug:2.5|vägmarkering:3|hål i asfalten:3|hål i vägen:3|grusväg:2.5|enskild väg:2|buskörning:2.5|moped:1.5|mopeder:1.5|a-traktor:2.5|epatraktor:2.5|rusning:1.5|bilköer:2|trafiksituation:3|skolväg:2|skolvägen:2|road sign:2.5|traffic light:3|traffic lights:3|crosswalk:2.5|street lighting:3|snow clearance:3|salting:2.5|katu:2.5|kadun:2.5|ulica:2|شارع:2.5|الشارع:2.5|waddada:2.5|خیابان:2.5|
 			=gata:0.5|=gatan:0.5|=väg:0.5|=vägen:0.5|gatukontor:3|gatlykta:3|gatubelysning:3|lykta:3|lyktstolpe:3|belysning:1.5|lampa:1.5|gatlampa:3|
 			=mörkt:1|kolsvart:1.5|snöröjning:3|snöröjare:3|plogning:3|plog:3|ploga:3|plogas:3|plogat:3|plogar:3|plogbil:3|plogvall:3|=snö:2|snön:2|
-			snövall:3|snöhög:2.5|snömodd:3|=modd:2.5|halka:2.5|halkan:2.5|halkbekämpning:3|halt:1.5|isigt:2|=isen:1.5|isfläckar:2.5|ishalka:3|sanda:2.5|sandning:2.5|
-			sandat:2.5|saltning:3|salta:2.5|grus:2|grusa:2.5|sopsand:3|gatsopning:3|sopmaskin:3|isgata:2|=backe:1.5|=backen:1.5|=backar:1.5|potthål:3|
+			snövall:3|snöhög:2.5|snömodd:3|=modd:2.5|halka:2.5|halkan:2.5|halkbekämpning:3|halt:1.5|isigt:2|=isen:1.5|isfläckar:2.5|ishalka:3|=sanda:2.5|sandning:2.5|
+			=sandat:2.5|saltning:3|salta:2.5|grus:2|grusa:2.5|sopsand:3|gatsopning:3|sopmaskin:3|isgata:2|=backe:1.5|=backen:1.5|=backar:1.5|potthål:3|
 			=grop:2|gropar:2.5|gropig:2.5|asfalt:2.5|asfaltera:3|beläggning:2|gupp:2|farthinder:3|fartgupp:3|vägbula:3|trottoar:2.5|
 			kantsten:2.5|cykelbana:2.5|cykelväg:2.5|cykelstråk:2.5|cykelställ:2.5|cykelparkering:2.5|cykelpump:2|gc-väg:2.5|gångväg:2|
 			gångbana:2|gångtunnel:2|parkering:2.5|parkeringsplats:2.5|p-plats:2.5|p-skiva:2.5|parkeringsbot:3|felparkering:3|felparkerad:3|
@@ -55,8 +55,8 @@ var builtinAreas = map[string]area{
 		vocab: `=äng:1.5|=ängen:1.5|blomsteräng:2.5|alléträd:3|stubbe:2|stubbar:2|trädrot:2.5|rötter:1.5|lövhög:2.5|lövräfsning:3|grillplats:3|grillplatser:3|vindskydd:2.5|naturreservat:2.5|kolonilott:3|gräsytor:3|park bench:3|flower beds:2.5|hedge:1.5|
 			=park:2.5|=parken:2.5|=parker:2.5|=parkerna:2.5|=parkens:2.5|stadspark:2.5|grönområde:3|grönyta:3|gräsmatta:2.5|gräsklippning:3|klippa gräset:3|
 			gräset:2|ogräs:2|rabatt:2.5|plantering:2|planteringar:2|lekplats:3|lekpark:3|gunga:2.5|gungor:2.5|gungorna:2.5|rutschkana:3|
-			sandlåda:3|klätterställning:3|lekredskap:3|parkbänk:3|bänk:2|bänkar:2|bänkarna:2|=träd:1.5|träden:1.5|trädet:1.5|trädfällning:3|
-			fälla:1.5|gren:2|grenar:2|sly:2.5|buskar:2|buskage:2.5|häck:1.5|papperskorg:2.5|skräpkorg:2.5|skräp:1|klotter:3|graffiti:3|
+			sandlåda:3|klätterställning:3|lekredskap:3|parkbänk:3|bänk:2|bänkar:2|bänkarna:2|=träd:1.5|=träden:1.5|=trädet:1.5|trädfällning:3|
+			fälla:1.5|=grenen:2|=grenarna:2|=gren:2|=grenar:2|sly:2.5|buskar:2|buskage:2.5|häck:1.5|papperskorg:2.5|skräpkorg:2.5|skräp:1|klotter:3|graffiti:3|
 			klottrat:3|nedklottrad:3|=tagg:2|=taggar:2|=taggen:2|=taggarna:2|tunnel:1.5|blomma:1|blomlåda:2|blomsterlåda:2|blommor:1|fruktträd:2|hundrastgård:3|
 			hundrastplats:3|hundlatrin:3|hundbajs:2.5|hundpåsar:2.5|promenadstråk:2|promenadväg:2|=skog:1.5|=skogen:1.5|
 			naturområde:2.5|strövområde:2.5|=dammen:1.5|ankdamm:3|fontän:2.5|löv:1.5|lövblås:2.5|odlingslott:3|koloniområde:2|parkarbetare:3|
@@ -96,7 +96,7 @@ var builtinAreas = map[string]area{
 	"bygglov": {
 		vocab: `samråd:3|samrådsmöte:3|samrådet:3|planförslag:3|planarbete:3|planprogram:3|=planen:1.5|stadsplanering:3|bostadsbyggande:3|nya bostäder:2.5|bostadsområde:2|exploatering:2.5|byggnation:2.5|byggnationen:2.5|byggplaner:3|höghus:2.5|=villor:1.5|villatomt:2.5|tomtkö:3|fönsterbyte:3|byta fönster:2.5|byta fönstren:2.5|fasadfärg:2.5|kulör:2|takbyte:2.5|bygglovshandläggare:4|grannehörande:3|grannhörande:3|grannyttrande:3|=lov:2|=lovet:2|skymmer:2|stödmur:2.5|rivning:2.5|rivningen:2.5|strandskyddsdispens:4|dispens:2planera för:1.5|building department:4|planning department:4|planning office:4|building application:4|construction permit:4|zoning plan:3|detailed plan:3|housing development:3|pozwolenie na budowę:4|مجوز:2.5|ساختمانی:2.5|رخصة بناء:4|ترخيص:2|ruqsad:2.5|
 			bygglov:4|bygglovet:4|bygglovsansökan:4|marklov:3.5|rivningslov:3.5|bygga:1.5|bygge:2|bygget:2|byggnad:1.5|attefall:3|
-			attefallshus:3|attefallsåtgärd:3|friggebod:3|komplementbyggnad:3|altan:2|garage:1.5|carport:2.5|uterum:2.5|inglasning:2.5|
+			attefallshus:3|attefallsåtgärd:3|friggebod:3|komplementbyggnad:3|=altanen:2|=altaner:2|altanbygge:2|=altan:2|garage:1.5|carport:2.5|uterum:2.5|inglasning:2.5|
 			tillbyggnad:3|nybyggnad:2.5|påbyggnad:2.5|takkupa:3|fasad:2|fasadändring:3|staket:2|plank:2|=mur:1.5|startbesked:3|slutbesked:3|
 			kontrollplan:3|detaljplan:2.5|planbesked:3|översiktsplan:2.5|strandskydd:3|ritning:2|ritningar:2|nybyggnadskarta:3|svartbygge:3|
 			olovligt byggande:3|bygger utan lov:3|byggsanktionsavgift:3|tomtgräns:2|fastighetsgräns:2.5|tomt:1.5|solceller:1.5|
@@ -108,18 +108,18 @@ var builtinAreas = map[string]area{
 	},
 	"miljo": {
 		vocab: `magsjuk:2.5|magsjuka:2.5|ventilation:2.5|ventilationen:2.5|inomhusmiljö:3|inomhusluft:3|fuktskada:3|fuktskador:3|silverfisk:2.5|myror:1.5|måsar:1.5|hundskall:2|skällande:2|bullrig:2.5|högljudd:2|ljudnivå:1.5|byggbuller:3|trafikbuller:3|luftföroreningar:3|partiklar:2|hygienlokal:2.5|solarium:2.5|health inspector:3|food poisoning:3|noise complaint:3|damp:2|pest:2.5|pests:2.5|mice:2|cockroaches:3|smoke:2|air quality:3|melu:2.5|hałas:2.5|ضوضاء:2.5|
-			miljö:2|miljöförvaltning:3|enskilt avlopp:4|enskilda avlopp:4|enskild brunn:4|egen brunn:4|brunnsvatten:4|private well:4|well water:4|septic tank:4|trekammarbrunn:4|badvatten:3|badvattnet:3|bathing water:4|bakterier:2|bacteria:2|miljökontor:3|miljöinspektör:3|hälsoskydd:3|inspektion:2|tillsyn:1.5|buller:2.5|bullret:2.5|
-			bullrar:2.5|oljud:2|lukt:1.5|luktar:1.5|stank:2.5|stinker:2.5|råtta:2.5|råttor:2.5|möss:2|kackerlackor:3|vägglöss:3|skadedjur:3|
+			miljö:2|miljöförvaltning:3|enskilt avlopp:4|enskilda avlopp:4|enskild brunn:4|egen brunn:4|brunnsvatten:4|private well:4|well water:4|septic tank:4|trekammarbrunn:4|badvatten:3|badvattnet:3|bathing water:4|bakterier:2|bacteria:2|miljökontor:3|miljöinspektör:3|hälsoskydd:3|inspektion:2|tillsyn:1.5|=bullret:2.5|=buller:2.5|bullret:2.5|
+			bullrar:2.5|oljud:2|lukt:1.5|luktar:1.5|stank:2.5|stinker:2.5|=råttorna:2.5|=råtta:2.5|=råttor:2.5|möss:2|kackerlackor:3|vägglöss:3|skadedjur:3|
 			duvor:1.5|mögel:2.5|fukt:1.5|radon:3|eldning:2.5|elda:2.5|eldar:2.5|vedeldning:3|vedspis:2.5|kamin:2|=rök:2|röken:2|
 			luftkvalitet:3|avgaser:2|tomgångskörning:3|damm:1.5|dammar:1.5|utsläpp:3|olja:2|diesel:2|kemikalier:2|förorening:3|förorenad:3|
 			höns:2.5|tupp:2.5|djurhållning:2.5|gödsel:2|livsmedel:2|livsmedelskontroll:3|restaurang:2|matförgiftning:3|hygien:2|
 			badvatten:3|algblomning:3|fisk:1|fiskar:1|laddstolpe:1|klimat:1.5|byggarbetsplats:1.5|fläkt:2|värmepump:2|tatuering:2|
-			food truck:2|environmental:3|noise:2.5|smell:1.5|stinks:2|rats:2.5|mould:2.5|mold:2.5|pollution:3`,
+			food truck:2|environmental:3|noise:2.5|smell:1.5|stinks:2|=rats:2.5|mould:2.5|mold:2.5|pollution:3`,
 		anchors:   `miljö|hälsoskydd|miljökontor|miljöförvaltning|livsmedel|miljöinspektion|=mhk|=mhn|=mhf|=mbk|=mbn|=mbf|environment|environmental|food control`,
 		committee: `miljö`,
 	},
 	"forskola": {
-		vocab: `ur och skur:3|uteförskola:4|sovstund:3|=vilan:1.5|mellanmål:1.5|napp:2|nappar:2|blöjbyte:3|ettåring:2.5|tvååring:2|treåring:2|fyraåring:2|småbarn:2|nattis:3|öppna förskolan:4|öppen förskola:4|förskolebarn:4|nursery school:4|child care:3|childcare:3|toddlers:2.5|playschool:3|päiväkoti:4|päiväkodin:4|päiväkotiin:4|przedszkole:4|przedszkola:4|روضة:4|حضانة:4|مهدکودک:4|مهد:2.5|xannaano:4|
+		vocab: `ur och skur:3|uteförskola:4|sovstund:3|=vilan:1.5|mellanmål:1.5|=napp:2|=nappar:2|blöjbyte:3|ettåring:2.5|tvååring:2|treåring:2|fyraåring:2|småbarn:2|nattis:3|öppna förskolan:4|öppen förskola:4|förskolebarn:4|nursery school:4|child care:3|childcare:3|toddlers:2.5|playschool:3|päiväkoti:4|päiväkodin:4|päiväkotiin:4|przedszkole:4|przedszkola:4|روضة:4|حضانة:4|مهدکودک:4|مهد:2.5|xannaano:4|
 			förskola:4|förskolan:4|förskolor:4|förskole:4|förskolegård:4|förskoleplats:4|förskollärare:3|barnskötare:3|pedagog:1.5|
 			pedagoger:1.5|dagis:3.5|lekis:3|inskolning:3|barngrupp:2.5|barngruppen:2.5|barnomsorg:3|barnomsorgsplats:3|
 			pedagogisk omsorg:3|dagbarnvårdare:3|planeringsdag:2|blöjor:2.5|blöja:2.5|lämning:1.5|hämtning av barn:2|
@@ -128,11 +128,11 @@ var builtinAreas = map[string]area{
 		committee: `barn|förskol`,
 	},
 	"grundskola": {
-		vocab: `klasskompis:2|klasskamrat:2|klasskamrater:2|mobbning:2.5|mobbad:2.5|mobbas:2.5|skolarbete:2.5|idrottslektion:3|simundervisning:3|skolresa:3|klassresa:3|lägerskola:3|skolavslutning:3|skolstart:3|läsår:3|läsåret:3|skolfoto:3|elevråd:3|lektioner:1.5|halvklass:3|klasslärare:3|elevassistent:3|förskoleklass:3|school bus:3|bullying:2.5|lessons:1.5|koulun:3|kouluun:3|koulussa:3|szkoła:3|szkole:3|szkoły:3|مدرسة:3|المدرسة:3|مدرسه:3|dugsiga:3|dugsi:3|iskuulka:3|
-			skola:3|skolan:3|skolor:3|grundskola:4|grundskole:4|=elev:1|elever:1.5|eleverna:1.5|lärare:1.5|lärarna:1.5|rektor:2|rektorn:2|
+		vocab: `klasskompis:2|klasskamrat:2|klasskamrater:2|mobbning:2.5|mobbad:2.5|mobbas:2.5|skolarbete:2.5|idrottslektion:3|simundervisning:3|skolresa:3|=klassresan:3|=klassresa:3|lägerskola:3|skolavslutning:3|skolstart:3|läsår:3|läsåret:3|skolfoto:3|elevråd:3|lektioner:1.5|halvklass:3|klasslärare:3|elevassistent:3|förskoleklass:3|school bus:3|bullying:2.5|lessons:1.5|koulun:3|kouluun:3|koulussa:3|szkoła:3|szkole:3|szkoły:3|مدرسة:3|المدرسة:3|مدرسه:3|dugsiga:3|dugsi:3|iskuulka:3|
+			skola:3|skolan:3|skolor:3|grundskola:4|grundskole:4|=elev:1|elever:1.5|eleverna:1.5|=läraren:1.5|idrottslärare:2|musiklärare:2|=lärare:1.5|=lärarna:1.5|rektor:2|rektorn:2|
 			=klass:1.5|klassen:1.5|klassrum:2.5|årskurs:3|lågstadiet:3|mellanstadiet:3|högstadiet:3|fritids:3|fritidshem:3|fritidspedagog:3|
 			läxa:2|läxor:2|läxhjälp:2.5|skolmat:2.5|skolmaten:2.5|skollunch:3|matsal:2|matsalen:2|skolgård:3|skolgården:3|=rast:2|rasten:2|
-			rasterna:2|skolskjuts:3|skolbuss:3|särskilt stöd:2|elevhälsa:3|skolsköterska:3|kurator:2|specialpedagog:2.5|=mentor:1.5|
+			rasterna:2|skolskjuts:3|skolbuss:3|särskilt stöd:2|elevhälsa:3|skolsköterska:3|=kuratorn:2|=kurator:2|specialpedagog:2.5|=mentor:1.5|
 			utvecklingssamtal:3|betyg:2|=prov:1|vikarie:1.5|frånvaro:2|studiedag:2.5|sportlov:1|friluftsdag:2.5|termin:1.5|skolbyte:2|
 			byta skola:3|skolplacering:3|skolval:3|
 			school:3|pupil:2|pupils:2|teacher:1.5|teachers:1.5|homework:2.5|classroom:2.5|headteacher:2.5|principal:2|after-school:3|
@@ -149,11 +149,11 @@ var builtinAreas = map[string]area{
 		committee: `gymnasie`,
 	},
 	"hemtjanst": {
-		vocab: `larmknapp:3|trygghetslarmet:3|rollator:2|demenssjuk:2.5|mormor:1|farmor:1|morfar:1|farfar:1|pensionär:1.5|pensionärer:1.5|grandmother:1|grandfather:1|opieka domowa:4|opiekunka:2.5|daryeelka guriga:3|waayeelka:2.5|
+		vocab: `larmknapp:3|trygghetslarmet:3|=rollatorn:2|=rollator:2|demenssjuk:2.5|mormor:1|farmor:1|morfar:1|farfar:1|pensionär:1.5|pensionärer:1.5|grandmother:1|grandfather:1|opieka domowa:4|opiekunka:2.5|daryeelka guriga:3|waayeelka:2.5|
 			hemtjänst:4|hemtjänsten:4|hemtjänstpersonal:4|hemvård:3.5|hemsjukvård:2.5|trygghetslarm:3|larmet:1.5|matdistribution:3|
 			matlåda:2.5|matlådor:2.5|mat levererad:2|biståndsbeslut:1.5|biståndshandläggare:2|omsorg:1|omsorgspersonal:2|vårdbiträde:2|
 			undersköterska:1.5|dusch:1|duscha:1.5|städning:1.5|inköp:1|handla åt:2|morgonbesök:2.5|kvällsbesök:2.5|nattpatrull:3|
-			tillsyn:1|kommer hem till:2|i hemmet:2|hemma hos:1.5|ensamhet:1|
+			tillsyn:1|kommer hem till:2|i hemmet:2|hemma hos:1.5|=ensamhet:1|
 			home care:4|homecare:4|home help:4|carer:2|carers:2|evening visit:1.5|hemma:1|
 			nyckelbox:3|nyckelboxen:3|nyckelskåp:3|kotipalvelu:3|kotihoito:3|home care:3|home help:3`,
 		anchors:   `hemtjänst|hemvård|ordinärt boende|hemsjukvård|äldreomsorg|vård och omsorg|äldreförvaltning|omsorgsförvaltning|=voo|=vof|=von|=äo|elderly|elder care|eldercare|home care|=omsorg|vård & omsorg`,
@@ -171,8 +171,8 @@ var builtinAreas = map[string]area{
 	},
 	"ifo": {
 		vocab: `fältassistent:3|fältassistenter:3|fältassistenterna:3|fältarbetare:3|fältare:3|socialjour:3.5|socialjouren:3.5|familjerätt:3.5|familjerätten:3.5|vårdnad:2.5|vårdnadstvist:3|umgänge:2|föräldrastöd:3|föräldrautbildning:2.5|familjebehandling:3|barnutredning:3|orolig för barnen:3|orolig för barnet:3|droger:2|knark:2|langning:2|ungdomsgäng:2|spelberoende:3|spelmissbruk:3|behandlingshem:3|beroendemottagning:3|öppenvård:2.5|=lvm:3|barnahus:3|skyddat boende:3|misshandel:1.5|hedersrelaterat:3|ensamkommande:3|pengar till mat:3|pengar till hyran:3|mat och hyra:3|kontoutdrag:3|hyresavi:2.5|hyresavin:2.5|a-kassa:2|a-kassan:2|har inte råd:2|inga pengar:2nödbistånd:3|family counselling:4|family counseling:4|counselling:2.5|counseling:2.5|couples therapy:3|parenting support:3|child protection:3|financial assistance:3|financial support:2.5|income support:3|addiction:3|domestic violence:3|homeless:3|youth workers:3|outreach workers:3|toimeentulotuki:4|sosiaalitoimi:4|sosiaalityöntekijä:4|pomoc społeczna:4|zasiłek:3|opieka społeczna:4|مساعدة مالية:4|الخدمات الاجتماعية:4|إعانة:3|مددکار:3|کمک هزینه:3|caawimaad:2|lacag:1.5|kirada:1.5|gargaar:2|
-			socialtjänst:4|socialtjänsten:4|socialen:3.5|=soc:3|socialkontor:3.5|socialsekreterare:4|försörjningsstöd:4|socialbidrag:4|
-			ekonomiskt bistånd:4|bistånd:1.5|familjeenhet:3|familjerådgivning:3|familjecentral:2.5|familjeomsorg:4|familjehem:3|
+			socialtjänst:4|socialtjänsten:4|=socialen:3.5|=soc:3|socialkontor:3.5|socialsekreterare:4|försörjningsstöd:4|socialbidrag:4|
+			ekonomiskt bistånd:4|bistånd:1.5|=familjeenhet:3|familjerådgivning:3|familjecentral:2.5|familjeomsorg:4|familjehem:3|
 			familjebehandlare:3|skuldrådgivning:3|budgetrådgivning:3|skuldsanering:3|missbruk:3|beroende:1.5|alkohol:1.5|narkotika:2|
 			orosanmälan:3|=lvu:3|umgängesstöd:3|våld i nära relation:3|kvinnojour:3|hemlös:3|akutboende:3|boendestöd:2|
 			social worker:4|social services:4|welfare:3|benefits:2`,
@@ -198,9 +198,9 @@ var builtinAreas = map[string]area{
 		vocab: `deckare:2.5|deckarna:2.5|romaner:2|lättläst:2|barnböcker:2.5|serietidningar:2|manga:2|reservationskö:3|lånar:2|kirjoja:2.5|kirja:2|kirjat:2|biblioteka:3|książki:2.5|مكتبة:3|كتب:2.5|maktabadda:3|buugaag:2.5|
 			bibliotek:4|biblioteket:4|bibblan:4|biblan:4|bibban:4|bibliotekarie:4|bibliotekarier:4|=bok:2|=boken:2|böcker:2|
 			bokautomat:3|bokinkast:3|bokbuss:4|bokbussen:4|ljudbok:2.5|ljudböcker:2.5|e-bok:3|e-böcker:3|lånekort:3.5|bibliotekskort:4|
-			låna:2|lånade:2|lån:1|utlåning:3|återlämning:3|lämna tillbaka:1.5|reservation:2|reservera:2|förseningsavgift:3|
+			låna:2|lånade:2|=lån:1|utlåning:3|återlämning:3|lämna tillbaka:1.5|reservation:2|reservera:2|förseningsavgift:3|
 			sagostund:3|bokcirkel:3|författarbesök:3|läsesal:3|studieplats:2|studierum:2|tidningar:1.5|tidskrift:2|meröppet:3|hylla:1|
-			bokhylla:2|kopiera:1|skrivare:1|
+			bokhylla:2|kopiera:1|=skrivaren:1|=skrivare:1|
 			library:4|librarian:4|=book:2|books:2|e-book:3|audiobook:3|library card:4|=loan:1.5|overdue:2|borrow:2|
 			filial:2.5|filialen:2.5|bokbuss:3|kirjasto:3|library:3|librarian:3`,
 		anchors:   `bibliotek|library|bokbuss`,
@@ -221,11 +221,11 @@ var builtinAreas = map[string]area{
 		committee: `fritid|idrott`,
 	},
 	"kultur": {
-		vocab: `gitarr:2.5|piano:2.5|fiol:2.5|trummor:2|sånglektion:3|teaterkurs:3|konstkurs:3|bildskola:3|hiphop:2|kpop:2|uppträdande:2|vernissage:3|konstnär:2.5|konstnärer:2.5|art gallery:3|music school:3|dance class:3|
+		vocab: `gitarr:2.5|piano:2.5|fiol:2.5|=trummor:2|sånglektion:3|teaterkurs:3|konstkurs:3|bildskola:3|hiphop:2|kpop:2|uppträdande:2|vernissage:3|konstnär:2.5|konstnärer:2.5|art gallery:3|music school:3|dance class:3|
 			kultur:3|kulturhus:3|kulturhuset:3|kulturskola:4|kulturskolan:4|musikskola:4|musikskolan:4|kulturstöd:3|kulturbidrag:3|
 			konsthall:4|konsthallen:4|utställning:3|utställningen:3|konstverk:3|offentlig konst:3|skulptur:2.5|konsert:3|konserten:3|
 			konserter:3|teater:3|teatern:3|barnteater:3|föreställning:3|föreställningen:3|festival:3|festivalen:3|evenemang:2.5|
-			musik:2|musiken:2|dans:2|danskurs:3|danslektion:3|instrument:2.5|lektion:1.5|kurs:1.5|terminsavgift:2|
+			musik:2|musiken:2|dans:2|danskurs:3|danslektion:3|instrument:2.5|lektion:1.5|=kursen:1.5|=kurser:1.5|=kurs:1.5|terminsavgift:2|
 			museum:3|museet:3|hembygdsgård:3|kulturarv:3|=bio:2|biografen:2.5|film:1.5|scen:2|scenen:2|artist:2|valborg:2|
 			valborgsfirande:3|nationaldag:2|nationaldagsfirande:3|midsommarfirande:2.5|julmarknad:2.5|marknad:1.5|biljett:1.5|biljetter:1.5|
 			culture:3|concert:3|theatre:3|theater:3|museum:3|exhibition:3|festival:3|=art:1.5|music lessons:3`,
@@ -247,7 +247,7 @@ var builtinAreas = map[string]area{
 	},
 	"fastighet": {
 		vocab: `fastighet:2|fastigheter:2|lokalbokning:2|hyresgäst:3|hyresgäster:3|hyresvärd:3|hyreslägenhet:3|bostadsbolag:3|
-			bostadskö:3|lägenhet:2|lägenheten:2|trapphus:2.5|tvättstuga:3|hyra:1.5|hyran:2|värme:1.5|element:1.5|fastighetsskötare:3|
+			bostadskö:3|=lägenheter:2|=lägenheterna:2|=lägenhet:2|=lägenheten:2|trapphus:2.5|tvättstuga:3|hyra:1.5|hyran:2|värme:1.5|element:1.5|fastighetsskötare:3|
 			landlord:3|=flat:1.5|apartment:2|tenant:3`,
 		anchors:   `fastighet|bostad|bostadsbolag|lokalförsörjning|hyres|bostäder|hyresbostäder|housing`,
 		committee: ``,
@@ -267,7 +267,7 @@ var builtinAreas = map[string]area{
 		committee: `arbetsmarknad`,
 	},
 	"overformyndare": {
-		vocab: `överförmyndare:4|överförmyndaren:4|god man:4|gode män:4|förvaltare:3|ställföreträdare:3|årsräkning:3|
+		vocab: `överförmyndare:4|överförmyndaren:4|god man:4|gode män:4|=förvaltare:3|ställföreträdare:3|årsräkning:3|
 			guardian:3|trustee:3`,
 		anchors:   `överförmyndare|överförmyndarnämnd|god man`,
 		committee: `överförmyndar`,

@@ -150,7 +150,7 @@ func TestLeaveOneMunicipalityOut(t *testing.T) {
 // The model is trained
 // without the municipality measured, so this is the guard of unseen mail.
 var lomoFloors = []floors{
-	{"Exempelby", 574, 0.91, 0.972, 0.07, 160, 0},
+	{"Exempelby", 574, 0.91, 0.972, 0.08, 160, 0},
 	{"Norrby", 245, 0.945, 0.96, 0.105, 18, 0},
 	{"Söderås", 246, 0.943, 0.97, 0.075, 31, 0},
 	{"Björkvik", 270, 0.935, 0.975, 0.145, 30, 2},
