@@ -17,22 +17,22 @@ var builtinCategory = map[synpunkt.DocType]string{
 	synpunkt.DocBerom: `tack:1.5|tacka:1.5|tusen tack:2.5|stort tack:3|tack till:2.5|beröm:3|berömma:3|fantastisk:2|underbar:2|toppen:2|
 		jättebra:2.5|superbra:2.5|så bra:1.5|=bra:1|nöjd:1.5|tacksam:1|trevlig:1|bra bemötande:2|trevligt bemötande:2|
 		hjälpsam:1.5|imponerande:2|bra jobbat:2.5|guld värda:2.5|härlig:1.5|så fint:1.5|=fin:1|uppskatta:1.5|uppskattade:1|
-		strålande:1.5|kunnig:1|äntligen:1|smidig:1.5|glad:1|trivs:1.5|älskar:1.5|vilken fin:2|lyhörd:1|
+		=strålande:1.5|kunnig:1|äntligen:1|smidig:1.5|glad:1|trivs:1.5|älskar:1.5|vilken fin:2|lyhörd:1|
 		eloge:3|hatten av:3|ros till:3|en ros:2.5|guldstjärna:3|supernöjd:3|jättenöjd:3|mycket nöjd:2.5|bästa:1.5|proffsig:2|
-		proffsigt:2|=kul:1|roligt:1|mysig:1.5|lyckad:2|välskött:2|snyggt:1.5|fräsch:1.5|fint jobb:3|bra jobb:3|vill berömma:3|
+		proffsigt:2|=kul:1|roligt:1|mysig:1.5|=lyckat:2|=lyckade:2|=lyckad:2|välskött:2|snyggt:1.5|fräsch:1.5|fint jobb:3|bra jobb:3|vill berömma:3|
 		vill ge beröm:3|värt att nämna:1.5|sticka ut hakan:0|positiv:1.5|positivt:1.5|glädje:1.5|uppskattat:2|kanon:2|klockren:2|
 		=love:1.5|brilliant:2|fantastic:2|well done:2.5|kudos:3|appreciate:2|lovely:1.5|
 		thank:2|thanks:2|great:1.5|magisk:2|magiskt:2|inspirerande:2|jätteinspirerande:2.5|gör mig glad:2.5|känsla för:1.5|blev glad:2|så glad:2|=glada:1|=magical:2|inspiring:2|wonderful:2|excellent:2|amazing:2|praise:3|helpful:1.5|
 		tack på förhand:-1.5|tack för svar:-1.5|tack för hjälpen:-0.5|tacksam för svar:-1|tack för ingenting:-3|bra jobbat kommunen:-3`,
 	synpunkt.DocKlagomal: `klagomål:3|klaga:2|klagat:2|under all kritik:3|dålig:2|dåligt:2|sämre:1.5|oacceptabel:3|inte acceptabel:3|orimlig:2|
-		skandal:3|besviken:2|missnöjd:2.5|missnöje:2.5|inte nöjd:3|inte nöjda:3|upprörd:2|arg:1.5|för sent:1.5|försenad:1|=aldrig:1|
-		ingen svarar:2|inget svar:2|inte fått svar:2.5|inte fått något svar:2.5|svarar inte:2|svarar aldrig:2|väntat:1|skärpning:3|skäms:3|skämt:2|
-		kräver:2|orättvis:2|illa:2|äcklig:2|bedrövlig:3|slarv:2|stökig:1.5|ovärdig:2|ingenting händer:2|inget händer:2|
+		skandal:3|besviken:2|missnöjd:2.5|missnöje:2.5|inte nöjd:3|inte nöjda:3|upprörd:2|=arga:1.5|=arg:1.5|för sent:1.5|försenad:1|=aldrig:1|
+		ingen svarar:2|inget svar:2|inte fått svar:2.5|inte fått något svar:2.5|svarar inte:2|svarar aldrig:2|=väntat:1|skärpning:3|skäms:3|skämt:2|
+		kräver:2|orättvis:2|=illa:2|äcklig:2|bedrövlig:3|slarv:2|stökig:1.5|ovärdig:2|ingenting händer:2|inget händer:2|
 		har inte hänt:2|inte hänt någonting:2|fortfarande:1.5|påminnelse:2|för lång tid:2|så lång tid:1.5|alldeles för:1.5|urusel:3|
 		fruktansvärd:2|outhärdlig:2|ohållbar:2|stressad:1|personalbrist:1.5|underbemannat:1.5|nedlåtande:2|sviker:2|
-		på allvar:1|inte rimligt:2|inte okej:2|hur kan det komma sig:2|vem har fattat:2|dumma:2|tack för ingenting:4|
+		på allvar:1|inte rimligt:2|inte okej:2|hur kan det komma sig:2|vem har fattat:2|=dumma:2|tack för ingenting:4|
 		bra jobbat kommunen:4|sätt stopp:2|gör om:1.5|fel beslut:2|beslutet är fel:2.5|ingen informerar:2|ingen information:1.5|
-		inte ens:1|hur kunde ni:2.5|som jag anmälde:3|jag anmälde:2.5|har anmält:2|i månader:1.5|omöjlig:1.5|hungriga:1|fryser:1|ensam:1|struntar:2|ignorerar:2|gör ingenting:2|inget har hänt:2.5|
+		inte ens:1|hur kunde ni:2.5|som jag anmälde:3|jag anmälde:2.5|har anmält:2|i månader:1.5|omöjlig:1.5|hungriga:1|fryser:1|=ensam:1|struntar:2|ignorerar:2|gör ingenting:2|inget har hänt:2.5|
 		löjligt:2|löjlig:2|pinsamt:2|pinsam:2|katastrof:2.5|katastrofal:2.5|uselt:3|usel:3|förfärlig:2.5|horribel:2.5|
 		=fan:1.5|jävla:2|idiotisk:2.5|korkad:2|slöseri:2.5|skattepengar:1.5|trött på:2.5|less på:2.5|frustrerad:2|frustrerande:2|
 		irriterad:2|irriterande:2|förbannad:2.5|rasande:2.5|hemskt:1.5|sunkig:1.5|respektlös:2.5|otrevlig:2.5|oförskämd:2.5|
