@@ -21,6 +21,9 @@ var builtinCategory = map[synpunkt.DocType]string{
 		eloge:3|hatten av:3|ros till:3|en ros:2.5|guldstjärna:3|supernöjd:3|jättenöjd:3|mycket nöjd:2.5|bästa:1.5|proffsig:2|
 		proffsigt:2|=kul:1|roligt:1|mysig:1.5|=lyckat:2|=lyckade:2|=lyckad:2|välskött:2|snyggt:1.5|fräsch:1.5|fint jobb:3|bra jobb:3|vill berömma:3|
 		vill ge beröm:3|värt att nämna:1.5|sticka ut hakan:0|positiv:1.5|positivt:1.5|glädje:1.5|uppskattat:2|kanon:2|klockren:2|
+		imponerad:2.5|imponerade:2|stort plus:3|plus i kanten:3|kanonjobb:3|kanonbra:3|toppenjobb:3|gör skillnad:2.5|skiner upp:2|över förväntan:3|
+		över förväntningarna:3|positivt överraskad:3|snabbt och smidigt:2.5|
+		compliments:3|compliment:3|=rocks:2|above and beyond:3|kiittää:2.5|
 		=love:1.5|brilliant:2|fantastic:2|well done:2.5|kudos:3|appreciate:2|lovely:1.5|
 		thank:2|thanks:2|great:1.5|magisk:2|magiskt:2|inspirerande:2|jätteinspirerande:2.5|gör mig glad:2.5|känsla för:1.5|blev glad:2|så glad:2|=glada:1|=magical:2|inspiring:2|wonderful:2|excellent:2|amazing:2|praise:3|helpful:1.5|
 		tack på förhand:-1.5|tack för svar:-1.5|tack för hjälpen:-0.5|tacksam för svar:-1|tack för ingenting:-3|bra jobbat kommunen:-3`,
