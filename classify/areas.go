@@ -27,7 +27,7 @@ var builtinAreas = map[string]area{
 			protokoll:1.5|kommunstyrelse:1|intyg:1|mottagningskvitto:2.5|kvitto:1|kommunalskatt:1.5|=skatt:1|synpunkt:0.5|kommunen:0.5|=ringt:0.5|
 			öppettider i kommunhuset:3|kommunens information:2|svårt att hitta:1.5|hittar inte:1|tillgänglighet på webben:2|
 			website:2.5|web site:2.5|homepage:2|switchboard:3|phone line:2|customer service:2.5|town hall:2|e-service:2|log in:1.5`,
-		anchors:   `kontaktcenter|kontakt center|medborgarservice|medborgarcenter|servicecenter|kundtjänst|kundcenter|växel|medborgarkontor|servicekontor|contact center|kommuninformation|kommunledning|=klk|contact centre|customer service|citizen service|medborgartjänst|=invånarservice|invånarcenter|informationsdisk`,
+		anchors:   `kontaktcentrum|kundservice|kommunservice|servicecentrum|kontakt kommunen|kommunkontakt|medborgarkontakt|kontaktcenter|kontakt center|medborgarservice|medborgarcenter|servicecenter|kundtjänst|kundcenter|växel|medborgarkontor|servicekontor|contact center|kommuninformation|kommunledning|=klk|contact centre|customer service|citizen service|medborgartjänst|=invånarservice|invånarcenter|informationsdisk`,
 		committee: `kommunstyrelse|kommunledning`,
 	},
 	"gata": {
@@ -77,7 +77,7 @@ var builtinAreas = map[string]area{
 			=panten:1|pant:1|
 			garbage:3|=bin:2|=bins:2|recycling:3|waste:3|rubbish:3|trash:3|collection:1.5|=dump:2|
 			roska:2.5|roskat:2.5|roskia:2.5|jäte:2.5|jätteet:2.5|kierrätys:3|bin collection:3|bulky waste:3`,
-		anchors:   `avfall|renhållning|sophämtning|sopor|återvinning|kretslopp|returab|=waste|recycling|refuse|garbage|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning`,
+		anchors:   `avfallsbolag|renhållningsbolag|återvinningsbolag|kretsloppsbolag|avfallsenhet|avfall|renhållning|sophämtning|sopor|återvinning|kretslopp|returab|=waste|recycling|refuse|garbage|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning`,
 		committee: `teknisk`,
 	},
 	"va": {
@@ -90,7 +90,7 @@ var builtinAreas = map[string]area{
 			anslutningsavgift:2.5|kokningsrekommendation:3|koka vattnet:3|klor:2|vattentorn:3|brandpost:3|kran:1.5|enskilt avlopp:2|
 			=water:2|tap water:3|drinking water:3|sewage:3|sewer:3|drain:2.5|drains:2.5|floods:1.5|flooded:2|water pressure:3|water meter:3|burst pipe:3|
 			vesijohto:3|viemäri:3|water pressure:3|sewer:3|sewage:3|=drain:2|tap water:3|water main:3`,
-		anchors:   `vatten|avlopp|=va|vattenverk|va-enhet|=water|sewage|sewer|wastewater|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning`,
+		anchors:   `vattenbolag|vattenförsörjning|vattentjänst|vattenenhet|vattenavdelning|vatten|avlopp|=va|vattenverk|va-enhet|=water|sewage|sewer|wastewater|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning`,
 		committee: `teknisk|vatten`,
 	},
 	"bygglov": {
@@ -103,7 +103,7 @@ var builtinAreas = map[string]area{
 			bostadsanpassning:3|bostadsanpassningsbidrag:3|lantmäteri:2|strandnära:1.5|
 			building permit:4|planning permission:4|extension:2|zoning:2.5|=shed:1.5|
 			solpaneler:2.5|solpanel:2.5|solar panels:2.5|solar panel:2.5|=permit:2.5|planning permission:3|utan lov:3|byggt utan:3|rakennuslupa:3`,
-		anchors:   `bygglov|bygg|byggnad|=plan|stadsbyggnad|samhällsbyggnad|lantmäteri|bostadsanpassning|=sbf|=sbk|=sbn|=mbk|=mbn|=mbf|building permit|building permits|planning and building|=planning`,
+		anchors:   `planavdelning|planenhet|plankontor|planering och bygg|byggförvaltning|byggkontor|byggenhet|byggavdelning|byggnadskontor|byggnadsförvaltning|byggnadsnämnd|byggnämnd|bygglov|bygg|byggnad|=plan|stadsbyggnad|samhällsbyggnad|lantmäteri|bostadsanpassning|=sbf|=sbk|=sbn|=mbk|=mbn|=mbf|building permit|building permits|planning and building|=planning`,
 		committee: `bygg|samhällsbyggnad|stadsbyggnad`,
 	},
 	"miljo": {
