@@ -19,7 +19,7 @@ type area struct {
 // builtinAreas is the topic knowledge of common municipal areas, by name.
 var builtinAreas = map[string]area{
 	"kontaktcenter": {
-		vocab: `telefontider:2.5|öppet i telefonen:3|kommunens telefon:3|ringa kommunen:2|nå kommunen:2|mina sidor:2.5|självservice:2|digital brevlåda:2.5|kivra:2.5|tolk:1.5|tolken:1.5|klarspråk:2|lätt svenska:2|call the council:2|interpreter:2|
+		vocab: `=registrator:3|=registratorn:3|registraturen:3|diariet:2.5|diarienummer:2.5|begärde ut:2|allmän handling:2|allmänna handlingar:2|telefontider:2.5|öppet i telefonen:3|kommunens telefon:3|ringa kommunen:2|nå kommunen:2|mina sidor:2.5|självservice:2|digital brevlåda:2.5|kivra:2.5|tolk:1.5|tolken:1.5|klarspråk:2|lätt svenska:2|call the council:2|interpreter:2|
 			kontaktcenter:3|växeln:2.5|telefonväxel:3|kundtjänst:2.5|medborgarservice:3|servicecenter:3|kommunhuset:2|reception:2|
 			hemsida:2.5|hemsidan:2.5|webbplats:2.5|webbsida:2.5|kommunens sida:2|e-tjänst:2|etjänst:2|e-tjänsten:2|formulär:1|blankett:1.5|
 			bankid:2|logga in:2|inloggning:2|chatt:2|chatten:2|telefontid:2.5|telefonkö:3|kö i telefon:3|ringde kommunen:2|ingen svarade:1|
@@ -94,7 +94,7 @@ var builtinAreas = map[string]area{
 		committee: `teknisk|vatten`,
 	},
 	"bygglov": {
-		vocab: `samråd:3|samrådsmöte:3|samrådet:3|planförslag:3|planarbete:3|planprogram:3|=planen:1.5|stadsplanering:3|bostadsbyggande:3|nya bostäder:2.5|bostadsområde:2|exploatering:2.5|byggnation:2.5|byggnationen:2.5|byggplaner:3|höghus:2.5|=villor:1.5|villatomt:2.5|tomtkö:3|fönsterbyte:3|byta fönster:2.5|byta fönstren:2.5|fasadfärg:2.5|kulör:2|takbyte:2.5|bygglovshandläggare:4|grannehörande:3|grannhörande:3|grannyttrande:3|=lov:2|=lovet:2|skymmer:2|stödmur:2.5|rivning:2.5|rivningen:2.5|strandskyddsdispens:4|dispens:2planera för:1.5|building department:4|planning department:4|planning office:4|building application:4|construction permit:4|zoning plan:3|detailed plan:3|housing development:3|pozwolenie na budowę:4|مجوز:2.5|ساختمانی:2.5|رخصة بناء:4|ترخيص:2|ruqsad:2.5|
+		vocab: `kulturmiljö:2|=fönster:1|=fönstren:1|window:1.5|windows:1.5|drawings:2|samråd:3|samrådsmöte:3|samrådet:3|planförslag:3|planarbete:3|planprogram:3|=planen:1.5|stadsplanering:3|bostadsbyggande:3|nya bostäder:2.5|bostadsområde:2|exploatering:2.5|byggnation:2.5|byggnationen:2.5|byggplaner:3|höghus:2.5|=villor:1.5|villatomt:2.5|tomtkö:3|fönsterbyte:3|byta fönster:2.5|byta fönstren:2.5|fasadfärg:2.5|kulör:2|takbyte:2.5|bygglovshandläggare:4|grannehörande:3|grannhörande:3|grannyttrande:3|=lov:2|=lovet:2|skymmer:2|stödmur:2.5|rivning:2.5|rivningen:2.5|strandskyddsdispens:4|dispens:2planera för:1.5|building department:4|planning department:4|planning office:4|building application:4|construction permit:4|zoning plan:3|detailed plan:3|housing development:3|pozwolenie na budowę:4|مجوز:2.5|ساختمانی:2.5|رخصة بناء:4|ترخيص:2|ruqsad:2.5|
 			bygglov:4|bygglovet:4|bygglovsansökan:4|marklov:3.5|rivningslov:3.5|bygga:1.5|bygge:2|bygget:2|byggnad:1.5|attefall:3|
 			attefallshus:3|attefallsåtgärd:3|friggebod:3|komplementbyggnad:3|=altanen:2|=altaner:2|altanbygge:2|=altan:2|garage:1.5|carport:2.5|uterum:2.5|inglasning:2.5|
 			tillbyggnad:3|nybyggnad:2.5|påbyggnad:2.5|takkupa:3|fasad:2|fasadändring:3|staket:2|plank:2|=mur:1.5|startbesked:3|slutbesked:3|
@@ -107,7 +107,7 @@ var builtinAreas = map[string]area{
 		committee: `bygg|samhällsbyggnad|stadsbyggnad`,
 	},
 	"miljo": {
-		vocab: `magsjuk:2.5|magsjuka:2.5|ventilation:2.5|ventilationen:2.5|inomhusmiljö:3|inomhusluft:3|fuktskada:3|fuktskador:3|silverfisk:2.5|myror:1.5|måsar:1.5|hundskall:2|skällande:2|bullrig:2.5|högljudd:2|ljudnivå:1.5|byggbuller:3|trafikbuller:3|luftföroreningar:3|partiklar:2|hygienlokal:2.5|solarium:2.5|health inspector:3|food poisoning:3|noise complaint:3|damp:2|pest:2.5|pests:2.5|mice:2|cockroaches:3|smoke:2|air quality:3|melu:2.5|hałas:2.5|ضوضاء:2.5|
+		vocab: `livsmedelsanläggning:3|livsmedelsregistrering:3|sälja mat:2.5|magsjuk:2.5|magsjuka:2.5|ventilation:2.5|ventilationen:2.5|inomhusmiljö:3|inomhusluft:3|fuktskada:3|fuktskador:3|silverfisk:2.5|myror:1.5|måsar:1.5|hundskall:2|skällande:2|bullrig:2.5|högljudd:2|ljudnivå:1.5|byggbuller:3|trafikbuller:3|luftföroreningar:3|partiklar:2|hygienlokal:2.5|solarium:2.5|health inspector:3|food poisoning:3|noise complaint:3|damp:2|pest:2.5|pests:2.5|mice:2|cockroaches:3|smoke:2|air quality:3|melu:2.5|hałas:2.5|ضوضاء:2.5|
 			miljö:2|miljöförvaltning:3|enskilt avlopp:4|enskilda avlopp:4|enskild brunn:4|egen brunn:4|brunnsvatten:4|private well:4|well water:4|septic tank:4|trekammarbrunn:4|badvatten:3|badvattnet:3|bathing water:4|bakterier:2|bacteria:2|miljökontor:3|miljöinspektör:3|hälsoskydd:3|inspektion:2|tillsyn:1.5|=bullret:2.5|=buller:2.5|bullret:2.5|
 			bullrar:2.5|oljud:2|lukt:1.5|luktar:1.5|stank:2.5|stinker:2.5|=råttorna:2.5|=råtta:2.5|=råttor:2.5|möss:2|kackerlackor:3|vägglöss:3|skadedjur:3|
 			duvor:1.5|mögel:2.5|fukt:1.5|radon:3|eldning:2.5|elda:2.5|eldar:2.5|vedeldning:3|vedspis:2.5|kamin:2|=rök:2|röken:2|
@@ -160,7 +160,7 @@ var builtinAreas = map[string]area{
 		committee: `social|omsorg|vård`,
 	},
 	"aldreboende": {
-		vocab: `trygghetsboende:3|de gamla:2|boendets:1.5|personalen på boendet:3|demenssjuka:3|alzheimer:2.5|dementia:3|old people's home:4|retirement home:3|vanhus:2.5|vanhukset:2.5|dom opieki:4|دار المسنين:4|رعاية المسنين:4|خانه سالمندان:4|سالمند:3|
+		vocab: `vanhainkodin:4|vanhainkodissa:4|vanhainkotiin:4|hoitajat:2|trygghetsboende:3|de gamla:2|boendets:1.5|personalen på boendet:3|demenssjuka:3|alzheimer:2.5|dementia:3|old people's home:4|retirement home:3|vanhus:2.5|vanhukset:2.5|dom opieki:4|دار المسنين:4|رعاية المسنين:4|خانه سالمندان:4|سالمند:3|
 			äldreboende:4|äldreboendet:4|särskilt boende:4|vård- och omsorgsboende:4|omsorgsboende:4|=boende:1.5|boendet:1.5|demens:1.5|
 			demensboende:4|demensavdelning:4|korttidsboende:3|korttids:2.5|äldreomsorg:2|avdelningen:1.5|anhöriga:1|de boende:1.5|besökstid:2|
 			servicehus:2.5|gemensamhetsrum:2|boendeplats:2.5|
@@ -170,7 +170,7 @@ var builtinAreas = map[string]area{
 		committee: `social|omsorg|äldre`,
 	},
 	"ifo": {
-		vocab: `fältassistent:3|fältassistenter:3|fältassistenterna:3|fältarbetare:3|fältare:3|socialjour:3.5|socialjouren:3.5|familjerätt:3.5|familjerätten:3.5|vårdnad:2.5|vårdnadstvist:3|umgänge:2|föräldrastöd:3|föräldrautbildning:2.5|familjebehandling:3|barnutredning:3|orolig för barnen:3|orolig för barnet:3|droger:2|knark:2|langning:2|ungdomsgäng:2|spelberoende:3|spelmissbruk:3|behandlingshem:3|beroendemottagning:3|öppenvård:2.5|=lvm:3|barnahus:3|skyddat boende:3|misshandel:1.5|hedersrelaterat:3|ensamkommande:3|pengar till mat:3|pengar till hyran:3|mat och hyra:3|kontoutdrag:3|hyresavi:2.5|hyresavin:2.5|a-kassa:2|a-kassan:2|har inte råd:2|inga pengar:2nödbistånd:3|family counselling:4|family counseling:4|counselling:2.5|counseling:2.5|couples therapy:3|parenting support:3|child protection:3|financial assistance:3|financial support:2.5|income support:3|addiction:3|domestic violence:3|homeless:3|youth workers:3|outreach workers:3|toimeentulotuki:4|sosiaalitoimi:4|sosiaalityöntekijä:4|pomoc społeczna:4|zasiłek:3|opieka społeczna:4|مساعدة مالية:4|الخدمات الاجتماعية:4|إعانة:3|مددکار:3|کمک هزینه:3|caawimaad:2|lacag:1.5|kirada:1.5|gargaar:2|
+		vocab: `المساعدة المالية:4|fältassistent:3|fältassistenter:3|fältassistenterna:3|fältarbetare:3|fältare:3|socialjour:3.5|socialjouren:3.5|familjerätt:3.5|familjerätten:3.5|vårdnad:2.5|vårdnadstvist:3|umgänge:2|föräldrastöd:3|föräldrautbildning:2.5|familjebehandling:3|barnutredning:3|orolig för barnen:3|orolig för barnet:3|droger:2|knark:2|langning:2|ungdomsgäng:2|spelberoende:3|spelmissbruk:3|behandlingshem:3|beroendemottagning:3|öppenvård:2.5|=lvm:3|barnahus:3|skyddat boende:3|misshandel:1.5|hedersrelaterat:3|ensamkommande:3|pengar till mat:3|pengar till hyran:3|mat och hyra:3|kontoutdrag:3|hyresavi:2.5|hyresavin:2.5|a-kassa:2|a-kassan:2|har inte råd:2|inga pengar:2nödbistånd:3|family counselling:4|family counseling:4|counselling:2.5|counseling:2.5|couples therapy:3|parenting support:3|child protection:3|financial assistance:3|financial support:2.5|income support:3|addiction:3|domestic violence:3|homeless:3|youth workers:3|outreach workers:3|toimeentulotuki:4|sosiaalitoimi:4|sosiaalityöntekijä:4|pomoc społeczna:4|zasiłek:3|opieka społeczna:4|مساعدة مالية:4|الخدمات الاجتماعية:4|إعانة:3|مددکار:3|کمک هزینه:3|caawimaad:2|lacag:1.5|kirada:1.5|gargaar:2|
 			socialtjänst:4|socialtjänsten:4|=socialen:3.5|=soc:3|socialkontor:3.5|socialsekreterare:4|försörjningsstöd:4|socialbidrag:4|
 			ekonomiskt bistånd:4|bistånd:1.5|=familjeenhet:3|familjerådgivning:3|familjecentral:2.5|familjeomsorg:4|familjehem:3|
 			familjebehandlare:3|skuldrådgivning:3|budgetrådgivning:3|skuldsanering:3|missbruk:3|beroende:1.5|alkohol:1.5|narkotika:2|
