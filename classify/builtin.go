@@ -35,6 +35,7 @@ var builtinCategory = map[synpunkt.DocType]string{
 		fruktansvärd:2|outhärdlig:2|ohållbar:2|stressad:1|personalbrist:1.5|underbemannat:1.5|nedlåtande:2|sviker:2|
 		på allvar:1|inte rimligt:2|inte okej:2|hur kan det komma sig:2|vem har fattat:2|=dumma:2|tack för ingenting:4|
 		bra jobbat kommunen:4|sätt stopp:2|gör om:1.5|fel beslut:2|beslutet är fel:2.5|ingen informerar:2|ingen information:1.5|
+		för lite:1.5|för korta:1.5|passar inte:1.5|dumt beslut:2.5|har slutat med:1.5|för mycket:1|ei ole hyväksyttävää:3|
 		inte ens:1|hur kunde ni:2.5|som jag anmälde:3|jag anmälde:2.5|har anmält:2|i månader:1.5|omöjlig:1.5|hungriga:1|fryser:1|=ensam:1|struntar:2|ignorerar:2|gör ingenting:2|inget har hänt:2.5|
 		löjligt:2|löjlig:2|pinsamt:2|pinsam:2|katastrof:2.5|katastrofal:2.5|uselt:3|usel:3|förfärlig:2.5|horribel:2.5|
 		=fan:1.5|jävla:2|idiotisk:2.5|korkad:2|slöseri:2.5|skattepengar:1.5|trött på:2.5|less på:2.5|frustrerad:2|frustrerande:2|

@@ -29,10 +29,10 @@ var (
 		vad är det för|vad betalar vi|vad betalar jag|
 		how hard can|why on earth|is it too much to ask|how many times|how long do we have to`)
 	// whyOpeners start a question that is a grievance with a grievanceMarker.
-	whyOpeners = phrases(`varför|hur kommer|why|how come`)
+	whyOpeners = phrases(`varför|hur kommer|why|how come|miksi|dlaczego|لماذا|چرا`)
 	// grievanceMarkers in a why-question make it a complaint.
 	grievanceMarkers = phrases(`alltid|aldrig|sist|fortfarande|ens|ju|ännu|igen|varje gång|jämt|hela tiden|så dåligt|så dålig|så dåliga|så lång|så långa|så långt|så länge|så sent|så mycket|
-		never|always|still|again|every time|last`)
+		never|always|still|again|every time|last|koskaan|aina|taas|ciągle|zawsze|nigdy|wciąż|znowu|دائما|أبدا|همیشه|هنوز|هرگز`)
 	// suggestionOpeners start a question that proposes something.
 	suggestionOpeners = phrases(`kan ni inte|kunde ni inte|skulle ni kunna|skulle ni inte kunna|skulle det gå att|skulle man kunna|skulle man inte kunna|
 		går det att få|vore det möjligt|vore det inte|varför inte|finns det möjlighet att|finns det någon möjlighet|kan man inte|kan kommunen inte|
