@@ -63,6 +63,10 @@ var (
 	askOpeners = phrases(`vart vänder|vart ska man|vart ska jag|vem kontaktar|vem ska jag|vem ska man|hur gör man|hur gör jag|är det sant|stämmer det att|
 		kan jag få|kan man få|var kan jag|var kan man|när öppnar|får man|får jag|behöver jag|behöver man|tar ni|gäller det|vad gäller|
 		vad kostar|hur mycket kostar|is the|are the|is it true|does the|do you|how do|where can|can i|do i|what is|who do`)
+	// shortPraise make a sentence of one or two words praise
+	// ("Imponerande!", "Bra jobbat!", "Toppen!").
+	shortPraise = phrases(`imponerande|imponerad|toppen|kanon|kanonbra|grymt|strålande|bravo|superbra|jättebra|perfekt|klockrent|fantastiskt|underbart|härligt|snyggt|
+		bra jobbat|snyggt jobbat|bra gjort|fint jobbat|fint gjort|väl gjort|well done|great job|brilliant|amazing|awesome|excellent|impressive`)
 	// tackOpeners start a sentence whose closing "tack" thanks, not asks.
 	tackOpeners = phrases(`tack|stort|tusen|ett|och|thanks|thank`)
 	// fixVerbs (and demands) turn a "kan ni inte …?" into a demand to repair, not a suggestion.
@@ -169,6 +173,8 @@ func (s sentence) act() (synpunkt.DocType, string) {
 		return synpunkt.DocForslag, "önskan med tack"
 	case !s.question && startsWith(s.words, imperativeProposals):
 		return synpunkt.DocForslag, "uppmaning att ordna något"
+	case !s.question && len(s.words) <= 2 && startsWith(s.words, shortPraise):
+		return synpunkt.DocBerom, "kort beröm"
 	case s.question && startsWith(s.words, askOpeners):
 		return synpunkt.DocFraga, "fråga om upplysning"
 	case s.question && containsPhrase(s.words, grievanceInQuestion):
