@@ -106,7 +106,7 @@ var builtinProcesses = map[string]builtinProcess{
 			^förskollärare|pedagog|pedagogen|fröken|fritids|^fritidspersonal|rast|rasterna|rasten|^skolgård|^förskolegård|^omklädningsrum|rektor|rektorn|^skolbuss|korridoren|
 			i nian|i åttan|i sjuan|årskurs|mellanstadiet|högstadiet|
 			school|classmates|classmate|teacher|principal|teachers|after-school|class|pupils|pupil|preschool|playground|grade`,
-		against: `mot mobbning:-6|mot kränkningar:-6|likabehandlingsplan:-6|likabehandlingsplanen:-6|against bullying:-6|anti-bullying:-6`,
+		against: `mot mobbning:-6|mot kränkningar:-6|mot kränkande behandling:-6|likabehandlingsplan:-6|likabehandlingsplanen:-6|against bullying:-6|anti-bullying:-6`,
 		acts: `utesluten från|blir utesluten|härmar henne|härmar honom|tiktok|tar bilder|tog bilder|lägger ut|lade ut|la ut|lägger upp|la upp|på snap|snapchat|يسخرون|سخروا|ضربه|ضربها|ضربوه|wyśmiewają|śmieją się|pobili|popychają|lyövät|löi|nauravat|
 			utfrusen|utfrysta|utfrysning|fryses ut|får inte vara med|får inte leka|ingen får leka|hånade|hånar|hånad|retad|retas|retar|retade|gör narr|skrattade åt|skrattar åt|
 			slog|slagen|sparkade|sparkad|knuffad|knuffade|knuffar|nedtryckt|tryckte ner|dunkat|dunkade|fasthållen|höll fast|spred filmen|spred bilder|spred bilden|sprider bilder|spred rykten|sprider rykten|
