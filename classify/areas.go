@@ -42,7 +42,7 @@ var builtinAreas = map[string]area{
 			=parkera:2|=parkerar:2|=parkerade:2|=parkerat:2|parkeringsvakt:3|laddplats:2|trafik:2|trafiken:2|trafiksäker:2.5|trafiksäkerhet:2.5|trafikljus:3|
 			trafiksignal:3|rödljus:2.5|rondell:2.5|cirkulationsplats:2.5|korsning:1.5|övergångsställe:2.5|zebra:2|skylt:2|skyltning:2|
 			vägskylt:2.5|vägmärke:2.5|hastighet:2|hastighetsbegränsning:3|fortkörning:2.5|kör för fort:2.5|kör fort:2|bilar kör:1.5|
-			genomfart:2|tung trafik:2.5|lastbil:1|vägarbete:2.5|grävning:2|avstängd väg:2|omledning:2|dike:1.5|vägren:2|bro:1|
+			genomfart:2|tung trafik:2.5|lastbil:1|vägarbete:2.5|grävning:2|avstängd väg:2|omledning:2|dike:1.5|=vägren:2|bro:1|
 			=bron:1|viadukt:2|torget:1.5|=torg:1.5|busshållplats:1.5|busskur:2|hållplats:1|vägbelysning:3|elsparkcykel:2|elsparkcyklar:2|
 			street light:3|streetlight:3|streetlights:3|lamp post:3|lamppost:3|pothole:3|potholes:3|=snow:2.5|ploughing:3|plowing:3|
 			gritting:3|icy:2|parking:2.5|=road:1.5|=roads:1.5|=street:1|pavement:2|sidewalk:2.5|footpath:2|bike lane:2.5|cycle path:2.5|
@@ -71,7 +71,7 @@ var builtinAreas = map[string]area{
 			sopgubbe:3|sopgubbar:3|sopsäck:2.5|soprum:2.5|sophus:2.5|sopnedkast:2.5|=kärl:2.5|kärlet:2.5|kärlen:2.5|=tunna:2|=tunnan:2|
 			tömning:2.5|tömd:2|tömdes:2|tömma:1.5|töms:2|hämtning:1.5|hämtningsdag:3|hämtats:1|hämtade:1|grovsopor:3|grovavfall:3|avfall:3|
 			matavfall:3|matavfallspåse:3|bruna påsar:3|papperspåsar:2|kompost:2.5|restavfall:3|återvinning:3|återvinningscentral:3|=åvc:3|
-			tippen:3|återvinningsstation:3|=åvs:3|glasigloo:3|igloo:2|förpackning:2|förpackningar:2|plastförpackningar:3|kartong:2|
+			=tippen:3|återvinningsstation:3|=åvs:3|glasigloo:3|igloo:2|förpackning:2|förpackningar:2|plastförpackningar:3|kartong:2|
 			kartonger:2|wellpapp:2.5|tidningsinsamling:3|renhållning:3|farligt avfall:3|miljöstation:2.5|batterier:2|elavfall:3|elektronikavfall:3|
 			målarfärg:2|påsar:1|nedskräpning:1|dumpat:1.5|slamtömning:3|slamsugning:3|avfallstaxa:3|sopavgift:3|renhållningstaxa:3|
 			=panten:1|pant:1|
@@ -81,12 +81,12 @@ var builtinAreas = map[string]area{
 		committee: `teknisk`,
 	},
 	"va": {
-		vocab: `vattenpost:3|vattenposter:3|dricksfontän:3|dricksvattenfontän:3|vattenkiosk:3|vattenautomat:2.5|spolbil:3|ledningsnät:3|vattenverk:3|vattenverket:3|vattenförbrukning:3|förbrukning:1.5|mätarbyte:3|=rören:2|=röret:2|stopp i toaletten:3|kokning:2|legionella:3|hårt vatten:2.5|vattnet smakar:3|vattnet luktar:3|klorsmak:3|water bill:3|pipes:2|flooding:2|blocked drain:3|manhole:3|vesi:2|vettä:2|woda:2|wody:2|المياه:2.5|مياه:2.5|biyaha:2.5|آب:2|
+		vocab: `water supply:3|water outage:3|water is turned off:3|water turned off:3|no water:3|water main:3|vattenpost:3|vattenposter:3|dricksfontän:3|dricksvattenfontän:3|vattenkiosk:3|vattenautomat:2.5|spolbil:3|ledningsnät:3|vattenverk:3|vattenverket:3|vattenförbrukning:3|förbrukning:1.5|mätarbyte:3|=rören:2|=röret:2|stopp i toaletten:3|kokning:2|legionella:3|hårt vatten:2.5|vattnet smakar:3|vattnet luktar:3|klorsmak:3|water bill:3|pipes:2|flooding:2|blocked drain:3|manhole:3|vesi:2|vettä:2|woda:2|wody:2|المياه:2.5|مياه:2.5|biyaha:2.5|آب:2|
 			vatten:2|vattnet:2|dricksvatten:3|kranvatten:3|vattenkvalitet:3|vattenläcka:3|läcka:1.5|rörbrott:3|vattenledning:3|
 			vattentryck:3|vattenavstängning:3|avstängt vatten:3|inget vatten:3|smakar konstigt:2|brunt vatten:3|missfärgat:2.5|kalk:2|
 			avlopp:3|avloppet:3|avloppsvatten:3|avloppsledning:3|spillvatten:3|stopp i avloppet:3|reningsverk:3|pumpstation:3|brunn:2.5|
 			brunnen:2.5|brunnar:2.5|brunnslock:3|dagvatten:3|dagvattenbrunn:3|gatubrunn:3|översvämning:2.5|översvämmad:2.5|översvämmat:2.5|
-			vatten i källaren:3|källaren:1.5|vattenmätare:3|mätaren:1.5|=va:3|va-taxa:3|va-avgift:3|vattenavgift:3|vattenräkning:3|
+			vatten i källaren:3|källaren:1.5|vattenmätare:3|=mätaren:1.5|=va:3|va-taxa:3|va-avgift:3|vattenavgift:3|vattenräkning:3|
 			anslutningsavgift:2.5|kokningsrekommendation:3|koka vattnet:3|klor:2|vattentorn:3|brandpost:3|kran:1.5|enskilt avlopp:2|
 			=water:2|tap water:3|drinking water:3|sewage:3|sewer:3|drain:2.5|drains:2.5|floods:1.5|flooded:2|water pressure:3|water meter:3|burst pipe:3|
 			vesijohto:3|viemäri:3|water pressure:3|sewer:3|sewage:3|=drain:2|tap water:3|water main:3`,
@@ -107,11 +107,11 @@ var builtinAreas = map[string]area{
 		committee: `bygg|samhällsbyggnad|stadsbyggnad`,
 	},
 	"miljo": {
-		vocab: `livsmedelsanläggning:3|livsmedelsregistrering:3|sälja mat:2.5|magsjuk:2.5|magsjuka:2.5|ventilation:2.5|ventilationen:2.5|inomhusmiljö:3|inomhusluft:3|fuktskada:3|fuktskador:3|silverfisk:2.5|myror:1.5|måsar:1.5|hundskall:2|skällande:2|bullrig:2.5|högljudd:2|ljudnivå:1.5|byggbuller:3|trafikbuller:3|luftföroreningar:3|partiklar:2|hygienlokal:2.5|solarium:2.5|health inspector:3|food poisoning:3|noise complaint:3|damp:2|pest:2.5|pests:2.5|mice:2|cockroaches:3|smoke:2|air quality:3|melu:2.5|hałas:2.5|ضوضاء:2.5|
+		vocab: `construction noise:3|drilling:2|noisy:2.5|loud music:2.5|livsmedelsanläggning:3|livsmedelsregistrering:3|sälja mat:2.5|magsjuk:2.5|magsjuka:2.5|ventilation:2.5|ventilationen:2.5|inomhusmiljö:3|inomhusluft:3|fuktskada:3|fuktskador:3|silverfisk:2.5|myror:1.5|måsar:1.5|hundskall:2|skällande:2|bullrig:2.5|högljudd:2|ljudnivå:1.5|byggbuller:3|trafikbuller:3|luftföroreningar:3|partiklar:2|hygienlokal:2.5|solarium:2.5|health inspector:3|food poisoning:3|noise complaint:3|damp:2|pest:2.5|pests:2.5|mice:2|cockroaches:3|smoke:2|air quality:3|melu:2.5|hałas:2.5|ضوضاء:2.5|
 			miljö:2|miljöförvaltning:3|enskilt avlopp:4|enskilda avlopp:4|enskild brunn:4|egen brunn:4|brunnsvatten:4|private well:4|well water:4|septic tank:4|trekammarbrunn:4|badvatten:3|badvattnet:3|bathing water:4|bakterier:2|bacteria:2|miljökontor:3|miljöinspektör:3|hälsoskydd:3|inspektion:2|tillsyn:1.5|=bullret:2.5|=buller:2.5|bullret:2.5|
 			bullrar:2.5|oljud:2|lukt:1.5|luktar:1.5|stank:2.5|stinker:2.5|=råttorna:2.5|=råtta:2.5|=råttor:2.5|möss:2|kackerlackor:3|vägglöss:3|skadedjur:3|
 			duvor:1.5|mögel:2.5|fukt:1.5|radon:3|eldning:2.5|elda:2.5|eldar:2.5|vedeldning:3|vedspis:2.5|kamin:2|=rök:2|röken:2|
-			luftkvalitet:3|avgaser:2|tomgångskörning:3|damm:1.5|dammar:1.5|utsläpp:3|olja:2|diesel:2|kemikalier:2|förorening:3|förorenad:3|
+			luftkvalitet:3|avgaser:2|tomgångskörning:3|=damm:1.5|=dammar:1.5|utsläpp:3|olja:2|diesel:2|kemikalier:2|förorening:3|förorenad:3|
 			höns:2.5|tupp:2.5|djurhållning:2.5|gödsel:2|livsmedel:2|livsmedelskontroll:3|restaurang:2|matförgiftning:3|hygien:2|
 			badvatten:3|algblomning:3|fisk:1|fiskar:1|laddstolpe:1|klimat:1.5|byggarbetsplats:1.5|fläkt:2|värmepump:2|tatuering:2|
 			food truck:2|environmental:3|noise:2.5|smell:1.5|stinks:2|=rats:2.5|mould:2.5|mold:2.5|pollution:3`,
@@ -154,14 +154,14 @@ var builtinAreas = map[string]area{
 			matlåda:2.5|matlådor:2.5|mat levererad:2|biståndsbeslut:1.5|biståndshandläggare:2|omsorg:1|omsorgspersonal:2|vårdbiträde:2|
 			undersköterska:1.5|dusch:1|duscha:1.5|städning:1.5|inköp:1|handla åt:2|morgonbesök:2.5|kvällsbesök:2.5|nattpatrull:3|
 			tillsyn:1|kommer hem till:2|i hemmet:2|hemma hos:1.5|=ensamhet:1|
-			home care:4|homecare:4|home help:4|carer:2|carers:2|evening visit:1.5|hemma:1|
+			home care:4|homecare:4|home help:4|carer:2|carers:2|evening visit:1.5|=hemma:1|
 			nyckelbox:3|nyckelboxen:3|nyckelskåp:3|kotipalvelu:3|kotihoito:3|home care:3|home help:3`,
 		anchors:   `hemtjänst|hemvård|ordinärt boende|hemsjukvård|äldreomsorg|vård och omsorg|äldreförvaltning|omsorgsförvaltning|=voo|=vof|=von|=äo|elderly|elder care|eldercare|home care|=omsorg|vård & omsorg`,
 		committee: `social|omsorg|vård`,
 	},
 	"aldreboende": {
 		vocab: `vanhainkodin:4|vanhainkodissa:4|vanhainkotiin:4|hoitajat:2|trygghetsboende:3|de gamla:2|boendets:1.5|personalen på boendet:3|demenssjuka:3|alzheimer:2.5|dementia:3|old people's home:4|retirement home:3|vanhus:2.5|vanhukset:2.5|dom opieki:4|دار المسنين:4|رعاية المسنين:4|خانه سالمندان:4|سالمند:3|
-			äldreboende:4|äldreboendet:4|särskilt boende:4|vård- och omsorgsboende:4|omsorgsboende:4|=boende:1.5|boendet:1.5|demens:1.5|
+			äldreboende:4|äldreboendet:4|särskilt boende:4|vård- och omsorgsboende:4|omsorgsboende:4|=boende:1.5|boendet:1.5|=demens:1.5|
 			demensboende:4|demensavdelning:4|korttidsboende:3|korttids:2.5|äldreomsorg:2|avdelningen:1.5|anhöriga:1|de boende:1.5|besökstid:2|
 			servicehus:2.5|gemensamhetsrum:2|boendeplats:2.5|
 			nursing home:4|care home:4|residents:1.5|
