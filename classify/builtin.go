@@ -26,7 +26,7 @@ var builtinCategory = map[synpunkt.DocType]string{
 		över förväntningarna:3|positivt överraskad:3|snabbt och smidigt:2.5|
 		compliments:3|compliment:3|=rocks:2|above and beyond:3|kiittää:2.5|
 		=love:1.5|brilliant:2|fantastic:2|well done:2.5|kudos:3|appreciate:2|lovely:1.5|
-		thank:2|thanks:2|great:1.5|magisk:2|magiskt:2|inspirerande:2|jätteinspirerande:2.5|gör mig glad:2.5|känsla för:1.5|blev glad:2|så glad:2|=glada:1|=magical:2|inspiring:2|wonderful:2|excellent:2|amazing:2|praise:3|helpful:1.5|
+		thank:2|thanks:2|=great:1.5|magisk:2|magiskt:2|inspirerande:2|jätteinspirerande:2.5|gör mig glad:2.5|känsla för:1.5|blev glad:2|så glad:2|=glada:1|=magical:2|inspiring:2|wonderful:2|excellent:2|amazing:2|praise:3|helpful:1.5|
 		tack på förhand:-1.5|tack för svar:-1.5|tack för hjälpen:-0.5|tacksam för svar:-1|tack för ingenting:-3|bra jobbat kommunen:-3`,
 	synpunkt.DocKlagomal: `valitus:3|huono:2|huonoa:2|ei vastaa:2|skarga:3|niedopuszczalne:3|nikt nie odpowiada:2.5|شكوى:3|غير مقبول:3|لا أحد يجيب:2.5|لم أحصل على أي رد:2.5|شکایت:3|غیر قابل قبول:3|cabasho:3|lama aqbali karo:3|
 		klagomål:3|klaga:2|klagat:2|under all kritik:3|dålig:2|dåligt:2|sämre:1.5|oacceptabel:3|inte acceptabel:3|orimlig:2|
@@ -41,14 +41,14 @@ var builtinCategory = map[synpunkt.DocType]string{
 		inte ens:1|hur kunde ni:2.5|som jag anmälde:3|jag anmälde:2.5|har anmält:2|i månader:1.5|omöjlig:1.5|hungriga:1|fryser:1|=ensam:1|struntar:2|ignorerar:2|gör ingenting:2|inget har hänt:2.5|
 		löjligt:2|löjlig:2|pinsamt:2|pinsam:2|katastrof:2.5|katastrofal:2.5|uselt:3|usel:3|förfärlig:2.5|horribel:2.5|
 		=fan:1.5|jävla:2|idiotisk:2.5|korkad:2|slöseri:2.5|skattepengar:1.5|trött på:2.5|less på:2.5|frustrerad:2|frustrerande:2|
-		irriterad:2|irriterande:2|förbannad:2.5|rasande:2.5|hemskt:1.5|sunkig:1.5|respektlös:2.5|otrevlig:2.5|oförskämd:2.5|
+		irriterad:2|irriterande:2|förbannad:2.5|=rasande:2.5|hemskt:1.5|sunkig:1.5|respektlös:2.5|otrevlig:2.5|oförskämd:2.5|
 		arrogant:2.5|slarvigt:2|ingen bryr sig:2.5|bryr sig inte:2|hur svårt:2|varje år:1|samma sak:1|gång på gång:2|
 		awful:2|rude:2.5|ei hyväksyttävää:3|ei hyväksyttävä:3|too fast:2|way too:1.5|talk to your staff:2.5|rena rånet:3|rån:1.5|ridiculous:2.5|fed up:2.5|
 		unacceptable:3|complain:2.5|complaint:2.5|complained:2.5|disappointed:2.5|not good enough:3|terrible:2|unreasonable:2|
 		nobody:1|=never:1|confusing:1.5|stressed:1|left:0.5`,
 	synpunkt.DocForslag: `ehdotan:3|ehdotus:3|proponuję:3|propozycja:3|اقتراح:3|أقترح:3|پیشنهاد:3|soo jeedin:3|
 		förslag:3|föreslå:3|föreslår:3|skulle vilja:1.5|vore bra om:2.5|vore fint:2.5|vore det inte:2|vore kul:2|
-		det vore:2|skulle vara:1|=borde:1.5|kunde ni:1.5|kanske kunde:2|tips:1.5|idé:2|önskar:1.5|önskemål:2|det behövs:1.5|
+		det vore:2|skulle vara:1|=borde:1.5|kunde ni:1.5|kanske kunde:2|=tips:1.5|idé:2|önskar:1.5|önskemål:2|det behövs:1.5|
 		=fler:1|sätt upp:1.5|hoppas:1|överväga:2|plantera:1|inför:1|erbjuda:1.5|skulle det inte vara:2.5|=bygg en:1.5|
 		suggest:3|suggestion:3|would be great:2.5|it would be:1.5|=should:1`,
 	synpunkt.DocFraga: `?:1.5|hur gör:2.5|hur gör man:1|hur ansöker:3|=hur:1|=när:0.8|var kan:2|vart ska:1.5|=vilka:1|kan man:2|får man:2.5|
@@ -59,11 +59,11 @@ var builtinCategory = map[synpunkt.DocType]string{
 		trasig:3|sönder:3|fungerar inte:2.5|funkar inte:2.5|ur funktion:3|läcka:3|läcker:3|släckt:2.5|lyser inte:3|
 		blinkar:1.5|potthål:3|hål i:2.5|=hål:1.5|klotter:2.5|klottrat:2.5|graffiti:2.5|sprejat:2|nedklottrad:2.5|nedfallen:2.5|
 		=fallit:2|blåst omkull:3|omkull:2|saknas:1.5|stopp i:2.5|svämmar över:2|krossad:2.5|krossat:2.5|lossnat:2|nedriven:2.5|
-		dumpat:2|överfull:1.5|ej hämtade:3.5|inte hämtats:3.5|inte tömd:3.5|inte tömts:3.5|blev inte tömd:1|halt:1.5|sanda:1|sticker ut:1.5|
-		åtgärda:1|=laga:1|=lagas:1.5|slutat fungera:3|=full:1.5|forsar:1|inget vatten:2.5|lågt vattentryck:2|ingen värme:2|utsläpp:1.5|
+		dumpat:2|överfull:1.5|ej hämtade:3.5|inte hämtats:3.5|inte tömd:3.5|inte tömts:3.5|blev inte tömd:1|halt:1.5|=sanda:1|sticker ut:1.5|
+		åtgärda:1|=laga:1|=lagas:1.5|slutat fungera:3|=full:1.5|=forsar:1|inget vatten:2.5|lågt vattentryck:2|ingen värme:2|utsläpp:1.5|
 		kaputt:3|=paj:3|pajad:3|gått sönder:3|vält:2|=vältes:2|rasat:2.5|hänger löst:3|sprucken:2.5|spricka:2|sprickor:2|
 		igensatt:3|igensatta:3|stopp:1.5|blockerar:2|ligger över:1.5|krossat glas:3|glassplitter:3|vassa:1|=fixa:1|fixas:1.5|
-		smashed:3|blocked:2.5|flickers:2|går inte att:1.5|kan någon kolla:2.5|kan ni kolla:2.5|kan någon titta:2.5|kan ni titta på:2|skicka någon:2.5|
+		smashed:3|blocked:2.5|=flickers:2|går inte att:1.5|kan någon kolla:2.5|kan ni kolla:2.5|kan någon titta:2.5|kan ni titta på:2|skicka någon:2.5|
 		slut på:1.5|send someone:2.5|please check:2|
 		broken:3|not working:2.5|=fallen:2|leak:3|pothole:3|flickering:2|out of order:3|=fix:1|repair:1.5`,
 }
