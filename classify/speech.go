@@ -89,6 +89,9 @@ var (
 		löjlig|löjligt|slarvig|slarvigt|bedrövlig|bedrövligt|terrible|awful|poor`)
 )
 
+// greetings open a sentence without saying what it does.
+var greetings = map[string]bool{"hej": true, "hejsan": true, "hallå": true, "tjena": true, "tja": true, "hi": true, "hello": true, "hei": true, "moi": true, "dear": true}
+
 // phrases parses "a b|c" into word sequences.
 func phrases(s string) [][]string {
 	var out [][]string
@@ -112,6 +115,11 @@ func sentences(toks []token) []sentence {
 	var out []sentence
 	var cur sentence
 	flush := func(q bool) {
+		// A greeting before the first comma is no part of the act
+		// ("Hej, skulle det gå att …?").
+		for len(cur.words) > 2 && greetings[cur.words[0]] {
+			cur.words = cur.words[1:]
+		}
 		if len(cur.words) > 0 {
 			cur.question = q
 			out = append(out, cur)
