@@ -23,7 +23,7 @@ var speechWeight = 6.0
 var (
 	// rhetoricalOpeners start a question that is a grievance whatever follows.
 	rhetoricalOpeners = phrases(`är det meningen|hur kommer det sig|hur svårt kan det|hur kan ni|hur kan det|hur kan man|vad håller ni på med|
-		vem har bestämt|vem bestämde|vem har fattat|vem tycker|ska det verkligen|är det rimligt|tycker ni att det är|är det för mycket begärt|
+		vem har bestämt|vem bestämde|vem har fattat|vem fattade|vem tycker|ska det verkligen|är det rimligt|tycker ni att det är|är det för mycket begärt|
 		hur länge ska vi|när tänker ni|hur många gånger|ska vi behöva|måste vi verkligen|är ni inte|varför i hela|varför i all|
 		har ni ens|vad har ni gjort|är det bara|varför ska vi|varför ska jag|hur tänkte ni|hur tänker ni|vad tänkte ni|
 		vad är det för|vad betalar vi|vad betalar jag|
@@ -146,14 +146,30 @@ func sentences(toks []token) []sentence {
 // scoreSpeechActs adds the speech-act rules of each sentence; the first
 // sentence of the body may open with a proposal's label ("Idé: …").
 func scoreSpeechActs(sb *scoreboard, toks []token) {
+	type act struct {
+		cat  synpunkt.DocType
+		why  string
+		mult float64
+	}
+	var acts []act
+	grievance := false
 	for i, s := range sentences(toks) {
 		cat, why := s.act()
 		if cat == "" && i <= 1 && len(s.words) > 3 && startsWith(s.words, ideaOpeners) {
 			cat, why = synpunkt.DocForslag, "inleds med förslag"
 		}
 		if cat != "" {
-			sb.add(string(cat), why+" ("+string(cat), speechWeight*s.mult)
+			acts = append(acts, act{cat, why, s.mult})
+			grievance = grievance || cat == synpunkt.DocKlagomal
 		}
+	}
+	for _, a := range acts {
+		if a.why == "kort beröm" && grievance {
+			// "Ni har ersatt gungorna med en bänk. Toppen." after a
+			// grievance is irony.
+			a.cat, a.why = synpunkt.DocKlagomal, "ironi efter klagomål"
+		}
+		sb.add(string(a.cat), a.why+" ("+string(a.cat), speechWeight*a.mult)
 	}
 }
 
