@@ -19,7 +19,7 @@ type area struct {
 // builtinAreas is the topic knowledge of common municipal areas, by name.
 var builtinAreas = map[string]area{
 	"kontaktcenter": {
-		vocab: `=registrator:3|=registratorn:3|registraturen:3|diariet:2.5|diarienummer:2.5|begärde ut:2|allmän handling:2|allmänna handlingar:2|telefontider:2.5|öppet i telefonen:3|kommunens telefon:3|ringa kommunen:2|nå kommunen:2|mina sidor:2.5|självservice:2|digital brevlåda:2.5|kivra:2.5|tolk:1.5|tolken:1.5|klarspråk:2|lätt svenska:2|call the council:2|interpreter:2|
+		vocab: `=registrator:3|=registratorn:3|registraturen:3|diariet:2.5|diarienummer:2.5|begärde ut:2|allmän handling:2|allmänna handlingar:2|telefontider:2.5|öppet i telefonen:3|kommunens telefon:3|ringa kommunen:2|nå kommunen:2|mina sidor:2.5|självservice:2|digital brevlåda:2.5|kivra:2.5|tolk:1|tolken:1|klarspråk:2|lätt svenska:2|call the council:2|interpreter:2|
 			kontaktcenter:3|växeln:2.5|telefonväxel:3|kundtjänst:2.5|medborgarservice:3|servicecenter:3|kommunhuset:2|reception:2|
 			hemsida:2.5|hemsidan:2.5|webbplats:2.5|webbsida:2.5|kommunens sida:2|e-tjänst:2|etjänst:2|e-tjänsten:2|formulär:1|blankett:1.5|
 			bankid:2|logga in:2|inloggning:2|chatt:2|chatten:2|telefontid:2.5|telefonkö:3|kö i telefon:3|ringde kommunen:2|ingen svarade:1|
@@ -66,7 +66,7 @@ var builtinAreas = map[string]area{
 		committee: `samhällsbyggnad|teknisk`,
 	},
 	"avfall": {
-		vocab: `soffa:2|soffan:2|möbler:2|möbel:2|madrass:2|kylskåp:2|vitvaror:2.5|skrot:2|metallskrot:3|trädgårdsavfall:3|sortera:2.5|sortering:2.5|sorterar:2.5|källsortering:3|fyrfack:3|fyrfackskärl:3|hämtschema:3|tömningsdag:3|sopkalender:3|slänga:2|slänger:2|slängt:1.5|glasflaskor:2|burkar:1.5|container:2.5|containern:2.5|containrar:2.5|maskar:1.5|flugor:1|recycling centre:3|recycling center:3|sofa:2|furniture:2|mattress:2|fridge:2|binmen:3|bin men:3|refuse:2.5|compost:2.5|food waste:3|jätehuolto:3|jäteastia:3|śmieci:3|odpady:3|القمامة:3|النفايات:3|qashin:3|qashinka:3|زباله:3|
+		vocab: `soffa:1.5|soffan:1.5|möbler:1|möbel:1|madrass:1|kylskåp:1|vitvaror:2.5|skrot:2|metallskrot:3|trädgårdsavfall:3|sortera:2.5|sortering:2.5|sorterar:2.5|källsortering:3|fyrfack:3|fyrfackskärl:3|hämtschema:3|tömningsdag:3|sopkalender:3|slänga:2|slänger:2|slängt:1.5|glasflaskor:2|burkar:1.5|container:2.5|containern:2.5|containrar:2.5|maskar:1.5|flugor:1|recycling centre:3|recycling center:3|sofa:2|furniture:2|mattress:2|fridge:2|binmen:3|bin men:3|refuse:2.5|compost:2.5|food waste:3|jätehuolto:3|jäteastia:3|śmieci:3|odpady:3|القمامة:3|النفايات:3|qashin:3|qashinka:3|زباله:3|
 			sopor:3|soporna:3|sopbil:3|sopbilen:3|sopkärl:3|sopkärlet:3|soptunna:3|soptunnan:3|soptunnor:3|sophämtning:3|sophämtare:3|
 			sopgubbe:3|sopgubbar:3|sopsäck:2.5|soprum:2.5|sophus:2.5|sopnedkast:2.5|=kärl:2.5|kärlet:2.5|kärlen:2.5|=tunna:2|=tunnan:2|
 			tömning:2.5|tömd:2|tömdes:2|tömma:1.5|töms:2|hämtning:1.5|hämtningsdag:3|hämtats:1|hämtade:1|grovsopor:3|grovavfall:3|avfall:3|
@@ -94,7 +94,7 @@ var builtinAreas = map[string]area{
 		committee: `teknisk|vatten`,
 	},
 	"bygglov": {
-		vocab: `kulturmiljö:2|=fönster:1|=fönstren:1|window:1.5|windows:1.5|drawings:2|samråd:3|samrådsmöte:3|samrådet:3|planförslag:3|planarbete:3|planprogram:3|=planen:1.5|stadsplanering:3|bostadsbyggande:3|nya bostäder:2.5|bostadsområde:2|exploatering:2.5|byggnation:2.5|byggnationen:2.5|byggplaner:3|höghus:2.5|=villor:1.5|villatomt:2.5|tomtkö:3|fönsterbyte:3|byta fönster:2.5|byta fönstren:2.5|fasadfärg:2.5|kulör:2|takbyte:2.5|bygglovshandläggare:4|grannehörande:3|grannhörande:3|grannyttrande:3|=lov:2|=lovet:2|skymmer:2|stödmur:2.5|rivning:2.5|rivningen:2.5|strandskyddsdispens:4|dispens:2planera för:1.5|building department:4|planning department:4|planning office:4|building application:4|construction permit:4|zoning plan:3|detailed plan:3|housing development:3|pozwolenie na budowę:4|مجوز:2.5|ساختمانی:2.5|رخصة بناء:4|ترخيص:2|ruqsad:2.5|
+		vocab: `kulturmiljö:2|=fönster:1|=fönstren:1|window:1.5|windows:1.5|drawings:2|samråd:3|samrådsmöte:3|samrådet:3|planförslag:3|planarbete:3|planprogram:3|stadsplanering:3|bostadsbyggande:3|nya bostäder:2.5|bostadsområde:2|exploatering:2.5|byggnation:2.5|byggnationen:2.5|byggplaner:3|höghus:2.5|=villor:1.5|villatomt:2.5|tomtkö:3|fönsterbyte:3|byta fönster:2.5|byta fönstren:2.5|fasadfärg:2.5|kulör:2|takbyte:2.5|bygglovshandläggare:4|grannehörande:3|grannhörande:3|grannyttrande:3|=lov:1.5|skymmer:2|stödmur:2.5|rivning:2.5|rivningen:2.5|strandskyddsdispens:4|dispens:2planera för:1.5|building department:4|planning department:4|planning office:4|building application:4|construction permit:4|zoning plan:3|detailed plan:3|housing development:3|pozwolenie na budowę:4|مجوز:2.5|ساختمانی:2.5|رخصة بناء:4|ترخيص:2|ruqsad:2.5|
 			bygglov:4|bygglovet:4|bygglovsansökan:4|marklov:3.5|rivningslov:3.5|bygga:1.5|bygge:2|bygget:2|byggnad:1.5|attefall:3|
 			attefallshus:3|attefallsåtgärd:3|friggebod:3|komplementbyggnad:3|=altanen:2|=altaner:2|altanbygge:2|=altan:2|garage:1.5|carport:2.5|uterum:2.5|inglasning:2.5|
 			tillbyggnad:3|nybyggnad:2.5|påbyggnad:2.5|takkupa:3|fasad:2|fasadändring:3|staket:2|plank:2|=mur:1.5|startbesked:3|slutbesked:3|
@@ -149,7 +149,7 @@ var builtinAreas = map[string]area{
 		committee: `gymnasie`,
 	},
 	"hemtjanst": {
-		vocab: `larmknapp:3|trygghetslarmet:3|=rollatorn:2|=rollator:2|demenssjuk:2.5|mormor:1|farmor:1|morfar:1|farfar:1|pensionär:1.5|pensionärer:1.5|grandmother:1|grandfather:1|opieka domowa:4|opiekunka:2.5|daryeelka guriga:3|waayeelka:2.5|
+		vocab: `larmknapp:3|trygghetslarmet:3|=rollatorn:2|=rollator:2|demenssjuk:2.5|mormor:1|farmor:1|morfar:1|farfar:1|pensionär:1|pensionärer:1|grandmother:1|grandfather:1|opieka domowa:4|opiekunka:2.5|daryeelka guriga:3|waayeelka:2.5|
 			hemtjänst:4|hemtjänsten:4|hemtjänstpersonal:4|hemvård:3.5|hemsjukvård:2.5|trygghetslarm:3|larmet:1.5|matdistribution:3|
 			matlåda:2.5|matlådor:2.5|mat levererad:2|biståndsbeslut:1.5|biståndshandläggare:2|omsorg:1|omsorgspersonal:2|vårdbiträde:2|
 			undersköterska:1.5|dusch:1|duscha:1.5|städning:1.5|inköp:1|handla åt:2|morgonbesök:2.5|kvällsbesök:2.5|nattpatrull:3|
@@ -160,7 +160,7 @@ var builtinAreas = map[string]area{
 		committee: `social|omsorg|vård`,
 	},
 	"aldreboende": {
-		vocab: `vanhainkodin:4|vanhainkodissa:4|vanhainkotiin:4|hoitajat:2|trygghetsboende:3|de gamla:2|boendets:1.5|personalen på boendet:3|demenssjuka:3|alzheimer:2.5|dementia:3|old people's home:4|retirement home:3|vanhus:2.5|vanhukset:2.5|dom opieki:4|دار المسنين:4|رعاية المسنين:4|خانه سالمندان:4|سالمند:3|
+		vocab: `vanhainkodin:4|vanhainkodissa:4|vanhainkotiin:4|hoitajat:2|trygghetsboende:3|de gamla:1|boendets:1.5|personalen på boendet:3|demenssjuka:3|alzheimer:2.5|dementia:3|old people's home:4|retirement home:3|vanhus:2.5|vanhukset:2.5|dom opieki:4|دار المسنين:4|رعاية المسنين:4|خانه سالمندان:4|سالمند:3|
 			äldreboende:4|äldreboendet:4|särskilt boende:4|vård- och omsorgsboende:4|omsorgsboende:4|=boende:1.5|boendet:1.5|=demens:1.5|
 			demensboende:4|demensavdelning:4|korttidsboende:3|korttids:2.5|äldreomsorg:2|avdelningen:1.5|anhöriga:1|de boende:1.5|besökstid:2|
 			servicehus:2.5|gemensamhetsrum:2|boendeplats:2.5|
@@ -207,7 +207,7 @@ var builtinAreas = map[string]area{
 		committee: `bibliotek`,
 	},
 	"idrott": {
-		vocab: `simning:3|simtider:3|motionssim:3|träningstid:3|ungdomsverksamhet:2|ramp:1.5|rampen:1.5|pingis:2|bowling:2|leisure centre:3pływalnia:4|hala sportowa:4|المسبح:4|مسبح:4|سباحة:3|dabaasha:3|barkadda:3|استخر:4|
+		vocab: `simning:3|simtider:3|motionssim:3|träningstid:3|ungdomsverksamhet:2|ramp:1|rampen:1|pingis:2|bowling:2|leisure centre:3pływalnia:4|hala sportowa:4|المسبح:4|مسبح:4|سباحة:3|dabaasha:3|barkadda:3|استخر:4|
 			idrott:3|idrottsplats:3|idrottsplatsen:3|idrottshall:3|simhall:4|simhallen:4|badhus:4|badhuset:4|=badet:2.5|bassäng:3|
 			simbassäng:3.5|simskola:4|simma:2|simmar:2|vattengympa:3|badvakt:3|badmästare:3|sporthall:4|omklädningsrum:2.5|motionsspår:3|
 			elljusspår:3|löparbana:3|utegym:3|=gym:2|gymmet:2|fotboll:2.5|fotbollsplan:3|fotbollsplanen:3|konstgräs:3|konstgräsplan:3|
