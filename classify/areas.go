@@ -31,10 +31,10 @@ var builtinAreas = map[string]area{
 		committee: `kommunstyrelse|kommunledning`,
 	},
 	"gata": {
-		vocab: `skotta:2.5|skottat:2.5|skottning:2.5|snöskottning:3|gatljus:3|gång- och cykelväg:3|gc-bana:2.5|stenläggning:2|gatsten:2.5|refug:2.5|vägmarkering:3|hål i asfalten:3|hål i vägen:3|grusväg:2.5|enskild väg:2|buskörning:2.5|moped:1.5|mopeder:1.5|a-traktor:2.5|epatraktor:2.5|rusning:1.5|bilköer:2|trafiksituation:3|skolväg:2|skolvägen:2|road sign:2.5|traffic light:3|traffic lights:3|crosswalk:2.5|street lighting:3|snow clearance:3|salting:2.5|katu:2.5|kadun:2.5|ulica:2|شارع:2.5|الشارع:2.5|waddada:2.5|خیابان:2.5|
+		vocab: `=skottar:2.5|=skottas:2.5|=skottade:2.5|=skotta:2.5|=skottat:2.5|skottning:2.5|snöskottning:3|gatljus:3|gång- och cykelväg:3|gc-bana:2.5|stenläggning:2|gatsten:2.5|refug:2.5|vägmarkering:3|hål i asfalten:3|hål i vägen:3|grusväg:2.5|enskild väg:2|buskörning:2.5|moped:1.5|mopeder:1.5|a-traktor:2.5|epatraktor:2.5|rusning:1.5|bilköer:2|trafiksituation:3|skolväg:2|skolvägen:2|road sign:2.5|traffic light:3|traffic lights:3|crosswalk:2.5|street lighting:3|snow clearance:3|salting:2.5|katu:2.5|kadun:2.5|ulica:2|شارع:2.5|الشارع:2.5|waddada:2.5|خیابان:2.5|
 			=gata:0.5|=gatan:0.5|=väg:0.5|=vägen:0.5|gatukontor:3|gatlykta:3|gatubelysning:3|lykta:3|lyktstolpe:3|belysning:1.5|lampa:1.5|gatlampa:3|
 			=mörkt:1|kolsvart:1.5|snöröjning:3|snöröjare:3|plogning:3|plog:3|ploga:3|plogas:3|plogat:3|plogar:3|plogbil:3|plogvall:3|=snö:2|snön:2|
-			snövall:3|snöhög:2.5|snömodd:3|=modd:2.5|halka:2.5|halkan:2.5|halkbekämpning:3|halt:1.5|isigt:2|=isen:1.5|isfläckar:2.5|ishalka:3|=sanda:2.5|sandning:2.5|
+			snövall:3|snöhög:2.5|snömodd:3|=modd:2.5|halka:2.5|halkan:2.5|halkbekämpning:3|=halt:1.5|isigt:2|=isen:1.5|isfläckar:2.5|ishalka:3|=sanda:2.5|sandning:2.5|
 			=sandat:2.5|saltning:3|salta:2.5|grus:2|grusa:2.5|sopsand:3|gatsopning:3|sopmaskin:3|isgata:2|=backe:1.5|=backen:1.5|=backar:1.5|potthål:3|
 			=grop:2|gropar:2.5|gropig:2.5|asfalt:2.5|asfaltera:3|beläggning:2|gupp:2|farthinder:3|fartgupp:3|vägbula:3|trottoar:2.5|
 			kantsten:2.5|cykelbana:2.5|cykelväg:2.5|cykelstråk:2.5|cykelställ:2.5|cykelparkering:2.5|cykelpump:2|gc-väg:2.5|gångväg:2|
@@ -42,7 +42,7 @@ var builtinAreas = map[string]area{
 			=parkera:2|=parkerar:2|=parkerade:2|=parkerat:2|parkeringsvakt:3|laddplats:2|trafik:2|trafiken:2|trafiksäker:2.5|trafiksäkerhet:2.5|trafikljus:3|
 			trafiksignal:3|rödljus:2.5|rondell:2.5|cirkulationsplats:2.5|korsning:1.5|övergångsställe:2.5|zebra:2|skylt:2|skyltning:2|
 			vägskylt:2.5|vägmärke:2.5|hastighet:2|hastighetsbegränsning:3|fortkörning:2.5|kör för fort:2.5|kör fort:2|bilar kör:1.5|
-			genomfart:2|tung trafik:2.5|lastbil:1|vägarbete:2.5|grävning:2|avstängd väg:2|omledning:2|dike:1.5|=vägren:2|bro:1|
+			genomfart:2|tung trafik:2.5|lastbil:1|vägarbete:2.5|grävning:2|avstängd väg:2|omledning:2|dike:1.5|=vägren:2|=bro:1|
 			=bron:1|viadukt:2|torget:1.5|=torg:1.5|busshållplats:1.5|busskur:2|hållplats:1|vägbelysning:3|elsparkcykel:2|elsparkcyklar:2|
 			street light:3|streetlight:3|streetlights:3|lamp post:3|lamppost:3|pothole:3|potholes:3|=snow:2.5|ploughing:3|plowing:3|
 			gritting:3|icy:2|parking:2.5|=road:1.5|=roads:1.5|=street:1|pavement:2|sidewalk:2.5|footpath:2|bike lane:2.5|cycle path:2.5|
@@ -52,11 +52,11 @@ var builtinAreas = map[string]area{
 		committee: `teknisk|samhällsbyggnad|trafik`,
 	},
 	"park": {
-		vocab: `=äng:1.5|=ängen:1.5|blomsteräng:2.5|alléträd:3|stubbe:2|stubbar:2|trädrot:2.5|rötter:1.5|lövhög:2.5|lövräfsning:3|grillplats:3|grillplatser:3|vindskydd:2.5|naturreservat:2.5|kolonilott:3|gräsytor:3|park bench:3|flower beds:2.5|hedge:1.5|
+		vocab: `=äng:1.5|=ängen:1.5|blomsteräng:2.5|alléträd:3|stubbe:2|stubbar:2|trädrot:2.5|=rötterna:1.5|=rötter:1.5|lövhög:2.5|lövräfsning:3|grillplats:3|grillplatser:3|vindskydd:2.5|naturreservat:2.5|kolonilott:3|gräsytor:3|park bench:3|flower beds:2.5|hedge:1.5|
 			=park:2.5|=parken:2.5|=parker:2.5|=parkerna:2.5|=parkens:2.5|stadspark:2.5|grönområde:3|grönyta:3|gräsmatta:2.5|gräsklippning:3|klippa gräset:3|
 			gräset:2|ogräs:2|rabatt:2.5|plantering:2|planteringar:2|lekplats:3|lekpark:3|gunga:2.5|gungor:2.5|gungorna:2.5|rutschkana:3|
 			sandlåda:3|klätterställning:3|lekredskap:3|parkbänk:3|bänk:2|bänkar:2|bänkarna:2|=träd:1.5|=träden:1.5|=trädet:1.5|trädfällning:3|
-			fälla:1.5|=grenen:2|=grenarna:2|=gren:2|=grenar:2|sly:2.5|buskar:2|buskage:2.5|häck:1.5|papperskorg:2.5|skräpkorg:2.5|skräp:1|klotter:3|graffiti:3|
+			=fällas:1.5|=fälls:1.5|=fällt:1.5|=fällde:1.5|=fälla:1.5|=grenen:2|=grenarna:2|=gren:2|=grenar:2|=sly:2.5|buskar:2|buskage:2.5|häck:1.5|papperskorg:2.5|skräpkorg:2.5|skräp:1|klotter:3|graffiti:3|
 			klottrat:3|nedklottrad:3|=tagg:2|=taggar:2|=taggen:2|=taggarna:2|tunnel:1.5|blomma:1|blomlåda:2|blomsterlåda:2|blommor:1|fruktträd:2|hundrastgård:3|
 			hundrastplats:3|hundlatrin:3|hundbajs:2.5|hundpåsar:2.5|promenadstråk:2|promenadväg:2|=skog:1.5|=skogen:1.5|
 			naturområde:2.5|strövområde:2.5|=dammen:1.5|ankdamm:3|fontän:2.5|löv:1.5|lövblås:2.5|odlingslott:3|koloniområde:2|parkarbetare:3|
@@ -66,7 +66,7 @@ var builtinAreas = map[string]area{
 		committee: `samhällsbyggnad|teknisk`,
 	},
 	"avfall": {
-		vocab: `soffa:1.5|soffan:1.5|möbler:1|möbel:1|madrass:1|kylskåp:1|vitvaror:2.5|skrot:2|metallskrot:3|trädgårdsavfall:3|sortera:2.5|sortering:2.5|sorterar:2.5|källsortering:3|fyrfack:3|fyrfackskärl:3|hämtschema:3|tömningsdag:3|sopkalender:3|slänga:2|slänger:2|slängt:1.5|glasflaskor:2|burkar:1.5|container:2.5|containern:2.5|containrar:2.5|maskar:1.5|flugor:1|recycling centre:3|recycling center:3|sofa:2|furniture:2|mattress:2|fridge:2|binmen:3|bin men:3|refuse:2.5|compost:2.5|food waste:3|jätehuolto:3|jäteastia:3|śmieci:3|odpady:3|القمامة:3|النفايات:3|qashin:3|qashinka:3|زباله:3|
+		vocab: `soptipp:3|soptippen:3|=soffor:2|=soffa:2|=soffan:2|möbler:1|möbel:1|madrass:1|kylskåp:1|vitvaror:2.5|skrot:2|metallskrot:3|trädgårdsavfall:3|sortera:2.5|sortering:2.5|sorterar:2.5|källsortering:3|fyrfack:3|fyrfackskärl:3|hämtschema:3|tömningsdag:3|sopkalender:3|=slängs:2|=slängde:2|=slänga:2|=slänger:2|=slängt:1.5|glasflaskor:2|burkar:1.5|container:2.5|containern:2.5|containrar:2.5|=maskarna:1.5|=maskar:1.5|flugor:1|recycling centre:3|recycling center:3|=sofa:2|furniture:2|mattress:2|fridge:2|binmen:3|bin men:3|refuse:2.5|compost:2.5|food waste:3|jätehuolto:3|jäteastia:3|śmieci:3|odpady:3|القمامة:3|النفايات:3|qashin:3|qashinka:3|زباله:3|
 			sopor:3|soporna:3|sopbil:3|sopbilen:3|sopkärl:3|sopkärlet:3|soptunna:3|soptunnan:3|soptunnor:3|sophämtning:3|sophämtare:3|
 			sopgubbe:3|sopgubbar:3|sopsäck:2.5|soprum:2.5|sophus:2.5|sopnedkast:2.5|=kärl:2.5|kärlet:2.5|kärlen:2.5|=tunna:2|=tunnan:2|
 			tömning:2.5|tömd:2|tömdes:2|tömma:1.5|töms:2|hämtning:1.5|hämtningsdag:3|hämtats:1|hämtade:1|grovsopor:3|grovavfall:3|avfall:3|
@@ -81,7 +81,7 @@ var builtinAreas = map[string]area{
 		committee: `teknisk`,
 	},
 	"va": {
-		vocab: `water supply:3|water outage:3|water is turned off:3|water turned off:3|no water:3|water main:3|vattenpost:3|vattenposter:3|dricksfontän:3|dricksvattenfontän:3|vattenkiosk:3|vattenautomat:2.5|spolbil:3|ledningsnät:3|vattenverk:3|vattenverket:3|vattenförbrukning:3|förbrukning:1.5|mätarbyte:3|=rören:2|=röret:2|stopp i toaletten:3|kokning:2|legionella:3|hårt vatten:2.5|vattnet smakar:3|vattnet luktar:3|klorsmak:3|water bill:3|pipes:2|flooding:2|blocked drain:3|manhole:3|vesi:2|vettä:2|woda:2|wody:2|المياه:2.5|مياه:2.5|biyaha:2.5|آب:2|
+		vocab: `water supply:3|water outage:3|water is turned off:3|water turned off:3|no water:3|water main:3|vattenpost:3|vattenposter:3|dricksfontän:3|dricksvattenfontän:3|vattenkiosk:3|vattenautomat:2.5|spolbil:3|ledningsnät:3|vattenverk:3|vattenverket:3|vattenförbrukning:3|förbrukning:1.5|mätarbyte:3|=rören:2|=röret:2|stopp i toaletten:3|kokning:2|legionella:3|hårt vatten:2.5|vattnet smakar:3|vattnet luktar:3|klorsmak:3|water bill:3|=pipes:2|flooding:2|blocked drain:3|manhole:3|vesi:2|vettä:2|woda:2|wody:2|المياه:2.5|مياه:2.5|biyaha:2.5|آب:2|
 			vatten:2|vattnet:2|dricksvatten:3|kranvatten:3|vattenkvalitet:3|vattenläcka:3|läcka:1.5|rörbrott:3|vattenledning:3|
 			vattentryck:3|vattenavstängning:3|avstängt vatten:3|inget vatten:3|smakar konstigt:2|brunt vatten:3|missfärgat:2.5|kalk:2|
 			avlopp:3|avloppet:3|avloppsvatten:3|avloppsledning:3|spillvatten:3|stopp i avloppet:3|reningsverk:3|pumpstation:3|brunn:2.5|
@@ -94,7 +94,7 @@ var builtinAreas = map[string]area{
 		committee: `teknisk|vatten`,
 	},
 	"bygglov": {
-		vocab: `kulturmiljö:2|=fönster:1|=fönstren:1|window:1.5|windows:1.5|drawings:2|samråd:3|samrådsmöte:3|samrådet:3|planförslag:3|planarbete:3|planprogram:3|stadsplanering:3|bostadsbyggande:3|nya bostäder:2.5|bostadsområde:2|exploatering:2.5|byggnation:2.5|byggnationen:2.5|byggplaner:3|höghus:2.5|=villor:1.5|villatomt:2.5|tomtkö:3|fönsterbyte:3|byta fönster:2.5|byta fönstren:2.5|fasadfärg:2.5|kulör:2|takbyte:2.5|bygglovshandläggare:4|grannehörande:3|grannhörande:3|grannyttrande:3|=lov:1.5|skymmer:2|stödmur:2.5|rivning:2.5|rivningen:2.5|strandskyddsdispens:4|dispens:2planera för:1.5|building department:4|planning department:4|planning office:4|building application:4|construction permit:4|zoning plan:3|detailed plan:3|housing development:3|pozwolenie na budowę:4|مجوز:2.5|ساختمانی:2.5|رخصة بناء:4|ترخيص:2|ruqsad:2.5|
+		vocab: `kulturmiljö:2|=fönster:1|=fönstren:1|window:1.5|windows:1.5|drawings:2|samråd:3|samrådsmöte:3|samrådet:3|planförslag:3|planarbete:3|planprogram:3|stadsplanering:3|bostadsbyggande:3|nya bostäder:2.5|bostadsområde:2|exploatering:2.5|byggnation:2.5|byggnationen:2.5|byggplaner:3|höghus:2.5|=villor:1.5|villatomt:2.5|tomtkö:3|fönsterbyte:3|byta fönster:2.5|byta fönstren:2.5|fasadfärg:2.5|kulör:2|takbyte:2.5|bygglovshandläggare:4|grannehörande:3|grannhörande:3|grannyttrande:3|=lov:1.5|skymmer:2|stödmur:2.5|=rivning:2.5|=rivningen:2.5|strandskyddsdispens:4|dispens:2planera för:1.5|building department:4|planning department:4|planning office:4|building application:4|construction permit:4|zoning plan:3|detailed plan:3|housing development:3|pozwolenie na budowę:4|مجوز:2.5|ساختمانی:2.5|رخصة بناء:4|ترخيص:2|ruqsad:2.5|
 			bygglov:4|bygglovet:4|bygglovsansökan:4|marklov:3.5|rivningslov:3.5|bygga:1.5|bygge:2|bygget:2|byggnad:1.5|attefall:3|
 			attefallshus:3|attefallsåtgärd:3|friggebod:3|komplementbyggnad:3|=altanen:2|=altaner:2|altanbygge:2|=altan:2|garage:1.5|carport:2.5|uterum:2.5|inglasning:2.5|
 			tillbyggnad:3|nybyggnad:2.5|påbyggnad:2.5|takkupa:3|fasad:2|fasadändring:3|staket:2|plank:2|=mur:1.5|startbesked:3|slutbesked:3|
@@ -107,9 +107,9 @@ var builtinAreas = map[string]area{
 		committee: `bygg|samhällsbyggnad|stadsbyggnad`,
 	},
 	"miljo": {
-		vocab: `construction noise:3|drilling:2|noisy:2.5|loud music:2.5|livsmedelsanläggning:3|livsmedelsregistrering:3|sälja mat:2.5|magsjuk:2.5|magsjuka:2.5|ventilation:2.5|ventilationen:2.5|inomhusmiljö:3|inomhusluft:3|fuktskada:3|fuktskador:3|silverfisk:2.5|myror:1.5|måsar:1.5|hundskall:2|skällande:2|bullrig:2.5|högljudd:2|ljudnivå:1.5|byggbuller:3|trafikbuller:3|luftföroreningar:3|partiklar:2|hygienlokal:2.5|solarium:2.5|health inspector:3|food poisoning:3|noise complaint:3|damp:2|pest:2.5|pests:2.5|mice:2|cockroaches:3|smoke:2|air quality:3|melu:2.5|hałas:2.5|ضوضاء:2.5|
+		vocab: `construction noise:3|drilling:2|noisy:2.5|loud music:2.5|livsmedelsanläggning:3|livsmedelsregistrering:3|sälja mat:2.5|magsjuk:2.5|magsjuka:2.5|ventilation:2.5|ventilationen:2.5|inomhusmiljö:3|inomhusluft:3|fuktskada:3|fuktskador:3|silverfisk:2.5|=myrorna:1.5|=myror:1.5|måsar:1.5|hundskall:2|=skällande:2|bullrig:2.5|högljudd:2|ljudnivå:1.5|byggbuller:3|trafikbuller:3|luftföroreningar:3|partiklar:2|hygienlokal:2.5|solarium:2.5|health inspector:3|food poisoning:3|noise complaint:3|damp:2|pest:2.5|pests:2.5|mice:2|cockroaches:3|smoke:2|air quality:3|melu:2.5|hałas:2.5|ضوضاء:2.5|
 			miljö:2|miljöförvaltning:3|enskilt avlopp:4|enskilda avlopp:4|enskild brunn:4|egen brunn:4|brunnsvatten:4|private well:4|well water:4|septic tank:4|trekammarbrunn:4|badvatten:3|badvattnet:3|bathing water:4|bakterier:2|bacteria:2|miljökontor:3|miljöinspektör:3|hälsoskydd:3|inspektion:2|tillsyn:1.5|=bullret:2.5|=buller:2.5|bullret:2.5|
-			bullrar:2.5|oljud:2|lukt:1.5|luktar:1.5|stank:2.5|stinker:2.5|=råttorna:2.5|=råtta:2.5|=råttor:2.5|möss:2|kackerlackor:3|vägglöss:3|skadedjur:3|
+			bullrar:2.5|oljud:2|lukt:1.5|luktar:1.5|stank:2.5|stinker:2.5|=råttorna:2.5|=råtta:2.5|=råttor:2.5|=möss:2|kackerlackor:3|vägglöss:3|skadedjur:3|
 			duvor:1.5|mögel:2.5|fukt:1.5|radon:3|eldning:2.5|elda:2.5|eldar:2.5|vedeldning:3|vedspis:2.5|kamin:2|=rök:2|röken:2|
 			luftkvalitet:3|avgaser:2|tomgångskörning:3|=damm:1.5|=dammar:1.5|utsläpp:3|olja:2|diesel:2|kemikalier:2|förorening:3|förorenad:3|
 			höns:2.5|tupp:2.5|djurhållning:2.5|gödsel:2|livsmedel:2|livsmedelskontroll:3|restaurang:2|matförgiftning:3|hygien:2|
@@ -195,7 +195,7 @@ var builtinAreas = map[string]area{
 		committee: ``,
 	},
 	"bibliotek": {
-		vocab: `deckare:2.5|deckarna:2.5|romaner:2|lättläst:2|barnböcker:2.5|serietidningar:2|manga:2|reservationskö:3|lånar:2|kirjoja:2.5|kirja:2|kirjat:2|biblioteka:3|książki:2.5|مكتبة:3|كتب:2.5|maktabadda:3|buugaag:2.5|
+		vocab: `deckare:2.5|deckarna:2.5|romaner:2|lättläst:2|barnböcker:2.5|serietidningar:2|=manga:2|reservationskö:3|lånar:2|kirjoja:2.5|kirja:2|kirjat:2|biblioteka:3|książki:2.5|مكتبة:3|كتب:2.5|maktabadda:3|buugaag:2.5|
 			bibliotek:4|biblioteket:4|bibblan:4|biblan:4|bibban:4|bibliotekarie:4|bibliotekarier:4|=bok:2|=boken:2|böcker:2|
 			bokautomat:3|bokinkast:3|bokbuss:4|bokbussen:4|ljudbok:2.5|ljudböcker:2.5|e-bok:3|e-böcker:3|lånekort:3.5|bibliotekskort:4|
 			låna:2|lånade:2|=lån:1|utlåning:3|återlämning:3|lämna tillbaka:1.5|reservation:2|reservera:2|förseningsavgift:3|
@@ -225,7 +225,7 @@ var builtinAreas = map[string]area{
 			kultur:3|kulturhus:3|kulturhuset:3|kulturskola:4|kulturskolan:4|musikskola:4|musikskolan:4|kulturstöd:3|kulturbidrag:3|
 			konsthall:4|konsthallen:4|utställning:3|utställningen:3|konstverk:3|offentlig konst:3|skulptur:2.5|konsert:3|konserten:3|
 			konserter:3|teater:3|teatern:3|barnteater:3|föreställning:3|föreställningen:3|festival:3|festivalen:3|evenemang:2.5|
-			musik:2|musiken:2|dans:2|danskurs:3|danslektion:3|instrument:2.5|lektion:1.5|=kursen:1.5|=kurser:1.5|=kurs:1.5|terminsavgift:2|
+			musik:2|musiken:2|=dansen:2|=dansa:2|=danser:2|=dans:2|danskurs:3|danslektion:3|instrument:2.5|lektion:1.5|=kursen:1.5|=kurser:1.5|=kurs:1.5|terminsavgift:2|
 			museum:3|museet:3|hembygdsgård:3|kulturarv:3|=bio:2|biografen:2.5|film:1.5|scen:2|scenen:2|artist:2|valborg:2|
 			valborgsfirande:3|nationaldag:2|nationaldagsfirande:3|midsommarfirande:2.5|julmarknad:2.5|marknad:1.5|biljett:1.5|biljetter:1.5|
 			culture:3|concert:3|theatre:3|theater:3|museum:3|exhibition:3|festival:3|=art:1.5|music lessons:3`,
