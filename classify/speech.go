@@ -47,14 +47,14 @@ var (
 	// moreOpeners start a wish for more of something ("Fler papperskorgar!",
 	// "Mer deckare tack!"); "mer sånt" is praise.
 	moreOpeners = phrases(`mer|mera|fler|flera|tätare|oftare|more`)
-	moreOfThat  = phrases(`sånt|sådant|sådana|sån|av det|of that|of this|än`)
+	moreOfThat  = phrases(`sånt|sådant|sådana|sån|av det|of that|of this|än|och|and`)
 	// comparatives turn a demand ("kan ni inte tömma …") into a proposal
 	// ("… oftare?").
 	comparatives = phrases(`oftare|fler|flera|mer|mera|tätare|längre|också|även|more often|more`)
 	// imperativeProposals start a statement that proposes something
 	// ("Bygg en skatepark!", "Sätt upp fler bänkar").
 	imperativeProposals = phrases(`bygg en|bygg ett|bygg fler|bygga en|sätt upp fler|sätt ut fler|starta en|starta ett|skaffa fler|skaffa en|ordna fler|ordna en|
-		satsa på|satsa mer|glöm inte|ha öppet|ha längre|inför en|inför ett|inför fler|öppna en|öppna ett|plantera fler|plantera mer|
+		satsa på|satsa mer|glöm inte|ha öppet|ha längre|inför fler|öppna en|öppna ett|plantera fler|plantera mer|
 		build a|build more|put up more|open a|please add|please consider`)
 	// askOpeners start a question that asks for information or a service,
 	// whatever grievance the message tells around it ("Tar ni fortfarande
@@ -68,6 +68,8 @@ var (
 	// ("Imponerande!", "Bra jobbat!", "Toppen!").
 	shortPraise = phrases(`imponerande|imponerad|toppen|kanon|kanonbra|grymt|strålande|bravo|superbra|jättebra|perfekt|klockrent|fantastiskt|underbart|härligt|snyggt|
 		bra jobbat|snyggt jobbat|bra gjort|fint jobbat|fint gjort|väl gjort|well done|great job|brilliant|amazing|awesome|excellent|impressive`)
+	// replyWords ask for an answer, not for a change ("Återkom snarast tack").
+	replyWords = phrases(`svar|svaret|återkom|återkomma|återkoppling|återkoppla|besked|snarast|hör av|kontakta mig|reply|answer`)
 	// tackOpeners start a sentence whose closing "tack" thanks, not asks.
 	tackOpeners = phrases(`tack|stort|tusen|ett|och|thanks|thank`)
 	// fixVerbs (and demands) turn a "kan ni inte …?" into a demand to repair, not a suggestion.
@@ -194,7 +196,7 @@ func (s sentence) act() (synpunkt.DocType, string) {
 	case !s.question && len(s.words) > 1 && startsWith(s.words, moreOpeners) && !startsWith(s.words[1:], moreOfThat):
 		return synpunkt.DocForslag, "önskan om mer"
 	case !s.question && len(s.words) > 2 && s.words[len(s.words)-1] == "tack" && !startsWith(s.words, tackOpeners) &&
-		!containsPhrase(s.words, praiseWords) && !containsPhrase(s.words, fixVerbs):
+		!containsPhrase(s.words, praiseWords) && !containsPhrase(s.words, fixVerbs) && !containsPhrase(s.words, replyWords):
 		return synpunkt.DocForslag, "önskan med tack"
 	case !s.question && startsWith(s.words, imperativeProposals):
 		return synpunkt.DocForslag, "uppmaning att ordna något"
