@@ -28,7 +28,7 @@ func TestBlind5Quality(t *testing.T) {
 // TestSeenBlind5Floors is a regression floor on SEEN data: since i13d the
 // shipped model trains on blind split 5 and i13d tuned rules on its
 // messages, so these figures (category 1.000, unit 0.979 of routed
-// (184/188), triage 0.078 (16/205), other processes 35 of 35 right, 1
+// (185/189), triage 0.073 (15/205), other processes 35 of 35 right, 1
 // synpunkt excluded, measured on i13d's final classifier) say only that
 // a change did not break what was learned from it, not how the
 // classifier does on unseen mail. The blind figures measured once before
@@ -40,5 +40,5 @@ func TestSeenBlind5Floors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	floors{"blind5", 240, 0.99, 0.97, 0.085, 35, 1}.check(t, r)
+	floors{"blind5", 240, 0.99, 0.97, 0.08, 35, 1}.check(t, r)
 }

@@ -136,13 +136,13 @@ func TestLeaveOneMunicipalityOut(t *testing.T) {
 // measured on i13d's final classifier (go test -count=1 -v -run
 // 'TestLeaveOneMunicipalityOut$' ./classify/):
 //
-//	Exempelby 0.934 / 0.982 / 0.066, 160 of 162 other processes, 0 false
+//	Exempelby 0.939 / 0.982 / 0.066, 160 of 162 other processes, 0 false
 //	Norrby    0.969 / 0.966 / 0.084,  18 of 18, 0 false
-//	Söderås   0.949 / 0.980 / 0.056,  31 of 31, 0 false
+//	Söderås   0.953 / 0.980 / 0.056,  31 of 31, 0 false
 //	Björkvik  0.971 / 0.977 / 0.092,  30 of 32, 2 false
-//	Ekhamra   0.875 / 1.000 / 0.100,  57 of 60, 4 false
-//	Lindåsa   0.961 / 0.972 / 0.127,  35 of 35, 1 false
-//	mean      0.943 / 0.980 / 0.087
+//	Ekhamra   0.900 / 1.000 / 0.100,  57 of 60, 4 false
+//	Lindåsa   0.961 / 0.972 / 0.122,  35 of 35, 1 false
+//	mean      0.949 / 0.980 / 0.087
 //
 // (category / unit of routed / triage share). On main before i13d, with
 // Lindåsa (blind5) added to the table but not yet to the training data,
@@ -153,12 +153,12 @@ func TestLeaveOneMunicipalityOut(t *testing.T) {
 // mail, not a blind measure of it; the other-process figures of Ekhamra
 // and Lindåsa in particular rest on signs read from their messages.
 var lomoFloors = []floors{
-	{"Exempelby", 574, 0.93, 0.975, 0.07, 160, 0},
+	{"Exempelby", 574, 0.935, 0.975, 0.07, 160, 0},
 	{"Norrby", 245, 0.96, 0.96, 0.09, 18, 0},
 	{"Söderås", 246, 0.945, 0.975, 0.06, 31, 0},
 	{"Björkvik", 270, 0.965, 0.97, 0.10, 30, 2},
-	{"Ekhamra", 100, 0.87, 0.99, 0.105, 57, 4},
-	{"Lindåsa", 240, 0.955, 0.965, 0.135, 35, 1},
+	{"Ekhamra", 100, 0.875, 0.99, 0.105, 57, 4},
+	{"Lindåsa", 240, 0.955, 0.965, 0.13, 35, 1},
 }
 
 // TestLOMOFloors: the classifier on each labelled municipality's mail
