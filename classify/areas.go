@@ -81,7 +81,7 @@ var builtinAreas = map[string]area{
 		committee: `teknisk`,
 	},
 	"va": {
-		vocab: `water supply:3|water outage:3|water is turned off:3|water turned off:3|no water:3|water main:3|vattenpost:3|vattenposter:3|dricksfontän:3|dricksvattenfontän:3|vattenkiosk:3|vattenautomat:2.5|spolbil:3|ledningsnät:3|vattenverk:3|vattenverket:3|vattenförbrukning:3|förbrukning:1.5|mätarbyte:3|=rören:2|=röret:2|stopp i toaletten:3|kokning:2|legionella:3|hårt vatten:2.5|vattnet smakar:3|vattnet luktar:3|klorsmak:3|water bill:3|=pipes:2|flooding:2|blocked drain:3|manhole:3|vesi:2|vettä:2|woda:2|wody:2|المياه:2.5|مياه:2.5|biyaha:2.5|آب:2|
+		vocab: `bevattningsförbud:3|bevattningsförbudet:3|vattenbrist:3|spara vatten:3|vattna:1|hosepipe ban:3|water supply:3|water outage:3|water is turned off:3|water turned off:3|no water:3|water main:3|vattenpost:3|vattenposter:3|dricksfontän:3|dricksvattenfontän:3|vattenkiosk:3|vattenautomat:2.5|spolbil:3|ledningsnät:3|vattenverk:3|vattenverket:3|vattenförbrukning:3|förbrukning:1.5|mätarbyte:3|=rören:2|=röret:2|stopp i toaletten:3|kokning:2|legionella:3|hårt vatten:2.5|vattnet smakar:3|vattnet luktar:3|klorsmak:3|water bill:3|=pipes:2|flooding:2|blocked drain:3|manhole:3|vesi:2|vettä:2|woda:2|wody:2|المياه:2.5|مياه:2.5|biyaha:2.5|آب:2|
 			vatten:2|vattnet:2|dricksvatten:3|kranvatten:3|vattenkvalitet:3|vattenläcka:3|läcka:1.5|rörbrott:3|vattenledning:3|
 			vattentryck:3|vattenavstängning:3|avstängt vatten:3|inget vatten:3|smakar konstigt:2|brunt vatten:3|missfärgat:2.5|kalk:2|
 			avlopp:3|avloppet:3|avloppsvatten:3|avloppsledning:3|spillvatten:3|stopp i avloppet:3|reningsverk:3|pumpstation:3|brunn:2.5|
