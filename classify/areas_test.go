@@ -154,6 +154,10 @@ func TestInferAreasFromNamesThatDoNotSayIt(t *testing.T) {
 		{"Elderly care", []string{"aldreboende", "hemtjanst"}},
 		{"Preschools", []string{"forskola"}},
 		{"Building permits", []string{"bygglov"}},
+		{"Vattenbolaget", []string{"va"}},
+		{"Planavdelningen", []string{"bygglov"}},
+		{"Miljö- och byggförvaltningen", []string{"bygglov", "miljo"}},
+		{"Kontakt kommunen", []string{"kontaktcenter"}},
 	} {
 		got := inferAreas(synpunkt.Unit{Name: tc.name, Committee: "Kommunstyrelsen"})
 		if !slices.Equal(got.Areas, tc.want) {

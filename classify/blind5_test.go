@@ -13,8 +13,10 @@ import "testing"
 // excluded. The lead's brief for the writer named "Stadsmiljö" as an
 // example of such a unit name, and i13c (which did not see the brief)
 // taught the area inference that name among others, so that unit's
-// routing is not fully blind. The model does not train on this split.
-// Run:
+// routing is not fully blind. Since i13d the shipped model trains on
+// this split and i13d tuned rules on it: what TestBlind5Quality prints is
+// seen data, TestLOMOFloors measures it with a model that did not train on
+// it. Run:
 //
 //	go test -count=1 -v -run TestBlind5Quality ./classify/
 func TestBlind5Quality(t *testing.T) {
@@ -23,15 +25,20 @@ func TestBlind5Quality(t *testing.T) {
 	TestSplitQuality(t)
 }
 
-// TestBlind5Floors keeps the once-measured figures of blind split 5 from
-// falling; the floors sit just under them (they are below the issue's
-// targets of 0.92 and 0.95: this guards against regression, it does not
-// claim the targets).
-func TestBlind5Floors(t *testing.T) {
+// TestSeenBlind5Floors is a regression floor on SEEN data: since i13d the
+// shipped model trains on blind split 5 and i13d tuned rules on its
+// messages, so these figures (category 1.000, unit 0.979 of routed
+// (185/189), triage 0.073 (15/205), other processes 35 of 35 right, 1
+// synpunkt excluded, measured on i13d's final classifier) say only that
+// a change did not break what was learned from it, not how the
+// classifier does on unseen mail. The blind figures measured once before
+// (d1ae336) are in the comment above; the honest guard of unseen mail is
+// TestLOMOFloors (Lindåsa there: model trained without it).
+func TestSeenBlind5Floors(t *testing.T) {
 	const dir = "testdata/blind5"
 	r, err := Evaluate(corpusClassifier(t, dir), dir, "blind5")
 	if err != nil {
 		t.Fatal(err)
 	}
-	floors{"blind5", 240, 0.89, 0.94, 0.18, 27, 4}.check(t, r)
+	floors{"blind5", 240, 0.99, 0.97, 0.08, 35, 1}.check(t, r)
 }

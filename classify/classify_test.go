@@ -226,6 +226,20 @@ func TestInternalStaffOff(t *testing.T) {
 	}
 }
 
+// TestStaffPassingOnIsNotInternal: staff mail whose subject says it is
+// passed on is a citizen's matter even without a forwarded header;
+// other staff mail stays internal.
+func TestStaffPassingOnIsNotInternal(t *testing.T) {
+	c := mustSample(t)
+	note := "Samtal till växeln, noterat av Ellen: en förälder vill ha fler vuxna ute på rasterna."
+	for subject, wantIntern := range map[string]bool{"VB: Synpunkt från telefon": false, "Vidarebefordrat: tack": false, "Fwd: skolgården": false, "Rasterna": true} {
+		d := c.Classify(msg("vaxel@exempelby.se", subject, note), to(mailbox), true)
+		if got := d.Exclusion != nil && d.Exclusion.Class == ClassInternal; got != wantIntern {
+			t.Errorf("subject %q: internal = %v, want %v", subject, got, wantIntern)
+		}
+	}
+}
+
 func TestConfigRulesExtend(t *testing.T) {
 	cfg, err := config.Parse(sample.Municipality)
 	if err != nil {

@@ -12,8 +12,8 @@ import (
 )
 
 // The learned component, trained by `go generate` (gen.go) from the
-// labelled corpora (TrainingSources: the corpus's tune split and the two
-// measured blind splits; the held-out split is never trained on). The
+// labelled corpora (TrainingSources: the corpus's tune split and the
+// measured blind splits 1 to 5; the held-out split is never trained on). The
 // category model is a logistic regression (lr.go); the area model is a
 // multinomial naive Bayes over word stems, word pairs and character
 // trigrams, whose area probability goes to the units that have the
@@ -263,7 +263,7 @@ func parsePairs(s string, into map[string]int) {
 // Weights of the model's vote beside the rules: a class the model is
 // sure of gets this much (a rule word weighs 1 to 4).
 var (
-	modelCategoryWeight = 8.0
+	modelCategoryWeight = 8.0 // see speechWeight
 	modelAreaWeight     = 2.0
 	// modelThinEvidence: the area model votes only when the rules' best
 	// unit scores below this. 100: it always votes; with five

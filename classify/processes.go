@@ -50,7 +50,7 @@ const comboWeight = 5.0
 
 var builtinProcesses = map[string]builtinProcess{
 	ClassPublicDocuments: {
-		vocab: `begäran om allmän handling:5|allmän handling:3|allmänna handlingar:3|begär att få ta del:5|vill ta del av:3|att få ta del av:3|
+		vocab: `kopior på:2.5|diarieförda:3|diarieförd:3|avidentifierad form:3|avidentifierade:2|begäran om allmän handling:5|allmän handling:3|allmänna handlingar:3|begär att få ta del:5|vill ta del av:3|att få ta del av:3|
 			begär ut:4|begära ut:4|begär härmed:3|begär att få:2|få ut kopia:4|få ut kopior:4|kopia på:1.5|kopior av:2.5|kopia av:2|
 			ta del av:3.5|få ta del av:4|få ut:2.5|få ut en kopia:4|få en kopia:3|=kopia:1.5|utskrift:2.5|*diarium:3|diariet:3|akten:2|*ritningar:2|*ritningarna:2|
 			*korrespondens:2|*korrespondensen:2|*mätningar:1.5|*mätningarna:1.5|yttranden:1.5|tjänsteanteckningar:2|*rapporter:1|*anmälningar:1|*handlingar:1.5|*handlingarna:1.5|
@@ -58,10 +58,10 @@ var builtinProcesses = map[string]builtinProcess{
 			offentlighetsprincipen:5|utlämnande:3|lämna ut:2|handlingarna:1.5|handlingar:1|protokollet:1|beslutsunderlag:1.5|
 			diarienummer:1|mejl mellan:2|korrespondens:2|journalhandlingar:2.5|anteckningar om mig:2|avtal:1|avtalen:1|
 			public access:4|public records:5|freedom of information:5|request copies:4|i request:2|copies of:2`,
-		settings: `*protokoll|*protokollen|*protokollet|*beslut|*besluten|*anbud|*anbuden|*handlingar|*rapporter|*rapporterna|*avtal|*avtalet|*ritningar|*journal|*journalen|
+		settings: `*fakturor|fakturorna|loggar|loggarna|loggen|e-post|e-posten|mejlet|*protokoll|*protokollen|*protokollet|*beslut|*besluten|*anbud|*anbuden|*handlingar|*rapporter|*rapporterna|*avtal|*avtalet|*ritningar|*journal|*journalen|
 			e-postmeddelanden|e-postmeddelandena|mejlen|mejlväxling|mejlväxlingen|
 			reports|records|minutes|documents|contracts|correspondence|decisions|emails|e-mails`,
-		acts: `få läsa|få se|vilja se|vill se|beställa|beställer|mejla dem|mejla mig|maila dem|maila mig|skicka mig|som pdf|få kopior|få kopia|kopior|kopia|
+		acts: `vill ha ut|ta del av|få ut|få läsa|få se|vilja se|vill se|beställa|beställer|mejla dem|mejla mig|maila dem|maila mig|skicka mig|som pdf|få kopior|få kopia|kopior|kopia|
 			send me|email me|may i see|copies|a copy`,
 		min:   5,
 		note:  "Begäran om allmän handling, inkommen till synpunktsbrevlådan. Ska handläggas skyndsamt (TF 2 kap.) – ingen synpunkt.",
@@ -75,11 +75,13 @@ var builtinProcesses = map[string]builtinProcess{
 			blåmärke:2|blåmärken:2|liggsår:5|trycksår:5|vanvård:4|missförhållande:4|akuten:1.5|sjukhus:1|
 			hemtjänst:1|hemtjänsten:1|boendet:1|äldreboende:1|personalen:1|sköterska:1|sköterskan:1|undersköterska:1|vårdtagare:1|brukare:1|
 			wrong medication:5|found on the floor:4|lying on the floor:4|on the floor:2|alarm was not answered:4|not answered:1|=alarm:1|did not get her medicine:4|did not get his medicine:4|wrong medicine:5|wrong pills:5|given the wrong:3|pills:1|=fell:2|bedsore:5|bedsores:5|home care:1|staff:1|hospital:1`,
-		settings: `^hemtjänst|hemtjänsten|äldreboende|*boendet|särskilt boende|särskilda boendet|särskilda boende|^korttidsboende|korttids|blöja|blöjan|blöjor|inkontinensskydd|larm|larmet|daglig verksamhet|dagliga verksamheten|^dagverksamhet|dement|dementa|^demenssjuk|korttidsvistelse|^vårdboende|vårdboendet|boendes|gruppbostad|gruppbostaden|servicebostad|^demensavdelning|demensboende|lss|
+		settings: `dom opieki|domu opieki|domu seniora|opiekunka|opieka domowa|vanhainkoti|vanhainkodissa|hoivakoti|hoivakodissa|kotihoito|palvelutalo|دار المسنين|دار رعاية|الرعاية المنزلية|خانه سالمندان|
+			^hemtjänst|hemtjänsten|äldreboende|*boendet|särskilt boende|särskilda boendet|särskilda boende|^korttidsboende|korttids|blöja|blöjan|blöjor|inkontinensskydd|larm|larmet|daglig verksamhet|dagliga verksamheten|^dagverksamhet|dement|dementa|^demenssjuk|korttidsvistelse|^vårdboende|vårdboendet|boendes|gruppbostad|gruppbostaden|servicebostad|^demensavdelning|demensboende|lss|
 			personlig assistans|assistenten|assistenterna|^nattpatrull|^nattpersonal|undersköterska|undersköterskan|sjuksköterska|sjuksköterskan|vårdtagare|brukare|
 			trygghetslarm|trygghetslarmet|larmknappen|^taklyft|liften|förflyttningen|^signeringslist|dosett|dosetten|hemsjukvården|vårdpersonalen|omsorgspersonalen|
 			care home|nursing home|home care|home help|carer|carers|care staff|the staff|residents|resident's|assisted living|care worker|night staff|nursing staff|sheltered housing|group home|supported living|dementia|dementia unit`,
-		acts: `föll|fallit|ramlade|ramlat|trillade|snubblade|halkade|tappade min|tappade henne|tappade honom|*på golvet|blev liggande|låg kvar|sårig|skrek av smärta|smärta|smärtor|blodpropp|lunginflammation|urinvägsinfektion|allergisk reaktion|i hans plan|i hennes plan|genomförandeplanen|utan att använda|ingen dök upp|dök upp först|kissat på sig|bajsat på sig|frös|olåst|spisen på|blev sittande|satt kvar|låg kvar|missat besök|missade besök|missat tre besök|uteblivna besök|uteblev|
+		acts: `väntade över|väntade i över|kom dom inte|kom de inte|ingen har kommit|har ingen kommit|låg ensam|fick ett anfall|gått ensam|gick ensam|utelåst|låst ute|låstes ute|stängdes ute|lämnades ensam|lämnades hon ensam|lämnades han ensam|lämnad ensam|lämnats ensam|lämnade henne ensam|lämnade honom ensam|nie dostała|nie dostał|upadła|upadł|kaatui|ei saanut|لم تحصل على|لم يحصل على|سقطت|
+			föll|fallit|ramlade|ramlat|trillade|snubblade|halkade|tappade min|tappade henne|tappade honom|*på golvet|blev liggande|låg kvar|sårig|skrek av smärta|smärta|smärtor|blodpropp|lunginflammation|urinvägsinfektion|allergisk reaktion|i hans plan|i hennes plan|genomförandeplanen|utan att använda|ingen dök upp|dök upp först|kissat på sig|bajsat på sig|frös|olåst|spisen på|blev sittande|satt kvar|låg kvar|missat besök|missade besök|missat tre besök|uteblivna besök|uteblev|
 			utan mat|ingen mat|utan sina mediciner|utan medicin|uttorkad|uttorkning|svalt|hungrig|inte fått äta|hjälp att äta|inte ätit|inte druckit|*inte fått sina mediciner|*inte fått sin medicin|inte fått sina tabletter|inte fått sitt insulin|inte fått sin insulin|inte fått mat|inte fått någon mat|fick inte sina tabletter|fick inte sin medicin|*fick inte sina mediciner|annan boendes|någon annans|annans tabletter|
 			öppet sår|*såret|sår på|infekterat|infektion|blåmärke|blåmärken|blåa märken|blå märken|bröt|brutit|slog i huvudet|*skrapsår|bula|bulor|*blåsor|brännblåsor|skållad|*sår|omläggning|ordinerade|ordination|hittades liggande|aldrig blev av|blev aldrig av|uteblivet besök|fraktur|hjärnskakning|slet i|skrek på|märken på|ingen berättade|ingen informerade|inte dokumenterat|
 			låste in|låst in|inlåst|gick ut ensam|tog hårt|hårdhänt|hårdhänta|dubbla doser|dubbel dos|dubbeldos|signerat|
@@ -91,19 +93,22 @@ var builtinProcesses = map[string]builtinProcess{
 		reply:   "Tack. Ditt meddelande har lämnats till den som ansvarar för avvikelsehantering.",
 	},
 	ClassAbuse: {
-		vocab: `kränkning:5|kränkt:5|kränkande:5|kränkande särbehandling:5|*mobbad:5|*mobbning:5|*mobbar:5|*mobbas:5|elaka kommentarer:3|
+		vocab: `kiusaaminen:5|kiusattu:5|kiusataan:5|kiusaavat:5|تنمر:5|التنمر:5|nękanie:5|prześladowanie:5|
+			kränkning:5|kränkt:5|kränkande:5|kränkande särbehandling:5|*mobbad:5|*mobbning:5|*mobbar:5|*mobbas:5|elaka kommentarer:3|
 			skriker åt:3|skrek på:3|skriker på:3|drar honom:2|drar henne:2|ryckte:2|nyp:2|nöp:2|trakasserad:5|
 			trakasserier:5|diskriminerad:5|diskriminering:5|rasistisk:4|rasistiska:4|slagen:3|slog:2.5|sparkade:2.5|knuffade:2.5|
 			skrek åt:3|drog henne:2|drog honom:2|hårt i armen:3|elaka saker:3|kallad:1.5|kallar:1|fula saker:2|utfryst:4|fryser ut:4|
 			=hotad:4|=hotade:3|gruppchatt:1.5|rädd att gå:2|orkar inte:1.5|vill inte gå till skolan:2|
 			klass:1|klassen:1|rasterna:1|rasten:1|skolan:1|förskolan:1|lärare:1|lärarna:1|pedagog:1|chef:1|kollegor:1|arbetsplatsen:1|
 			bullied:5|pushed:2|racist names:5|called names:3|called him names:3|called her names:3|bullying:5|harassed:5|harassment:5|discrimination:5|racist:4|hit by:2`,
-		settings: `^skola|skolan|*skolan|*skolans|klass|klassen|^klasskamrat|^klasskompis|elev|elever|eleverna|^lärare|läraren|lärarna|^förskola|förskolan|*förskolan|
+		settings: `8an|9an|7an|6an|مدرسة|المدرسة|التلاميذ|المعلمون|الصف|szkole|szkoły|klasie|nauczyciel|koulussa|luokalla|opettaja|
+			^skola|skolan|*skolan|*skolans|klass|klassen|^klasskamrat|^klasskompis|elev|elever|eleverna|^lärare|läraren|lärarna|^förskola|förskolan|*förskolan|
 			^förskollärare|pedagog|pedagogen|fröken|fritids|^fritidspersonal|rast|rasterna|rasten|^skolgård|^förskolegård|^omklädningsrum|rektor|rektorn|^skolbuss|korridoren|
 			i nian|i åttan|i sjuan|årskurs|mellanstadiet|högstadiet|
 			school|classmates|classmate|teacher|principal|teachers|after-school|class|pupils|pupil|preschool|playground|grade`,
-		against: `mot mobbning:-6|mot kränkningar:-6|likabehandlingsplan:-6|likabehandlingsplanen:-6|against bullying:-6|anti-bullying:-6`,
-		acts: `utfrusen|utfrysta|utfrysning|fryses ut|får inte vara med|får inte leka|ingen får leka|hånade|hånar|hånad|retad|retas|retar|retade|gör narr|skrattade åt|skrattar åt|
+		against: `mot mobbning:-6|mot kränkningar:-6|mot kränkande behandling:-6|likabehandlingsplan:-6|likabehandlingsplanen:-6|against bullying:-6|anti-bullying:-6`,
+		acts: `utesluten från|blir utesluten|härmar henne|härmar honom|tiktok|tar bilder|tog bilder|lägger ut|lade ut|la ut|lägger upp|la upp|på snap|snapchat|يسخرون|سخروا|ضربه|ضربها|ضربوه|wyśmiewają|śmieją się|pobili|popychają|lyövät|löi|nauravat|
+			utfrusen|utfrysta|utfrysning|fryses ut|får inte vara med|får inte leka|ingen får leka|hånade|hånar|hånad|retad|retas|retar|retade|gör narr|skrattade åt|skrattar åt|
 			slog|slagen|sparkade|sparkad|knuffad|knuffade|knuffar|nedtryckt|tryckte ner|dunkat|dunkade|fasthållen|höll fast|spred filmen|spred bilder|spred bilden|sprider bilder|spred rykten|sprider rykten|
 			sociala medier|hotar att slå|hotade att slå|hotar honom|hotar henne|hotar mig|hotade honom|hotade henne|hotade mig|hotfulla|spöa|stryk|elaka|elakt|stänger in|stängde in|låste in|bög|hora|svartskalle|tar hans saker|tar hennes saker|tog hans|tog hennes|
 			får höra|gjorde narr|gjort narr|inför hela klassen|inför alla|*knuffad|*knuffade|*sparkad|tvingar|tvingade|tvingat|slå honom|slå henne|slår honom|slår henne|nakenbilder|nakenbild|kränkande bilder|ensam i ett rum|som straff|straffade|utskrattad|utskrattade|skrattar ut|skrattade ut|tönt|töntig|hon är ful|han är ful|är tjock|är fet|dum i huvudet|idiot|drog min|drog honom|drog henne|slet i|=bet|biten|bitet|bits|nerslagen|nedslagen|spottar|spottade|skolka|skolkar|hjärnskakning|
@@ -113,7 +118,8 @@ var builtinProcesses = map[string]builtinProcess{
 		reply: "Tack. Ditt meddelande har lämnats till den som hanterar anmälningar om kränkande behandling.",
 	},
 	ClassPolitical: {
-		vocab: `motion:2.5|motion till kommunfullmäktige:5|medborgarförslag:2.5|medborgarförslag om:5|mitt medborgarförslag:5|vårt medborgarförslag:5|härmed:2.5|öppet brev:4|namninsamling:5|namninsamlingen:5|namnunderskrifter:5|namnlistor:5|open letter:4|petition:5|signatures:2|interpellation:5|fullmäktige:1.5|kommunfullmäktige:1.5|partiet:2.5|partiets:2.5|=väljare:2.5|=väljarna:2.5|
+		vocab: `citizens' proposal:5|citizen proposal:5|formal proposal:3|din majoritet:3|kuntalaisaloite:5|aloite:2.5|valtuusto:2|valtuustossa:2|kunnanvaltuusto:2|inicjatywa obywatelska:5|
+			motion:2.5|motion till kommunfullmäktige:5|medborgarförslag:2.5|medborgarförslag om:5|mitt medborgarförslag:5|vårt medborgarförslag:5|härmed:2.5|öppet brev:4|namninsamling:5|namninsamlingen:5|namnunderskrifter:5|namnlistor:5|open letter:4|petition:5|signatures:2|interpellation:5|fullmäktige:1.5|kommunfullmäktige:1.5|partiet:2.5|partiets:2.5|=väljare:2.5|=väljarna:2.5|
 			yrkar:3|yrkande:2.5|ledamot:2|partiförening:4|partiföreningen:4|inför valet:3|medlemsmöte:2|vallöften:3|
 			vallöfte:3|rösta:2|rösta på:3|valet:2|kandidat:2.5|majoriteten:2|oppositionen:2.5|koalitionen:2.5|styrande:1.5|pressmeddelande:3|
 			debattartikel:3|partiprogram:4|valrörelse:4|kommunalråd:1.5|partikamrat:4|fullmäktigegrupp:4|
@@ -122,7 +128,7 @@ var builtinProcesses = map[string]builtinProcess{
 			partier|partierna|*partiet|*partiets|moderaterna|socialdemokraterna|centerpartiet|liberalerna|kristdemokraterna|sverigedemokraterna|miljöpartiet|vänsterpartiet|
 			förtroendevalda|kommunalråd|kommunalrådet|gruppledare|gruppledaren|ledamöter|ledamöterna|majoriteten|
 			the council to|municipal council|council meeting|=councillors|=councilors|councilors|politicians|parties|executive board|ruling|mayor|party`,
-		acts: `föreslår att|kräver att|ändrar beslutet|ändra beslutet|ändrar sitt beslut|ompröva|omprövar|river upp|riva upp|upphäva|tänka om|stoppa|stoppar|rösta|röstade|röstar|
+		acts: `höja skatten|höja kommunalskatten|motiverar du|motiverar ni|föreslår att|kräver att|ändrar beslutet|ändra beslutet|ändrar sitt beslut|ompröva|omprövar|river upp|riva upp|upphäva|tänka om|stoppa|stoppar|rösta|röstade|röstar|
 			namninsamling|namnunderskrifter|namnlistor|upprop|öppet brev|uppmanar|beslutar att|fattar beslut|tar beslut|förklara er|vad tycker|tycker om|ta upp frågan|
 			lägga ner förslaget|lägg ner|backa|avgå|avgår|ta ansvar|tar ansvar|skandal|skandalen|sänk skatten|höj skatten|slösa|slösar|slöseri|som styr|försvara|försvarar|hur kan ni|utreder|utreda|skäms|skäm|arvoden|arvode|svek|lovade|
 			petition|referendum|folkomröstning|resign|step down|call on|adopt|resolution|reverse|reconsider|overturn|scrap|withdraw|justify|urge you|open letter|vote|voted|signatures`,

@@ -22,10 +22,11 @@ const (
 var unitScale = 2.25
 
 // triageRunnerUp is the share of the triage unit's score that counts
-// against a specialist unit ahead of it: 0.75 chosen by five-municipality
-// leave-one-out (1: triage 0.094, 0.75: 0.090, unit of routed 0.973 both;
-// 0.5 and below lose unit accuracy).
-var triageRunnerUp = 0.75
+// against a specialist unit ahead of it. 0.5 by six-municipality
+// leave-one-out (i13d): mean unit of routed 0.9765 -> 0.9766 and triage
+// 0.095 -> 0.093 against 0.75 (five municipalities, i13c, had preferred
+// 0.75 at equal unit accuracy).
+var triageRunnerUp = 0.5
 
 // route sets Unit, confidence, reasons, Triage, Topic and Handler. A
 // plus-address naming a unit decides outright; then the form's unit field,

@@ -11,28 +11,67 @@ import (
 // sist?"), a question can be a suggestion ("Kan ni inte sätta upp fler
 // cykelställ?"), and praise needs no thank-you word ("Vilken härlig
 // konsert!"). Each rule reads one sentence; the question mark's own
-// weight toward Fråga stays, the act outweighs it.
-var speechWeight = 5.0
+// weight toward Fråga stays, the act outweighs it. 6 by six-municipality
+// leave-one-out (i13d, model weight 8): mean category 0.936 -> 0.937,
+// pooled over all synpunkter 0.942 -> 0.942 (+1 message) against 5. A
+// heavier model (12, speech 8) scored a mean of 0.943, all of it one
+// municipality's 40 messages, and let the model outvote plain fault
+// words ("soporna är inte hämtade"), so it was not taken.
+var speechWeight = 6.0
 
 // Openers and markers, lower case, as word sequences.
 var (
 	// rhetoricalOpeners start a question that is a grievance whatever follows.
 	rhetoricalOpeners = phrases(`är det meningen|hur kommer det sig|hur svårt kan det|hur kan ni|hur kan det|hur kan man|vad håller ni på med|
-		vem har bestämt|vem bestämde|vem har fattat|vem tycker|ska det verkligen|är det rimligt|tycker ni att det är|är det för mycket begärt|
+		vem har bestämt|vem bestämde|vem har fattat|vem fattade|vem tycker|ska det verkligen|är det rimligt|tycker ni att det är|är det för mycket begärt|
 		hur länge ska vi|när tänker ni|hur många gånger|ska vi behöva|måste vi verkligen|är ni inte|varför i hela|varför i all|
 		har ni ens|vad har ni gjort|är det bara|varför ska vi|varför ska jag|hur tänkte ni|hur tänker ni|vad tänkte ni|
 		vad är det för|vad betalar vi|vad betalar jag|
 		how hard can|why on earth|is it too much to ask|how many times|how long do we have to`)
 	// whyOpeners start a question that is a grievance with a grievanceMarker.
-	whyOpeners = phrases(`varför|hur kommer|why|how come`)
+	whyOpeners = phrases(`varför|hur kommer|why|how come|miksi|dlaczego|لماذا|چرا`)
 	// grievanceMarkers in a why-question make it a complaint.
 	grievanceMarkers = phrases(`alltid|aldrig|sist|fortfarande|ens|ju|ännu|igen|varje gång|jämt|hela tiden|så dåligt|så dålig|så dåliga|så lång|så långa|så långt|så länge|så sent|så mycket|
-		never|always|still|again|every time|last`)
+		never|always|still|again|every time|last|koskaan|aina|taas|ciągle|zawsze|nigdy|wciąż|znowu|دائما|أبدا|همیشه|هنوز|هرگز`)
 	// suggestionOpeners start a question that proposes something.
 	suggestionOpeners = phrases(`kan ni inte|kunde ni inte|skulle ni kunna|skulle ni inte kunna|skulle det gå att|skulle man kunna|skulle man inte kunna|
 		går det att få|vore det möjligt|vore det inte|varför inte|finns det möjlighet att|finns det någon möjlighet|kan man inte|kan kommunen inte|
 		hade det inte varit|vad sägs om|har ni funderat på|har ni tänkt på|kan vi få|kan vi inte få|kan det bli|kan ni börja|kan ni överväga|
-		why not|could you|would it be possible|how about|have you considered|could the council`)
+		why not|could you|would it be possible|how about|have you considered|could the council|could the|could we|could there be|
+		voisitteko|voisiko|voisitko|olisiko mahdollista|czy moglibyście|czy można by`)
+	// questionSuggestionOpeners start a proposal only as a question or
+	// with a state to have ("Kan inte biblioteket ha öppet på söndagar?");
+	// as a statement they are a fault ("Kan inte logga in").
+	questionSuggestionOpeners = phrases(`kan inte|kunde inte`)
+	stateVerbs                = phrases(`ha|vara|få|erbjuda|servera|have|be|offer`)
+	// moreOpeners start a wish for more of something ("Fler papperskorgar!",
+	// "Mer deckare tack!"); "mer sånt" is praise.
+	moreOpeners = phrases(`mer|mera|fler|flera|tätare|oftare|more`)
+	moreOfThat  = phrases(`sånt|sådant|sådana|sån|av det|of that|of this|än|och|and`)
+	// comparatives turn a demand ("kan ni inte tömma …") into a proposal
+	// ("… oftare?").
+	comparatives = phrases(`oftare|fler|flera|mer|mera|tätare|längre|också|även|more often|more`)
+	// imperativeProposals start a statement that proposes something
+	// ("Bygg en skatepark!", "Sätt upp fler bänkar").
+	imperativeProposals = phrases(`bygg en|bygg ett|bygg fler|bygga en|sätt upp fler|sätt ut fler|starta en|starta ett|skaffa fler|skaffa en|ordna fler|ordna en|
+		satsa på|satsa mer|glöm inte|ha öppet|ha längre|inför fler|öppna en|öppna ett|plantera fler|plantera mer|
+		build a|build more|put up more|open a|please add|please consider`)
+	// askOpeners start a question that asks for information or a service,
+	// whatever grievance the message tells around it ("Tar ni fortfarande
+	// förseningsavgift …?", "Vart vänder man sig …?"): in the labelled
+	// corpora 90 of 92 such questions are Fråga.
+	askOpeners = phrases(`vart vänder|vart ska man|vart ska jag|vem kontaktar|vem ska jag|vem ska man|hur gör man|hur gör jag|är det sant|stämmer det att|
+		kan jag få|kan man få|var kan jag|var kan man|när öppnar|får man|får jag|behöver jag|behöver man|tar ni|gäller det|vad gäller|
+		vad kostar|hur mycket kostar|kan någon förklara|kan ni förklara|när kommer besked|när får jag besked|när får vi besked|
+		is the|are the|is it true|does the|do you|how do|where can|can i|do i|what is|who do|can someone explain|could someone explain`)
+	// shortPraise make a sentence of one or two words praise
+	// ("Imponerande!", "Bra jobbat!", "Toppen!").
+	shortPraise = phrases(`imponerande|imponerad|toppen|kanon|kanonbra|grymt|strålande|bravo|superbra|jättebra|perfekt|klockrent|fantastiskt|underbart|härligt|snyggt|
+		bra jobbat|snyggt jobbat|bra gjort|fint jobbat|fint gjort|väl gjort|well done|great job|brilliant|amazing|awesome|excellent|impressive`)
+	// replyWords ask for an answer, not for a change ("Återkom snarast tack").
+	replyWords = phrases(`svar|svaret|återkom|återkomma|återkoppling|återkoppla|besked|snarast|hör av|kontakta mig|reply|answer`)
+	// tackOpeners start a sentence whose closing "tack" thanks, not asks.
+	tackOpeners = phrases(`tack|stort|tusen|ett|och|thanks|thank`)
 	// fixVerbs (and demands) turn a "kan ni inte …?" into a demand to repair, not a suggestion.
 	fixVerbs = phrases(`laga|lagar|fixa|åtgärda|tömma|ploga|plogning|sanda|svara|ringa|komma|hämta|byta ut|reparera|rensa|ordentligt|som utlovat|fix|repair|empty|properly`)
 	// praiseOpeners start an exclamation that praises with a praiseWord.
@@ -51,6 +90,9 @@ var (
 	complaintWords      = phrases(`skandal|skandalöst|katastrof|röra|cirkus|soppa|dålig|dåligt|dåliga|usel|uselt|usla|sunkig|sunkigt|skräpig|skräpigt|pinsam|pinsamt|tråkig|tråkigt|ful|fult|fula|
 		löjlig|löjligt|slarvig|slarvigt|bedrövlig|bedrövligt|terrible|awful|poor`)
 )
+
+// greetings open a sentence without saying what it does.
+var greetings = map[string]bool{"hej": true, "hejsan": true, "hallå": true, "tjena": true, "tja": true, "hi": true, "hello": true, "hei": true, "moi": true, "dear": true}
 
 // phrases parses "a b|c" into word sequences.
 func phrases(s string) [][]string {
@@ -75,6 +117,11 @@ func sentences(toks []token) []sentence {
 	var out []sentence
 	var cur sentence
 	flush := func(q bool) {
+		// A greeting before the first comma is no part of the act
+		// ("Hej, skulle det gå att …?").
+		for len(cur.words) > 2 && greetings[cur.words[0]] {
+			cur.words = cur.words[1:]
+		}
 		if len(cur.words) > 0 {
 			cur.question = q
 			out = append(out, cur)
@@ -101,14 +148,30 @@ func sentences(toks []token) []sentence {
 // scoreSpeechActs adds the speech-act rules of each sentence; the first
 // sentence of the body may open with a proposal's label ("Idé: …").
 func scoreSpeechActs(sb *scoreboard, toks []token) {
+	type act struct {
+		cat  synpunkt.DocType
+		why  string
+		mult float64
+	}
+	var acts []act
+	grievance := false
 	for i, s := range sentences(toks) {
 		cat, why := s.act()
 		if cat == "" && i <= 1 && len(s.words) > 3 && startsWith(s.words, ideaOpeners) {
 			cat, why = synpunkt.DocForslag, "inleds med förslag"
 		}
 		if cat != "" {
-			sb.add(string(cat), why+" ("+string(cat), speechWeight*s.mult)
+			acts = append(acts, act{cat, why, s.mult})
+			grievance = grievance || cat == synpunkt.DocKlagomal
 		}
+	}
+	for _, a := range acts {
+		if a.why == "kort beröm" && grievance {
+			// "Ni har ersatt gungorna med en bänk. Toppen." after a
+			// grievance is irony.
+			a.cat, a.why = synpunkt.DocKlagomal, "ironi efter klagomål"
+		}
+		sb.add(string(a.cat), a.why+" ("+string(a.cat), speechWeight*a.mult)
 	}
 }
 
@@ -118,6 +181,8 @@ func (s sentence) act() (synpunkt.DocType, string) {
 	switch {
 	case s.question && startsWith(s.words, rhetoricalOpeners):
 		return synpunkt.DocKlagomal, "retorisk fråga"
+	case startsWith(s.words, demandOpeners) && containsPhrase(s.words, fixVerbs) && !containsPhrase(s.words, grievanceMarkers[:4]) && containsPhrase(s.words, comparatives):
+		return synpunkt.DocForslag, "förslag om mer av något"
 	case startsWith(s.words, demandOpeners) && (containsPhrase(s.words, fixVerbs) || containsPhrase(s.words, grievanceMarkers[:4])):
 		return synpunkt.DocKlagomal, "krav"
 	case startsWith(s.words, suggestionOpeners) && !containsPhrase(s.words, fixVerbs) && !containsPhrase(s.words, grievanceMarkers[:4]):
@@ -125,6 +190,20 @@ func (s sentence) act() (synpunkt.DocType, string) {
 			return synpunkt.DocForslag, "förslag utan frågetecken"
 		}
 		return synpunkt.DocForslag, "förslag som fråga"
+	case startsWith(s.words, questionSuggestionOpeners) && len(s.words) > 3 && (s.question || containsPhrase(s.words[2:min(5, len(s.words))], stateVerbs)) &&
+		!containsPhrase(s.words, fixVerbs) && !containsPhrase(s.words, grievanceMarkers[:4]):
+		return synpunkt.DocForslag, "förslag som fråga"
+	case !s.question && len(s.words) > 1 && startsWith(s.words, moreOpeners) && !startsWith(s.words[1:], moreOfThat):
+		return synpunkt.DocForslag, "önskan om mer"
+	case !s.question && len(s.words) > 2 && s.words[len(s.words)-1] == "tack" && !startsWith(s.words, tackOpeners) &&
+		!containsPhrase(s.words, praiseWords) && !containsPhrase(s.words, fixVerbs) && !containsPhrase(s.words, replyWords):
+		return synpunkt.DocForslag, "önskan med tack"
+	case !s.question && startsWith(s.words, imperativeProposals):
+		return synpunkt.DocForslag, "uppmaning att ordna något"
+	case !s.question && len(s.words) <= 2 && startsWith(s.words, shortPraise):
+		return synpunkt.DocBerom, "kort beröm"
+	case s.question && startsWith(s.words, askOpeners):
+		return synpunkt.DocFraga, "fråga om upplysning"
 	case s.question && containsPhrase(s.words, grievanceInQuestion):
 		return synpunkt.DocKlagomal, "retorisk fråga"
 	case s.question && startsWith(s.words, whyOpeners) && containsPhrase(s.words, grievanceMarkers):

@@ -27,6 +27,17 @@ func TestSpeechActs(t *testing.T) {
 		{"När öppnar simhallen efter renoveringen?", synpunkt.DocFraga},
 		{"Varför har ni ändrat öppettiderna på simhallen? När gäller de nya tiderna?", synpunkt.DocFraga},
 		{"Kan ni inte laga gatlyktan på Storgatan? Den är trasig.", synpunkt.DocFelanmalan},
+		// i13d: proposals without a proposal's usual words.
+		{"Kan inte biblioteket ha öppet på söndagar också?", synpunkt.DocForslag},
+		{"Mer vegetariskt på förskolan tack!", synpunkt.DocForslag},
+		{"Fler papperskorgar längs promenaden!", synpunkt.DocForslag},
+		{"Kan ni inte tömma glasigloon oftare på helgerna?", synpunkt.DocForslag},
+		{"Hej, skulle det gå att göra en hundrastgård i centrum?", synpunkt.DocForslag},
+		// A question for information stays one beside a grievance; short
+		// praise is praise, unless it follows a grievance.
+		{"Tar ni fortfarande förseningsavgift för barnböcker? Dottern har haft en bok hemma i två månader.", synpunkt.DocFraga},
+		{"Anmälde en trasig lampa i tisdags, den var lagad på onsdag. Imponerad!", synpunkt.DocBerom},
+		{"Vem fattade det dumma beslutet att ta bort gungorna? Ni har ersatt dem med en bänk. Toppen.", synpunkt.DocKlagomal},
 		// An angry fault report is still a fault report.
 		{"Gatlampan utanför Ringvägen 7 är släckt, fixa det för fan!", synpunkt.DocFelanmalan},
 	}

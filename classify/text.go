@@ -71,7 +71,7 @@ func tokenize(s string, mult float64) []token {
 			if start < 0 {
 				start = i
 			}
-		case r == '?':
+		case r == '?' || r == '؟': // the Arabic and Persian question mark too
 			flush(i)
 			out = append(out, newToken("?", "?", mult, 1))
 		case r == '.' || r == '!' || r == ';' || r == '\n':

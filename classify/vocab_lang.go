@@ -21,7 +21,7 @@ var foreignVocab = map[string]string{
 		roskis:3|roskikset:3|roska-astia:3|jäteastia:3|tyhjennys:2|tyhjennetty:2|kierrätyskeskus:3|
 		القمامة:3|قمامة:3|النفايات:3|نفايات:3|حاوية:2.5|الحاوية:2.5|إعادة التدوير:3|
 		qashinka:3|qashin:3|qashinkii:3|dib u warshadaynta:3`,
-	"va": `woda:2|wody:2|kanalizacja:3|Wasser:2|Abwasser:3|
+	"va": `woda:2|wody:2|kanalizacja:3|=wasser:2|Abwasser:3|
 		vesi:2.5|vettä:2.5|vesijohto:3|putki:2|viemäri:3|viemärin:3|juomavesi:3|katukaivo:2.5|katukaivosta:2.5|
 		الماء:2.5|ماء:2.5|المياه:2.5|مياه:2.5|الصرف الصحي:3|أنبوب:2|الأنابيب:2|
 		biyaha:2.5|biyo:2.5|bullaacadda:3|bullaacad:3|tuubada:2`,
