@@ -452,6 +452,39 @@ func TestHandlePreparedRegistersLikeHandle(t *testing.T) {
 	}
 }
 
+// Prepare classifies a message ahead (off the write lock) and Handle
+// registers the case with that classification, not a second one; one made
+// with another staff verdict is not used but redone.
+func TestPrepareClassifiesAhead(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	src := Source{Name: "test"}
+	raw := citizen("ahead@example.com", "anna@example.com", "Lampa", "Gatlyktan på Storgatan är trasig.")
+	pre := h.p.Prepare(src, raw)
+	if pre == nil || pre.classified == nil || pre.classified.d.Category != synpunkt.DocFelanmalan {
+		t.Fatalf("Prepare of a fault report: classified = %+v, want Felanmälan", pre)
+	}
+	pre.classified.d.Category = synpunkt.DocBerom // marks the decision made ahead
+	res, err := h.p.HandlePrepared(ctx, src, raw, pre)
+	if err != nil || res.Outcome != NewCase {
+		t.Fatalf("HandlePrepared = %+v, %v; want a new case", res, err)
+	}
+	if c := h.caseByNumber(res.Case); c.Category != synpunkt.DocBerom {
+		t.Errorf("case category = %s, want the one classified ahead (Beröm)", c.Category)
+	}
+
+	raw = citizen("ahead2@example.com", "bo@example.com", "Lampa", "Gatlyktan på Kungsgatan är trasig.")
+	pre = h.p.Prepare(src, raw)
+	pre.classified.d.Category = synpunkt.DocBerom
+	pre.classified.staff = !pre.classified.staff // another verdict than Handle's
+	if res, err = h.p.HandlePrepared(ctx, src, raw, pre); err != nil || res.Outcome != NewCase {
+		t.Fatalf("HandlePrepared = %+v, %v; want a new case", res, err)
+	}
+	if c := h.caseByNumber(res.Case); c.Category != synpunkt.DocFelanmalan {
+		t.Errorf("case category = %s, want Felanmälan, classified again", c.Category)
+	}
+}
+
 // Prepare leaves an oversized message to Handle, which quarantines it.
 func TestPrepareSkipsOversize(t *testing.T) {
 	h := newHarness(t)

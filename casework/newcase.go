@@ -18,8 +18,9 @@ import (
 
 // newCase classifies a message that answers no case and either routes it
 // out (exclusion) or opens a case with its forward and receipt.
-func (p *Intake) newCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, auto, note string, staff bool) (Result, error) {
-	return p.openCase(ctx, src, in, msg, auto, note, staff, nil)
+// ahead is a classification Prepare made, used when it is of msg.
+func (p *Intake) newCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, auto, note string, staff bool, ahead *classified) (Result, error) {
+	return p.openCase(ctx, src, in, msg, auto, note, staff, nil, ahead)
 }
 
 // openCase is newCase for mail (reg nil) and for a clerk's registration,
@@ -27,8 +28,8 @@ func (p *Intake) newCase(ctx context.Context, src Source, in store.Intake, msg *
 // the citizen's synpunkt). It reads top-down: classify, build the case,
 // decide the receipt, build the notifications, register all in one
 // transaction.
-func (p *Intake) openCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, auto, note string, staff bool, reg *origin) (Result, error) {
-	d := p.classify.Classify(msg, recipients(msg), staff)
+func (p *Intake) openCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, auto, note string, staff bool, reg *origin, ahead *classified) (Result, error) {
+	d := p.decide(msg, staff, ahead)
 	if d.Exclusion != nil {
 		return p.exclude(ctx, src, in, msg, d, auto)
 	}
