@@ -203,7 +203,9 @@ func (s *session) startFetch(batch []meta) *prefetch {
 		defer close(p.done)
 		p.byUID, p.err = s.fetchWhole(batch)
 		if p.err == nil {
+			synced := s.syncFiles(batch)
 			p.prepared = s.prepareAll(batch, p.byUID)
+			synced()
 		}
 	}()
 	return p

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/emersion/go-imap/v2"
 
@@ -61,4 +62,30 @@ func (s *session) dropFiles(batch []meta) {
 			removeRawFile(f.(*mimeparse.RawFile))
 		}
 	}
+}
+
+// syncFiles starts writing the batch's files to disk and returns what
+// waits for that. The store fsyncs a file it keeps before its commit
+// anyway; done here, while the batch before is still being registered,
+// the store's fsync finds the data on disk already and the commit does
+// not wait for hundreds of megabytes of attachments to be written. A
+// failure is left for the store's own fsync to meet.
+func (s *session) syncFiles(batch []meta) (wait func()) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
+	for _, m := range batch {
+		v, ok := s.files.Load(m.uid)
+		if !ok {
+			continue
+		}
+		f := v.(*mimeparse.RawFile)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			f.File.Sync() // the store's fsync reports a failure
+		}()
+	}
+	return wg.Wait
 }
