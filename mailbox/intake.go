@@ -126,7 +126,7 @@ type Intake struct {
 	kick    chan struct{} // buffer of one
 	passes  atomic.Uint64
 	conn    connState
-	// retries holds per-message retry state; only touched by Run's goroutine.
+	// retries holds per-message retry state (see retryState).
 	retries retryState
 }
 

@@ -65,13 +65,14 @@ func (s *session) pass(ctx context.Context) error {
 	}
 	batches := s.batches(due)
 	var pre *prefetch // the fetch of batches[i], started while batches[i-1] was handled
+	var mv *moving    // the move of batches[i-1], running while batches[i] is handled
 	for i, batch := range batches {
 		var next []meta
 		if i+1 < len(batches) {
 			next = batches[i+1]
 		}
 		var err error
-		if pre, err = s.runBatch(ctx, batch, pre, next, &blocked); err != nil {
+		if pre, mv, err = s.runBatch(ctx, batch, pre, mv, next, &blocked); err != nil {
 			return err
 		}
 	}
@@ -129,20 +130,23 @@ func (s *session) batches(metas []meta) [][]meta {
 }
 
 // runBatch fetches a batch whole (or takes the fetch pre started for it),
-// offers it to the Handler message by message, then moves what was
-// committed with one command per destination and advances the checkpoint.
-// While the Handler registers the batch, the next batch (next, when not
-// nil) is fetched on the same connection, and that fetch is returned for
-// the next call: FETCH overlaps the registration instead of following it.
-// Only read-only BODY.PEEK fetches overlap, and the prefetch is joined
-// before the MOVE, so the connection never carries two commands at once
-// outside the Handler's time and a message still leaves the inbox only
-// after its commit. Entries with size -1 are deferred retries: they only
-// block the checkpoint. Pending moves never outlive runBatch, so nothing
-// committed waits in the inbox while the intake idles. When ctx is
-// cancelled the message in hand is finished and what was committed is
-// still moved before ctx.Err() is returned.
-func (s *session) runBatch(ctx context.Context, batch []meta, pre *prefetch, next []meta, blocked *bool) (*prefetch, error) {
+// offers it to the Handler message by message, and moves what was
+// committed with one command per destination. The IMAP connection works
+// beside the Handler: while the Handler registers this batch, the
+// connection finishes prev, the move of the batch before, and then
+// fetches next (when not nil), which is returned for the next call; the
+// move of this batch starts once that fetch is over and is returned too,
+// for the next call to finish (advance the checkpoint past it) after its
+// own registration. So the connection carries one command at a time —
+// move of the batch before, fetch of the next, move of this one — and a
+// message still leaves the inbox only after its commit. The last batch
+// of a pass (next nil), and the batch in hand when the pass stops, is
+// moved before runBatch returns: nothing committed waits in the inbox
+// once a pass is over. Entries with size -1 are deferred retries: they
+// only block the checkpoint. When ctx is cancelled the message in hand is
+// finished and what was committed is still moved before ctx.Err() is
+// returned.
+func (s *session) runBatch(ctx context.Context, batch []meta, pre *prefetch, prev *moving, next []meta, blocked *bool) (*prefetch, *moving, error) {
 	t0 := time.Now()
 	var byUID map[uint32]*imapclient.FetchMessageBuffer
 	var prepared map[uint32]any
@@ -150,58 +154,112 @@ func (s *session) runBatch(ctx context.Context, batch []meta, pre *prefetch, nex
 	if pre != nil {
 		byUID, prepared, err = pre.wait()
 	} else {
-		byUID, err = s.fetchWhole(batch)
+		// The connection fetches this batch itself: the move before first.
+		if err = s.finishMove(ctx, prev, blocked); err == nil {
+			byUID, err = s.fetchWhole(batch)
+		}
+		prev = nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, errors.Join(err, s.finishMove(ctx, prev, blocked))
 	}
 	t1 := time.Now()
 	if next != nil && (batchBytes(batch) >= bigBatch || batchBytes(next) >= bigBatch) {
 		next = nil // a big message is fetched alone, not held beside another batch
 	}
-	pre = s.startFetch(next)
+	pre = s.startFetch(next, prev)
 	done := make(map[uint32]bool, len(batch)) // handled and out of the inbox
 	commits, offered, stopErr := s.offerBatch(ctx, batch, byUID, prepared, done)
 	s.dropFiles(batch)
 	releaseBig(batch, byUID)
 	t2 := time.Now()
-	pre.join() // the connection is free again for the MOVE
+	moveErr := s.finishMove(ctx, prev, blocked) // the batch before, whose checkpoint comes first
 	t3 := time.Now()
-	if err := s.moveCommitted(commits, done); err != nil {
-		stopErr = err
-	}
-	t4 := time.Now()
-	s.advance(offered, done, blocked)
-	s.saveCheckpoint(context.WithoutCancel(ctx))
+	mv := s.startMove(commits, done, offered, pre)
 	// Where a batch's time goes, for latency work (log level debug).
-	// prefetch_wait is how long the next batch's fetch outlasted the
+	// move_wait is how long the move of the batch before outlasted the
 	// registration of this one.
 	s.log.Debug("batch", keyCount, len(batch), "committed", len(commits), "fetch", t1.Sub(t0),
-		"handle", t2.Sub(t1), "prefetch_wait", t3.Sub(t2), "move", t4.Sub(t3), "checkpoint", time.Since(t4))
-	if stopErr != nil {
-		return nil, stopErr // the prefetched batch is dropped: the pass ends
+		"handle", t2.Sub(t1), "move_wait", t3.Sub(t2))
+	if moveErr != nil || stopErr != nil || pre == nil {
+		// The end of the pass, or of the prefetch (a big message next):
+		// this batch is moved now, and a prefetch is dropped.
+		moveErr = errors.Join(moveErr, s.finishMove(ctx, mv, blocked))
+		pre.join()
+		if moveErr != nil {
+			return nil, nil, moveErr
+		}
+		return nil, nil, stopErr
 	}
-	return pre, nil
+	return pre, mv, nil
 }
 
-// prefetch is a fetchWhole running on its own goroutine, followed by the
-// Handler's Prepare of each fetched message when it is a Preparer.
+// moving is the move of a committed batch, running on its own goroutine
+// beside the registration of the next batch.
+type moving struct {
+	finished chan struct{}
+	offered  []meta          // the prefix of the batch looked at
+	done     map[uint32]bool // handled and out of the inbox: set by the move
+	count    int             // messages to move
+	err      error           // the connection failed
+	took     time.Duration
+}
+
+// startMove moves commits once the fetch after (when not nil) is over: the
+// connection carries one command at a time.
+func (s *session) startMove(commits []committed, done map[uint32]bool, offered []meta, after *prefetch) *moving {
+	mv := &moving{finished: make(chan struct{}), offered: offered, done: done, count: len(commits)}
+	go func() {
+		defer close(mv.finished)
+		if after != nil {
+			<-after.fetched
+		}
+		t := time.Now()
+		mv.err = s.moveCommitted(commits, done)
+		mv.took = time.Since(t)
+	}()
+	return mv
+}
+
+// finishMove waits for mv (nil: nothing to wait for), then advances the
+// checkpoint past what it moved and saves it; it returns mv's error.
+func (s *session) finishMove(ctx context.Context, mv *moving, blocked *bool) error {
+	if mv == nil {
+		return nil
+	}
+	<-mv.finished
+	t := time.Now()
+	s.advance(mv.offered, mv.done, blocked)
+	s.saveCheckpoint(context.WithoutCancel(ctx))
+	s.log.Debug("batch moved", keyCount, mv.count, "move", mv.took, "checkpoint", time.Since(t))
+	return mv.err
+}
+
+// prefetch is a fetchWhole running on its own goroutine, after the move
+// before it, followed by the Handler's Prepare of each fetched message
+// when it is a Preparer.
 type prefetch struct {
-	done     chan struct{}
+	fetched  chan struct{} // closed when the fetch is over: the connection is free
+	done     chan struct{} // closed when the Prepares are over too
 	byUID    map[uint32]*imapclient.FetchMessageBuffer
 	prepared map[uint32]any
 	err      error
 }
 
-// startFetch starts fetching batch in the background; nil for no batch.
-func (s *session) startFetch(batch []meta) *prefetch {
+// startFetch starts fetching batch in the background once the move after
+// (when not nil) is over; nil for no batch.
+func (s *session) startFetch(batch []meta, after *moving) *prefetch {
 	if len(batch) == 0 {
 		return nil
 	}
-	p := &prefetch{done: make(chan struct{})}
+	p := &prefetch{fetched: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
+		if after != nil {
+			<-after.finished
+		}
 		p.byUID, p.err = s.fetchWhole(batch)
+		close(p.fetched)
 		if p.err == nil {
 			synced := s.syncFiles(batch)
 			p.prepared = s.prepareAll(batch, p.byUID)
