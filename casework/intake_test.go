@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -482,6 +484,34 @@ func TestPrepareClassifiesAhead(t *testing.T) {
 	}
 	if c := h.caseByNumber(res.Case); c.Category != synpunkt.DocFelanmalan {
 		t.Errorf("case category = %s, want Felanmälan, classified again", c.Category)
+	}
+}
+
+// Prepare may run for several messages at once (the IMAP intake prepares
+// a batch on several goroutines): each gets what it gets alone.
+func TestPrepareConcurrently(t *testing.T) {
+	h := newHarness(t)
+	src := Source{Name: "test"}
+	var raws [][]byte
+	for i := range 8 {
+		raws = append(raws, citizen(fmt.Sprintf("conc%d@example.com", i), "anna@example.com", "Lampa", fmt.Sprintf("Gatlyktan nummer %d på Storgatan är trasig.", i)))
+	}
+	got := make([]*Prepared, len(raws))
+	var wg sync.WaitGroup
+	for i := range raws {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i] = h.p.Prepare(src, raws[i])
+		}()
+	}
+	wg.Wait()
+	for i, raw := range raws {
+		want := h.p.Prepare(src, raw)
+		if got[i] == nil || got[i].key != want.key || got[i].sum != want.sum || got[i].classified == nil ||
+			!reflect.DeepEqual(got[i].classified.d, want.classified.d) {
+			t.Errorf("Prepare of message %d beside others = %+v, want %+v", i, got[i], want)
+		}
 	}
 }
 

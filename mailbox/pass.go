@@ -7,6 +7,8 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -270,7 +272,7 @@ func (s *session) startFetch(batch []meta, after *moving) *prefetch {
 }
 
 // prepareAll calls the Handler's Prepare for the fetched messages of
-// batch; nil when the Handler is no Preparer. A Prepare that panics
+// batch, several at once; nil when the Handler is no Preparer. A Prepare that panics
 // leaves its message unprepared (Handle meets the panic again, and
 // recovers it) unless DontRecover is set.
 func (s *session) prepareAll(batch []meta, byUID map[uint32]*imapclient.FetchMessageBuffer) map[uint32]any {
@@ -278,14 +280,37 @@ func (s *session) prepareAll(batch []meta, byUID map[uint32]*imapclient.FetchMes
 	if !ok {
 		return nil
 	}
-	out := make(map[uint32]any, len(byUID))
+	var todo []meta
 	for _, m := range batch {
-		if buf, ok := byUID[m.uid]; ok && m.size >= 0 {
-			out[m.uid] = s.in.prepare(pr, s.delivery(m, buf))
+		if _, ok := byUID[m.uid]; ok && m.size >= 0 {
+			todo = append(todo, m)
 		}
+	}
+	res := make([]any, len(todo))
+	var next atomic.Int64 // the index in todo of the next message to prepare
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), maxPrepareWorkers, len(todo)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(todo); i = int(next.Add(1) - 1) {
+				m := todo[i]
+				res[i] = s.in.prepare(pr, s.delivery(m, byUID[m.uid]))
+			}
+		}()
+	}
+	wg.Wait()
+	out := make(map[uint32]any, len(todo))
+	for i, m := range todo {
+		out[m.uid] = res[i]
 	}
 	return out
 }
+
+// maxPrepareWorkers caps the goroutines preparing a batch's messages at
+// once (one per CPU up to it): parsing, hashing and classifying are CPU
+// work, done beside the registration of the batch before.
+const maxPrepareWorkers = 4
 
 // prepare calls pr.Prepare, recovering a panic into nil unless DontRecover.
 func (in *Intake) prepare(pr Preparer, d Delivery) (v any) {
