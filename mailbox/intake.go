@@ -128,18 +128,22 @@ type Intake struct {
 	conn    connState
 	// retries holds per-message retry state (see retryState).
 	retries retryState
+	// syncSlots bounds the fsyncs of fetched files running at once (see
+	// syncFiles).
+	syncSlots chan struct{}
 }
 
 // New returns an Intake. The Config is validated by Run.
 func New(cfg Config, h Handler, cp CheckpointStore, log *slog.Logger) *Intake {
 	cfg = cfg.withDefaults()
 	in := &Intake{
-		cfg:     cfg,
-		handler: h,
-		cp:      cp,
-		log:     log.With(keyComponent, "mailbox"),
-		kick:    make(chan struct{}, 1),
-		retries: retryState{bo: backoff{cfg.MinBackoff, cfg.MaxBackoff}},
+		cfg:       cfg,
+		handler:   h,
+		cp:        cp,
+		log:       log.With(keyComponent, "mailbox"),
+		kick:      make(chan struct{}, 1),
+		retries:   retryState{bo: backoff{cfg.MinBackoff, cfg.MaxBackoff}},
+		syncSlots: make(chan struct{}, 2),
 	}
 	in.conn.clock = cfg.Now
 	return in

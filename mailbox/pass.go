@@ -263,9 +263,8 @@ func (s *session) startFetch(batch []meta, after *moving) *prefetch {
 		p.byUID, p.err = s.fetchWhole(batch)
 		close(p.fetched)
 		if p.err == nil {
-			synced := s.syncFiles(batch)
+			s.syncFiles(batch)
 			p.prepared = s.prepareAll(batch, p.byUID)
-			synced()
 		}
 	}()
 	return p

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sync"
 
 	"github.com/emersion/go-imap/v2"
 
@@ -64,28 +63,28 @@ func (s *session) dropFiles(batch []meta) {
 	}
 }
 
-// syncFiles starts writing the batch's files to disk and returns what
-// waits for that. The store fsyncs a file it keeps before its commit
-// anyway; done here, while the batch before is still being registered,
-// the store's fsync finds the data on disk already and the commit does
-// not wait for hundreds of megabytes of attachments to be written. A
-// failure is left for the store's own fsync to meet.
-func (s *session) syncFiles(batch []meta) (wait func()) {
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 2)
+// syncFiles starts writing the batch's files to disk (fsync, on
+// goroutines of their own, syncSlots at a time) and does not wait. The
+// store fsyncs a file it keeps before its commit anyway; started here,
+// as soon as the batch is fetched and while the batch before is still
+// being registered, the store's fsync finds the data on disk already, or
+// on its way, and the commit does not wait for megabytes of attachments
+// to be written. A failure is left for the store's own fsync to meet, and
+// a file removed meanwhile (its batch was handled) is no harm.
+func (s *session) syncFiles(batch []meta) {
+	if s.in.syncSlots == nil {
+		return // an Intake not made by New
+	}
 	for _, m := range batch {
 		v, ok := s.files.Load(m.uid)
 		if !ok {
 			continue
 		}
 		f := v.(*mimeparse.RawFile)
-		wg.Add(1)
 		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
+			s.in.syncSlots <- struct{}{}
+			defer func() { <-s.in.syncSlots }()
 			f.File.Sync() // the store's fsync reports a failure
 		}()
 	}
-	return wg.Wait
 }
