@@ -174,6 +174,16 @@ type classified struct {
 	msg   *synpunkt.Message
 	staff bool
 	d     classify.Decision
+	text  *caseText // of msg and d; nil for a message excluded
+}
+
+// textOf is the caseText worked out ahead when it is of msg with the staff
+// verdict staff (and so of the decision decide takes from c), else nil.
+func (c *classified) textOf(msg *synpunkt.Message, staff bool) *caseText {
+	if c == nil || c.msg != msg || c.staff != staff {
+		return nil
+	}
+	return c.text
 }
 
 // classifyAhead classifies pre's message as openCase would, for a message
@@ -185,7 +195,11 @@ func (p *Intake) classifyAhead(pre *Prepared) {
 		return
 	}
 	staff := p.isStaff(msg)
-	pre.classified = &classified{msg: msg, staff: staff, d: p.classify.Classify(msg, recipients(msg), staff)}
+	c := &classified{msg: msg, staff: staff, d: p.classify.Classify(msg, recipients(msg), staff)}
+	if c.d.Exclusion == nil {
+		c.text = p.caseTextOf(msg, c.d)
+	}
+	pre.classified = c
 }
 
 // decide is the classification of msg: the one made ahead when it is of

@@ -466,24 +466,29 @@ func TestPrepareClassifiesAhead(t *testing.T) {
 	if pre == nil || pre.classified == nil || pre.classified.d.Category != synpunkt.DocFelanmalan {
 		t.Fatalf("Prepare of a fault report: classified = %+v, want Felanmälan", pre)
 	}
+	if ct := pre.classified.text; ct == nil || ct.description == "" || ct.language == "" {
+		t.Fatalf("Prepare worked out no case text: %+v", ct)
+	}
 	pre.classified.d.Category = synpunkt.DocBerom // marks the decision made ahead
+	pre.classified.text.description = "Beskrivet i förväg"
 	res, err := h.p.HandlePrepared(ctx, src, raw, pre)
 	if err != nil || res.Outcome != NewCase {
 		t.Fatalf("HandlePrepared = %+v, %v; want a new case", res, err)
 	}
-	if c := h.caseByNumber(res.Case); c.Category != synpunkt.DocBerom {
-		t.Errorf("case category = %s, want the one classified ahead (Beröm)", c.Category)
+	if c := h.caseByNumber(res.Case); c.Category != synpunkt.DocBerom || c.Description != "Beskrivet i förväg" {
+		t.Errorf("case = %s / %q, want the classification and description worked out ahead", c.Category, c.Description)
 	}
 
 	raw = citizen("ahead2@example.com", "bo@example.com", "Lampa", "Gatlyktan på Kungsgatan är trasig.")
 	pre = h.p.Prepare(src, raw)
 	pre.classified.d.Category = synpunkt.DocBerom
+	pre.classified.text.description = "Beskrivet i förväg"
 	pre.classified.staff = !pre.classified.staff // another verdict than Handle's
 	if res, err = h.p.HandlePrepared(ctx, src, raw, pre); err != nil || res.Outcome != NewCase {
 		t.Fatalf("HandlePrepared = %+v, %v; want a new case", res, err)
 	}
-	if c := h.caseByNumber(res.Case); c.Category != synpunkt.DocFelanmalan {
-		t.Errorf("case category = %s, want Felanmälan, classified again", c.Category)
+	if c := h.caseByNumber(res.Case); c.Category != synpunkt.DocFelanmalan || c.Description == "Beskrivet i förväg" {
+		t.Errorf("case = %s / %q, want Felanmälan and its own description, worked out again", c.Category, c.Description)
 	}
 }
 
