@@ -157,36 +157,40 @@ func writeAtomic(p string, src io.Reader) error {
 	return err
 }
 
-// syncSpool fsyncs the files writeSpool wrote in the current write
-// transaction, a few at a time, then their directories and the spool's
-// own once each; call it just before the commit. (s.wmu is held.)
+// syncSpool makes the files writeSpool and adoptSpool placed in the
+// current write transaction durable, with their names: the files' data
+// (fdatasync where there is one: a file's name is its directory's) and
+// their directories and the spool's own (a new subdirectory's name), all
+// at once, a few at a time — concurrent syncs share the file system's
+// journal commits, where one after another each waits for its own. Call
+// it just before the commit. (s.wmu is held.)
 func (s *Store) syncSpool() error {
 	if len(s.spoolPending) == 0 {
 		return nil
-	}
-	sem := make(chan struct{}, 4)
-	errs := make(chan error, len(s.spoolPending))
-	for _, p := range s.spoolPending {
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem }()
-			errs <- syncFile(p)
-		}()
 	}
 	dirs := map[string]bool{s.spoolDir: true}
 	for _, p := range s.spoolPending {
 		dirs[filepath.Dir(p)] = true
 	}
-	var err error
-	for range s.spoolPending {
-		err = errors.Join(err, <-errs)
+	sem := make(chan struct{}, 8)
+	errs := make(chan error, len(s.spoolPending)+len(dirs))
+	run := func(f func(string) error, p string) {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			errs <- f(p)
+		}()
+	}
+	for _, p := range s.spoolPending {
+		run(syncFile, p)
 	}
 	for d := range dirs {
-		if d != s.spoolDir {
-			err = errors.Join(err, syncDir(d))
-		}
+		run(syncDir, d)
 	}
-	err = errors.Join(err, syncDir(s.spoolDir)) // a new subdirectory's name
+	var err error
+	for range len(s.spoolPending) + len(dirs) {
+		err = errors.Join(err, <-errs)
+	}
 	if err != nil {
 		return fmt.Errorf("spool: %w", err)
 	}
@@ -205,18 +209,18 @@ func (s *Store) spoolDone(committed bool) {
 	s.spoolPending = s.spoolPending[:0]
 }
 
-// syncFile fsyncs the file at p.
-func syncFile(p string) error { return syncPath(p) }
+// syncFile makes the data of the file at p durable (see syncData).
+func syncFile(p string) error { return syncPath(p, syncData) }
 
 // syncDir fsyncs the directory dir, so that names created in it last.
-func syncDir(dir string) error { return syncPath(dir) }
+func syncDir(dir string) error { return syncPath(dir, (*os.File).Sync) }
 
-func syncPath(p string) error {
+func syncPath(p string, sync func(*os.File) error) error {
 	f, err := os.Open(p)
 	if err != nil {
 		return err
 	}
-	err = f.Sync()
+	err = sync(f)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
