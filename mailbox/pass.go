@@ -49,6 +49,9 @@ func (s *session) fetchSize(m meta) int64 {
 // order, in batches, and moves the handled ones. A kept or failed message
 // stops the checkpoint but not the pass.
 func (s *session) pass(ctx context.Context) error {
+	// Batches save the checkpoint at most every checkpointEvery; the pass
+	// saves where it got to when it ends, however it ends.
+	defer s.saveCheckpoint(context.WithoutCancel(ctx))
 	metas, err := s.listNew()
 	if err != nil {
 		return err
@@ -82,10 +85,15 @@ func (s *session) pass(ctx context.Context) error {
 	// earlier passes (past a since-resolved blocker) are done too.
 	if !blocked && s.maxHandled > s.last {
 		s.last = s.maxHandled
-		s.saveCheckpoint(ctx)
 	}
 	return nil
 }
+
+// checkpointEvery is how often a pass saves its checkpoint between
+// batches, each save being a commit of its own on the registration's
+// path. A checkpoint saved late only makes a restart list again UIDs
+// that were moved out of the inbox since.
+const checkpointEvery = time.Second
 
 // listNew returns UIDs and sizes of messages above the checkpoint, sorted.
 func (s *session) listNew() ([]meta, error) {
@@ -224,7 +232,8 @@ func (s *session) startMove(commits []committed, done map[uint32]bool, offered [
 }
 
 // finishMove waits for mv (nil: nothing to wait for), then advances the
-// checkpoint past what it moved and saves it; it returns mv's error.
+// checkpoint past what it moved, saving it when the last save is
+// checkpointEvery old; it returns mv's error.
 func (s *session) finishMove(ctx context.Context, mv *moving, blocked *bool) error {
 	if mv == nil {
 		return nil
@@ -232,7 +241,9 @@ func (s *session) finishMove(ctx context.Context, mv *moving, blocked *bool) err
 	<-mv.finished
 	t := time.Now()
 	s.advance(mv.offered, mv.done, blocked)
-	s.saveCheckpoint(context.WithoutCancel(ctx))
+	if t.Sub(s.savedAt) >= checkpointEvery {
+		s.saveCheckpoint(context.WithoutCancel(ctx))
+	}
 	s.log.Debug("batch moved", keyCount, mv.count, "move", mv.took, "checkpoint", time.Since(t))
 	return mv.err
 }
