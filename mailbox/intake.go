@@ -129,7 +129,7 @@ type Intake struct {
 	// retries holds per-message retry state (see retryState).
 	retries retryState
 	// syncSlots bounds the fsyncs of fetched files running at once (see
-	// syncFiles).
+	// syncFile).
 	syncSlots chan struct{}
 }
 

@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -166,7 +165,7 @@ func (s *session) runBatch(ctx context.Context, batch []meta, pre *prefetch, pre
 	} else {
 		// The connection fetches this batch itself: the move before first.
 		if err = s.finishMove(ctx, prev, blocked); err == nil {
-			byUID, err = s.fetchWhole(batch)
+			byUID, err = s.fetchWhole(batch, nil)
 		}
 		prev = nil
 	}
@@ -271,50 +270,88 @@ func (s *session) startFetch(batch []meta, after *moving) *prefetch {
 		if after != nil {
 			<-after.finished
 		}
-		p.byUID, p.err = s.fetchWhole(batch)
+		pp := s.startPreparing(batch)
+		p.byUID, p.err = s.fetchWhole(batch, pp)
 		close(p.fetched)
-		if p.err == nil {
-			s.syncFiles(batch)
-			p.prepared = s.prepareAll(batch, p.byUID)
+		p.prepared = pp.wait()
+		if p.err != nil {
+			p.prepared = nil
 		}
 	}()
 	return p
 }
 
-// prepareAll calls the Handler's Prepare for the fetched messages of
-// batch, several at once; nil when the Handler is no Preparer. A Prepare that panics
-// leaves its message unprepared (Handle meets the panic again, and
-// recovers it) unless DontRecover is set.
-func (s *session) prepareAll(batch []meta, byUID map[uint32]*imapclient.FetchMessageBuffer) map[uint32]any {
+// preparing calls the Handler's Prepare for the messages of a batch as
+// they are fetched, several at once, so that preparing overlaps the fetch
+// of the rest of the batch. A Prepare that panics leaves its message
+// unprepared (Handle meets the panic again, and recovers it) unless
+// DontRecover is set.
+type preparing struct {
+	s     *session
+	pr    Preparer
+	metas map[uint32]meta // the batch's messages to prepare, by UID
+	work  chan preparingJob
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	out   map[uint32]any
+}
+
+type preparingJob struct {
+	m   meta
+	buf *imapclient.FetchMessageBuffer
+}
+
+// startPreparing starts the workers that prepare batch's messages; nil
+// when the Handler is no Preparer.
+func (s *session) startPreparing(batch []meta) *preparing {
 	pr, ok := s.in.handler.(Preparer)
 	if !ok {
 		return nil
 	}
-	var todo []meta
+	p := &preparing{s: s, pr: pr, metas: make(map[uint32]meta, len(batch)), out: make(map[uint32]any, len(batch))}
 	for _, m := range batch {
-		if _, ok := byUID[m.uid]; ok && m.size >= 0 {
-			todo = append(todo, m)
+		if m.size >= 0 {
+			p.metas[m.uid] = m
 		}
 	}
-	res := make([]any, len(todo))
-	var next atomic.Int64 // the index in todo of the next message to prepare
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), maxPrepareWorkers, len(todo)) {
-		wg.Add(1)
+	p.work = make(chan preparingJob, len(p.metas)) // the fetch never waits for a worker
+	for range min(runtime.GOMAXPROCS(0), maxPrepareWorkers, max(len(p.metas), 1)) {
+		p.wg.Add(1)
 		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < len(todo); i = int(next.Add(1) - 1) {
-				m := todo[i]
-				res[i] = s.in.prepare(pr, s.delivery(m, byUID[m.uid]))
+			defer p.wg.Done()
+			for j := range p.work {
+				v := s.in.prepare(p.pr, s.delivery(j.m, j.buf))
+				p.mu.Lock()
+				p.out[j.m.uid] = v
+				p.mu.Unlock()
 			}
 		}()
 	}
-	wg.Wait()
-	out := make(map[uint32]any, len(todo))
-	for i, m := range todo {
-		out[m.uid] = res[i]
+	return p
+}
+
+// fetched hands a fetched message to the workers, and starts writing its
+// file (if any) to disk (see syncFile). p may be nil: then only that.
+func (p *preparing) fetched(s *session, buf *imapclient.FetchMessageBuffer) {
+	s.syncFile(uint32(buf.UID))
+	if p == nil {
+		return
 	}
-	return out
+	if m, ok := p.metas[uint32(buf.UID)]; ok {
+		p.work <- preparingJob{m: m, buf: buf}
+		delete(p.metas, m.uid) // once, should the server send it twice
+	}
+}
+
+// wait ends the preparing and returns what Prepare returned, by UID; nil
+// for a nil p.
+func (p *preparing) wait() map[uint32]any {
+	if p == nil {
+		return nil
+	}
+	close(p.work)
+	p.wg.Wait()
+	return p.out
 }
 
 // maxPrepareWorkers caps the goroutines preparing a batch's messages at
@@ -439,7 +476,9 @@ func (s *session) advance(offered []meta, done map[uint32]bool, blocked *bool) {
 
 // fetchWhole fetches the batch: whole messages with BODY.PEEK[], and only
 // the header of an oversized one, so its body never enters memory.
-func (s *session) fetchWhole(batch []meta) (map[uint32]*imapclient.FetchMessageBuffer, error) {
+//
+// pp (may be nil) is handed each message as soon as it is fetched.
+func (s *session) fetchWhole(batch []meta, pp *preparing) (map[uint32]*imapclient.FetchMessageBuffer, error) {
 	var whole, headers imap.UIDSet
 	for _, m := range batch {
 		switch {
@@ -451,10 +490,11 @@ func (s *session) fetchWhole(batch []meta) (map[uint32]*imapclient.FetchMessageB
 		}
 	}
 	out := make(map[uint32]*imapclient.FetchMessageBuffer, len(batch))
-	if err := s.fetchInto(out, whole, wholeBody); err != nil {
+	each := func(buf *imapclient.FetchMessageBuffer) { pp.fetched(s, buf) }
+	if err := s.fetchInto(out, whole, wholeBody, each); err != nil {
 		return nil, err
 	}
-	if err := s.fetchInto(out, headers, headerOnly); err != nil {
+	if err := s.fetchInto(out, headers, headerOnly, each); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -463,8 +503,9 @@ func (s *session) fetchWhole(batch []meta) (map[uint32]*imapclient.FetchMessageB
 // fetchInto fetches section of the messages in set into out, by UID.
 // Each literal is read into a buffer of exactly its announced size, not
 // grown by io.ReadAll (which for a 34 MB message allocates about twice
-// that on the way), so a big message costs its size once.
-func (s *session) fetchInto(out map[uint32]*imapclient.FetchMessageBuffer, set imap.UIDSet, section *imap.FetchItemBodySection) error {
+// that on the way), so a big message costs its size once. each, when not
+// nil, is called with every message fetched, once it is complete.
+func (s *session) fetchInto(out map[uint32]*imapclient.FetchMessageBuffer, set imap.UIDSet, section *imap.FetchItemBodySection, each func(*imapclient.FetchMessageBuffer)) error {
 	if len(set) == 0 {
 		return nil
 	}
@@ -508,6 +549,9 @@ func (s *session) fetchInto(out map[uint32]*imapclient.FetchMessageBuffer, set i
 			if old, ok := s.files.Swap(uint32(buf.UID), f); ok {
 				removeRawFile(old.(*mimeparse.RawFile)) // of a prefetch that was dropped
 			}
+		}
+		if each != nil && buf.UID != 0 && buf.FindBodySection(section) != nil {
+			each(buf)
 		}
 	}
 	if err := cmd.Close(); err != nil {
