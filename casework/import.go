@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/mailbox/mailfiles"
@@ -31,21 +35,28 @@ type ImportSummary struct {
 // importBatchBytes bytes, each group in one store transaction (group
 // commit, see Batch): one commit per group instead of one per message.
 // A message that fails is undone alone; the summary counts a group only
-// once it is committed.
+// once it is committed. As the IMAP intake does, each group is prepared
+// (parsed, keyed, classified; see Prepare) on several goroutines while the
+// group before is registered.
 func (p *Intake) Import(ctx context.Context, paths []string, noNotify bool) (ImportSummary, error) {
 	var sum ImportSummary
 	var group []mailfiles.Source
 	var groupBytes int
-	var stop error // why the walk was stopped: a message's error, named
-	flush := func() error {
-		if len(group) == 0 {
+	var ahead *importGroup // the group being prepared while the one before is registered
+	var stop error         // why the walk was stopped: a message's error, named
+	source := func(src mailfiles.Source) Source {
+		return Source{Name: src.Name, Backlog: true, NoNotify: noNotify}
+	}
+	register := func(g *importGroup) error {
+		if g == nil {
 			return nil
 		}
+		<-g.done
 		var part ImportSummary
 		var herr error
 		err := p.Batch(ctx, func(bctx context.Context) error {
-			for _, src := range group {
-				res, err := p.Handle(bctx, Source{Name: src.Name, Backlog: true, NoNotify: noNotify}, src.Raw)
+			for i, src := range g.srcs {
+				res, err := p.HandlePrepared(bctx, source(src), src.Raw, g.pre[i])
 				if err != nil {
 					herr = fmt.Errorf("%s: %w", src.Name, err)
 					return nil // commit what was handled before it
@@ -54,12 +65,22 @@ func (p *Intake) Import(ctx context.Context, paths []string, noNotify bool) (Imp
 			}
 			return nil
 		})
-		group, groupBytes = group[:0], 0
 		if err != nil {
 			return fmt.Errorf("import: %w", err)
 		}
 		sum.add(part)
 		return herr
+	}
+	// flush starts preparing the group and registers the one before it.
+	flush := func() error {
+		var g *importGroup
+		if len(group) > 0 {
+			g = p.prepareGroup(slices.Clone(group), source)
+		}
+		group, groupBytes = group[:0], 0
+		err := register(ahead)
+		ahead = g
+		return err
 	}
 	err := mailfiles.Walk(paths, func(src mailfiles.Source) error {
 		group = append(group, src)
@@ -72,14 +93,56 @@ func (p *Intake) Import(ctx context.Context, paths []string, noNotify bool) (Imp
 		}
 		return nil
 	})
-	if errors.Is(err, errStopImport) {
-		return sum, stop
+	switch {
+	case err == nil:
+		if err = flush(); err == nil { // the last group: prepared, then registered
+			err = flush()
+		}
+	case errors.Is(err, errStopImport):
+		err = stop
+	default: // the walk failed: the groups filled before it are registered
+		if rerr := register(ahead); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+		ahead = nil
 	}
-	if err != nil {
-		return sum, err
+	if ahead != nil {
+		<-ahead.done // not registered: the import stopped
 	}
-	return sum, flush()
+	return sum, err
 }
+
+// importGroup is a group of messages of Import being prepared.
+type importGroup struct {
+	srcs []mailfiles.Source
+	pre  []*Prepared // by index in srcs; an entry may be nil (see Prepare)
+	done chan struct{}
+}
+
+// prepareGroup prepares srcs on up to one goroutine per CPU (at most
+// maxPrepareWorkers) in the background.
+func (p *Intake) prepareGroup(srcs []mailfiles.Source, source func(mailfiles.Source) Source) *importGroup {
+	g := &importGroup{srcs: srcs, pre: make([]*Prepared, len(srcs)), done: make(chan struct{})}
+	go func() {
+		defer close(g.done)
+		var next atomic.Int64 // index of the next message to prepare
+		var wg sync.WaitGroup
+		for range min(runtime.GOMAXPROCS(0), maxPrepareWorkers, len(srcs)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := int(next.Add(1) - 1); i < len(srcs); i = int(next.Add(1) - 1) {
+					g.pre[i] = p.Prepare(source(srcs[i]), srcs[i].Raw)
+				}
+			}()
+		}
+		wg.Wait()
+	}()
+	return g
+}
+
+// maxPrepareWorkers caps the goroutines preparing one group of Import.
+const maxPrepareWorkers = 4
 
 // Group commit of Import: messages and bytes per transaction.
 const (

@@ -162,11 +162,59 @@ type Prepared struct {
 	perr error // the parse error: the message is quarantined
 	key  string
 	sum  string // store.RawSum(raw)
+	// classified is the message's classification worked out ahead, as
+	// for a new case (most messages are one); nil when not.
+	classified *classified
 }
 
-// Prepare parses raw and works out its idempotency key for HandlePrepared.
-// It writes nothing and is safe to call from another goroutine than
-// Handle's. It returns nil for a message Handle quarantines unparsed (over
+// classified is a classification of msg made ahead (Prepare): the
+// classifier is pure, so it is the one openCase would make of the same
+// message with the same staff verdict.
+type classified struct {
+	msg   *synpunkt.Message
+	staff bool
+	d     classify.Decision
+	text  *caseText // of msg and d; nil for a message excluded
+}
+
+// textOf is the caseText worked out ahead when it is of msg with the staff
+// verdict staff (and so of the decision decide takes from c), else nil.
+func (c *classified) textOf(msg *synpunkt.Message, staff bool) *caseText {
+	if c == nil || c.msg != msg || c.staff != staff {
+		return nil
+	}
+	return c.text
+}
+
+// classifyAhead classifies pre's message as openCase would, for a message
+// that may open a case: not machine-made mail, and no reply to a case
+// (which threading decides, in Handle, and those are few in a backlog).
+func (p *Intake) classifyAhead(pre *Prepared) {
+	msg := pre.msg
+	if pre.err != nil || pre.perr != nil || msg == nil || msg.Report != synpunkt.AutoNone || msg.NonDelivery || msg.AutoReply != synpunkt.SignalNone {
+		return
+	}
+	staff := p.isStaff(msg)
+	c := &classified{msg: msg, staff: staff, d: p.classify.Classify(msg, recipients(msg), staff)}
+	if c.d.Exclusion == nil {
+		c.text = p.caseTextOf(msg, c.d)
+	}
+	pre.classified = c
+}
+
+// decide is the classification of msg: the one made ahead when it is of
+// the same message and staff verdict, else made now.
+func (p *Intake) decide(msg *synpunkt.Message, staff bool, ahead *classified) classify.Decision {
+	if ahead != nil && ahead.msg == msg && ahead.staff == staff {
+		return ahead.d
+	}
+	return p.classify.Classify(msg, recipients(msg), staff)
+}
+
+// Prepare parses raw, works out its idempotency key and classifies it
+// (as a new case) for HandlePrepared. It writes nothing and is safe to
+// call from another goroutine than Handle's, and for several messages at
+// once. It returns nil for a message Handle quarantines unparsed (over
 // the size limit), and, unless DontRecover is set, when parsing panics.
 func (p *Intake) Prepare(src Source, raw []byte) (pre *Prepared) {
 	if src.Oversize > 0 || src.size(raw) > p.opt.MaxMessageSize {
@@ -179,7 +227,9 @@ func (p *Intake) Prepare(src Source, raw []byte) (pre *Prepared) {
 			}
 		}()
 	}
-	return prepareSrc(src, raw)
+	pre = prepareSrc(src, raw)
+	p.classifyAhead(pre)
+	return pre
 }
 
 // prepareSrc is prepare of raw, or of src.File when there is one: parsed
@@ -271,7 +321,7 @@ func (p *Intake) HandlePrepared(ctx context.Context, src Source, raw []byte, pre
 		}
 		return p.duplicate(ctx, outcome, caseID)
 	}
-	res, err = p.route(ctx, src, in, msg)
+	res, err = p.route(ctx, src, in, msg, pre.classified)
 	if errors.Is(err, errRender) {
 		return p.quarantine(ctx, src, raw, in.Key, err.Error())
 	}
@@ -316,7 +366,8 @@ func (p *Intake) duplicate(ctx context.Context, outcome string, caseID int64) (R
 // route decides between a report, an automatic reply, a reply to a case,
 // an exclusion and a new case. Machine-made mail never opens a case, never
 // becomes a document and is never answered.
-func (p *Intake) route(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message) (Result, error) {
+// ahead is msg's classification made by Prepare, nil if none.
+func (p *Intake) route(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, ahead *classified) (Result, error) {
 	kind, signal, err := p.recognise(ctx, msg)
 	if err != nil {
 		return Result{}, err
@@ -348,7 +399,7 @@ func (p *Intake) route(ctx context.Context, src Source, in store.Intake, msg *sy
 		// person's answer stops the first-response clock.
 		return p.addToCase(ctx, src, in, msg, c, auto, staff && auto == "")
 	}
-	return p.newCase(ctx, src, in, msg, auto, note, staff)
+	return p.newCase(ctx, src, in, msg, auto, note, staff, ahead)
 }
 
 func (p *Intake) quarantine(ctx context.Context, src Source, raw []byte, key, reason string) (Result, error) {

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -449,6 +451,72 @@ func TestHandlePreparedRegistersLikeHandle(t *testing.T) {
 	}
 	if n := len(h.outbox("")); n != 4 {
 		t.Errorf("outbox has %d rows, want 4 (two forwards, two receipts)", n)
+	}
+}
+
+// Prepare classifies a message ahead (off the write lock) and Handle
+// registers the case with that classification, not a second one; one made
+// with another staff verdict is not used but redone.
+func TestPrepareClassifiesAhead(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	src := Source{Name: "test"}
+	raw := citizen("ahead@example.com", "anna@example.com", "Lampa", "Gatlyktan på Storgatan är trasig.")
+	pre := h.p.Prepare(src, raw)
+	if pre == nil || pre.classified == nil || pre.classified.d.Category != synpunkt.DocFelanmalan {
+		t.Fatalf("Prepare of a fault report: classified = %+v, want Felanmälan", pre)
+	}
+	if ct := pre.classified.text; ct == nil || ct.description == "" || ct.language == "" {
+		t.Fatalf("Prepare worked out no case text: %+v", ct)
+	}
+	pre.classified.d.Category = synpunkt.DocBerom // marks the decision made ahead
+	pre.classified.text.description = "Beskrivet i förväg"
+	res, err := h.p.HandlePrepared(ctx, src, raw, pre)
+	if err != nil || res.Outcome != NewCase {
+		t.Fatalf("HandlePrepared = %+v, %v; want a new case", res, err)
+	}
+	if c := h.caseByNumber(res.Case); c.Category != synpunkt.DocBerom || c.Description != "Beskrivet i förväg" {
+		t.Errorf("case = %s / %q, want the classification and description worked out ahead", c.Category, c.Description)
+	}
+
+	raw = citizen("ahead2@example.com", "bo@example.com", "Lampa", "Gatlyktan på Kungsgatan är trasig.")
+	pre = h.p.Prepare(src, raw)
+	pre.classified.d.Category = synpunkt.DocBerom
+	pre.classified.text.description = "Beskrivet i förväg"
+	pre.classified.staff = !pre.classified.staff // another verdict than Handle's
+	if res, err = h.p.HandlePrepared(ctx, src, raw, pre); err != nil || res.Outcome != NewCase {
+		t.Fatalf("HandlePrepared = %+v, %v; want a new case", res, err)
+	}
+	if c := h.caseByNumber(res.Case); c.Category != synpunkt.DocFelanmalan || c.Description == "Beskrivet i förväg" {
+		t.Errorf("case = %s / %q, want Felanmälan and its own description, worked out again", c.Category, c.Description)
+	}
+}
+
+// Prepare may run for several messages at once (the IMAP intake prepares
+// a batch on several goroutines): each gets what it gets alone.
+func TestPrepareConcurrently(t *testing.T) {
+	h := newHarness(t)
+	src := Source{Name: "test"}
+	var raws [][]byte
+	for i := range 8 {
+		raws = append(raws, citizen(fmt.Sprintf("conc%d@example.com", i), "anna@example.com", "Lampa", fmt.Sprintf("Gatlyktan nummer %d på Storgatan är trasig.", i)))
+	}
+	got := make([]*Prepared, len(raws))
+	var wg sync.WaitGroup
+	for i := range raws {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i] = h.p.Prepare(src, raws[i])
+		}()
+	}
+	wg.Wait()
+	for i, raw := range raws {
+		want := h.p.Prepare(src, raw)
+		if got[i] == nil || got[i].key != want.key || got[i].sum != want.sum || got[i].classified == nil ||
+			!reflect.DeepEqual(got[i].classified.d, want.classified.d) {
+			t.Errorf("Prepare of message %d beside others = %+v, want %+v", i, got[i], want)
+		}
 	}
 }
 

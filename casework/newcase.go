@@ -18,8 +18,9 @@ import (
 
 // newCase classifies a message that answers no case and either routes it
 // out (exclusion) or opens a case with its forward and receipt.
-func (p *Intake) newCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, auto, note string, staff bool) (Result, error) {
-	return p.openCase(ctx, src, in, msg, auto, note, staff, nil)
+// ahead is a classification Prepare made, used when it is of msg.
+func (p *Intake) newCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, auto, note string, staff bool, ahead *classified) (Result, error) {
+	return p.openCase(ctx, src, in, msg, auto, note, staff, nil, ahead)
 }
 
 // openCase is newCase for mail (reg nil) and for a clerk's registration,
@@ -27,12 +28,12 @@ func (p *Intake) newCase(ctx context.Context, src Source, in store.Intake, msg *
 // the citizen's synpunkt). It reads top-down: classify, build the case,
 // decide the receipt, build the notifications, register all in one
 // transaction.
-func (p *Intake) openCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, auto, note string, staff bool, reg *origin) (Result, error) {
-	d := p.classify.Classify(msg, recipients(msg), staff)
+func (p *Intake) openCase(ctx context.Context, src Source, in store.Intake, msg *synpunkt.Message, auto, note string, staff bool, reg *origin, ahead *classified) (Result, error) {
+	d := p.decide(msg, staff, ahead)
 	if d.Exclusion != nil {
 		return p.exclude(ctx, src, in, msg, d, auto)
 	}
-	dr := p.buildCase(src, in, msg, d, reg)
+	dr := p.buildCase(src, in, msg, d, reg, ahead.textOf(msg, staff))
 	dr.file = src.File
 	receiptTo, suppressed, err := p.receiptPolicy(ctx, src, in, dr.c, dr.contact, auto)
 	if err != nil {
@@ -57,6 +58,7 @@ type draft struct {
 	c         synpunkt.Case // no Number or Status yet
 	d         classify.Decision
 	text      string         // the text registered
+	language  string         // detected in the subject and text (lang.Detect)
 	contact   *store.Contact // nil: anonymous
 	forward   bool           // the case is forwarded now (its clocks start)
 	withheld  string         // why it is not, when forward is false
@@ -65,18 +67,27 @@ type draft struct {
 	file      *mimeparse.RawFile // the original, when it is a file (msg.Raw nil)
 }
 
-// buildCase builds the case for a classified message: its redacted
-// description, role, channel, sensitivity and, when it is forwarded now,
-// its deadlines. It does no I/O.
-func (p *Intake) buildCase(src Source, in store.Intake, msg *synpunkt.Message, d classify.Decision, reg *origin) draft {
-	dr := draft{d: d, text: d.Text}
-	if dr.text == "" {
-		dr.text = msg.Text
+// caseText is what a new case takes from a classified message's text:
+// its contact, role, redacted description, sensitivity and language. It
+// depends on the message and its classification only, so Prepare works it
+// out ahead (see classifyAhead).
+type caseText struct {
+	text        string         // the text registered
+	contact     *store.Contact // nil: anonymous
+	initiatedBy synpunkt.Role
+	description string
+	sensitive   bool
+	why         []string // the reasons it is sensitive
+	language    string   // detected in the subject and text
+}
+
+// caseTextOf works out the caseText of msg classified as d. It does no I/O.
+func (p *Intake) caseTextOf(msg *synpunkt.Message, d classify.Decision) *caseText {
+	ct := &caseText{text: d.Text}
+	if ct.text == "" {
+		ct.text = msg.Text
 	}
-	dr.contact = p.contact(msg, d, dr.text)
-	if reg != nil {
-		dr.contact = reg.contact
-	}
+	ct.contact = p.contact(msg, d, ct.text)
 	known := []string{msg.From.Name}
 	subject := msg.Subject
 	if d.Form != nil {
@@ -85,13 +96,30 @@ func (p *Intake) buildCase(src Source, in store.Intake, msg *synpunkt.Message, d
 		// the citizen's words are in the message field.
 		subject = d.Form.Subject
 	}
+	ct.initiatedBy = p.initiatedBy(msg, d, ct.text, ct.contact)
+	ct.description = p.redact.Describe(subject, ct.text, pii.Options{KnownNames: nonEmpty(known)})
+	ct.sensitive, ct.why = p.redact.Sensitive(ct.text)
+	ct.language = lang.Detect(msg.Subject + "\n" + ct.text)
+	return ct
+}
+
+// buildCase builds the case for a classified message: its redacted
+// description, role, channel, sensitivity and, when it is forwarded now,
+// its deadlines. It does no I/O. ct is msg's caseText when Prepare worked
+// it out, else nil.
+func (p *Intake) buildCase(src Source, in store.Intake, msg *synpunkt.Message, d classify.Decision, reg *origin, ct *caseText) draft {
+	if ct == nil {
+		ct = p.caseTextOf(msg, d)
+	}
+	dr := draft{d: d, text: ct.text, language: ct.language, contact: ct.contact}
 	dr.c = synpunkt.Case{
 		ReceivedAt: in.ReceivedAt, Category: d.Category, Unit: d.Unit.Name, Committee: d.Unit.Committee,
-		InitiatedBy: p.initiatedBy(msg, d, dr.text, dr.contact),
-		Description: p.redact.Describe(subject, dr.text, pii.Options{KnownNames: nonEmpty(known)}),
+		InitiatedBy: ct.initiatedBy,
+		Description: ct.description,
 		Channel:     channelOf(d, reg),
 	}
 	if reg != nil {
+		dr.contact = reg.contact
 		dr.c.InitiatedBy = p.registeredBy(dr.text, reg)
 	}
 	dr.forward, dr.withheld = p.forwardPolicy(src, in)
@@ -100,7 +128,7 @@ func (p *Intake) buildCase(src Source, in store.Intake, msg *synpunkt.Message, d
 		// forwarded has nobody to remind or escalate past.
 		dr.c.FirstResponseDue, dr.c.FinalDue = p.policy.Deadlines(dr.c.Unit, dr.c.Category, dr.c.ReceivedAt)
 	}
-	dr.sensitive, dr.why = p.redact.Sensitive(dr.text)
+	dr.sensitive, dr.why = ct.sensitive, ct.why
 	dr.c.Sensitive = dr.sensitive
 	return dr
 }
@@ -128,7 +156,7 @@ func (p *Intake) newCaseNotifications(dr draft, msg *synpunkt.Message, receiptTo
 		return nil
 	}
 	return func(c synpunkt.Case) ([]synpunkt.Notification, error) {
-		out, err := p.renderNewCase(c, msg, dr.file, dr.text, dr.d.Handler, receiptTo)
+		out, err := p.renderNewCase(c, msg, dr.file, dr.text, dr.language, dr.d.Handler, receiptTo)
 		if err != nil || reg == nil || reg.ackTo == "" {
 			return out, err
 		}
@@ -422,10 +450,11 @@ func (p *Intake) capReached(ctx context.Context, to string) (bool, string, error
 }
 
 // renderNewCase renders the forward to the handler and the receipt.
-func (p *Intake) renderNewCase(c synpunkt.Case, msg *synpunkt.Message, f *mimeparse.RawFile, text, handler, receiptTo string) ([]synpunkt.Notification, error) {
+// language is the one detected in the message (caseText).
+func (p *Intake) renderNewCase(c synpunkt.Case, msg *synpunkt.Message, f *mimeparse.RawFile, text, language, handler, receiptTo string) ([]synpunkt.Notification, error) {
 	ci := notify.CaseInfoFrom(&c)
 	ci.CitizenText, ci.CitizenMessageID = text, msg.MessageID
-	ci.Language = lang.Detect(msg.Subject + "\n" + text)
+	ci.Language = language
 	reply := p.threads.ReplyAddress(c.Number)
 	fwd, err := p.forwardRef(ci, handler, msg.Raw, f, reply)
 	if err != nil {

@@ -83,7 +83,7 @@ func (p *Intake) Register(ctx context.Context, r Registration) (Result, error) {
 		}
 		return p.duplicate(ctx, outcome, caseID)
 	}
-	res, err := p.openCase(ctx, Source{Name: in.Source}, in, msg, "", "", false, o)
+	res, err := p.openCase(ctx, Source{Name: in.Source}, in, msg, "", "", false, o, nil)
 	if errors.Is(err, store.ErrDuplicate) {
 		return Result{Outcome: Duplicate}, nil
 	}
@@ -189,7 +189,7 @@ func (p *Intake) registerMail(ctx context.Context, src Source, in store.Intake, 
 	o.clerk, o.ackTo = msg.From.Addr, msg.From.Addr
 	reg := &synpunkt.Message{Raw: msg.Raw, MessageID: msg.MessageID, Subject: subject, Text: f.text, From: synpunkt.Address{Addr: email},
 		To: msg.To, Date: msg.Date, Attachments: msg.Attachments}
-	return p.openCase(ctx, src, in, reg, "", "", false, o)
+	return p.openCase(ctx, src, in, reg, "", "", false, o, nil)
 }
 
 // parseRegisterSubject reads "#registrera KANAL[:] rubrik".

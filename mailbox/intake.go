@@ -80,8 +80,8 @@ type Batcher interface {
 // Preparer is a Handler that can do ahead of Handle the work on a message
 // that needs no store (parsing, hashing). The intake calls Prepare for the
 // messages of the next batch while the current one is being registered,
-// on another goroutine, and hands the result to Handle in
-// Delivery.Prepared; it must not write anything. Handle must cope with a
+// on other goroutines (several messages at once), and hands the result
+// to Handle in Delivery.Prepared; it must not write anything. Handle must cope with a
 // nil Prepared (a batch not prepared ahead).
 type Preparer interface {
 	Prepare(d Delivery) any
@@ -126,20 +126,24 @@ type Intake struct {
 	kick    chan struct{} // buffer of one
 	passes  atomic.Uint64
 	conn    connState
-	// retries holds per-message retry state; only touched by Run's goroutine.
+	// retries holds per-message retry state (see retryState).
 	retries retryState
+	// syncSlots bounds the fsyncs of fetched files running at once (see
+	// syncFile).
+	syncSlots chan struct{}
 }
 
 // New returns an Intake. The Config is validated by Run.
 func New(cfg Config, h Handler, cp CheckpointStore, log *slog.Logger) *Intake {
 	cfg = cfg.withDefaults()
 	in := &Intake{
-		cfg:     cfg,
-		handler: h,
-		cp:      cp,
-		log:     log.With(keyComponent, "mailbox"),
-		kick:    make(chan struct{}, 1),
-		retries: retryState{bo: backoff{cfg.MinBackoff, cfg.MaxBackoff}},
+		cfg:       cfg,
+		handler:   h,
+		cp:        cp,
+		log:       log.With(keyComponent, "mailbox"),
+		kick:      make(chan struct{}, 1),
+		retries:   retryState{bo: backoff{cfg.MinBackoff, cfg.MaxBackoff}},
+		syncSlots: make(chan struct{}, 2),
 	}
 	in.conn.clock = cfg.Now
 	return in

@@ -7,6 +7,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -47,6 +48,9 @@ func (s *session) fetchSize(m meta) int64 {
 // order, in batches, and moves the handled ones. A kept or failed message
 // stops the checkpoint but not the pass.
 func (s *session) pass(ctx context.Context) error {
+	// Batches save the checkpoint at most every checkpointEvery; the pass
+	// saves where it got to when it ends, however it ends.
+	defer s.saveCheckpoint(context.WithoutCancel(ctx))
 	metas, err := s.listNew()
 	if err != nil {
 		return err
@@ -65,13 +69,14 @@ func (s *session) pass(ctx context.Context) error {
 	}
 	batches := s.batches(due)
 	var pre *prefetch // the fetch of batches[i], started while batches[i-1] was handled
+	var mv *moving    // the move of batches[i-1], running while batches[i] is handled
 	for i, batch := range batches {
 		var next []meta
 		if i+1 < len(batches) {
 			next = batches[i+1]
 		}
 		var err error
-		if pre, err = s.runBatch(ctx, batch, pre, next, &blocked); err != nil {
+		if pre, mv, err = s.runBatch(ctx, batch, pre, mv, next, &blocked); err != nil {
 			return err
 		}
 	}
@@ -79,10 +84,15 @@ func (s *session) pass(ctx context.Context) error {
 	// earlier passes (past a since-resolved blocker) are done too.
 	if !blocked && s.maxHandled > s.last {
 		s.last = s.maxHandled
-		s.saveCheckpoint(ctx)
 	}
 	return nil
 }
+
+// checkpointEvery is how often a pass saves its checkpoint between
+// batches, each save being a commit of its own on the registration's
+// path. A checkpoint saved late only makes a restart list again UIDs
+// that were moved out of the inbox since.
+const checkpointEvery = time.Second
 
 // listNew returns UIDs and sizes of messages above the checkpoint, sorted.
 func (s *session) listNew() ([]meta, error) {
@@ -129,20 +139,23 @@ func (s *session) batches(metas []meta) [][]meta {
 }
 
 // runBatch fetches a batch whole (or takes the fetch pre started for it),
-// offers it to the Handler message by message, then moves what was
-// committed with one command per destination and advances the checkpoint.
-// While the Handler registers the batch, the next batch (next, when not
-// nil) is fetched on the same connection, and that fetch is returned for
-// the next call: FETCH overlaps the registration instead of following it.
-// Only read-only BODY.PEEK fetches overlap, and the prefetch is joined
-// before the MOVE, so the connection never carries two commands at once
-// outside the Handler's time and a message still leaves the inbox only
-// after its commit. Entries with size -1 are deferred retries: they only
-// block the checkpoint. Pending moves never outlive runBatch, so nothing
-// committed waits in the inbox while the intake idles. When ctx is
-// cancelled the message in hand is finished and what was committed is
-// still moved before ctx.Err() is returned.
-func (s *session) runBatch(ctx context.Context, batch []meta, pre *prefetch, next []meta, blocked *bool) (*prefetch, error) {
+// offers it to the Handler message by message, and moves what was
+// committed with one command per destination. The IMAP connection works
+// beside the Handler: while the Handler registers this batch, the
+// connection finishes prev, the move of the batch before, and then
+// fetches next (when not nil), which is returned for the next call; the
+// move of this batch starts once that fetch is over and is returned too,
+// for the next call to finish (advance the checkpoint past it) after its
+// own registration. So the connection carries one command at a time —
+// move of the batch before, fetch of the next, move of this one — and a
+// message still leaves the inbox only after its commit. The last batch
+// of a pass (next nil), and the batch in hand when the pass stops, is
+// moved before runBatch returns: nothing committed waits in the inbox
+// once a pass is over. Entries with size -1 are deferred retries: they
+// only block the checkpoint. When ctx is cancelled the message in hand is
+// finished and what was committed is still moved before ctx.Err() is
+// returned.
+func (s *session) runBatch(ctx context.Context, batch []meta, pre *prefetch, prev *moving, next []meta, blocked *bool) (*prefetch, *moving, error) {
 	t0 := time.Now()
 	var byUID map[uint32]*imapclient.FetchMessageBuffer
 	var prepared map[uint32]any
@@ -150,82 +163,201 @@ func (s *session) runBatch(ctx context.Context, batch []meta, pre *prefetch, nex
 	if pre != nil {
 		byUID, prepared, err = pre.wait()
 	} else {
-		byUID, err = s.fetchWhole(batch)
+		// The connection fetches this batch itself: the move before first.
+		if err = s.finishMove(ctx, prev, blocked); err == nil {
+			byUID, err = s.fetchWhole(batch, nil)
+		}
+		prev = nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, errors.Join(err, s.finishMove(ctx, prev, blocked))
 	}
 	t1 := time.Now()
 	if next != nil && (batchBytes(batch) >= bigBatch || batchBytes(next) >= bigBatch) {
 		next = nil // a big message is fetched alone, not held beside another batch
 	}
-	pre = s.startFetch(next)
+	pre = s.startFetch(next, prev)
 	done := make(map[uint32]bool, len(batch)) // handled and out of the inbox
 	commits, offered, stopErr := s.offerBatch(ctx, batch, byUID, prepared, done)
 	s.dropFiles(batch)
 	releaseBig(batch, byUID)
 	t2 := time.Now()
-	pre.join() // the connection is free again for the MOVE
+	moveErr := s.finishMove(ctx, prev, blocked) // the batch before, whose checkpoint comes first
 	t3 := time.Now()
-	if err := s.moveCommitted(commits, done); err != nil {
-		stopErr = err
-	}
-	t4 := time.Now()
-	s.advance(offered, done, blocked)
-	s.saveCheckpoint(context.WithoutCancel(ctx))
+	mv := s.startMove(commits, done, offered, pre)
 	// Where a batch's time goes, for latency work (log level debug).
-	// prefetch_wait is how long the next batch's fetch outlasted the
+	// move_wait is how long the move of the batch before outlasted the
 	// registration of this one.
 	s.log.Debug("batch", keyCount, len(batch), "committed", len(commits), "fetch", t1.Sub(t0),
-		"handle", t2.Sub(t1), "prefetch_wait", t3.Sub(t2), "move", t4.Sub(t3), "checkpoint", time.Since(t4))
-	if stopErr != nil {
-		return nil, stopErr // the prefetched batch is dropped: the pass ends
+		"handle", t2.Sub(t1), "move_wait", t3.Sub(t2))
+	if moveErr != nil || stopErr != nil || pre == nil {
+		// The end of the pass, or of the prefetch (a big message next):
+		// this batch is moved now, and a prefetch is dropped.
+		moveErr = errors.Join(moveErr, s.finishMove(ctx, mv, blocked))
+		pre.join()
+		if moveErr != nil {
+			return nil, nil, moveErr
+		}
+		return nil, nil, stopErr
 	}
-	return pre, nil
+	return pre, mv, nil
 }
 
-// prefetch is a fetchWhole running on its own goroutine, followed by the
-// Handler's Prepare of each fetched message when it is a Preparer.
+// moving is the move of a committed batch, running on its own goroutine
+// beside the registration of the next batch.
+type moving struct {
+	finished chan struct{}
+	offered  []meta          // the prefix of the batch looked at
+	done     map[uint32]bool // handled and out of the inbox: set by the move
+	count    int             // messages to move
+	err      error           // the connection failed
+	took     time.Duration
+}
+
+// startMove moves commits once the fetch after (when not nil) is over: the
+// connection carries one command at a time.
+func (s *session) startMove(commits []committed, done map[uint32]bool, offered []meta, after *prefetch) *moving {
+	mv := &moving{finished: make(chan struct{}), offered: offered, done: done, count: len(commits)}
+	go func() {
+		defer close(mv.finished)
+		if after != nil {
+			<-after.fetched
+		}
+		t := time.Now()
+		mv.err = s.moveCommitted(commits, done)
+		mv.took = time.Since(t)
+	}()
+	return mv
+}
+
+// finishMove waits for mv (nil: nothing to wait for), then advances the
+// checkpoint past what it moved, saving it when the last save is
+// checkpointEvery old; it returns mv's error.
+func (s *session) finishMove(ctx context.Context, mv *moving, blocked *bool) error {
+	if mv == nil {
+		return nil
+	}
+	<-mv.finished
+	t := time.Now()
+	s.advance(mv.offered, mv.done, blocked)
+	if t.Sub(s.savedAt) >= checkpointEvery {
+		s.saveCheckpoint(context.WithoutCancel(ctx))
+	}
+	s.log.Debug("batch moved", keyCount, mv.count, "move", mv.took, "checkpoint", time.Since(t))
+	return mv.err
+}
+
+// prefetch is a fetchWhole running on its own goroutine, after the move
+// before it, followed by the Handler's Prepare of each fetched message
+// when it is a Preparer.
 type prefetch struct {
-	done     chan struct{}
+	fetched  chan struct{} // closed when the fetch is over: the connection is free
+	done     chan struct{} // closed when the Prepares are over too
 	byUID    map[uint32]*imapclient.FetchMessageBuffer
 	prepared map[uint32]any
 	err      error
 }
 
-// startFetch starts fetching batch in the background; nil for no batch.
-func (s *session) startFetch(batch []meta) *prefetch {
+// startFetch starts fetching batch in the background once the move after
+// (when not nil) is over; nil for no batch.
+func (s *session) startFetch(batch []meta, after *moving) *prefetch {
 	if len(batch) == 0 {
 		return nil
 	}
-	p := &prefetch{done: make(chan struct{})}
+	p := &prefetch{fetched: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
-		p.byUID, p.err = s.fetchWhole(batch)
-		if p.err == nil {
-			p.prepared = s.prepareAll(batch, p.byUID)
+		if after != nil {
+			<-after.finished
+		}
+		pp := s.startPreparing(batch)
+		p.byUID, p.err = s.fetchWhole(batch, pp)
+		close(p.fetched)
+		p.prepared = pp.wait()
+		if p.err != nil {
+			p.prepared = nil
 		}
 	}()
 	return p
 }
 
-// prepareAll calls the Handler's Prepare for the fetched messages of
-// batch; nil when the Handler is no Preparer. A Prepare that panics
-// leaves its message unprepared (Handle meets the panic again, and
-// recovers it) unless DontRecover is set.
-func (s *session) prepareAll(batch []meta, byUID map[uint32]*imapclient.FetchMessageBuffer) map[uint32]any {
+// preparing calls the Handler's Prepare for the messages of a batch as
+// they are fetched, several at once, so that preparing overlaps the fetch
+// of the rest of the batch. A Prepare that panics leaves its message
+// unprepared (Handle meets the panic again, and recovers it) unless
+// DontRecover is set.
+type preparing struct {
+	s     *session
+	pr    Preparer
+	metas map[uint32]meta // the batch's messages to prepare, by UID
+	work  chan preparingJob
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	out   map[uint32]any
+}
+
+type preparingJob struct {
+	m   meta
+	buf *imapclient.FetchMessageBuffer
+}
+
+// startPreparing starts the workers that prepare batch's messages; nil
+// when the Handler is no Preparer.
+func (s *session) startPreparing(batch []meta) *preparing {
 	pr, ok := s.in.handler.(Preparer)
 	if !ok {
 		return nil
 	}
-	out := make(map[uint32]any, len(byUID))
+	p := &preparing{s: s, pr: pr, metas: make(map[uint32]meta, len(batch)), out: make(map[uint32]any, len(batch))}
 	for _, m := range batch {
-		if buf, ok := byUID[m.uid]; ok && m.size >= 0 {
-			out[m.uid] = s.in.prepare(pr, s.delivery(m, buf))
+		if m.size >= 0 {
+			p.metas[m.uid] = m
 		}
 	}
-	return out
+	p.work = make(chan preparingJob, len(p.metas)) // the fetch never waits for a worker
+	for range min(runtime.GOMAXPROCS(0), maxPrepareWorkers, max(len(p.metas), 1)) {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			for j := range p.work {
+				v := s.in.prepare(p.pr, s.delivery(j.m, j.buf))
+				p.mu.Lock()
+				p.out[j.m.uid] = v
+				p.mu.Unlock()
+			}
+		}()
+	}
+	return p
 }
+
+// fetched hands a fetched message to the workers, and starts writing its
+// file (if any) to disk (see syncFile). p may be nil: then only that.
+func (p *preparing) fetched(s *session, buf *imapclient.FetchMessageBuffer) {
+	s.syncFile(uint32(buf.UID))
+	if p == nil {
+		return
+	}
+	if m, ok := p.metas[uint32(buf.UID)]; ok {
+		p.work <- preparingJob{m: m, buf: buf}
+		delete(p.metas, m.uid) // once, should the server send it twice
+	}
+}
+
+// wait ends the preparing and returns what Prepare returned, by UID; nil
+// for a nil p.
+func (p *preparing) wait() map[uint32]any {
+	if p == nil {
+		return nil
+	}
+	close(p.work)
+	p.wg.Wait()
+	return p.out
+}
+
+// maxPrepareWorkers caps the goroutines preparing a batch's messages at
+// once (one per CPU up to it): parsing, hashing and classifying are CPU
+// work, done beside the registration of the batch before.
+const maxPrepareWorkers = 4
 
 // prepare calls pr.Prepare, recovering a panic into nil unless DontRecover.
 func (in *Intake) prepare(pr Preparer, d Delivery) (v any) {
@@ -344,7 +476,9 @@ func (s *session) advance(offered []meta, done map[uint32]bool, blocked *bool) {
 
 // fetchWhole fetches the batch: whole messages with BODY.PEEK[], and only
 // the header of an oversized one, so its body never enters memory.
-func (s *session) fetchWhole(batch []meta) (map[uint32]*imapclient.FetchMessageBuffer, error) {
+//
+// pp (may be nil) is handed each message as soon as it is fetched.
+func (s *session) fetchWhole(batch []meta, pp *preparing) (map[uint32]*imapclient.FetchMessageBuffer, error) {
 	var whole, headers imap.UIDSet
 	for _, m := range batch {
 		switch {
@@ -356,10 +490,11 @@ func (s *session) fetchWhole(batch []meta) (map[uint32]*imapclient.FetchMessageB
 		}
 	}
 	out := make(map[uint32]*imapclient.FetchMessageBuffer, len(batch))
-	if err := s.fetchInto(out, whole, wholeBody); err != nil {
+	each := func(buf *imapclient.FetchMessageBuffer) { pp.fetched(s, buf) }
+	if err := s.fetchInto(out, whole, wholeBody, each); err != nil {
 		return nil, err
 	}
-	if err := s.fetchInto(out, headers, headerOnly); err != nil {
+	if err := s.fetchInto(out, headers, headerOnly, each); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -368,8 +503,9 @@ func (s *session) fetchWhole(batch []meta) (map[uint32]*imapclient.FetchMessageB
 // fetchInto fetches section of the messages in set into out, by UID.
 // Each literal is read into a buffer of exactly its announced size, not
 // grown by io.ReadAll (which for a 34 MB message allocates about twice
-// that on the way), so a big message costs its size once.
-func (s *session) fetchInto(out map[uint32]*imapclient.FetchMessageBuffer, set imap.UIDSet, section *imap.FetchItemBodySection) error {
+// that on the way), so a big message costs its size once. each, when not
+// nil, is called with every message fetched, once it is complete.
+func (s *session) fetchInto(out map[uint32]*imapclient.FetchMessageBuffer, set imap.UIDSet, section *imap.FetchItemBodySection, each func(*imapclient.FetchMessageBuffer)) error {
 	if len(set) == 0 {
 		return nil
 	}
@@ -413,6 +549,9 @@ func (s *session) fetchInto(out map[uint32]*imapclient.FetchMessageBuffer, set i
 			if old, ok := s.files.Swap(uint32(buf.UID), f); ok {
 				removeRawFile(old.(*mimeparse.RawFile)) // of a prefetch that was dropped
 			}
+		}
+		if each != nil && buf.UID != 0 && buf.FindBodySection(section) != nil {
+			each(buf)
 		}
 	}
 	if err := cmd.Close(); err != nil {

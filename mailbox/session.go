@@ -31,10 +31,11 @@ type session struct {
 	log     *slog.Logger
 	newMail chan struct{} // buffer of one; signalled on EXISTS
 
-	uidValidity uint32 // of the selected mailbox
-	last        uint32 // checkpoint: every UID ≤ last is handled
-	saved       uint32 // last value written to the CheckpointStore
-	maxHandled  uint32 // highest UID handled (or found gone) this session
+	uidValidity uint32    // of the selected mailbox
+	last        uint32    // checkpoint: every UID ≤ last is handled
+	saved       uint32    // last value written to the CheckpointStore
+	savedAt     time.Time // when (wall clock), zero before the first
+	maxHandled  uint32    // highest UID handled (or found gone) this session
 	// lastMail is when a pass last found new mail (Config.Now); zero
 	// before the first. It opens the burst window (see bursting).
 	lastMail time.Time
@@ -153,6 +154,7 @@ func (s *session) saveCheckpoint(ctx context.Context) {
 	if s.last == s.saved {
 		return
 	}
+	s.savedAt = time.Now()
 	if err := s.in.cp.SaveCheckpoint(ctx, s.in.cfg.Mailbox, s.uidValidity, s.last); err != nil {
 		s.log.Warn("save checkpoint failed", keyErr, err, keyUID, s.last)
 		return

@@ -62,3 +62,28 @@ func (s *session) dropFiles(batch []meta) {
 		}
 	}
 }
+
+// syncFile starts writing the file of the fetched message uid (if it was
+// fetched into one) to disk — fsync, on a goroutine of its own, at most
+// two per intake at once — and does not wait. The store fsyncs a file it
+// keeps before its commit anyway; started as soon as the message is
+// fetched, while the batch before is still being registered, the store's
+// fsync finds the data on disk already, or on its way, and the commit
+// does not wait for megabytes of attachments to be written. A failure is
+// left for the store's own fsync to meet, and a file removed meanwhile
+// (its batch was handled) is no harm.
+func (s *session) syncFile(uid uint32) {
+	if s.in.syncSlots == nil {
+		return // an Intake not made by New
+	}
+	v, ok := s.files.Load(uid)
+	if !ok {
+		return
+	}
+	f := v.(*mimeparse.RawFile)
+	go func() {
+		s.in.syncSlots <- struct{}{}
+		defer func() { <-s.in.syncSlots }()
+		f.File.Sync() // the store's fsync reports a failure
+	}()
+}

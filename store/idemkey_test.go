@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"math/rand/v2"
@@ -63,5 +64,46 @@ func TestIdempotencyKeyDoesNotCopy(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
 		t.Errorf("IdempotencyKey of a %d-byte message allocated %d bytes, want well under its size", len(raw), n)
+	}
+}
+
+// normHash gives hashNormalized's hash however the message is cut into
+// pieces: a CRLF, a lone CR or a run of trailing LFs split across writes.
+func TestNormHashAcrossPieces(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	alphabet := []byte{'\r', '\n', 'a', ' ', '\n'}
+	inputs := []string{"", "\r", "\n", "\r\n", "a\r", "\r\r\n", "a\n\n\r", "a\r\n\r\nb", strings.Repeat("\n", 70000) + "x" + strings.Repeat("\r\n", 40000)}
+	for range 5000 {
+		b := make([]byte, rng.IntN(30))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		inputs = append(inputs, string(b))
+	}
+	for _, in := range inputs {
+		want := hashNormalized([]byte(in))
+		for _, maxPiece := range []int{1, 2, 3, 7, 1 << 20} {
+			n := newNormHash()
+			for rest := []byte(in); len(rest) > 0; {
+				k := min(1+rng.IntN(maxPiece), len(rest))
+				n.Write(rest[:k])
+				rest = rest[k:]
+			}
+			if got := n.sum(); got != want {
+				t.Fatalf("normHash of %q in pieces of up to %d = %s, want %s", in, maxPiece, got, want)
+			}
+		}
+	}
+}
+
+// BenchmarkHashNormalizedOf hashes a 1.4 MB message of base64 lines (an
+// attachment) read in pieces, as the intake of a spooled message does.
+func BenchmarkHashNormalizedOf(b *testing.B) {
+	raw := []byte("Message-ID: <x@y>\r\nSubject: s\r\n\r\n" + strings.Repeat(strings.Repeat("QUJD", 19)+"\r\n", 18000))
+	b.SetBytes(int64(len(raw)))
+	for b.Loop() {
+		if _, err := hashNormalizedOf(bytes.NewReader(raw)); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -156,36 +157,40 @@ func writeAtomic(p string, src io.Reader) error {
 	return err
 }
 
-// syncSpool fsyncs the files writeSpool wrote in the current write
-// transaction, a few at a time, then their directories and the spool's
-// own once each; call it just before the commit. (s.wmu is held.)
+// syncSpool makes the files writeSpool and adoptSpool placed in the
+// current write transaction durable, with their names: the files' data
+// (fdatasync where there is one: a file's name is its directory's) and
+// their directories and the spool's own (a new subdirectory's name), all
+// at once, a few at a time — concurrent syncs share the file system's
+// journal commits, where one after another each waits for its own. Call
+// it just before the commit. (s.wmu is held.)
 func (s *Store) syncSpool() error {
 	if len(s.spoolPending) == 0 {
 		return nil
-	}
-	sem := make(chan struct{}, 4)
-	errs := make(chan error, len(s.spoolPending))
-	for _, p := range s.spoolPending {
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem }()
-			errs <- syncFile(p)
-		}()
 	}
 	dirs := map[string]bool{s.spoolDir: true}
 	for _, p := range s.spoolPending {
 		dirs[filepath.Dir(p)] = true
 	}
-	var err error
-	for range s.spoolPending {
-		err = errors.Join(err, <-errs)
+	sem := make(chan struct{}, 8)
+	errs := make(chan error, len(s.spoolPending)+len(dirs))
+	run := func(f func(string) error, p string) {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			errs <- f(p)
+		}()
+	}
+	for _, p := range s.spoolPending {
+		run(syncFile, p)
 	}
 	for d := range dirs {
-		if d != s.spoolDir {
-			err = errors.Join(err, syncDir(d))
-		}
+		run(syncDir, d)
 	}
-	err = errors.Join(err, syncDir(s.spoolDir)) // a new subdirectory's name
+	var err error
+	for range len(s.spoolPending) + len(dirs) {
+		err = errors.Join(err, <-errs)
+	}
 	if err != nil {
 		return fmt.Errorf("spool: %w", err)
 	}
@@ -204,18 +209,18 @@ func (s *Store) spoolDone(committed bool) {
 	s.spoolPending = s.spoolPending[:0]
 }
 
-// syncFile fsyncs the file at p.
-func syncFile(p string) error { return syncPath(p) }
+// syncFile makes the data of the file at p durable (see syncData).
+func syncFile(p string) error { return syncPath(p, syncData) }
 
 // syncDir fsyncs the directory dir, so that names created in it last.
-func syncDir(dir string) error { return syncPath(dir) }
+func syncDir(dir string) error { return syncPath(dir, (*os.File).Sync) }
 
-func syncPath(p string) error {
+func syncPath(p string, sync func(*os.File) error) error {
 	f, err := os.Open(p)
 	if err != nil {
 		return err
 	}
-	err = f.Sync()
+	err = sync(f)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -469,52 +474,105 @@ func indexOf(r io.ReaderAt, size int64, sep []byte) (int64, error) {
 
 // hashNormalizedOf is hashNormalized of what r holds, read in pieces.
 func hashNormalizedOf(r io.Reader) (string, error) {
-	h := sha256.New()
-	out := make([]byte, 0, 64<<10)
-	in := make([]byte, 64<<10)
-	lfs, cr := 0, false // LFs (CRLF or LF) and a CR held back: they may be trailing
-	flush := func() {
-		for ; lfs > 0; lfs-- {
-			out = append(out, '\n')
-		}
-		if len(out) >= 32<<10 {
-			h.Write(out)
-			out = out[:0]
+	n := newNormHash()
+	buf := make([]byte, 64<<10)
+	if _, err := io.CopyBuffer(n, onlyReader{r}, buf); err != nil {
+		return "", err
+	}
+	return n.sum(), nil
+}
+
+// onlyReader hides a reader's WriterTo, so io.CopyBuffer uses its buffer.
+type onlyReader struct{ io.Reader }
+
+// normHash is hashNormalized as a Writer, for a message read in pieces:
+// the SHA-256 of what is written with every CRLF turned into LF and the
+// trailing LFs cut. It looks for CRs with bytes.IndexByte and hashes what
+// lies between them in large writes, not byte by byte.
+type normHash struct {
+	h   hash.Hash
+	out []byte // normalised bytes not yet hashed
+	lfs int    // LFs (from LF or CRLF) held back after the last other byte: they may be trailing
+	cr  bool   // the last byte written was a CR, held back: it may begin a CRLF
+}
+
+func newNormHash() *normHash {
+	return &normHash{h: sha256.New(), out: make([]byte, 0, 32<<10)}
+}
+
+func (n *normHash) Write(p []byte) (int, error) {
+	size := len(p)
+	if n.cr && len(p) > 0 {
+		n.cr = false
+		if p[0] == '\n' {
+			n.lfs++
+			p = p[1:]
+		} else {
+			n.text([]byte{'\r'})
 		}
 	}
-	for {
-		n, err := r.Read(in)
-		for _, c := range in[:n] {
-			if cr {
-				cr = false
-				if c == '\n' {
-					lfs++
-					continue
-				}
-				flush()
-				out = append(out, '\r')
-			}
-			switch c {
-			case '\r':
-				cr = true
-			case '\n':
-				lfs++
-			default:
-				flush()
-				out = append(out, c)
-			}
-		}
-		if errors.Is(err, io.EOF) {
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\r')
+		if i < 0 {
+			n.text(p)
 			break
 		}
-		if err != nil {
-			return "", err
+		n.text(p[:i])
+		switch {
+		case i+1 == len(p):
+			n.cr = true
+			p = p[i+1:]
+		case p[i+1] == '\n':
+			n.lfs++
+			p = p[i+2:]
+		default: // a CR alone stays
+			n.text(p[i : i+1])
+			p = p[i+1:]
 		}
 	}
-	if cr {
-		flush()
-		out = append(out, '\r')
+	return size, nil
+}
+
+// text takes bytes without CR: LFs at its end are held back, and those
+// held before are written out when another byte follows them.
+func (n *normHash) text(b []byte) {
+	k := len(b)
+	for k > 0 && b[k-1] == '\n' {
+		k--
 	}
-	h.Write(out)
-	return hex.EncodeToString(h.Sum(nil)), nil
+	if k == 0 {
+		n.lfs += len(b)
+		return
+	}
+	for ; n.lfs > 0; n.lfs-- {
+		n.put(lfByte)
+	}
+	n.put(b[:k])
+	n.lfs = len(b) - k
+}
+
+var lfByte = []byte{'\n'}
+
+// put adds normalised bytes, hashing them a buffer at a time.
+func (n *normHash) put(b []byte) {
+	if len(n.out)+len(b) > cap(n.out) {
+		n.h.Write(n.out)
+		n.out = n.out[:0]
+		if len(b) >= cap(n.out) {
+			n.h.Write(b)
+			return
+		}
+	}
+	n.out = append(n.out, b...)
+}
+
+// sum is the hex SHA-256 of what was written, trailing LFs cut.
+func (n *normHash) sum() string {
+	if n.cr {
+		n.cr = false
+		n.text([]byte{'\r'})
+	}
+	n.h.Write(n.out)
+	n.out = n.out[:0]
+	return hex.EncodeToString(n.h.Sum(nil))
 }

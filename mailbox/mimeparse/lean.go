@@ -38,6 +38,7 @@ type Lean struct {
 	partial  []byte // a line not yet ended
 	run      int64  // bytes of the current run of base64 lines
 	held     []byte // the last line of a run being elided, not yet placed
+	heldC    int64  // its alphabet characters
 	pending  int64  // alphabet characters elided from the current run
 	pendingB int64  // and bytes, line ends included
 	closed   bool
@@ -73,7 +74,7 @@ const minBase64Line = 40
 func (l *Lean) Write(b []byte) (int, error) {
 	n := len(b)
 	for len(b) > 0 {
-		i := indexLF(b)
+		i := bytes.IndexByte(b, '\n')
 		if i < 0 {
 			l.partial = append(l.partial, b...)
 			break
@@ -90,18 +91,10 @@ func (l *Lean) Write(b []byte) (int, error) {
 	return n, nil
 }
 
-func indexLF(b []byte) int {
-	for i, c := range b {
-		if c == '\n' {
-			return i
-		}
-	}
-	return -1
-}
-
 // line takes one whole line, ending in LF.
 func (l *Lean) line(line []byte) {
-	if _, ok := base64Line(line); !ok {
+	chars, ok := base64Line(line)
+	if !ok {
 		l.endRun()
 		l.header(line)
 		l.data = append(l.data, line...)
@@ -117,11 +110,10 @@ func (l *Lean) line(line []byte) {
 		return
 	}
 	if l.held != nil {
-		hc, _ := base64Line(l.held)
-		l.pending += hc
+		l.pending += l.heldC
 		l.pendingB += int64(len(l.held))
 	}
-	l.held = append(l.held[:0], line...)
+	l.held, l.heldC = append(l.held[:0], line...), chars
 }
 
 // header notes what a line that is not base64 says of the type of the
@@ -160,7 +152,7 @@ func (l *Lean) endRun() {
 		}
 		l.data = append(l.data, l.held...)
 	}
-	l.run, l.held, l.pending, l.pendingB = 0, nil, 0, 0
+	l.run, l.held, l.heldC, l.pending, l.pendingB = 0, nil, 0, 0, 0
 }
 
 // base64Line reports whether line (ending in LF) is a long line of base64
@@ -173,13 +165,34 @@ func base64Line(line []byte) (int64, bool) {
 	if end < minBase64Line {
 		return 0, false
 	}
-	for _, c := range line[:end] {
-		if base64Value[c] < 0 {
+	b := line[:end]
+	var bad byte
+	for len(b) >= 8 { // eight at a time, one branch for them
+		bad |= notBase64[b[0]] | notBase64[b[1]] | notBase64[b[2]] | notBase64[b[3]] |
+			notBase64[b[4]] | notBase64[b[5]] | notBase64[b[6]] | notBase64[b[7]]
+		if bad != 0 {
 			return 0, false
 		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		bad |= notBase64[c]
+	}
+	if bad != 0 {
+		return 0, false
 	}
 	return int64(end), true
 }
+
+// notBase64 is 1 for a byte outside the base64 alphabet, 0 for one in it.
+var notBase64 = func() (t [256]byte) {
+	for i, v := range base64Value {
+		if v < 0 {
+			t[i] = 1
+		}
+	}
+	return t
+}()
 
 // Close ends the copy: a last line without LF is kept as it is.
 func (l *Lean) Close() error {

@@ -1,0 +1,8 @@
+//go:build !linux
+
+package store
+
+import "os"
+
+// syncData makes f's data durable: fsync where there is no fdatasync.
+func syncData(f *os.File) error { return f.Sync() }
