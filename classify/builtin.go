@@ -59,7 +59,7 @@ var builtinCategory = map[synpunkt.DocType]string{
 		trasig:3|sönder:3|fungerar inte:2.5|funkar inte:2.5|ur funktion:3|läcka:3|läcker:3|släckt:2.5|lyser inte:3|
 		blinkar:1.5|potthål:3|hål i:2.5|=hål:1.5|klotter:2.5|klottrat:2.5|graffiti:2.5|sprejat:2|nedklottrad:2.5|nedfallen:2.5|
 		=fallit:2|blåst omkull:3|omkull:2|saknas:1.5|stopp i:2.5|svämmar över:2|krossad:2.5|krossat:2.5|lossnat:2|nedriven:2.5|
-		dumpat:2|överfull:1.5|ej hämtade:3.5|inte hämtats:3.5|inte tömd:3.5|inte tömts:3.5|blev inte tömd:1|halt:1.5|=sanda:1|sticker ut:1.5|
+		dumpat:2|överfull:1.5|ej hämtade:3.5|inte hämtade:3.5|inte hämtad:3.5|kom inte:1.5|inte hämtats:3.5|inte tömd:3.5|inte tömts:3.5|blev inte tömd:1|halt:1.5|=sanda:1|sticker ut:1.5|
 		åtgärda:1|=laga:1|=lagas:1.5|slutat fungera:3|=full:1.5|=forsar:1|inget vatten:2.5|lågt vattentryck:2|ingen värme:2|utsläpp:1.5|
 		kaputt:3|=paj:3|pajad:3|gått sönder:3|vält:2|=vältes:2|rasat:2.5|hänger löst:3|sprucken:2.5|spricka:2|sprickor:2|
 		igensatt:3|igensatta:3|stopp:1.5|blockerar:2|ligger över:1.5|krossat glas:3|glassplitter:3|vassa:1|=fixa:1|fixas:1.5|
