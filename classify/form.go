@@ -120,3 +120,27 @@ var formCategories = map[string]synpunkt.DocType{
 	"felanmälan": synpunkt.DocFelanmalan, "praise": synpunkt.DocBerom, "complaint": synpunkt.DocKlagomal,
 	"suggestion": synpunkt.DocForslag, "question": synpunkt.DocFraga, "fault report": synpunkt.DocFelanmalan,
 }
+
+// unnamedForm reads text as a form with the default labels when it looks
+// like one: a message field and a name, e-mail or phone field, each on a
+// line of its own, and no e-mail field with an address of the
+// organisation's own (a colleague's note is not a citizen's form). It
+// returns nil otherwise.
+func (c *Classifier) unnamedForm(text string) *FormData {
+	seen := map[string]bool{}
+	for _, line := range strings.Split(text, "\n") {
+		if k, _, ok := strings.Cut(line, ":"); ok {
+			if name, known := defaultFormLabels[strings.ToLower(strings.TrimSpace(k))]; known {
+				seen[name] = true
+			}
+		}
+	}
+	if !seen["text"] || !(seen["name"] || seen["email"] || seen["phone"]) {
+		return nil
+	}
+	f := formSpec{labels: defaultFormLabels}.parse(text)
+	if f.Text == "" || f.Email != "" && c.isOwn(f.Email) {
+		return nil
+	}
+	return f
+}
