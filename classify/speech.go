@@ -63,6 +63,7 @@ var (
 	askOpeners = phrases(`vart vänder|vart ska man|vart ska jag|vem kontaktar|vem ska jag|vem ska man|hur gör man|hur gör jag|är det sant|stämmer det att|
 		kan jag få|kan man få|var kan jag|var kan man|när öppnar|får man|får jag|behöver jag|behöver man|tar ni|gäller det|vad gäller|
 		vad kostar|hur mycket kostar|kan någon förklara|kan ni förklara|när kommer besked|när får jag besked|när får vi besked|
+		har jag rätt|har man rätt|har hon rätt|har han rätt|har vi rätt|har barnet rätt|har min|kan jag byta|kan man byta|kan jag som|kan vi som|
 		is the|are the|is it true|does the|do you|how do|where can|can i|do i|what is|who do|can someone explain|could someone explain`)
 	// shortPraise make a sentence of one or two words praise
 	// ("Imponerande!", "Bra jobbat!", "Toppen!").
