@@ -360,3 +360,22 @@ func TestUnnamedFormIsNotInternal(t *testing.T) {
 		}
 	}
 }
+
+// TestStaffNamingACitizenIsNotInternal: staff mail that says it passes
+// on what a resident said, without a forward subject or header, is the
+// resident's synpunkt; a colleague's own view stays internal.
+func TestStaffNamingACitizenIsNotInternal(t *testing.T) {
+	c := mustSample(t)
+	for text, wantIntern := range map[string]bool{
+		"Hej! En förälder ringde i morse och undrar varför skolbussen inte stannar vid Bäckavägen längre.": false,
+		"Lägger detta här för registrering: gatlyktan vid Rosenvägen 3 är trasig sedan en vecka.":          false,
+		"Synpunkt från en medborgare via telefon: fler bänkar i stadsparken.":                              false,
+		"Kaffemaskinen i personalrummet är trasig igen.":                                                   true,
+		"Synpunkt från medarbetare: lönesystemet är krångligt.":                                            true,
+	} {
+		d := c.Classify(msg("anna.anstalld@exempelby.se", "Synpunkt", text), to(mailbox), true)
+		if got := d.Exclusion != nil && d.Exclusion.Class == ClassInternal; got != wantIntern {
+			t.Errorf("%q: internal = %v, want %v", text, got, wantIntern)
+		}
+	}
+}
