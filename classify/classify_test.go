@@ -349,6 +349,12 @@ func TestUnnamedFormIsNotInternal(t *testing.T) {
 	if d.Form == nil || d.Form.Email != "leif.a@example.net" || d.Form.Name != "Leif Andersson" || !strings.HasPrefix(d.Text, "Får man bygga") {
 		t.Fatalf("form not read: %+v text %q", d.Form, d.Text)
 	}
+	// Other wordings of the same fields.
+	d = c.Classify(&synpunkt.Message{From: synpunkt.Address{Addr: "etjanst@exempelby.se"}, Subject: "Ny synpunkt",
+		Text: "Ditt namn: Eva Ek\nDin e-post: eva@example.org\nDin synpunkt: Gatlyktan vid Rosenvägen 3 är trasig.", To: to(mailbox)}, to(mailbox), true)
+	if d.Exclusion != nil || d.Form == nil || d.Form.Email != "eva@example.org" || !strings.HasPrefix(d.Text, "Gatlyktan") {
+		t.Fatalf("form with other labels: exclusion %+v form %+v text %q", d.Exclusion, d.Form, d.Text)
+	}
 	for _, text := range []string{
 		"Meddelande: kaffemaskinen är trasig igen.",                                                   // no contact field
 		"Namn: Anna Anställd\nE-post: anna.anstalld@exempelby.se\nMeddelande: Rasterna är för korta.", // a colleague's own address

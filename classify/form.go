@@ -130,7 +130,7 @@ func (c *Classifier) unnamedForm(text string) *FormData {
 	seen := map[string]bool{}
 	for _, line := range strings.Split(text, "\n") {
 		if k, _, ok := strings.Cut(line, ":"); ok {
-			if name, known := defaultFormLabels[strings.ToLower(strings.TrimSpace(k))]; known {
+			if name, known := unnamedFormLabels[strings.ToLower(strings.TrimSpace(k))]; known {
 				seen[name] = true
 			}
 		}
@@ -138,9 +138,24 @@ func (c *Classifier) unnamedForm(text string) *FormData {
 	if !seen["text"] || !(seen["name"] || seen["email"] || seen["phone"]) {
 		return nil
 	}
-	f := formSpec{labels: defaultFormLabels}.parse(text)
+	f := formSpec{labels: unnamedFormLabels}.parse(text)
 	if f.Text == "" || f.Email != "" && c.isOwn(f.Email) {
 		return nil
 	}
 	return f
 }
+
+// unnamedFormLabels are the default labels and the other usual wordings
+// of an e-service's fields, for forms the config does not describe.
+var unnamedFormLabels = func() map[string]string {
+	m := map[string]string{
+		"ditt namn": "name", "förnamn och efternamn": "name", "name": "name", "din e-post": "email", "din e-postadress": "email",
+		"mejl": "email", "mejladress": "email", "e-mail": "email", "email": "email", "mobil": "phone", "mobilnummer": "phone", "phone": "phone",
+		"din synpunkt": "text", "ditt meddelande": "text", "fritext": "text", "beskriv ditt ärende": "text", "ditt ärende": "text", "message": "text",
+		"ärendetyp": "category", "vill du bli kontaktad": "wants_reply",
+	}
+	for k, v := range defaultFormLabels {
+		m[k] = v
+	}
+	return m
+}()
