@@ -48,7 +48,7 @@ var builtinAreas = map[string]area{
 			gritting:3|icy:2|parking:2.5|=road:1.5|=roads:1.5|=street:1|pavement:2|sidewalk:2.5|footpath:2|bike lane:2.5|cycle path:2.5|
 			speed bump:3|speeding:2.5|traffic:2|crossing:1.5|zebra crossing:2.5|=sign:1|
 			katuvalo:3|katuvalot:3|katulamppu:3|auraus:3|aurattu:3|aurata:3|streetlamp:3|street lamps:3|snow plough:3|snowplow:3|road works:2.5`,
-		anchors:   `gata|gatu|=väg|vägar|trafik|gatukontor|snöröjning|belysning|parkering|infrastruktur|stadsmiljö|gatumiljö|offentlig miljö|=tk|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning|street|streets|=roads|highways|=traffic`,
+		anchors:   `gata|gatu|stadsmiljöförvaltning|=väg|vägar|trafik|gatukontor|snöröjning|belysning|parkering|infrastruktur|stadsmiljö|gatumiljö|offentlig miljö|=tk|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning|=teknik|teknikförvaltning|teknikkontor|teknik och|tekniska enheten|teknisk service|tekniska verken|samhällsteknik|street|streets|=roads|highways|=traffic`,
 		committee: `teknisk|samhällsbyggnad|trafik`,
 	},
 	"park": {
@@ -62,7 +62,7 @@ var builtinAreas = map[string]area{
 			naturområde:2.5|strövområde:2.5|=dammen:1.5|ankdamm:3|fontän:2.5|löv:1.5|lövblås:2.5|odlingslott:3|koloniområde:2|parkarbetare:3|
 			playground:3|swings:2.5|=slide:1.5|bench:2|benches:2|=tree:1.5|=trees:1.5|grass:2|mowing:3|dog park:3|litter bin:2|
 			puisto:2.5|leikkipuisto:3`,
-		anchors:   `park|parker|grönyta|grönytor|grönområde|natur|utemiljö|skog|stadsmiljö|offentlig miljö|=tk|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning|=parks|green spaces`,
+		anchors:   `park|parker|stadsmiljöförvaltning|grönyta|grönytor|grönområde|natur|utemiljö|skog|stadsmiljö|offentlig miljö|=tk|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning|=teknik|teknikförvaltning|teknikkontor|teknik och|tekniska enheten|teknisk service|tekniska verken|samhällsteknik|=parks|green spaces`,
 		committee: `samhällsbyggnad|teknisk`,
 	},
 	"avfall": {
@@ -77,7 +77,7 @@ var builtinAreas = map[string]area{
 			=panten:1|pant:1|
 			garbage:3|=bin:2|=bins:2|recycling:3|waste:3|rubbish:3|trash:3|collection:1.5|=dump:2|
 			roska:2.5|roskat:2.5|roskia:2.5|jäte:2.5|jätteet:2.5|kierrätys:3|bin collection:3|bulky waste:3`,
-		anchors:   `avfallsbolag|renhållningsbolag|återvinningsbolag|kretsloppsbolag|avfallsenhet|avfall|renhållning|sophämtning|sopor|återvinning|kretslopp|returab|=waste|recycling|refuse|garbage|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning`,
+		anchors:   `avfallsbolag|renhållningsbolag|återvinningsbolag|kretsloppsbolag|avfallsenhet|avfall|renhållning|sophämtning|sopor|återvinning|kretslopp|returab|=waste|recycling|refuse|garbage|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning|=teknik|teknikförvaltning|teknikkontor|teknik och|tekniska enheten|teknisk service|tekniska verken|samhällsteknik`,
 		committee: `teknisk`,
 	},
 	"va": {
@@ -90,7 +90,7 @@ var builtinAreas = map[string]area{
 			anslutningsavgift:2.5|kokningsrekommendation:3|koka vattnet:3|klor:2|vattentorn:3|brandpost:3|kran:1.5|enskilt avlopp:2|
 			=water:2|tap water:3|drinking water:3|sewage:3|sewer:3|drain:2.5|drains:2.5|floods:1.5|flooded:2|water pressure:3|water meter:3|burst pipe:3|
 			vesijohto:3|viemäri:3|water pressure:3|sewer:3|sewage:3|=drain:2|tap water:3|water main:3`,
-		anchors:   `vattenbolag|vattenförsörjning|vattentjänst|vattenenhet|vattenavdelning|vatten|avlopp|=va|vattenverk|va-enhet|=water|sewage|sewer|wastewater|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning`,
+		anchors:   `vattenbolag|vattenförsörjning|vattentjänst|vattenenhet|vattenavdelning|vatten|avlopp|=va|vattenverk|va-enhet|=water|sewage|sewer|wastewater|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning|=teknik|teknikförvaltning|teknikkontor|teknik och|tekniska enheten|teknisk service|tekniska verken|samhällsteknik`,
 		committee: `teknisk|vatten`,
 	},
 	"bygglov": {
@@ -217,7 +217,7 @@ var builtinAreas = map[string]area{
 			badstrand:3|sandstrand:2|vandringsled:2.5|friluftsområde:2.5|hallbokning:3|boka hall:3|träningstider:2.5|
 			swimming:4|=pool:3|sports:3|sports hall:4|football pitch:3|ice rink:3|youth centre:3|youth center:3|gym:2|
 			kajak:2.5|kajaker:2.5|kanot:2.5|kanoter:2.5|kayak:2.5|kayaks:2.5|canoe:2.5|canoes:2.5|hockey:2.5|ishockey:3|istid:3|istider:3|ice time:3|ice rink:3|uimahalli:3|swimming pool:3|sports hall:3`,
-		anchors:   `idrott|fritid|sport|simhall|=bad|badhus|fritidsgård|friluft|motion|anläggning|ishall|arena|idrottsplats|sporthall|friskvård|=kff|=kof|=kfn|=kfu|leisure|sports|recreation`,
+		anchors:   `idrott|fritid|sport|simhall|ungdomens hus|ungdomshus|=bad|badhus|fritidsgård|friluft|motion|anläggning|ishall|arena|idrottsplats|sporthall|friskvård|=kff|=kof|=kfn|=kfu|leisure|sports|recreation`,
 		committee: `fritid|idrott`,
 	},
 	"kultur": {
@@ -242,7 +242,7 @@ var builtinAreas = map[string]area{
 		vocab: `räddningstjänst:4|räddningstjänsten:4|brandkår:4|brandkåren:4|brandstation:3|brandlarm:2.5|brandvarnare:3|brandsyn:3|
 			sotning:3|sotare:3|brandskydd:3|tillstånd för brandfarlig:3|eldningsförbud:3|
 			fire brigade:4|fire service:4|chimney sweep:3`,
-		anchors:   `räddningstjänst|räddning|brandkår|brandförsvar|fire and rescue|rescue service|rescue services|fire service`,
+		anchors:   `räddningstjänst|räddning|krisberedskap|säkerhet och beredskap|brandkår|brandförsvar|fire and rescue|rescue service|rescue services|fire service`,
 		committee: `räddning`,
 	},
 	"fastighet": {
@@ -256,7 +256,7 @@ var builtinAreas = map[string]area{
 		vocab: `näringsliv:4|företagare:3|företagsklimat:3|företagslots:3|nyföretagare:3|upphandling:3|leverantör:2|faktura:1.5|
 			turism:3|turistbyrå:3|besöksnäring:3|etablering:2.5|
 			business:2.5|procurement:3|tourism:3|invoice:2`,
-		anchors:   `näringsliv|företag|turism|tillväxt|upphandling`,
+		anchors:   `näringsliv|företag|turism|besöksnäring|tillväxt|upphandling`,
 		committee: ``,
 	},
 	"arbetsmarknad": {
