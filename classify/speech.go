@@ -82,6 +82,14 @@ var (
 	praiseWords    = phrases(`härlig|härligt|härliga|fin|fint|fina|bra|trevlig|trevligt|trevliga|underbar|underbart|underbara|mysig|mysigt|mysiga|
 		rolig|roligt|roliga|kul|skön|skönt|sköna|snygg|snyggt|snygga|vacker|vackert|vackra|fantastisk|fantastiskt|fantastiska|grym|grymt|grymma|
 		proffsig|proffsigt|proffsiga|smidig|smidigt|lyckad|lyckat|lyckade|fräsch|fräscht|fräscha|välskött|välskötta|lovely|great|nice|wonderful|beautiful|amazing`)
+	// praiseIntents start a sentence that says it means to praise
+	// ("Vill bara säga att …", "Just wanted to say …"), unless it
+	// complains or negates. In the seven labelled municipalities all 19
+	// synpunkter with such an opener are Beröm (the model already got
+	// them right there; the act keeps a strong Klagomål guess of the model
+	// from outvoting them on unseen mail).
+	praiseIntents = phrases(`vill bara säga|ville bara säga|vill bara tacka|ville bara tacka|vill passa på att tacka|vill bara ge|ville bara ge|
+		just wanted to say|just want to say|i just wanted to say|i just want to say|i want you to know|i wanted you to know|just wanted to thank|i want to thank`)
 	// demandOpeners start a demand when a fix verb follows ("kan ni inte laga …").
 	demandOpeners = phrases(`kan ni inte|kunde ni inte|can you not|can't you`)
 	// ideaOpeners start a message's proposal ("Idé: …", "Förslag: …").
@@ -201,6 +209,8 @@ func (s sentence) act() (synpunkt.DocType, string) {
 		return synpunkt.DocForslag, "önskan med tack"
 	case !s.question && startsWith(s.words, imperativeProposals):
 		return synpunkt.DocForslag, "uppmaning att ordna något"
+	case !s.question && startsWith(s.words, praiseIntents) && !containsPhrase(s.words, complaintWords) && !containsPhrase(s.words, phrases("inte|ej|not|aldrig|never|ingen|no")):
+		return synpunkt.DocBerom, "avsikt att berömma"
 	case !s.question && len(s.words) <= 2 && startsWith(s.words, shortPraise):
 		return synpunkt.DocBerom, "kort beröm"
 	case s.question && startsWith(s.words, askOpeners):
