@@ -270,8 +270,8 @@ var (
 	// 0.9562, pooled 1476 -> 1479 of 1542, no municipality worse; 0.8 and
 	// 0.9 gain 2 and 5 messages, 0.95 and 1 lose Ekhamra messages. The
 	// middle of the safe range was taken.
-	modelKnownFull = 0.85
-	modelAreaWeight     = 2.0
+	modelKnownFull  = 0.85
+	modelAreaWeight = 2.0
 	// modelThinEvidence: the area model votes only when the rules' best
 	// unit scores below this. 100: it always votes; with five
 	// municipalities' leave-one-out (TestLOMOUnitGrid, i13c) voting always
