@@ -65,6 +65,8 @@ var builtinCategory = map[synpunkt.DocType]string{
 		igensatt:3|igensatta:3|stopp:1.5|blockerar:2|ligger över:1.5|krossat glas:3|glassplitter:3|vassa:1|=fixa:1|fixas:1.5|
 		smashed:3|blocked:2.5|=flickers:2|går inte att:1.5|kan någon kolla:2.5|kan ni kolla:2.5|kan någon titta:2.5|kan ni titta på:2|skicka någon:2.5|
 		slut på:1.5|send someone:2.5|please check:2|
+		piper:1.5|tjuter:1.5|slocknat:2.5|ur drift:3|står still:2|har stannat:2|hänger sig:2.5|droppar:2|strömavbrott:2.5|ingen ström:2.5|fastnat:1.5|kärvar:2|blåst ner:2.5|glappar:2|lossnar:2|
+		beeping:2|leaking:3|jammed:2|no power:2.5|power cut:2.5|
 		broken:3|not working:2.5|=fallen:2|leak:3|pothole:3|flickering:2|out of order:3|=fix:1|repair:1.5`,
 }
 
