@@ -137,14 +137,14 @@ func TestLeaveOneMunicipalityOut(t *testing.T) {
 // measured on i13e's final classifier (go test -count=1 -v -run
 // 'TestLeaveOneMunicipalityOut$' ./classify/):
 //
-//	Exempelby 0.947 / 0.984 / 0.063, 160 of 162 other processes, 0 false
+//	Exempelby 0.949 / 0.984 / 0.063, 160 of 162 other processes, 0 false
 //	Norrby    0.974 / 0.972 / 0.057,  18 of 18, 0 false
 //	Söderås   0.953 / 0.980 / 0.051,  31 of 31, 0 false
 //	Björkvik  0.971 / 0.981 / 0.088,  30 of 32, 2 false
 //	Ekhamra   0.925 / 1.000 / 0.100,  57 of 60, 4 false
-//	Lindåsa   0.966 / 0.974 / 0.068,  35 of 35, 1 false
-//	Stenbacka 0.946 / 0.969 / 0.063,  33 of 35, 0 false
-//	mean      0.954 / 0.980 / 0.070
+//	Lindåsa   0.971 / 0.974 / 0.068,  35 of 35, 1 false
+//	Stenbacka 0.951 / 0.969 / 0.063,  33 of 35, 0 false
+//	mean      0.956 / 0.980 / 0.070
 //
 // (category / unit of routed / triage share). On main before i13e, with
 // Stenbacka (blind6) added to the table but not yet to the training data,
@@ -154,15 +154,19 @@ func TestLeaveOneMunicipalityOut(t *testing.T) {
 // municipalities' mail and i13e on all seven (Stenbacka's included), so
 // these figures are the guard of unseen mail, not a blind measure of it;
 // Stenbacka's row in particular rests on rules read from its messages
-// (i13e lifted it from 0.917 / 0.945 / 0.176).
+// (i13e lifted it from 0.917 / 0.945 / 0.176). The six other
+// municipalities' mean went 0.949 / 0.980 / 0.087 (before i13e) ->
+// 0.952 / 0.981 / 0.078 (Stenbacka added to the training data only) ->
+// 0.957 / 0.982 / 0.071 (i13e's rules, read from Stenbacka's errors and
+// checked, not tuned, on these six).
 var lomoFloors = []floors{
 	{"Exempelby", 574, 0.94, 0.975, 0.07, 160, 0},
 	{"Norrby", 245, 0.965, 0.965, 0.065, 18, 0},
 	{"Söderås", 246, 0.945, 0.975, 0.06, 31, 0},
 	{"Björkvik", 270, 0.965, 0.975, 0.095, 30, 2},
 	{"Ekhamra", 100, 0.9, 0.99, 0.105, 57, 4},
-	{"Lindåsa", 240, 0.96, 0.965, 0.075, 35, 1},
-	{"Stenbacka", 240, 0.94, 0.96, 0.07, 33, 0},
+	{"Lindåsa", 240, 0.965, 0.965, 0.075, 35, 1},
+	{"Stenbacka", 240, 0.945, 0.96, 0.07, 33, 0},
 }
 
 // TestLOMOFloors: the classifier on each labelled municipality's mail
