@@ -19,7 +19,7 @@ type area struct {
 // builtinAreas is the topic knowledge of common municipal areas, by name.
 var builtinAreas = map[string]area{
 	"kontaktcenter": {
-		vocab: `=registrator:3|=registratorn:3|registraturen:3|diariet:2.5|diarienummer:2.5|begärde ut:2|allmän handling:2|allmänna handlingar:2|telefontider:2.5|öppet i telefonen:3|kommunens telefon:3|ringa kommunen:2|nå kommunen:2|mina sidor:2.5|självservice:2|digital brevlåda:2.5|kivra:2.5|tolk:1|tolken:1|klarspråk:2|lätt svenska:2|call the council:2|interpreter:2|
+		vocab: `kommunarkiv:3|kommunarkivet:3|släktforska:2.5|släktforskning:2.5|nyinflyttad:2.5|ny invånare:2.5|suomeksi:2|asioida:2|kunnan kanssa:2.5|=registrator:3|=registratorn:3|registraturen:3|diariet:2.5|diarienummer:2.5|begärde ut:2|allmän handling:2|allmänna handlingar:2|telefontider:2.5|öppet i telefonen:3|kommunens telefon:3|ringa kommunen:2|nå kommunen:2|mina sidor:2.5|självservice:2|digital brevlåda:2.5|kivra:2.5|tolk:1|tolken:1|klarspråk:2|lätt svenska:2|call the council:2|interpreter:2|
 			kontaktcenter:3|växeln:2.5|telefonväxel:3|kundtjänst:2.5|medborgarservice:3|servicecenter:3|kommunhuset:2|reception:2|
 			hemsida:2.5|hemsidan:2.5|webbplats:2.5|webbsida:2.5|kommunens sida:2|e-tjänst:2|etjänst:2|e-tjänsten:2|formulär:1|blankett:1.5|
 			bankid:2|logga in:2|inloggning:2|chatt:2|chatten:2|telefontid:2.5|telefonkö:3|kö i telefon:3|ringde kommunen:2|ingen svarade:1|
@@ -48,11 +48,11 @@ var builtinAreas = map[string]area{
 			gritting:3|icy:2|parking:2.5|=road:1.5|=roads:1.5|=street:1|pavement:2|sidewalk:2.5|footpath:2|bike lane:2.5|cycle path:2.5|
 			speed bump:3|speeding:2.5|traffic:2|crossing:1.5|zebra crossing:2.5|=sign:1|
 			katuvalo:3|katuvalot:3|katulamppu:3|auraus:3|aurattu:3|aurata:3|streetlamp:3|street lamps:3|snow plough:3|snowplow:3|road works:2.5`,
-		anchors:   `gata|gatu|=väg|vägar|trafik|gatukontor|snöröjning|belysning|parkering|infrastruktur|stadsmiljö|gatumiljö|offentlig miljö|=tk|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning|street|streets|=roads|highways|=traffic`,
+		anchors:   `gata|gatu|stadsmiljöförvaltning|=väg|vägar|trafik|gatukontor|snöröjning|belysning|parkering|infrastruktur|stadsmiljö|gatumiljö|offentlig miljö|=tk|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning|=teknik|teknikförvaltning|teknikkontor|teknik och|tekniska enheten|teknisk service|tekniska verken|samhällsteknik|street|streets|=roads|highways|=traffic`,
 		committee: `teknisk|samhällsbyggnad|trafik`,
 	},
 	"park": {
-		vocab: `=äng:1.5|=ängen:1.5|blomsteräng:2.5|alléträd:3|stubbe:2|stubbar:2|trädrot:2.5|=rötterna:1.5|=rötter:1.5|lövhög:2.5|lövräfsning:3|grillplats:3|grillplatser:3|vindskydd:2.5|naturreservat:2.5|kolonilott:3|gräsytor:3|park bench:3|flower beds:2.5|hedge:1.5|
+		vocab: `=björk:2|=björken:2|=björkar:2|=björkarna:2|=lindarna:1.5|=ekarna:1.5|kommunens mark:2.5|ta ner trädet:3|=äng:1.5|=ängen:1.5|blomsteräng:2.5|alléträd:3|stubbe:2|stubbar:2|trädrot:2.5|=rötterna:1.5|=rötter:1.5|lövhög:2.5|lövräfsning:3|grillplats:3|grillplatser:3|vindskydd:2.5|naturreservat:2.5|kolonilott:3|gräsytor:3|park bench:3|flower beds:2.5|hedge:1.5|
 			=park:2.5|=parken:2.5|=parker:2.5|=parkerna:2.5|=parkens:2.5|stadspark:2.5|grönområde:3|grönyta:3|gräsmatta:2.5|gräsklippning:3|klippa gräset:3|
 			gräset:2|ogräs:2|rabatt:2.5|plantering:2|planteringar:2|lekplats:3|lekpark:3|gunga:2.5|gungor:2.5|gungorna:2.5|rutschkana:3|
 			sandlåda:3|klätterställning:3|lekredskap:3|parkbänk:3|bänk:2|bänkar:2|bänkarna:2|=träd:1.5|=träden:1.5|=trädet:1.5|trädfällning:3|
@@ -62,11 +62,11 @@ var builtinAreas = map[string]area{
 			naturområde:2.5|strövområde:2.5|=dammen:1.5|ankdamm:3|fontän:2.5|löv:1.5|lövblås:2.5|odlingslott:3|koloniområde:2|parkarbetare:3|
 			playground:3|swings:2.5|=slide:1.5|bench:2|benches:2|=tree:1.5|=trees:1.5|grass:2|mowing:3|dog park:3|litter bin:2|
 			puisto:2.5|leikkipuisto:3`,
-		anchors:   `park|parker|grönyta|grönytor|grönområde|natur|utemiljö|skog|stadsmiljö|offentlig miljö|=tk|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning|=parks|green spaces`,
+		anchors:   `park|parker|stadsmiljöförvaltning|grönyta|grönytor|grönområde|natur|utemiljö|skog|stadsmiljö|offentlig miljö|=tk|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning|=teknik|teknikförvaltning|teknikkontor|teknik och|tekniska enheten|teknisk service|tekniska verken|samhällsteknik|=parks|green spaces`,
 		committee: `samhällsbyggnad|teknisk`,
 	},
 	"avfall": {
-		vocab: `soptipp:3|soptippen:3|=soffor:2|=soffa:2|=soffan:2|möbler:1|möbel:1|madrass:1|kylskåp:1|vitvaror:2.5|skrot:2|metallskrot:3|trädgårdsavfall:3|sortera:2.5|sortering:2.5|sorterar:2.5|källsortering:3|fyrfack:3|fyrfackskärl:3|hämtschema:3|tömningsdag:3|sopkalender:3|=slängs:2|=slängde:2|=slänga:2|=slänger:2|=slängt:1.5|glasflaskor:2|burkar:1.5|container:2.5|containern:2.5|containrar:2.5|=maskarna:1.5|=maskar:1.5|flugor:1|recycling centre:3|recycling center:3|=sofa:2|furniture:2|mattress:2|fridge:2|binmen:3|bin men:3|refuse:2.5|compost:2.5|food waste:3|jätehuolto:3|jäteastia:3|śmieci:3|odpady:3|القمامة:3|النفايات:3|qashin:3|qashinka:3|زباله:3|
+		vocab: `trash:2.5|bin lorry:3|garbage truck:3|recycling centre:3|recycling station:3|bottle bank:3|jäte:3|roskat:3|kierrätys:3|glasiglo:3|glasiglon:3|=iglon:2.5|=iglo:2.5|=igloos:2.5|glasbehållare:3|glasåtervinning:3|soptipp:3|soptippen:3|=soffor:2|=soffa:2|=soffan:2|möbler:1|möbel:1|madrass:1|kylskåp:1|vitvaror:2.5|skrot:2|metallskrot:3|trädgårdsavfall:3|sortera:2.5|sortering:2.5|sorterar:2.5|källsortering:3|fyrfack:3|fyrfackskärl:3|hämtschema:3|tömningsdag:3|sopkalender:3|=slängs:2|=slängde:2|=slänga:2|=slänger:2|=slängt:1.5|glasflaskor:2|burkar:1.5|container:2.5|containern:2.5|containrar:2.5|=maskarna:1.5|=maskar:1.5|flugor:1|recycling centre:3|recycling center:3|=sofa:2|furniture:2|mattress:2|fridge:2|binmen:3|bin men:3|refuse:2.5|compost:2.5|food waste:3|jätehuolto:3|jäteastia:3|śmieci:3|odpady:3|القمامة:3|النفايات:3|qashin:3|qashinka:3|زباله:3|
 			sopor:3|soporna:3|sopbil:3|sopbilen:3|sopkärl:3|sopkärlet:3|soptunna:3|soptunnan:3|soptunnor:3|sophämtning:3|sophämtare:3|
 			sopgubbe:3|sopgubbar:3|sopsäck:2.5|soprum:2.5|sophus:2.5|sopnedkast:2.5|=kärl:2.5|kärlet:2.5|kärlen:2.5|=tunna:2|=tunnan:2|
 			tömning:2.5|tömd:2|tömdes:2|tömma:1.5|töms:2|hämtning:1.5|hämtningsdag:3|hämtats:1|hämtade:1|grovsopor:3|grovavfall:3|avfall:3|
@@ -77,11 +77,11 @@ var builtinAreas = map[string]area{
 			=panten:1|pant:1|
 			garbage:3|=bin:2|=bins:2|recycling:3|waste:3|rubbish:3|trash:3|collection:1.5|=dump:2|
 			roska:2.5|roskat:2.5|roskia:2.5|jäte:2.5|jätteet:2.5|kierrätys:3|bin collection:3|bulky waste:3`,
-		anchors:   `avfallsbolag|renhållningsbolag|återvinningsbolag|kretsloppsbolag|avfallsenhet|avfall|renhållning|sophämtning|sopor|återvinning|kretslopp|returab|=waste|recycling|refuse|garbage|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning`,
+		anchors:   `avfallsbolag|renhållningsbolag|återvinningsbolag|kretsloppsbolag|avfallsenhet|avfall|renhållning|sophämtning|sopor|återvinning|kretslopp|returab|=waste|recycling|refuse|garbage|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning|=teknik|teknikförvaltning|teknikkontor|teknik och|tekniska enheten|teknisk service|tekniska verken|samhällsteknik`,
 		committee: `teknisk`,
 	},
 	"va": {
-		vocab: `bevattningsförbud:3|bevattningsförbudet:3|vattenbrist:3|spara vatten:3|vattna:1|hosepipe ban:3|water supply:3|water outage:3|water is turned off:3|water turned off:3|no water:3|water main:3|vattenpost:3|vattenposter:3|dricksfontän:3|dricksvattenfontän:3|vattenkiosk:3|vattenautomat:2.5|spolbil:3|ledningsnät:3|vattenverk:3|vattenverket:3|vattenförbrukning:3|förbrukning:1.5|mätarbyte:3|=rören:2|=röret:2|stopp i toaletten:3|kokning:2|legionella:3|hårt vatten:2.5|vattnet smakar:3|vattnet luktar:3|klorsmak:3|water bill:3|=pipes:2|flooding:2|blocked drain:3|manhole:3|vesi:2|vettä:2|woda:2|wody:2|المياه:2.5|مياه:2.5|biyaha:2.5|آب:2|
+		vocab: `servisledning:3|servisledningen:3|vattenservis:3|golvbrunn:2|golvbrunnen:2|kommunalt vatten:3|kommunala vattnet:3|kommunalt avlopp:3|ansluta till:1.5|anslutningsavgift:3|skitvatten:3|avloppsvatten:3|bevattningsförbud:3|bevattningsförbudet:3|vattenbrist:3|spara vatten:3|vattna:1|hosepipe ban:3|water supply:3|water outage:3|water is turned off:3|water turned off:3|no water:3|water main:3|vattenpost:3|vattenposter:3|dricksfontän:3|dricksvattenfontän:3|vattenkiosk:3|vattenautomat:2.5|spolbil:3|ledningsnät:3|vattenverk:3|vattenverket:3|vattenförbrukning:3|förbrukning:1.5|mätarbyte:3|=rören:2|=röret:2|stopp i toaletten:3|kokning:2|legionella:3|hårt vatten:2.5|vattnet smakar:3|vattnet luktar:3|klorsmak:3|water bill:3|=pipes:2|flooding:2|blocked drain:3|manhole:3|vesi:2|vettä:2|woda:2|wody:2|المياه:2.5|مياه:2.5|biyaha:2.5|آب:2|
 			vatten:2|vattnet:2|dricksvatten:3|kranvatten:3|vattenkvalitet:3|vattenläcka:3|läcka:1.5|rörbrott:3|vattenledning:3|
 			vattentryck:3|vattenavstängning:3|avstängt vatten:3|inget vatten:3|smakar konstigt:2|brunt vatten:3|missfärgat:2.5|kalk:2|
 			avlopp:3|avloppet:3|avloppsvatten:3|avloppsledning:3|spillvatten:3|stopp i avloppet:3|reningsverk:3|pumpstation:3|brunn:2.5|
@@ -90,11 +90,11 @@ var builtinAreas = map[string]area{
 			anslutningsavgift:2.5|kokningsrekommendation:3|koka vattnet:3|klor:2|vattentorn:3|brandpost:3|kran:1.5|enskilt avlopp:2|
 			=water:2|tap water:3|drinking water:3|sewage:3|sewer:3|drain:2.5|drains:2.5|floods:1.5|flooded:2|water pressure:3|water meter:3|burst pipe:3|
 			vesijohto:3|viemäri:3|water pressure:3|sewer:3|sewage:3|=drain:2|tap water:3|water main:3`,
-		anchors:   `vattenbolag|vattenförsörjning|vattentjänst|vattenenhet|vattenavdelning|vatten|avlopp|=va|vattenverk|va-enhet|=water|sewage|sewer|wastewater|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning`,
+		anchors:   `vattenbolag|vattenförsörjning|vattentjänst|vattenenhet|vattenavdelning|vatten|avlopp|=va|vattenverk|va-enhet|=water|sewage|sewer|wastewater|tekniska kontoret|tekniska förvaltningen|teknisk förvaltning|=teknik|teknikförvaltning|teknikkontor|teknik och|tekniska enheten|teknisk service|tekniska verken|samhällsteknik`,
 		committee: `teknisk|vatten`,
 	},
 	"bygglov": {
-		vocab: `kulturmiljö:2|=fönster:1|=fönstren:1|window:1.5|windows:1.5|drawings:2|samråd:3|samrådsmöte:3|samrådet:3|planförslag:3|planarbete:3|planprogram:3|stadsplanering:3|bostadsbyggande:3|nya bostäder:2.5|bostadsområde:2|exploatering:2.5|byggnation:2.5|byggnationen:2.5|byggplaner:3|höghus:2.5|=villor:1.5|villatomt:2.5|tomtkö:3|fönsterbyte:3|byta fönster:2.5|byta fönstren:2.5|fasadfärg:2.5|kulör:2|takbyte:2.5|bygglovshandläggare:4|grannehörande:3|grannhörande:3|grannyttrande:3|=lov:1.5|skymmer:2|stödmur:2.5|=rivning:2.5|=rivningen:2.5|strandskyddsdispens:4|dispens:2planera för:1.5|building department:4|planning department:4|planning office:4|building application:4|construction permit:4|zoning plan:3|detailed plan:3|housing development:3|pozwolenie na budowę:4|مجوز:2.5|ساختمانی:2.5|رخصة بناء:4|ترخيص:2|ruqsad:2.5|
+		vocab: `planning permission:3|detailed plan:3|rakennan:2.5|rakentaa:2.5|luvan:2|lupa:2|bygga en brygga:3|bygga brygga:3|radhus:1.5|mätstickor:2.5|detaljplanen:3|kulturmiljö:2|=fönster:1|=fönstren:1|window:1.5|windows:1.5|=drawings:2|samråd:3|samrådsmöte:3|samrådet:3|planförslag:3|planarbete:3|planprogram:3|stadsplanering:3|bostadsbyggande:3|nya bostäder:2.5|bostadsområde:2|exploatering:2.5|byggnation:2.5|byggnationen:2.5|byggplaner:3|höghus:2.5|=villor:1.5|villatomt:2.5|tomtkö:3|fönsterbyte:3|byta fönster:2.5|byta fönstren:2.5|fasadfärg:2.5|kulör:2|takbyte:2.5|bygglovshandläggare:4|grannehörande:3|grannhörande:3|grannyttrande:3|=lov:1.5|skymmer:2|stödmur:2.5|=rivning:2.5|=rivningen:2.5|strandskyddsdispens:4|dispens:2planera för:1.5|building department:4|planning department:4|planning office:4|building application:4|construction permit:4|zoning plan:3|detailed plan:3|housing development:3|pozwolenie na budowę:4|مجوز:2.5|ساختمانی:2.5|رخصة بناء:4|ترخيص:2|ruqsad:2.5|
 			bygglov:4|bygglovet:4|bygglovsansökan:4|marklov:3.5|rivningslov:3.5|bygga:1.5|bygge:2|bygget:2|byggnad:1.5|attefall:3|
 			attefallshus:3|attefallsåtgärd:3|friggebod:3|komplementbyggnad:3|=altanen:2|=altaner:2|altanbygge:2|=altan:2|garage:1.5|carport:2.5|uterum:2.5|inglasning:2.5|
 			tillbyggnad:3|nybyggnad:2.5|påbyggnad:2.5|takkupa:3|fasad:2|fasadändring:3|staket:2|plank:2|=mur:1.5|startbesked:3|slutbesked:3|
@@ -107,11 +107,11 @@ var builtinAreas = map[string]area{
 		committee: `bygg|samhällsbyggnad|stadsbyggnad`,
 	},
 	"miljo": {
-		vocab: `construction noise:3|drilling:2|noisy:2.5|loud music:2.5|livsmedelsanläggning:3|livsmedelsregistrering:3|sälja mat:2.5|magsjuk:2.5|magsjuka:2.5|ventilation:2.5|ventilationen:2.5|inomhusmiljö:3|inomhusluft:3|fuktskada:3|fuktskador:3|silverfisk:2.5|=myrorna:1.5|=myror:1.5|måsar:1.5|hundskall:2|=skällande:2|bullrig:2.5|högljudd:2|ljudnivå:1.5|byggbuller:3|trafikbuller:3|luftföroreningar:3|partiklar:2|hygienlokal:2.5|solarium:2.5|health inspector:3|food poisoning:3|noise complaint:3|damp:2|pest:2.5|pests:2.5|mice:2|cockroaches:3|smoke:2|air quality:3|melu:2.5|hałas:2.5|ضوضاء:2.5|
+		vocab: `inspektör:2.5|inspektören:2.5|inspektörerna:2.5|livsmedelsinspektör:3|livsmedelskontroll:3|livsmedelstillsyn:3|food inspection:3|food inspector:3|health inspector:3|luftkvaliteten:4|eget avlopp:4|egna avlopp:4|enskilda avlopp:4|avloppsinventering:4|luftmätning:3|luftföroreningar:3|avgaser:2|tomgångskörning:3|huller om buller:0|construction noise:3|drilling:2|noisy:2.5|loud music:2.5|livsmedelsanläggning:3|livsmedelsregistrering:3|sälja mat:2.5|magsjuk:2.5|magsjuka:2.5|ventilation:2.5|ventilationen:2.5|inomhusmiljö:3|inomhusluft:3|fuktskada:3|fuktskador:3|silverfisk:2.5|=myrorna:1.5|=myror:1.5|måsar:1.5|hundskall:2|=skällande:2|bullrig:2.5|högljudd:2|ljudnivå:1.5|byggbuller:3|trafikbuller:3|luftföroreningar:3|partiklar:2|hygienlokal:2.5|solarium:2.5|health inspector:3|food poisoning:3|noise complaint:3|damp:2|pest:2.5|pests:2.5|mice:2|cockroaches:3|smoke:2|air quality:3|melu:2.5|hałas:2.5|ضوضاء:2.5|
 			miljö:2|miljöförvaltning:3|enskilt avlopp:4|enskilda avlopp:4|enskild brunn:4|egen brunn:4|brunnsvatten:4|private well:4|well water:4|septic tank:4|trekammarbrunn:4|badvatten:3|badvattnet:3|bathing water:4|bakterier:2|bacteria:2|miljökontor:3|miljöinspektör:3|hälsoskydd:3|inspektion:2|tillsyn:1.5|=bullret:2.5|=buller:2.5|bullret:2.5|
 			bullrar:2.5|oljud:2|lukt:1.5|luktar:1.5|stank:2.5|stinker:2.5|=råttorna:2.5|=råtta:2.5|=råttor:2.5|=möss:2|kackerlackor:3|vägglöss:3|skadedjur:3|
 			duvor:1.5|mögel:2.5|fukt:1.5|radon:3|eldning:2.5|elda:2.5|eldar:2.5|vedeldning:3|vedspis:2.5|kamin:2|=rök:2|röken:2|
-			luftkvalitet:3|avgaser:2|tomgångskörning:3|=damm:1.5|=dammar:1.5|utsläpp:3|olja:2|diesel:2|kemikalier:2|förorening:3|förorenad:3|
+			luftkvalitet:4|avgaser:2|tomgångskörning:3|=damm:1.5|=dammar:1.5|utsläpp:3|olja:2|diesel:2|kemikalier:2|förorening:3|förorenad:3|
 			höns:2.5|tupp:2.5|djurhållning:2.5|gödsel:2|livsmedel:2|livsmedelskontroll:3|restaurang:2|matförgiftning:3|hygien:2|
 			badvatten:3|algblomning:3|fisk:1|fiskar:1|laddstolpe:1|klimat:1.5|byggarbetsplats:1.5|fläkt:2|värmepump:2|tatuering:2|
 			food truck:2|environmental:3|noise:2.5|smell:1.5|stinks:2|=rats:2.5|mould:2.5|mold:2.5|pollution:3`,
@@ -119,7 +119,7 @@ var builtinAreas = map[string]area{
 		committee: `miljö`,
 	},
 	"forskola": {
-		vocab: `ur och skur:3|uteförskola:4|sovstund:3|=vilan:1.5|mellanmål:1.5|=napp:2|=nappar:2|blöjbyte:3|ettåring:2.5|tvååring:2|treåring:2|fyraåring:2|småbarn:2|nattis:3|öppna förskolan:4|öppen förskola:4|förskolebarn:4|nursery school:4|child care:3|childcare:3|toddlers:2.5|playschool:3|päiväkoti:4|päiväkodin:4|päiväkotiin:4|przedszkole:4|przedszkola:4|روضة:4|حضانة:4|مهدکودک:4|مهد:2.5|xannaano:4|
+		vocab: `vid hämtningen:2.5|vid lämningen:2.5|hämtning och lämning:3|lämning och hämtning:3|esikoulussa:3|esikouluun:3|barngrupp:3|barngruppen:3|inskolning:3|ur och skur:3|uteförskola:4|sovstund:3|=vilan:1.5|mellanmål:1.5|=napp:2|=nappar:2|blöjbyte:3|ettåring:2.5|tvååring:2|treåring:2|fyraåring:2|småbarn:2|nattis:3|öppna förskolan:4|öppen förskola:4|förskolebarn:4|nursery school:4|child care:3|childcare:3|toddlers:2.5|playschool:3|päiväkoti:4|päiväkodin:4|päiväkotiin:4|przedszkole:4|przedszkola:4|روضة:4|حضانة:4|مهدکودک:4|مهد:2.5|xannaano:4|
 			förskola:4|förskolan:4|förskolor:4|förskole:4|förskolegård:4|förskoleplats:4|förskollärare:3|barnskötare:3|pedagog:1.5|
 			pedagoger:1.5|dagis:3.5|lekis:3|inskolning:3|barngrupp:2.5|barngruppen:2.5|barnomsorg:3|barnomsorgsplats:3|
 			pedagogisk omsorg:3|dagbarnvårdare:3|planeringsdag:2|blöjor:2.5|blöja:2.5|lämning:1.5|hämtning av barn:2|
@@ -128,15 +128,15 @@ var builtinAreas = map[string]area{
 		committee: `barn|förskol`,
 	},
 	"grundskola": {
-		vocab: `klasskompis:2|klasskamrat:2|klasskamrater:2|mobbning:2.5|mobbad:2.5|mobbas:2.5|skolarbete:2.5|idrottslektion:3|simundervisning:3|skolresa:3|=klassresan:3|=klassresa:3|lägerskola:3|skolavslutning:3|skolstart:3|läsår:3|läsåret:3|skolfoto:3|elevråd:3|lektioner:1.5|halvklass:3|klasslärare:3|elevassistent:3|förskoleklass:3|school bus:3|bullying:2.5|lessons:1.5|koulun:3|kouluun:3|koulussa:3|szkoła:3|szkole:3|szkoły:3|مدرسة:3|المدرسة:3|مدرسه:3|dugsiga:3|dugsi:3|iskuulka:3|
+		vocab: `school lunch:3|school meals:3|klasskompis:2|klasskamrat:2|klasskamrater:2|mobbning:2.5|mobbad:2.5|mobbas:2.5|skolarbete:2.5|idrottslektion:3|simundervisning:3|skolresa:3|=klassresan:3|=klassresa:3|lägerskola:3|skolavslutning:3|skolstart:3|läsår:3|läsåret:3|skolfoto:3|elevråd:3|lektioner:1.5|halvklass:3|klasslärare:3|elevassistent:3|förskoleklass:3|school bus:3|bullying:2.5|lessons:1.5|koulun:3|kouluun:3|koulussa:3|szkoła:3|szkole:3|szkoły:3|مدرسة:3|المدرسة:3|مدرسه:3|dugsiga:3|dugsi:3|iskuulka:3|
 			skola:3|skolan:3|skolor:3|grundskola:4|grundskole:4|=elev:1|elever:1.5|eleverna:1.5|=läraren:1.5|idrottslärare:2|musiklärare:2|=lärare:1.5|=lärarna:1.5|rektor:2|rektorn:2|
-			=klass:1.5|klassen:1.5|klassrum:2.5|årskurs:3|lågstadiet:3|mellanstadiet:3|högstadiet:3|fritids:3|fritidshem:3|fritidspedagog:3|
+			=klass:1.5|klassen:1.5|klassrum:2.5|årskurs:3|lågstadiet:3|mellanstadiet:3|högstadiet:3|=fritids:3|=fritidset:3|fritidsavdelning:3|fritidspersonal:3|fritidsplats:3|fritidsavgift:3|fritidsverksamhet:3|fritidsklubb:3|fritidshem:3|fritidspedagog:3|
 			läxa:2|läxor:2|läxhjälp:2.5|skolmat:2.5|skolmaten:2.5|skollunch:3|matsal:2|matsalen:2|skolgård:3|skolgården:3|=rast:2|rasten:2|
 			rasterna:2|skolskjuts:3|skolbuss:3|särskilt stöd:2|elevhälsa:3|skolsköterska:3|=kuratorn:2|=kurator:2|specialpedagog:2.5|=mentor:1.5|
 			utvecklingssamtal:3|betyg:2|=prov:1|vikarie:1.5|frånvaro:2|studiedag:2.5|sportlov:1|friluftsdag:2.5|termin:1.5|skolbyte:2|
 			byta skola:3|skolplacering:3|skolval:3|
 			school:3|pupil:2|pupils:2|teacher:1.5|teachers:1.5|homework:2.5|classroom:2.5|headteacher:2.5|principal:2|after-school:3|
-			ledighet:2.5|ledig från skolan:3|ledigt från skolan:3|koulu:2.5|opettaja:2.5`,
+			=ledighet:2.5|=ledigheten:2.5|ledighetsansökan:3|ledig från skolan:3|ledigt från skolan:3|koulu:2.5|opettaja:2.5`,
 		anchors:   `grundskola|grundskole|skola|skolor|fritidshem|elevhälsa|skolskjuts|barn och utbildning|utbildningsförvaltning|bildningsförvaltning|=buf|=bun|=bou|=school|=schools|=education|compulsory school|primary school`,
 		committee: `utbildning|skol`,
 	},
@@ -149,7 +149,7 @@ var builtinAreas = map[string]area{
 		committee: `gymnasie`,
 	},
 	"hemtjanst": {
-		vocab: `larmknapp:3|trygghetslarmet:3|=rollatorn:2|=rollator:2|demenssjuk:2.5|mormor:1|farmor:1|morfar:1|farfar:1|pensionär:1|pensionärer:1|grandmother:1|grandfather:1|opieka domowa:4|opiekunka:2.5|daryeelka guriga:3|waayeelka:2.5|
+		vocab: `home carers:3|care visits:3|meals on wheels:3|safety alarm:3|personal alarm:3|my elderly:1.5|kotihoitaja:3|caawimaad guriga:3|larmknapp:3|trygghetslarmet:3|=rollatorn:2|=rollator:2|demenssjuk:2.5|mormor:1|farmor:1|morfar:1|farfar:1|pensionär:1|pensionärer:1|grandmother:1|grandfather:1|opieka domowa:4|opiekunka:2.5|daryeelka guriga:3|waayeelka:2.5|
 			hemtjänst:4|hemtjänsten:4|hemtjänstpersonal:4|hemvård:3.5|hemsjukvård:2.5|trygghetslarm:3|larmet:1.5|matdistribution:3|
 			matlåda:2.5|matlådor:2.5|mat levererad:2|biståndsbeslut:1.5|biståndshandläggare:2|omsorg:1|omsorgspersonal:2|vårdbiträde:2|
 			undersköterska:1.5|dusch:1|duscha:1.5|städning:1.5|inköp:1|handla åt:2|morgonbesök:2.5|kvällsbesök:2.5|nattpatrull:3|
@@ -160,7 +160,7 @@ var builtinAreas = map[string]area{
 		committee: `social|omsorg|vård`,
 	},
 	"aldreboende": {
-		vocab: `vanhainkodin:4|vanhainkodissa:4|vanhainkotiin:4|hoitajat:2|trygghetsboende:3|de gamla:1|boendets:1.5|personalen på boendet:3|demenssjuka:3|alzheimer:2.5|dementia:3|old people's home:4|retirement home:3|vanhus:2.5|vanhukset:2.5|dom opieki:4|دار المسنين:4|رعاية المسنين:4|خانه سالمندان:4|سالمند:3|
+		vocab: `elderly care:3|elder care:3|dementia ward:3|dementia unit:3|visiting hours:2|residents:1.5|hoitokoti:3|vanhukset:2|vanhainkodin:4|vanhainkodissa:4|vanhainkotiin:4|hoitajat:2|trygghetsboende:3|de gamla:1|boendets:1.5|personalen på boendet:3|demenssjuka:3|alzheimer:2.5|dementia:3|old people's home:4|retirement home:3|vanhus:2.5|vanhukset:2.5|dom opieki:4|دار المسنين:4|رعاية المسنين:4|خانه سالمندان:4|سالمند:3|
 			äldreboende:4|äldreboendet:4|särskilt boende:4|vård- och omsorgsboende:4|omsorgsboende:4|=boende:1.5|boendet:1.5|=demens:1.5|
 			demensboende:4|demensavdelning:4|korttidsboende:3|korttids:2.5|äldreomsorg:2|avdelningen:1.5|anhöriga:1|de boende:1.5|besökstid:2|
 			servicehus:2.5|gemensamhetsrum:2|boendeplats:2.5|
@@ -170,7 +170,7 @@ var builtinAreas = map[string]area{
 		committee: `social|omsorg|äldre`,
 	},
 	"ifo": {
-		vocab: `المساعدة المالية:4|fältassistent:3|fältassistenter:3|fältassistenterna:3|fältarbetare:3|fältare:3|socialjour:3.5|socialjouren:3.5|familjerätt:3.5|familjerätten:3.5|vårdnad:2.5|vårdnadstvist:3|umgänge:2|föräldrastöd:3|föräldrautbildning:2.5|familjebehandling:3|barnutredning:3|orolig för barnen:3|orolig för barnet:3|droger:2|knark:2|langning:2|ungdomsgäng:2|spelberoende:3|spelmissbruk:3|behandlingshem:3|beroendemottagning:3|öppenvård:2.5|=lvm:3|barnahus:3|skyddat boende:3|misshandel:1.5|hedersrelaterat:3|ensamkommande:3|pengar till mat:3|pengar till hyran:3|mat och hyra:3|kontoutdrag:3|hyresavi:2.5|hyresavin:2.5|a-kassa:2|a-kassan:2|har inte råd:2|inga pengar:2nödbistånd:3|family counselling:4|family counseling:4|counselling:2.5|counseling:2.5|couples therapy:3|parenting support:3|child protection:3|financial assistance:3|financial support:2.5|income support:3|addiction:3|domestic violence:3|homeless:3|youth workers:3|outreach workers:3|toimeentulotuki:4|sosiaalitoimi:4|sosiaalityöntekijä:4|pomoc społeczna:4|zasiłek:3|opieka społeczna:4|مساعدة مالية:4|الخدمات الاجتماعية:4|إعانة:3|مددکار:3|کمک هزینه:3|caawimaad:2|lacag:1.5|kirada:1.5|gargaar:2|
+		vocab: `drugs:2|debt:2|debts:2|food bank:2|sosiaali:2|mitt bistånd:3|mitt försörjningsstöd:4|alkoholproblem:3|alcohol:3|drinking:1.5|dricker för mycket:3|missbrukar:3|spelproblem:3|föräldrakurs:3|föräldrakursen:3|föräldragrupp:3|tonåringar:1|oro för mitt barnbarn:3|oro för mitt barn:3|orolig för mitt barnbarn:3|orolig för min son:2.5|orolig för min dotter:2.5|hjälp med hyran:3|betala hyran:2.5|ekonomisk hjälp:3|ekonomiskt stöd:3|ekonomiskt bistånd:4|söka bistånd:3|avslag på mitt bistånd:3|کمک مالی:3|اجاره:2|apua rahassa:3|المساعدة المالية:4|fältassistent:3|fältassistenter:3|fältassistenterna:3|fältarbetare:3|fältare:3|socialjour:3.5|socialjouren:3.5|familjerätt:3.5|familjerätten:3.5|vårdnad:2.5|vårdnadstvist:3|umgänge:2|föräldrastöd:3|föräldrautbildning:2.5|familjebehandling:3|barnutredning:3|orolig för barnen:3|orolig för barnet:3|droger:2|knark:2|langning:2|ungdomsgäng:2|spelberoende:3|spelmissbruk:3|behandlingshem:3|beroendemottagning:3|öppenvård:2.5|=lvm:3|barnahus:3|skyddat boende:3|misshandel:1.5|hedersrelaterat:3|ensamkommande:3|pengar till mat:3|pengar till hyran:3|mat och hyra:3|kontoutdrag:3|hyresavi:2.5|hyresavin:2.5|a-kassa:2|a-kassan:2|har inte råd:2|inga pengar:2|nödbistånd:3|family counselling:4|family counseling:4|counselling:2.5|counseling:2.5|couples therapy:3|parenting support:3|child protection:3|financial assistance:3|financial support:2.5|income support:3|addiction:3|domestic violence:3|homeless:3|youth workers:3|outreach workers:3|toimeentulotuki:4|sosiaalitoimi:4|sosiaalityöntekijä:4|pomoc społeczna:4|zasiłek:3|opieka społeczna:4|مساعدة مالية:4|الخدمات الاجتماعية:4|إعانة:3|مددکار:3|کمک هزینه:3|caawimaad:2|lacag:1.5|kirada:1.5|gargaar:2|
 			socialtjänst:4|socialtjänsten:4|=socialen:3.5|=soc:3|socialkontor:3.5|socialsekreterare:4|försörjningsstöd:4|socialbidrag:4|
 			ekonomiskt bistånd:4|bistånd:1.5|=familjeenhet:3|familjerådgivning:3|familjecentral:2.5|familjeomsorg:4|familjehem:3|
 			familjebehandlare:3|skuldrådgivning:3|budgetrådgivning:3|skuldsanering:3|missbruk:3|beroende:1.5|alkohol:1.5|narkotika:2|
@@ -195,19 +195,19 @@ var builtinAreas = map[string]area{
 		committee: ``,
 	},
 	"bibliotek": {
-		vocab: `deckare:2.5|deckarna:2.5|romaner:2|lättläst:2|barnböcker:2.5|serietidningar:2|=manga:2|reservationskö:3|lånar:2|kirjoja:2.5|kirja:2|kirjat:2|biblioteka:3|książki:2.5|مكتبة:3|كتب:2.5|maktabadda:3|buugaag:2.5|
+		vocab: `reading circle:3|book club:3|borrowed:2|newspapers:2|study room:2|läsecirkel:3|läsecirkeln:3|läsecirklar:3|lånetid:3|fjärrlån:3|omlån:3|låneregler:3|utlånad:2.5|utlånade:2.5|bokrea:2.5|lässtund:3|lovläsning:3|deckare:2.5|deckarna:2.5|romaner:2|lättläst:2|barnböcker:2.5|serietidningar:2|=manga:2|reservationskö:3|lånar:2|kirjoja:2.5|kirja:2|kirjat:2|biblioteka:3|książki:2.5|مكتبة:3|كتب:2.5|maktabadda:3|buugaag:2.5|
 			bibliotek:4|biblioteket:4|bibblan:4|biblan:4|bibban:4|bibliotekarie:4|bibliotekarier:4|=bok:2|=boken:2|böcker:2|
 			bokautomat:3|bokinkast:3|bokbuss:4|bokbussen:4|ljudbok:2.5|ljudböcker:2.5|e-bok:3|e-böcker:3|lånekort:3.5|bibliotekskort:4|
 			låna:2|lånade:2|=lån:1|utlåning:3|återlämning:3|lämna tillbaka:1.5|reservation:2|reservera:2|förseningsavgift:3|
 			sagostund:3|bokcirkel:3|författarbesök:3|läsesal:3|studieplats:2|studierum:2|tidningar:1.5|tidskrift:2|meröppet:3|hylla:1|
 			bokhylla:2|kopiera:1|=skrivaren:1|=skrivare:1|
-			library:4|librarian:4|=book:2|books:2|e-book:3|audiobook:3|library card:4|=loan:1.5|overdue:2|borrow:2|
+			library:4|librarian:4|=book:2|=books:2|e-book:3|audiobook:3|library card:4|=loan:1.5|overdue:2|borrow:2|
 			filial:2.5|filialen:2.5|bokbuss:3|kirjasto:3|library:3|librarian:3`,
 		anchors:   `bibliotek|library|bokbuss`,
 		committee: `bibliotek`,
 	},
 	"idrott": {
-		vocab: `simning:3|simtider:3|motionssim:3|träningstid:3|ungdomsverksamhet:2|ramp:1|rampen:1|pingis:2|bowling:2|leisure centre:3pływalnia:4|hala sportowa:4|المسبح:4|مسبح:4|سباحة:3|dabaasha:3|barkadda:3|استخر:4|
+		vocab: `sauna:2.5|ice skating:3|running track:3|tennis court:3|sports ground:3|gympasal:3|gympasalen:3|gymnastiksal:3|gymnastiksalen:3|eljusspår:3|eljusspåret:3|motionsslinga:3|simning:3|simtider:3|motionssim:3|träningstid:3|ungdomsverksamhet:2|ramp:1|rampen:1|pingis:2|bowling:2|leisure centre:3|pływalnia:4|hala sportowa:4|المسبح:4|مسبح:4|سباحة:3|dabaasha:3|barkadda:3|استخر:4|
 			idrott:3|idrottsplats:3|idrottsplatsen:3|idrottshall:3|simhall:4|simhallen:4|badhus:4|badhuset:4|=badet:2.5|bassäng:3|
 			simbassäng:3.5|simskola:4|simma:2|simmar:2|vattengympa:3|badvakt:3|badmästare:3|sporthall:4|omklädningsrum:2.5|motionsspår:3|
 			elljusspår:3|löparbana:3|utegym:3|=gym:2|gymmet:2|fotboll:2.5|fotbollsplan:3|fotbollsplanen:3|konstgräs:3|konstgräsplan:3|
@@ -217,11 +217,11 @@ var builtinAreas = map[string]area{
 			badstrand:3|sandstrand:2|vandringsled:2.5|friluftsområde:2.5|hallbokning:3|boka hall:3|träningstider:2.5|
 			swimming:4|=pool:3|sports:3|sports hall:4|football pitch:3|ice rink:3|youth centre:3|youth center:3|gym:2|
 			kajak:2.5|kajaker:2.5|kanot:2.5|kanoter:2.5|kayak:2.5|kayaks:2.5|canoe:2.5|canoes:2.5|hockey:2.5|ishockey:3|istid:3|istider:3|ice time:3|ice rink:3|uimahalli:3|swimming pool:3|sports hall:3`,
-		anchors:   `idrott|fritid|sport|simhall|=bad|badhus|fritidsgård|friluft|motion|anläggning|ishall|arena|idrottsplats|sporthall|friskvård|=kff|=kof|=kfn|=kfu|leisure|sports|recreation`,
+		anchors:   `idrott|fritid|sport|simhall|ungdomens hus|ungdomshus|=bad|badhus|fritidsgård|friluft|motion|anläggning|ishall|arena|idrottsplats|sporthall|friskvård|=kff|=kof|=kfn|=kfu|leisure|sports|recreation`,
 		committee: `fritid|idrott`,
 	},
 	"kultur": {
-		vocab: `gitarr:2.5|piano:2.5|fiol:2.5|=trummor:2|sånglektion:3|teaterkurs:3|konstkurs:3|bildskola:3|hiphop:2|kpop:2|uppträdande:2|vernissage:3|konstnär:2.5|konstnärer:2.5|art gallery:3|music school:3|dance class:3|
+		vocab: `cinema:2.5|choir:2.5|performance:2|concerts:3|christmas show:3|kulttuuri:3|kulttuuritalo:3|näyttely:3|musiikkiopisto:3|tanssi:2|trumlärare:3|trumlektion:3|gitarrlektion:3|pianolektion:3|pianolärare:3|musiklärare:2.5|sånglärare:3|körsång:2.5|målarkurs:3|teatergrupp:3|bildkurs:3|konstutställning:3|kulturskolekö:3|culture school:4|art class:3|painting class:3|drawing class:3|music lessons:3|dance school:3|lauluilta:3|lauluiltoja:3|elokuva:2.5|elokuvia:2.5|tapahtuma:2|tapahtumia:2|konsertti:3|teatteri:3|gitarr:2.5|piano:2.5|fiol:2.5|=trummor:2|sånglektion:3|teaterkurs:3|konstkurs:3|bildskola:3|hiphop:2|kpop:2|uppträdande:2|vernissage:3|konstnär:2.5|konstnärer:2.5|art gallery:3|music school:3|dance class:3|
 			kultur:3|kulturhus:3|kulturhuset:3|kulturskola:4|kulturskolan:4|musikskola:4|musikskolan:4|kulturstöd:3|kulturbidrag:3|
 			konsthall:4|konsthallen:4|utställning:3|utställningen:3|konstverk:3|offentlig konst:3|skulptur:2.5|konsert:3|konserten:3|
 			konserter:3|teater:3|teatern:3|barnteater:3|föreställning:3|föreställningen:3|festival:3|festivalen:3|evenemang:2.5|
@@ -242,7 +242,7 @@ var builtinAreas = map[string]area{
 		vocab: `räddningstjänst:4|räddningstjänsten:4|brandkår:4|brandkåren:4|brandstation:3|brandlarm:2.5|brandvarnare:3|brandsyn:3|
 			sotning:3|sotare:3|brandskydd:3|tillstånd för brandfarlig:3|eldningsförbud:3|
 			fire brigade:4|fire service:4|chimney sweep:3`,
-		anchors:   `räddningstjänst|räddning|brandkår|brandförsvar|fire and rescue|rescue service|rescue services|fire service`,
+		anchors:   `räddningstjänst|räddning|krisberedskap|säkerhet och beredskap|brandkår|brandförsvar|fire and rescue|rescue service|rescue services|fire service`,
 		committee: `räddning`,
 	},
 	"fastighet": {
@@ -256,7 +256,7 @@ var builtinAreas = map[string]area{
 		vocab: `näringsliv:4|företagare:3|företagsklimat:3|företagslots:3|nyföretagare:3|upphandling:3|leverantör:2|faktura:1.5|
 			turism:3|turistbyrå:3|besöksnäring:3|etablering:2.5|
 			business:2.5|procurement:3|tourism:3|invoice:2`,
-		anchors:   `näringsliv|företag|turism|tillväxt|upphandling`,
+		anchors:   `näringsliv|företag|turism|besöksnäring|tillväxt|upphandling`,
 		committee: ``,
 	},
 	"arbetsmarknad": {

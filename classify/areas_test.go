@@ -158,6 +158,12 @@ func TestInferAreasFromNamesThatDoNotSayIt(t *testing.T) {
 		{"Planavdelningen", []string{"bygglov"}},
 		{"Miljö- och byggförvaltningen", []string{"bygglov", "miljo"}},
 		{"Kontakt kommunen", []string{"kontaktcenter"}},
+		// i13e
+		{"Teknik och service", []string{"avfall", "gata", "park", "va"}},
+		{"Teknik- och fastighetsförvaltningen", []string{"avfall", "fastighet", "gata", "park", "va"}},
+		{"Stadsmiljöförvaltningen", []string{"gata", "park"}},
+		{"Ungdomens hus", []string{"idrott"}},
+		{"Krisberedskap", []string{"raddning"}},
 	} {
 		got := inferAreas(synpunkt.Unit{Name: tc.name, Committee: "Kommunstyrelsen"})
 		if !slices.Equal(got.Areas, tc.want) {

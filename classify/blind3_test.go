@@ -74,10 +74,14 @@ func (f floors) check(t *testing.T, r Report) {
 // only that a change did not break what the model has learned, not how it
 // does on unseen mail. The honest guard is TestLOMOFloors. The blind
 // figures measured before they were trained on are in the comments above.
+// i13e: blind4's triage floor 0.09 -> 0.10 (4 of 40): e058, a visitor of a
+// care home writing about its parking, now has "visiting hours" for the
+// care unit against "parking" for streets and goes to triage instead of
+// to streets (it is also still excluded as an incident).
 func TestSeenBlind34Floors(t *testing.T) {
 	for _, f := range []floors{
 		{"blind3", 270, 0.99, 0.98, 0.09, 30, 2},
-		{"blind4", 100, 0.94, 0.99, 0.09, 57, 4},
+		{"blind4", 100, 0.94, 0.99, 0.10, 57, 4},
 	} {
 		dir := "testdata/" + f.split
 		r, err := Evaluate(corpusClassifier(t, dir), dir, f.split)

@@ -19,7 +19,7 @@ var builtinCategory = map[synpunkt.DocType]string{
 		jättebra:2.5|superbra:2.5|så bra:1.5|=bra:1|nöjd:1.5|tacksam:1|trevlig:1|bra bemötande:2|trevligt bemötande:2|
 		hjälpsam:1.5|imponerande:2|bra jobbat:2.5|guld värda:2.5|härlig:1.5|så fint:1.5|=fin:1|uppskatta:1.5|uppskattade:1|
 		=strålande:1.5|kunnig:1|äntligen:1|smidig:1.5|glad:1|trivs:1.5|älskar:1.5|vilken fin:2|lyhörd:1|
-		eloge:3|hatten av:3|ros till:3|en ros:2.5|guldstjärna:3|supernöjd:3|jättenöjd:3|mycket nöjd:2.5|bästa:1.5|proffsig:2|
+		eloge:3|hatten av:3|ros till:3|en ros:2.5|guldstjärna:3|grymt jobbat:3|=grymt:1.5|=bäst:1.5|tack vare:1.5|har hjälpt mig:2|hjälpt oss:1.5|tog tag i:1.5|stunning:2.5|gorgeous:2|beautiful:1.5|delighted:2.5|supernöjd:3|jättenöjd:3|mycket nöjd:2.5|bästa:1.5|proffsig:2|
 		proffsigt:2|=kul:1|roligt:1|mysig:1.5|=lyckat:2|=lyckade:2|=lyckad:2|välskött:2|snyggt:1.5|fräsch:1.5|fint jobb:3|bra jobb:3|vill berömma:3|
 		vill ge beröm:3|värt att nämna:1.5|sticka ut hakan:0|positiv:1.5|positivt:1.5|glädje:1.5|uppskattat:2|kanon:2|klockren:2|
 		imponerad:2.5|imponerade:2|stort plus:3|plus i kanten:3|kanonjobb:3|kanonbra:3|toppenjobb:3|gör skillnad:2.5|skiner upp:2|över förväntan:3|
@@ -38,9 +38,9 @@ var builtinCategory = map[synpunkt.DocType]string{
 		på allvar:1|inte rimligt:2|inte okej:2|hur kan det komma sig:2|vem har fattat:2|=dumma:2|tack för ingenting:4|
 		bra jobbat kommunen:4|sätt stopp:2|gör om:1.5|fel beslut:2|beslutet är fel:2.5|ingen informerar:2|ingen information:1.5|
 		för lite:1.5|för korta:1.5|passar inte:1.5|dumt beslut:2.5|har slutat med:1.5|för mycket:1|ei ole hyväksyttävää:3|
-		inte ens:1|hur kunde ni:2.5|som jag anmälde:3|jag anmälde:2.5|har anmält:2|i månader:1.5|omöjlig:1.5|hungriga:1|fryser:1|=ensam:1|struntar:2|ignorerar:2|gör ingenting:2|inget har hänt:2.5|
+		inte ens:1|hur kunde ni:2.5|som jag anmälde:3|jag anmälde:2.5|har anmält:2|=i månader:1.5|omöjlig:1.5|hungriga:1|fryser:1|=ensam:1|struntar:2|ignorerar:2|gör ingenting:2|inget har hänt:2.5|
 		löjligt:2|löjlig:2|pinsamt:2|pinsam:2|katastrof:2.5|katastrofal:2.5|uselt:3|usel:3|förfärlig:2.5|horribel:2.5|
-		=fan:1.5|jävla:2|idiotisk:2.5|korkad:2|slöseri:2.5|skattepengar:1.5|trött på:2.5|less på:2.5|frustrerad:2|frustrerande:2|
+		=fan:1.5|jävla:2|idiotisk:2.5|=korkad:2|=korkade:2|=korkat:2|slöseri:2.5|skattepengar:1.5|trött på:2.5|less på:2.5|frustrerad:2|frustrerande:2|
 		irriterad:2|irriterande:2|förbannad:2.5|=rasande:2.5|hemskt:1.5|sunkig:1.5|respektlös:2.5|otrevlig:2.5|oförskämd:2.5|
 		arrogant:2.5|slarvigt:2|ingen bryr sig:2.5|bryr sig inte:2|hur svårt:2|varje år:1|samma sak:1|gång på gång:2|
 		awful:2|rude:2.5|ei hyväksyttävää:3|ei hyväksyttävä:3|too fast:2|way too:1.5|talk to your staff:2.5|rena rånet:3|rån:1.5|ridiculous:2.5|fed up:2.5|
@@ -59,12 +59,14 @@ var builtinCategory = map[synpunkt.DocType]string{
 		trasig:3|sönder:3|fungerar inte:2.5|funkar inte:2.5|ur funktion:3|läcka:3|läcker:3|släckt:2.5|lyser inte:3|
 		blinkar:1.5|potthål:3|hål i:2.5|=hål:1.5|klotter:2.5|klottrat:2.5|graffiti:2.5|sprejat:2|nedklottrad:2.5|nedfallen:2.5|
 		=fallit:2|blåst omkull:3|omkull:2|saknas:1.5|stopp i:2.5|svämmar över:2|krossad:2.5|krossat:2.5|lossnat:2|nedriven:2.5|
-		dumpat:2|överfull:1.5|ej hämtade:3.5|inte hämtats:3.5|inte tömd:3.5|inte tömts:3.5|blev inte tömd:1|halt:1.5|=sanda:1|sticker ut:1.5|
+		dumpat:2|överfull:1.5|ej hämtade:3.5|inte hämtade:3.5|inte hämtad:3.5|kom inte:1.5|inte hämtats:3.5|inte tömd:3.5|inte tömts:3.5|blev inte tömd:1|halt:1.5|=sanda:1|sticker ut:1.5|
 		åtgärda:1|=laga:1|=lagas:1.5|slutat fungera:3|=full:1.5|=forsar:1|inget vatten:2.5|lågt vattentryck:2|ingen värme:2|utsläpp:1.5|
 		kaputt:3|=paj:3|pajad:3|gått sönder:3|vält:2|=vältes:2|rasat:2.5|hänger löst:3|sprucken:2.5|spricka:2|sprickor:2|
 		igensatt:3|igensatta:3|stopp:1.5|blockerar:2|ligger över:1.5|krossat glas:3|glassplitter:3|vassa:1|=fixa:1|fixas:1.5|
 		smashed:3|blocked:2.5|=flickers:2|går inte att:1.5|kan någon kolla:2.5|kan ni kolla:2.5|kan någon titta:2.5|kan ni titta på:2|skicka någon:2.5|
 		slut på:1.5|send someone:2.5|please check:2|
+		piper:1.5|tjuter:1.5|slocknat:2.5|ur drift:3|står still:2|har stannat:2|hänger sig:2.5|droppar:2|strömavbrott:2.5|ingen ström:2.5|fastnat:1.5|kärvar:2|blåst ner:2.5|glappar:2|lossnar:2|
+		beeping:2|leaking:3|jammed:2|no power:2.5|power cut:2.5|
 		broken:3|not working:2.5|=fallen:2|leak:3|pothole:3|flickering:2|out of order:3|=fix:1|repair:1.5`,
 }
 

@@ -243,6 +243,13 @@ func (c *Classifier) prepare(msg *synpunkt.Message, staff bool) input {
 	in := input{subject: msg.Subject, text: msg.Text, staff: staff}
 	if fs, ok := c.forms[msg.From.Addr]; ok {
 		in.form = fs.parse(msg.Text)
+	} else if c.isOwn(msg.From.Addr) && !c.isMailbox(msg.From.Addr) {
+		// An own-domain sender the config does not name as a form
+		// (an e-service's no-reply address) whose body is a filled-in
+		// form is a citizen's submission, not staff mail.
+		in.form = c.unnamedForm(msg.Text)
+	}
+	if in.form != nil {
 		in.text = in.form.Text
 		in.subject = in.form.Subject
 	}

@@ -331,3 +331,57 @@ func TestOwnDomainNotStaffIsCitizenMail(t *testing.T) {
 		t.Errorf("unauthenticated own-domain mail taken for a staff forward from %q", d.ForwardedFrom)
 	}
 }
+
+// TestUnnamedFormIsNotInternal: an own-domain e-service address the
+// config does not name as a form sender, whose body is a filled-in form,
+// carries a citizen's submission: read as a form (the citizen's address
+// and text), never excluded as internal mail. A colleague's note that only
+// mentions a message, or that gives a colleague's own address, stays
+// internal.
+func TestUnnamedFormIsNotInternal(t *testing.T) {
+	c := mustSample(t)
+	body := "Namn: Leif Andersson\nE-post: leif.a@example.net\nTelefon:\nMeddelande: Får man bygga en brygga vid sjön?\nDen gamla ruttnade."
+	d := c.Classify(&synpunkt.Message{From: synpunkt.Address{Addr: "noreply@exempelby.se"}, Subject: "Synpunkt via e-tjänst",
+		Text: body, To: to(mailbox)}, to(mailbox), true)
+	if d.Exclusion != nil {
+		t.Fatalf("form from an unnamed own-domain sender excluded as %q", d.Exclusion.Class)
+	}
+	if d.Form == nil || d.Form.Email != "leif.a@example.net" || d.Form.Name != "Leif Andersson" || !strings.HasPrefix(d.Text, "Får man bygga") {
+		t.Fatalf("form not read: %+v text %q", d.Form, d.Text)
+	}
+	// Other wordings of the same fields.
+	d = c.Classify(&synpunkt.Message{From: synpunkt.Address{Addr: "etjanst@exempelby.se"}, Subject: "Ny synpunkt",
+		Text: "Ditt namn: Eva Ek\nDin e-post: eva@example.org\nDin synpunkt: Gatlyktan vid Rosenvägen 3 är trasig.", To: to(mailbox)}, to(mailbox), true)
+	if d.Exclusion != nil || d.Form == nil || d.Form.Email != "eva@example.org" || !strings.HasPrefix(d.Text, "Gatlyktan") {
+		t.Fatalf("form with other labels: exclusion %+v form %+v text %q", d.Exclusion, d.Form, d.Text)
+	}
+	for _, text := range []string{
+		"Meddelande: kaffemaskinen är trasig igen.",                                                   // no contact field
+		"Namn: Anna Anställd\nE-post: anna.anstalld@exempelby.se\nMeddelande: Rasterna är för korta.", // a colleague's own address
+	} {
+		d := c.Classify(&synpunkt.Message{From: synpunkt.Address{Addr: "anna.anstalld@exempelby.se"}, Subject: "Rasterna",
+			Text: text, To: to(mailbox)}, to(mailbox), true)
+		if d.Exclusion == nil || d.Exclusion.Class != ClassInternal {
+			t.Errorf("%q: want internal, got %+v", text, d.Exclusion)
+		}
+	}
+}
+
+// TestStaffNamingACitizenIsNotInternal: staff mail that says it passes
+// on what a resident said, without a forward subject or header, is the
+// resident's synpunkt; a colleague's own view stays internal.
+func TestStaffNamingACitizenIsNotInternal(t *testing.T) {
+	c := mustSample(t)
+	for text, wantIntern := range map[string]bool{
+		"Hej! En förälder ringde i morse och undrar varför skolbussen inte stannar vid Bäckavägen längre.": false,
+		"Lägger detta här för registrering: gatlyktan vid Rosenvägen 3 är trasig sedan en vecka.":          false,
+		"Synpunkt från en medborgare via telefon: fler bänkar i stadsparken.":                              false,
+		"Kaffemaskinen i personalrummet är trasig igen.":                                                   true,
+		"Synpunkt från medarbetare: lönesystemet är krångligt.":                                            true,
+	} {
+		d := c.Classify(msg("anna.anstalld@exempelby.se", "Synpunkt", text), to(mailbox), true)
+		if got := d.Exclusion != nil && d.Exclusion.Class == ClassInternal; got != wantIntern {
+			t.Errorf("%q: internal = %v, want %v", text, got, wantIntern)
+		}
+	}
+}

@@ -89,7 +89,7 @@ func (c *Classifier) exclude(msg *synpunkt.Message, in input) *ExclusionDecision
 	if best != nil {
 		return best
 	}
-	if c.intern != nil && in.form == nil && in.forwardedFrom == "" && in.staff && !c.isMailbox(msg.From.Addr) && !forwardSubject.MatchString(msg.Subject) {
+	if c.intern != nil && in.form == nil && in.forwardedFrom == "" && in.staff && !c.isMailbox(msg.From.Addr) && !forwardSubject.MatchString(msg.Subject) && !passesOnCitizen.MatchString(msg.Subject+"\n"+msg.Text) {
 		return &ExclusionDecision{Class: ClassInternal, Reasons: []string{"avsändare i egen domän (medarbetare)"},
 			Destination: c.intern.Destination, Note: c.intern.Note, Reply: c.intern.Reply}
 	}
@@ -102,6 +102,14 @@ func (c *Classifier) exclude(msg *synpunkt.Message, in input) *ExclusionDecision
 // labelled corpora every staff message with such a subject (14) is a
 // synpunkt, none internal mail.
 var forwardSubject = regexp.MustCompile(`(?i)^\s*(vb|fwd?|fw|wg|vidarebefordrat|vidarebefordran)\s*:`)
+
+// passesOnCitizen is staff mail that says in so many words that it
+// passes on what a resident said ("en förälder ringde …", "… för
+// registrering", "Synpunkt från en medborgare"): a citizen's synpunkt
+// is never internal mail, whoever typed it in. It names the citizen or
+// the registration, not a colleague's own view, so internal notes
+// ("Synpunkt från medarbetare", "Förslag från personalen") stay internal.
+var passesOnCitizen = regexp.MustCompile(`(?i)\b(från en (medborgare|invånare|kommuninvånare|förälder|vårdnadshavare|anhörig|boende|brukare|kund|medborgares?)|(en|ett par) (medborgare|invånare|kommuninvånare|förälder|vårdnadshavare|anhörig|boende|brukare) (ringde|hörde av sig|kom förbi|har hört av sig|mejlade|skrev)|för registrering|registreras som synpunkt|registrera som synpunkt|läggas in som synpunkt|lägga in som synpunkt|from a resident|a resident (called|rang|wrote))`)
 
 func (e exclusionSpec) score(from string, toks []token) (float64, []string) {
 	var score float64

@@ -120,3 +120,42 @@ var formCategories = map[string]synpunkt.DocType{
 	"felanmälan": synpunkt.DocFelanmalan, "praise": synpunkt.DocBerom, "complaint": synpunkt.DocKlagomal,
 	"suggestion": synpunkt.DocForslag, "question": synpunkt.DocFraga, "fault report": synpunkt.DocFelanmalan,
 }
+
+// unnamedForm reads text as a form with the default labels when it looks
+// like one: a message field and a name, e-mail or phone field, each on a
+// line of its own, and no e-mail field with an address of the
+// organisation's own (a colleague's note is not a citizen's form). It
+// returns nil otherwise.
+func (c *Classifier) unnamedForm(text string) *FormData {
+	seen := map[string]bool{}
+	for _, line := range strings.Split(text, "\n") {
+		if k, _, ok := strings.Cut(line, ":"); ok {
+			if name, known := unnamedFormLabels[strings.ToLower(strings.TrimSpace(k))]; known {
+				seen[name] = true
+			}
+		}
+	}
+	if !seen["text"] || !(seen["name"] || seen["email"] || seen["phone"]) {
+		return nil
+	}
+	f := formSpec{labels: unnamedFormLabels}.parse(text)
+	if f.Text == "" || f.Email != "" && c.isOwn(f.Email) {
+		return nil
+	}
+	return f
+}
+
+// unnamedFormLabels are the default labels and the other usual wordings
+// of an e-service's fields, for forms the config does not describe.
+var unnamedFormLabels = func() map[string]string {
+	m := map[string]string{
+		"ditt namn": "name", "förnamn och efternamn": "name", "name": "name", "din e-post": "email", "din e-postadress": "email",
+		"mejl": "email", "mejladress": "email", "e-mail": "email", "email": "email", "mobil": "phone", "mobilnummer": "phone", "phone": "phone",
+		"din synpunkt": "text", "ditt meddelande": "text", "fritext": "text", "beskriv ditt ärende": "text", "ditt ärende": "text", "message": "text",
+		"ärendetyp": "category", "vill du bli kontaktad": "wants_reply",
+	}
+	for k, v := range defaultFormLabels {
+		m[k] = v
+	}
+	return m
+}()

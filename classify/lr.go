@@ -305,3 +305,22 @@ func parseFloats(s string) []float64 {
 	}
 	return out
 }
+
+// known is the share of the word features among fs that the model has
+// weights for (1 when fs has no words).
+func (m *lr) known(fs []string) float64 {
+	n, k := 0, 0
+	for _, f := range uniq(fs) {
+		if !strings.HasPrefix(f, "w:") {
+			continue
+		}
+		n++
+		if _, ok := m.w[f]; ok {
+			k++
+		}
+	}
+	if n == 0 {
+		return 1
+	}
+	return float64(k) / float64(n)
+}

@@ -33,3 +33,15 @@ func TestModelVotesAndExplains(t *testing.T) {
 		t.Errorf("Category = %s, want Klagomål (%v)", d.Category, d.CategoryReasons)
 	}
 }
+
+// TestLRKnown: the share of a message's word features the category
+// model has weights for; character and pair features do not count.
+func TestLRKnown(t *testing.T) {
+	m := &lr{classes: []string{"a", "b"}, bias: []float64{0, 0}, w: map[string][]float64{"w:gat": {1, 0}, "c:gat": {1, 0}}}
+	if got := m.known([]string{"w:gat", "w:okänd", "c:gat", "c:xyz"}); got != 0.5 {
+		t.Errorf("known = %v, want 0.5", got)
+	}
+	if got := m.known([]string{"c:gat"}); got != 1 {
+		t.Errorf("known without words = %v, want 1", got)
+	}
+}

@@ -50,7 +50,7 @@ const comboWeight = 5.0
 
 var builtinProcesses = map[string]builtinProcess{
 	ClassPublicDocuments: {
-		vocab: `kopior på:2.5|diarieförda:3|diarieförd:3|avidentifierad form:3|avidentifierade:2|begäran om allmän handling:5|allmän handling:3|allmänna handlingar:3|begär att få ta del:5|vill ta del av:3|att få ta del av:3|
+		vocab: `kopior på:2.5|diarieutdrag:5|diarieutdraget:5|diarielista:5|diarielistan:5|postlista:4|postlistan:4|diarieförda:3|diarieförd:3|avidentifierad form:3|avidentifierade:2|begäran om allmän handling:5|allmän handling:3|allmänna handlingar:3|begär att få ta del:5|vill ta del av:3|att få ta del av:3|
 			begär ut:4|begära ut:4|begär härmed:3|begär att få:2|få ut kopia:4|få ut kopior:4|kopia på:1.5|kopior av:2.5|kopia av:2|
 			ta del av:3.5|få ta del av:4|få ut:2.5|få ut en kopia:4|få en kopia:3|=kopia:1.5|utskrift:2.5|*diarium:3|diariet:3|akten:2|*ritningar:2|*ritningarna:2|
 			*korrespondens:2|*korrespondensen:2|*mätningar:1.5|*mätningarna:1.5|yttranden:1.5|tjänsteanteckningar:2|*rapporter:1|*anmälningar:1|*handlingar:1.5|*handlingarna:1.5|
@@ -59,9 +59,9 @@ var builtinProcesses = map[string]builtinProcess{
 			diarienummer:1|mejl mellan:2|korrespondens:2|journalhandlingar:2.5|anteckningar om mig:2|avtal:1|avtalen:1|
 			public access:4|public records:5|freedom of information:5|request copies:4|i request:2|copies of:2`,
 		settings: `*fakturor|fakturorna|loggar|loggarna|loggen|e-post|e-posten|mejlet|*protokoll|*protokollen|*protokollet|*beslut|*besluten|*anbud|*anbuden|*handlingar|*rapporter|*rapporterna|*avtal|*avtalet|*ritningar|*journal|*journalen|
-			e-postmeddelanden|e-postmeddelandena|mejlen|mejlväxling|mejlväxlingen|
+			e-postmeddelanden|e-postmeddelandena|mejlen|mejlväxling|mejlväxlingen|anteckningar|anteckningarna|*anteckningar|*anteckningarna|dokumentationen|
 			reports|records|minutes|documents|contracts|correspondence|decisions|emails|e-mails`,
-		acts: `vill ha ut|ta del av|få ut|få läsa|få se|vilja se|vill se|beställa|beställer|mejla dem|mejla mig|maila dem|maila mig|skicka mig|som pdf|få kopior|få kopia|kopior|kopia|
+		acts: `vill ha ut|vill läsa|får jag ut|få ut dem|ta del av|få ut|få läsa|få se|vilja se|vill se|beställa|beställer|mejla dem|mejla mig|maila dem|maila mig|skicka mig|som pdf|få kopior|få kopia|kopior|kopia|
 			send me|email me|may i see|copies|a copy`,
 		min:   5,
 		note:  "Begäran om allmän handling, inkommen till synpunktsbrevlådan. Ska handläggas skyndsamt (TF 2 kap.) – ingen synpunkt.",
@@ -78,9 +78,9 @@ var builtinProcesses = map[string]builtinProcess{
 		settings: `dom opieki|domu opieki|domu seniora|opiekunka|opieka domowa|vanhainkoti|vanhainkodissa|hoivakoti|hoivakodissa|kotihoito|palvelutalo|دار المسنين|دار رعاية|الرعاية المنزلية|خانه سالمندان|
 			^hemtjänst|hemtjänsten|äldreboende|*boendet|särskilt boende|särskilda boendet|särskilda boende|^korttidsboende|korttids|blöja|blöjan|blöjor|inkontinensskydd|larm|larmet|daglig verksamhet|dagliga verksamheten|^dagverksamhet|dement|dementa|^demenssjuk|korttidsvistelse|^vårdboende|vårdboendet|boendes|gruppbostad|gruppbostaden|servicebostad|^demensavdelning|demensboende|lss|
 			personlig assistans|assistenten|assistenterna|^nattpatrull|^nattpersonal|undersköterska|undersköterskan|sjuksköterska|sjuksköterskan|vårdtagare|brukare|
-			trygghetslarm|trygghetslarmet|larmknappen|^taklyft|liften|förflyttningen|^signeringslist|dosett|dosetten|hemsjukvården|vårdpersonalen|omsorgspersonalen|
+			trygghetslarm|trygghetslarmet|larmknappen|kvällsbesök|kvällsbesöket|morgonbesök|morgonbesöket|nattbesök|nattbesöket|lunchbesök|lunchbesöket|tillsynsbesök|^taklyft|liften|förflyttningen|^signeringslist|dosett|dosetten|hemsjukvården|vårdpersonalen|omsorgspersonalen|
 			care home|nursing home|home care|home help|carer|carers|care staff|the staff|residents|resident's|assisted living|care worker|night staff|nursing staff|sheltered housing|group home|supported living|dementia|dementia unit`,
-		acts: `väntade över|väntade i över|kom dom inte|kom de inte|ingen har kommit|har ingen kommit|låg ensam|fick ett anfall|gått ensam|gick ensam|utelåst|låst ute|låstes ute|stängdes ute|lämnades ensam|lämnades hon ensam|lämnades han ensam|lämnad ensam|lämnats ensam|lämnade henne ensam|lämnade honom ensam|nie dostała|nie dostał|upadła|upadł|kaatui|ei saanut|لم تحصل على|لم يحصل على|سقطت|
+		acts: `locked out|left outside|forgot the key|forgotten the key|väntade över|väntade i över|kom dom inte|kom de inte|ingen har kommit|har ingen kommit|låg ensam|fick ett anfall|gått ensam|gick ensam|utelåst|låst ute|låstes ute|stängdes ute|lämnades ensam|lämnades hon ensam|lämnades han ensam|lämnad ensam|lämnats ensam|lämnade henne ensam|lämnade honom ensam|nie dostała|nie dostał|upadła|upadł|kaatui|ei saanut|لم تحصل على|لم يحصل على|سقطت|
 			föll|fallit|ramlade|ramlat|trillade|snubblade|halkade|tappade min|tappade henne|tappade honom|*på golvet|blev liggande|låg kvar|sårig|skrek av smärta|smärta|smärtor|blodpropp|lunginflammation|urinvägsinfektion|allergisk reaktion|i hans plan|i hennes plan|genomförandeplanen|utan att använda|ingen dök upp|dök upp först|kissat på sig|bajsat på sig|frös|olåst|spisen på|blev sittande|satt kvar|låg kvar|missat besök|missade besök|missat tre besök|uteblivna besök|uteblev|
 			utan mat|ingen mat|utan sina mediciner|utan medicin|uttorkad|uttorkning|svalt|hungrig|inte fått äta|hjälp att äta|inte ätit|inte druckit|*inte fått sina mediciner|*inte fått sin medicin|inte fått sina tabletter|inte fått sitt insulin|inte fått sin insulin|inte fått mat|inte fått någon mat|fick inte sina tabletter|fick inte sin medicin|*fick inte sina mediciner|annan boendes|någon annans|annans tabletter|
 			öppet sår|*såret|sår på|infekterat|infektion|blåmärke|blåmärken|blåa märken|blå märken|bröt|brutit|slog i huvudet|*skrapsår|bula|bulor|*blåsor|brännblåsor|skållad|*sår|omläggning|ordinerade|ordination|hittades liggande|aldrig blev av|blev aldrig av|uteblivet besök|fraktur|hjärnskakning|slet i|skrek på|märken på|ingen berättade|ingen informerade|inte dokumenterat|
@@ -106,8 +106,8 @@ var builtinProcesses = map[string]builtinProcess{
 			^förskollärare|pedagog|pedagogen|fröken|fritids|^fritidspersonal|rast|rasterna|rasten|^skolgård|^förskolegård|^omklädningsrum|rektor|rektorn|^skolbuss|korridoren|
 			i nian|i åttan|i sjuan|årskurs|mellanstadiet|högstadiet|
 			school|classmates|classmate|teacher|principal|teachers|after-school|class|pupils|pupil|preschool|playground|grade`,
-		against: `mot mobbning:-6|mot kränkningar:-6|mot kränkande behandling:-6|likabehandlingsplan:-6|likabehandlingsplanen:-6|against bullying:-6|anti-bullying:-6`,
-		acts: `utesluten från|blir utesluten|härmar henne|härmar honom|tiktok|tar bilder|tog bilder|lägger ut|lade ut|la ut|lägger upp|la upp|på snap|snapchat|يسخرون|سخروا|ضربه|ضربها|ضربوه|wyśmiewają|śmieją się|pobili|popychają|lyövät|löi|nauravat|
+		against: `kändes tryggt:-6|bra hanterat:-6|tog hand om det:-4|vill berömma:-6|tack till:-6|fantastisk:-6|fantastiska:-6|underbar:-6|underbara:-6|mot mobbning:-6|mot kränkningar:-6|mot kränkande behandling:-6|likabehandlingsplan:-6|likabehandlingsplanen:-6|against bullying:-6|anti-bullying:-6`,
+		acts: `får aldrig vara med|skrattar när|skrattade när|hans kläder|hennes kläder|grova saker|inför de andra|inför andra barn|inför klassen|utesluten från|blir utesluten|härmar henne|härmar honom|tiktok|tar bilder|tog bilder|lägger ut|lade ut|la ut|lägger upp|la upp|på snap|snapchat|يسخرون|سخروا|ضربه|ضربها|ضربوه|wyśmiewają|śmieją się|pobili|popychają|lyövät|löi|nauravat|
 			utfrusen|utfrysta|utfrysning|fryses ut|får inte vara med|får inte leka|ingen får leka|hånade|hånar|hånad|retad|retas|retar|retade|gör narr|skrattade åt|skrattar åt|
 			slog|slagen|sparkade|sparkad|knuffad|knuffade|knuffar|nedtryckt|tryckte ner|dunkat|dunkade|fasthållen|höll fast|spred filmen|spred bilder|spred bilden|sprider bilder|spred rykten|sprider rykten|
 			sociala medier|hotar att slå|hotade att slå|hotar honom|hotar henne|hotar mig|hotade honom|hotade henne|hotade mig|hotfulla|spöa|stryk|elaka|elakt|stänger in|stängde in|låste in|bög|hora|svartskalle|tar hans saker|tar hennes saker|tog hans|tog hennes|
@@ -118,7 +118,7 @@ var builtinProcesses = map[string]builtinProcess{
 		reply: "Tack. Ditt meddelande har lämnats till den som hanterar anmälningar om kränkande behandling.",
 	},
 	ClassPolitical: {
-		vocab: `citizens' proposal:5|citizen proposal:5|formal proposal:3|din majoritet:3|kuntalaisaloite:5|aloite:2.5|valtuusto:2|valtuustossa:2|kunnanvaltuusto:2|inicjatywa obywatelska:5|
+		vocab: `citizens' proposal:5|citizen proposal:5|formal proposal:3|din majoritet:3|kuntalaisaloite:5|kuntalaisaloitteena:5|kuntalaisaloitteen:5|aloitteen:2.5|kunnanvaltuutetut:3|valtuutetut:2|aloite:2.5|valtuusto:2|valtuustossa:2|kunnanvaltuusto:2|inicjatywa obywatelska:5|
 			motion:2.5|motion till kommunfullmäktige:5|medborgarförslag:2.5|medborgarförslag om:5|mitt medborgarförslag:5|vårt medborgarförslag:5|härmed:2.5|öppet brev:4|namninsamling:5|namninsamlingen:5|namnunderskrifter:5|namnlistor:5|open letter:4|petition:5|signatures:2|interpellation:5|fullmäktige:1.5|kommunfullmäktige:1.5|partiet:2.5|partiets:2.5|=väljare:2.5|=väljarna:2.5|
 			yrkar:3|yrkande:2.5|ledamot:2|partiförening:4|partiföreningen:4|inför valet:3|medlemsmöte:2|vallöften:3|
 			vallöfte:3|rösta:2|rösta på:3|valet:2|kandidat:2.5|majoriteten:2|oppositionen:2.5|koalitionen:2.5|styrande:1.5|pressmeddelande:3|
@@ -132,9 +132,11 @@ var builtinProcesses = map[string]builtinProcess{
 			namninsamling|namnunderskrifter|namnlistor|upprop|öppet brev|uppmanar|beslutar att|fattar beslut|tar beslut|förklara er|vad tycker|tycker om|ta upp frågan|
 			lägga ner förslaget|lägg ner|backa|avgå|avgår|ta ansvar|tar ansvar|skandal|skandalen|sänk skatten|höj skatten|slösa|slösar|slöseri|som styr|försvara|försvarar|hur kan ni|utreder|utreda|skäms|skäm|arvoden|arvode|svek|lovade|
 			petition|referendum|folkomröstning|resign|step down|call on|adopt|resolution|reverse|reconsider|overturn|scrap|withdraw|justify|urge you|open letter|vote|voted|signatures`,
-		min:   5,
-		note:  "Inkommet till synpunktsbrevlådan. Politisk karaktär – ingen synpunkt, för hantering hos kansliet.",
-		reply: "",
+		// A citizen asking how to make a proposal has not made one.
+		against: `hur gör man för att lämna:-6|hur lämnar man:-6|hur gör jag för att lämna:-6|hur lämnar jag:-6|hur skriver man:-4|how do i submit:-6`,
+		min:     5,
+		note:    "Inkommet till synpunktsbrevlådan. Politisk karaktär – ingen synpunkt, för hantering hos kansliet.",
+		reply:   "",
 	},
 }
 

@@ -36,6 +36,11 @@ func TestSpeechActs(t *testing.T) {
 		// A question for information stays one beside a grievance; short
 		// praise is praise, unless it follows a grievance.
 		{"Tar ni fortfarande förseningsavgift för barnböcker? Dottern har haft en bok hemma i två månader.", synpunkt.DocFraga},
+		// i13e: asking what one is entitled to or may change is a question.
+		{"Vill bara säga att inspektören som var hos oss på pizzerian var jättepedagogisk.", synpunkt.DocBerom},
+		{"My father has lived at the home for a year. I want you to know that the staff there are wonderful.", synpunkt.DocBerom},
+		{"Min dotter bor varannan vecka hos mig. Har hon rätt till skolskjuts de veckorna?", synpunkt.DocFraga},
+		{"Jag fyller knappt halva tunnan. Kan jag byta till en mindre så det blir billigare?", synpunkt.DocFraga},
 		{"Anmälde en trasig lampa i tisdags, den var lagad på onsdag. Imponerad!", synpunkt.DocBerom},
 		{"Vem fattade det dumma beslutet att ta bort gungorna? Ni har ersatt dem med en bänk. Toppen.", synpunkt.DocKlagomal},
 		// An angry fault report is still a fault report.

@@ -25,7 +25,8 @@ type TrainingSet struct {
 // blind split 2 (testdata/blind2, Söderås; evaluated once at b2a5076),
 // blind split 3 (testdata/blind3, Björkvik; evaluated at 60a7695) and
 // blind split 4 (testdata/blind4, Ekhamra; evaluated at b08ff7a) and
-// blind split 5 (testdata/blind5, Lindåsa; evaluated at d1ae336), all
+// blind split 5 (testdata/blind5, Lindåsa; evaluated at d1ae336) and
+// blind split 6 (testdata/blind6, Stenbacka; evaluated at f3f2523), all
 // tuning and training data since. The held-out split and later blind splits are
 // never trained on. How the model does on a municipality it never saw
 // is measured by leaving one blind split out (lomo_test.go).
@@ -38,6 +39,7 @@ var TrainingSources = []struct {
 	{"bjorkvik", "testdata/blind3", "blind3"},
 	{"ekhamra", "testdata/blind4", "blind4"},
 	{"lindasa", "testdata/blind5", "blind5"},
+	{"stenbacka", "testdata/blind6", "blind6"},
 }
 
 // LoadTrainingSets reads TrainingSources from dir (the classify
