@@ -13,7 +13,7 @@ import (
 
 // The learned component, trained by `go generate` (gen.go) from the
 // labelled corpora (TrainingSources: the corpus's tune split and the
-// measured blind splits 1 to 6; the held-out split is never trained on). The
+// measured blind splits 1 to 7; the held-out split is never trained on). The
 // category model is a logistic regression (lr.go); the area model is a
 // multinomial naive Bayes over word stems, word pairs and character
 // trigrams, whose area probability goes to the units that have the
