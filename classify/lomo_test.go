@@ -168,8 +168,8 @@ var lomoFloors = []floors{
 	{"Björkvik", 270, 0.955, 0.975, 0.085, 30, 2},
 	{"Ekhamra", 100, 0.845, 0.99, 0.105, 57, 4},
 	{"Lindåsa", 240, 0.965, 0.965, 0.08, 35, 1},
-	{"Stenbacka", 240, 0.955, 0.96, 0.065, 33, 0},
-	{"Älvsunda", 240, 0.895, 0.955, 0.11, 32, 2},
+	{"Stenbacka", 240, 0.96, 0.96, 0.065, 33, 0},
+	{"Älvsunda", 240, 0.95, 0.955, 0.11, 32, 2},
 }
 
 // TestLOMOFloors: the classifier on each labelled municipality's mail
