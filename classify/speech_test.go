@@ -55,6 +55,7 @@ func TestSpeechActs(t *testing.T) {
 		{"Dagverksamheten betyder allt för min mamma.", synpunkt.DocBerom},
 		{"Are there any rules for leaf blowers on Sundays?", synpunkt.DocFraga},
 		{"Sopbilen kommer varannan vecka och kärlet är fullt. Hur ofta töms det egentligen?", synpunkt.DocKlagomal},
+		{"Parkbänkarna vid kyrkan är borttagna. Vem kom på det?", synpunkt.DocKlagomal},
 	}
 	for _, tt := range tests {
 		d := c.Classify(msg("medborgare@example.com", "", tt.text), to(mailbox), false)
