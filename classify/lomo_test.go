@@ -162,7 +162,7 @@ func TestLeaveOneMunicipalityOut(t *testing.T) {
 // eight municipalities' mail, so these figures guard unseen mail rather
 // than measure it blind.
 var lomoFloors = []floors{
-	{"Exempelby", 574, 0.925, 0.975, 0.07, 160, 0},
+	{"Exempelby", 574, 0.93, 0.975, 0.07, 160, 0},
 	{"Norrby", 245, 0.98, 0.97, 0.065, 18, 0},
 	{"Söderås", 246, 0.94, 0.97, 0.05, 31, 0},
 	{"Björkvik", 270, 0.955, 0.975, 0.085, 30, 2},

@@ -56,6 +56,7 @@ func TestSpeechActs(t *testing.T) {
 		{"Are there any rules for leaf blowers on Sundays?", synpunkt.DocFraga},
 		{"Sopbilen kommer varannan vecka och kärlet är fullt. Hur ofta töms det egentligen?", synpunkt.DocKlagomal},
 		{"Parkbänkarna vid kyrkan är borttagna. Vem kom på det?", synpunkt.DocKlagomal},
+		{"Cykelbanan längs ån har inte sopats på hela våren.", synpunkt.DocKlagomal},
 	}
 	for _, tt := range tests {
 		d := c.Classify(msg("medborgare@example.com", "", tt.text), to(mailbox), false)
