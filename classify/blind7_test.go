@@ -27,8 +27,10 @@ func TestBlind7Quality(t *testing.T) {
 
 // TestSeenBlind7Floors is a regression floor on SEEN data: since i13f
 // the shipped model trains on blind split 7 and i13f tuned rules on its
-// messages, so these figures (measured on i13f's classifier; see the
-// commit) say only that a change did not break what was learned from it,
+// messages, so these figures (category 1.000, unit 0.973 of routed
+// (182/187), triage 0.078 (16/205), other processes 32 of 35 right, 2
+// synpunkter excluded, measured on i13f's final classifier) say only
+// that a change did not break what was learned from it,
 // not how the classifier does on unseen mail. The blind figures measured
 // once before (7e6848e) are in the comment above; the honest guard of
 // unseen mail is TestLOMOFloors (Älvsunda there: model trained without

@@ -135,32 +135,31 @@ func TestLeaveOneMunicipalityOut(t *testing.T) {
 
 // lomoFloors are what leave-one-municipality-out must keep for each
 // held-out municipality, in lomoSets order: a little under the figures
-// measured (go test -count=1 -v -run 'TestLeaveOneMunicipalityOut$'
-// ./classify/) once Älvsunda (blind7) joined the table and the training
-// data (i13f, step 1, rules unchanged):
+// measured on i13f's final classifier (go test -count=1 -v -run
+// 'TestLeaveOneMunicipalityOut$' ./classify/):
 //
-//	Exempelby 0.932 / 0.984 / 0.063, 160 of 162 other processes, 0 false
-//	Norrby    0.982 / 0.977 / 0.057,  18 of 18, 0 false
+//	Exempelby 0.939 / 0.984 / 0.063, 160 of 162 other processes, 0 false
+//	Norrby    0.987 / 0.977 / 0.057,  18 of 18, 0 false
 //	Söderås   0.949 / 0.976 / 0.042,  31 of 31, 0 false
 //	Björkvik  0.962 / 0.982 / 0.076,  30 of 32, 2 false
-//	Ekhamra   0.850 / 1.000 / 0.100,  57 of 60, 4 false
-//	Lindåsa   0.971 / 0.974 / 0.073,  35 of 35, 1 false
-//	Stenbacka 0.961 / 0.969 / 0.059,  33 of 35, 0 false
-//	Älvsunda  0.902 / 0.961 / 0.107,  32 of 35, 2 false
-//	mean      0.939 / 0.978 / 0.072
+//	Ekhamra   0.875 / 1.000 / 0.100,  57 of 60, 4 false
+//	Lindåsa   0.976 / 0.974 / 0.073,  35 of 35, 1 false
+//	Stenbacka 0.966 / 0.969 / 0.059,  33 of 35, 0 false
+//	Älvsunda  0.956 / 0.961 / 0.107,  32 of 35, 2 false
+//	mean      0.951 / 0.978 / 0.072
 //
-// (category / unit of routed / triage share). With Älvsunda in the table
-// but not yet in the training data (main at fdec67d) the same command
-// measured a mean of 0.950 / 0.978 / 0.075 (Älvsunda 0.902 / 0.961 /
-// 0.107: its blind figures; the seven others as i13e left them:
-// Exempelby 0.949, Norrby 0.974, Söderås 0.953, Björkvik 0.971, Ekhamra
-// 0.925, Lindåsa 0.971, Stenbacka 0.951). Training on Älvsunda's 205
-// synpunkter alone cost the other municipalities category (Exempelby
-// 0.949 -> 0.932, Ekhamra 0.925 -> 0.850): the model's vote learns the
-// corpora's label mix as much as their wording. The model is trained
-// without the municipality measured, but the rules were read from all
-// eight municipalities' mail, so these figures guard unseen mail rather
-// than measure it blind.
+// (category / unit of routed / triage share). With Älvsunda (blind7) in
+// the table but not yet in the training data (main at fdec67d) the same
+// command measured a mean of 0.950 / 0.978 / 0.075 (Älvsunda 0.902 /
+// 0.961 / 0.107: its blind figures). Training on Älvsunda alone took the
+// mean to 0.939 / 0.978 / 0.072 (Exempelby 0.949 -> 0.932, Ekhamra 0.925
+// -> 0.850: the corpora label alike messages differently and the model
+// learns each one's mix, TestLOMOCalibration); i13f's speech acts, read
+// from all eight municipalities' errors, brought category back to 0.951
+// with no municipality below that step. The model is trained without the
+// municipality measured, but the rules were read from all eight
+// municipalities' mail (Älvsunda's row rests on rules read from its
+// messages), so these figures guard unseen mail rather than measure it.
 var lomoFloors = []floors{
 	{"Exempelby", 574, 0.93, 0.975, 0.07, 160, 0},
 	{"Norrby", 245, 0.98, 0.97, 0.065, 18, 0},
@@ -291,7 +290,7 @@ func TestLOMOBalanceGrid(t *testing.T) {
 		for _, s := range lomoSets {
 			cs = append(cs, lomoClassifier(t, s))
 		}
-		for _, w := range []float64{6, 8, 10} {
+		for _, w := range []float64{6, 8, 9, 10} {
 			modelCategoryWeight = w
 			line := fmt.Sprintf("balance=%g w=%g", bal, w)
 			var mean float64
@@ -306,6 +305,62 @@ func TestLOMOBalanceGrid(t *testing.T) {
 				line += fmt.Sprintf(" %.3f", r.CategoryAccuracy())
 			}
 			t.Logf("mean %.4f pooled %d  %s", mean, pooled, line)
+		}
+	}
+}
+
+// TestLOMOCalibration prints the category model alone, trained without
+// each municipality, on that municipality's synpunkter: accuracy by the
+// model's top probability, and how often it says each category against
+// how often each is the label (does it learn the corpora's label mix?).
+// It runs only with LOMO_GRID=calibration.
+func TestLOMOCalibration(t *testing.T) {
+	if os.Getenv("LOMO_GRID") != "calibration" {
+		t.Skip("set LOMO_GRID=calibration")
+	}
+	bins := []float64{0.4, 0.6, 0.8, 0.9, 1.01}
+	n, right := make([]int, len(bins)), make([]int, len(bins))
+	for _, s := range lomoSets {
+		c := lomoClassifier(t, s)
+		exs, err := LoadCorpus(s.test.dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		said, truth := map[string]int{}, map[string]int{}
+		total := 0
+		for _, ex := range exs {
+			if !slices.Contains(s.test.splits, ex.Split) || ex.Exclusion != "-" {
+				continue
+			}
+			in := c.prepare(ex.Msg, false)
+			p := c.catModel.probs(catFeatures(in.toks))
+			k := argmax(p)
+			b := 0
+			for p[k] >= bins[b] {
+				b++
+			}
+			n[b]++
+			got := c.catModel.labels()[k]
+			if got == string(ex.Category) {
+				right[b]++
+			}
+			said[got]++
+			truth[string(ex.Category)]++
+			total++
+		}
+		line := s.name + ":"
+		for _, l := range c.catModel.labels() {
+			line += fmt.Sprintf("  %s %d/%d", l, said[l], truth[l])
+		}
+		t.Logf("said/label of %d %s", total, line)
+	}
+	for b := range bins {
+		lo := 0.0
+		if b > 0 {
+			lo = bins[b-1]
+		}
+		if n[b] > 0 {
+			t.Logf("top probability %.1f-%.2f: %d messages, model right %.3f", lo, bins[b], n[b], float64(right[b])/float64(n[b]))
 		}
 	}
 }
