@@ -60,8 +60,10 @@ var (
 	// ("Bygg en skatepark!", "Sätt upp fler bänkar").
 	imperativeProposals = phrases(`bygg en|bygg ett|bygg fler|bygga en|sätt upp fler|sätt ut fler|starta en|starta ett|skaffa fler|skaffa en|ordna fler|ordna en|
 		satsa på|satsa mer|glöm inte|ha öppet|ha längre|inför fler|öppna en|öppna ett|plantera fler|plantera mer|
-		ta tillbaka|återinför|inför en|inför ett|inför gratis|gör det möjligt|gör en|gör ett|lägg till|lägg en|lägg ett|
+		ta tillbaka|återinför|inför gratis|gör det möjligt|gör en|gör ett|lägg till|lägg en|lägg ett|
 		build a|build more|put up more|open a|please add|please consider|bring back|bring back the`)
+	// ("Inför en …" and "Inför ett …" are left out: "inför" opens as
+	// often a time, "Inför ett möte …", as a call to introduce.)
 	// makeBetter: "Gör hemsidan lättare att läsa" proposes a change.
 	makeVerbs  = phrases(`gör|make`)
 	makeBetter = phrases(`lättare|enklare|tydligare|bättre|billigare|säkrare|tryggare|easier|clearer|better|safer`)
