@@ -13,7 +13,10 @@ import "testing"
 // evaluated once on it: category 0.902 (185/205), unit 0.961 (174/181
 // routed), triage 0.107 (22/205), other processes 32 of 35 in the right
 // class, 2 synpunkter excluded; language 36/36 (23/23 under 200
-// characters). The model does not train on this split. Run:
+// characters). Since i13f the shipped model trains on this split and
+// i13f tuned rules on its messages: what TestBlind7Quality prints is seen
+// data, TestLOMOFloors measures it with a model that did not train on it.
+// Run:
 //
 //	go test -count=1 -v -run TestBlind7Quality ./classify/
 func TestBlind7Quality(t *testing.T) {
@@ -22,14 +25,21 @@ func TestBlind7Quality(t *testing.T) {
 	TestSplitQuality(t)
 }
 
-// TestBlind7Floors keeps the once-measured figures of blind split 7 from
-// falling; the floors sit just under them (category is below the issue's
-// target of 0.92: this guards against regression, it does not claim it).
-func TestBlind7Floors(t *testing.T) {
+// TestSeenBlind7Floors is a regression floor on SEEN data: since i13f
+// the shipped model trains on blind split 7 and i13f tuned rules on its
+// messages, so these figures (category 1.000, unit 0.973 of routed
+// (182/187), triage 0.078 (16/205), other processes 32 of 35 right, 2
+// synpunkter excluded, measured on i13f's final classifier) say only
+// that a change did not break what was learned from it,
+// not how the classifier does on unseen mail. The blind figures measured
+// once before (7e6848e) are in the comment above; the honest guard of
+// unseen mail is TestLOMOFloors (Älvsunda there: model trained without
+// it, rules not).
+func TestSeenBlind7Floors(t *testing.T) {
 	const dir = "testdata/blind7"
 	r, err := Evaluate(corpusClassifier(t, dir), dir, "blind7")
 	if err != nil {
 		t.Fatal(err)
 	}
-	floors{"blind7", 240, 0.90, 0.955, 0.11, 32, 2}.check(t, r)
+	floors{"blind7", 240, 0.99, 0.965, 0.085, 32, 2}.check(t, r)
 }

@@ -30,6 +30,7 @@ var municipalities = []municipality{
 	{"Ekhamra", "testdata/blind4", []string{"blind4"}, ""},
 	{"Lindåsa", "testdata/blind5", []string{"blind5"}, ""},
 	{"Stenbacka", "testdata/blind6", []string{"blind6"}, ""},
+	{"Älvsunda", "testdata/blind7", []string{"blind7"}, ""},
 }
 
 // lomoSet is one direction of leave-one-municipality-out: the model is
@@ -134,39 +135,40 @@ func TestLeaveOneMunicipalityOut(t *testing.T) {
 
 // lomoFloors are what leave-one-municipality-out must keep for each
 // held-out municipality, in lomoSets order: a little under the figures
-// measured on i13e's final classifier (go test -count=1 -v -run
+// measured on i13f's final classifier (go test -count=1 -v -run
 // 'TestLeaveOneMunicipalityOut$' ./classify/):
 //
-//	Exempelby 0.949 / 0.984 / 0.063, 160 of 162 other processes, 0 false
-//	Norrby    0.974 / 0.972 / 0.057,  18 of 18, 0 false
-//	Söderås   0.953 / 0.980 / 0.051,  31 of 31, 0 false
-//	Björkvik  0.971 / 0.981 / 0.088,  30 of 32, 2 false
-//	Ekhamra   0.925 / 1.000 / 0.100,  57 of 60, 4 false
-//	Lindåsa   0.971 / 0.974 / 0.068,  35 of 35, 1 false
-//	Stenbacka 0.951 / 0.969 / 0.063,  33 of 35, 0 false
-//	mean      0.956 / 0.980 / 0.070
+//	Exempelby 0.939 / 0.984 / 0.063, 160 of 162 other processes, 0 false
+//	Norrby    0.987 / 0.977 / 0.057,  18 of 18, 0 false
+//	Söderås   0.949 / 0.976 / 0.042,  31 of 31, 0 false
+//	Björkvik  0.962 / 0.982 / 0.076,  30 of 32, 2 false
+//	Ekhamra   0.875 / 1.000 / 0.100,  57 of 60, 4 false
+//	Lindåsa   0.976 / 0.974 / 0.073,  35 of 35, 1 false
+//	Stenbacka 0.966 / 0.969 / 0.059,  33 of 35, 0 false
+//	Älvsunda  0.956 / 0.961 / 0.107,  32 of 35, 2 false
+//	mean      0.951 / 0.978 / 0.072
 //
-// (category / unit of routed / triage share). On main before i13e, with
-// Stenbacka (blind6) added to the table but not yet to the training data,
-// the same command measured 0.944 / 0.975 / 0.099 (Stenbacka 0.917 /
-// 0.945 / 0.176, 26 of 35, 7 false: its blind figures). The model is
-// trained without the municipality measured, but i13d tuned rules on six
-// municipalities' mail and i13e on all seven (Stenbacka's included), so
-// these figures are the guard of unseen mail, not a blind measure of it;
-// Stenbacka's row in particular rests on rules read from its messages
-// (i13e lifted it from 0.917 / 0.945 / 0.176). The six other
-// municipalities' mean went 0.949 / 0.980 / 0.087 (before i13e) ->
-// 0.952 / 0.981 / 0.078 (Stenbacka added to the training data only) ->
-// 0.957 / 0.982 / 0.071 (i13e's rules, read from Stenbacka's errors and
-// checked, not tuned, on these six).
+// (category / unit of routed / triage share). With Älvsunda (blind7) in
+// the table but not yet in the training data (main at fdec67d) the same
+// command measured a mean of 0.950 / 0.978 / 0.075 (Älvsunda 0.902 /
+// 0.961 / 0.107: its blind figures). Training on Älvsunda alone took the
+// mean to 0.939 / 0.978 / 0.072 (Exempelby 0.949 -> 0.932, Ekhamra 0.925
+// -> 0.850: the corpora label alike messages differently and the model
+// learns each one's mix, TestLOMOCalibration); i13f's speech acts, read
+// from all eight municipalities' errors, brought category back to 0.951
+// with no municipality below that step. The model is trained without the
+// municipality measured, but the rules were read from all eight
+// municipalities' mail (Älvsunda's row rests on rules read from its
+// messages), so these figures guard unseen mail rather than measure it.
 var lomoFloors = []floors{
-	{"Exempelby", 574, 0.94, 0.975, 0.07, 160, 0},
-	{"Norrby", 245, 0.965, 0.965, 0.065, 18, 0},
-	{"Söderås", 246, 0.945, 0.975, 0.06, 31, 0},
-	{"Björkvik", 270, 0.965, 0.975, 0.095, 30, 2},
-	{"Ekhamra", 100, 0.9, 0.99, 0.105, 57, 4},
-	{"Lindåsa", 240, 0.965, 0.965, 0.075, 35, 1},
-	{"Stenbacka", 240, 0.945, 0.96, 0.07, 33, 0},
+	{"Exempelby", 574, 0.93, 0.975, 0.07, 160, 0},
+	{"Norrby", 245, 0.98, 0.97, 0.065, 18, 0},
+	{"Söderås", 246, 0.94, 0.97, 0.05, 31, 0},
+	{"Björkvik", 270, 0.955, 0.975, 0.085, 30, 2},
+	{"Ekhamra", 100, 0.87, 0.99, 0.105, 57, 4},
+	{"Lindåsa", 240, 0.97, 0.965, 0.08, 35, 1},
+	{"Stenbacka", 240, 0.96, 0.96, 0.065, 33, 0},
+	{"Älvsunda", 240, 0.95, 0.955, 0.11, 32, 2},
 }
 
 // TestLOMOFloors: the classifier on each labelled municipality's mail
@@ -269,6 +271,96 @@ func TestLOMOUnitGrid(t *testing.T) {
 				}
 				t.Logf("mean unit %.4f triage %.4f  %s", unit, triage, line)
 			}
+		}
+	}
+}
+
+// TestLOMOBalanceGrid searches the category model's class balance in
+// training and its vote weight by leave-one-municipality-out; it runs
+// only with LOMO_GRID=balance.
+func TestLOMOBalanceGrid(t *testing.T) {
+	if os.Getenv("LOMO_GRID") != "balance" {
+		t.Skip("set LOMO_GRID=balance")
+	}
+	saved := [...]float64{modelCategoryWeight, lrBalance}
+	defer func() { modelCategoryWeight, lrBalance = saved[0], saved[1] }()
+	for _, bal := range []float64{0, 0.5, 1} {
+		lrBalance = bal
+		var cs []*Classifier
+		for _, s := range lomoSets {
+			cs = append(cs, lomoClassifier(t, s))
+		}
+		for _, w := range []float64{6, 8, 9, 10} {
+			modelCategoryWeight = w
+			line := fmt.Sprintf("balance=%g w=%g", bal, w)
+			var mean float64
+			pooled := 0
+			for i, s := range lomoSets {
+				r, err := Evaluate(cs[i], s.test.dir, s.test.splits...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				mean += r.CategoryAccuracy() / float64(len(lomoSets))
+				pooled += r.CategoryCorrect
+				line += fmt.Sprintf(" %.3f", r.CategoryAccuracy())
+			}
+			t.Logf("mean %.4f pooled %d  %s", mean, pooled, line)
+		}
+	}
+}
+
+// TestLOMOCalibration prints the category model alone, trained without
+// each municipality, on that municipality's synpunkter: accuracy by the
+// model's top probability, and how often it says each category against
+// how often each is the label (does it learn the corpora's label mix?).
+// It runs only with LOMO_GRID=calibration.
+func TestLOMOCalibration(t *testing.T) {
+	if os.Getenv("LOMO_GRID") != "calibration" {
+		t.Skip("set LOMO_GRID=calibration")
+	}
+	bins := []float64{0.4, 0.6, 0.8, 0.9, 1.01}
+	n, right := make([]int, len(bins)), make([]int, len(bins))
+	for _, s := range lomoSets {
+		c := lomoClassifier(t, s)
+		exs, err := LoadCorpus(s.test.dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		said, truth := map[string]int{}, map[string]int{}
+		total := 0
+		for _, ex := range exs {
+			if !slices.Contains(s.test.splits, ex.Split) || ex.Exclusion != "-" {
+				continue
+			}
+			in := c.prepare(ex.Msg, false)
+			p := c.catModel.probs(catFeatures(in.toks))
+			k := argmax(p)
+			b := 0
+			for p[k] >= bins[b] {
+				b++
+			}
+			n[b]++
+			got := c.catModel.labels()[k]
+			if got == string(ex.Category) {
+				right[b]++
+			}
+			said[got]++
+			truth[string(ex.Category)]++
+			total++
+		}
+		line := s.name + ":"
+		for _, l := range c.catModel.labels() {
+			line += fmt.Sprintf("  %s %d/%d", l, said[l], truth[l])
+		}
+		t.Logf("said/label of %d %s", total, line)
+	}
+	for b := range bins {
+		lo := 0.0
+		if b > 0 {
+			lo = bins[b-1]
+		}
+		if n[b] > 0 {
+			t.Logf("top probability %.1f-%.2f: %d messages, model right %.3f", lo, bins[b], n[b], float64(right[b])/float64(n[b]))
 		}
 	}
 }

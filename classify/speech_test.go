@@ -45,6 +45,18 @@ func TestSpeechActs(t *testing.T) {
 		{"Vem fattade det dumma beslutet att ta bort gungorna? Ni har ersatt dem med en bänk. Toppen.", synpunkt.DocKlagomal},
 		// An angry fault report is still a fault report.
 		{"Gatlampan utanför Ringvägen 7 är släckt, fixa det för fan!", synpunkt.DocFelanmalan},
+		// i13f: a fault stated as a fact, a call to restore or improve,
+		// praise without thanks, an English question for information and
+		// a grievance asked as a question.
+		{"Hissen vid stationen fungerar inte sedan i morse.", synpunkt.DocFelanmalan},
+		{"Varför har ni slutat med kvällsöppet på fritidsgården? Ta tillbaka det!", synpunkt.DocForslag},
+		{"Gör bokningssidan enklare att använda på mobilen.", synpunkt.DocForslag},
+		{"Bästa simhallen i länet har vi här, vi åker dit varje vecka.", synpunkt.DocBerom},
+		{"Dagverksamheten betyder allt för min mamma.", synpunkt.DocBerom},
+		{"Are there any rules for leaf blowers on Sundays?", synpunkt.DocFraga},
+		{"Sopbilen kommer varannan vecka och kärlet är fullt. Hur ofta töms det egentligen?", synpunkt.DocKlagomal},
+		{"Parkbänkarna vid kyrkan är borttagna. Vem kom på det?", synpunkt.DocKlagomal},
+		{"Cykelbanan längs ån har inte sopats på hela våren.", synpunkt.DocKlagomal},
 	}
 	for _, tt := range tests {
 		d := c.Classify(msg("medborgare@example.com", "", tt.text), to(mailbox), false)

@@ -26,7 +26,8 @@ type TrainingSet struct {
 // blind split 3 (testdata/blind3, Björkvik; evaluated at 60a7695) and
 // blind split 4 (testdata/blind4, Ekhamra; evaluated at b08ff7a) and
 // blind split 5 (testdata/blind5, Lindåsa; evaluated at d1ae336) and
-// blind split 6 (testdata/blind6, Stenbacka; evaluated at f3f2523), all
+// blind split 6 (testdata/blind6, Stenbacka; evaluated at f3f2523) and
+// blind split 7 (testdata/blind7, Älvsunda; evaluated at 7e6848e), all
 // tuning and training data since. The held-out split and later blind splits are
 // never trained on. How the model does on a municipality it never saw
 // is measured by leaving one blind split out (lomo_test.go).
@@ -40,6 +41,7 @@ var TrainingSources = []struct {
 	{"ekhamra", "testdata/blind4", "blind4"},
 	{"lindasa", "testdata/blind5", "blind5"},
 	{"stenbacka", "testdata/blind6", "blind6"},
+	{"alvsunda", "testdata/blind7", "blind7"},
 }
 
 // LoadTrainingSets reads TrainingSources from dir (the classify
