@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -113,6 +114,60 @@ func TestBigMessageFetchedIntoFile(t *testing.T) {
 	if n := srv.count(t, "INBOX"); n != 0 {
 		t.Errorf("INBOX count = %d, want 0", n)
 	}
+}
+
+// A Preparer sees the Lean copy of a message fetched into a file; once
+// its Prepare returned non-nil the copy is dropped, and Handle gets the
+// file without it (and the Prepare result). Unprepared (Prepare returned
+// nil), the copy stays for Handle.
+func TestLeanCopyDroppedOncePrepared(t *testing.T) {
+	for _, returns := range []bool{true, false} {
+		srv, _ := smallThenBig(t)
+		var mu sync.Mutex
+		var leanInPrepare, leanInHandle []bool
+		h := &leanPreparer{returns: returns, prepare: func(d Delivery) {
+			if d.File != nil {
+				mu.Lock()
+				leanInPrepare = append(leanInPrepare, d.File.Lean != nil)
+				mu.Unlock()
+			}
+		}, handle: func(d Delivery) {
+			if d.File != nil {
+				mu.Lock()
+				leanInHandle = append(leanInHandle, d.File.Lean != nil)
+				mu.Unlock()
+			}
+		}}
+		cfg := srv.config()
+		cfg.SpoolDir, cfg.SpoolMin = t.TempDir(), 64<<10
+		startIntake(t, cfg, h, nil).waitIdle(t)
+		mu.Lock()
+		if want := []bool{!returns}; !slices.Equal(leanInPrepare, []bool{true}) || !slices.Equal(leanInHandle, want) {
+			t.Errorf("Prepare returning non-nil %v: Lean there in Prepare %v, in Handle %v; want [true], %v", returns, leanInPrepare, leanInHandle, want)
+		}
+		mu.Unlock()
+		if n := srv.count(t, "INBOX"); n != 0 {
+			t.Errorf("INBOX count = %d, want 0", n)
+		}
+	}
+}
+
+type leanPreparer struct {
+	returns         bool
+	prepare, handle func(Delivery)
+}
+
+func (p *leanPreparer) Prepare(d Delivery) any {
+	p.prepare(d)
+	if !p.returns {
+		return nil
+	}
+	return "prepared"
+}
+
+func (p *leanPreparer) Handle(_ context.Context, d Delivery) (Disposition, error) {
+	p.handle(d)
+	return Registered, nil
 }
 
 // smallThenBig starts an in-memory server whose INBOX holds a small
