@@ -48,7 +48,11 @@ func (s *session) spooled(m meta) bool {
 // the Lean copies (at most LeanKeepBinary of each binary attachment, but
 // up to mimeparse.LeanKeep of a text one) are bounded by the preparing
 // itself: the fetch waits while those not yet prepared exceed
-// FetchBatchBytes (see preparing.fetched).
+// FetchBatchBytes (see preparing.fetched). Not bounded by the byte cap is
+// the parsed text of prepared messages (at most mimeparse.MaxText each,
+// and the classification's copy of it): a batch of FetchBatch big messages
+// each with a megabyte of body text would hold a few hundred megabytes,
+// where a usual batch holds a few kilobytes per message.
 const spooledWeight = 64 << 10
 
 // fetchSize is what fetching m costs in memory: its size, nothing much
