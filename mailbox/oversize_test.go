@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // bigMessage is a message of about n bytes whose body repeats marker.
@@ -180,4 +181,42 @@ func smallThenBig(t *testing.T) (*memServer, []byte) {
 	srv.append(t, "INBOX", testMessage("small"))
 	srv.append(t, "INBOX", big)
 	return srv, big
+}
+
+// The Lean copies of fetched messages not yet prepared stay within
+// FetchBatchBytes: with a cap smaller than one copy, a batch of big
+// messages (counted light, several to a batch) is prepared one at a time,
+// each fetched only once the one before is prepared.
+func TestLeanCopiesAwaitingPrepareBounded(t *testing.T) {
+	srv := startMemServer(t, capsRev2)
+	for i := range 4 {
+		srv.append(t, "INBOX", bigMessage(fmt.Sprintf("big%d@example.org", i), "BODYMARKER", 300<<10))
+	}
+	var mu sync.Mutex
+	var inFlight, most, files int
+	h := &leanPreparer{returns: true, prepare: func(d Delivery) {
+		mu.Lock()
+		inFlight++
+		most = max(most, inFlight)
+		if d.File != nil {
+			files++
+		}
+		mu.Unlock()
+		time.Sleep(20 * time.Millisecond) // a slow Prepare: the fetch would run ahead
+		mu.Lock()
+		inFlight--
+		mu.Unlock()
+	}, handle: func(Delivery) {}}
+	cfg := srv.config()
+	cfg.SpoolDir, cfg.SpoolMin = t.TempDir(), 64<<10
+	cfg.FetchBatchBytes, cfg.FirstFetchBatch = 200<<10, 4 // 3 light messages a batch; a Lean copy is ~300 KiB
+	startIntake(t, cfg, h, nil).waitIdle(t)
+	mu.Lock()
+	defer mu.Unlock()
+	if files != 4 || most != 1 {
+		t.Errorf("Prepares of spooled messages: %d, at most %d at once; want 4, 1", files, most)
+	}
+	if n := srv.count(t, "INBOX"); n != 0 {
+		t.Errorf("INBOX count = %d, want 0", n)
+	}
 }
