@@ -78,10 +78,13 @@ type Config struct {
 	// default 10: the first messages of a backlog, or a lone new one, are
 	// committed and moved without waiting for a large batch.
 	FirstFetchBatch int
-	// FetchBatchBytes caps the summed size of one batch (a single larger
-	// message is still fetched alone); default 8 MiB: a batch of large
-	// messages stays small in memory, and one commit per 8 MiB costs
-	// little.
+	// FetchBatchBytes caps the summed size in memory of one batch (a
+	// single larger message is still fetched alone); default 8 MiB: a
+	// batch of large messages stays small in memory, and one commit per
+	// 8 MiB costs little. A message fetched into a file (SpoolDir) counts
+	// at 64 KiB when the Handler is a Preparer (its Lean copy is dropped
+	// once prepared), and the Lean copies awaiting Prepare are held to
+	// this cap too.
 	FetchBatchBytes int64
 	// MaxMessageSize: a message whose RFC822.SIZE exceeds it is fetched
 	// header only and offered with Delivery.HeaderOnly, so its body never

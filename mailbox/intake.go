@@ -82,7 +82,11 @@ type Batcher interface {
 // messages of the next batch while the current one is being registered,
 // on other goroutines (several messages at once), and hands the result
 // to Handle in Delivery.Prepared; it must not write anything. Handle must cope with a
-// nil Prepared (a batch not prepared ahead).
+// nil Prepared (a batch not prepared ahead). Once Prepare has returned
+// non-nil for a message in a file (Delivery.File), its Lean copy is
+// dropped (File.Lean is nil in Handle): what Prepare needed of it must be
+// in what it returned. So a prepared big message holds little memory, and
+// a batch can carry many of them.
 type Preparer interface {
 	Prepare(d Delivery) any
 }

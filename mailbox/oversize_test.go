@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // bigMessage is a message of about n bytes whose body repeats marker.
@@ -115,6 +117,60 @@ func TestBigMessageFetchedIntoFile(t *testing.T) {
 	}
 }
 
+// A Preparer sees the Lean copy of a message fetched into a file; once
+// its Prepare returned non-nil the copy is dropped, and Handle gets the
+// file without it (and the Prepare result). Unprepared (Prepare returned
+// nil), the copy stays for Handle.
+func TestLeanCopyDroppedOncePrepared(t *testing.T) {
+	for _, returns := range []bool{true, false} {
+		srv, _ := smallThenBig(t)
+		var mu sync.Mutex
+		var leanInPrepare, leanInHandle []bool
+		h := &leanPreparer{returns: returns, prepare: func(d Delivery) {
+			if d.File != nil {
+				mu.Lock()
+				leanInPrepare = append(leanInPrepare, d.File.Lean != nil)
+				mu.Unlock()
+			}
+		}, handle: func(d Delivery) {
+			if d.File != nil {
+				mu.Lock()
+				leanInHandle = append(leanInHandle, d.File.Lean != nil)
+				mu.Unlock()
+			}
+		}}
+		cfg := srv.config()
+		cfg.SpoolDir, cfg.SpoolMin = t.TempDir(), 64<<10
+		startIntake(t, cfg, h, nil).waitIdle(t)
+		mu.Lock()
+		if want := []bool{!returns}; !slices.Equal(leanInPrepare, []bool{true}) || !slices.Equal(leanInHandle, want) {
+			t.Errorf("Prepare returning non-nil %v: Lean there in Prepare %v, in Handle %v; want [true], %v", returns, leanInPrepare, leanInHandle, want)
+		}
+		mu.Unlock()
+		if n := srv.count(t, "INBOX"); n != 0 {
+			t.Errorf("INBOX count = %d, want 0", n)
+		}
+	}
+}
+
+type leanPreparer struct {
+	returns         bool
+	prepare, handle func(Delivery)
+}
+
+func (p *leanPreparer) Prepare(d Delivery) any {
+	p.prepare(d)
+	if !p.returns {
+		return nil
+	}
+	return "prepared"
+}
+
+func (p *leanPreparer) Handle(_ context.Context, d Delivery) (Disposition, error) {
+	p.handle(d)
+	return Registered, nil
+}
+
 // smallThenBig starts an in-memory server whose INBOX holds a small
 // message and then a big one of about 300 KiB (returned) whose body
 // repeats BODYMARKER.
@@ -125,4 +181,42 @@ func smallThenBig(t *testing.T) (*memServer, []byte) {
 	srv.append(t, "INBOX", testMessage("small"))
 	srv.append(t, "INBOX", big)
 	return srv, big
+}
+
+// The Lean copies of fetched messages not yet prepared stay within
+// FetchBatchBytes: with a cap smaller than one copy, a batch of big
+// messages (counted light, several to a batch) is prepared one at a time,
+// each fetched only once the one before is prepared.
+func TestLeanCopiesAwaitingPrepareBounded(t *testing.T) {
+	srv := startMemServer(t, capsRev2)
+	for i := range 4 {
+		srv.append(t, "INBOX", bigMessage(fmt.Sprintf("big%d@example.org", i), "BODYMARKER", 300<<10))
+	}
+	var mu sync.Mutex
+	var inFlight, most, files int
+	h := &leanPreparer{returns: true, prepare: func(d Delivery) {
+		mu.Lock()
+		inFlight++
+		most = max(most, inFlight)
+		if d.File != nil {
+			files++
+		}
+		mu.Unlock()
+		time.Sleep(20 * time.Millisecond) // a slow Prepare: the fetch would run ahead
+		mu.Lock()
+		inFlight--
+		mu.Unlock()
+	}, handle: func(Delivery) {}}
+	cfg := srv.config()
+	cfg.SpoolDir, cfg.SpoolMin = t.TempDir(), 64<<10
+	cfg.FetchBatchBytes, cfg.FirstFetchBatch = 200<<10, 4 // 3 light messages a batch; a Lean copy is ~300 KiB
+	startIntake(t, cfg, h, nil).waitIdle(t)
+	mu.Lock()
+	defer mu.Unlock()
+	if files != 4 || most != 1 {
+		t.Errorf("Prepares of spooled messages: %d, at most %d at once; want 4, 1", files, most)
+	}
+	if n := srv.count(t, "INBOX"); n != 0 {
+		t.Errorf("INBOX count = %d, want 0", n)
+	}
 }

@@ -35,11 +35,35 @@ func (s *session) oversized(m meta) bool {
 	return s.in.cfg.MaxMessageSize > 0 && m.size > s.in.cfg.MaxMessageSize
 }
 
-// fetchSize is what fetching m costs: its size, or nothing much for a
-// header-only fetch.
+// spooled reports whether m is fetched into a file (Config.SpoolDir)
+// rather than into memory.
+func (s *session) spooled(m meta) bool {
+	return !s.oversized(m) && s.in.cfg.SpoolDir != "" && s.in.cfg.SpoolMin > 0 && m.size >= s.in.cfg.SpoolMin
+}
+
+// spooledWeight is what a message fetched into a file counts for in a
+// batch (FetchBatchBytes) when the Handler is a Preparer: its Lean copy is
+// dropped once it is prepared (see Preparer), and what stays in memory is
+// its parsed header and text — in practice a few kilobytes. Until then
+// the Lean copies (at most LeanKeepBinary of each binary attachment, but
+// up to mimeparse.LeanKeep of a text one) are bounded by the preparing
+// itself: the fetch waits while those not yet prepared exceed
+// FetchBatchBytes (see preparing.fetched). Not bounded by the byte cap is
+// the parsed text of prepared messages (at most mimeparse.MaxText each,
+// and the classification's copy of it): a batch of FetchBatch big messages
+// each with a megabyte of body text would hold a few hundred megabytes,
+// where a usual batch holds a few kilobytes per message.
+const spooledWeight = 64 << 10
+
+// fetchSize is what fetching m costs in memory: its size, nothing much
+// for a header-only fetch, and spooledWeight for a message fetched into a
+// file and prepared ahead.
 func (s *session) fetchSize(m meta) int64 {
 	if s.oversized(m) {
 		return 0
+	}
+	if _, ok := s.in.handler.(Preparer); ok && s.spooled(m) {
+		return min(m.size, spooledWeight)
 	}
 	return max(m.size, 0)
 }
@@ -164,8 +188,11 @@ func (s *session) runBatch(ctx context.Context, batch []meta, pre *prefetch, pre
 		byUID, prepared, err = pre.wait()
 	} else {
 		// The connection fetches this batch itself: the move before first.
+		// Its messages are prepared (several at once) as they come in.
 		if err = s.finishMove(ctx, prev, blocked); err == nil {
-			byUID, err = s.fetchWhole(batch, nil)
+			pp := s.startPreparing(batch)
+			byUID, err = s.fetchWhole(batch, pp)
+			prepared = pp.wait()
 		}
 		prev = nil
 	}
@@ -173,7 +200,7 @@ func (s *session) runBatch(ctx context.Context, batch []meta, pre *prefetch, pre
 		return nil, nil, errors.Join(err, s.finishMove(ctx, prev, blocked))
 	}
 	t1 := time.Now()
-	if next != nil && (batchBytes(batch) >= bigBatch || batchBytes(next) >= bigBatch) {
+	if next != nil && (biggest(batch) >= bigBatch || biggest(next) >= bigBatch) {
 		next = nil // a big message is fetched alone, not held beside another batch
 	}
 	pre = s.startFetch(next, prev)
@@ -294,11 +321,18 @@ type preparing struct {
 	wg    sync.WaitGroup
 	mu    sync.Mutex
 	out   map[uint32]any
+	// lean is the bytes of the Lean copies of messages fetched and not yet
+	// prepared; the fetch waits (roomy) while it would exceed cap.
+	lean  int64
+	cap   int64
+	roomy *sync.Cond
 }
 
 type preparingJob struct {
-	m   meta
-	buf *imapclient.FetchMessageBuffer
+	m    meta
+	buf  *imapclient.FetchMessageBuffer
+	file *mimeparse.RawFile // the message's file, nil when in memory
+	lean int64              // its Lean copy's bytes
 }
 
 // startPreparing starts the workers that prepare batch's messages; nil
@@ -308,7 +342,8 @@ func (s *session) startPreparing(batch []meta) *preparing {
 	if !ok {
 		return nil
 	}
-	p := &preparing{s: s, pr: pr, metas: make(map[uint32]meta, len(batch)), out: make(map[uint32]any, len(batch))}
+	p := &preparing{s: s, pr: pr, metas: make(map[uint32]meta, len(batch)), out: make(map[uint32]any, len(batch)), cap: s.in.cfg.FetchBatchBytes}
+	p.roomy = sync.NewCond(&p.mu)
 	for _, m := range batch {
 		if m.size >= 0 {
 			p.metas[m.uid] = m
@@ -321,8 +356,13 @@ func (s *session) startPreparing(batch []meta) *preparing {
 			defer p.wg.Done()
 			for j := range p.work {
 				v := s.in.prepare(p.pr, s.delivery(j.m, j.buf))
+				if v != nil && j.file != nil {
+					j.file.Lean = nil // prepared: Handle needs no Lean copy (see Preparer)
+				}
 				p.mu.Lock()
 				p.out[j.m.uid] = v
+				p.lean -= j.lean
+				p.roomy.Broadcast()
 				p.mu.Unlock()
 			}
 		}()
@@ -332,15 +372,35 @@ func (s *session) startPreparing(batch []meta) *preparing {
 
 // fetched hands a fetched message to the workers, and starts writing its
 // file (if any) to disk (see syncFile). p may be nil: then only that.
+// When the Lean copies of the messages fetched and not yet prepared would
+// exceed FetchBatchBytes with this one, it first waits for the workers:
+// a batch of many big messages, each counted light (spooledWeight), holds
+// at most that much of their Lean copies at once.
 func (p *preparing) fetched(s *session, buf *imapclient.FetchMessageBuffer) {
-	s.syncFile(uint32(buf.UID))
+	uid := uint32(buf.UID)
+	s.syncFile(uid)
 	if p == nil {
 		return
 	}
-	if m, ok := p.metas[uint32(buf.UID)]; ok {
-		p.work <- preparingJob{m: m, buf: buf}
-		delete(p.metas, m.uid) // once, should the server send it twice
+	m, ok := p.metas[uid]
+	if !ok {
+		return
 	}
+	delete(p.metas, uid) // once, should the server send it twice
+	j := preparingJob{m: m, buf: buf}
+	if f, ok := s.files.Load(uid); ok {
+		j.file = f.(*mimeparse.RawFile)
+		if j.file.Lean != nil {
+			j.lean = int64(j.file.Lean.Len())
+		}
+	}
+	p.mu.Lock()
+	for p.lean > 0 && p.lean+j.lean > p.cap {
+		p.roomy.Wait()
+	}
+	p.lean += j.lean
+	p.mu.Unlock()
+	p.work <- j
 }
 
 // wait ends the preparing and returns what Prepare returned, by UID; nil
@@ -384,18 +444,18 @@ func (p *prefetch) wait() (map[uint32]*imapclient.FetchMessageBuffer, map[uint32
 	return p.byUID, p.prepared, p.err
 }
 
-// batchBytes is the summed size of a batch's messages.
-func batchBytes(batch []meta) int64 {
+// biggest is the size of a batch's largest message.
+func biggest(batch []meta) int64 {
 	var n int64
 	for _, m := range batch {
-		n += max(m.size, 0)
+		n = max(n, m.size)
 	}
 	return n
 }
 
-// bigBatch is the size of a fetched batch (in practice one big message,
-// as a batch holds at most FetchBatchBytes) whose bytes are collected as
-// soon as it is committed.
+// bigBatch is the size of a message that is fetched alone, not beside the
+// prefetch of another batch, and whose bytes are collected as soon as it
+// is committed.
 const bigBatch = 16 << 20
 
 // releaseBig drops the fetched messages of a batch of at least bigBatch
@@ -405,7 +465,7 @@ const bigBatch = 16 << 20
 // message and its composed forward) and the send's copy — the peak of a
 // 25 MB attachment was about 3× higher than it needs to be.
 func releaseBig(batch []meta, byUID map[uint32]*imapclient.FetchMessageBuffer) {
-	if batchBytes(batch) < bigBatch {
+	if biggest(batch) < bigBatch {
 		return
 	}
 	clear(byUID)

@@ -35,9 +35,9 @@ func (p *preparer) Handle(ctx context.Context, d Delivery) (Disposition, error) 
 }
 
 // The batches after a pass's first are fetched and prepared while the one
-// before is handled, and each message's Prepare result reaches Handle; the
-// first batch is handled unprepared. Every message is still handled once,
-// in UID order, and moved.
+// before is handled, the first is prepared as it is fetched, and each
+// message's Prepare result reaches Handle. Every message is still handled
+// once, in UID order, and moved.
 func TestNextBatchPreparedWhileOneIsHandled(t *testing.T) {
 	srv := startMemServer(t, capsRev2)
 	srv.appendInbox(t, 7)
@@ -57,14 +57,11 @@ func TestNextBatchPreparedWhileOneIsHandled(t *testing.T) {
 	h.pmu.Lock()
 	defer h.pmu.Unlock()
 	slices.Sort(h.prepared) // several are prepared at once
-	if want := []uint32{4, 5, 6, 7}; !slices.Equal(h.prepared, want) {
-		t.Errorf("prepared UIDs = %v, want %v (the batches after the first)", h.prepared, want)
+	if want := []uint32{1, 2, 3, 4, 5, 6, 7}; !slices.Equal(h.prepared, want) {
+		t.Errorf("prepared UIDs = %v, want %v (each once)", h.prepared, want)
 	}
 	for uid := uint32(1); uid <= 7; uid++ {
-		var want any
-		if uid > 3 {
-			want = fmt.Sprintf("prepared %d", uid)
-		}
+		want := fmt.Sprintf("prepared %d", uid)
 		if got := h.handed[uid]; got != want {
 			t.Errorf("Delivery.Prepared of UID %d = %v, want %v", uid, got, want)
 		}
