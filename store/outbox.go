@@ -275,7 +275,7 @@ func (s *Store) DueOutbox(ctx context.Context, now time.Time, limit int) ([]Outb
 // false when someone else has it or it is no longer due.
 func (s *Store) ClaimOutbox(ctx context.Context, id int64, owner string, now, until time.Time) (payload []byte, ok bool, err error) {
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		if ok, err = claimTx(ctx, tx, id, owner, now, until); err != nil || !ok {
+		if ok, err = s.claimTx(ctx, tx, id, owner, now, until); err != nil || !ok {
 			return err
 		}
 		payload, err = s.readPayload(ctx, tx, id)
@@ -289,9 +289,9 @@ func (s *Store) ClaimOutbox(ctx context.Context, id int64, owner string, now, un
 
 // claimTx leases notification id to owner until until when it is pending,
 // due at now and not leased by another worker, and reports whether it did.
-func claimTx(ctx context.Context, tx *sql.Tx, id int64, owner string, now, until time.Time) (bool, error) {
+func (s *Store) claimTx(ctx context.Context, tx *sql.Tx, id int64, owner string, now, until time.Time) (bool, error) {
 	n := ts(now)
-	res, err := tx.ExecContext(ctx, `UPDATE outbox SET lease_owner = ?, lease_until = ?
+	res, err := s.txExec(ctx, tx, `UPDATE outbox SET lease_owner = ?, lease_until = ?
 		WHERE id = ? AND status = ? AND next_attempt_at <= ? AND (lease_owner = ? OR lease_until = '' OR lease_until <= ?)`,
 		owner, ts(until), id, OutboxPending, n, owner, n)
 	if err != nil {
@@ -313,7 +313,7 @@ func (s *Store) ClaimOutboxBatch(ctx context.Context, ids []int64, owner string,
 		got = got[:0]
 		n := ts(now)
 		for _, id := range ids {
-			res, err := tx.ExecContext(ctx, `UPDATE outbox SET lease_owner = ?, lease_until = ?
+			res, err := s.txExec(ctx, tx, `UPDATE outbox SET lease_owner = ?, lease_until = ?
 				WHERE id = ? AND status = ? AND next_attempt_at <= ? AND (lease_owner = ? OR lease_until = '' OR lease_until <= ?)`,
 				owner, ts(until), id, OutboxPending, n, owner, n)
 			if err != nil {
@@ -343,7 +343,7 @@ func (s *Store) OutboxPayload(ctx context.Context, id int64) ([]byte, error) {
 func (s *Store) readPayload(ctx context.Context, q querier, id int64) ([]byte, error) {
 	var p []byte
 	var ref original
-	if err := q.QueryRowContext(ctx, "SELECT payload, original_intake, original_at FROM outbox WHERE id = ?", id).Scan(&p, &ref.intake, &ref.at); err != nil {
+	if err := s.qRow(ctx, q, "SELECT payload, original_intake, original_at FROM outbox WHERE id = ?", id).Scan(&p, &ref.intake, &ref.at); err != nil {
 		return nil, fmt.Errorf("read outbox %d: %w", id, err)
 	}
 	return s.withOriginal(ctx, q, p, ref.intake, ref.at)
@@ -369,7 +369,7 @@ func (s *Store) OutboxStream(ctx context.Context, id int64) (payload []byte, ori
 // ClaimOutboxStream is ClaimOutbox returning the message as OutboxStream does.
 func (s *Store) ClaimOutboxStream(ctx context.Context, id int64, owner string, now, until time.Time) (payload []byte, orig RawReader, at int, ok bool, err error) {
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		if ok, err = claimTx(ctx, tx, id, owner, now, until); err != nil || !ok {
+		if ok, err = s.claimTx(ctx, tx, id, owner, now, until); err != nil || !ok {
 			return err
 		}
 		payload, orig, at, err = s.readStream(ctx, tx, id)
@@ -401,7 +401,7 @@ func (s *Store) readParts(ctx context.Context, q querier, id int64) (payload, or
 // readStream reads the payload of notification id and opens its original.
 func (s *Store) readStream(ctx context.Context, q querier, id int64) (payload []byte, orig RawReader, at int, err error) {
 	var ref original
-	if err := q.QueryRowContext(ctx, "SELECT payload, original_intake, original_at FROM outbox WHERE id = ?", id).Scan(&payload, &ref.intake, &ref.at); err != nil {
+	if err := s.qRow(ctx, q, "SELECT payload, original_intake, original_at FROM outbox WHERE id = ?", id).Scan(&payload, &ref.intake, &ref.at); err != nil {
 		return nil, nil, 0, fmt.Errorf("read outbox %d: %w", id, err)
 	}
 	if !ref.intake.Valid || ref.at > len(payload) || len(payload) == 0 {
@@ -478,7 +478,7 @@ func outboxEvent(o OutboxRow, what string) string {
 // MarkSent records that the server accepted notification id.
 func (s *Store) MarkSent(ctx context.Context, o OutboxRow) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1, last_error = '', lease_owner = '', lease_until = '' WHERE id = ?",
+		if _, err := s.txExec(ctx, tx, "UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1, last_error = '', lease_owner = '', lease_until = '' WHERE id = ?",
 			OutboxSent, ts(s.now()), o.ID); err != nil {
 			return fmt.Errorf("mark sent: %w", err)
 		}
@@ -488,7 +488,7 @@ func (s *Store) MarkSent(ctx context.Context, o OutboxRow) error {
 
 // MarkRetry records a temporary failure and when to try again.
 func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error {
-	_, err := s.q(ctx).ExecContext(ctx, "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, lease_owner = '', lease_until = '' WHERE id = ?", ts(next), reason, id)
+	_, err := s.qExec(ctx, "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, lease_owner = '', lease_until = '' WHERE id = ?", ts(next), reason, id)
 	if err != nil {
 		return fmt.Errorf("mark retry: %w", err)
 	}
@@ -499,7 +499,7 @@ func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, reason 
 // after a fault of the channel rather than the message: it stays pending
 // and due, with reason as its last error.
 func (s *Store) ReleaseOutbox(ctx context.Context, id int64, reason string) error {
-	_, err := s.q(ctx).ExecContext(ctx, "UPDATE outbox SET last_error = ?, lease_owner = '', lease_until = '' WHERE id = ?", reason, id)
+	_, err := s.qExec(ctx, "UPDATE outbox SET last_error = ?, lease_owner = '', lease_until = '' WHERE id = ?", reason, id)
 	if err != nil {
 		return fmt.Errorf("release outbox %d: %w", id, err)
 	}
@@ -511,7 +511,7 @@ func (s *Store) ReleaseOutbox(ctx context.Context, id int64, reason string) erro
 // case's event log.
 func (s *Store) MarkFailed(ctx context.Context, o OutboxRow, reason, summary string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, lease_owner = '', lease_until = '' WHERE id = ?", OutboxFailed, reason, o.ID); err != nil {
+		if _, err := s.txExec(ctx, tx, "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, lease_owner = '', lease_until = '' WHERE id = ?", OutboxFailed, reason, o.ID); err != nil {
 			return fmt.Errorf("mark failed: %w", err)
 		}
 		return s.eventTx(ctx, tx, o.CaseID, Event{Actor: "outbox", Kind: o.Kind + "_failed", Detail: outboxEvent(o, summary)})

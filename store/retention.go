@@ -27,7 +27,7 @@ func (s *Store) eventTextTx(ctx context.Context, tx *sql.Tx, res sql.Result, tex
 	if err != nil {
 		return fmt.Errorf("insert event text: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO event_texts(event_id, text) VALUES(?, ?)", id, text); err != nil {
+	if _, err := s.txExec(ctx, tx, "INSERT INTO event_texts(event_id, text) VALUES(?, ?)", id, text); err != nil {
 		return fmt.Errorf("insert event text: %w", err)
 	}
 	return nil

@@ -258,7 +258,7 @@ func (s *Store) openRaw(ctx context.Context, q querier, id int64) (RawReader, er
 	var raw []byte
 	var spooled int64
 	var sum string
-	err := q.QueryRowContext(ctx, "SELECT raw, raw_spool, raw_sha256 FROM intake WHERE id = ?", id).Scan(&raw, &spooled, &sum)
+	err := s.qRow(ctx, q, "SELECT raw, raw_spool, raw_sha256 FROM intake WHERE id = ?", id).Scan(&raw, &spooled, &sum)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("raw message %d: %w", id, ErrNotFound)
 	}

@@ -91,3 +91,23 @@ func (s *Store) qQueryRow(ctx context.Context, query string, args ...any) scanne
 	tx, _ := ctx.Value(batchKey{}).(*sql.Tx)
 	return s.txQueryRow(ctx, tx, query, args...)
 }
+
+// qRow is q.QueryRowContext with a prepared statement when q is a
+// transaction or the database of s.
+func (s *Store) qRow(ctx context.Context, q querier, query string, args ...any) scanner {
+	switch q := q.(type) {
+	case *sql.Tx:
+		return s.txQueryRow(ctx, q, query, args...)
+	case *sql.DB:
+		if q == s.db {
+			return s.txQueryRow(ctx, nil, query, args...)
+		}
+	}
+	return q.QueryRowContext(ctx, query, args...)
+}
+
+// qExec is s.q(ctx).ExecContext with a prepared statement.
+func (s *Store) qExec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	tx, _ := ctx.Value(batchKey{}).(*sql.Tx)
+	return s.txExec(ctx, tx, query, args...)
+}
