@@ -12,13 +12,8 @@ import (
 // BenchmarkBatchOpenCase registers cases the way the backlog intake does:
 // OpenCase with a receipt, 50 messages per Batch (one write transaction).
 func BenchmarkBatchOpenCase(b *testing.B) {
-	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	s := mustOpenStore(b, "", func() time.Time { return at })
+	s, at, compose := receiptBench(b)
 	ctx := context.Background()
-	compose := func(c synpunkt.Case) ([]synpunkt.Notification, error) {
-		return []synpunkt.Notification{{Kind: "receipt", To: "anna@example.com", MessageID: c.Number + "@synpunkt.example",
-			Payload: []byte("Subject: Mottagen " + c.Number + "\r\n\r\nTack")}}, nil
-	}
 	const per = 50
 	b.ResetTimer()
 	for i := 0; i < b.N; {
@@ -39,13 +34,8 @@ func BenchmarkBatchOpenCase(b *testing.B) {
 // BenchmarkOutboxSent runs the outbox worker's statements for one sent
 // receipt: claim it, read its message, mark it sent.
 func BenchmarkOutboxSent(b *testing.B) {
-	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	s := mustOpenStore(b, "", func() time.Time { return at })
+	s, at, compose := receiptBench(b)
 	ctx := context.Background()
-	compose := func(c synpunkt.Case) ([]synpunkt.Notification, error) {
-		return []synpunkt.Notification{{Kind: "receipt", To: "anna@example.com", MessageID: c.Number + "@synpunkt.example",
-			Payload: []byte("Subject: Mottagen " + c.Number + "\r\n\r\nTack")}}, nil
-	}
 	err := s.Batch(ctx, func(ctx context.Context) error {
 		for i := 0; i < b.N; i++ {
 			if _, err := s.OpenCase(ctx, newCase(fmt.Sprintf("k%d", i), at), compose); err != nil {
@@ -78,4 +68,16 @@ func BenchmarkOutboxSent(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// receiptBench is a store on a fixed clock and a composer that gives each
+// new case one small receipt, the set-up both benchmarks share.
+func receiptBench(b *testing.B) (*Store, time.Time, Composer) {
+	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	s := mustOpenStore(b, "", func() time.Time { return at })
+	compose := func(c synpunkt.Case) ([]synpunkt.Notification, error) {
+		return []synpunkt.Notification{{Kind: "receipt", To: "anna@example.com", MessageID: c.Number + "@synpunkt.example",
+			Payload: []byte("Subject: Mottagen " + c.Number + "\r\n\r\nTack")}}, nil
+	}
+	return s, at, compose
 }
