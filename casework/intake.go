@@ -177,13 +177,21 @@ type classified struct {
 	text  *caseText // of msg and d; nil for a message excluded
 }
 
-// textOf is the caseText worked out ahead when it is of msg with the staff
-// verdict staff (and so of the decision decide takes from c), else nil.
-func (c *classified) textOf(msg *synpunkt.Message, staff bool) *caseText {
+// of is c when it was made of msg with the staff verdict staff, else nil.
+func (c *classified) of(msg *synpunkt.Message, staff bool) *classified {
 	if c == nil || c.msg != msg || c.staff != staff {
 		return nil
 	}
-	return c.text
+	return c
+}
+
+// textOf is the caseText worked out ahead when it is of msg with the staff
+// verdict staff (and so of the decision decide takes from c), else nil.
+func (c *classified) textOf(msg *synpunkt.Message, staff bool) *caseText {
+	if a := c.of(msg, staff); a != nil {
+		return a.text
+	}
+	return nil
 }
 
 // classifyAhead classifies pre's message as openCase would, for a message
@@ -205,8 +213,8 @@ func (p *Intake) classifyAhead(pre *Prepared) {
 // decide is the classification of msg: the one made ahead when it is of
 // the same message and staff verdict, else made now.
 func (p *Intake) decide(msg *synpunkt.Message, staff bool, ahead *classified) classify.Decision {
-	if ahead != nil && ahead.msg == msg && ahead.staff == staff {
-		return ahead.d
+	if a := ahead.of(msg, staff); a != nil {
+		return a.d
 	}
 	return p.classify.Classify(msg, recipients(msg), staff)
 }

@@ -71,6 +71,18 @@ func resetDump(t *testing.T, st *Store) string {
 	return b.String()
 }
 
+// wantScheduleMeta checks the schedule's fingerprint and the progress of
+// a reset in meta ("<none>": no row).
+func wantScheduleMeta(t *testing.T, st *Store, policy, progress string) {
+	t.Helper()
+	if got := metaValue(t, st, "schedule_policy"); got != policy {
+		t.Errorf("schedule_policy = %q, want %q", got, policy)
+	}
+	if got := metaValue(t, st, "schedule_reset"); got != progress {
+		t.Errorf("schedule_reset = %q, want %q", got, progress)
+	}
+}
+
 func metaValue(t *testing.T, st *Store, key string) string {
 	t.Helper()
 	var v []byte
@@ -159,12 +171,7 @@ func TestResetScheduleChunks(t *testing.T) {
 			t.Errorf("case %d next_due = %s, want %s", id, got, due)
 		}
 	}
-	if got := metaValue(t, st, "schedule_policy"); got != "new policy" {
-		t.Errorf("schedule_policy = %q, want the new fingerprint", got)
-	}
-	if got := metaValue(t, st, "schedule_reset"); got != "<none>" {
-		t.Errorf("schedule_reset = %q after the reset ended, want none", got)
-	}
+	wantScheduleMeta(t, st, "new policy", "<none>")
 	if again, err := st.ResetSchedule(ctx, "new policy"); err != nil || again {
 		t.Errorf("ResetSchedule with the same fingerprint = %v, %v; want false, nil", again, err)
 	}
@@ -192,12 +199,7 @@ func TestResetScheduleResumes(t *testing.T) {
 	if !errors.Is(err, crash) {
 		t.Fatalf("interrupted resetSchedule = %v, want %v", err, crash)
 	}
-	if got := metaValue(t, st, "schedule_policy"); got != "old policy" {
-		t.Errorf("schedule_policy after an interrupted reset = %q, want the old one", got)
-	}
-	if got := metaValue(t, st, "schedule_reset"); got != "1400 new policy" {
-		t.Errorf("schedule_reset = %q, want 1400 new policy", got)
-	}
+	wantScheduleMeta(t, st, "old policy", "1400 new policy") // cut short: the old fingerprint and its progress
 	var untouched int
 	if err := st.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM cases WHERE id > 1400 AND next_due = '2099-01-01T00:00:00.000Z'").Scan(&untouched); err != nil {
 		t.Fatal(err)
@@ -224,12 +226,7 @@ func TestResetScheduleResumes(t *testing.T) {
 	if got, want := resetDump(t, st), resetDump(t, want); got != want {
 		t.Errorf("resumed reset differs from the one-transaction reset:\n%s", firstDiff(got, want))
 	}
-	if got := metaValue(t, st, "schedule_policy"); got != "new policy" {
-		t.Errorf("schedule_policy = %q, want the new fingerprint", got)
-	}
-	if got := metaValue(t, st, "schedule_reset"); got != "<none>" {
-		t.Errorf("schedule_reset = %q, want none", got)
-	}
+	wantScheduleMeta(t, st, "new policy", "<none>")
 
 	// A reset cut short and the policy changed back: the call with the
 	// stored fingerprint resets nothing and drops the progress, and a
