@@ -91,18 +91,8 @@ func (s *session) pass(ctx context.Context) error {
 		due = append(due, m)
 		s.lastMail = s.in.cfg.Now() // new mail (not a deferred retry): burst
 	}
-	batches := s.batches(due)
-	var pre *prefetch // the fetch of batches[i], started while batches[i-1] was handled
-	var mv *moving    // the move of batches[i-1], running while batches[i] is handled
-	for i, batch := range batches {
-		var next []meta
-		if i+1 < len(batches) {
-			next = batches[i+1]
-		}
-		var err error
-		if pre, mv, err = s.runBatch(ctx, batch, pre, mv, next, &blocked); err != nil {
-			return err
-		}
+	if err := s.runBatches(ctx, s.batches(due), &blocked); err != nil {
+		return err
 	}
 	// Nothing left above the checkpoint: messages handled out of order in
 	// earlier passes (past a since-resolved blocker) are done too.
@@ -162,94 +152,89 @@ func (s *session) batches(metas []meta) [][]meta {
 	return out
 }
 
-// runBatch fetches a batch whole (or takes the fetch pre started for it),
-// offers it to the Handler message by message, and moves what was
-// committed with one command per destination. The IMAP connection works
-// beside the Handler: while the Handler registers this batch, the
-// connection finishes prev, the move of the batch before, and then
-// fetches next (when not nil), which is returned for the next call; the
-// move of this batch starts once that fetch is over and is returned too,
-// for the next call to finish (advance the checkpoint past it) after its
-// own registration. So the connection carries one command at a time —
-// move of the batch before, fetch of the next, move of this one — and a
-// message still leaves the inbox only after its commit. The last batch
-// of a pass (next nil), and the batch in hand when the pass stops, is
-// moved before runBatch returns: nothing committed waits in the inbox
-// once a pass is over. Entries with size -1 are deferred retries: they
-// only block the checkpoint. When ctx is cancelled the message in hand is
-// finished and what was committed is still moved before ctx.Err() is
-// returned.
-func (s *session) runBatch(ctx context.Context, batch []meta, pre *prefetch, prev *moving, next []meta, blocked *bool) (*prefetch, *moving, error) {
-	t0 := time.Now()
-	var byUID map[uint32]*imapclient.FetchMessageBuffer
-	var prepared map[uint32]any
+// runBatches registers the batches in order and moves what was committed,
+// as a pipeline of three parts working at once: a fetcher (see fetcher)
+// fetches the batches ahead of the registration and has their messages
+// prepared as they arrive; the registration offers each batch to the
+// Handler (one commit for the batch when it is a Batcher); and once a
+// batch is committed its move starts on its own goroutine, while the
+// next batch is registered. The fetches and the moves share the
+// connection, one command at a time (session.conn). A message leaves the
+// inbox only after its commit, and the checkpoint advances past moves in
+// order, as they finish (reapMoves). When a batch fails to fetch, the
+// Handler stops (ctx cancelled) or a move fails, the pass stops: the
+// fetcher is stopped and what it fetched ahead is dropped, and every
+// move started is finished before runBatches returns, so nothing
+// committed waits in the inbox once a pass is over. Entries with size -1
+// are deferred retries: they only block the checkpoint.
+func (s *session) runBatches(ctx context.Context, batches [][]meta, blocked *bool) error {
+	if len(batches) == 0 {
+		return nil
+	}
+	f := s.startFetcher(batches)
+	defer f.stop()
+	var moves []*moving
 	var err error
-	if pre != nil {
-		byUID, prepared, err = pre.wait()
-	} else {
-		// The connection fetches this batch itself: the move before first.
-		// Its messages are prepared (several at once) as they come in.
-		if err = s.finishMove(ctx, prev, blocked); err == nil {
-			pp := s.startPreparing(batch)
-			byUID, err = s.fetchWhole(batch, pp)
-			prepared = pp.wait()
+	for _, batch := range batches {
+		t0 := time.Now()
+		p := f.take()
+		if p == nil {
+			break // the fetcher ended early: it fails a batch first, so not reached
 		}
-		prev = nil
-	}
-	if err != nil {
-		return nil, nil, errors.Join(err, s.finishMove(ctx, prev, blocked))
-	}
-	t1 := time.Now()
-	if next != nil && (biggest(batch) >= bigBatch || biggest(next) >= bigBatch) {
-		next = nil // a big message is fetched alone, not held beside another batch
-	}
-	pre = s.startFetch(next, prev)
-	done := make(map[uint32]bool, len(batch)) // handled and out of the inbox
-	commits, offered, stopErr := s.offerBatch(ctx, batch, byUID, prepared, done)
-	s.dropFiles(batch)
-	releaseBig(batch, byUID)
-	t2 := time.Now()
-	moveErr := s.finishMove(ctx, prev, blocked) // the batch before, whose checkpoint comes first
-	t3 := time.Now()
-	mv := s.startMove(commits, done, offered, pre)
-	// Where a batch's time goes, for latency work (log level debug).
-	// move_wait is how long the move of the batch before outlasted the
-	// registration of this one.
-	s.log.Debug("batch", keyCount, len(batch), "committed", len(commits), "fetch", t1.Sub(t0),
-		"handle", t2.Sub(t1), "move_wait", t3.Sub(t2))
-	if moveErr != nil || stopErr != nil || pre == nil {
-		// The end of the pass, or of the prefetch (a big message next):
-		// this batch is moved now, and a prefetch is dropped.
-		moveErr = errors.Join(moveErr, s.finishMove(ctx, mv, blocked))
-		pre.join()
-		if moveErr != nil {
-			return nil, nil, moveErr
+		if p.err != nil {
+			err = p.err
+			break
 		}
-		return nil, nil, stopErr
+		t1 := time.Now()
+		done := make(map[uint32]bool, len(batch)) // handled and out of the inbox
+		commits, offered, stopErr := s.offerBatch(ctx, batch, p.byUID, p.prepared, done)
+		s.dropFiles(batch)
+		releaseBig(batch, p.byUID)
+		f.release(p)
+		t2 := time.Now()
+		moves = append(moves, s.startMove(commits, done, offered))
+		moveErr := s.reapMoves(ctx, &moves, blocked, false)
+		// Where a batch's time goes, for latency work (log level debug):
+		// fetch is how long the registration waited for the batch's fetch
+		// and preparing, moves_pending the moves not finished yet.
+		s.log.Debug("batch", keyCount, len(batch), "committed", len(commits), "fetch", t1.Sub(t0),
+			"handle", t2.Sub(t1), "moves_pending", len(moves))
+		if moveErr != nil || stopErr != nil {
+			err = errors.Join(moveErr, stopErr)
+			break
+		}
 	}
-	return pre, mv, nil
+	f.stop() // the connection is the moves' alone from here
+	return errors.Join(err, s.reapMoves(ctx, &moves, blocked, true))
 }
 
+// maxPendingMoves is how many moves may be started and not finished
+// before the registration waits for the oldest: each holds its batch's
+// checkpoint back.
+const maxPendingMoves = fetchAhead + 1
+
 // moving is the move of a committed batch, running on its own goroutine
-// beside the registration of the next batch.
+// beside the registration of the next batches.
 type moving struct {
 	finished chan struct{}
 	offered  []meta          // the prefix of the batch looked at
 	done     map[uint32]bool // handled and out of the inbox: set by the move
 	count    int             // messages to move
 	err      error           // the connection failed
-	took     time.Duration
+	took     time.Duration   // the move itself, not its wait for the connection
 }
 
-// startMove moves commits once the fetch after (when not nil) is over: the
-// connection carries one command at a time.
-func (s *session) startMove(commits []committed, done map[uint32]bool, offered []meta, after *prefetch) *moving {
+// startMove moves commits on a goroutine of its own, once the connection
+// is free.
+func (s *session) startMove(commits []committed, done map[uint32]bool, offered []meta) *moving {
 	mv := &moving{finished: make(chan struct{}), offered: offered, done: done, count: len(commits)}
 	go func() {
 		defer close(mv.finished)
-		if after != nil {
-			<-after.fetched
+		if len(commits) == 0 {
+			return
 		}
+		s.conn.Lock()
+		defer s.conn.Unlock()
 		t := time.Now()
 		mv.err = s.moveCommitted(commits, done)
 		mv.took = time.Since(t)
@@ -257,55 +242,159 @@ func (s *session) startMove(commits []committed, done map[uint32]bool, offered [
 	return mv
 }
 
-// finishMove waits for mv (nil: nothing to wait for), then advances the
-// checkpoint past what it moved, saving it when the last save is
-// checkpointEvery old; it returns mv's error.
-func (s *session) finishMove(ctx context.Context, mv *moving, blocked *bool) error {
-	if mv == nil {
-		return nil
+// reapMoves advances the checkpoint past the finished moves at the head
+// of *moves, in order, saving it when the last save is checkpointEvery
+// old, and drops them from *moves. With wait it waits for every move;
+// else only while more than maxPendingMoves are pending. It returns the
+// first error of a move reaped.
+func (s *session) reapMoves(ctx context.Context, moves *[]*moving, blocked *bool, wait bool) error {
+	var first error
+	for len(*moves) > 0 {
+		mv := (*moves)[0]
+		if !wait && len(*moves) <= maxPendingMoves {
+			select {
+			case <-mv.finished:
+			default:
+				return first
+			}
+		}
+		<-mv.finished
+		*moves = (*moves)[1:]
+		t := time.Now()
+		s.advance(mv.offered, mv.done, blocked)
+		if t.Sub(s.savedAt) >= checkpointEvery {
+			s.saveCheckpoint(context.WithoutCancel(ctx))
+		}
+		s.log.Debug("batch moved", keyCount, mv.count, "move", mv.took, "checkpoint", time.Since(t))
+		if first == nil {
+			first = mv.err
+		}
 	}
-	<-mv.finished
-	t := time.Now()
-	s.advance(mv.offered, mv.done, blocked)
-	if t.Sub(s.savedAt) >= checkpointEvery {
-		s.saveCheckpoint(context.WithoutCancel(ctx))
-	}
-	s.log.Debug("batch moved", keyCount, mv.count, "move", mv.took, "checkpoint", time.Since(t))
-	return mv.err
+	return first
 }
 
-// prefetch is a fetchWhole running on its own goroutine, after the move
-// before it, followed by the Handler's Prepare of each fetched message
-// when it is a Preparer.
+// fetchAhead is how many batches the fetcher may hold fetched (or be
+// fetching) beyond the one being registered. With one, the fetch of
+// batch i+1 could start only once the registration took batch i; a
+// batch's fetch and preparing together take longer than its
+// registration, so the registration waited for every batch.
+const fetchAhead = 2
+
+// fetcher fetches a pass's batches in order, ahead of the registration,
+// on a goroutine of its own: at most fetchAhead+1 batches are held
+// (fetched or being fetched, and not yet released by the registration),
+// and a batch with a message of bigBatch bytes or more is held alone.
+// Each batch's messages are prepared as they arrive (see preparing), and
+// the fetcher goes on to the next batch while the last ones are prepared.
+type fetcher struct {
+	s       *session
+	batches [][]meta
+	out     chan *prefetch // in batch order; closed when the fetcher ends
+	mu      sync.Mutex
+	roomy   *sync.Cond
+	held    int  // window slots held, of fetchAhead+1; a big batch takes all
+	stopped bool // stop was called: fetch nothing more
+	exited  chan struct{}
+}
+
+// prefetch is the fetch of one batch, followed by the Handler's Prepare of
+// each fetched message when it is a Preparer.
 type prefetch struct {
-	fetched  chan struct{} // closed when the fetch is over: the connection is free
-	done     chan struct{} // closed when the Prepares are over too
+	batch    []meta
+	weight   int           // window slots held
+	done     chan struct{} // closed when the fetch and the Prepares are over
 	byUID    map[uint32]*imapclient.FetchMessageBuffer
 	prepared map[uint32]any
 	err      error
 }
 
-// startFetch starts fetching batch in the background once the move after
-// (when not nil) is over; nil for no batch.
-func (s *session) startFetch(batch []meta, after *moving) *prefetch {
-	if len(batch) == 0 {
+// startFetcher starts fetching batches.
+func (s *session) startFetcher(batches [][]meta) *fetcher {
+	f := &fetcher{s: s, batches: batches, out: make(chan *prefetch, len(batches)), exited: make(chan struct{})}
+	f.roomy = sync.NewCond(&f.mu)
+	go f.run()
+	return f
+}
+
+func (f *fetcher) run() {
+	defer close(f.exited)
+	defer close(f.out)
+	window := fetchAhead + 1
+	for _, batch := range f.batches {
+		w := 1
+		if biggest(batch) >= bigBatch {
+			w = window // fetched alone, not held beside another batch
+		}
+		if !f.acquire(w, window) {
+			return
+		}
+		p := &prefetch{batch: batch, weight: w, done: make(chan struct{})}
+		pp := f.s.startPreparing(batch)
+		f.s.conn.Lock()
+		p.byUID, p.err = f.s.fetchWhole(batch, pp)
+		f.s.conn.Unlock()
+		f.out <- p
+		go func() {
+			defer close(p.done)
+			p.prepared = pp.wait()
+			if p.err != nil {
+				p.prepared = nil
+			}
+		}()
+		if p.err != nil {
+			return // the connection is likely gone; the registration stops at p
+		}
+	}
+}
+
+// acquire takes w of the window's slots, waiting while they are held (a
+// batch is let through whenever none is held); false once the fetcher is
+// stopped.
+func (f *fetcher) acquire(w, window int) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for !f.stopped && f.held > 0 && f.held+w > window {
+		f.roomy.Wait()
+	}
+	if f.stopped {
+		return false
+	}
+	f.held += w
+	return true
+}
+
+// take returns the next batch's prefetch once its fetch and Prepares are
+// over; nil when the fetcher ended before it.
+func (f *fetcher) take() *prefetch {
+	p, ok := <-f.out
+	if !ok {
 		return nil
 	}
-	p := &prefetch{fetched: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(p.done)
-		if after != nil {
-			<-after.finished
-		}
-		pp := s.startPreparing(batch)
-		p.byUID, p.err = s.fetchWhole(batch, pp)
-		close(p.fetched)
-		p.prepared = pp.wait()
-		if p.err != nil {
-			p.prepared = nil
-		}
-	}()
+	<-p.done
 	return p
+}
+
+// release gives p's window slots back, once its batch is registered.
+func (f *fetcher) release(p *prefetch) {
+	f.mu.Lock()
+	f.held -= p.weight
+	f.roomy.Broadcast()
+	f.mu.Unlock()
+}
+
+// stop ends the fetching: a fetch under way is finished, nothing more is
+// started, and the batches fetched and not taken are dropped (their files
+// removed). Stopping twice is harmless.
+func (f *fetcher) stop() {
+	f.mu.Lock()
+	f.stopped = true
+	f.roomy.Broadcast()
+	f.mu.Unlock()
+	<-f.exited
+	for p := range f.out {
+		<-p.done
+		f.s.dropFiles(p.batch)
+	}
 }
 
 // preparing calls the Handler's Prepare for the messages of a batch as
@@ -429,19 +518,6 @@ func (in *Intake) prepare(pr Preparer, d Delivery) (v any) {
 		}()
 	}
 	return pr.Prepare(d)
-}
-
-// join waits until the fetch is over; a nil prefetch is over.
-func (p *prefetch) join() {
-	if p != nil {
-		<-p.done
-	}
-}
-
-// wait joins the fetch and returns what it fetched and prepared.
-func (p *prefetch) wait() (map[uint32]*imapclient.FetchMessageBuffer, map[uint32]any, error) {
-	p.join()
-	return p.byUID, p.prepared, p.err
 }
 
 // biggest is the size of a batch's largest message.

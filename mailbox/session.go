@@ -42,6 +42,9 @@ type session struct {
 	// files are the messages fetched into files (Config.SpoolDir), by
 	// UID: written by the fetch, which may run beside the Handler.
 	files sync.Map // uint32 → *mimeparse.RawFile
+	// conn serialises the commands of a pass on c: the fetcher's fetches
+	// and the moves run on goroutines of their own (see runBatches).
+	conn sync.Mutex
 }
 
 // session runs one connection until it fails or ctx is cancelled. worked
