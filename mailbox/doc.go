@@ -11,10 +11,12 @@
 // What always holds:
 //   - A message is moved only after the Handler has returned Registered or
 //     Quarantined without error, i.e. after its case is committed. It is
-//     fetched with BODY.PEEK[], so \Seen is never set before that. Moves
-//     are issued at the end of each fetch batch, also when ctx is
-//     cancelled mid-batch, so nothing committed waits in the inbox while
-//     the intake idles or after it logs out.
+//     fetched with BODY.PEEK[], so \Seen is never set before that. Each
+//     batch's move is issued once the batch is committed (while later
+//     batches, fetched ahead, are registered), also when ctx is cancelled
+//     mid-batch, and a pass ends only when its moves are over, so nothing
+//     committed waits in the inbox while the intake idles or after it
+//     logs out.
 //   - The checkpoint (UIDVALIDITY, last UID) only advances past a contiguous
 //     run of messages that were handled and moved. A message the Handler
 //     keeps or fails on, or whose move the server refuses, holds the

@@ -79,7 +79,7 @@ type Batcher interface {
 
 // Preparer is a Handler that can do ahead of Handle the work on a message
 // that needs no store (parsing, hashing). The intake calls Prepare for the
-// messages of the next batch while the current one is being registered,
+// messages of the batches fetched ahead while one is being registered,
 // on other goroutines (several messages at once), and hands the result
 // to Handle in Delivery.Prepared; it must not write anything. Handle must cope with a
 // nil Prepared (a batch not prepared ahead). Once Prepare has returned
