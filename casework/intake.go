@@ -260,13 +260,39 @@ func prepareSrc(src Source, raw []byte) *Prepared {
 		}
 	}
 	pre := &Prepared{file: f, msg: msg, perr: perr, sum: f.SHA256}
-	if perr == nil {
-		if pre.key, pre.err = store.IdempotencyKeyOf(msg.MessageID, f.File, f.Size); pre.err != nil {
-			pre.err = fmt.Errorf("read %s: %w", f.Path, pre.err)
+	if perr != nil {
+		return pre
+	}
+	if dg, ok := f.Digest.(*digest); ok {
+		if key, ok := dg.key.Key(msg.MessageID, f.Size); ok {
+			pre.key = key
+			return pre
 		}
+	}
+	if pre.key, pre.err = store.IdempotencyKeyOf(msg.MessageID, f.File, f.Size); pre.err != nil {
+		pre.err = fmt.Errorf("read %s: %w", f.Path, pre.err)
 	}
 	return pre
 }
+
+// digest is what the intake works out of a message fetched into a file
+// while the file is written (mailbox.Digester, through the daemon's
+// Handler): the hash its idempotency key needs and the forward's scan,
+// so neither Prepare nor the forward reads the file again.
+type digest struct {
+	key  store.KeyDigest
+	scan notify.OriginalScan
+}
+
+func (d *digest) Write(p []byte) (int, error) {
+	d.key.Write(p)  //nolint:errcheck // never fails
+	d.scan.Write(p) //nolint:errcheck // never fails
+	return len(p), nil
+}
+
+// NewDigest returns a digest for one message fetched into a file, to be
+// written with its bytes and handed back in Source.File.Digest.
+func (p *Intake) NewDigest() io.Writer { return &digest{} }
 
 func prepare(raw []byte) *Prepared {
 	msg, perr := mimeparse.Parse(raw)
@@ -434,7 +460,11 @@ func (p *Intake) quarantine(ctx context.Context, src Source, raw []byte, key, re
 // file f holds.
 func (p *Intake) forwardRef(ci notify.CaseInfo, handler string, raw []byte, f *mimeparse.RawFile, reply string) (*synpunkt.Notification, error) {
 	if raw == nil && f != nil {
-		return p.compose.ForwardRefFrom(ci, handler, io.NewSectionReader(f.File, 0, f.Size), reply)
+		var scan *notify.OriginalScan
+		if dg, ok := f.Digest.(*digest); ok {
+			scan = &dg.scan
+		}
+		return p.compose.ForwardRefFrom(ci, handler, io.NewSectionReader(f.File, 0, f.Size), scan, reply)
 	}
 	return p.compose.ForwardRef(ci, handler, raw, reply)
 }

@@ -584,3 +584,42 @@ func TestHandleFromFileRegistersLikeHandle(t *testing.T) {
 		t.Errorf("the same message in memory = %+v, want a duplicate of %s", again, res.Case)
 	}
 }
+
+// A message fetched into a file with the Intake's digest written beside
+// it (mailbox.Digester) is prepared without reading the file again: its
+// key comes from the digest, and is the key of the same bytes in memory.
+// Without a Message-ID the digest cannot tell, and the file is read.
+func TestPrepareTakesTheKeyFromTheDigest(t *testing.T) {
+	h := newHarness(t)
+	for _, mid := range []string{"Message-ID: <digest@example.com>\r\n", ""} {
+		raw := []byte("From: anna@example.com\r\nTo: synpunkter@exempelby.se\r\nSubject: Lampa\r\n" + mid +
+			"\r\nGatlyktan på Storgatan är trasig.\r\n\r\n\r\n")
+		path := filepath.Join(t.TempDir(), "fetch.tmp-1")
+		f := testkit.WriteOpen(t, path, raw)
+		f.Close() // a read fails
+		lean := &mimeparse.Lean{}
+		lean.Write(raw)
+		lean.Close()
+		dg := h.p.NewDigest()
+		for off := 0; off < len(raw); off += 7 {
+			dg.Write(raw[off:min(off+7, len(raw))])
+		}
+		src := Source{Name: "test", File: &mimeparse.RawFile{Path: path, File: f, Size: int64(len(raw)), SHA256: store.RawSum(raw), Lean: lean, Digest: dg}}
+		pre := h.p.Prepare(src, nil)
+		if pre == nil || pre.perr != nil {
+			t.Fatalf("Prepare from a file = %+v", pre)
+		}
+		if mid == "" {
+			if pre.err == nil {
+				t.Errorf("Prepare without a Message-ID: no error from the closed file, key %q; want the file read", pre.key)
+			}
+			continue
+		}
+		if pre.err != nil {
+			t.Fatalf("Prepare read the file: %v", pre.err)
+		}
+		if want := store.IdempotencyKey("digest@example.com", raw); pre.key != want {
+			t.Errorf("key from the digest = %q, want %q", pre.key, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package mailbox
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"sync/atomic"
 	"time"
@@ -89,6 +90,17 @@ type Batcher interface {
 // a batch can carry many of them.
 type Preparer interface {
 	Prepare(d Delivery) any
+}
+
+// Digester is a Handler that looks at the bytes of each message fetched
+// into a file (Config.SpoolDir) as they are written: the intake writes
+// them, in pieces, to the io.Writer NewDigest returns for the message, and
+// hands that writer over with the file (Delivery.File.Digest), so what it
+// worked out needs no second read of the file. NewDigest is called on
+// the fetching goroutine; the writer must not fail (its error would fail
+// the fetch) and must not keep the bytes.
+type Digester interface {
+	NewDigest() io.Writer
 }
 
 // HandlerFunc adapts a function to Handler.

@@ -19,7 +19,8 @@ func (s *session) spoolIt(r imap.LiteralReader, section *imap.FetchItemBodySecti
 }
 
 // spoolLiteral streams a literal into a new temporary file of the spool
-// directory, hashing it and keeping a Lean copy on the way, and returns
+// directory, hashing it, keeping a Lean copy and writing it to the
+// Handler's digest (when it is a Digester) on the way, and returns
 // the file open for reading. A crash leaves the file to the store's sweep
 // at start-up (its name holds ".tmp-").
 func (s *session) spoolLiteral(r imap.LiteralReader) (*mimeparse.RawFile, error) {
@@ -31,7 +32,13 @@ func (s *session) spoolLiteral(r imap.LiteralReader) (*mimeparse.RawFile, error)
 		return nil, fmt.Errorf("spool a literal: %w", err)
 	}
 	h, lean := sha256.New(), &mimeparse.Lean{}
-	n, err := io.Copy(io.MultiWriter(f, h, lean), r)
+	ws := []io.Writer{f, h, lean}
+	var digest io.Writer
+	if d, ok := s.in.handler.(Digester); ok {
+		digest = d.NewDigest()
+		ws = append(ws, digest)
+	}
+	n, err := io.Copy(io.MultiWriter(ws...), r)
 	if err == nil && n != r.Size() {
 		err = fmt.Errorf("%d of %d bytes", n, r.Size())
 	}
@@ -39,7 +46,7 @@ func (s *session) spoolLiteral(r imap.LiteralReader) (*mimeparse.RawFile, error)
 		_, err = f.Seek(0, io.SeekStart)
 	}
 	lean.Close()
-	rf := &mimeparse.RawFile{Path: f.Name(), File: f, Size: n, SHA256: hex.EncodeToString(h.Sum(nil)), Lean: lean}
+	rf := &mimeparse.RawFile{Path: f.Name(), File: f, Size: n, SHA256: hex.EncodeToString(h.Sum(nil)), Lean: lean, Digest: digest}
 	if err != nil {
 		removeRawFile(rf)
 		return nil, fmt.Errorf("spool a literal of %d bytes: %w", r.Size(), err)

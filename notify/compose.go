@@ -153,15 +153,21 @@ func (c *Composer) ForwardRef(ci CaseInfo, manager string, original []byte, repl
 // ForwardRefFrom is ForwardRef of an original read from r (a big message
 // kept in a file): the forward is always detached, with
 // Notification.OriginalFrom r, unless the original cannot pass unchanged,
-// when it is read whole and forwarded as ForwardRef would.
-func (c *Composer) ForwardRefFrom(ci CaseInfo, manager string, r *io.SectionReader, replyTo string) (*synpunkt.Notification, error) {
+// when it is read whole and forwarded as ForwardRef would. scan, when not
+// nil, is r's bytes already looked at as they were written (see
+// OriginalScan); one of another size than r is not trusted, and r is
+// scanned again.
+func (c *Composer) ForwardRefFrom(ci CaseInfo, manager string, r *io.SectionReader, scan *OriginalScan, replyTo string) (*synpunkt.Notification, error) {
 	if r.Size() == 0 {
 		return nil, errors.New("notify: forward: original message is empty")
 	}
-	clean, eightBit, err := scanOriginal(r)
-	if err != nil {
-		return nil, fmt.Errorf("notify: forward: %w", err)
+	if scan == nil || scan.n != r.Size() {
+		var err error
+		if scan, err = scanOriginalBuf(r, 64<<10); err != nil {
+			return nil, fmt.Errorf("notify: forward: %w", err)
+		}
 	}
+	clean, eightBit := scan.Result()
 	if !clean {
 		b := make([]byte, r.Size())
 		if _, err := r.ReadAt(b, 0); err != nil {
@@ -177,47 +183,71 @@ func (c *Composer) ForwardRefFrom(ci CaseInfo, manager string, r *io.SectionRead
 	})
 }
 
-// scanOriginal reads r in pieces and reports whether it passes unchanged
-// (see passesUnchanged) and, when it does, whether it has a byte ≥ 0x80.
-// It looks at a line at a time (bytes.IndexByte) and at the eighth bits
-// eight bytes at a time: a big original is scanned at memory speed.
-func scanOriginal(r *io.SectionReader) (clean, eightBit bool, err error) {
-	return scanOriginalBuf(r, 64<<10)
+// OriginalScan looks at an original as it is written, in pieces of any
+// size, for ForwardRefFrom: whether it passes unchanged (see
+// passesUnchanged) and, when it does, whether it has a byte ≥ 0x80. It
+// looks at a line at a time (bytes.IndexByte) and at the eighth bits
+// eight bytes at a time, so a big original is scanned at memory speed, and
+// it stops looking at lines at the first that does not pass. The zero
+// value is ready; Write never fails.
+type OriginalScan struct {
+	n        int64 // bytes written
+	line     int   // bytes of the current line so far
+	prevCR   bool  // the byte before was CR
+	eightBit bool
+	bad      bool // a line does not pass
 }
 
-func scanOriginalBuf(r *io.SectionReader, bufSize int) (clean, eightBit bool, err error) {
+// Write looks at p.
+func (s *OriginalScan) Write(p []byte) (int, error) {
+	s.n += int64(len(p))
+	if s.bad {
+		return len(p), nil
+	}
+	if !s.eightBit {
+		s.eightBit = hasHighBit(p)
+	}
+	for chunk := p; len(chunk) > 0; {
+		i := bytes.IndexByte(chunk, '\n')
+		if i < 0 {
+			s.line += len(chunk)
+			s.prevCR = chunk[len(chunk)-1] == '\r'
+			break
+		}
+		cr := s.prevCR
+		if i > 0 {
+			cr = chunk[i-1] == '\r'
+		}
+		if s.line+i == 0 || !cr || s.line+i+1 > maxLine {
+			s.bad = true
+			break
+		}
+		s.line, s.prevCR = 0, false
+		chunk = chunk[i+1:]
+	}
+	return len(p), nil
+}
+
+// Result reports whether what was written passes unchanged and whether
+// it has a byte ≥ 0x80 (meaningful only when it passes).
+func (s *OriginalScan) Result() (clean, eightBit bool) {
+	return !s.bad && s.line <= maxLine, s.eightBit
+}
+
+// scanOriginalBuf reads r in pieces of bufSize and scans them.
+func scanOriginalBuf(r *io.SectionReader, bufSize int) (*OriginalScan, error) {
 	buf := make([]byte, bufSize)
-	line := 0       // bytes of the current line so far
-	prevCR := false // the byte before was CR
-	for off := int64(0); off < r.Size(); {
+	s := &OriginalScan{}
+	for off := int64(0); off < r.Size() && !s.bad; {
 		n, err := r.ReadAt(buf[:min(int64(len(buf)), r.Size()-off)], off)
 		if n == 0 && err != nil {
-			return false, false, err
+			return nil, err
 		}
-		chunk := buf[:n]
-		if !eightBit {
-			eightBit = hasHighBit(chunk)
-		}
-		for len(chunk) > 0 {
-			i := bytes.IndexByte(chunk, '\n')
-			if i < 0 {
-				line += len(chunk)
-				prevCR = chunk[len(chunk)-1] == '\r'
-				break
-			}
-			cr := prevCR
-			if i > 0 {
-				cr = chunk[i-1] == '\r'
-			}
-			if line+i == 0 || !cr || line+i+1 > maxLine {
-				return false, eightBit, nil
-			}
-			line, prevCR = 0, false
-			chunk = chunk[i+1:]
-		}
+		s.Write(buf[:n]) //nolint:errcheck // never fails
 		off += int64(n)
 	}
-	return line <= maxLine, eightBit, nil
+	s.n = r.Size()
+	return s, nil
 }
 
 // hasHighBit reports whether b has a byte ≥ 0x80.

@@ -409,7 +409,7 @@ func TestForwardRefSameBytesAsForward(t *testing.T) {
 			}
 			// ForwardRefFrom, reading the original from a file, builds the
 			// same message: detached (OriginalFrom) when it passes unchanged.
-			from, err := c.ForwardRefFrom(testCase(), "chef@exempelby.se", io.NewSectionReader(bytes.NewReader(tc.original), 0, int64(len(tc.original))), testReplyTo)
+			from, err := c.ForwardRefFrom(testCase(), "chef@exempelby.se", io.NewSectionReader(bytes.NewReader(tc.original), 0, int64(len(tc.original))), nil, testReplyTo)
 			if err != nil {
 				t.Fatalf("ForwardRefFrom: %v", err)
 			}
@@ -422,6 +422,30 @@ func TestForwardRefSameBytesAsForward(t *testing.T) {
 			}
 			if got, want := normalizeMIME(t, fromFull), normalizeMIME(t, whole.Payload); got != want {
 				t.Errorf("ForwardRefFrom differs from Forward:\n%s\n---\n%s", got, want)
+			}
+			// With the scan made as the original was written, in pieces, the
+			// same message; a scan of other bytes (here clean, and of
+			// another size) is not trusted: the original is scanned again.
+			var sc, other OriginalScan
+			half := len(tc.original) / 2
+			sc.Write(tc.original[:half])
+			sc.Write(tc.original[half:])
+			other.Write([]byte("x\r\n"))
+			for name, scan := range map[string]*OriginalScan{"scanned ahead": &sc, "other bytes": &other} {
+				got, err := c.ForwardRefFrom(testCase(), "chef@exempelby.se", io.NewSectionReader(bytes.NewReader(tc.original), 0, int64(len(tc.original))), scan, testReplyTo)
+				if err != nil {
+					t.Fatalf("ForwardRefFrom (%s): %v", name, err)
+				}
+				if got.Detached() != tc.detached {
+					t.Errorf("ForwardRefFrom (%s): Detached() = %v, want %v", name, got.Detached(), tc.detached)
+				}
+				gotFull, err := got.Full()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if g, want := normalizeMIME(t, gotFull), normalizeMIME(t, whole.Payload); g != want {
+					t.Errorf("ForwardRefFrom (%s) differs from Forward:\n%s\n---\n%s", name, g, want)
+				}
 			}
 		})
 	}

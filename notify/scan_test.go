@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-// scanOriginal agrees with passesUnchanged on whether an original passes
+// OriginalScan agrees with passesUnchanged on whether an original passes
 // unchanged, and on a clean one reports a byte ≥ 0x80 exactly when there
-// is one, whatever the size of the pieces it reads.
+// is one, whatever the size of the pieces it is written in.
 func TestScanOriginalAgreesWithPassesUnchanged(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	long := string(bytes.Repeat([]byte("x"), maxLine-2))
@@ -26,10 +26,11 @@ func TestScanOriginalAgreesWithPassesUnchanged(t *testing.T) {
 			continue // ForwardRefFrom refuses an empty original before the scan
 		}
 		for _, bufSize := range []int{1, 2, 3, 7, 64, 64 << 10} {
-			clean, eightBit, err := scanOriginalBuf(io.NewSectionReader(bytes.NewReader(b), 0, int64(len(b))), bufSize)
+			sc, err := scanOriginalBuf(io.NewSectionReader(bytes.NewReader(b), 0, int64(len(b))), bufSize)
 			if err != nil {
 				t.Fatalf("scanOriginalBuf(%q, %d) = %v", b, bufSize, err)
 			}
+			clean, eightBit := sc.Result()
 			if want := passesUnchanged(b); clean != want {
 				t.Fatalf("scanOriginalBuf(%q, %d): clean = %v, passesUnchanged = %v", b, bufSize, clean, want)
 			}
@@ -62,7 +63,11 @@ func BenchmarkScanOriginal(b *testing.B) {
 	r := io.NewSectionReader(bytes.NewReader(orig), 0, int64(len(orig)))
 	b.SetBytes(int64(len(orig)))
 	for b.Loop() {
-		if clean, _, _ := scanOriginal(r); !clean {
+		sc, err := scanOriginalBuf(r, 64<<10)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if clean, _ := sc.Result(); !clean {
 			b.Fatal("not clean")
 		}
 	}

@@ -107,3 +107,43 @@ func lineEndNoise(rng *rand.Rand, alphabet string, maxLen int) []string {
 	}
 	return out
 }
+
+// KeyDigest, written in pieces of any size, gives IdempotencyKeyOf's key
+// whenever it gives one, and gives one for every message with a
+// Message-ID and a CRLF CRLF.
+func TestKeyDigestAgreesWithIdempotencyKeyOf(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	cases := []string{"", "\r\n\r\n", "a\r\n\r\n", "a\r\r\n\r\nb\r\n", "a\r\n\r\r\n\r\n\r\nb", "h: v\r\n\r\nbody\r\n\r\n\r\n", "h\n\nb\r\n\r\nc", "no separator\r\n"}
+	cases = append(cases, lineEndNoise(rng, "\r\na ", 24)...)
+	for _, c := range cases {
+		raw := []byte(c)
+		for _, id := range []string{"", "<m@x>"} {
+			want, err := IdempotencyKeyOf(id, bytes.NewReader(raw), int64(len(raw)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, piece := range []int{1, 2, 3, 5, 64} {
+				var d KeyDigest
+				for off := 0; off < len(raw); off += piece {
+					b := raw[off:min(off+piece, len(raw))]
+					if n, err := d.Write(b); n != len(b) || err != nil {
+						t.Fatalf("KeyDigest.Write of %d bytes = %d, %v", len(b), n, err)
+					}
+				}
+				got, ok := d.Key(id, int64(len(raw)))
+				if wantOK := id != "" && bytes.Contains(raw, crlf2); ok != wantOK {
+					t.Fatalf("KeyDigest(%q) in pieces of %d: ok = %v, want %v", c, piece, ok, wantOK)
+				}
+				if ok && got != want {
+					t.Fatalf("KeyDigest(%q) in pieces of %d = %s, want %s", c, piece, got, want)
+				}
+				if again, _ := d.Key(id, int64(len(raw))); again != got {
+					t.Fatalf("KeyDigest(%q): Key asked again = %s, want %s", c, again, got)
+				}
+				if _, ok := d.Key(id, int64(len(raw))+1); ok {
+					t.Fatalf("KeyDigest(%q): a key for another size", c)
+				}
+			}
+		}
+	}
+}

@@ -576,3 +576,68 @@ func (n *normHash) sum() string {
 	n.out = n.out[:0]
 	return hex.EncodeToString(n.h.Sum(nil))
 }
+
+// KeyDigest works out, from a message written to it in pieces of any
+// size as it is fetched, what IdempotencyKeyOf would read the message
+// again for: the normalised hash of the body after the first CRLF CRLF.
+// Key then gives the key without reading anything. The zero value is
+// ready; Write never fails.
+type KeyDigest struct {
+	n     int64     // bytes written
+	match int       // bytes of crlf2 matched at the end of what was written (before the body)
+	body  *normHash // of the body; nil until crlf2 was seen
+	sum   string    // body's sum, once taken
+}
+
+var crlf2 = []byte("\r\n\r\n")
+
+// Write takes the next piece of the message.
+func (d *KeyDigest) Write(p []byte) (int, error) {
+	size := len(p)
+	d.n += int64(size)
+	if d.body == nil {
+		i := d.bodyStart(p)
+		if i < 0 {
+			return size, nil
+		}
+		d.body = newNormHash()
+		p = p[i:]
+	}
+	d.body.Write(p) //nolint:errcheck // never fails
+	return size, nil
+}
+
+// bodyStart is the offset in p just past the first CRLF CRLF of the
+// message, which may have begun in an earlier piece; -1 when p ends
+// before it. It walks the header byte by byte: headers are short.
+func (d *KeyDigest) bodyStart(p []byte) int {
+	for i, c := range p {
+		switch {
+		case c == crlf2[d.match]:
+			d.match++
+		case c == '\r':
+			d.match = 1
+		default:
+			d.match = 0
+		}
+		if d.match == len(crlf2) {
+			return i + 1
+		}
+	}
+	return -1
+}
+
+// Key is IdempotencyKeyOf the message written, of size bytes, with the
+// given Message-ID; false when it cannot tell without reading the
+// message: it was not size bytes, it has no Message-ID (the key is then
+// of the whole message) or no CRLF CRLF (the key then depends on another
+// separator). Key may be asked more than once.
+func (d *KeyDigest) Key(messageID string, size int64) (string, bool) {
+	if messageID == "" || d.body == nil || d.n != size {
+		return "", false
+	}
+	if d.sum == "" {
+		d.sum = d.body.sum()
+	}
+	return "mid:" + messageID + ":" + d.sum, true
+}

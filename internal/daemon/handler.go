@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/exempelby/synpunkt/casework"
@@ -91,6 +92,11 @@ func IntakeConfig(c *config.Config) mailbox.Config {
 	}
 	return mc
 }
+
+var _ mailbox.Digester = (*Handler)(nil)
+
+// NewDigest is the pipeline's digest of a message fetched into a file.
+func (h *Handler) NewDigest() io.Writer { return h.P.NewDigest() }
 
 var _ mailbox.Batcher = (*Handler)(nil)
 

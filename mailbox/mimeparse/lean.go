@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	synpunkt "github.com/exempelby/synpunkt"
@@ -19,6 +20,9 @@ type RawFile struct {
 	Size   int64
 	SHA256 string // hex
 	Lean   *Lean  // a copy small enough to parse (closed)
+	// Digest is what the Handler worked out of the bytes as they were
+	// written (mailbox.Digester); nil when none.
+	Digest io.Writer
 }
 
 // Lean is a copy of a message small enough to parse in memory when the
