@@ -47,7 +47,7 @@ func (f *fixture) addCases(n int, original []byte) []synpunkt.Case {
 }
 
 // forward composes a real forward with original attached.
-func forward(t *testing.T, number, id string, original []byte) synpunkt.Notification {
+func forward(t testing.TB, number, id string, original []byte) synpunkt.Notification {
 	t.Helper()
 	comp, err := notify.NewComposer(notify.Org{Name: "Exempelby kommun", MailboxAddress: "synpunkter@exempelby.se", FromHeader: "Exempelby kommun <synpunkter@exempelby.se>", Domain: "exempelby.se"}, nil)
 	if err != nil {
