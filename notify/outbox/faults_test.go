@@ -270,11 +270,11 @@ func (s *failingStore) failing() bool {
 	return s.fail
 }
 
-func (s *failingStore) MarkSent(ctx context.Context, o store.OutboxRow) error {
+func (s *failingStore) RecordOutbox(ctx context.Context, results []store.OutboxResult) error {
 	if s.failing() {
 		return errDiskFull
 	}
-	return s.Store.MarkSent(ctx, o)
+	return s.Store.RecordOutbox(ctx, results)
 }
 
 func (s *failingStore) ClaimOutbox(ctx context.Context, id int64, owner string, now, until time.Time) ([]byte, bool, error) {
