@@ -477,18 +477,25 @@ func outboxEvent(o OutboxRow, what string) string {
 
 // MarkSent records that the server accepted notification id.
 func (s *Store) MarkSent(ctx context.Context, o OutboxRow) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.txExec(ctx, tx, "UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1, last_error = '', lease_owner = '', lease_until = '' WHERE id = ?",
-			OutboxSent, ts(s.now()), o.ID); err != nil {
-			return fmt.Errorf("mark sent: %w", err)
-		}
-		return s.eventTx(ctx, tx, o.CaseID, Event{Actor: "outbox", Kind: o.Kind + "_sent", Detail: outboxEvent(o, "")})
-	})
+	return s.tx(ctx, func(tx *sql.Tx) error { return s.markSentTx(ctx, tx, o) })
+}
+
+func (s *Store) markSentTx(ctx context.Context, tx *sql.Tx, o OutboxRow) error {
+	if _, err := s.txExec(ctx, tx, "UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1, last_error = '', lease_owner = '', lease_until = '' WHERE id = ?",
+		OutboxSent, ts(s.now()), o.ID); err != nil {
+		return fmt.Errorf("mark sent: %w", err)
+	}
+	return s.eventTx(ctx, tx, o.CaseID, Event{Actor: "outbox", Kind: o.Kind + "_sent", Detail: outboxEvent(o, "")})
 }
 
 // MarkRetry records a temporary failure and when to try again.
 func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error {
-	_, err := s.qExec(ctx, "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, lease_owner = '', lease_until = '' WHERE id = ?", ts(next), reason, id)
+	tx, _ := ctx.Value(batchKey{}).(*sql.Tx) // nil: the database
+	return s.markRetryTx(ctx, tx, id, next, reason)
+}
+
+func (s *Store) markRetryTx(ctx context.Context, tx *sql.Tx, id int64, next time.Time, reason string) error {
+	_, err := s.txExec(ctx, tx, "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, lease_owner = '', lease_until = '' WHERE id = ?", ts(next), reason, id)
 	if err != nil {
 		return fmt.Errorf("mark retry: %w", err)
 	}
@@ -499,7 +506,12 @@ func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, reason 
 // after a fault of the channel rather than the message: it stays pending
 // and due, with reason as its last error.
 func (s *Store) ReleaseOutbox(ctx context.Context, id int64, reason string) error {
-	_, err := s.qExec(ctx, "UPDATE outbox SET last_error = ?, lease_owner = '', lease_until = '' WHERE id = ?", reason, id)
+	tx, _ := ctx.Value(batchKey{}).(*sql.Tx) // nil: the database
+	return s.releaseOutboxTx(ctx, tx, id, reason)
+}
+
+func (s *Store) releaseOutboxTx(ctx context.Context, tx *sql.Tx, id int64, reason string) error {
+	_, err := s.txExec(ctx, tx, "UPDATE outbox SET last_error = ?, lease_owner = '', lease_until = '' WHERE id = ?", reason, id)
 	if err != nil {
 		return fmt.Errorf("release outbox %d: %w", id, err)
 	}
@@ -510,12 +522,67 @@ func (s *Store) ReleaseOutbox(ctx context.Context, id int64, reason string) erro
 // notification; summary (the code, no free text with addresses) in the
 // case's event log.
 func (s *Store) MarkFailed(ctx context.Context, o OutboxRow, reason, summary string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.txExec(ctx, tx, "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, lease_owner = '', lease_until = '' WHERE id = ?", OutboxFailed, reason, o.ID); err != nil {
-			return fmt.Errorf("mark failed: %w", err)
+	return s.tx(ctx, func(tx *sql.Tx) error { return s.markFailedTx(ctx, tx, o, reason, summary) })
+}
+
+func (s *Store) markFailedTx(ctx context.Context, tx *sql.Tx, o OutboxRow, reason, summary string) error {
+	if _, err := s.txExec(ctx, tx, "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, lease_owner = '', lease_until = '' WHERE id = ?", OutboxFailed, reason, o.ID); err != nil {
+		return fmt.Errorf("mark failed: %w", err)
+	}
+	return s.eventTx(ctx, tx, o.CaseID, Event{Actor: "outbox", Kind: o.Kind + "_failed", Detail: outboxEvent(o, summary)})
+}
+
+// Outcomes of a send, for OutboxResult.
+const (
+	ResultSent     = "sent"     // MarkSent
+	ResultRetry    = "retry"    // MarkRetry
+	ResultFailed   = "failed"   // MarkFailed
+	ResultReleased = "released" // ReleaseOutbox
+)
+
+// OutboxResult is the outcome of one attempt to send a notification, as
+// RecordOutbox records it.
+type OutboxResult struct {
+	Row     OutboxRow // the notification; its payload is not needed
+	Outcome string    // one of the Result constants
+	Next    time.Time // ResultRetry: when to try again
+	Reason  string    // the failure in full, for the row (not ResultSent)
+	Summary string    // ResultFailed: the failure without free text, for the event
+}
+
+// RecordOutbox records the outcomes of several sends in one transaction,
+// each as MarkSent, MarkRetry, MarkFailed or ReleaseOutbox would: one
+// commit for a group of sends instead of one each. Either all are
+// recorded or, on an error, none.
+func (s *Store) RecordOutbox(ctx context.Context, results []OutboxResult) error {
+	if len(results) == 0 {
+		return nil
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		for _, r := range results {
+			var err error
+			switch r.Outcome {
+			case ResultSent:
+				err = s.markSentTx(ctx, tx, r.Row)
+			case ResultRetry:
+				err = s.markRetryTx(ctx, tx, r.Row.ID, r.Next, r.Reason)
+			case ResultFailed:
+				err = s.markFailedTx(ctx, tx, r.Row, r.Reason, r.Summary)
+			case ResultReleased:
+				err = s.releaseOutboxTx(ctx, tx, r.Row.ID, r.Reason)
+			default:
+				err = fmt.Errorf("unknown outcome %q", r.Outcome)
+			}
+			if err != nil {
+				return fmt.Errorf("outbox %d: %w", r.Row.ID, err)
+			}
 		}
-		return s.eventTx(ctx, tx, o.CaseID, Event{Actor: "outbox", Kind: o.Kind + "_failed", Detail: outboxEvent(o, summary)})
+		return nil
 	})
+	if err != nil {
+		return fmt.Errorf("record %d outbox results: %w", len(results), err)
+	}
+	return nil
 }
 
 // ReplacePayload replaces the message of pending notification id, e.g. a

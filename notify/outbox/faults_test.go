@@ -47,7 +47,7 @@ func (f *fixture) addCases(n int, original []byte) []synpunkt.Case {
 }
 
 // forward composes a real forward with original attached.
-func forward(t *testing.T, number, id string, original []byte) synpunkt.Notification {
+func forward(t testing.TB, number, id string, original []byte) synpunkt.Notification {
 	t.Helper()
 	comp, err := notify.NewComposer(notify.Org{Name: "Exempelby kommun", MailboxAddress: "synpunkter@exempelby.se", FromHeader: "Exempelby kommun <synpunkter@exempelby.se>", Domain: "exempelby.se"}, nil)
 	if err != nil {
@@ -270,11 +270,11 @@ func (s *failingStore) failing() bool {
 	return s.fail
 }
 
-func (s *failingStore) MarkSent(ctx context.Context, o store.OutboxRow) error {
+func (s *failingStore) RecordOutbox(ctx context.Context, results []store.OutboxResult) error {
 	if s.failing() {
 		return errDiskFull
 	}
-	return s.Store.MarkSent(ctx, o)
+	return s.Store.RecordOutbox(ctx, results)
 }
 
 func (s *failingStore) ClaimOutbox(ctx context.Context, id int64, owner string, now, until time.Time) ([]byte, bool, error) {

@@ -6,11 +6,27 @@
 // with an owner and an expiry, taken in a transaction) before it sends it,
 // so two workers — the daemon and a command, or two processes on one
 // database — never send the same one; a notification is marked sent only
-// after the server (SMTP or the SMS API) accepted it, so a crash can at
-// worst repeat the one send that was in flight; retry state lives in the
-// database, so a restart continues where the last run left off; a send
+// after the server (SMTP or the SMS API) accepted it; retry state lives in
+// the database, so a restart continues where the last run left off; a send
 // already under way finishes (with its own timeout) even when the worker is
 // asked to stop. Payloads are read one at a time, when their turn comes.
+//
+// Recording results: by default the result of a send is recorded before
+// the next send starts, so a crash can at worst repeat the one send that
+// was in flight (its lease runs out, or ReleaseStale drops it, and it is
+// sent again). With Options.RecordGroup above 1 the results of
+// consecutive sends are recorded together, in one transaction (one commit
+// under the store's write lock for a group instead of one per send): when
+// RecordGroup results have gathered, a second after the first of them,
+// before a send during which the lease of one could run out, before a
+// forward is sent again without its original, and at the end of every
+// pass. A result is thus always recorded while its notification is still
+// leased to this worker, so nothing else claims a notification that was
+// sent before it is recorded as sent. What a crash can repeat is then
+// every send of the group not yet recorded: at most RecordGroup sends,
+// each begun less than a second after the first result of the group; and
+// a store that can no longer be written is noticed when the group is
+// recorded, after up to RecordGroup sends.
 //
 // How it fails: it decides by the *notify.Error class (errors.As), never by
 // text. A channel fault (rejected credentials, untrusted certificate,
@@ -24,7 +40,8 @@
 // too large for the relay is sent again without the original attached.
 // When the store cannot record a result (a full disk), the worker stops
 // sending altogether — nothing is sent twice — logs that at ERROR once,
-// keeps the unrecorded results in memory and resumes once they are written.
+// keeps the unrecorded results in memory and resumes once they are written
+// (all of them in one transaction).
 // Logs and events carry the notification's id and the failure's code, never
 // the server's text (which may name the recipient); that text is kept only
 // in the outbox row.
@@ -60,10 +77,7 @@ type Store interface {
 	ClaimOutboxBatch(ctx context.Context, ids []int64, owner string, now, until time.Time) ([]int64, error)
 	OutboxPayload(ctx context.Context, id int64) ([]byte, error)
 	ReleaseClaims(ctx context.Context, owner string, ids []int64) error
-	MarkSent(ctx context.Context, o store.OutboxRow) error
-	MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error
-	MarkFailed(ctx context.Context, o store.OutboxRow, reason, summary string) error
-	ReleaseOutbox(ctx context.Context, id int64, reason string) error
+	RecordOutbox(ctx context.Context, results []store.OutboxResult) error
 	ReplacePayload(ctx context.Context, id int64, payload []byte, leaseUntil time.Time) error
 	NextOutboxAt(ctx context.Context, skip ...string) (time.Time, bool, error)
 }
@@ -94,7 +108,12 @@ type Options struct {
 	// BatchSize is how many due notifications are listed at a time (their
 	// payloads are read one by one); default 50.
 	BatchSize int
-	Now       func() time.Time
+	// RecordGroup is how many results of sends may wait to be recorded
+	// together in one transaction; 0 or 1: each before the next send. More
+	// means fewer commits, and that a crash can repeat that many sends
+	// (see the package comment).
+	RecordGroup int
+	Now         func() time.Time
 	// OnFailed is called after a notification was marked failed for good,
 	// e.g. to alert the contact center of a forward that was not
 	// delivered. summary has no free text from the server. May be nil.
@@ -110,11 +129,20 @@ type Worker struct {
 	kick    chan struct{}
 	owner   string // lease owner, unique per worker; immutable
 
-	mu         sync.Mutex // serialises Drain; guards what follows
-	paused     map[string]*pause
-	unrecorded []func(context.Context) error // results sent but not yet written
-	storeFault bool                          // the last store write failed
+	mu     sync.Mutex // serialises Drain; guards what follows
+	paused map[string]*pause
+	// pending are the results not yet recorded, oldest first: those
+	// gathered for a group, or kept after the store failed to write them.
+	pending []store.OutboxResult
+	// pendingSince is when the oldest of pending was added, leaseEnd the
+	// earliest end of their notifications' leases.
+	pendingSince, leaseEnd time.Time
+	storeFault             bool // the last store write failed
 }
+
+// recordDelay is how long a result may wait for others to be recorded
+// with (Options.RecordGroup).
+const recordDelay = time.Second
 
 // pause is the state of a channel after a channel fault.
 type pause struct {
@@ -225,7 +253,7 @@ func (w *Worker) DrainOnly(ctx context.Context, afterID int64, ids []int64) (int
 func (w *Worker) drain(ctx context.Context, q store.DueQuery) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if err := w.flushUnrecorded(ctx); err != nil {
+	if err := w.flush(ctx); err != nil {
 		return 0, err
 	}
 	sent := 0
@@ -275,13 +303,17 @@ func (w *Worker) deliverAll(ctx context.Context, due []store.OutboxRow) (int, er
 			continue
 		}
 		ok, err := w.deliver(ctx, o, until)
+		if ok {
+			sent++
+		}
 		if err != nil {
 			w.release(ctx, append(unsent, claimed[i+1:]...))
 			return sent, err
 		}
-		if ok {
-			sent++
-		}
+	}
+	if err := w.flush(ctx); err != nil {
+		w.release(ctx, unsent)
+		return sent, err
 	}
 	w.release(ctx, unsent)
 	return sent, nil
@@ -307,13 +339,19 @@ func (w *Worker) release(ctx context.Context, ids []int64) {
 // lease is how long a claim holds: a send, plus time to record it.
 func (w *Worker) lease() time.Duration { return w.opt.SendTimeout + time.Minute }
 
-// deliver sends and records one notification claimed until until (its
-// lease is renewed first when a send might outlast it). It reports whether
-// it was sent; an error means the store failed. The send itself is not
-// cancelled by ctx: a stopping daemon lets it finish.
+// deliver sends one notification claimed until until (its lease is
+// renewed first when a send might outlast it) and records the result, or
+// keeps it to be recorded with others (Options.RecordGroup). It reports
+// whether it was sent; an error means the store failed. The send itself
+// is not cancelled by ctx: a stopping daemon lets it finish.
 func (w *Worker) deliver(ctx context.Context, o store.OutboxRow, until time.Time) (bool, error) {
 	t0 := time.Now()
-	ok, closer, err := w.payload(ctx, &o, until)
+	if w.recordDue() {
+		if err := w.flush(ctx); err != nil {
+			return false, err
+		}
+	}
+	ok, closer, leaseEnd, err := w.payload(ctx, &o, until)
 	if err != nil {
 		return false, w.storeFailed(fmt.Errorf("%w: %w", ErrPaused, err))
 	}
@@ -327,7 +365,7 @@ func (w *Worker) deliver(ctx context.Context, o store.OutboxRow, until time.Time
 	}
 	o.Payload, o.Original, o.OriginalFrom = nil, nil, nil // the row's bytes are not kept past their send
 	t2 := time.Now()
-	rerr := w.record(ctx, w.outcome(o, err))
+	rerr := w.record(ctx, w.outcome(o, err), leaseEnd)
 	// Where a send's time goes, for latency work (log level debug).
 	w.log.Debug("delivered", "outbox_id", o.ID, "claim", t1.Sub(t0), "send", t2.Sub(t1), "record", time.Since(t2),
 		"queued", t0.Sub(o.CreatedAt))
@@ -335,33 +373,43 @@ func (w *Worker) deliver(ctx context.Context, o store.OutboxRow, until time.Time
 }
 
 // payload reads o's message under the group's lease, or claims o again
-// (renewing the lease) when less than a send and its recording is left.
-// The message is put in o: with a store that opens the original apart,
-// o is detached (Payload, OriginalFrom, OriginalAt) when it has one, and
-// the returned closer (else nil) closes the original after the send.
-func (w *Worker) payload(ctx context.Context, o *store.OutboxRow, until time.Time) (ok bool, closer io.Closer, err error) {
+// (renewing the lease) when less than a send and its recording is left;
+// leaseEnd is when the lease it holds runs out. The message is put in o:
+// with a store that opens the original apart, o is detached (Payload,
+// OriginalFrom, OriginalAt) when it has one, and the returned closer (else
+// nil) closes the original after the send.
+func (w *Worker) payload(ctx context.Context, o *store.OutboxRow, until time.Time) (ok bool, closer io.Closer, leaseEnd time.Time, err error) {
 	now := w.opt.Now()
-	renew := until.Sub(now) < w.lease()-time.Minute/2
+	renew := w.leaseShort(until, now)
+	if renew {
+		until = now.Add(w.lease())
+	}
 	if ps, parts := w.st.(partsStore); parts {
 		var orig store.RawReader
 		if renew {
-			o.Payload, orig, o.OriginalAt, ok, err = ps.ClaimOutboxStream(ctx, o.ID, w.owner, now, now.Add(w.lease()))
+			o.Payload, orig, o.OriginalAt, ok, err = ps.ClaimOutboxStream(ctx, o.ID, w.owner, now, until)
 		} else {
 			o.Payload, orig, o.OriginalAt, err = ps.OutboxStream(ctx, o.ID)
 			ok = err == nil
 		}
 		if orig != nil {
 			o.OriginalFrom, o.OriginalLen = io.NewSectionReader(orig, 0, orig.Size()), int(orig.Size())
-			return ok, orig, err
+			return ok, orig, until, err
 		}
-		return ok, nil, err
+		return ok, nil, until, err
 	}
 	if renew {
-		o.Payload, ok, err = w.st.ClaimOutbox(ctx, o.ID, w.owner, now, now.Add(w.lease()))
-		return ok, nil, err
+		o.Payload, ok, err = w.st.ClaimOutbox(ctx, o.ID, w.owner, now, until)
+		return ok, nil, until, err
 	}
 	o.Payload, err = w.st.OutboxPayload(ctx, o.ID)
-	return err == nil, nil, err
+	return err == nil, nil, until, err
+}
+
+// leaseShort reports whether a lease until until leaves less than a send
+// and the recording of its result at now.
+func (w *Worker) leaseShort(until, now time.Time) bool {
+	return until.Sub(now) < w.lease()-time.Minute/2
 }
 
 // sendSized sends o; a forward too large for the relay is rebuilt without
@@ -379,6 +427,9 @@ func (w *Worker) sendSized(ctx context.Context, o *store.OutboxRow) error {
 	small, serr := notify.WithoutOriginal(full, o.CaseNumber, tl.Limit)
 	if serr != nil {
 		return err
+	}
+	if err := w.flush(ctx); err != nil { // two sends may outlast the results' leases
+		return notify.Temporary(fmt.Errorf("record earlier results first: %w", err))
 	}
 	if err := w.st.ReplacePayload(context.WithoutCancel(ctx), o.ID, small, w.opt.Now().Add(w.lease())); err != nil {
 		return notify.Temporary(fmt.Errorf("store the forward without its original: %w", err))
@@ -408,56 +459,74 @@ func (w *Worker) send(ctx context.Context, o store.OutboxRow) error {
 	return err
 }
 
-// outcome decides what a send's result means and returns the store write
-// that records it. Logging happens here, once per send.
-func (w *Worker) outcome(o store.OutboxRow, err error) func(context.Context) error {
+// outcome decides what a send's result means and returns it to be
+// recorded. Logging happens here, once per send.
+func (w *Worker) outcome(o store.OutboxRow, err error) store.OutboxResult {
 	log := w.log.With("outbox_id", o.ID, "kind", o.Kind, "channel", o.Channel, "case_id", o.CaseID, "attempt", o.Attempts+1)
 	summary := notify.Describe(err)
 	switch {
 	case err == nil:
 		w.resume(string(o.Channel))
 		log.Info("notification sent")
-		return func(ctx context.Context) error { return w.st.MarkSent(ctx, o) }
+		return store.OutboxResult{Row: o, Outcome: store.ResultSent}
 	case notify.IsChannelFault(err):
 		w.pauseChannel(string(o.Channel), summary)
-		return func(ctx context.Context) error { return w.st.ReleaseOutbox(ctx, o.ID, err.Error()) }
+		return store.OutboxResult{Row: o, Outcome: store.ResultReleased, Reason: err.Error()}
 	case notify.IsTemporary(err) && o.Attempts+1 < w.opt.MaxAttempts:
 		next := w.opt.Now().Add(w.backoff(o.Attempts))
 		log.Warn("notification failed, will retry", "err", summary, "code", notify.Code(err), "next_attempt", next)
-		return func(ctx context.Context) error { return w.st.MarkRetry(ctx, o.ID, next, err.Error()) }
+		return store.OutboxResult{Row: o, Outcome: store.ResultRetry, Next: next, Reason: err.Error()}
 	default:
 		log.Error("notification failed permanently", "err", summary, "code", notify.Code(err))
-		return func(ctx context.Context) error {
-			if err := w.st.MarkFailed(ctx, o, err.Error(), summary); err != nil {
-				return err
-			}
-			if w.opt.OnFailed != nil {
-				w.opt.OnFailed(ctx, o, summary)
-			}
-			return nil
-		}
+		return store.OutboxResult{Row: o, Outcome: store.ResultFailed, Reason: err.Error(), Summary: summary}
 	}
 }
 
-// record writes a result. When the store cannot, the result is kept to be
-// written later and the outbox stops sending (ErrPaused).
-func (w *Worker) record(ctx context.Context, write func(context.Context) error) error {
-	if err := write(context.WithoutCancel(ctx)); err != nil {
-		w.unrecorded = append(w.unrecorded, write)
-		return w.storeFailed(fmt.Errorf("%w: %w", ErrPaused, err))
+// record keeps r, whose notification is leased until leaseEnd, to be
+// recorded, and records what is kept unless r may wait for more results
+// (Options.RecordGroup). When the store cannot write them, the results
+// are kept to be written later and the outbox stops sending (ErrPaused).
+func (w *Worker) record(ctx context.Context, r store.OutboxResult, leaseEnd time.Time) error {
+	if len(w.pending) == 0 {
+		w.pendingSince, w.leaseEnd = w.opt.Now(), leaseEnd
+	} else if leaseEnd.Before(w.leaseEnd) {
+		w.leaseEnd = leaseEnd
 	}
-	w.storeRecovered()
-	return nil
+	w.pending = append(w.pending, r)
+	if len(w.pending) < w.opt.RecordGroup && !w.storeFault && !w.recordDue() {
+		return nil
+	}
+	return w.flush(ctx)
 }
 
-// flushUnrecorded writes the results kept after store failures, oldest
-// first, and returns ErrPaused while one still fails.
-func (w *Worker) flushUnrecorded(ctx context.Context) error {
-	for len(w.unrecorded) > 0 {
-		if err := w.unrecorded[0](context.WithoutCancel(ctx)); err != nil {
+// recordDue reports whether the results kept must be recorded before the
+// next send: the oldest has waited recordDelay, or a send now could
+// outlast the lease of one of them.
+func (w *Worker) recordDue() bool {
+	if len(w.pending) == 0 {
+		return false
+	}
+	now := w.opt.Now()
+	return now.Sub(w.pendingSince) >= recordDelay || w.leaseShort(w.leaseEnd, now)
+}
+
+// flush records the results kept, oldest first, in one transaction, and
+// returns ErrPaused while that fails. OnFailed hears of the notifications
+// failed for good once that is recorded.
+func (w *Worker) flush(ctx context.Context) error {
+	if len(w.pending) > 0 {
+		if err := w.st.RecordOutbox(context.WithoutCancel(ctx), w.pending); err != nil {
 			return w.storeFailed(fmt.Errorf("%w: %w", ErrPaused, err))
 		}
-		w.unrecorded = w.unrecorded[1:]
+		done := w.pending
+		w.pending = nil
+		if w.opt.OnFailed != nil {
+			for _, r := range done {
+				if r.Outcome == store.ResultFailed {
+					w.opt.OnFailed(ctx, r.Row, r.Summary)
+				}
+			}
+		}
 	}
 	w.storeRecovered()
 	return nil
@@ -468,7 +537,7 @@ func (w *Worker) storeFailed(err error) error {
 	if !w.storeFault {
 		w.storeFault = true
 		w.log.Error("outbox paused: the store cannot be written; nothing is sent until it can",
-			"err", err, "unrecorded", len(w.unrecorded))
+			"err", err, "unrecorded", len(w.pending))
 	}
 	return err
 }

@@ -39,13 +39,16 @@ func (e *CheckError) Unwrap() error { return e.Err }
 func (s *Sender) Check(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
-	c, _, err := s.connect(ctx)
+	cn, err := s.connect(ctx)
 	if err != nil {
 		if s.cfg.TLS == TLSStartTLS && !s.offersStartTLS(ctx) {
 			return &CheckError{Step: CheckStartTLS, Err: ErrNoStartTLS}
 		}
 		return &CheckError{Step: CheckConnect, Err: classify(ctx, string(CheckConnect), err)}
 	}
+	c := cn.c
+	stop := context.AfterFunc(ctx, func() { cn.raw.Close() })
+	defer stop()
 	defer c.Close()
 	if err := s.auth(ctx, c); err != nil {
 		return &CheckError{Step: CheckAuth, Err: classify(ctx, string(CheckAuth), err)}

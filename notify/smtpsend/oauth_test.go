@@ -15,8 +15,8 @@ import (
 
 // Submission with an OAuth2 token by XOAUTH2 and OAUTHBEARER (RFC 7628),
 // as Exchange Online's SMTP AUTH with SMTP.SendAsApp takes it; a token the
-// server no longer accepts is a channel fault, and the next send fetches a
-// new one and goes through.
+// server no longer accepts (at the login of a new connection) is a channel
+// fault, and the next send fetches a new one and goes through.
 func TestSendOAuth2(t *testing.T) {
 	for _, mech := range []string{oauth.MechXOAUTH2, oauth.MechOAuthBearer} {
 		t.Run(mech, func(t *testing.T) {
@@ -35,6 +35,9 @@ func TestSendOAuth2(t *testing.T) {
 			wantDelivered(t, sink, testMessage())
 
 			as.ExpireAll()
+			// A connection logs in once and the one kept open stays logged
+			// in; a new one must log in with the token now refused.
+			s.Close()
 			err = s.Send(context.Background(), testMessage())
 			var ne *notify.Error
 			if !errors.As(err, &ne) || !ne.Channel {

@@ -4,11 +4,28 @@
 // speaks SMTP as a client; go-smtp stays inside it.
 //
 // What always holds: Send transmits the complete message byte for byte (Notification.Payload, or a detached forward's pieces in turn), with
-// MAIL FROM Notification.From and one RCPT TO Notification.To, on a fresh connection
-// per message; it never renders or changes a message. A message counts as
-// sent only when the server has answered 250 to the end of DATA. The
-// context's deadline and cancellation interrupt any step; Config.Timeout
-// bounds the whole exchange.
+// MAIL FROM Notification.From and one RCPT TO Notification.To; it never
+// renders or changes a message. A message counts as sent only when the
+// server has answered 250 to the end of DATA. The context's deadline and
+// cancellation interrupt any step; Config.Timeout bounds the whole
+// exchange.
+//
+// Connections: a connection is set up (TLS, EHLO, AUTH) once and kept open
+// for the next message, so a stream of messages costs one handshake, not
+// one each. It carries one message at a time: a Send takes an idle
+// connection for itself, or opens one, and hands it back when the server
+// has accepted the message; concurrent Sends use connections of their
+// own. A connection is kept only after a message went through (the
+// server's transaction is then over, so no RSET is needed before the next
+// MAIL FROM), or when a message too large for the server's SIZE was
+// refused before anything was sent; after any other error, or when the
+// context ends, it is closed (with QUIT when the server refused the
+// message and still listens) and the next Send connects afresh. One idle
+// for Config.IdleTimeout is closed with QUIT, as are all idle ones by
+// Close. A kept connection the server has meanwhile closed (or answers
+// with 421) fails before MAIL FROM is accepted, when nothing of the
+// message has gone out: Send then tries once more on a fresh connection,
+// and only that attempt's error counts.
 //
 // How it fails: every error is a *notify.Error carrying the SMTP step
 // that failed (Op) and the reply code. Whose fault it is decides the class:
@@ -33,6 +50,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -52,6 +71,19 @@ const (
 // DefaultTimeout bounds one send when Config.Timeout is zero.
 const DefaultTimeout = time.Minute
 
+// DefaultIdleTimeout is how long a connection is kept open for the next
+// message when Config.IdleTimeout is zero: long enough for a stream of
+// notifications, well below the five minutes a server waits for a
+// command (RFC 5321 §4.5.3.2.7).
+const DefaultIdleTimeout = 30 * time.Second
+
+// maxIdle is how many connections are kept open at most; the outbox sends
+// one message at a time, so it uses one.
+const maxIdle = 2
+
+// quitTimeout bounds the QUIT that closes an idle connection.
+const quitTimeout = 5 * time.Second
+
 // Config configures a Sender.
 type Config struct {
 	Address            string         // host:port of the submission server
@@ -62,6 +94,10 @@ type Config struct {
 	InsecureSkipVerify bool           // accept any server certificate; tests only
 	RootCAs            *x509.CertPool // may be nil: the system pool
 	Timeout            time.Duration  // whole exchange; 0 means DefaultTimeout
+	// IdleTimeout is how long a connection is kept open after a message
+	// for the next one; 0 means DefaultIdleTimeout, a negative value a new
+	// connection for every message.
+	IdleTimeout time.Duration
 	// Auth, if set, authenticates with the SASL mechanism it supplies
 	// (OAuth2: XOAUTH2 or OAUTHBEARER) instead of Username/Password; may
 	// be nil.
@@ -77,10 +113,28 @@ type Authenticator interface {
 	Invalidate()
 }
 
-// Sender sends e-mail over SMTP. It is safe for concurrent use; each Send
-// uses its own connection.
+// Sender sends e-mail over SMTP. It is safe for concurrent use; a
+// connection carries one message at a time (see the package comment).
 type Sender struct {
 	cfg Config // immutable
+	// afterIdle starts the idle timer of a connection, calling f after d
+	// unless the returned stop is called first (and reports true):
+	// time.AfterFunc, or a test's fake clock. Immutable.
+	afterIdle func(d time.Duration, f func()) (stop func() bool)
+
+	mu   sync.Mutex
+	idle []*conn // open between messages, the most recently used last
+}
+
+// conn is an open, greeted and authenticated connection.
+type conn struct {
+	c    *smtp.Client
+	text *wire    // see connect
+	raw  net.Conn // closed to interrupt a step when the context ends
+	// While idle (guarded by Sender.mu): stop stops its timer; gen tells a
+	// timer that fires late from the one of the current idle spell.
+	stop func() bool
+	gen  uint64
 }
 
 var _ notify.Sender = (*Sender)(nil)
@@ -96,7 +150,26 @@ func New(cfg Config) *Sender {
 	if cfg.HeloName == "" {
 		cfg.HeloName = "localhost"
 	}
-	return &Sender{cfg: cfg}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	return &Sender{cfg: cfg, afterIdle: func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }}
+}
+
+// Close closes the connections kept open for the next message, with QUIT.
+// The Sender stays usable: the next Send connects again.
+func (s *Sender) Close() error {
+	s.mu.Lock()
+	idle := s.idle
+	s.idle = nil
+	for _, cn := range idle {
+		cn.stop()
+	}
+	s.mu.Unlock()
+	for _, cn := range idle {
+		cn.quit()
+	}
+	return nil
 }
 
 // SendsDetached reports that Send takes a detached forward
@@ -128,31 +201,155 @@ const (
 	opData    = "data"
 )
 
-// send runs the SMTP transaction and returns the step that failed.
+// send sends o on an idle connection, or on a new one, and returns the
+// step that failed. An idle connection the server has closed meanwhile
+// fails before anything of o went out (stale); o is then sent once more
+// on a new connection.
 func (s *Sender) send(ctx context.Context, o *synpunkt.Notification) (string, error) {
-	c, text, err := s.connect(ctx)
+	if cn := s.takeIdle(); cn != nil {
+		op, err := s.transact(ctx, cn, o)
+		if err == nil || !stale(ctx, op, err) {
+			return op, err
+		}
+	}
+	cn, op, err := s.open(ctx)
 	if err != nil {
-		return opConnect, err
+		return op, err
 	}
-	defer c.Close()
-	if err := s.auth(ctx, c); err != nil {
-		return opAuth, err
+	return s.transact(ctx, cn, o)
+}
+
+// transact runs the SMTP transaction for o on cn, which it owns, and
+// returns the step that failed. cn is kept for the next message when the
+// transaction left it clean (see the package comment), else closed.
+func (s *Sender) transact(ctx context.Context, cn *conn, o *synpunkt.Notification) (string, error) {
+	stop := context.AfterFunc(ctx, func() { cn.raw.Close() })
+	op, err, clean := s.transaction(cn, o)
+	if !stop() { // the context ended: cn is closed, maybe mid-step
+		cn.c.Close()
+		return op, err
 	}
+	var se *smtp.SMTPError
+	switch {
+	case clean:
+		s.putIdle(cn)
+	case errors.As(err, &se) && se.Code != 421:
+		cn.quit() // the server refused the message and still listens
+	default:
+		cn.c.Close()
+	}
+	return op, err
+}
+
+// transaction sends o on cn: MAIL FROM, RCPT TO, DATA. clean reports
+// whether the connection is between transactions and healthy afterwards:
+// after a message accepted, or one refused for its size before MAIL FROM.
+func (s *Sender) transaction(cn *conn, o *synpunkt.Notification) (op string, err error, clean bool) {
+	c := cn.c
 	size := int64(o.Size())
 	if limit, ok := c.MaxMessageSize(); ok && limit > 0 && size > int64(limit) {
-		return opMail, &notify.TooLargeError{Size: size, Limit: int64(limit)}
+		return opMail, &notify.TooLargeError{Size: size, Limit: int64(limit)}, true
 	}
 	if err := c.Mail(o.From, &smtp.MailOptions{Size: size}); err != nil {
-		return opMail, tooLarge(err, size, c)
+		return opMail, tooLarge(err, size, c), false
 	}
 	if err := c.Rcpt(o.To, nil); err != nil {
-		return opRcpt, err
+		return opRcpt, err, false
 	}
-	if err := s.data(c, text, o); err != nil {
-		return opData, tooLarge(err, size, c)
+	if err := s.data(c, cn.text, o); err != nil {
+		return opData, tooLarge(err, size, c), false
 	}
-	c.Quit() //nolint:errcheck // the message is accepted; a failed QUIT changes nothing
-	return "", nil
+	return "", nil, true
+}
+
+// stale reports whether err, at step op on a connection that had been
+// idle, means the server had closed it, or was closing it (421), before
+// it took MAIL FROM: nothing of the message has gone out, and a fresh
+// connection may well succeed. A reply other than 421, or a size refused
+// before MAIL FROM, is the server's word on this message and stands.
+func stale(ctx context.Context, op string, err error) bool {
+	if op != opMail || ctx.Err() != nil {
+		return false
+	}
+	var (
+		se *smtp.SMTPError
+		tl *notify.TooLargeError
+	)
+	if errors.As(err, &tl) {
+		return false
+	}
+	return !errors.As(err, &se) || se.Code == 421
+}
+
+// open connects, greets and authenticates, and returns the step that
+// failed. The context interrupts every step.
+func (s *Sender) open(ctx context.Context) (*conn, string, error) {
+	cn, err := s.connect(ctx)
+	if err != nil {
+		return nil, opConnect, err
+	}
+	stop := context.AfterFunc(ctx, func() { cn.raw.Close() })
+	err = s.auth(ctx, cn.c)
+	if !stop() && err == nil {
+		err = net.ErrClosed // the context ended just now
+	}
+	if err != nil {
+		cn.c.Close()
+		return nil, opAuth, err
+	}
+	return cn, "", nil
+}
+
+// takeIdle returns the most recently used idle connection, now the
+// caller's alone, or nil.
+func (s *Sender) takeIdle() *conn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.idle) == 0 {
+		return nil
+	}
+	cn := s.idle[len(s.idle)-1]
+	s.idle = s.idle[:len(s.idle)-1]
+	cn.stop()
+	return cn
+}
+
+// putIdle keeps cn for the next message until it has been idle for
+// Config.IdleTimeout, or closes it when connections are not kept or
+// maxIdle already are.
+func (s *Sender) putIdle(cn *conn) {
+	s.mu.Lock()
+	if s.cfg.IdleTimeout < 0 || len(s.idle) >= maxIdle {
+		s.mu.Unlock()
+		cn.quit()
+		return
+	}
+	cn.gen++
+	gen := cn.gen
+	cn.stop = s.afterIdle(s.cfg.IdleTimeout, func() { s.expire(cn, gen) })
+	s.idle = append(s.idle, cn)
+	s.mu.Unlock()
+}
+
+// expire closes cn when it is still in the idle spell gen, i.e. no Send
+// took it since.
+func (s *Sender) expire(cn *conn, gen uint64) {
+	s.mu.Lock()
+	i := slices.Index(s.idle, cn)
+	if i < 0 || cn.gen != gen {
+		s.mu.Unlock()
+		return
+	}
+	s.idle = slices.Delete(s.idle, i, i+1)
+	s.mu.Unlock()
+	cn.quit()
+}
+
+// quit says QUIT, waiting quitTimeout at most for the reply, and closes.
+func (cn *conn) quit() {
+	cn.c.CommandTimeout = quitTimeout
+	cn.c.Quit() //nolint:errcheck // closing anyway
+	cn.c.Close()
 }
 
 // data sends the message after DATA; the reply to its end is the verdict.
@@ -195,24 +392,26 @@ func tooLarge(err error, size int64, c *smtp.Client) error {
 }
 
 // connect dials, sets up TLS as configured and greets the server. The
-// connection is closed when ctx ends, which interrupts any blocked step.
-// Writes go through a wire (few large writes); text is the wire that
-// carries the plain SMTP text, nil with STARTTLS, where go-smtp puts TLS
-// over it.
-func (s *Sender) connect(ctx context.Context) (c *smtp.Client, text *wire, err error) {
+// connection is closed when ctx ends before it is set up, which
+// interrupts any blocked step. Writes go through a wire (few large
+// writes); text is the wire that carries the plain SMTP text, nil with
+// STARTTLS, where go-smtp puts TLS over it.
+func (s *Sender) connect(ctx context.Context) (*conn, error) {
 	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", s.cfg.Address)
+	raw, err := d.DialContext(ctx, "tcp", s.cfg.Address)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	c, text, err = s.handshake(ctx, conn)
+	stop := context.AfterFunc(ctx, func() { raw.Close() })
+	c, text, err := s.handshake(ctx, raw)
+	if !stop() && err == nil {
+		err = net.ErrClosed // the context ended just now
+	}
 	if err != nil {
-		stop()
-		conn.Close()
-		return nil, nil, err
+		raw.Close()
+		return nil, err
 	}
-	return c, text, nil
+	return &conn{c: c, text: text, raw: raw}, nil
 }
 
 func (s *Sender) handshake(ctx context.Context, conn net.Conn) (*smtp.Client, *wire, error) {
