@@ -84,7 +84,9 @@ type Config struct {
 	// 8 MiB costs little. A message fetched into a file (SpoolDir) counts
 	// at 64 KiB when the Handler is a Preparer (its Lean copy is dropped
 	// once prepared), and the Lean copies awaiting Prepare are held to
-	// this cap too.
+	// this cap too. Up to three batches are held at once (one being
+	// registered, two fetched ahead; a batch with a message of 16 MiB or
+	// more alone), so a backlog holds up to three times this.
 	FetchBatchBytes int64
 	// MaxMessageSize: a message whose RFC822.SIZE exceeds it is fetched
 	// header only and offered with Delivery.HeaderOnly, so its body never

@@ -410,11 +410,37 @@ type preparing struct {
 	wg    sync.WaitGroup
 	mu    sync.Mutex
 	out   map[uint32]any
-	// lean is the bytes of the Lean copies of messages fetched and not yet
-	// prepared; the fetch waits (roomy) while it would exceed cap.
-	lean  int64
-	cap   int64
-	roomy *sync.Cond
+}
+
+// leanBudget bounds the bytes of the Lean copies of messages fetched and
+// not yet prepared, across the batches fetched ahead: a fetch waits while
+// taking a copy would exceed the cap (FetchBatchBytes), unless none is
+// held. The zero value is ready.
+type leanBudget struct {
+	mu    sync.Mutex
+	roomy sync.Cond
+	held  int64
+}
+
+// take waits for room and takes n bytes of a cap.
+func (b *leanBudget) take(n, cap int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.roomy.L = &b.mu
+	for b.held > 0 && b.held+n > cap {
+		b.roomy.Wait()
+	}
+	b.held += n
+}
+
+// give returns n bytes.
+func (b *leanBudget) give(n int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.held -= n
+	if b.roomy.L != nil {
+		b.roomy.Broadcast()
+	}
 }
 
 type preparingJob struct {
@@ -431,8 +457,7 @@ func (s *session) startPreparing(batch []meta) *preparing {
 	if !ok {
 		return nil
 	}
-	p := &preparing{s: s, pr: pr, metas: make(map[uint32]meta, len(batch)), out: make(map[uint32]any, len(batch)), cap: s.in.cfg.FetchBatchBytes}
-	p.roomy = sync.NewCond(&p.mu)
+	p := &preparing{s: s, pr: pr, metas: make(map[uint32]meta, len(batch)), out: make(map[uint32]any, len(batch))}
 	for _, m := range batch {
 		if m.size >= 0 {
 			p.metas[m.uid] = m
@@ -450,9 +475,8 @@ func (s *session) startPreparing(batch []meta) *preparing {
 				}
 				p.mu.Lock()
 				p.out[j.m.uid] = v
-				p.lean -= j.lean
-				p.roomy.Broadcast()
 				p.mu.Unlock()
+				s.lean.give(j.lean)
 			}
 		}()
 	}
@@ -462,9 +486,10 @@ func (s *session) startPreparing(batch []meta) *preparing {
 // fetched hands a fetched message to the workers, and starts writing its
 // file (if any) to disk (see syncFile). p may be nil: then only that.
 // When the Lean copies of the messages fetched and not yet prepared would
-// exceed FetchBatchBytes with this one, it first waits for the workers:
-// a batch of many big messages, each counted light (spooledWeight), holds
-// at most that much of their Lean copies at once.
+// exceed FetchBatchBytes with this one, it first waits for the workers
+// (of this batch or of one fetched before it; see leanBudget): the
+// batches held, of many big messages each counted light (spooledWeight),
+// hold at most that much of their Lean copies at once.
 func (p *preparing) fetched(s *session, buf *imapclient.FetchMessageBuffer) {
 	uid := uint32(buf.UID)
 	s.syncFile(uid)
@@ -483,12 +508,7 @@ func (p *preparing) fetched(s *session, buf *imapclient.FetchMessageBuffer) {
 			j.lean = int64(j.file.Lean.Len())
 		}
 	}
-	p.mu.Lock()
-	for p.lean > 0 && p.lean+j.lean > p.cap {
-		p.roomy.Wait()
-	}
-	p.lean += j.lean
-	p.mu.Unlock()
+	s.lean.take(j.lean, s.in.cfg.FetchBatchBytes)
 	p.work <- j
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/emersion/go-imap/v2"
 
@@ -38,7 +39,9 @@ func (s *session) spoolLiteral(r imap.LiteralReader) (*mimeparse.RawFile, error)
 		digest = d.NewDigest()
 		ws = append(ws, digest)
 	}
-	n, err := io.Copy(io.MultiWriter(ws...), r)
+	buf := copyBufs.Get().(*[]byte)
+	n, err := io.CopyBuffer(io.MultiWriter(ws...), onlyReader{r}, *buf)
+	copyBufs.Put(buf)
 	if err == nil && n != r.Size() {
 		err = fmt.Errorf("%d of %d bytes", n, r.Size())
 	}
@@ -53,6 +56,13 @@ func (s *session) spoolLiteral(r imap.LiteralReader) (*mimeparse.RawFile, error)
 	}
 	return rf, nil
 }
+
+// copyBufs are spoolLiteral's copy buffers: io.Copy would allocate one
+// per message.
+var copyBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+// onlyReader hides a reader's WriterTo, so io.CopyBuffer uses the buffer.
+type onlyReader struct{ io.Reader }
 
 // removeRawFile closes and removes the file.
 func removeRawFile(f *mimeparse.RawFile) {
