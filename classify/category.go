@@ -99,11 +99,11 @@ func (c *Classifier) categorize(in input, d *Decision) {
 		}
 	}
 	sb := newScoreboard()
-	c.scoreCategories(sb, in.toks)
+	c.scoreCategories(sb, in.toks, in.hits)
 	if c.builtin {
 		scoreSpeechActs(sb, in.toks)
 	}
-	c.modelCategoryVote(sb, in.toks)
+	c.modelCategoryVote(sb, in)
 	labels := make([]string, len(synpunkt.Categories))
 	for i, cat := range synpunkt.Categories {
 		labels[i] = string(cat)
@@ -129,18 +129,18 @@ type catHit struct {
 // most specific of overlapping rules counts ("tack till" hides "tack"); a
 // negated praise word ("inte bra") counts as a complaint; other negated
 // single words do not count.
-func (c *Classifier) scoreCategories(sb *scoreboard, toks []token) {
+func (c *Classifier) scoreCategories(sb *scoreboard, toks []token, th termHits) {
 	var hits []catHit
 	maxSpec := map[synpunkt.DocType][]int{}
-	for _, cat := range synpunkt.Categories {
+	for i, cat := range synpunkt.Categories {
 		maxSpec[cat] = make([]int, len(toks))
-		for _, w := range c.catRules[cat] {
-			for _, p := range w.term.matches(toks) {
-				h := hit{pos: p, n: len(w.term.words), spec: w.term.spec, w: w}
-				hits = append(hits, catHit{cat, h})
-				for k := p; k < p+h.n; k++ {
-					maxSpec[cat][k] = max(maxSpec[cat][k], h.spec)
-				}
+		rules := c.catRules[cat]
+		for _, m := range th.of(c.catLists[i]) {
+			w := rules[m.idx]
+			h := hit{pos: int(m.pos), n: len(w.term.words), spec: w.term.spec, w: w}
+			hits = append(hits, catHit{cat, h})
+			for k := h.pos; k < h.pos+h.n; k++ {
+				maxSpec[cat][k] = max(maxSpec[cat][k], h.spec)
 			}
 		}
 	}

@@ -67,6 +67,13 @@ type Classifier struct {
 	intern     *config.Exclusion // nil: own-domain senders are not excluded
 	domains    synpunkt.Domains
 	mailbox    string // lower-cased local part of the mailbox address
+	// terms indexes every term list above; matchTerms finds them in a
+	// text (terms.match; tests put the plain matcher in its place).
+	terms      *termIndex
+	matchTerms func(toks []token) termHits
+	catLists   []int32   // list ids of catRules, in synpunkt.Categories order
+	unitLists  []int32   // list ids of unitTerms
+	topicLists [][]int32 // list ids of each unit's topics' terms
 }
 
 type topicSpec struct {
@@ -121,7 +128,28 @@ func New(opt Options) (*Classifier, error) {
 		c.forms[strings.ToLower(f.From)] = newFormSpec(f)
 	}
 	c.compileExclusions(s)
+	c.indexTerms()
 	return c, nil
+}
+
+// indexTerms registers every term list Classify matches in one termIndex.
+func (c *Classifier) indexTerms() {
+	x := newTermIndex()
+	for _, cat := range synpunkt.Categories {
+		c.catLists = append(c.catLists, x.add(c.catRules[cat]))
+	}
+	c.topicLists = make([][]int32, len(c.units))
+	for u := range c.units {
+		c.unitLists = append(c.unitLists, x.add(c.unitTerms[u]))
+		for _, t := range c.topics[u] {
+			c.topicLists[u] = append(c.topicLists[u], x.add(t.terms))
+		}
+	}
+	for i := range c.exclusions {
+		e := &c.exclusions[i]
+		e.termsList, e.settingsList, e.actsList, e.againstList = x.add(e.terms), x.add(e.settings), x.add(e.acts), x.add(e.against)
+	}
+	c.terms, c.matchTerms = x, x.match
 }
 
 func (c *Classifier) defaultIndex() int {
@@ -236,7 +264,9 @@ type input struct {
 	subject, text, forwardedFrom string
 	form                         *FormData
 	toks                         []token
-	staff                        bool // the sender is staff, as the caller decided
+	hits                         termHits    // of every term list in toks
+	features                     *featureSet // of toks, for the models
+	staff                        bool        // the sender is staff, as the caller decided
 }
 
 func (c *Classifier) prepare(msg *synpunkt.Message, staff bool) input {
@@ -262,6 +292,10 @@ func (c *Classifier) prepare(msg *synpunkt.Message, staff bool) input {
 		}
 	}
 	in.toks = textTokens(in.subject, b.text)
+	in.hits = c.matchTerms(in.toks)
+	if c.catModel != nil || c.areaModel != nil {
+		in.features = newFeatureSet(features(in.toks))
+	}
 	return in
 }
 

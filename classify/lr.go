@@ -43,6 +43,7 @@ func catFeatures(toks []token) []string {
 type probModel interface {
 	labels() []string
 	probs(fs []string) []float64
+	probsOf(fs *featureSet) []float64 // probs of fs.all
 }
 
 // lr is a trained logistic regression.
@@ -68,8 +69,11 @@ var (
 func (m *lr) labels() []string { return m.classes }
 
 // probs is the softmax of the classes' scores.
-func (m *lr) probs(fs []string) []float64 {
-	fs = uniq(fs)
+func (m *lr) probs(fs []string) []float64 { return m.probsOf(newFeatureSet(fs)) }
+
+// probsOf is probs of fs.all: each distinct feature counts once.
+func (m *lr) probsOf(set *featureSet) []float64 {
+	fs := set.uniq
 	score := slices.Clone(m.bias)
 	if len(fs) > 0 {
 		x := 1 / math.Sqrt(float64(len(fs)))
@@ -308,9 +312,11 @@ func parseFloats(s string) []float64 {
 
 // known is the share of the word features among fs that the model has
 // weights for (1 when fs has no words).
-func (m *lr) known(fs []string) float64 {
+func (m *lr) known(fs []string) float64 { return m.knownOf(newFeatureSet(fs)) }
+
+func (m *lr) knownOf(fs *featureSet) float64 {
 	n, k := 0, 0
-	for _, f := range uniq(fs) {
+	for _, f := range fs.uniq {
 		if !strings.HasPrefix(f, "w:") {
 			continue
 		}

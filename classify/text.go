@@ -24,26 +24,28 @@ func newToken(w, st string, mult, contrast float64) token {
 		edges: edgesOf(w, st), mult: mult, contrast: contrast}
 }
 
-// edges are the first two bytes of a stem and the last two of a word and
-// of its stem (one byte, zero-padded, for a one-byte string). A term word
+// edges are the first four bytes of a stem and the last three of a word
+// and of its stem (zero-padded where the string is shorter). A term word
 // can only match a token that shares its stem's end, its word's end or,
 // for prefix matching, its stem's start: equal strings share all three,
-// and matchWord's suffix and prefix rules need at least three runes. Three
-// compares rule out almost every pair before any string is looked at.
-type edges struct{ stemStart, stemEnd, rawEnd uint16 }
+// matchWord's suffix rules need a word or stem of at least three runes
+// (so three bytes) and its prefix rule a stem of at least four. Three
+// compares rule out almost every pair before any string is looked at, and
+// termIndex looks terms up by them.
+type edges struct{ stemStart, stemEnd, rawEnd uint32 }
 
 func edgesOf(raw, st string) edges {
-	return edges{stemStart: pair(st, 0), stemEnd: pair(st, len(st)-2), rawEnd: pair(raw, len(raw)-2)}
+	return edges{stemStart: bytesAt(st, 0, 4), stemEnd: bytesAt(st, len(st)-3, 3), rawEnd: bytesAt(raw, len(raw)-3, 3)}
 }
 
-// pair returns the two bytes of s from i, where i may be -1 (a one-byte
-// s) and a missing byte is zero.
-func pair(s string, i int) uint16 {
-	var v uint16
-	for k := i; k < i+2; k++ {
+// bytesAt returns the n (at most four) bytes of s from i, where i may be
+// negative (a string shorter than n) and a missing byte is zero.
+func bytesAt(s string, i, n int) uint32 {
+	var v uint32
+	for k := i; k < i+n; k++ {
 		v <<= 8
 		if k >= 0 && k < len(s) {
-			v |= uint16(s[k])
+			v |= uint32(s[k])
 		}
 	}
 	return v

@@ -1,0 +1,281 @@
+package classify
+
+import (
+	"math"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The straightforward matching and model code Classify used before
+// termIndex and featureSet, kept as the reference they must agree with.
+
+// refMatchWord is matchWord without the edges: the rules alone.
+func refMatchWord(tk *token, w *termWord, prefix bool) bool {
+	if w.exact {
+		return tk.raw == w.raw
+	}
+	if tk.raw == w.raw {
+		return true
+	}
+	if tk.stem == w.stem {
+		return !stemOnly[tk.raw] && !stemOnly[w.raw]
+	}
+	if w.whole {
+		return false
+	}
+	ls, lt := w.stemLen, tk.stemLen
+	if ls >= 3 && lt-ls >= 3 && strings.HasSuffix(tk.stem, w.stem) {
+		return true
+	}
+	if w.rawLen >= 3 && tk.rawLen-w.rawLen >= 3 && strings.HasSuffix(tk.raw, w.raw) {
+		return true
+	}
+	return prefix && ls >= 4 && lt-ls >= 2 && strings.HasPrefix(tk.stem, w.stem) && !streetName(tk.raw)
+}
+
+// refMatches tries t at every token: the start indices where it occurs.
+// With edges each word must also pass edgesMatch, as term.matches has it
+// (faster; the same where the edges are right).
+func refMatches(t *term, toks []token, edges bool) []int {
+	var out []int
+	for i := 0; len(t.words) > 0 && i+len(t.words) <= len(toks); i++ {
+		ok := true
+		for j := range t.words {
+			w, tk := &t.words[j], &toks[i+j]
+			if edges && !w.edgesMatch(tk, !t.noPre) || !refMatchWord(tk, w, !t.noPre) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// refMatchAll is termIndex.match by trying every term of every list at
+// every token (refMatches).
+func refMatchAll(x *termIndex, toks []token, edges bool) termHits {
+	var hits []termHit
+	for id, ws := range x.lists {
+		for i := range ws {
+			for _, p := range refMatches(&ws[i].term, toks, edges) {
+				hits = append(hits, termHit{int32(id), int32(i), int32(p)})
+			}
+		}
+	}
+	return x.sorted(hits)
+}
+
+// refFeatures is features with a string made for each feature.
+func refFeatures(toks []token) []string {
+	var out []string
+	prev := ""
+	for _, tk := range toks {
+		switch tk.raw {
+		case boundary:
+			prev = ""
+			continue
+		case "?":
+			out = append(out, "q")
+			prev = ""
+			continue
+		}
+		out = append(out, "w:"+tk.stem)
+		if prev != "" {
+			out = append(out, "b:"+prev+"_"+tk.stem)
+		}
+		prev = tk.stem
+		r := []rune("^" + tk.raw + "$")
+		for i := 0; i+3 <= len(r); i++ {
+			out = append(out, "c:"+string(r[i:i+3]))
+		}
+	}
+	return out
+}
+
+func refPosteriorT(m *nb, fs []string, temp float64) []float64 {
+	score := slices.Clone(m.prior)
+	for _, f := range fs {
+		lp, ok := m.logp[f]
+		if !ok {
+			continue
+		}
+		for i := range score {
+			score[i] += lp[i]
+		}
+	}
+	top := slices.Max(score)
+	var sum float64
+	for i := range score {
+		score[i] = math.Exp((score[i] - top) / temp)
+		sum += score[i]
+	}
+	for i := range score {
+		score[i] /= sum
+	}
+	return score
+}
+
+func refInformative(m *nb, fs []string) int {
+	seen := map[string]bool{}
+	for _, f := range fs {
+		lp, ok := m.logp[f]
+		if !ok || seen[f] || !strings.HasPrefix(f, "w:") {
+			continue
+		}
+		if slices.Max(lp)-slices.Min(lp) >= math.Log(modelAreaSpread) {
+			seen[f] = true
+		}
+	}
+	return len(seen)
+}
+
+func refLRProbs(m *lr, fs []string) []float64 {
+	fs = uniq(fs)
+	score := slices.Clone(m.bias)
+	if len(fs) > 0 {
+		x := 1 / math.Sqrt(float64(len(fs)))
+		for _, f := range fs {
+			if w, ok := m.w[f]; ok {
+				for k := range score {
+					score[k] += w[k] * x
+				}
+			}
+		}
+	}
+	if lrTemperature != 1 {
+		for k := range score {
+			score[k] /= lrTemperature
+		}
+	}
+	return softmax(score)
+}
+
+func refKnown(m *lr, fs []string) float64 {
+	n, k := 0, 0
+	for _, f := range uniq(fs) {
+		if !strings.HasPrefix(f, "w:") {
+			continue
+		}
+		n++
+		if _, ok := m.w[f]; ok {
+			k++
+		}
+	}
+	if n == 0 {
+		return 1
+	}
+	return float64(k) / float64(n)
+}
+
+// corpusTokens are the tokens Classify reads of every corpus message
+// (as citizen mail: the form's text, the cleaned body).
+func corpusTokens(t testing.TB, c *Classifier, corpora []labelledCorpus) [][]token {
+	t.Helper()
+	var out [][]token
+	for _, lc := range corpora {
+		for _, ex := range lc.exs {
+			out = append(out, c.prepare(ex.Msg, false).toks)
+		}
+	}
+	return out
+}
+
+// TestTermIndexFindsWhatEveryTermFinds checks, on every text of every
+// corpus, that termIndex finds every term of the sample classifier at
+// exactly the positions where trying it at every token by matchWord's
+// rules alone (no edges) finds it; and every term of each corpus's own
+// classifier where term.matches's way (edges, then the rules) finds it.
+func TestTermIndexFindsWhatEveryTermFinds(t *testing.T) {
+	corpora := allCorpora(t)
+	check := func(name string, c *Classifier, toks [][]token, edges bool) {
+		total := 0
+		for n, tk := range toks {
+			got, want := c.terms.match(tk), refMatchAll(c.terms, tk, edges)
+			total += len(want.hits)
+			if !slices.Equal(got.hits, want.hits) || !slices.Equal(got.start, want.start) {
+				for id := range c.terms.lists {
+					g, w := got.of(int32(id)), want.of(int32(id))
+					if !slices.Equal(g, w) {
+						t.Fatalf("%s, text %d, list %d: index found %v, every term at every token %v", name, n, id, g, w)
+					}
+				}
+				t.Fatalf("%s, text %d: hits differ", name, n)
+			}
+		}
+		// Not two empty answers: the corpora are full of rule words.
+		if total < 5*len(toks) {
+			t.Errorf("%s: %d hits in %d texts, want many more", name, total, len(toks))
+		}
+		t.Logf("%s: %d texts, %d hits, same", name, len(toks), total)
+	}
+	sample := mustSample(t)
+	check("sample", sample, corpusTokens(t, sample, corpora), false)
+	for _, lc := range corpora {
+		c := corpusClassifier(t, lc.dir)
+		check(lc.dir, c, corpusTokens(t, c, []labelledCorpus{lc}), true)
+	}
+}
+
+// TestModelInputAsBefore checks that features and the models' reading of
+// them (featureSet) give, on every text of every corpus, exactly the
+// features and figures of the plain code they replaced.
+func TestModelInputAsBefore(t *testing.T) {
+	c := mustSample(t)
+	cat, ok := c.catModel.(*lr)
+	if !ok || c.areaModel == nil {
+		t.Fatalf("sample classifier has category model %T and area model %v, want a logistic regression and a naive Bayes", c.catModel, c.areaModel)
+	}
+	area := c.areaModel
+	for n, toks := range corpusTokens(t, c, allCorpora(t)) {
+		fs := refFeatures(toks)
+		got := features(toks)
+		if !slices.Equal(got, fs) {
+			t.Fatalf("text %d: features = %q, want %q", n, got, fs)
+		}
+		set := newFeatureSet(got)
+		if !slices.Equal(set.uniq, uniq(fs)) {
+			t.Fatalf("text %d: featureSet.uniq = %q, want %q", n, set.uniq, uniq(fs))
+		}
+		lps := area.lookup(set)
+		for _, temp := range []float64{1, modelTemperature, modelAreaTemperature} {
+			if g, w := area.posteriorOf(set, lps, temp), refPosteriorT(area, fs, temp); !slices.Equal(g, w) {
+				t.Fatalf("text %d: area posterior at %g = %v, want %v", n, temp, g, w)
+			}
+		}
+		if g, w := area.informativeOf(set, lps), refInformative(area, fs); g != w {
+			t.Fatalf("text %d: informative = %d, want %d", n, g, w)
+		}
+		if g, w := cat.probsOf(set), refLRProbs(cat, fs); !slices.Equal(g, w) {
+			t.Fatalf("text %d: category probs = %v, want %v", n, g, w)
+		}
+		if g, w := cat.knownOf(set), refKnown(cat, fs); g != w {
+			t.Fatalf("text %d: known = %v, want %v", n, g, w)
+		}
+	}
+}
+
+// TestClassifyAsWithEveryTermTried checks whole decisions: on every
+// message of every corpus (decisionCases), Classify decides exactly as the
+// same classifier does when its terms are found by trying every term at
+// every token (as term.matches does).
+func TestClassifyAsWithEveryTermTried(t *testing.T) {
+	refs := map[*Classifier]*Classifier{}
+	for _, dc := range decisionCases(t) {
+		ref, ok := refs[dc.c]
+		if !ok {
+			r := *dc.c
+			r.matchTerms = func(toks []token) termHits { return refMatchAll(r.terms, toks, true) }
+			ref, refs[dc.c] = &r, &r
+		}
+		got := dc.c.Classify(dc.msg, dc.msg.To, dc.staff)
+		want := ref.Classify(dc.msg, dc.msg.To, dc.staff)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s:\nindexed  %+v\nreference %+v", dc.name, got, want)
+		}
+	}
+}
