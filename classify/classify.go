@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -58,10 +59,11 @@ type Classifier struct {
 	catRules   map[synpunkt.DocType][]weighted
 	unitTerms  [][]weighted // per unit
 	topics     [][]topicSpec
-	areas      []UnitAreas // per unit: the built-in areas it got (builtin only)
-	builtin    bool        // [classify] builtin: built-in vocabulary, speech acts and the model
-	catModel   probModel   // nil: no learned category vote
-	areaModel  *nb         // nil: no learned area vote
+	areas      []UnitAreas      // per unit: the built-in areas it got (builtin only)
+	areaOwners map[string][]int // area → the units that have it, in order
+	builtin    bool             // [classify] builtin: built-in vocabulary, speech acts and the model
+	catModel   probModel        // nil: no learned category vote
+	areaModel  *nb              // nil: no learned area vote
 	forms      map[string]formSpec
 	exclusions []exclusionSpec
 	intern     *config.Exclusion // nil: own-domain senders are not excluded
@@ -196,6 +198,14 @@ func (c *Classifier) compileUnits(builtin bool) {
 	}
 	if builtin {
 		dedupAreas(c.units, c.areas)
+	}
+	c.areaOwners = map[string][]int{}
+	for u, ua := range c.areas {
+		for _, a := range ua.Areas {
+			if !slices.Contains(c.areaOwners[a], u) {
+				c.areaOwners[a] = append(c.areaOwners[a], u)
+			}
+		}
 	}
 	for i, u := range c.units {
 		m := map[string]weighted{}

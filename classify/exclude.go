@@ -78,13 +78,18 @@ func (c *Classifier) exclude(msg *synpunkt.Message, in input) *ExclusionDecision
 	var best *ExclusionDecision
 	bestScore := 0.0
 	for _, e := range c.exclusions {
-		score, reasons := e.score(from, in.hits)
-		if score >= e.min && e.first {
+		score, _ := e.score(from, in.hits, false)
+		if score < e.min {
+			continue // most classes: no reasons are written
+		}
+		if e.first {
 			// A request for documents is one whatever the documents are
 			// about (avvikelserapporter, a school's incident reports).
+			_, reasons := e.score(from, in.hits, true)
 			return e.decision(reasons)
 		}
-		if score >= e.min && score > bestScore {
+		if score > bestScore {
+			_, reasons := e.score(from, in.hits, true)
 			best, bestScore = e.decision(reasons), score
 		}
 	}
@@ -113,28 +118,39 @@ var forwardSubject = regexp.MustCompile(`(?i)^\s*(vb|fwd?|fw|wg|vidarebefordrat|
 // ("Synpunkt från medarbetare", "Förslag från personalen") stay internal.
 var passesOnCitizen = regexp.MustCompile(`(?i)\b(från en (medborgare|invånare|kommuninvånare|förälder|vårdnadshavare|anhörig|boende|brukare|kund|medborgares?)|(en|ett par) (medborgare|invånare|kommuninvånare|förälder|vårdnadshavare|anhörig|boende|brukare) (ringde|hörde av sig|kom förbi|har hört av sig|mejlade|skrev)|för registrering|registreras som synpunkt|registrera som synpunkt|läggas in som synpunkt|lägga in som synpunkt|from a resident|a resident (called|rang|wrote))`)
 
-func (e exclusionSpec) score(from string, th termHits) (float64, []string) {
+// score sums the class's evidence in a message whose sender is from and
+// whose terms are th, with the reasons when why is set (exclude asks for
+// them only of a class that reaches its min_score).
+func (e exclusionSpec) score(from string, th termHits, why bool) (float64, []string) {
 	var score float64
 	var reasons []string
 	if e.senderMatches(from) {
 		score += 100
-		reasons = append(reasons, "avsändare på listan för "+e.x.Class)
+		if why {
+			reasons = append(reasons, "avsändare på listan för "+e.x.Class)
+		}
 	}
 	strong := !e.builtin
 	for _, h := range e.hits(th) {
 		score += h.weight
 		strong = strong || h.weight >= strongSign
-		reasons = append(reasons, fmt.Sprintf("%s %q (%s +%g)", e.label(), h.term.text, e.x.Class, h.weight))
+		if why {
+			reasons = append(reasons, fmt.Sprintf("%s %q (%s +%g)", e.label(), h.term.text, e.x.Class, h.weight))
+		}
 	}
 	if set, act, ok := e.combo(th); ok {
 		score += comboWeight
 		strong = true
-		reasons = append(reasons, fmt.Sprintf("inbyggd kombination: sammanhang %q + händelse %q (%s +%g)", set, act, e.x.Class, comboWeight))
+		if why {
+			reasons = append(reasons, fmt.Sprintf("inbyggd kombination: sammanhang %q + händelse %q (%s +%g)", set, act, e.x.Class, comboWeight))
+		}
 	}
 	for _, i := range th.entries(e.againstList) {
 		w := e.against[i]
 		score += w.weight
-		reasons = append(reasons, fmt.Sprintf("inbyggt motord %q (%s %g)", w.term.text, e.x.Class, w.weight))
+		if why {
+			reasons = append(reasons, fmt.Sprintf("inbyggt motord %q (%s %g)", w.term.text, e.x.Class, w.weight))
+		}
 	}
 	if !strong {
 		return 0, nil

@@ -62,8 +62,13 @@ func (m *nb) probsOf(fs *featureSet) []float64 {
 // stems and character trigrams of each word. They are cut from one
 // string, so a message's features cost two allocations, not one each.
 func features(toks []token) []string {
-	var buf []byte
-	var ends []int
+	size, n := 0, 0 // bytes and features, about
+	for _, tk := range toks {
+		size += 8*len(tk.raw) + 16
+		n += len(tk.raw) + 4
+	}
+	buf := make([]byte, 0, size)
+	ends := make([]int, 0, n)
 	end := func() { ends = append(ends, len(buf)) }
 	prev := ""
 	for _, tk := range toks {
@@ -143,7 +148,7 @@ type featureSet struct {
 }
 
 func newFeatureSet(all []string) *featureSet {
-	fs := &featureSet{all: all, at: make([]int32, len(all))}
+	fs := &featureSet{all: all, uniq: make([]string, 0, len(all)), at: make([]int32, len(all))}
 	idx := make(map[string]int32, len(all))
 	for i, f := range all {
 		k, ok := idx[f]
@@ -457,12 +462,7 @@ func (c *Classifier) modelUnitVote(sb *scoreboard, in input) {
 	}
 	p := c.areaModel.posteriorOf(fs, lps, modelAreaTemperature)
 	for i, a := range c.areaModel.classes {
-		var owners []int
-		for u := range c.units {
-			if slices.Contains(c.areas[u].Areas, a) {
-				owners = append(owners, u)
-			}
-		}
+		owners := c.areaOwners[a]
 		for _, u := range owners {
 			if w := modelAreaWeight * p[i] / float64(len(owners)); w >= 0.05 {
 				name := c.units[u].Name

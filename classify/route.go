@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"strconv"
 	"strings"
 
 	synpunkt "github.com/exempelby/synpunkt"
@@ -172,7 +173,7 @@ type hit struct {
 // scoreUnits adds every unit's term hits. Where terms overlap, only the
 // most specific counts: "förskolan" is Förskola, not the "skola" inside it.
 func (c *Classifier) scoreUnits(sb *scoreboard, toks []token, th termHits) {
-	var hits []hit
+	hits := make([]hit, 0, len(th.hits))
 	maxSpec := make([]int, len(toks))
 	for u, terms := range c.unitTerms {
 		for _, m := range th.of(c.unitLists[u]) {
@@ -199,7 +200,7 @@ func (c *Classifier) scoreUnits(sb *scoreboard, toks []token, th termHits) {
 			continue
 		}
 		count[key]++
-		sb.add(name, fmt.Sprintf("ord %q (%s", h.w.term.text, name), h.w.weight*toks[h.pos].mult)
+		sb.add(name, "ord "+strconv.Quote(h.w.term.text)+" ("+name, h.w.weight*toks[h.pos].mult) // as fmt's %q
 	}
 }
 
