@@ -8,28 +8,65 @@ import (
 // termIndex holds every list of terms Classify looks for in a message
 // (each category's rules, each unit's vocabulary, each topic's keywords,
 // each exclusion's terms and cues) and finds all their occurrences in a
-// text in one pass. A term word can only match a token that shares one of
-// its edges (see edges), so the index maps each edge of each term's first
-// word to the terms with it: a token looks up its three edges and tries
-// only those terms, where trying every term at every token would cost
-// terms × tokens. The terms tried at a token are exactly those whose first
-// word passes edgesMatch there, and each is tried with matchWord as
-// term.matches tries it, so a list's hits are those term.matches finds.
-// Built by New, read-only after.
+// text in one pass, where trying every term at every token would cost
+// terms × tokens.
+//
+// A term's first word can only match a token through one of matchWord's
+// rules, and each rule needs the token to share a string end or start
+// with the word: equal words or stems, or the word or stem as the
+// token's (or its stem's) last part, or the stem as its stem's first part.
+// So the index keeps each distinct term under the edges (see edges) of its
+// first word, with the last (first) up to eight bytes of the word or stem
+// as a second filter: a token looks up its three edges and tries, with
+// matchWord, only the terms whose filter its own bytes pass. Every term
+// that matches passes, so a list's hits are those term.matches finds
+// (TestTermIndexFindsWhatEveryTermFinds). Built by New, read-only after.
 type termIndex struct {
 	lists [][]weighted // by list id, as registered
 	terms []indexedTerm
-	// The distinct terms by an edge of their first word; byStemStart
+	// The distinct terms under an edge of their first word; byStemStart
 	// holds only terms that match as a compound's first part (!noPre).
-	byRawEnd, byStemEnd, byStemStart map[uint32][]int32
+	byRawEnd, byStemEnd, byStemStart map[uint32][]candidate
 	keys                             map[string]int32 // termKey → index into terms
 }
 
+// candidate is a term under one edge, with that edge's byte filter: the
+// token's bytes (tail or head, see tail and head) masked must equal key.
+type candidate struct {
+	term      int32
+	key, mask uint64
+}
+
 // indexedTerm is one distinct term (equal words and noPre match alike)
-// and where the lists have it.
+// and where the lists have it, with its first word's filters under
+// byRawEnd and byStemEnd.
 type indexedTerm struct {
-	t    *term
-	uses []termUse
+	t         *term
+	uses      []termUse
+	raw, stem candidate
+}
+
+// tail returns the last eight bytes of s (fewer: all) as a number, the
+// last byte lowest, and the mask of as many bytes: a string that ends
+// with s has the same tail under that mask.
+func tail(s string) (v, mask uint64) {
+	for k := max(0, len(s)-8); k < len(s); k++ {
+		v, mask = v<<8|uint64(s[k]), mask<<8|0xff
+	}
+	return v, mask
+}
+
+// head returns the first eight bytes of s (fewer: all, zero-padded) as a
+// number, the first byte highest, and the mask of as many bytes: a
+// string that starts with s has the same head under that mask.
+func head(s string) (v, mask uint64) {
+	for k := range 8 {
+		v, mask = v<<8, mask<<8
+		if k < len(s) {
+			v, mask = v|uint64(s[k]), mask|0xff
+		}
+	}
+	return v, mask
 }
 
 // termUse is entry idx of list list.
@@ -73,7 +110,7 @@ func (h termHits) entries(id int32) []int32 {
 }
 
 func newTermIndex() *termIndex {
-	return &termIndex{byRawEnd: map[uint32][]int32{}, byStemEnd: map[uint32][]int32{}, byStemStart: map[uint32][]int32{}, keys: map[string]int32{}}
+	return &termIndex{byRawEnd: map[uint32][]candidate{}, byStemEnd: map[uint32][]candidate{}, byStemStart: map[uint32][]candidate{}, keys: map[string]int32{}}
 }
 
 // add registers a list and returns its id. Terms without words never
@@ -91,12 +128,17 @@ func (x *termIndex) add(ws []weighted) int32 {
 		if !ok {
 			d = int32(len(x.terms))
 			x.keys[k] = d
-			x.terms = append(x.terms, indexedTerm{t: t})
 			f := &t.words[0]
-			x.byRawEnd[f.rawEnd] = append(x.byRawEnd[f.rawEnd], d)
-			x.byStemEnd[f.stemEnd] = append(x.byStemEnd[f.stemEnd], d)
+			it := indexedTerm{t: t, raw: candidate{term: d}, stem: candidate{term: d}}
+			it.raw.key, it.raw.mask = tail(f.raw)
+			it.stem.key, it.stem.mask = tail(f.stem)
+			x.terms = append(x.terms, it)
+			x.byRawEnd[f.rawEnd] = append(x.byRawEnd[f.rawEnd], it.raw)
+			x.byStemEnd[f.stemEnd] = append(x.byStemEnd[f.stemEnd], it.stem)
 			if !t.noPre {
-				x.byStemStart[f.stemStart] = append(x.byStemStart[f.stemStart], d)
+				start := candidate{term: d}
+				start.key, start.mask = head(f.stem)
+				x.byStemStart[f.stemStart] = append(x.byStemStart[f.stemStart], start)
 			}
 		}
 		x.terms[d].uses = append(x.terms[d].uses, termUse{id, int32(i)})
@@ -150,19 +192,30 @@ func (x *termIndex) match(toks []token) termHits {
 	}
 	for i := range toks {
 		tk := &toks[i]
+		rawTail, _ := tail(tk.raw)
+		stemTail, _ := tail(tk.stem)
+		stemHead, _ := head(tk.stem)
 		// Each term once: the second and third lists skip the terms an
 		// earlier one gave.
-		for _, d := range x.byRawEnd[tk.rawEnd] {
-			try(d, i)
+		byRaw := func(d int32) bool {
+			it := &x.terms[d]
+			return it.t.words[0].rawEnd == tk.rawEnd && rawTail&it.raw.mask == it.raw.key
 		}
-		for _, d := range x.byStemEnd[tk.stemEnd] {
-			if x.terms[d].t.words[0].rawEnd != tk.rawEnd {
-				try(d, i)
+		for _, c := range x.byRawEnd[tk.rawEnd] {
+			if rawTail&c.mask == c.key {
+				try(c.term, i)
 			}
 		}
-		for _, d := range x.byStemStart[tk.stemStart] {
-			if f := &x.terms[d].t.words[0]; f.rawEnd != tk.rawEnd && f.stemEnd != tk.stemEnd {
-				try(d, i)
+		for _, c := range x.byStemEnd[tk.stemEnd] {
+			if stemTail&c.mask == c.key && !byRaw(c.term) {
+				try(c.term, i)
+			}
+		}
+		for _, c := range x.byStemStart[tk.stemStart] {
+			if stemHead&c.mask == c.key && !byRaw(c.term) {
+				if it := &x.terms[c.term]; it.t.words[0].stemEnd != tk.stemEnd || stemTail&it.stem.mask != it.stem.key {
+					try(c.term, i)
+				}
 			}
 		}
 	}
