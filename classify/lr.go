@@ -72,13 +72,29 @@ func (m *lr) labels() []string { return m.classes }
 func (m *lr) probs(fs []string) []float64 { return m.probsOf(newFeatureSet(fs)) }
 
 // probsOf is probs of fs.all: each distinct feature counts once.
-func (m *lr) probsOf(set *featureSet) []float64 {
-	fs := set.uniq
+func (m *lr) probsOf(fs *featureSet) []float64 { return m.probsFrom(fs, m.lookup(fs)) }
+
+// lookup returns each distinct feature's weights, by index into fs.uniq;
+// nil for a feature the model does not weigh.
+func (m *lr) lookup(fs *featureSet) [][]float64 {
+	ws := make([][]float64, len(fs.uniq))
+	for k, f := range fs.uniq {
+		w, ok := m.w[f]
+		if ok && w == nil {
+			w = []float64{} // weighed, if by nothing: known
+		}
+		ws[k] = w
+	}
+	return ws
+}
+
+// probsFrom is probsOf of fs, whose features' weights lookup gave as ws.
+func (m *lr) probsFrom(fs *featureSet, ws [][]float64) []float64 {
 	score := slices.Clone(m.bias)
-	if len(fs) > 0 {
-		x := 1 / math.Sqrt(float64(len(fs)))
-		for _, f := range fs {
-			if w, ok := m.w[f]; ok {
+	if len(fs.uniq) > 0 {
+		x := 1 / math.Sqrt(float64(len(fs.uniq)))
+		for _, w := range ws {
+			if w != nil {
 				for k := range score {
 					score[k] += w[k] * x
 				}
@@ -314,14 +330,17 @@ func parseFloats(s string) []float64 {
 // weights for (1 when fs has no words).
 func (m *lr) known(fs []string) float64 { return m.knownOf(newFeatureSet(fs)) }
 
-func (m *lr) knownOf(fs *featureSet) float64 {
+func (m *lr) knownOf(fs *featureSet) float64 { return m.knownFrom(fs, m.lookup(fs)) }
+
+// knownFrom is knownOf of fs, whose features' weights lookup gave as ws.
+func (m *lr) knownFrom(fs *featureSet, ws [][]float64) float64 {
 	n, k := 0, 0
-	for _, f := range fs.uniq {
+	for i, f := range fs.uniq {
 		if !strings.HasPrefix(f, "w:") {
 			continue
 		}
 		n++
-		if _, ok := m.w[f]; ok {
+		if ws[i] != nil {
 			k++
 		}
 	}

@@ -167,7 +167,11 @@ func newFeatureSet(all []string) *featureSet {
 func (m *nb) lookup(fs *featureSet) [][]float64 {
 	lps := make([][]float64, len(fs.uniq))
 	for k, f := range fs.uniq {
-		lps[k] = m.logp[f]
+		lp, ok := m.logp[f]
+		if ok && lp == nil {
+			lp = []float64{} // seen, if with no classes
+		}
+		lps[k] = lp
 	}
 	return lps
 }
@@ -434,13 +438,19 @@ func (c *Classifier) modelCategoryVote(sb *scoreboard, in input) {
 	if lrFourGrams {
 		fs = newFeatureSet(catFeatures(in.toks))
 	}
-	p := c.catModel.probsOf(fs)
+	var p []float64
 	scale := modelCategoryWeight
-	if m, ok := c.catModel.(*lr); ok && modelKnownFull > 0 {
-		// Words the model never saw (another language, another
-		// municipality's way of writing) leave it with its prior: its vote
-		// counts by the share of the message's words it knows.
-		scale *= min(1, m.knownOf(fs)/modelKnownFull)
+	if m, ok := c.catModel.(*lr); ok {
+		ws := m.lookup(fs)
+		p = m.probsFrom(fs, ws)
+		if modelKnownFull > 0 {
+			// Words the model never saw (another language, another
+			// municipality's way of writing) leave it with its prior: its
+			// vote counts by the share of the message's words it knows.
+			scale *= min(1, m.knownFrom(fs, ws)/modelKnownFull)
+		}
+	} else {
+		p = c.catModel.probsOf(fs)
 	}
 	for i, cat := range c.catModel.labels() {
 		if w := scale * p[i]; w >= 0.05 {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 // The straightforward matching and model code Classify used before
@@ -68,6 +70,145 @@ func refMatchAll(x *termIndex, toks []token, edges bool) termHits {
 		}
 	}
 	return x.sorted(hits)
+}
+
+// refStem is stem with stripOnce trying every suffix.
+func refStem(w string) string {
+	for range 2 {
+		next := refStripOnce(w)
+		if next == w {
+			break
+		}
+		w = next
+	}
+	if utf8.RuneCountInString(w) > 3 {
+		last, prev, size := lastTwo(w)
+		if last == prev && !strings.ContainsRune("aeiouyåäö", last) {
+			w = w[:len(w)-size]
+		}
+	}
+	return w
+}
+
+func refStripOnce(w string) string {
+	n := utf8.RuneCountInString(w)
+	for _, s := range suffixes {
+		if strings.HasSuffix(w, s) && n-utf8.RuneCountInString(s) >= 3 {
+			return w[:len(w)-len(s)]
+		}
+	}
+	if n < 4 {
+		return w
+	}
+	last, prev, size := lastTwo(w)
+	switch {
+	case last == 't' && strings.HasSuffix(w, "igt"),
+		last == 'n' && strings.ContainsRune("aeiouyåäö", prev),
+		last == 's' && strings.ContainsRune("bcdfghjklmnoprtvy", prev):
+		return w[:len(w)-size]
+	}
+	return w
+}
+
+// TestStemAsBefore checks stem against refStem on every word of every
+// corpus and on every suffix alone and after one to four letters.
+func TestStemAsBefore(t *testing.T) {
+	words := map[string]bool{}
+	for _, lc := range allCorpora(t) {
+		for _, ex := range lc.exs {
+			for _, tk := range tokenize(ex.Msg.Subject+"\n"+ex.Msg.Text, 1) {
+				words[tk.raw] = true
+			}
+		}
+	}
+	for _, s := range suffixes {
+		for _, p := range []string{"", "a", "ab", "abc", "åbcd", "igt"} {
+			words[p+s] = true
+		}
+	}
+	if len(words) < 5000 {
+		t.Fatalf("%d distinct words, want the corpora's many thousands", len(words))
+	}
+	for w := range words {
+		if got, want := stem(w), refStem(w); got != want {
+			t.Errorf("stem(%q) = %q, want %q", w, got, want)
+		}
+	}
+}
+
+func refTokenize(s string, mult float64) []token {
+	low := strings.ToLower(s)
+	out := make([]token, 0, len(low)/6)
+	start := -1
+	flush := func(end int) {
+		if start >= 0 {
+			w := low[start:end]
+			out = append(out, newToken(w, refStem(w), mult, 1))
+			start = -1
+		}
+	}
+	for i, r := range low {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if start < 0 {
+				start = i
+			}
+		case r == '?' || r == '؟':
+			flush(i)
+			out = append(out, newToken("?", "?", mult, 1))
+		case r == '.' || r == '!' || r == ';' || r == '\n':
+			flush(i)
+			if len(out) > 0 && out[len(out)-1].raw != boundary {
+				out = append(out, newToken(boundary, boundary, mult, 1))
+			}
+		default:
+			flush(i)
+		}
+	}
+	flush(len(low))
+	return out
+}
+
+func refTextTokens(subject, body string) []token {
+	toks := refTokenize(subject, 1.5)
+	toks = append(toks, newToken(boundary, boundary, 1, 0))
+	bt := refTokenize(body, 1)
+	last := -1
+	for i, tk := range bt {
+		if contrastives[tk.raw] {
+			last = i
+		}
+	}
+	if last >= 0 && last < len(bt)-3 {
+		for i := last + 1; i < len(bt); i++ {
+			bt[i].contrast = 1.5
+		}
+	}
+	return append(toks, bt...)
+}
+
+// TestTokensAsBefore checks textTokens and tokenize against the plain
+// code on every message of every corpus, as written and as Classify reads
+// it (cleaned body).
+func TestTokensAsBefore(t *testing.T) {
+	n := 0
+	for _, lc := range allCorpora(t) {
+		for _, ex := range lc.exs {
+			subject, body := ex.Msg.Subject, ex.Msg.Text
+			for _, text := range []string{body, cleanBody(body).text} {
+				if got, want := textTokens(subject, text), refTextTokens(subject, text); !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s/%s: textTokens differ:\n%+v\nwant\n%+v", lc.dir, ex.File, got, want)
+				}
+				if got, want := tokenize(text, 1), refTokenize(text, 1); !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s/%s: tokenize differs", lc.dir, ex.File)
+				}
+				n++
+			}
+		}
+	}
+	if n < 4000 {
+		t.Fatalf("compared %d texts, want the corpora's thousands", n)
+	}
 }
 
 // refFeatures is features with a string made for each feature.
