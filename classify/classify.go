@@ -64,6 +64,7 @@ type Classifier struct {
 	builtin    bool             // [classify] builtin: built-in vocabulary, speech acts and the model
 	catModel   probModel        // nil: no learned category vote
 	areaModel  *nb              // nil: no learned area vote
+	featIdx    *featureIndex    // of catModel and areaModel; nil: featureSet only
 	forms      map[string]formSpec
 	exclusions []exclusionSpec
 	intern     *config.Exclusion // nil: own-domain senders are not excluded
@@ -125,6 +126,7 @@ func New(opt Options) (*Classifier, error) {
 	c.compileUnits(s.Builtin)
 	if s.Builtin {
 		c.catModel, c.areaModel = catModel, areaModel
+		c.featIdx = embeddedIndex()
 	}
 	for _, f := range s.Forms {
 		c.forms[strings.ToLower(f.From)] = newFormSpec(f)
@@ -274,9 +276,10 @@ type input struct {
 	subject, text, forwardedFrom string
 	form                         *FormData
 	toks                         []token
-	hits                         termHits    // of every term list in toks
-	features                     *featureSet // of toks, for the models
-	staff                        bool        // the sender is staff, as the caller decided
+	hits                         termHits         // of every term list in toks
+	features                     *featureSet      // of toks, for the models, or:
+	indexed                      *indexedFeatures // of toks, through the models' featureIndex
+	staff                        bool             // the sender is staff, as the caller decided
 }
 
 func (c *Classifier) prepare(msg *synpunkt.Message, staff bool) input {
@@ -304,9 +307,21 @@ func (c *Classifier) prepare(msg *synpunkt.Message, staff bool) input {
 	in.toks = textTokens(in.subject, b.text)
 	in.hits = c.matchTerms(in.toks)
 	if c.catModel != nil || c.areaModel != nil {
-		in.features = newFeatureSet(features(in.toks))
+		if x := c.featureIndex(); x != nil {
+			in.indexed = x.read(features(in.toks))
+		} else {
+			in.features = newFeatureSet(features(in.toks))
+		}
 	}
 	return in
+}
+
+// featureIndex returns c.featIdx while c has the models it numbers.
+func (c *Classifier) featureIndex() *featureIndex {
+	if x := c.featIdx; x != nil && c.catModel == probModel(x.cat) && c.areaModel == x.area {
+		return x
+	}
+	return nil
 }
 
 func (c *Classifier) isOwn(addr string) bool {

@@ -434,13 +434,18 @@ func (c *Classifier) modelCategoryVote(sb *scoreboard, in input) {
 	if c.catModel == nil || len(in.toks) == 0 {
 		return
 	}
-	fs := in.features
+	fs := in.features // nil when in.indexed is set
 	if lrFourGrams {
 		fs = newFeatureSet(catFeatures(in.toks))
 	}
 	var p []float64
 	scale := modelCategoryWeight
-	if m, ok := c.catModel.(*lr); ok {
+	if x := in.indexed; x != nil && fs == nil {
+		p = x.catProbs()
+		if modelKnownFull > 0 {
+			scale *= min(1, x.catKnown()/modelKnownFull) // as below
+		}
+	} else if m, ok := c.catModel.(*lr); ok {
 		ws := m.lookup(fs)
 		p = m.probsFrom(fs, ws)
 		if modelKnownFull > 0 {
@@ -465,12 +470,20 @@ func (c *Classifier) modelUnitVote(sb *scoreboard, in input) {
 	if c.areaModel == nil || len(in.toks) == 0 {
 		return
 	}
-	fs := in.features
-	lps := c.areaModel.lookup(fs)
-	if n := c.areaModel.informativeOf(fs, lps); n < modelAreaMinWords {
-		return // words every area uses: the prior would decide, not the message
+	var p []float64
+	if x := in.indexed; x != nil {
+		if x.areaInformative() < modelAreaMinWords {
+			return // as below
+		}
+		p = x.areaPosterior(modelAreaTemperature)
+	} else {
+		fs := in.features
+		lps := c.areaModel.lookup(fs)
+		if n := c.areaModel.informativeOf(fs, lps); n < modelAreaMinWords {
+			return // words every area uses: the prior would decide, not the message
+		}
+		p = c.areaModel.posteriorOf(fs, lps, modelAreaTemperature)
 	}
-	p := c.areaModel.posteriorOf(fs, lps, modelAreaTemperature)
 	for i, a := range c.areaModel.classes {
 		owners := c.areaOwners[a]
 		for _, u := range owners {

@@ -372,6 +372,10 @@ func TestModelInputAsBefore(t *testing.T) {
 		t.Fatalf("sample classifier has category model %T and area model %v, want a logistic regression and a naive Bayes", c.catModel, c.areaModel)
 	}
 	area := c.areaModel
+	x := c.featureIndex()
+	if x == nil {
+		t.Fatal("the sample classifier reads features without its featureIndex")
+	}
 	for n, toks := range corpusTokens(t, c, allCorpora(t)) {
 		fs := refFeatures(toks)
 		got := features(toks)
@@ -397,13 +401,29 @@ func TestModelInputAsBefore(t *testing.T) {
 		if g, w := cat.knownOf(set), refKnown(cat, fs); g != w {
 			t.Fatalf("text %d: known = %v, want %v", n, g, w)
 		}
+		in := x.read(got)
+		for _, temp := range []float64{1, modelTemperature, modelAreaTemperature} {
+			if g, w := in.areaPosterior(temp), refPosteriorT(area, fs, temp); !slices.Equal(g, w) {
+				t.Fatalf("text %d: indexed area posterior at %g = %v, want %v", n, temp, g, w)
+			}
+		}
+		if g, w := in.areaInformative(), refInformative(area, fs); g != w {
+			t.Fatalf("text %d: indexed informative = %d, want %d", n, g, w)
+		}
+		if g, w := in.catProbs(), refLRProbs(cat, fs); !slices.Equal(g, w) {
+			t.Fatalf("text %d: indexed category probs = %v, want %v", n, g, w)
+		}
+		if g, w := in.catKnown(), refKnown(cat, fs); g != w {
+			t.Fatalf("text %d: indexed known = %v, want %v", n, g, w)
+		}
 	}
 }
 
 // TestClassifyAsWithEveryTermTried checks whole decisions: on every
 // message of every corpus (decisionCases), Classify decides exactly as the
 // same classifier does when its terms are found by trying every term at
-// every token (as term.matches does).
+// every token (as term.matches does) and its models read each feature by
+// its string (featureSet, no featureIndex).
 func TestClassifyAsWithEveryTermTried(t *testing.T) {
 	refs := map[*Classifier]*Classifier{}
 	for _, dc := range decisionCases(t) {
@@ -411,6 +431,7 @@ func TestClassifyAsWithEveryTermTried(t *testing.T) {
 		if !ok {
 			r := *dc.c
 			r.matchTerms = func(toks []token) termHits { return refMatchAll(r.terms, toks, true) }
+			r.featIdx = nil
 			ref, refs[dc.c] = &r, &r
 		}
 		got := dc.c.Classify(dc.msg, dc.msg.To, dc.staff)
