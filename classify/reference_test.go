@@ -8,6 +8,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	synpunkt "github.com/exempelby/synpunkt"
 )
 
 // The straightforward matching and model code Classify used before
@@ -440,4 +442,34 @@ func TestClassifyAsWithEveryTermTried(t *testing.T) {
 			t.Fatalf("%s:\nindexed  %+v\nreference %+v", dc.name, got, want)
 		}
 	}
+}
+
+// FuzzAsReference checks tokens, term hits (against matchWord's rules
+// with no edges), model features and whole decisions against the plain
+// code on any text, invalid UTF-8 included.
+func FuzzAsReference(f *testing.F) {
+	c := mustSample(f)
+	ref := *c
+	ref.matchTerms = func(toks []token) termHits { return refMatchAll(ref.terms, toks, false) }
+	ref.featIdx = nil
+	for _, s := range []string{"Trasig gatlykta på Storgatan, snöröjningen är dålig!", "Vilken härlig konsert i parken? Tack till personalen.",
+		"Förskolan Solrosen: inte bra. Men maten är kall", "parkeringsautomaten\xffvid biblioteket", "ÅÄÖ åäö ?!. ؟ va-avgift", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		toks := textTokens(text, text)
+		if want := refTextTokens(text, text); !reflect.DeepEqual(toks, want) {
+			t.Fatalf("textTokens(%q) differ from the plain tokenizer's", text)
+		}
+		if got, want := c.terms.match(toks), refMatchAll(c.terms, toks, false); !slices.Equal(got.hits, want.hits) {
+			t.Fatalf("match(%q) = %v, every term at every token %v", text, got.hits, want.hits)
+		}
+		if got, want := features(toks), refFeatures(toks); !slices.Equal(got, want) {
+			t.Fatalf("features(%q) = %q, want %q", text, got, want)
+		}
+		m := &synpunkt.Message{From: synpunkt.Address{Addr: "a@example.com"}, Subject: text, Text: text}
+		if got, want := c.Classify(m, nil, false), ref.Classify(m, nil, false); !reflect.DeepEqual(got, want) {
+			t.Fatalf("Classify(%q):\nindexed   %+v\nreference %+v", text, got, want)
+		}
+	})
 }
