@@ -153,6 +153,7 @@ func (c *Classifier) indexTerms() {
 		e := &c.exclusions[i]
 		e.termsList, e.settingsList, e.actsList, e.againstList = x.add(e.terms), x.add(e.settings), x.add(e.acts), x.add(e.against)
 	}
+	x.keys = nil // all terms are in
 	c.terms, c.matchTerms = x, x.match
 }
 

@@ -27,7 +27,7 @@ type termIndex struct {
 	// The distinct terms under an edge of their first word; byStemStart
 	// holds only terms that match as a compound's first part (!noPre).
 	byRawEnd, byStemEnd, byStemStart map[uint32][]candidate
-	keys                             map[string]int32 // termKey → index into terms
+	keys                             map[string]int32 // termKey → index into terms; nil once built
 }
 
 // candidate is a term under one edge, with that edge's byte filter: the
