@@ -1,8 +1,10 @@
 package classify
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
+	"strconv"
 	"strings"
 
 	synpunkt "github.com/exempelby/synpunkt"
@@ -61,19 +63,19 @@ func (s *scoreboard) list(n int, keep func(reason string) bool) []string {
 		r string
 		w float64
 	}
-	var all []rw
+	all := make([]rw, 0, len(s.reasons))
 	for r, w := range s.reasons {
 		if keep(r) {
 			all = append(all, rw{r, w})
 		}
 	}
-	sort.Slice(all, func(i, j int) bool {
-		if all[i].w != all[j].w {
-			return all[i].w > all[j].w
+	slices.SortFunc(all, func(a, b rw) int {
+		if a.w != b.w {
+			return cmp.Compare(b.w, a.w)
 		}
-		return all[i].r < all[j].r
+		return strings.Compare(a.r, b.r)
 	})
-	var out []string
+	out := make([]string, 0, min(n, len(all)))
 	for i := 0; i < len(all) && i < n; i++ {
 		out = append(out, fmt.Sprintf("%s %+.3g)", all[i].r, all[i].w))
 	}
@@ -82,9 +84,9 @@ func (s *scoreboard) list(n int, keep func(reason string) bool) []string {
 
 func categoryReason(cat synpunkt.DocType, t term) string {
 	if t.text == "?" {
-		return fmt.Sprintf("frågetecken (%s", cat)
+		return "frågetecken (" + string(cat)
 	}
-	return fmt.Sprintf("ord %q (%s", t.text, cat)
+	return "ord " + strconv.Quote(t.text) + " (" + string(cat) // as fmt's %q
 }
 
 // categorize sets Category, its confidence and reasons. A form's category
@@ -99,11 +101,11 @@ func (c *Classifier) categorize(in input, d *Decision) {
 		}
 	}
 	sb := newScoreboard()
-	c.scoreCategories(sb, in.toks)
+	c.scoreCategories(sb, in.toks, in.hits)
 	if c.builtin {
 		scoreSpeechActs(sb, in.toks)
 	}
-	c.modelCategoryVote(sb, in.toks)
+	c.modelCategoryVote(sb, in)
 	labels := make([]string, len(synpunkt.Categories))
 	for i, cat := range synpunkt.Categories {
 		labels[i] = string(cat)
@@ -129,32 +131,36 @@ type catHit struct {
 // most specific of overlapping rules counts ("tack till" hides "tack"); a
 // negated praise word ("inte bra") counts as a complaint; other negated
 // single words do not count.
-func (c *Classifier) scoreCategories(sb *scoreboard, toks []token) {
+func (c *Classifier) scoreCategories(sb *scoreboard, toks []token, th termHits) {
 	var hits []catHit
 	maxSpec := map[synpunkt.DocType][]int{}
-	for _, cat := range synpunkt.Categories {
+	for i, cat := range synpunkt.Categories {
 		maxSpec[cat] = make([]int, len(toks))
-		for _, w := range c.catRules[cat] {
-			for _, p := range w.term.matches(toks) {
-				h := hit{pos: p, n: len(w.term.words), spec: w.term.spec, w: w}
-				hits = append(hits, catHit{cat, h})
-				for k := p; k < p+h.n; k++ {
-					maxSpec[cat][k] = max(maxSpec[cat][k], h.spec)
-				}
+		rules := c.catRules[cat]
+		for _, m := range th.of(c.catLists[i]) {
+			w := rules[m.idx]
+			h := hit{pos: int(m.pos), n: len(w.term.words), spec: w.term.spec, w: w}
+			hits = append(hits, catHit{cat, h})
+			for k := h.pos; k < h.pos+h.n; k++ {
+				maxSpec[cat][k] = max(maxSpec[cat][k], h.spec)
 			}
 		}
 	}
-	count := map[string]int{}
+	type counted struct {
+		cat  synpunkt.DocType
+		text string
+	}
+	count := map[counted]int{}
 	taken := map[synpunkt.DocType][]bool{}
 	for _, ch := range hits {
 		h, target := ch.h, ch.cat
 		if taken[ch.cat] == nil {
 			taken[ch.cat] = make([]bool, len(toks))
 		}
-		if !h.dominant(maxSpec[ch.cat]) || !h.claim(taken[ch.cat]) || count[string(ch.cat)+h.w.term.text] == maxHits {
+		if !h.dominant(maxSpec[ch.cat]) || !h.claim(taken[ch.cat]) || count[counted{ch.cat, h.w.term.text}] == maxHits {
 			continue
 		}
-		count[string(ch.cat)+h.w.term.text]++
+		count[counted{ch.cat, h.w.term.text}]++
 		if h.n == 1 && h.w.weight > 0 && negated(toks, h.pos) {
 			if ch.cat != synpunkt.DocBerom {
 				continue

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -58,15 +59,24 @@ type Classifier struct {
 	catRules   map[synpunkt.DocType][]weighted
 	unitTerms  [][]weighted // per unit
 	topics     [][]topicSpec
-	areas      []UnitAreas // per unit: the built-in areas it got (builtin only)
-	builtin    bool        // [classify] builtin: built-in vocabulary, speech acts and the model
-	catModel   probModel   // nil: no learned category vote
-	areaModel  *nb         // nil: no learned area vote
+	areas      []UnitAreas      // per unit: the built-in areas it got (builtin only)
+	areaOwners map[string][]int // area → the units that have it, in order
+	builtin    bool             // [classify] builtin: built-in vocabulary, speech acts and the model
+	catModel   probModel        // nil: no learned category vote
+	areaModel  *nb              // nil: no learned area vote
+	featIdx    *featureIndex    // of catModel and areaModel; nil: featureSet only
 	forms      map[string]formSpec
 	exclusions []exclusionSpec
 	intern     *config.Exclusion // nil: own-domain senders are not excluded
 	domains    synpunkt.Domains
 	mailbox    string // lower-cased local part of the mailbox address
+	// terms indexes every term list above; matchTerms finds them in a
+	// text (terms.match; tests put the plain matcher in its place).
+	terms      *termIndex
+	matchTerms func(toks []token) termHits
+	catLists   []int32   // list ids of catRules, in synpunkt.Categories order
+	unitLists  []int32   // list ids of unitTerms
+	topicLists [][]int32 // list ids of each unit's topics' terms
 }
 
 type topicSpec struct {
@@ -116,12 +126,35 @@ func New(opt Options) (*Classifier, error) {
 	c.compileUnits(s.Builtin)
 	if s.Builtin {
 		c.catModel, c.areaModel = catModel, areaModel
+		c.featIdx = embeddedIndex()
 	}
 	for _, f := range s.Forms {
 		c.forms[strings.ToLower(f.From)] = newFormSpec(f)
 	}
 	c.compileExclusions(s)
+	c.indexTerms()
 	return c, nil
+}
+
+// indexTerms registers every term list Classify matches in one termIndex.
+func (c *Classifier) indexTerms() {
+	x := newTermIndex()
+	for _, cat := range synpunkt.Categories {
+		c.catLists = append(c.catLists, x.add(c.catRules[cat]))
+	}
+	c.topicLists = make([][]int32, len(c.units))
+	for u := range c.units {
+		c.unitLists = append(c.unitLists, x.add(c.unitTerms[u]))
+		for _, t := range c.topics[u] {
+			c.topicLists[u] = append(c.topicLists[u], x.add(t.terms))
+		}
+	}
+	for i := range c.exclusions {
+		e := &c.exclusions[i]
+		e.termsList, e.settingsList, e.actsList, e.againstList = x.add(e.terms), x.add(e.settings), x.add(e.acts), x.add(e.against)
+	}
+	x.keys = nil // all terms are in
+	c.terms, c.matchTerms = x, x.match
 }
 
 func (c *Classifier) defaultIndex() int {
@@ -168,6 +201,14 @@ func (c *Classifier) compileUnits(builtin bool) {
 	}
 	if builtin {
 		dedupAreas(c.units, c.areas)
+	}
+	c.areaOwners = map[string][]int{}
+	for u, ua := range c.areas {
+		for _, a := range ua.Areas {
+			if !slices.Contains(c.areaOwners[a], u) {
+				c.areaOwners[a] = append(c.areaOwners[a], u)
+			}
+		}
 	}
 	for i, u := range c.units {
 		m := map[string]weighted{}
@@ -236,7 +277,10 @@ type input struct {
 	subject, text, forwardedFrom string
 	form                         *FormData
 	toks                         []token
-	staff                        bool // the sender is staff, as the caller decided
+	hits                         termHits         // of every term list in toks
+	features                     *featureSet      // of toks, for the models, or:
+	indexed                      *indexedFeatures // of toks, through the models' featureIndex
+	staff                        bool             // the sender is staff, as the caller decided
 }
 
 func (c *Classifier) prepare(msg *synpunkt.Message, staff bool) input {
@@ -262,7 +306,23 @@ func (c *Classifier) prepare(msg *synpunkt.Message, staff bool) input {
 		}
 	}
 	in.toks = textTokens(in.subject, b.text)
+	in.hits = c.matchTerms(in.toks)
+	if c.catModel != nil || c.areaModel != nil {
+		if x := c.featureIndex(); x != nil {
+			in.indexed = x.read(features(in.toks))
+		} else {
+			in.features = newFeatureSet(features(in.toks))
+		}
+	}
 	return in
+}
+
+// featureIndex returns c.featIdx while c has the models it numbers.
+func (c *Classifier) featureIndex() *featureIndex {
+	if x := c.featIdx; x != nil && c.catModel == probModel(x.cat) && c.areaModel == x.area {
+		return x
+	}
+	return nil
 }
 
 func (c *Classifier) isOwn(addr string) bool {

@@ -24,6 +24,8 @@ type exclusionSpec struct {
 	// Built-in only (processes.go): a setting cue with an act cue is one
 	// hit of comboWeight; against hits lower the score.
 	settings, acts, against []weighted
+	// The termIndex list ids of terms, settings, acts and against.
+	termsList, settingsList, actsList, againstList int32
 }
 
 func (c *Classifier) compileExclusions(s config.ClassifySettings) {
@@ -76,13 +78,18 @@ func (c *Classifier) exclude(msg *synpunkt.Message, in input) *ExclusionDecision
 	var best *ExclusionDecision
 	bestScore := 0.0
 	for _, e := range c.exclusions {
-		score, reasons := e.score(from, in.toks)
-		if score >= e.min && e.first {
+		score, _ := e.score(from, in.hits, false)
+		if score < e.min {
+			continue // most classes: no reasons are written
+		}
+		if e.first {
 			// A request for documents is one whatever the documents are
 			// about (avvikelserapporter, a school's incident reports).
+			_, reasons := e.score(from, in.hits, true)
 			return e.decision(reasons)
 		}
-		if score >= e.min && score > bestScore {
+		if score > bestScore {
+			_, reasons := e.score(from, in.hits, true)
 			best, bestScore = e.decision(reasons), score
 		}
 	}
@@ -111,27 +118,37 @@ var forwardSubject = regexp.MustCompile(`(?i)^\s*(vb|fwd?|fw|wg|vidarebefordrat|
 // ("Synpunkt från medarbetare", "Förslag från personalen") stay internal.
 var passesOnCitizen = regexp.MustCompile(`(?i)\b(från en (medborgare|invånare|kommuninvånare|förälder|vårdnadshavare|anhörig|boende|brukare|kund|medborgares?)|(en|ett par) (medborgare|invånare|kommuninvånare|förälder|vårdnadshavare|anhörig|boende|brukare) (ringde|hörde av sig|kom förbi|har hört av sig|mejlade|skrev)|för registrering|registreras som synpunkt|registrera som synpunkt|läggas in som synpunkt|lägga in som synpunkt|from a resident|a resident (called|rang|wrote))`)
 
-func (e exclusionSpec) score(from string, toks []token) (float64, []string) {
+// score sums the class's evidence in a message whose sender is from and
+// whose terms are th, with the reasons when why is set (exclude asks for
+// them only of a class that reaches its min_score).
+func (e exclusionSpec) score(from string, th termHits, why bool) (float64, []string) {
 	var score float64
 	var reasons []string
 	if e.senderMatches(from) {
 		score += 100
-		reasons = append(reasons, "avsändare på listan för "+e.x.Class)
+		if why {
+			reasons = append(reasons, "avsändare på listan för "+e.x.Class)
+		}
 	}
 	strong := !e.builtin
-	for _, h := range e.hits(toks) {
+	for _, h := range e.hits(th) {
 		score += h.weight
 		strong = strong || h.weight >= strongSign
-		reasons = append(reasons, fmt.Sprintf("%s %q (%s +%g)", e.label(), h.term.text, e.x.Class, h.weight))
+		if why {
+			reasons = append(reasons, fmt.Sprintf("%s %q (%s +%g)", e.label(), h.term.text, e.x.Class, h.weight))
+		}
 	}
-	if set, act, ok := e.combo(toks); ok {
+	if set, act, ok := e.combo(th); ok {
 		score += comboWeight
 		strong = true
-		reasons = append(reasons, fmt.Sprintf("inbyggd kombination: sammanhang %q + händelse %q (%s +%g)", set, act, e.x.Class, comboWeight))
+		if why {
+			reasons = append(reasons, fmt.Sprintf("inbyggd kombination: sammanhang %q + händelse %q (%s +%g)", set, act, e.x.Class, comboWeight))
+		}
 	}
-	for _, w := range e.against {
-		if len(w.term.matches(toks)) > 0 {
-			score += w.weight
+	for _, i := range th.entries(e.againstList) {
+		w := e.against[i]
+		score += w.weight
+		if why {
 			reasons = append(reasons, fmt.Sprintf("inbyggt motord %q (%s %g)", w.term.text, e.x.Class, w.weight))
 		}
 	}
@@ -141,22 +158,25 @@ func (e exclusionSpec) score(from string, toks []token) (float64, []string) {
 	return score, reasons
 }
 
-// hits returns the terms found in toks; of overlapping terms only the
-// most specific counts ("fel medicin" hides "medicin").
-func (e exclusionSpec) hits(toks []token) []weighted {
+// hits returns the terms found (th), each once, at its first position;
+// of overlapping terms only the most specific counts ("fel medicin" hides
+// "medicin").
+func (e exclusionSpec) hits(th termHits) []weighted {
 	type found struct {
 		w weighted
 		h hit
 	}
 	var all []found
-	maxSpec := make([]int, len(toks))
-	for _, w := range e.terms {
-		if ps := w.term.matches(toks); len(ps) > 0 {
-			h := hit{pos: ps[0], n: len(w.term.words), spec: w.term.spec}
-			all = append(all, found{w, h})
-			for k := h.pos; k < h.pos+h.n; k++ {
-				maxSpec[k] = max(maxSpec[k], h.spec)
-			}
+	var maxSpec []int // by token, up to the last one a hit covers
+	for _, m := range th.firsts(e.termsList) {
+		w := e.terms[m.idx]
+		h := hit{pos: int(m.pos), n: len(w.term.words), spec: w.term.spec}
+		if len(maxSpec) < h.pos+h.n {
+			maxSpec = append(maxSpec, make([]int, h.pos+h.n-len(maxSpec))...)
+		}
+		all = append(all, found{w, h})
+		for k := h.pos; k < h.pos+h.n; k++ {
+			maxSpec[k] = max(maxSpec[k], h.spec)
 		}
 	}
 	var out []weighted
@@ -168,24 +188,14 @@ func (e exclusionSpec) hits(toks []token) []weighted {
 	return out
 }
 
-// combo returns the first setting cue and the first act cue found in
-// toks, when both are there.
-func (e exclusionSpec) combo(toks []token) (setting, act string, ok bool) {
-	for _, w := range e.settings {
-		if len(w.term.matches(toks)) > 0 {
-			setting = w.term.text
-			break
-		}
-	}
-	if setting == "" {
+// combo returns the first setting cue and the first act cue found (th),
+// when both are there.
+func (e exclusionSpec) combo(th termHits) (setting, act string, ok bool) {
+	sets, acts := th.of(e.settingsList), th.of(e.actsList)
+	if len(sets) == 0 || len(acts) == 0 {
 		return "", "", false
 	}
-	for _, w := range e.acts {
-		if len(w.term.matches(toks)) > 0 {
-			return setting, w.term.text, true
-		}
-	}
-	return "", "", false
+	return e.settings[sets[0].idx].term.text, e.acts[acts[0].idx].term.text, true
 }
 
 func (e exclusionSpec) label() string {

@@ -43,6 +43,7 @@ func catFeatures(toks []token) []string {
 type probModel interface {
 	labels() []string
 	probs(fs []string) []float64
+	probsOf(fs *featureSet) []float64 // probs of fs.all
 }
 
 // lr is a trained logistic regression.
@@ -68,13 +69,32 @@ var (
 func (m *lr) labels() []string { return m.classes }
 
 // probs is the softmax of the classes' scores.
-func (m *lr) probs(fs []string) []float64 {
-	fs = uniq(fs)
+func (m *lr) probs(fs []string) []float64 { return m.probsOf(newFeatureSet(fs)) }
+
+// probsOf is probs of fs.all: each distinct feature counts once.
+func (m *lr) probsOf(fs *featureSet) []float64 { return m.probsFrom(fs, m.lookup(fs)) }
+
+// lookup returns each distinct feature's weights, by index into fs.uniq;
+// nil for a feature the model does not weigh.
+func (m *lr) lookup(fs *featureSet) [][]float64 {
+	ws := make([][]float64, len(fs.uniq))
+	for k, f := range fs.uniq {
+		w, ok := m.w[f]
+		if ok && w == nil {
+			w = []float64{} // weighed, if by nothing: known
+		}
+		ws[k] = w
+	}
+	return ws
+}
+
+// probsFrom is probsOf of fs, whose features' weights lookup gave as ws.
+func (m *lr) probsFrom(fs *featureSet, ws [][]float64) []float64 {
 	score := slices.Clone(m.bias)
-	if len(fs) > 0 {
-		x := 1 / math.Sqrt(float64(len(fs)))
-		for _, f := range fs {
-			if w, ok := m.w[f]; ok {
+	if len(fs.uniq) > 0 {
+		x := 1 / math.Sqrt(float64(len(fs.uniq)))
+		for _, w := range ws {
+			if w != nil {
 				for k := range score {
 					score[k] += w[k] * x
 				}
@@ -308,14 +328,19 @@ func parseFloats(s string) []float64 {
 
 // known is the share of the word features among fs that the model has
 // weights for (1 when fs has no words).
-func (m *lr) known(fs []string) float64 {
+func (m *lr) known(fs []string) float64 { return m.knownOf(newFeatureSet(fs)) }
+
+func (m *lr) knownOf(fs *featureSet) float64 { return m.knownFrom(fs, m.lookup(fs)) }
+
+// knownFrom is knownOf of fs, whose features' weights lookup gave as ws.
+func (m *lr) knownFrom(fs *featureSet, ws [][]float64) float64 {
 	n, k := 0, 0
-	for _, f := range uniq(fs) {
+	for i, f := range fs.uniq {
 		if !strings.HasPrefix(f, "w:") {
 			continue
 		}
 		n++
-		if _, ok := m.w[f]; ok {
+		if ws[i] != nil {
 			k++
 		}
 	}

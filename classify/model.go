@@ -52,12 +52,24 @@ func embeddedModels(s string) (probModel, *nb) {
 func (m *nb) labels() []string { return m.classes }
 
 // probs is the posterior at modelTemperature.
-func (m *nb) probs(fs []string) []float64 { return m.posteriorT(fs, modelTemperature) }
+func (m *nb) probs(fs []string) []float64 { return m.probsOf(newFeatureSet(fs)) }
+
+func (m *nb) probsOf(fs *featureSet) []float64 {
+	return m.posteriorOf(fs, m.lookup(fs), modelTemperature)
+}
 
 // features turns tokens into the model's features: stems, pairs of
-// stems and character trigrams of each word.
+// stems and character trigrams of each word. They are cut from one
+// string, so a message's features cost two allocations, not one each.
 func features(toks []token) []string {
-	var out []string
+	size, n := 0, 0 // bytes and features, about
+	for _, tk := range toks {
+		size += 8*len(tk.raw) + 16
+		n += len(tk.raw) + 4
+	}
+	buf := make([]byte, 0, size)
+	ends := make([]int, 0, n)
+	end := func() { ends = append(ends, len(buf)) }
 	prev := ""
 	for _, tk := range toks {
 		switch tk.raw {
@@ -65,21 +77,103 @@ func features(toks []token) []string {
 			prev = ""
 			continue
 		case "?":
-			out = append(out, "q")
+			buf = append(buf, 'q')
+			end()
 			prev = ""
 			continue
 		}
-		out = append(out, "w:"+tk.stem)
+		buf = append(append(buf, "w:"...), tk.stem...)
+		end()
 		if prev != "" {
-			out = append(out, "b:"+prev+"_"+tk.stem)
+			buf = append(append(append(append(buf, "b:"...), prev...), '_'), tk.stem...)
+			end()
 		}
 		prev = tk.stem
-		r := []rune("^" + tk.raw + "$")
-		for i := 0; i+3 <= len(r); i++ {
-			out = append(out, "c:"+string(r[i:i+3]))
-		}
+		buf, ends = trigrams(buf, ends, tk.raw)
+	}
+	s := string(buf)
+	out := make([]string, len(ends))
+	from := 0
+	for i, e := range ends {
+		out[i], from = s[from:e], e
 	}
 	return out
+}
+
+// trigrams appends "c:" and each three runes of "^"+raw+"$" to buf, and
+// where each ends to ends. raw is valid UTF-8 (tokenize cuts it from
+// strings.ToLower's output at rune boundaries), so its bytes between rune
+// starts are its runes.
+func trigrams(buf []byte, ends []int, raw string) ([]byte, []int) {
+	// rune i of "^"+raw+"$"
+	var starts [64]int
+	at := append(starts[:0], 0)
+	for i := range raw {
+		if i > 0 {
+			at = append(at, i)
+		}
+	}
+	at = append(at, len(raw)) // at[k], at[k+1]: rune k of raw
+	n := len(at) + 1          // runes of "^"+raw+"$" (raw has len(at)-1)
+	if raw == "" {
+		n = 2
+	}
+	padded := func(buf []byte, k int) []byte {
+		switch {
+		case k == 0:
+			return append(buf, '^')
+		case k == n-1:
+			return append(buf, '$')
+		}
+		return append(buf, raw[at[k-1]:at[k]]...)
+	}
+	for i := 0; i+3 <= n; i++ {
+		buf = append(buf, "c:"...)
+		for k := i; k < i+3; k++ {
+			buf = padded(buf, k)
+		}
+		ends = append(ends, len(buf))
+	}
+	return buf, ends
+}
+
+// featureSet is a message's features as the models read them, made once
+// for both: all of them in order, repeats kept (naive Bayes sums each
+// occurrence), and each once in order of first occurrence (the logistic
+// regression and informative count each once).
+type featureSet struct {
+	all  []string
+	uniq []string
+	at   []int32 // by all: its index into uniq
+}
+
+func newFeatureSet(all []string) *featureSet {
+	fs := &featureSet{all: all, uniq: make([]string, 0, len(all)), at: make([]int32, len(all))}
+	idx := make(map[string]int32, len(all))
+	for i, f := range all {
+		k, ok := idx[f]
+		if !ok {
+			k = int32(len(fs.uniq))
+			idx[f] = k
+			fs.uniq = append(fs.uniq, f)
+		}
+		fs.at[i] = k
+	}
+	return fs
+}
+
+// lookup returns each distinct feature's log probabilities, by index
+// into fs.uniq; nil for a feature the model never saw.
+func (m *nb) lookup(fs *featureSet) [][]float64 {
+	lps := make([][]float64, len(fs.uniq))
+	for k, f := range fs.uniq {
+		lp, ok := m.logp[f]
+		if ok && lp == nil {
+			lp = []float64{} // seen, if with no classes
+		}
+		lps[k] = lp
+	}
+	return lps
 }
 
 // posterior returns P(class | features) per class, in m.classes order.
@@ -90,10 +184,17 @@ func (m *nb) posterior(fs []string) []float64 {
 // posteriorT is posterior at temperature temp: the log scores are
 // divided by temp before normalising (1: the raw posterior).
 func (m *nb) posteriorT(fs []string, temp float64) []float64 {
+	set := newFeatureSet(fs)
+	return m.posteriorOf(set, m.lookup(set), temp)
+}
+
+// posteriorOf is posteriorT of fs, whose features' log probabilities
+// lookup gave as lps.
+func (m *nb) posteriorOf(fs *featureSet, lps [][]float64, temp float64) []float64 {
 	score := slices.Clone(m.prior)
-	for _, f := range fs {
-		lp, ok := m.logp[f]
-		if !ok {
+	for _, k := range fs.at {
+		lp := lps[k]
+		if lp == nil {
 			continue // a feature never seen in training says nothing
 		}
 		for i := range score {
@@ -307,33 +408,54 @@ var modelAreaSpread = 16.0
 // differs at least modelAreaSpread-fold between two classes: a topic's words, not
 // function words.
 func (m *nb) informative(fs []string) int {
-	seen := map[string]bool{}
-	for _, f := range fs {
-		lp, ok := m.logp[f]
-		if !ok || seen[f] || !strings.HasPrefix(f, "w:") {
+	set := newFeatureSet(fs)
+	return m.informativeOf(set, m.lookup(set))
+}
+
+// informativeOf is informative of fs, whose features' log probabilities
+// lookup gave as lps.
+func (m *nb) informativeOf(fs *featureSet, lps [][]float64) int {
+	n := 0
+	for k, f := range fs.uniq {
+		lp := lps[k]
+		if lp == nil || !strings.HasPrefix(f, "w:") {
 			continue
 		}
 		if slices.Max(lp)-slices.Min(lp) >= math.Log(modelAreaSpread) {
-			seen[f] = true
+			n++
 		}
 	}
-	return len(seen)
+	return n
 }
 
 // modelCategoryVote adds the category model's posterior, scaled, as one
 // reason per category ("modell (Klagomål +1.7)").
-func (c *Classifier) modelCategoryVote(sb *scoreboard, toks []token) {
-	if c.catModel == nil || len(toks) == 0 {
+func (c *Classifier) modelCategoryVote(sb *scoreboard, in input) {
+	if c.catModel == nil || len(in.toks) == 0 {
 		return
 	}
-	fs := catFeatures(toks)
-	p := c.catModel.probs(fs)
+	fs := in.features // nil when in.indexed is set
+	if lrFourGrams {
+		fs = newFeatureSet(catFeatures(in.toks))
+	}
+	var p []float64
 	scale := modelCategoryWeight
-	if m, ok := c.catModel.(*lr); ok && modelKnownFull > 0 {
-		// Words the model never saw (another language, another
-		// municipality's way of writing) leave it with its prior: its vote
-		// counts by the share of the message's words it knows.
-		scale *= min(1, m.known(fs)/modelKnownFull)
+	if x := in.indexed; x != nil && fs == nil {
+		p = x.catProbs()
+		if modelKnownFull > 0 {
+			scale *= min(1, x.catKnown()/modelKnownFull) // as below
+		}
+	} else if m, ok := c.catModel.(*lr); ok {
+		ws := m.lookup(fs)
+		p = m.probsFrom(fs, ws)
+		if modelKnownFull > 0 {
+			// Words the model never saw (another language, another
+			// municipality's way of writing) leave it with its prior: its
+			// vote counts by the share of the message's words it knows.
+			scale *= min(1, m.knownFrom(fs, ws)/modelKnownFull)
+		}
+	} else {
+		p = c.catModel.probsOf(fs)
 	}
 	for i, cat := range c.catModel.labels() {
 		if w := scale * p[i]; w >= 0.05 {
@@ -344,22 +466,26 @@ func (c *Classifier) modelCategoryVote(sb *scoreboard, toks []token) {
 
 // modelUnitVote adds the area model's posterior to the units that have
 // each area, split evenly when several units share one.
-func (c *Classifier) modelUnitVote(sb *scoreboard, toks []token) {
-	if c.areaModel == nil || len(toks) == 0 {
+func (c *Classifier) modelUnitVote(sb *scoreboard, in input) {
+	if c.areaModel == nil || len(in.toks) == 0 {
 		return
 	}
-	fs := features(toks)
-	if n := c.areaModel.informative(fs); n < modelAreaMinWords {
-		return // words every area uses: the prior would decide, not the message
-	}
-	p := c.areaModel.posteriorT(fs, modelAreaTemperature)
-	for i, a := range c.areaModel.classes {
-		var owners []int
-		for u := range c.units {
-			if slices.Contains(c.areas[u].Areas, a) {
-				owners = append(owners, u)
-			}
+	var p []float64
+	if x := in.indexed; x != nil {
+		if x.areaInformative() < modelAreaMinWords {
+			return // as below
 		}
+		p = x.areaPosterior(modelAreaTemperature)
+	} else {
+		fs := in.features
+		lps := c.areaModel.lookup(fs)
+		if n := c.areaModel.informativeOf(fs, lps); n < modelAreaMinWords {
+			return // words every area uses: the prior would decide, not the message
+		}
+		p = c.areaModel.posteriorOf(fs, lps, modelAreaTemperature)
+	}
+	for i, a := range c.areaModel.classes {
+		owners := c.areaOwners[a]
 		for _, u := range owners {
 			if w := modelAreaWeight * p[i] / float64(len(owners)); w >= 0.05 {
 				name := c.units[u].Name

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"strconv"
 	"strings"
 
 	synpunkt "github.com/exempelby/synpunkt"
@@ -52,7 +53,7 @@ func (c *Classifier) route(in input, to []synpunkt.Address, d *Decision) {
 	if in.form != nil && strings.TrimSpace(in.form.Unit) != "" {
 		c.scoreFormUnit(sb, in.form.Unit)
 	}
-	c.scoreUnits(sb, in.toks)
+	c.scoreUnits(sb, in.toks, in.hits)
 	labels := make([]string, len(c.units))
 	for i, u := range c.units {
 		labels[i] = u.Name
@@ -61,7 +62,7 @@ func (c *Classifier) route(in input, to []synpunkt.Address, d *Decision) {
 	if _, b, _ := sb.top(labels); b < modelThinEvidence {
 		// The rules found little: the model's vote decides more often
 		// than triage would.
-		c.modelUnitVote(sb, in.toks)
+		c.modelUnitVote(sb, in)
 	}
 	best, b, second := sb.top(labels)
 	if best != c.units[c.triage].Name || rules[best] > 0 {
@@ -119,13 +120,11 @@ func (c *Classifier) settle(i int, conf float64, reasons []string, in input, d *
 	if d.Triage {
 		return
 	}
-	for _, t := range c.topics[i] {
-		for _, w := range t.terms {
-			if len(w.term.matches(in.toks)) > 0 {
-				d.Topic, d.Handler = t.name, t.handler
-				d.UnitReasons = append(d.UnitReasons, fmt.Sprintf("ämne %q → utsedd handläggare", t.name))
-				return
-			}
+	for k, t := range c.topics[i] {
+		if len(in.hits.of(c.topicLists[i][k])) > 0 {
+			d.Topic, d.Handler = t.name, t.handler
+			d.UnitReasons = append(d.UnitReasons, fmt.Sprintf("ämne %q → utsedd handläggare", t.name))
+			return
 		}
 	}
 }
@@ -154,7 +153,8 @@ func (c *Classifier) scoreFormUnit(sb *scoreboard, value string) {
 		return
 	}
 	inner := newScoreboard()
-	c.scoreUnits(inner, tokenize(value, 1))
+	toks := tokenize(value, 1)
+	c.scoreUnits(inner, toks, c.matchTerms(toks))
 	labels := make([]string, len(c.units))
 	for i, u := range c.units {
 		labels[i] = u.Name
@@ -172,17 +172,16 @@ type hit struct {
 
 // scoreUnits adds every unit's term hits. Where terms overlap, only the
 // most specific counts: "förskolan" is Förskola, not the "skola" inside it.
-func (c *Classifier) scoreUnits(sb *scoreboard, toks []token) {
-	var hits []hit
+func (c *Classifier) scoreUnits(sb *scoreboard, toks []token, th termHits) {
+	hits := make([]hit, 0, len(th.hits))
 	maxSpec := make([]int, len(toks))
 	for u, terms := range c.unitTerms {
-		for _, w := range terms {
-			for _, p := range w.term.matches(toks) {
-				h := hit{unit: u, pos: p, n: len(w.term.words), spec: w.term.spec, w: w}
-				hits = append(hits, h)
-				for k := p; k < p+h.n; k++ {
-					maxSpec[k] = max(maxSpec[k], h.spec)
-				}
+		for _, m := range th.of(c.unitLists[u]) {
+			w := terms[m.idx]
+			h := hit{unit: u, pos: int(m.pos), n: len(w.term.words), spec: w.term.spec, w: w}
+			hits = append(hits, h)
+			for k := h.pos; k < h.pos+h.n; k++ {
+				maxSpec[k] = max(maxSpec[k], h.spec)
 			}
 		}
 	}
@@ -201,7 +200,7 @@ func (c *Classifier) scoreUnits(sb *scoreboard, toks []token) {
 			continue
 		}
 		count[key]++
-		sb.add(name, fmt.Sprintf("ord %q (%s", h.w.term.text, name), h.w.weight*toks[h.pos].mult)
+		sb.add(name, "ord "+strconv.Quote(h.w.term.text)+" ("+name, h.w.weight*toks[h.pos].mult) // as fmt's %q
 	}
 }
 

@@ -24,26 +24,28 @@ func newToken(w, st string, mult, contrast float64) token {
 		edges: edgesOf(w, st), mult: mult, contrast: contrast}
 }
 
-// edges are the first two bytes of a stem and the last two of a word and
-// of its stem (one byte, zero-padded, for a one-byte string). A term word
+// edges are the first four bytes of a stem and the last three of a word
+// and of its stem (zero-padded where the string is shorter). A term word
 // can only match a token that shares its stem's end, its word's end or,
 // for prefix matching, its stem's start: equal strings share all three,
-// and matchWord's suffix and prefix rules need at least three runes. Three
-// compares rule out almost every pair before any string is looked at.
-type edges struct{ stemStart, stemEnd, rawEnd uint16 }
+// matchWord's suffix rules need a word or stem of at least three runes
+// (so three bytes) and its prefix rule a stem of at least four. Three
+// compares rule out almost every pair before any string is looked at, and
+// termIndex looks terms up by them.
+type edges struct{ stemStart, stemEnd, rawEnd uint32 }
 
 func edgesOf(raw, st string) edges {
-	return edges{stemStart: pair(st, 0), stemEnd: pair(st, len(st)-2), rawEnd: pair(raw, len(raw)-2)}
+	return edges{stemStart: bytesAt(st, 0, 4), stemEnd: bytesAt(st, len(st)-3, 3), rawEnd: bytesAt(raw, len(raw)-3, 3)}
 }
 
-// pair returns the two bytes of s from i, where i may be -1 (a one-byte
-// s) and a missing byte is zero.
-func pair(s string, i int) uint16 {
-	var v uint16
-	for k := i; k < i+2; k++ {
+// bytesAt returns the n (at most four) bytes of s from i, where i may be
+// negative (a string shorter than n) and a missing byte is zero.
+func bytesAt(s string, i, n int) uint32 {
+	var v uint32
+	for k := i; k < i+n; k++ {
 		v <<= 8
 		if k >= 0 && k < len(s) {
-			v |= uint16(s[k])
+			v |= uint32(s[k])
 		}
 	}
 	return v
@@ -55,9 +57,14 @@ const boundary = "\n"
 // tokenize splits lower-cased text into words and question marks. Words are
 // runs of letters and digits; a hyphen splits ("va-avgift" → va, avgift).
 func tokenize(s string, mult float64) []token {
+	return appendTokens(make([]token, 0, len(s)/6), s, mult)
+}
+
+// appendTokens appends the tokens of s to out, as tokenize makes them.
+func appendTokens(out []token, s string, mult float64) []token {
 	low := strings.ToLower(s)
-	out := make([]token, 0, len(low)/6)
-	start := -1 // of the word being read
+	first := len(out) // of s's tokens
+	start := -1       // of the word being read
 	flush := func(end int) {
 		if start >= 0 {
 			w := low[start:end] // ToLower leaves valid UTF-8, so this is the word's runes
@@ -76,7 +83,7 @@ func tokenize(s string, mult float64) []token {
 			out = append(out, newToken("?", "?", mult, 1))
 		case r == '.' || r == '!' || r == ';' || r == '\n':
 			flush(i)
-			if len(out) > 0 && out[len(out)-1].raw != boundary {
+			if len(out) > first && out[len(out)-1].raw != boundary {
 				out = append(out, newToken(boundary, boundary, mult, 1))
 			}
 		default:
@@ -117,12 +124,25 @@ func stem(w string) string {
 	return w
 }
 
+// suffixesByLast are the suffixes by their last byte, each list in the
+// order of suffixes, so that stripOnce compares a word only with the
+// suffixes it can end with.
+var suffixesByLast = func() (by [256][]string) {
+	for _, s := range suffixes {
+		by[s[len(s)-1]] = append(by[s[len(s)-1]], s)
+	}
+	return by
+}()
+
 // stripOnce removes the longest suffix; single letters only where they
 // are endings: -t after -ig (trasigt), -n after a vowel (snön), -s after a
 // Snowball s-ending letter (skolans).
 func stripOnce(w string) string {
+	if w == "" {
+		return w
+	}
 	n := utf8.RuneCountInString(w)
-	for _, s := range suffixes {
+	for _, s := range suffixesByLast[w[len(w)-1]] {
 		if strings.HasSuffix(w, s) && n-utf8.RuneCountInString(s) >= 3 {
 			return w[:len(w)-len(s)]
 		}
@@ -278,9 +298,10 @@ var contrastives = map[string]bool{"men": true, "but": true, "dock": true, "howe
 // textTokens tokenizes subject and body: subject words weigh 1.5, words
 // after the last contrastive conjunction of the body weigh 1.5.
 func textTokens(subject, body string) []token {
-	toks := tokenize(subject, 1.5)
+	toks := appendTokens(make([]token, 0, (len(subject)+len(body))/6+1), subject, 1.5)
 	toks = append(toks, newToken(boundary, boundary, 1, 0))
-	bt := tokenize(body, 1)
+	all := appendTokens(toks, body, 1)
+	bt := all[len(toks):] // the body's
 	last := -1
 	for i, tk := range bt {
 		if contrastives[tk.raw] {
@@ -292,5 +313,5 @@ func textTokens(subject, body string) []token {
 			bt[i].contrast = 1.5
 		}
 	}
-	return append(toks, bt...)
+	return all
 }
