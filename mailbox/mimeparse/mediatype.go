@@ -15,7 +15,7 @@ import (
 func (p *parser) parseParams(v string) (string, map[string]string) {
 	value, rest, _ := strings.Cut(v, ";")
 	params := map[string]string{}
-	ext := map[string]map[int]extPart{}
+	var ext map[string]map[int]extPart // RFC 2231 sections, made when met
 	for rest != "" {
 		var k, val string
 		k, val, rest = nextParam(rest)
@@ -28,6 +28,9 @@ func (p *parser) parseParams(v string) (string, map[string]string) {
 				params[name] = val
 			}
 			continue
+		}
+		if ext == nil {
+			ext = map[string]map[int]extPart{}
 		}
 		if ext[name] == nil {
 			ext[name] = map[int]extPart{}
