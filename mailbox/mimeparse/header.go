@@ -108,11 +108,16 @@ type headerBuilder struct {
 	val []byte // value of the last field, still growing
 }
 
-// add starts a new field.
-func (hb *headerBuilder) add(k, v string) {
+// add starts a new field. Its value has NUL bytes and byte-order marks
+// dropped before continuation lines join it, as well as after.
+func (hb *headerBuilder) add(k string, v []byte) {
 	hb.flush()
 	hb.h = append(hb.h, field{Key: k})
-	hb.val = append(hb.val[:0], v...)
+	if bytes.IndexByte(v, 0) >= 0 || bytes.Contains(v, []byte("\uFEFF")) {
+		hb.val = append(hb.val[:0], stripNUL(string(v))...)
+	} else {
+		hb.val = append(hb.val[:0], v...)
+	}
 }
 
 // cont appends a continuation line to the last field.
@@ -135,23 +140,23 @@ func (hb *headerBuilder) done() header {
 }
 
 // fieldStart parses "Key: value". The key is printable ASCII without colon;
-// obsolete whitespace before the colon (RFC 5322 §4.5.3) is accepted.
-func fieldStart(line []byte) (key, value string, ok bool) {
+// obsolete whitespace before the colon (RFC 5322 §4.5.3) is accepted. The
+// value, trimmed, is a slice of line.
+func fieldStart(line []byte) (key string, value []byte, ok bool) {
 	i := bytes.IndexByte(line, ':')
 	if i <= 0 {
-		return "", "", false
+		return "", nil, false
 	}
 	k := bytes.TrimRight(line[:i], " \t")
 	if len(k) == 0 {
-		return "", "", false
+		return "", nil, false
 	}
 	for _, c := range k {
 		if c <= ' ' || c >= 0x7f {
-			return "", "", false
+			return "", nil, false
 		}
 	}
-	v := strings.Trim(string(line[i+1:]), " \t")
-	return string(k), stripNUL(v), true
+	return string(k), bytes.Trim(line[i+1:], " \t"), true
 }
 
 // nextField returns the offset of the first header field starting at or
