@@ -54,6 +54,9 @@ type parser struct {
 	// rewrote the line endings).
 	lean      *Lean
 	leanUnfit bool
+	// rendered is the last HTML chooseText rendered, and its text, for
+	// ownText to reuse.
+	rendered struct{ html, text string }
 }
 
 // problem records a non-fatal problem once.
@@ -119,7 +122,12 @@ func (p *parser) normalize(raw []byte) []byte {
 func hasLoneCR(b []byte) bool {
 	end := min(len(b), 64<<10)
 	for i := 0; i < end; i++ {
-		if b[i] == '\r' && (i+1 == len(b) || b[i+1] != '\n') {
+		j := bytes.IndexByte(b[i:end], '\r')
+		if j < 0 {
+			return false
+		}
+		i += j
+		if i+1 == len(b) || b[i+1] != '\n' {
 			return true
 		}
 	}
@@ -211,18 +219,26 @@ func (p *parser) fillBody(msg *synpunkt.Message, root *part) {
 	msg.Report = report(root, &c)
 	msg.NonDelivery = nonDelivery(msg.Subject, msg.Text)
 	msg.ReportedIDs = p.reportedIDs(&c, msg.Text, msg.NonDelivery)
-	msg.OwnText = ownText(&c, msg)
+	msg.OwnText = p.ownText(&c, msg)
 }
 
 // ownText is the author's own new text: the inline text/plain body, or the
 // HTML body rendered without <blockquote> quotes, and never the text of
 // an enclosed message/rfc822, which someone else wrote.
-func ownText(c *collector, msg *synpunkt.Message) string {
+func (p *parser) ownText(c *collector, msg *synpunkt.Message) string {
 	switch {
 	case hasText(c.plain):
 		return msg.Text // chooseText took the plain text
 	case hasText(c.html):
-		if t := htmlToOwnText(joinTexts(c.html)); len(t) <= MaxText {
+		h := joinTexts(c.html)
+		var t string
+		if h == p.rendered.html && !hasFoldASCII(h, "blockquote") {
+			// With no <blockquote> to drop, the text chooseText rendered.
+			t = p.rendered.text
+		} else {
+			t = htmlToOwnText(h)
+		}
+		if len(t) <= MaxText {
 			return t
 		} else {
 			return truncateUTF8(t, MaxText)
@@ -248,7 +264,8 @@ func (p *parser) chooseText(c *collector) (text string, fromHTML bool) {
 		return t, false
 	}
 	if t := joinTexts(c.html); t != "" {
-		return htmlToText(t), true
+		p.rendered.html, p.rendered.text = t, htmlToText(t)
+		return p.rendered.text, true
 	}
 	for _, fw := range c.forwarded {
 		inner := p.newPart(p.transferDecode(fw, maxTextPart), fw.depth+1)
