@@ -198,6 +198,7 @@ func BenchmarkLeanWritePieces(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/%dKiB", msg.name, piece>>10), func(b *testing.B) {
 				b.SetBytes(int64(len(msg.raw)))
 				b.ReportAllocs()
+				defer cpuPerOp(b)()
 				for b.Loop() {
 					leanOf(msg.raw, piece)
 				}
