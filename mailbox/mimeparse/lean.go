@@ -79,6 +79,11 @@ const minBase64Line = 40
 func (l *Lean) Write(b []byte) (int, error) {
 	n := len(b)
 	for len(b) > 0 {
+		if l.held != nil && len(l.partial) == 0 {
+			if b = l.elide(b); len(b) == 0 {
+				break
+			}
+		}
 		i := bytes.IndexByte(b, '\n')
 		if i < 0 {
 			l.partial = append(l.partial, b...)
@@ -97,6 +102,30 @@ func (l *Lean) Write(b []byte) (int, error) {
 	}
 	l.keepHeld() // b is the caller's
 	return n, nil
+}
+
+// elide takes from the head of b the whole lines line would elide, in a
+// run already being elided, and returns the rest. The lines of a run are
+// mostly of one length, so each is looked for at the length of the one
+// held before it: a base64 line there, ending in LF, has no LF before its
+// end, and is the line that searching for the LF would have found. The
+// first line that is not one is left to line.
+func (l *Lean) elide(b []byte) []byte {
+	held, heldC := l.held, l.heldC // in locals, not written to l per line
+	size := len(held)
+	for size <= len(b) && b[size-1] == '\n' {
+		chars, ok := base64Line(b[:size])
+		if !ok {
+			break
+		}
+		l.run += int64(size)
+		l.pending += heldC
+		l.pendingB += int64(len(held))
+		held, heldC = b[:size], chars
+		b = b[size:]
+	}
+	l.held, l.heldC = held, heldC
+	return b
 }
 
 // keepHeld copies a held line that is a slice of bytes being written into
