@@ -36,7 +36,7 @@ func (p *parser) text(v string) string {
 func (p *parser) wordCharset(label string, r io.Reader) (io.Reader, error) {
 	cr, err := charsetReader(label, r)
 	if err == nil {
-		return cr, nil
+		return smallCopy{cr}, nil
 	}
 	b, err := io.ReadAll(r)
 	if err != nil {
@@ -44,6 +44,37 @@ func (p *parser) wordCharset(label string, r io.Reader) (io.Reader, error) {
 	}
 	p.problem("unknown charset in header, guessed")
 	return strings.NewReader(p.decodeCharset(b, "")), nil
+}
+
+// smallCopy is a reader that copies itself to a writer through a small
+// buffer. The mime package io.Copies the charset reader of every encoded
+// word, which would otherwise take a buffer of 32 KiB for a few bytes.
+type smallCopy struct{ r io.Reader }
+
+func (s smallCopy) Read(b []byte) (int, error) { return s.r.Read(b) }
+
+// WriteTo copies the reader's bytes to w until io.EOF, as io.Copy does.
+func (s smallCopy) WriteTo(w io.Writer) (n int64, err error) {
+	buf := make([]byte, 512)
+	for {
+		k, rerr := s.r.Read(buf)
+		if k > 0 {
+			m, werr := w.Write(buf[:k])
+			n += int64(m)
+			if werr != nil {
+				return n, werr
+			}
+			if m != k {
+				return n, io.ErrShortWrite
+			}
+		}
+		if rerr == io.EOF {
+			return n, nil
+		}
+		if rerr != nil {
+			return n, rerr
+		}
+	}
 }
 
 // addresses parses an address-list header with go-message. When that fails

@@ -279,21 +279,43 @@ func (p *parser) chooseText(c *collector) (text string, fromHTML bool) {
 }
 
 // joinTexts joins non-empty texts with a blank line, normalising line
-// endings to "\n" and trimming trailing space from every line.
+// endings to "\n" and trimming trailing space from every line. A text is
+// empty when only white space is left; its trailing empty lines are
+// dropped. It is built in one buffer, line by line: CRLF is one line end,
+// any other CR or LF another.
 func joinTexts(ts []string) string {
-	var parts []string
+	n := 0
 	for _, t := range ts {
-		t = strings.ReplaceAll(t, "\r\n", "\n")
-		t = strings.ReplaceAll(t, "\r", "\n")
-		lines := strings.Split(t, "\n")
-		for i, l := range lines {
-			lines[i] = strings.TrimRight(l, " \t")
+		n += len(t) + 2
+	}
+	b := make([]byte, 0, n)
+	for _, t := range ts {
+		mark := len(b)
+		if mark > 0 {
+			b = append(b, "\n\n"...)
 		}
-		if t = strings.TrimRight(strings.Join(lines, "\n"), "\n"); strings.TrimSpace(t) != "" {
-			parts = append(parts, t)
+		start := len(b)
+		for len(t) > 0 {
+			i := strings.IndexAny(t, "\r\n")
+			if i < 0 {
+				b = append(b, strings.TrimRight(t, " \t")...)
+				break
+			}
+			b = append(b, strings.TrimRight(t[:i], " \t")...)
+			b = append(b, '\n')
+			if t[i] == '\r' && i+1 < len(t) && t[i+1] == '\n' {
+				i++
+			}
+			t = t[i+1:]
+		}
+		for len(b) > start && b[len(b)-1] == '\n' {
+			b = b[:len(b)-1]
+		}
+		if len(bytes.TrimSpace(b[start:])) == 0 {
+			b = b[:mark] // an empty text adds nothing, nor its blank line
 		}
 	}
-	return strings.Join(parts, "\n\n")
+	return string(b)
 }
 
 // truncateUTF8 cuts s to at most n bytes on a rune boundary.
