@@ -57,7 +57,8 @@ func (r *lineReader) peek() (line []byte, next int, ok bool) {
 // the body without a blank line (the body starts at the first line that
 // cannot be a field).
 func (p *parser) splitHeader(b []byte) (header, []byte) {
-	var hb headerBuilder
+	hb := headerBuilder{val: p.hval[:0]}
+	defer func() { p.hval = hb.val[:0] }()
 	r := &lineReader{b: b}
 	fieldAhead := -1 // offset of a field known to follow bad lines
 	for {

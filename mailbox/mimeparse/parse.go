@@ -54,6 +54,9 @@ type parser struct {
 	// rewrote the line endings).
 	lean      *Lean
 	leanUnfit bool
+	// hval is splitHeader's buffer for a growing field value, kept from
+	// one header block to the next.
+	hval []byte
 	// rendered is the last HTML chooseText rendered, and its text, for
 	// ownText to reuse.
 	rendered struct{ html, text string }
