@@ -152,21 +152,3 @@ func contains(ss []string, s string) bool {
 	}
 	return false
 }
-
-// nonDeliverySubjectRE matches the subjects of known MTAs' non-delivery
-// notices (Postfix, Sendmail, Exim, qmail, Exchange in English, Swedish and
-// German, Gmail, Domino, and the DSN subjects of many others).
-var nonDeliverySubjectRE = regexp.MustCompile(`(?i)^\s*(undelivered mail returned to sender|returned mail\b|undeliverable\b|undelivered mail\b|unzustellbar\b|olevererbart\b|olevererbar\b|ej levererat\b|mail delivery failed|mail failed|delivery status notification|delivery failure|failure notice|non[- ]?deliver(y|able)|mail system error|delivery has failed|message delivery failure|nicht zustellbar|warning: could not send message|delivery notification|returned mail|rejected mail|mail could not be delivered|message not delivered|could not send message|unable to deliver|notificación de estado|non remis)`)
-
-// nonDeliveryBodyRE matches the opening sentences of known MTAs'
-// non-delivery notices.
-var nonDeliveryBodyRE = regexp.MustCompile(`(?i)(this is the mail system at host|this is the postfix program at host|the original message was received at|the following addresses had permanent fatal errors|transcript of session follows|this message was created automatically by mail delivery software|a message that you sent could not be delivered|this is the qmail-send program at|i'm afraid i wasn't able to deliver your message|delivery has failed to these recipients or groups|your message (couldn't|could not|wasn't|was not) (be )?delivered|the following recipient\(s\) cannot be reached|delivery to the following recipients? failed|this is an automatically generated delivery status notification|could not be delivered to|your message did not reach some or all of the intended recipients|message could not be delivered|unable to deliver (your )?message|permanent error|det gick inte att leverera|leveransen misslyckades|ihre nachricht konnte nicht zugestellt werden|diese nachricht wurde automatisch von einem e-mail-server erstellt|mail delivery (failed|subsystem|system)|delivery status notification|undeliverable message|returned mail|message you sent was undeliverable|failed to deliver|failed addresses follow|5\.[0-9]\.[0-9]+ )`)
-
-// nonDelivery reports whether the subject or the first 4 KiB of the text
-// read like a known MTA's non-delivery notice.
-func nonDelivery(subject, text string) bool {
-	if nonDeliverySubjectRE.MatchString(subject) {
-		return true
-	}
-	return nonDeliveryBodyRE.MatchString(text[:min(len(text), 4<<10)])
-}

@@ -1,6 +1,7 @@
 package mimeparse
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -60,4 +61,43 @@ func TestAutoFacts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// swedishLetter is a citizen's long letter, no non-delivery notice: the
+// matchers must read all of the first 4 KiB to say so.
+var swedishLetter = strings.Repeat("Hej! Snöröjningen på Storgatan är dålig, och bussen kör förbi hållplatsen. "+
+	"Vi har skrivit till er förut utan svar; nu vill vi att ni tar ansvar för det här. Med vänlig hälsning, Åsa och Örjan\n", 40)
+
+// BenchmarkNonDelivery runs nonDelivery on the subject and text of every
+// message of the corpus, and on a long Swedish letter.
+func BenchmarkNonDelivery(b *testing.B) {
+	b.Run("letter", func(b *testing.B) {
+		b.ReportAllocs()
+		defer cpuPerOp(b)()
+		for b.Loop() {
+			if nonDelivery("Synpunkt om snöröjningen", swedishLetter) {
+				b.Fatal("a letter taken for a non-delivery notice")
+			}
+		}
+	})
+	b.Run("corpus", func(b *testing.B) {
+		type msg struct{ subject, text string }
+		var msgs []msg
+		for _, path := range corpusFiles(b, corpusDir(b)) {
+			raw, err := os.ReadFile(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if m, err := Parse(raw); err == nil {
+				msgs = append(msgs, msg{m.Subject, m.Text})
+			}
+		}
+		b.ReportAllocs()
+		defer cpuPerOp(b)()
+		for b.Loop() {
+			for _, m := range msgs {
+				nonDelivery(m.subject, m.text)
+			}
+		}
+	})
 }

@@ -57,7 +57,8 @@ func (r *lineReader) peek() (line []byte, next int, ok bool) {
 // the body without a blank line (the body starts at the first line that
 // cannot be a field).
 func (p *parser) splitHeader(b []byte) (header, []byte) {
-	var hb headerBuilder
+	hb := headerBuilder{val: p.hval[:0]}
+	defer func() { p.hval = hb.val[:0] }()
 	r := &lineReader{b: b}
 	fieldAhead := -1 // offset of a field known to follow bad lines
 	for {
@@ -108,11 +109,16 @@ type headerBuilder struct {
 	val []byte // value of the last field, still growing
 }
 
-// add starts a new field.
-func (hb *headerBuilder) add(k, v string) {
+// add starts a new field. Its value has NUL bytes and byte-order marks
+// dropped before continuation lines join it, as well as after.
+func (hb *headerBuilder) add(k string, v []byte) {
 	hb.flush()
 	hb.h = append(hb.h, field{Key: k})
-	hb.val = append(hb.val[:0], v...)
+	if bytes.IndexByte(v, 0) >= 0 || bytes.Contains(v, []byte("\uFEFF")) {
+		hb.val = append(hb.val[:0], stripNUL(string(v))...)
+	} else {
+		hb.val = append(hb.val[:0], v...)
+	}
 }
 
 // cont appends a continuation line to the last field.
@@ -135,23 +141,23 @@ func (hb *headerBuilder) done() header {
 }
 
 // fieldStart parses "Key: value". The key is printable ASCII without colon;
-// obsolete whitespace before the colon (RFC 5322 §4.5.3) is accepted.
-func fieldStart(line []byte) (key, value string, ok bool) {
+// obsolete whitespace before the colon (RFC 5322 §4.5.3) is accepted. The
+// value, trimmed, is a slice of line.
+func fieldStart(line []byte) (key string, value []byte, ok bool) {
 	i := bytes.IndexByte(line, ':')
 	if i <= 0 {
-		return "", "", false
+		return "", nil, false
 	}
 	k := bytes.TrimRight(line[:i], " \t")
 	if len(k) == 0 {
-		return "", "", false
+		return "", nil, false
 	}
 	for _, c := range k {
 		if c <= ' ' || c >= 0x7f {
-			return "", "", false
+			return "", nil, false
 		}
 	}
-	v := strings.Trim(string(line[i+1:]), " \t")
-	return string(k), stripNUL(v), true
+	return string(k), bytes.Trim(line[i+1:], " \t"), true
 }
 
 // nextField returns the offset of the first header field starting at or

@@ -38,6 +38,22 @@ func htmlToOwnText(s string) string {
 	return renderHTML(s, &textWriter{dropQuotes: true})
 }
 
+// hasFoldASCII reports whether s holds word, lower-case ASCII letters,
+// in any mix of ASCII case: where the tokenizer, which lower-cases tag
+// names so, could find a tag of that name.
+func hasFoldASCII(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		j := 0
+		for j < len(word) && lowerASCII[s[i+j]] == word[j] {
+			j++
+		}
+		if j == len(word) {
+			return true
+		}
+	}
+	return false
+}
+
 // renderHTML renders s through w.
 func renderHTML(s string, w *textWriter) string {
 	z := html.NewTokenizer(strings.NewReader(s))

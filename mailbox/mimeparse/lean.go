@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	synpunkt "github.com/exempelby/synpunkt"
 )
@@ -37,14 +38,18 @@ type RawFile struct {
 // A run is elided only beyond its first LeanKeep bytes, and its last line
 // is always kept, so an elision lies strictly inside one part's body.
 type Lean struct {
-	data     []byte
-	elided   []elision
-	partial  []byte // a line not yet ended
-	run      int64  // bytes of the current run of base64 lines
-	held     []byte // the last line of a run being elided, not yet placed
-	heldC    int64  // its alphabet characters
-	pending  int64  // alphabet characters elided from the current run
-	pendingB int64  // and bytes, line ends included
+	data    []byte
+	elided  []elision
+	partial []byte // a line not yet ended
+	run     int64  // bytes of the current run of base64 lines
+	// held is the last line of a run being elided, not yet placed: a
+	// slice of the bytes being written until Write returns, then of
+	// heldBuf (see keepHeld).
+	held     []byte
+	heldBuf  []byte
+	heldC    int64 // its alphabet characters
+	pending  int64 // alphabet characters elided from the current run
+	pendingB int64 // and bytes, line ends included
 	closed   bool
 	// The header block since the last blank line: whether it had a
 	// Content-Type field, and one that may be text (see binaryType);
@@ -78,6 +83,11 @@ const minBase64Line = 40
 func (l *Lean) Write(b []byte) (int, error) {
 	n := len(b)
 	for len(b) > 0 {
+		if l.held != nil && len(l.partial) == 0 {
+			if b = l.elide(b); len(b) == 0 {
+				break
+			}
+		}
 		i := bytes.IndexByte(b, '\n')
 		if i < 0 {
 			l.partial = append(l.partial, b...)
@@ -86,13 +96,51 @@ func (l *Lean) Write(b []byte) (int, error) {
 		line := b[:i+1]
 		if len(l.partial) > 0 {
 			l.partial = append(l.partial, line...)
-			line = l.partial
+			l.line(l.partial)
+			l.keepHeld() // partial is written to again
+			l.partial = l.partial[:0]
+		} else {
+			l.line(line)
 		}
-		l.line(line)
-		l.partial = l.partial[:0]
 		b = b[i+1:]
 	}
+	l.keepHeld() // b is the caller's
 	return n, nil
+}
+
+// elide takes from the head of b the whole lines line would elide, in a
+// run already being elided, and returns the rest. The lines of a run are
+// mostly of one length, so each is looked for at the length of the one
+// held before it: a base64 line there, ending in LF, has no LF before its
+// end, and is the line that searching for the LF would have found. The
+// first line that is not one is left to line.
+func (l *Lean) elide(b []byte) []byte {
+	held, heldC := l.held, l.heldC // in locals, not written to l per line
+	size := len(held)
+	for size <= len(b) && b[size-1] == '\n' {
+		chars, ok := base64Line(b[:size])
+		if !ok {
+			break
+		}
+		l.run += int64(size)
+		l.pending += heldC
+		l.pendingB += int64(len(held))
+		held, heldC = b[:size], chars
+		b = b[size:]
+	}
+	l.held, l.heldC = held, heldC
+	return b
+}
+
+// keepHeld copies a held line that is a slice of bytes being written into
+// heldBuf. Holding each elided line only by reference, and copying the one
+// still held when its bytes may change, spares a copy of every line of a
+// long run.
+func (l *Lean) keepHeld() {
+	if l.held != nil && (len(l.heldBuf) == 0 || &l.held[0] != &l.heldBuf[0]) {
+		l.heldBuf = append(l.heldBuf[:0], l.held...)
+		l.held = l.heldBuf
+	}
 }
 
 // line takes one whole line, ending in LF.
@@ -101,7 +149,7 @@ func (l *Lean) line(line []byte) {
 	if !ok {
 		l.endRun()
 		l.header(line)
-		l.data = append(l.data, line...)
+		l.keep(line)
 		return
 	}
 	l.run += int64(len(line))
@@ -110,19 +158,32 @@ func (l *Lean) line(line []byte) {
 		keep = LeanKeepBinary
 	}
 	if l.run <= keep {
-		l.data = append(l.data, line...)
+		l.keep(line)
 		return
 	}
 	if l.held != nil {
 		l.pending += l.heldC
 		l.pendingB += int64(len(l.held))
 	}
-	l.held, l.heldC = append(l.held[:0], line...), chars
+	l.held, l.heldC = line, chars
+}
+
+// keep appends b to the copy. The copy grows by doubling, not by append's
+// quarter for big slices: a text message kept whole is copied about once
+// on the way rather than four times.
+func (l *Lean) keep(b []byte) {
+	if n := len(l.data) + len(b); n > cap(l.data) {
+		l.data = slices.Grow(l.data, max(n, 2*cap(l.data), 4<<10)-len(l.data))
+	}
+	l.data = append(l.data, b...)
 }
 
 // header notes what a line that is not base64 says of the type of the
 // body that follows the next blank line.
 func (l *Lean) header(line []byte) {
+	if c := line[0]; c != '\r' && c != '\n' && c|0x20 != 'c' {
+		return // neither blank nor a Content-Type field: most lines of a text
+	}
 	t := bytes.TrimRight(line, "\r\n")
 	switch {
 	case len(t) == 0:
@@ -154,7 +215,7 @@ func (l *Lean) endRun() {
 		if l.pending > 0 {
 			l.elided = append(l.elided, elision{at: len(l.data), chars: l.pending, bytes: l.pendingB})
 		}
-		l.data = append(l.data, l.held...)
+		l.keep(l.held)
 	}
 	l.run, l.held, l.heldC, l.pending, l.pendingB = 0, nil, 0, 0, 0
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"reflect"
@@ -160,5 +161,48 @@ func BenchmarkLeanWrite(b *testing.B) {
 			rest = rest[k:]
 		}
 		l.Close()
+	}
+}
+
+// latin1Letter is a text message of about 1 MB in 8-bit ISO-8859-1, as
+// older Swedish mail programs write it: lines no base64 run holds.
+func latin1Letter() []byte {
+	var b bytes.Buffer
+	b.WriteString("From: =?iso-8859-1?q?G=F6ran?= <goran@example.se>\r\nSubject: Lekplatsen\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
+	line := "Lekplatsen p\xe5 \xc5sgatan \xe4r trasig sedan i h\xf6stas, gungorna saknas och sanden \xe4r smutsig.\r\n"
+	for b.Len() < 1<<20 {
+		b.WriteString(line)
+	}
+	return b.Bytes()
+}
+
+// BenchmarkLeanWritePieces streams a message with a 2 MB base64 attachment,
+// and a latin-1 text message, into a Lean copy in 256 KiB and in 4 KiB
+// pieces.
+func BenchmarkLeanWritePieces(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 4))
+	att := make([]byte, 2<<20)
+	for i := range att {
+		att[i] = byte(r.Uint32())
+	}
+	attachment := []byte("From: Anna <anna@example.org>\r\nSubject: Ritning\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/mixed; boundary=b1\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSe bifogad ritning.\r\n" +
+		"--b1\r\nContent-Type: application/pdf; name=ritning.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+		wrapped(att, "\r\n") + "--b1--\r\n")
+	for _, msg := range []struct {
+		name string
+		raw  []byte
+	}{{"attachment", attachment}, {"latin1", latin1Letter()}} {
+		for _, piece := range []int{256 << 10, 4 << 10} {
+			b.Run(fmt.Sprintf("%s/%dKiB", msg.name, piece>>10), func(b *testing.B) {
+				b.SetBytes(int64(len(msg.raw)))
+				b.ReportAllocs()
+				defer cpuPerOp(b)()
+				for b.Loop() {
+					leanOf(msg.raw, piece)
+				}
+			})
+		}
 	}
 }

@@ -11,11 +11,12 @@ import (
 // lower-cased value and parameters. Unlike mime.ParseMediaType it never
 // fails: junk is skipped, duplicate parameters keep the first, and RFC 2231
 // parameters are decoded in any charset (RFC 2231 §3, §4). Values are
-// returned raw; RFC 2047 words in them are decoded by the caller.
+// returned raw; RFC 2047 words in them are decoded by the caller. The map
+// is nil when there are none.
 func (p *parser) parseParams(v string) (string, map[string]string) {
 	value, rest, _ := strings.Cut(v, ";")
-	params := map[string]string{}
-	ext := map[string]map[int]extPart{}
+	var params map[string]string       // made when a parameter is met
+	var ext map[string]map[int]extPart // RFC 2231 sections, made when met
 	for rest != "" {
 		var k, val string
 		k, val, rest = nextParam(rest)
@@ -24,10 +25,16 @@ func (p *parser) parseParams(v string) (string, map[string]string) {
 		}
 		name, idx, encoded := splitExtName(k)
 		if idx < 0 && !encoded {
+			if params == nil {
+				params = map[string]string{}
+			}
 			if _, dup := params[name]; !dup {
 				params[name] = val
 			}
 			continue
+		}
+		if ext == nil {
+			ext = map[string]map[int]extPart{}
 		}
 		if ext[name] == nil {
 			ext[name] = map[int]extPart{}
@@ -35,6 +42,9 @@ func (p *parser) parseParams(v string) (string, map[string]string) {
 		ext[name][max(idx, 0)] = extPart{val, encoded}
 	}
 	for name, parts := range ext {
+		if params == nil {
+			params = map[string]string{}
+		}
 		params[name] = p.joinExt(parts)
 	}
 	return strings.ToLower(strings.Trim(value, " \t\"")), params

@@ -54,6 +54,12 @@ type parser struct {
 	// rewrote the line endings).
 	lean      *Lean
 	leanUnfit bool
+	// hval is splitHeader's buffer for a growing field value, kept from
+	// one header block to the next.
+	hval []byte
+	// rendered is the last HTML chooseText rendered, and its text, for
+	// ownText to reuse.
+	rendered struct{ html, text string }
 }
 
 // problem records a non-fatal problem once.
@@ -119,7 +125,12 @@ func (p *parser) normalize(raw []byte) []byte {
 func hasLoneCR(b []byte) bool {
 	end := min(len(b), 64<<10)
 	for i := 0; i < end; i++ {
-		if b[i] == '\r' && (i+1 == len(b) || b[i+1] != '\n') {
+		j := bytes.IndexByte(b[i:end], '\r')
+		if j < 0 {
+			return false
+		}
+		i += j
+		if i+1 == len(b) || b[i+1] != '\n' {
 			return true
 		}
 	}
@@ -211,18 +222,26 @@ func (p *parser) fillBody(msg *synpunkt.Message, root *part) {
 	msg.Report = report(root, &c)
 	msg.NonDelivery = nonDelivery(msg.Subject, msg.Text)
 	msg.ReportedIDs = p.reportedIDs(&c, msg.Text, msg.NonDelivery)
-	msg.OwnText = ownText(&c, msg)
+	msg.OwnText = p.ownText(&c, msg)
 }
 
 // ownText is the author's own new text: the inline text/plain body, or the
 // HTML body rendered without <blockquote> quotes, and never the text of
 // an enclosed message/rfc822, which someone else wrote.
-func ownText(c *collector, msg *synpunkt.Message) string {
+func (p *parser) ownText(c *collector, msg *synpunkt.Message) string {
 	switch {
 	case hasText(c.plain):
 		return msg.Text // chooseText took the plain text
 	case hasText(c.html):
-		if t := htmlToOwnText(joinTexts(c.html)); len(t) <= MaxText {
+		h := joinTexts(c.html)
+		var t string
+		if h == p.rendered.html && !hasFoldASCII(h, "blockquote") {
+			// With no <blockquote> to drop, the text chooseText rendered.
+			t = p.rendered.text
+		} else {
+			t = htmlToOwnText(h)
+		}
+		if len(t) <= MaxText {
 			return t
 		} else {
 			return truncateUTF8(t, MaxText)
@@ -248,7 +267,8 @@ func (p *parser) chooseText(c *collector) (text string, fromHTML bool) {
 		return t, false
 	}
 	if t := joinTexts(c.html); t != "" {
-		return htmlToText(t), true
+		p.rendered.html, p.rendered.text = t, htmlToText(t)
+		return p.rendered.text, true
 	}
 	for _, fw := range c.forwarded {
 		inner := p.newPart(p.transferDecode(fw, maxTextPart), fw.depth+1)
@@ -262,21 +282,43 @@ func (p *parser) chooseText(c *collector) (text string, fromHTML bool) {
 }
 
 // joinTexts joins non-empty texts with a blank line, normalising line
-// endings to "\n" and trimming trailing space from every line.
+// endings to "\n" and trimming trailing space from every line. A text is
+// empty when only white space is left; its trailing empty lines are
+// dropped. It is built in one buffer, line by line: CRLF is one line end,
+// any other CR or LF another.
 func joinTexts(ts []string) string {
-	var parts []string
+	n := 0
 	for _, t := range ts {
-		t = strings.ReplaceAll(t, "\r\n", "\n")
-		t = strings.ReplaceAll(t, "\r", "\n")
-		lines := strings.Split(t, "\n")
-		for i, l := range lines {
-			lines[i] = strings.TrimRight(l, " \t")
+		n += len(t) + 2
+	}
+	b := make([]byte, 0, n)
+	for _, t := range ts {
+		mark := len(b)
+		if mark > 0 {
+			b = append(b, "\n\n"...)
 		}
-		if t = strings.TrimRight(strings.Join(lines, "\n"), "\n"); strings.TrimSpace(t) != "" {
-			parts = append(parts, t)
+		start := len(b)
+		for len(t) > 0 {
+			i := strings.IndexAny(t, "\r\n")
+			if i < 0 {
+				b = append(b, strings.TrimRight(t, " \t")...)
+				break
+			}
+			b = append(b, strings.TrimRight(t[:i], " \t")...)
+			b = append(b, '\n')
+			if t[i] == '\r' && i+1 < len(t) && t[i+1] == '\n' {
+				i++
+			}
+			t = t[i+1:]
+		}
+		for len(b) > start && b[len(b)-1] == '\n' {
+			b = b[:len(b)-1]
+		}
+		if len(bytes.TrimSpace(b[start:])) == 0 {
+			b = b[:mark] // an empty text adds nothing, nor its blank line
 		}
 	}
-	return strings.Join(parts, "\n\n")
+	return string(b)
 }
 
 // truncateUTF8 cuts s to at most n bytes on a rune boundary.

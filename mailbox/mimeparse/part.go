@@ -3,6 +3,7 @@ package mimeparse
 import (
 	"bytes"
 	"strings"
+	"unicode/utf8"
 )
 
 // part is one MIME entity. body is the raw, still transfer-encoded content
@@ -44,10 +45,28 @@ func (p *parser) contentType(pt *part) {
 			pt.mediaType = "application/octet-stream"
 		}
 	}
-	pt.mediaType = validUTF8(strings.Join(strings.Fields(pt.mediaType), ""))
+	if !plainToken(pt.mediaType) {
+		pt.mediaType = strings.Join(strings.Fields(pt.mediaType), "")
+	}
+	pt.mediaType = validUTF8(pt.mediaType)
 	if cd, ok := pt.hdr.Lookup("Content-Disposition"); ok {
 		pt.disposition, pt.dparams = p.parseParams(cd)
 	}
+}
+
+// plainToken reports whether s is ASCII without white space, which
+// strings.Fields would return whole.
+func plainToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '\t', '\n', '\v', '\f', '\r':
+			return false
+		}
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // splitChildren parses the parts of a multipart entity. Without a usable

@@ -58,6 +58,12 @@ func TestOwnText(t *testing.T) {
 		{"html with blockquote", "From: a@exempelby.se\nContent-Type: text/html; charset=utf-8\n\n" +
 			"<div>Vi tittar på det.</div><blockquote type=\"cite\"><div>#avsluta</div><blockquote>djupare</blockquote>mer citat</blockquote><p>Hälsningar</p>",
 			"Vi tittar på det.\n\n#avsluta\n\ndjupare\n\nmer citat\n\nHälsningar", "Vi tittar på det.\n\nHälsningar"},
+		{"html without blockquote", "From: a@exempelby.se\nContent-Type: text/html; charset=utf-8\n\n" +
+			"<div>Vi tittar på det.</div><p>Hälsningar</p>",
+			"Vi tittar på det.\n\nHälsningar", "Vi tittar på det.\n\nHälsningar"},
+		{"html with BLOCKQUOTE in capitals", "From: a@exempelby.se\nContent-Type: text/html; charset=utf-8\n\n" +
+			"<div>Vi tittar på det.</div><BlockQuote><div>#avsluta</div></BLOCKQUOTE><p>Hälsningar</p>",
+			"Vi tittar på det.\n\n#avsluta\n\nHälsningar", "Vi tittar på det.\n\nHälsningar"},
 		{"forward as attachment, empty body", "From: a@exempelby.se\nContent-Type: multipart/mixed; boundary=b\n\n--b\n" +
 			"Content-Type: text/plain\n\n\n--b\nContent-Type: message/rfc822\n\nFrom: x@example.com\nSubject: gammalt\n\n#avsluta Klart\n--b--\n",
 			"#avsluta Klart", ""},

@@ -130,7 +130,7 @@ func (p *parser) decodedSize(pt *part) int64 {
 func (pt *part) encoding() string {
 	v, _, _ := strings.Cut(pt.hdr.Get("Content-Transfer-Encoding"), ";")
 	v = strings.ToLower(strings.Trim(v, " \t\"'"))
-	switch strings.NewReplacer(" ", "", "\t", "", "-", "", "_", "").Replace(v) {
+	switch encodingSeparators.Replace(v) {
 	case "quotedprintable", "qp":
 		return "quoted-printable"
 	case "base64":
@@ -140,6 +140,11 @@ func (pt *part) encoding() string {
 	}
 	return v
 }
+
+// encodingSeparators are dropped from a transfer encoding's name before
+// it is recognised; built once, as a Replacer builds its tables lazily on
+// first use and that cost more than the rest of encoding.
+var encodingSeparators = strings.NewReplacer(" ", "", "\t", "", "-", "", "_", "")
 
 // decoder returns a reader of pt's body with the transfer encoding removed,
 // using go-message. An unknown encoding yields the raw bytes.
@@ -157,12 +162,18 @@ func (p *parser) decoder(pt *part) io.Reader {
 // transferDecode returns at most limit bytes of pt's decoded body. Base64 is
 // decoded leniently: what can be decoded is kept.
 func (p *parser) transferDecode(pt *part, limit int64) []byte {
-	if pt.encoding() == "base64" {
+	switch pt.encoding() {
+	case "base64":
 		b, clean := decodeBase64(pt.body, limit)
 		if !clean {
 			p.problem("illegal base64 data, decoded what could be")
 		}
 		return b
+	case "8bit":
+		// The identity encodings: the body as go-message's reader gives
+		// it, copied at its size rather than grown to it.
+		n := min(int64(len(pt.body)), limit)
+		return append(make([]byte, 0, n), pt.body[:n]...)
 	}
 	b, err := io.ReadAll(io.LimitReader(p.decoder(pt), limit))
 	if err != nil {
