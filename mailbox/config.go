@@ -88,6 +88,10 @@ type Config struct {
 	// registered, two fetched ahead; a batch with a message of 16 MiB or
 	// more alone), so a backlog holds up to three times this.
 	FetchBatchBytes int64
+	// BacklogHold is the longest GiveWay holds other work back while a
+	// backlog is drained, from the start of the pass; default 60s,
+	// negative: never.
+	BacklogHold time.Duration
 	// MaxMessageSize: a message whose RFC822.SIZE exceeds it is fetched
 	// header only and offered with Delivery.HeaderOnly, so its body never
 	// enters memory; 0: no limit.
@@ -131,6 +135,7 @@ const (
 	DefaultQuarantineMailbox = "Karantän"
 	DefaultBurstInterval     = 50 * time.Millisecond
 	DefaultBurstWindow       = 30 * time.Second
+	DefaultBacklogHold       = 60 * time.Second
 )
 
 // DefaultConfig returns a Config with every default filled in and no
@@ -149,6 +154,7 @@ func DefaultConfig() Config {
 		FetchBatch:        100,
 		FirstFetchBatch:   10,
 		FetchBatchBytes:   8 << 20,
+		BacklogHold:       DefaultBacklogHold,
 		BurstInterval:     DefaultBurstInterval,
 		BurstWindow:       DefaultBurstWindow,
 	}
@@ -169,6 +175,7 @@ func (cfg Config) withDefaults() Config {
 	setDefault(&cfg.FetchBatch, d.FetchBatch)
 	setDefault(&cfg.FirstFetchBatch, d.FirstFetchBatch)
 	setDefault(&cfg.FetchBatchBytes, d.FetchBatchBytes)
+	setDefault(&cfg.BacklogHold, d.BacklogHold)
 	setDefault(&cfg.BurstInterval, d.BurstInterval)
 	setDefault(&cfg.BurstWindow, d.BurstWindow)
 	if cfg.BurstInterval < 0 {

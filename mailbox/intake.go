@@ -147,6 +147,8 @@ type Intake struct {
 	// syncSlots bounds the fsyncs of fetched files running at once (see
 	// syncFile).
 	syncSlots chan struct{}
+	// backlog is open while a pass drains a backlog (see GiveWay).
+	backlog backlogGate
 }
 
 // New returns an Intake. The Config is validated by Run.

@@ -171,6 +171,9 @@ func (s *session) runBatches(ctx context.Context, batches [][]meta, blocked *boo
 	if len(batches) == 0 {
 		return nil
 	}
+	if len(batches) >= backlogBatches {
+		defer s.in.backlog.begin(time.Now())()
+	}
 	f := s.startFetcher(batches)
 	defer f.stop()
 	var moves []*moving

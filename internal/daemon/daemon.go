@@ -254,6 +254,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	mc := IntakeConfig(d.Config)
 	mc.Auth, mc.OnConnected, mc.Now = d.imapAuth(), d.notifyReady(), d.now
 	in := mailbox.New(mc, h, d.Store, d.log)
+	// A backlog is registered first, its notifications sent after it
+	// (bounded: mailbox.Config.BacklogHold).
+	d.Outbox.GiveWayTo(in.GiveWay)
 	waitOps, err := d.runOps(ctx, in)
 	if err != nil {
 		return err

@@ -113,7 +113,12 @@ type Options struct {
 	// means fewer commits, and that a crash can repeat that many sends
 	// (see the package comment).
 	RecordGroup int
-	Now         func() time.Time
+	// GiveWay, when set, is called before each batch of due notifications
+	// is claimed, and may block to let other work go first (the daemon:
+	// the intake while it drains a backlog, mailbox.Intake.GiveWay); it
+	// must return when ctx is done.
+	GiveWay func(ctx context.Context)
+	Now     func() time.Time
 	// OnFailed is called after a notification was marked failed for good,
 	// e.g. to alert the contact center of a forward that was not
 	// delivered. summary has no free text from the server. May be nil.
@@ -197,6 +202,9 @@ func (w *Worker) Kick() {
 	}
 }
 
+// GiveWayTo sets Options.GiveWay; call it before Run.
+func (w *Worker) GiveWayTo(f func(ctx context.Context)) { w.opt.GiveWay = f }
+
 // Run sends due notifications until ctx is cancelled.
 func (w *Worker) Run(ctx context.Context) error {
 	errBackoff := time.Second
@@ -258,6 +266,9 @@ func (w *Worker) drain(ctx context.Context, q store.DueQuery) (int, error) {
 	}
 	sent := 0
 	for ctx.Err() == nil {
+		if w.opt.GiveWay != nil {
+			w.opt.GiveWay(ctx)
+		}
 		q.Now, q.Limit, q.Skip = w.opt.Now(), w.opt.BatchSize, w.pausedLocked(w.opt.Now())
 		due, err := w.st.DueOutboxQuery(ctx, q)
 		if err != nil {

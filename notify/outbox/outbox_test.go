@@ -184,3 +184,41 @@ func TestRunSendsAfterKick(t *testing.T) {
 		t.Errorf("Run() = %v", err)
 	}
 }
+
+// A worker that gives way (Options.GiveWay) claims and sends nothing until
+// GiveWay returns; then it sends as before.
+func TestGiveWayHoldsSendsBack(t *testing.T) {
+	f := newFixture(t)
+	w := f.worker(nil)
+	asked, open := make(chan struct{}, 1), make(chan struct{})
+	w.GiveWayTo(func(ctx context.Context) {
+		select {
+		case asked <- struct{}{}:
+		default:
+		}
+		<-open
+	})
+	type result struct {
+		n   int
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		n, err := w.Drain(context.Background())
+		done <- result{n, err}
+	}()
+	<-asked
+	if r := f.row(); r.Status != store.OutboxPending || r.Attempts != 0 {
+		t.Errorf("while giving way: %+v, want pending, never tried", r)
+	}
+	if got := len(f.sink.Messages()); got != 0 {
+		t.Errorf("sink received %d messages while the worker gave way, want 0", got)
+	}
+	close(open)
+	if r := <-done; r.n != 1 || r.err != nil {
+		t.Fatalf("Drain after giving way = %d, %v; want 1 sent", r.n, r.err)
+	}
+	if r := f.row(); r.Status != store.OutboxSent {
+		t.Errorf("after giving way: %+v, want sent", r)
+	}
+}
