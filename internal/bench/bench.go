@@ -77,7 +77,7 @@ type Result struct {
 	Name       string
 	Messages   int
 	Bytes      int64
-	FetchRate  float64 // msgs/s, raw bulk FETCH BODY.PEEK[] of the INBOX
+	FetchRate  float64 // msgs/s, raw bulk FETCH BODY.PEEK[] of the INBOX, the fastest of rawFetchRuns
 	IntakeRate float64 // msgs/s, daemon start → INBOX empty
 	DrainSecs  float64 // daemon start → every receipt accepted by the sink
 	// CPU seconds from daemon start until every receipt was accepted: the
@@ -237,8 +237,12 @@ func runOne(ctx context.Context, o options, b namedBin, stderr io.Writer) (res R
 	if res.Bytes, err = appendBacklog(dc, gen, o.n, backlogAddrs); err != nil {
 		return res, err
 	}
-	if res.FetchRate, err = rawFetch(dc, o.n); err != nil {
-		return res, err
+	for range rawFetchRuns {
+		rate, err := rawFetch(dc, o.n)
+		if err != nil {
+			return res, err
+		}
+		res.FetchRate = max(res.FetchRate, rate)
 	}
 	logf("raw FETCH %.0f msgs/s; starting the daemon", res.FetchRate)
 
@@ -376,6 +380,12 @@ func dial(dc *dovecottest.Server) (*imapclient.Client, error) {
 
 // rawFetch is what a minimal client does: SELECT, one UID FETCH 1:*
 // BODY.PEEK[] streamed to nowhere. It returns messages per second.
+// rawFetchRuns is how many times the raw FETCH is measured; the fastest
+// counts, as the limit the intake is compared with. One measurement, two
+// seconds long just after the backlog was appended, varied from 1,560 to
+// 2,800 msgs/s between runs of the same command on a quiet machine.
+const rawFetchRuns = 3
+
 func rawFetch(dc *dovecottest.Server, n int) (float64, error) {
 	c, err := dial(dc)
 	if err != nil {
@@ -756,7 +766,7 @@ func diskPerCase(ctx context.Context, dbPath string) (int, int64, error) {
 func print(w io.Writer, o options, r Result) {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "== %s: %d messages, %.1f MB (attachments %d–%d B), seed %d\n", r.Name, r.Messages, float64(r.Bytes)/1e6, o.attachMin, o.attachMax, o.seed)
-	fmt.Fprintf(&b, "raw FETCH           %10.0f msgs/s\n", r.FetchRate)
+	fmt.Fprintf(&b, "raw FETCH           %10.0f msgs/s  (fastest of %d)\n", r.FetchRate, rawFetchRuns)
 	fmt.Fprintf(&b, "backlog intake      %10.1f msgs/s  (start → INBOX empty)\n", r.IntakeRate)
 	fmt.Fprintf(&b, "ratio               %10.3f\n", r.IntakeRate/r.FetchRate)
 	fmt.Fprintf(&b, "backlog drained     %10.1f s      (start → every receipt accepted)\n", r.DrainSecs)
