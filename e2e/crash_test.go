@@ -16,6 +16,7 @@ import (
 
 	"github.com/exempelby/synpunkt"
 	"github.com/exempelby/synpunkt/config"
+	"github.com/exempelby/synpunkt/internal/daemon"
 	"github.com/exempelby/synpunkt/internal/dovecottest"
 	"github.com/exempelby/synpunkt/store"
 )
@@ -33,8 +34,10 @@ const (
 	crashInitial    = 250 // messages in the inbox before the first start
 	crashKills      = 16  // SIGKILLs
 	crashMaxPerKill = 4   // messages appended during each run
+	crashBurst      = 40  // messages appended before each start: a backlog to register
 	crashMinRun     = 30 * time.Millisecond
 	crashMaxRun     = 400 * time.Millisecond
+	crashStartup    = 30 * time.Second  // for the daemon to take its instance lock
 	crashFinish     = 120 * time.Second // the last run must finish within this
 	crashStop       = 20 * time.Second  // SIGTERM to exit
 )
@@ -45,8 +48,10 @@ const (
 // the server accepting it and the outbox marking it sent."
 //
 // It runs the real binary (`synpunkt run --config FILE`) against Dovecot and
-// an SMTP sink, kills it crashKills times at random moments (30–400 ms into
-// a run) while messages keep arriving, restarts it, lets the last run drain
+// an SMTP sink, kills it crashKills times at random moments (30–400 ms after
+// it took its instance lock, so in its intake, not while it loads) while
+// messages keep arriving (a burst before each start, a few during it),
+// restarts it, lets the last run drain
 // inbox and outbox, stops it with SIGTERM and checks the store, Dovecot and
 // the sink. Run with -v to see the figures:
 //
@@ -75,7 +80,11 @@ func TestCrashSIGKILL(t *testing.T) {
 	d := &daemonRunner{t: t, bin: bin, cfg: cfgPath, log: filepath.Join(dir, "daemon.log")}
 	var phases killPhases
 	for k := 1; k <= crashKills; k++ {
+		if k > 1 {
+			in.add(rng.IntN(crashBurst + 1))
+		}
 		p := d.start()
+		waitLocked(t, p, dbPath)
 		run := crashMinRun + time.Duration(rng.Int64N(int64(crashMaxRun-crashMinRun)))
 		before := time.Duration(rng.Int64N(int64(run)))
 		time.Sleep(before)
@@ -388,4 +397,28 @@ func (r *daemonRunner) dumpLog() {
 		b = b[bytes.IndexByte(b, '\n')+1:]
 	}
 	r.t.Logf("daemon log (tail):\n%s", b)
+}
+
+// waitLocked waits until the daemon p holds the store's instance lock: it
+// has loaded its config, classifier and store and begun its work.
+func waitLocked(t *testing.T, p *daemonProc, dbPath string) {
+	t.Helper()
+	deadline := time.Now().Add(crashStartup)
+	for {
+		running, err := daemon.Running(dbPath)
+		if err != nil {
+			t.Fatalf("instance lock: %v", err)
+		}
+		if running {
+			return
+		}
+		if p.exited() {
+			p.r.dumpLog()
+			t.Fatalf("the daemon exited before it took its instance lock: %v", p.err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the daemon did not take its instance lock within %v", crashStartup)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }
