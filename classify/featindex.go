@@ -112,24 +112,13 @@ func (x *featureIndex) read(all []string) *indexedFeatures {
 // catProbs is the category model's probs of the features: lr.probsOf,
 // summed in the same order.
 func (in *indexedFeatures) catProbs() []float64 {
-	m := in.x.cat
-	score := slices.Clone(m.bias)
-	if in.distinct > 0 {
-		x := 1 / math.Sqrt(float64(in.distinct))
+	return lrProbs(in.x.cat.bias, in.distinct, func(yield func([]float64) bool) {
 		for _, id := range in.uniq {
-			if w := in.x.catW[id]; w != nil {
-				for k := range score {
-					score[k] += w[k] * x
-				}
+			if !yield(in.x.catW[id]) {
+				return
 			}
 		}
-	}
-	if lrTemperature != 1 {
-		for k := range score {
-			score[k] /= lrTemperature
-		}
-	}
-	return softmax(score)
+	})
 }
 
 // catKnown is lr.knownOf of the features.
@@ -148,30 +137,13 @@ func (in *indexedFeatures) catKnown() float64 {
 
 // areaPosterior is the area model's posteriorT of the features.
 func (in *indexedFeatures) areaPosterior(temp float64) []float64 {
-	m := in.x.area
-	score := slices.Clone(m.prior)
-	for _, id := range in.at {
-		if id < 0 {
-			continue
+	return nbPosterior(in.x.area.prior, func(yield func([]float64) bool) {
+		for _, id := range in.at {
+			if id >= 0 && !yield(in.x.areaLp[id]) {
+				return
+			}
 		}
-		lp := in.x.areaLp[id]
-		if lp == nil {
-			continue // a feature never seen in training says nothing
-		}
-		for i := range score {
-			score[i] += lp[i]
-		}
-	}
-	top := slices.Max(score)
-	var sum float64
-	for i := range score {
-		score[i] = math.Exp((score[i] - top) / temp)
-		sum += score[i]
-	}
-	for i := range score {
-		score[i] /= sum
-	}
-	return score
+	}, temp)
 }
 
 // areaInformative is nb.informative of the features.

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"fmt"
+	"iter"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -90,10 +91,17 @@ func (m *lr) lookup(fs *featureSet) [][]float64 {
 
 // probsFrom is probsOf of fs, whose features' weights lookup gave as ws.
 func (m *lr) probsFrom(fs *featureSet, ws [][]float64) []float64 {
-	score := slices.Clone(m.bias)
-	if len(fs.uniq) > 0 {
-		x := 1 / math.Sqrt(float64(len(fs.uniq)))
-		for _, w := range ws {
+	return lrProbs(m.bias, len(fs.uniq), slices.Values(ws))
+}
+
+// lrProbs is the class probabilities of a logistic model with bias for n
+// distinct features whose weight rows ws yields (nil: a feature the model
+// does not know), summed in the order ws gives them.
+func lrProbs(bias []float64, n int, ws iter.Seq[[]float64]) []float64 {
+	score := slices.Clone(bias)
+	if n > 0 {
+		x := 1 / math.Sqrt(float64(n))
+		for w := range ws {
 			if w != nil {
 				for k := range score {
 					score[k] += w[k] * x

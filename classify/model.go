@@ -4,6 +4,7 @@ import (
 	"bufio"
 	_ "embed"
 	"fmt"
+	"iter"
 	"math"
 	"slices"
 	"sort"
@@ -191,11 +192,24 @@ func (m *nb) posteriorT(fs []string, temp float64) []float64 {
 // posteriorOf is posteriorT of fs, whose features' log probabilities
 // lookup gave as lps.
 func (m *nb) posteriorOf(fs *featureSet, lps [][]float64, temp float64) []float64 {
-	score := slices.Clone(m.prior)
-	for _, k := range fs.at {
-		lp := lps[k]
+	return nbPosterior(m.prior, func(yield func([]float64) bool) {
+		for _, k := range fs.at {
+			if !yield(lps[k]) {
+				return
+			}
+		}
+	}, temp)
+}
+
+// nbPosterior is the class posterior of a naive Bayes model with prior
+// for features whose log probabilities lps yields (nil: a feature never
+// seen in training, which says nothing), summed in the order lps gives
+// them and softened by temp.
+func nbPosterior(prior []float64, lps iter.Seq[[]float64], temp float64) []float64 {
+	score := slices.Clone(prior)
+	for lp := range lps {
 		if lp == nil {
-			continue // a feature never seen in training says nothing
+			continue
 		}
 		for i := range score {
 			score[i] += lp[i]
