@@ -157,8 +157,8 @@ func (s *session) batches(metas []meta) [][]meta {
 // fetches the batches ahead of the registration and has their messages
 // prepared as they arrive; the registration offers each batch to the
 // Handler (one commit for the batch when it is a Batcher); and once a
-// batch is committed its move starts on its own goroutine, while the
-// next batch is registered. The fetches and the moves share the
+// batch is committed its move starts on its own goroutine, after the move
+// of the batch before, while the next batch is registered. The fetches and the moves share the
 // connection, one command at a time (session.conn). A message leaves the
 // inbox only after its commit, and the checkpoint advances past moves in
 // order, as they finish (reapMoves). When a batch fails to fetch, the
@@ -177,6 +177,7 @@ func (s *session) runBatches(ctx context.Context, batches [][]meta, blocked *boo
 	f := s.startFetcher(batches)
 	defer f.stop()
 	var moves []*moving
+	var last *moving // the move started last: the next one goes after it
 	var err error
 	for _, batch := range batches {
 		t0 := time.Now()
@@ -195,7 +196,8 @@ func (s *session) runBatches(ctx context.Context, batches [][]meta, blocked *boo
 		releaseBig(batch, p.byUID)
 		f.release(p)
 		t2 := time.Now()
-		moves = append(moves, s.startMove(commits, done, offered))
+		last = s.startMove(commits, done, offered, last)
+		moves = append(moves, last)
 		moveErr := s.reapMoves(ctx, &moves, blocked, false)
 		// Where a batch's time goes, for latency work (log level debug):
 		// fetch is how long the registration waited for the batch's fetch
@@ -227,12 +229,16 @@ type moving struct {
 	took     time.Duration   // the move itself, not its wait for the connection
 }
 
-// startMove moves commits on a goroutine of its own, once the connection
-// is free.
-func (s *session) startMove(commits []committed, done map[uint32]bool, offered []meta) *moving {
+// startMove moves commits on a goroutine of its own, once the move
+// before (when not nil) is over and the connection is free: batches are
+// moved in order.
+func (s *session) startMove(commits []committed, done map[uint32]bool, offered []meta, before *moving) *moving {
 	mv := &moving{finished: make(chan struct{}), offered: offered, done: done, count: len(commits)}
 	go func() {
 		defer close(mv.finished)
+		if before != nil {
+			<-before.finished
+		}
 		if len(commits) == 0 {
 			return
 		}
