@@ -299,10 +299,7 @@ type fetcher struct {
 	s       *session
 	batches [][]meta
 	out     chan *prefetch // in batch order; closed when the fetcher ends
-	mu      sync.Mutex
-	roomy   *sync.Cond
-	held    int  // window slots held, of fetchAhead+1; a big batch takes all
-	stopped bool // stop was called: fetch nothing more
+	window  budget         // slots held, of fetchAhead+1; a big batch takes all
 	exited  chan struct{}
 }
 
@@ -310,7 +307,7 @@ type fetcher struct {
 // each fetched message when it is a Preparer.
 type prefetch struct {
 	batch    []meta
-	weight   int           // window slots held
+	weight   int64         // window slots held
 	done     chan struct{} // closed when the fetch and the Prepares are over
 	byUID    map[uint32]*imapclient.FetchMessageBuffer
 	prepared map[uint32]any
@@ -320,7 +317,6 @@ type prefetch struct {
 // startFetcher starts fetching batches.
 func (s *session) startFetcher(batches [][]meta) *fetcher {
 	f := &fetcher{s: s, batches: batches, out: make(chan *prefetch, len(batches)), exited: make(chan struct{})}
-	f.roomy = sync.NewCond(&f.mu)
 	go f.run()
 	return f
 }
@@ -328,13 +324,13 @@ func (s *session) startFetcher(batches [][]meta) *fetcher {
 func (f *fetcher) run() {
 	defer close(f.exited)
 	defer close(f.out)
-	window := fetchAhead + 1
+	window := int64(fetchAhead + 1)
 	for _, batch := range f.batches {
-		w := 1
+		w := int64(1)
 		if biggest(batch) >= bigBatch {
 			w = window // fetched alone, not held beside another batch
 		}
-		if !f.acquire(w, window) {
+		if !f.window.take(w, window) {
 			return
 		}
 		p := &prefetch{batch: batch, weight: w, done: make(chan struct{})}
@@ -356,22 +352,6 @@ func (f *fetcher) run() {
 	}
 }
 
-// acquire takes w of the window's slots, waiting while they are held (a
-// batch is let through whenever none is held); false once the fetcher is
-// stopped.
-func (f *fetcher) acquire(w, window int) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for !f.stopped && f.held > 0 && f.held+w > window {
-		f.roomy.Wait()
-	}
-	if f.stopped {
-		return false
-	}
-	f.held += w
-	return true
-}
-
 // take returns the next batch's prefetch once its fetch and Prepares are
 // over; nil when the fetcher ended before it.
 func (f *fetcher) take() *prefetch {
@@ -384,21 +364,13 @@ func (f *fetcher) take() *prefetch {
 }
 
 // release gives p's window slots back, once its batch is registered.
-func (f *fetcher) release(p *prefetch) {
-	f.mu.Lock()
-	f.held -= p.weight
-	f.roomy.Broadcast()
-	f.mu.Unlock()
-}
+func (f *fetcher) release(p *prefetch) { f.window.give(p.weight) }
 
 // stop ends the fetching: a fetch under way is finished, nothing more is
 // started, and the batches fetched and not taken are dropped (their files
 // removed). Stopping twice is harmless.
 func (f *fetcher) stop() {
-	f.mu.Lock()
-	f.stopped = true
-	f.roomy.Broadcast()
-	f.mu.Unlock()
+	f.window.stop()
 	<-f.exited
 	for p := range f.out {
 		<-p.done
@@ -421,35 +393,50 @@ type preparing struct {
 	out   map[uint32]any
 }
 
-// leanBudget bounds the bytes of the Lean copies of messages fetched and
-// not yet prepared, across the batches fetched ahead: a fetch waits while
-// taking a copy would exceed the cap (FetchBatchBytes), unless none is
-// held. The zero value is ready.
-type leanBudget struct {
-	mu    sync.Mutex
-	roomy sync.Cond
-	held  int64
+// budget is a weighted count of what is held, up to a cap: a take waits
+// while the new amount would exceed the cap, unless nothing is held (so
+// one thing larger than the cap still goes, alone). The fetcher's window
+// of batches is one; the session's Lean copies awaiting Prepare are
+// another (see preparing.fetched): across the batches fetched ahead, the
+// fetch waits while those would exceed FetchBatchBytes. The zero value
+// is ready.
+type budget struct {
+	mu      sync.Mutex
+	roomy   sync.Cond
+	held    int64
+	stopped bool // take gives up: the fetcher was stopped
 }
 
-// take waits for room and takes n bytes of a cap.
-func (b *leanBudget) take(n, cap int64) {
+// take waits for room and takes n of a cap; false, and nothing taken,
+// once stop was called.
+func (b *budget) take(n, cap int64) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.roomy.L = &b.mu
-	for b.held > 0 && b.held+n > cap {
+	for !b.stopped && b.held > 0 && b.held+n > cap {
 		b.roomy.Wait()
 	}
+	if b.stopped {
+		return false
+	}
 	b.held += n
+	return true
 }
 
-// give returns n bytes.
-func (b *leanBudget) give(n int64) {
+// give returns n.
+func (b *budget) give(n int64) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.held -= n
-	if b.roomy.L != nil {
-		b.roomy.Broadcast()
-	}
+	b.roomy.Broadcast()
+}
+
+// stop makes every take, waiting or later, give up.
+func (b *budget) stop() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.stopped = true
+	b.roomy.Broadcast()
 }
 
 type preparingJob struct {
@@ -496,7 +483,7 @@ func (s *session) startPreparing(batch []meta) *preparing {
 // file (if any) to disk (see syncFile). p may be nil: then only that.
 // When the Lean copies of the messages fetched and not yet prepared would
 // exceed FetchBatchBytes with this one, it first waits for the workers
-// (of this batch or of one fetched before it; see leanBudget): the
+// (of this batch or of one fetched before it; see budget): the
 // batches held, of many big messages each counted light (spooledWeight),
 // hold at most that much of their Lean copies at once.
 func (p *preparing) fetched(s *session, buf *imapclient.FetchMessageBuffer) {
@@ -517,7 +504,7 @@ func (p *preparing) fetched(s *session, buf *imapclient.FetchMessageBuffer) {
 			j.lean = int64(j.file.Lean.Len())
 		}
 	}
-	s.lean.take(j.lean, s.in.cfg.FetchBatchBytes)
+	s.lean.take(j.lean, s.in.cfg.FetchBatchBytes) // never stopped
 	p.work <- j
 }
 

@@ -150,16 +150,15 @@ func TestFetcherFetchesAheadOfTheRegistration(t *testing.T) {
 // batch with a big message (weight of the whole window) only alone, and
 // a stopped fetcher acquires nothing more.
 func TestFetcherWindow(t *testing.T) {
-	const window = fetchAhead + 1
+	const window int64 = fetchAhead + 1
 	f := &fetcher{}
-	f.roomy = sync.NewCond(&f.mu)
 	for i := range window {
-		if !f.acquire(1, window) {
+		if !f.window.take(1, window) {
 			t.Fatalf("acquire %d of %d refused", i+1, window)
 		}
 	}
 	acquired := make(chan bool)
-	go func() { acquired <- f.acquire(window, window) }() // a big batch
+	go func() { acquired <- f.window.take(window, window) }() // a big batch
 	select {
 	case <-acquired:
 		t.Fatal("a big batch was let in while others were held")
@@ -177,16 +176,13 @@ func TestFetcherWindow(t *testing.T) {
 	if !<-acquired {
 		t.Fatal("a big batch was refused with nothing held")
 	}
-	go func() { acquired <- f.acquire(1, window) }()
+	go func() { acquired <- f.window.take(1, window) }()
 	select {
 	case <-acquired:
 		t.Fatal("a batch was let in beside a big one")
 	case <-time.After(50 * time.Millisecond):
 	}
-	f.mu.Lock()
-	f.stopped = true
-	f.roomy.Broadcast()
-	f.mu.Unlock()
+	f.window.stop()
 	if <-acquired {
 		t.Error("a stopped fetcher acquired a slot")
 	}

@@ -45,8 +45,8 @@ type session struct {
 	// conn serialises the commands of a pass on c: the fetcher's fetches
 	// and the moves run on goroutines of their own (see runBatches).
 	conn sync.Mutex
-	// lean bounds the Lean copies awaiting Prepare (see leanBudget).
-	lean leanBudget
+	// lean bounds the Lean copies awaiting Prepare (see budget).
+	lean budget
 }
 
 // session runs one connection until it fails or ctx is cancelled. worked
