@@ -39,7 +39,7 @@ func TestQueriesUseIndexes(t *testing.T) {
 		// Per message: the per-sender cap, and the search index rewrite of
 		// each case a transaction noted (SyncSearch).
 		"CountToSender":   "SELECT COUNT(*) FROM outbox WHERE recipient_key = 'a@b' AND created_at >= '2026' AND kind IN ('receipt', 'forward')",
-		"SearchInsertRow": strings.ReplaceAll(searchInsertRow, "?", "1"),
+		"SearchInsertPending": searchInsertPending,
 		"SearchPending":   searchPendingList,
 		// Per message: the case number in a subject, the intake ledger,
 		// the case sequence, the first Svar, the per-sender caps, the

@@ -379,3 +379,57 @@ func TestSearchOverduePlan(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchBatchIndexesEveryCase: one Batch that opens several cases and
+// adds a document to a case opened before it indexes each of them once,
+// with all its text: the new rows are written by one statement after the
+// old rows are deleted (SyncSearch), and none is lost or doubled.
+func TestSearchBatchIndexesEveryCase(t *testing.T) {
+	s, at, ctx := fixedStore(t)
+	old := mustOpenCase(t, s, newCase("old", at))
+	var opened []synpunkt.Case
+	err := s.Batch(ctx, func(ctx context.Context) error {
+		for i := range 5 {
+			nc := newCase(fmt.Sprintf("b%d", i), at)
+			nc.Case.Description = fmt.Sprintf("Trasig lyktstolpe%c", 'a'+i)
+			c, err := s.OpenCase(ctx, nc, nil)
+			if err != nil {
+				return err
+			}
+			opened = append(opened, c)
+		}
+		in := Intake{Key: "reply", Source: "test", ReceivedAt: at, Raw: []byte("Subject: Svar\r\n\r\nsvar")}
+		d := synpunkt.Document{Type: synpunkt.DocSvar, Direction: synpunkt.Inkommande, SenderRole: "Gatu- och parkenheten", ReceivedAt: at, MessageID: "reply@example.com"}
+		_, err := s.AddDocument(ctx, old.ID, in, d, "Grusningen är beställd", nil, nil)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("Batch = %v", err)
+	}
+	for i, c := range opened {
+		got, total, err := s.SearchCases(ctx, CaseQuery{Text: fmt.Sprintf("lyktstolpe%c", 'a'+i)})
+		if err != nil || total != 1 || len(got) != 1 || got[0].ID != c.ID {
+			t.Errorf("SearchCases(lyktstolpe%c) = %v (total %d), %v; want case %s alone", 'a'+i, got, total, err, c.Number)
+		}
+	}
+	for _, text := range []string{"grusningen", "snöröjning"} {
+		got, total, err := s.SearchCases(ctx, CaseQuery{Text: text, Originals: true})
+		if err != nil {
+			t.Fatalf("SearchCases(%q) = %v", text, err)
+		}
+		var ids []int64
+		for _, c := range got {
+			ids = append(ids, c.ID)
+		}
+		if text == "grusningen" && (total != 1 || !slices.Equal(ids, []int64{old.ID})) {
+			t.Errorf("SearchCases(%q) = cases %v (total %d), want only %d, re-indexed with its new document", text, ids, total, old.ID)
+		}
+		if text == "snöröjning" && total != 1 {
+			t.Errorf("SearchCases(%q) = cases %v (total %d), want the old case once (the new ones say lyktstolpe)", text, ids, total)
+		}
+	}
+	var rows int
+	if err := s.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM case_search").Scan(&rows); err != nil || rows != 6 {
+		t.Errorf("case_search has %d rows (%v), want 6: one per case", rows, err)
+	}
+}

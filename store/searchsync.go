@@ -42,14 +42,18 @@ func searchNote(id string) string {
 	return `INSERT OR IGNORE INTO search_pending(case_id) VALUES(` + id + `);`
 }
 
-// The statements of syncSearch; each case is rewritten by rowid, which
+// The statements of syncSearch. Each old row is deleted by rowid, which
 // FTS5 serves directly (an IN over the pending table could not be passed
-// to it).
+// to it); the new rows are then inserted by one statement. FTS5 flushes
+// its pending terms to a new segment of the index at every statement's
+// savepoint, so a statement per case wrote a segment per case (and the
+// merges that follow); deletes first and one insert write one segment
+// per transaction.
 const (
 	searchPendingExists = "SELECT EXISTS (SELECT 1 FROM search_pending)"
 	searchPendingList   = "SELECT case_id FROM search_pending ORDER BY case_id"
 	searchDeleteRow     = "DELETE FROM case_search WHERE rowid = ?"
-	searchInsertRow     = "INSERT INTO case_search(rowid, redacted, original) SELECT id, " + searchRedacted + ", " + searchOriginal + " FROM cases c WHERE c.id = ?"
+	searchInsertPending = "INSERT INTO case_search(rowid, redacted, original) SELECT id, " + searchRedacted + ", " + searchOriginal + " FROM cases c WHERE c.id IN (SELECT case_id FROM search_pending) ORDER BY c.id"
 	searchPendingClear  = "DELETE FROM search_pending"
 )
 
@@ -87,9 +91,9 @@ func (s *Store) syncSearch(ctx context.Context, tx *sql.Tx) error {
 		if _, err := s.txExec(ctx, tx, searchDeleteRow, id); err != nil {
 			return fmt.Errorf("sync search index: case %d: %w", id, err)
 		}
-		if _, err := s.txExec(ctx, tx, searchInsertRow, id); err != nil {
-			return fmt.Errorf("sync search index: case %d: %w", id, err)
-		}
+	}
+	if _, err := s.txExec(ctx, tx, searchInsertPending); err != nil {
+		return fmt.Errorf("sync search index: %w", err)
 	}
 	if _, err := s.txExec(ctx, tx, searchPendingClear); err != nil {
 		return fmt.Errorf("sync search index: %w", err)
