@@ -38,9 +38,9 @@ func TestQueriesUseIndexes(t *testing.T) {
 		"OpenPerUnit":  "SELECT unit, COUNT(*) FROM cases WHERE status = 'öppet' GROUP BY unit",
 		// Per message: the per-sender cap, and the search index rewrite of
 		// each case a transaction noted (SyncSearch).
-		"CountToSender":   "SELECT COUNT(*) FROM outbox WHERE recipient_key = 'a@b' AND created_at >= '2026' AND kind IN ('receipt', 'forward')",
+		"CountToSender":       "SELECT COUNT(*) FROM outbox WHERE recipient_key = 'a@b' AND created_at >= '2026' AND kind IN ('receipt', 'forward')",
 		"SearchInsertPending": searchInsertPending,
-		"SearchPending":   searchPendingList,
+		"SearchPending":       searchPendingList,
 		// Per message: the case number in a subject, the intake ledger,
 		// the case sequence, the first Svar, the per-sender caps, the
 		// contact, the outbox worker's due rows and its claim.
