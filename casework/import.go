@@ -109,6 +109,10 @@ func (p *Intake) Import(ctx context.Context, paths []string, noNotify bool) (Imp
 	if ahead != nil {
 		<-ahead.done // not registered: the import stopped
 	}
+	// What was registered is durable before the import reports it.
+	if serr := p.Sync(context.WithoutCancel(ctx)); serr != nil {
+		err = errors.Join(err, fmt.Errorf("import: %w", serr))
+	}
 	return sum, err
 }
 

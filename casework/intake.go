@@ -494,3 +494,8 @@ func (p *Intake) Batch(ctx context.Context, f func(ctx context.Context) error) e
 	p.committed(1)
 	return nil
 }
+
+// Sync makes every Batch committed so far durable (store.Store.Sync):
+// Batch commits without an fsync, and a message is acknowledged outward
+// (moved out of the inbox, reported imported) only after Sync.
+func (p *Intake) Sync(ctx context.Context) error { return p.st.Sync(ctx) }

@@ -78,6 +78,17 @@ type Batcher interface {
 	Batch(ctx context.Context, f func(ctx context.Context) error) error
 }
 
+// Syncer is a Batcher whose commits are made durable apart (the store
+// commits a batch without an fsync): Sync makes every batch committed so
+// far durable. The intake calls it before it moves a committed batch out
+// of the mailbox, on the move's goroutine, while the next batch is being
+// registered. When Sync fails, the batch is not moved: its messages stay
+// in the mailbox, and are offered again (and Sync called again) on the
+// next pass.
+type Syncer interface {
+	Sync(ctx context.Context) error
+}
+
 // Preparer is a Handler that can do ahead of Handle the work on a message
 // that needs no store (parsing, hashing). The intake calls Prepare for the
 // messages of the batches fetched ahead while one is being registered,

@@ -227,6 +227,7 @@ type moving struct {
 	count    int             // messages to move
 	err      error           // the connection failed
 	took     time.Duration   // the move itself, not its wait for the connection
+	synced   time.Duration   // the Syncer's Sync before it
 }
 
 // startMove moves commits on a goroutine of its own, once the move
@@ -242,13 +243,36 @@ func (s *session) startMove(commits []committed, done map[uint32]bool, offered [
 		if len(commits) == 0 {
 			return
 		}
+		// Durable before it leaves the inbox; the fsync does not hold the
+		// connection, which the fetcher goes on using meanwhile.
+		t := time.Now()
+		if err := s.syncCommits(); err != nil {
+			mv.err = err
+			return
+		}
+		mv.synced = time.Since(t)
 		s.conn.Lock()
 		defer s.conn.Unlock()
-		t := time.Now()
+		t = time.Now()
 		mv.err = s.moveCommitted(commits, done)
 		mv.took = time.Since(t)
 	}()
 	return mv
+}
+
+// syncCommits makes the Handler's commits durable when it is a Syncer.
+// A failure is logged and returned as the move's error: the session ends
+// and the batch, not moved, is offered again on the next.
+func (s *session) syncCommits() error {
+	sy, ok := s.in.handler.(Syncer)
+	if !ok {
+		return nil
+	}
+	if err := sy.Sync(context.Background()); err != nil {
+		s.log.Error("registrations not made durable; their messages stay in the mailbox", keyErr, err)
+		return fmt.Errorf("sync before move: %w", err)
+	}
+	return nil
 }
 
 // reapMoves advances the checkpoint past the finished moves at the head
@@ -274,7 +298,7 @@ func (s *session) reapMoves(ctx context.Context, moves *[]*moving, blocked *bool
 		if t.Sub(s.savedAt) >= checkpointEvery {
 			s.saveCheckpoint(context.WithoutCancel(ctx))
 		}
-		s.log.Debug("batch moved", keyCount, mv.count, "move", mv.took, "checkpoint", time.Since(t))
+		s.log.Debug("batch moved", keyCount, mv.count, "sync", mv.synced, "move", mv.took, "checkpoint", time.Since(t))
 		if first == nil {
 			first = mv.err
 		}

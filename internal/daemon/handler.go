@@ -104,3 +104,9 @@ var _ mailbox.Batcher = (*Handler)(nil)
 func (h *Handler) Batch(ctx context.Context, f func(ctx context.Context) error) error {
 	return h.P.Batch(ctx, f)
 }
+
+var _ mailbox.Syncer = (*Handler)(nil)
+
+// Sync makes the batches committed so far durable, before their messages
+// are moved out of the inbox.
+func (h *Handler) Sync(ctx context.Context) error { return h.P.Sync(ctx) }

@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+)
+
+// TestBatchLeavesTheFsyncToSync: a Batch commits without an fsync and is
+// visible at once; Sync then makes it durable (and is a no-op when no
+// batch came since); a Batch's connection goes back to the pool set to
+// commit with FULL again, so no other write is left without its fsync.
+func TestBatchLeavesTheFsyncToSync(t *testing.T) {
+	s, at, ctx := fixedStore(t)
+	// What a process killed before its Sync committed is fsynced by the
+	// next process's first Sync, before the intake moves anything.
+	if !s.Unsynced() {
+		t.Error("a store just opened: Unsynced() = false, want true")
+	}
+	if err := s.Sync(ctx); err != nil || s.Unsynced() {
+		t.Fatalf("first Sync = %v, Unsynced() = %v", err, s.Unsynced())
+	}
+	err := s.Batch(ctx, func(ctx context.Context) error {
+		for i := range 3 {
+			if _, err := s.OpenCase(ctx, newCase(fmt.Sprintf("k%d", i), at), nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Batch = %v", err)
+	}
+	if !s.Unsynced() {
+		t.Error("after a Batch, Unsynced() = false")
+	}
+	var n int
+	if err := s.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM cases").Scan(&n); err != nil || n != 3 {
+		t.Errorf("cases after the Batch = %d, %v; want 3, visible before Sync", n, err)
+	}
+	if fi, err := os.Stat(s.walPath); err != nil || fi.Size() == 0 {
+		t.Fatalf("the WAL Sync fsyncs (%s): %v, %v", s.walPath, fi, err)
+	}
+	if err := s.Sync(ctx); err != nil {
+		t.Fatalf("Sync = %v", err)
+	}
+	if s.Unsynced() {
+		t.Error("after Sync, Unsynced() = true")
+	}
+	if err := s.Sync(ctx); err != nil {
+		t.Errorf("Sync with nothing to do = %v", err)
+	}
+	// A failed batch counts nothing.
+	boom := fmt.Errorf("boom")
+	if err := s.Batch(ctx, func(context.Context) error { return boom }); err != boom {
+		t.Errorf("Batch(failing f) = %v, want boom", err)
+	}
+	if s.Unsynced() {
+		t.Error("a rolled-back Batch left Unsynced() = true")
+	}
+	// Every idle connection commits with FULL (2).
+	var conns []interface{ Close() error }
+	for range 3 {
+		c, err := s.DB().Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		var sync int
+		if err := c.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil || sync != 2 {
+			t.Errorf("a pool connection has synchronous = %d, %v; want 2 (FULL)", sync, err)
+		}
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+}
+
+// TestSyncWithoutWAL: once the last connection is closed SQLite
+// checkpoints the WAL and removes it; Sync then has nothing to fsync and
+// does not fail.
+func TestSyncWithoutWAL(t *testing.T) {
+	s, at, ctx := fixedStore(t)
+	if err := s.Batch(ctx, func(ctx context.Context) error {
+		_, err := s.OpenCase(ctx, newCase("k", at), nil)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.walPath += ".gone" // as if removed
+	if err := s.Sync(ctx); err != nil {
+		t.Errorf("Sync without a WAL = %v", err)
+	}
+	if s.Unsynced() {
+		t.Error("after Sync, Unsynced() = true")
+	}
+}
