@@ -24,6 +24,11 @@ func (s *session) spoolIt(r imap.LiteralReader, section *imap.FetchItemBodySecti
 // Handler's digest (when it is a Digester) on the way, and returns
 // the file open for reading. A crash leaves the file to the store's sweep
 // at start-up (its name holds ".tmp-").
+//
+// Two goroutines share the work, since one could not keep up with the
+// connection: this one reads the literal and writes the file, a second
+// one (see digestChunks) hashes, digests and keeps the Lean copy of the
+// same chunks, in order, and hands each chunk back once done with it.
 func (s *session) spoolLiteral(r imap.LiteralReader) (*mimeparse.RawFile, error) {
 	if err := os.MkdirAll(s.in.cfg.SpoolDir, 0o700); err != nil {
 		return nil, fmt.Errorf("spool a literal: %w", err)
@@ -33,15 +38,13 @@ func (s *session) spoolLiteral(r imap.LiteralReader) (*mimeparse.RawFile, error)
 		return nil, fmt.Errorf("spool a literal: %w", err)
 	}
 	h, lean := sha256.New(), &mimeparse.Lean{}
-	ws := []io.Writer{f, h, lean}
+	ws := []io.Writer{h, lean}
 	var digest io.Writer
 	if d, ok := s.in.handler.(Digester); ok {
 		digest = d.NewDigest()
 		ws = append(ws, digest)
 	}
-	buf := copyBufs.Get().(*[]byte)
-	n, err := io.CopyBuffer(io.MultiWriter(ws...), onlyReader{r}, *buf)
-	copyBufs.Put(buf)
+	n, err := copyDigesting(f, io.MultiWriter(ws...), r)
 	if err == nil && n != r.Size() {
 		err = fmt.Errorf("%d of %d bytes", n, r.Size())
 	}
@@ -57,12 +60,66 @@ func (s *session) spoolLiteral(r imap.LiteralReader) (*mimeparse.RawFile, error)
 	return rf, nil
 }
 
-// copyBufs are spoolLiteral's copy buffers: io.Copy would allocate one
-// per message.
-var copyBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+// spoolChunk is the size of the chunks spoolLiteral reads, and
+// spoolChunks how many are in flight between its two goroutines.
+const (
+	spoolChunk  = 64 << 10
+	spoolChunks = 4
+)
 
-// onlyReader hides a reader's WriterTo, so io.CopyBuffer uses the buffer.
-type onlyReader struct{ io.Reader }
+// chunkBufs are spoolLiteral's chunks, spoolChunks to a set.
+var chunkBufs = sync.Pool{New: func() any {
+	set := make([][]byte, spoolChunks)
+	for i := range set {
+		set[i] = make([]byte, spoolChunk)
+	}
+	return &set
+}}
+
+// copyDigesting copies r to file and, on a goroutine of its own, to
+// digest (which must not fail), chunk by chunk in order, and returns the
+// bytes copied. It returns only once digest has taken everything copied.
+func copyDigesting(file io.Writer, digest io.Writer, r io.Reader) (int64, error) {
+	set := chunkBufs.Get().(*[][]byte)
+	defer chunkBufs.Put(set)
+	free := make(chan []byte, spoolChunks)
+	for _, b := range *set {
+		free <- b[:cap(b)]
+	}
+	work := make(chan []byte, spoolChunks)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for b := range work {
+			digest.Write(b) //nolint:errcheck // must not fail (Digester)
+			free <- b[:cap(b)]
+		}
+	}()
+	var n int64
+	var err error
+	for {
+		b := <-free
+		k, rerr := io.ReadFull(r, b)
+		if k > 0 {
+			work <- b[:k]
+			if _, werr := file.Write(b[:k]); werr != nil {
+				err = werr
+				break
+			}
+			n += int64(k)
+		}
+		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+			break
+		}
+		if rerr != nil {
+			err = rerr
+			break
+		}
+	}
+	close(work)
+	<-done
+	return n, err
+}
 
 // removeRawFile closes and removes the file.
 func removeRawFile(f *mimeparse.RawFile) {
