@@ -27,7 +27,18 @@ var (
 // collector reads the figures at scrape time.
 type collector struct{ s *Server }
 
-func (c *collector) Describe(ch chan<- *prometheus.Desc) { prometheus.DescribeByCollect(c, ch) }
+// descs are the metrics collector may send.
+var descs = []*prometheus.Desc{descIntake, descCases, descNotes, descOldest, descOverdue,
+	descReconnects, descConnected, descLastWait, descToken, descTokenExp, descPaused}
+
+// Describe sends descs. Not prometheus.DescribeByCollect: that collects
+// once when the collector is registered, and the store's counts read every
+// case and ledger row (0.9 s of the daemon's start at 100,000 cases).
+func (c *collector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range descs {
+		ch <- d
+	}
+}
 
 func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	src := c.s.src
