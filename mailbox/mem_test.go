@@ -61,9 +61,12 @@ func TestOneMovePerDispositionPerBatch(t *testing.T) {
 		cfg.FetchBatch = 3
 		r := startIntake(t, cfg, quarantining("m2", "m5"), nil)
 		r.waitIdle(t)
-		want := []string{"Registrerade:1,3", "Karantän:2", "Registrerade:4,6", "Karantän:5"}
-		if got := hooks.commands(); !slices.Equal(got, want) {
-			t.Errorf("move commands = %q, want %q", got, want)
+		// Each batch alone, or both together when the second was
+		// committed while the first was being moved (mover).
+		alone := []string{"Registrerade:1,3", "Karantän:2", "Registrerade:4,6", "Karantän:5"}
+		together := []string{"Registrerade:1,3:4,6", "Karantän:2,5"}
+		if got := hooks.commands(); !slices.Equal(got, alone) && !slices.Equal(got, together) {
+			t.Errorf("move commands = %q, want %q or %q", got, alone, together)
 		}
 		r.wantLast(t, 6)
 	})

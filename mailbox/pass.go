@@ -157,8 +157,9 @@ func (s *session) batches(metas []meta) [][]meta {
 // fetches the batches ahead of the registration and has their messages
 // prepared as they arrive; the registration offers each batch to the
 // Handler (one commit for the batch when it is a Batcher); and once a
-// batch is committed its move starts on its own goroutine, after the move
-// of the batch before, while the next batch is registered. The fetches and the moves share the
+// batch is committed it is queued for the mover (see mover), which moves
+// it while the next batch is registered, together with the batches
+// committed while it waited. The fetches and the moves share the
 // connection, one command at a time (session.conn). A message leaves the
 // inbox only after its commit, and the checkpoint advances past moves in
 // order, as they finish (reapMoves). When a batch fails to fetch, the
@@ -176,8 +177,9 @@ func (s *session) runBatches(ctx context.Context, batches [][]meta, blocked *boo
 	}
 	f := s.startFetcher(batches)
 	defer f.stop()
+	mv := s.startMover()
+	defer mv.close()
 	var moves []*moving
-	var last *moving // the move started last: the next one goes after it
 	var err error
 	for _, batch := range batches {
 		t0 := time.Now()
@@ -196,8 +198,7 @@ func (s *session) runBatches(ctx context.Context, batches [][]meta, blocked *boo
 		releaseBig(batch, p.byUID)
 		f.release(p)
 		t2 := time.Now()
-		last = s.startMove(commits, done, offered, last)
-		moves = append(moves, last)
+		moves = append(moves, mv.add(commits, done, offered))
 		moveErr := s.reapMoves(ctx, &moves, blocked, false)
 		// Where a batch's time goes, for latency work (log level debug):
 		// fetch is how long the registration waited for the batch's fetch
@@ -210,6 +211,7 @@ func (s *session) runBatches(ctx context.Context, batches [][]meta, blocked *boo
 		}
 	}
 	f.stop() // the connection is the moves' alone from here
+	mv.close()
 	return errors.Join(err, s.reapMoves(ctx, &moves, blocked, true))
 }
 
@@ -218,46 +220,119 @@ func (s *session) runBatches(ctx context.Context, batches [][]meta, blocked *boo
 // checkpoint back.
 const maxPendingMoves = fetchAhead + 1
 
-// moving is the move of a committed batch, running on its own goroutine
+// moving is the move of a committed batch, made by the session's mover
 // beside the registration of the next batches.
 type moving struct {
 	finished chan struct{}
+	commits  []committed     // the batch's messages to move
 	offered  []meta          // the prefix of the batch looked at
 	done     map[uint32]bool // handled and out of the inbox: set by the move
-	count    int             // messages to move
-	err      error           // the connection failed
+	err      error           // the connection failed, or the Sync before the move
 	took     time.Duration   // the move itself, not its wait for the connection
 	synced   time.Duration   // the Syncer's Sync before it
+	together int             // batches moved by the same commands
 }
 
-// startMove moves commits on a goroutine of its own, once the move
-// before (when not nil) is over and the connection is free: batches are
-// moved in order.
-func (s *session) startMove(commits []committed, done map[uint32]bool, offered []meta, before *moving) *moving {
-	mv := &moving{finished: make(chan struct{}), offered: offered, done: done, count: len(commits)}
-	go func() {
-		defer close(mv.finished)
-		if before != nil {
-			<-before.finished
-		}
-		if len(commits) == 0 {
-			return
-		}
-		// Durable before it leaves the inbox; the fsync does not hold the
-		// connection, which the fetcher goes on using meanwhile.
-		t := time.Now()
-		if err := s.syncCommits(); err != nil {
-			mv.err = err
-			return
-		}
-		mv.synced = time.Since(t)
-		s.conn.Lock()
-		defer s.conn.Unlock()
-		t = time.Now()
-		mv.err = s.moveCommitted(commits, done)
-		mv.took = time.Since(t)
-	}()
+// mover moves committed batches out of the inbox, in order, on a
+// goroutine of its own. The batches committed while a move is under way
+// (or waits for the connection, which the fetcher holds while it fetches
+// a batch) are moved together: one Sync, then one command per
+// destination for all of them. Each command makes the IMAP server
+// re-read its view of the mailbox, whose cost grows with the mailbox: in
+// a backlog, fewer and larger moves leave it more time to serve FETCH.
+type mover struct {
+	s       *session
+	mu      sync.Mutex
+	queue   []*moving // committed, not yet taken by the goroutine
+	closing bool
+	wake    chan struct{}
+	stopped chan struct{}
+}
+
+func (s *session) startMover() *mover {
+	m := &mover{s: s, wake: make(chan struct{}, 1), stopped: make(chan struct{})}
+	go m.run()
+	return m
+}
+
+// add queues the move of a committed batch and returns it; a batch with
+// nothing to move is finished at once.
+func (m *mover) add(commits []committed, done map[uint32]bool, offered []meta) *moving {
+	mv := &moving{finished: make(chan struct{}), commits: commits, offered: offered, done: done}
+	if len(commits) == 0 {
+		close(mv.finished)
+		return mv
+	}
+	m.mu.Lock()
+	m.queue = append(m.queue, mv)
+	m.mu.Unlock()
+	signal(m.wake)
 	return mv
+}
+
+// close returns once every batch queued is moved (or failed) and the
+// goroutine has ended. It may be called more than once.
+func (m *mover) close() {
+	m.mu.Lock()
+	m.closing = true
+	m.mu.Unlock()
+	signal(m.wake)
+	<-m.stopped
+}
+
+func (m *mover) run() {
+	defer close(m.stopped)
+	for {
+		m.mu.Lock()
+		group, closing := m.queue, m.closing
+		m.queue = nil
+		m.mu.Unlock()
+		if len(group) > 0 {
+			m.move(group)
+			continue
+		}
+		if closing {
+			return
+		}
+		<-m.wake
+	}
+}
+
+// move makes the group's commits durable (when the Handler is a Syncer),
+// without holding the connection, then moves them and finishes each.
+func (m *mover) move(group []*moving) {
+	s := m.s
+	defer func() {
+		for _, mv := range group {
+			close(mv.finished)
+		}
+	}()
+	t := time.Now()
+	if err := s.syncCommits(); err != nil {
+		for _, mv := range group {
+			mv.err = err
+		}
+		return
+	}
+	synced := time.Since(t)
+	var all []committed
+	for _, mv := range group {
+		all = append(all, mv.commits...)
+	}
+	done := make(map[uint32]bool, len(all))
+	s.conn.Lock()
+	t = time.Now()
+	err := s.moveCommitted(all, done)
+	took := time.Since(t)
+	s.conn.Unlock()
+	for _, mv := range group {
+		for _, c := range mv.commits {
+			if done[c.uid] {
+				mv.done[c.uid] = true
+			}
+		}
+		mv.err, mv.synced, mv.took, mv.together = err, synced, took, len(group)
+	}
 }
 
 // syncCommits makes the Handler's commits durable when it is a Syncer.
@@ -298,7 +373,7 @@ func (s *session) reapMoves(ctx context.Context, moves *[]*moving, blocked *bool
 		if t.Sub(s.savedAt) >= checkpointEvery {
 			s.saveCheckpoint(context.WithoutCancel(ctx))
 		}
-		s.log.Debug("batch moved", keyCount, mv.count, "sync", mv.synced, "move", mv.took, "checkpoint", time.Since(t))
+		s.log.Debug("batch moved", keyCount, len(mv.commits), "together", mv.together, "sync", mv.synced, "move", mv.took, "checkpoint", time.Since(t))
 		if first == nil {
 			first = mv.err
 		}
