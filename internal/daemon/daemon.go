@@ -25,7 +25,9 @@ package daemon
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -64,6 +66,9 @@ type Daemon struct {
 	now      func() time.Time
 	obOpt    outbox.Options // to rebuild the worker once secrets are read
 	ownSends bool           // senders come from Options, not the config
+	// built are the senders built from the config, closed by Close (the
+	// SMTP sender's idle connection is ended with QUIT).
+	built []notify.Sender
 	// Tokens are the OAuth2 token sources by section (imap, smtp); empty
 	// without [imap.oauth2] and [smtp.oauth2].
 	Tokens map[string]*oauth.Source
@@ -146,6 +151,7 @@ func wire(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Lo
 		if senders, err = buildSenders(cfg, smtpAuth(d.Tokens["smtp"])); err != nil {
 			return nil, err
 		}
+		d.keepSenders(senders)
 	}
 	policy, err := lifecycle.NewPolicy(cfg.Deadlines, cfg.Units)
 	if err != nil {
@@ -227,8 +233,26 @@ func buildSenders(cfg *config.Config, auth smtpsend.Authenticator) (map[synpunkt
 	return s, nil
 }
 
-// Close closes the store.
-func (d *Daemon) Close() error { return d.Store.Close() }
+// keepSenders notes senders built from the config, for Close.
+func (d *Daemon) keepSenders(senders map[synpunkt.Medium]notify.Sender) {
+	for _, s := range senders {
+		d.built = append(d.built, s)
+	}
+}
+
+// Close closes the senders built from the config (those of Options are
+// the caller's) and the store.
+func (d *Daemon) Close() error {
+	var errs []error
+	for _, s := range d.built {
+		if c, ok := s.(io.Closer); ok {
+			errs = append(errs, c.Close())
+		}
+	}
+	d.built = nil
+	errs = append(errs, d.Store.Close())
+	return errors.Join(errs...)
+}
 
 // Run runs IMAP intake and the outbox worker until ctx is cancelled, then
 // shuts down in order: intake first, then the outbox.

@@ -44,6 +44,7 @@ func (d *Daemon) Flush(ctx context.Context, afterID int64, ids []int64) (Flushed
 		if err != nil {
 			return Flushed{}, err
 		}
+		d.keepSenders(senders)
 		d.Outbox = outbox.New(d.Store, senders, d.obOpt, d.log)
 	}
 	n, err := d.Outbox.DrainOnly(ctx, afterID, ids)

@@ -21,6 +21,9 @@ type session struct {
 var _ smtp.AuthSession = (*session)(nil)
 
 func (s *Sink) newSession(*smtp.Conn) (smtp.Session, error) {
+	s.mu.Lock()
+	s.open++
+	s.mu.Unlock()
 	return &session{sink: s, authed: s.cfg.user == ""}, nil
 }
 
@@ -85,7 +88,12 @@ func (ss *session) Data(r io.Reader) error {
 
 func (ss *session) Reset() { ss.from, ss.to = "", nil }
 
-func (ss *session) Logout() error { return nil }
+func (ss *session) Logout() error {
+	ss.sink.mu.Lock()
+	ss.sink.open--
+	ss.sink.mu.Unlock()
+	return nil
+}
 
 // loginServer is the server side of the obsolete but common LOGIN mechanism
 // (draft-murchison-sasl-login): prompt for the username, then the password.

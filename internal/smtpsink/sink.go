@@ -101,6 +101,15 @@ type Sink struct {
 	rcpt    []*smtp.SMTPError // failures injected at RCPT
 	reject  map[string]int    // recipient -> permanent RCPT reply code
 	delay   time.Duration     // before answering the end of DATA
+	open    int               // connections not yet ended
+}
+
+// Open is how many client connections are open (greeted and not yet
+// ended by QUIT or a close).
+func (s *Sink) Open() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.open
 }
 
 // Start listens on addr and serves until Close.
