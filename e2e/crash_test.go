@@ -96,6 +96,10 @@ func TestCrashSIGKILL(t *testing.T) {
 
 	last := time.Now()
 	p := d.start()
+	// The daemon takes the instance lock after it listens for SIGTERM:
+	// when the runs before left nothing to do, the state below is final
+	// at once, and a SIGTERM sent before the daemon listens would kill it.
+	waitLocked(t, p, dbPath)
 	waitFinished(t, p, dc, dbPath, len(in.want))
 	t.Logf("last run finished inbox and outbox in %v", time.Since(last).Round(time.Millisecond))
 	if err := p.stop(crashStop); err != nil {
