@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestBatchLeavesTheFsyncToSync: a Batch commits without an fsync and is
@@ -94,5 +97,38 @@ func TestSyncWithoutWAL(t *testing.T) {
 	}
 	if s.Unsynced() {
 		t.Error("after Sync, Unsynced() = true")
+	}
+}
+
+// Close syncs only when this process committed a Batch: a clerk's
+// command that only read (and may have no right to the WAL) touches no
+// file; a writer's Close reports a failed sync.
+func TestCloseSyncsOnlyAfterABatch(t *testing.T) {
+	notADir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notADir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	reader, err := Open(context.Background(), filepath.Join(t.TempDir(), "r.db"), Options{Now: func() time.Time { return at }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader.walPath = filepath.Join(notADir, "wal") // any open fails: ENOTDIR
+	if err := reader.Close(); err != nil {
+		t.Errorf("Close of a store that committed no batch = %v, want nil (no sync)", err)
+	}
+	writer, err := Open(context.Background(), filepath.Join(t.TempDir(), "w.db"), Options{Now: func() time.Time { return at }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writer.Batch(context.Background(), func(ctx context.Context) error {
+		_, err := writer.OpenCase(ctx, newCase("k", at), nil)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	writer.walPath = filepath.Join(notADir, "wal")
+	if err := writer.Close(); err == nil || !strings.Contains(err.Error(), "sync store") {
+		t.Errorf("Close after a Batch whose sync fails = %v, want the sync's error", err)
 	}
 }

@@ -133,9 +133,15 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	return s, nil
 }
 
-// Close makes every Batch durable (Sync) and closes the database.
+// Close makes every Batch this process committed durable (Sync) and
+// closes the database. A process that committed none (a clerk's command,
+// which may read the database without the right to its WAL) touches no
+// file.
 func (s *Store) Close() error {
-	serr := s.Sync(context.Background())
+	var serr error
+	if s.batches.Load() > 1 { // 1 is Open's: see there
+		serr = s.Sync(context.Background())
+	}
 	s.closeStmts()
 	if err := s.db.Close(); err != nil {
 		return err
