@@ -27,7 +27,7 @@ func (s *session) spoolIt(r imap.LiteralReader, section *imap.FetchItemBodySecti
 //
 // Two goroutines share the work, since one could not keep up with the
 // connection: this one reads the literal and writes the file, a second
-// one (see digestChunks) hashes, digests and keeps the Lean copy of the
+// one (see copyDigesting) hashes, digests and keeps the Lean copy of the
 // same chunks, in order, and hands each chunk back once done with it.
 func (s *session) spoolLiteral(r imap.LiteralReader) (*mimeparse.RawFile, error) {
 	if err := os.MkdirAll(s.in.cfg.SpoolDir, 0o700); err != nil {

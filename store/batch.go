@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 )
 
 // Group commit. Intake registers a fetched batch of messages in one
@@ -129,29 +128,17 @@ func (s *Store) Sync(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sync store: %w", err)
 	}
-	f, err := os.Open(s.walPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		// No WAL: the last connection checkpointed it (fsyncing it and
-		// then the database) and removed it.
-		s.synced = n
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("sync store: %w", err)
-	}
-	err = syncData(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	// No WAL: the last connection checkpointed it (fsyncing it and then
+	// the database) and removed it.
+	if err := syncFile(s.walPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("sync store: %w", err)
 	}
 	s.synced = n
 	return nil
 }
 
-// Unsynced reports whether a Batch was committed since the last Sync.
-func (s *Store) Unsynced() bool {
+// unsynced reports whether a Batch was committed since the last Sync.
+func (s *Store) unsynced() bool {
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
 	return s.batches.Load() > s.synced

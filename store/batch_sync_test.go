@@ -18,11 +18,11 @@ func TestBatchLeavesTheFsyncToSync(t *testing.T) {
 	s, at, ctx := fixedStore(t)
 	// What a process killed before its Sync committed is fsynced by the
 	// next process's first Sync, before the intake moves anything.
-	if !s.Unsynced() {
-		t.Error("a store just opened: Unsynced() = false, want true")
+	if !s.unsynced() {
+		t.Error("a store just opened: unsynced() = false, want true")
 	}
-	if err := s.Sync(ctx); err != nil || s.Unsynced() {
-		t.Fatalf("first Sync = %v, Unsynced() = %v", err, s.Unsynced())
+	if err := s.Sync(ctx); err != nil || s.unsynced() {
+		t.Fatalf("first Sync = %v, unsynced() = %v", err, s.unsynced())
 	}
 	err := s.Batch(ctx, func(ctx context.Context) error {
 		for i := range 3 {
@@ -35,8 +35,8 @@ func TestBatchLeavesTheFsyncToSync(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Batch = %v", err)
 	}
-	if !s.Unsynced() {
-		t.Error("after a Batch, Unsynced() = false")
+	if !s.unsynced() {
+		t.Error("after a Batch, unsynced() = false")
 	}
 	var n int
 	if err := s.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM cases").Scan(&n); err != nil || n != 3 {
@@ -48,8 +48,8 @@ func TestBatchLeavesTheFsyncToSync(t *testing.T) {
 	if err := s.Sync(ctx); err != nil {
 		t.Fatalf("Sync = %v", err)
 	}
-	if s.Unsynced() {
-		t.Error("after Sync, Unsynced() = true")
+	if s.unsynced() {
+		t.Error("after Sync, unsynced() = true")
 	}
 	if err := s.Sync(ctx); err != nil {
 		t.Errorf("Sync with nothing to do = %v", err)
@@ -59,8 +59,8 @@ func TestBatchLeavesTheFsyncToSync(t *testing.T) {
 	if err := s.Batch(ctx, func(context.Context) error { return boom }); err != boom {
 		t.Errorf("Batch(failing f) = %v, want boom", err)
 	}
-	if s.Unsynced() {
-		t.Error("a rolled-back Batch left Unsynced() = true")
+	if s.unsynced() {
+		t.Error("a rolled-back Batch left unsynced() = true")
 	}
 	// Every idle connection commits with FULL (2).
 	var conns []interface{ Close() error }
@@ -95,8 +95,8 @@ func TestSyncWithoutWAL(t *testing.T) {
 	if err := s.Sync(ctx); err != nil {
 		t.Errorf("Sync without a WAL = %v", err)
 	}
-	if s.Unsynced() {
-		t.Error("after Sync, Unsynced() = true")
+	if s.unsynced() {
+		t.Error("after Sync, unsynced() = true")
 	}
 }
 

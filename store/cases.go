@@ -87,8 +87,12 @@ func IdempotencyKey(messageID string, raw []byte) string {
 	if messageID == "" {
 		return "raw:" + hashNormalized(raw)
 	}
-	return "mid:" + messageID + ":" + hashNormalized(body(raw))
+	return midKey(messageID, hashNormalized(body(raw)))
 }
+
+// midKey is the key of a message with a Message-ID: the ID and the
+// normalised hash of its body.
+func midKey(messageID, bodyHash string) string { return "mid:" + messageID + ":" + bodyHash }
 
 func body(raw []byte) []byte {
 	for _, sep := range [][]byte{[]byte("\r\n\r\n"), []byte("\n\n"), []byte("\r\r")} {

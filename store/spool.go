@@ -449,7 +449,7 @@ func IdempotencyKeyOf(messageID string, r io.ReaderAt, size int64) (string, erro
 		start = size // no body: body() returns nil
 	}
 	h, err := hashNormalizedOf(io.NewSectionReader(r, start, size-start))
-	return "mid:" + messageID + ":" + h, err
+	return midKey(messageID, h), err
 }
 
 // indexOf is the offset of the first sep in r's first size bytes, or -1.
@@ -639,5 +639,5 @@ func (d *KeyDigest) Key(messageID string, size int64) (string, bool) {
 	if d.sum == "" {
 		d.sum = d.body.sum()
 	}
-	return "mid:" + messageID + ":" + d.sum, true
+	return midKey(messageID, d.sum), true
 }

@@ -10,7 +10,8 @@ import (
 
 // refLean is Lean as it was before its writing was made faster, kept as
 // the reference of what a Lean copy keeps: the same lines, the same
-// elisions.
+// elisions. It classifies lines with Lean's own base64Line and
+// binaryType, which that work left as they were.
 type refLean struct {
 	data                   []byte
 	elided                 []elision
@@ -44,7 +45,7 @@ func (l *refLean) Write(b []byte) (int, error) {
 
 // line takes one whole line, ending in LF.
 func (l *refLean) line(line []byte) {
-	chars, ok := refBase64Line(line)
+	chars, ok := base64Line(line)
 	if !ok {
 		l.endRun()
 		l.header(line)
@@ -77,21 +78,8 @@ func (l *refLean) header(line []byte) {
 		l.ctSeen, l.ctText = false, false
 	case len(t) > 13 && bytes.EqualFold(t[:13], []byte("content-type:")):
 		l.ctSeen = true
-		l.ctText = l.ctText || !refBinaryType(t[13:])
+		l.ctText = l.ctText || !binaryType(t[13:])
 	}
-}
-
-// binaryType reports whether a Content-Type value names, plainly, a media
-// type whose body Parse never decodes; anything else (text/, message/,
-// multipart/, a folded or odd value) counts as text, to keep it whole.
-func refBinaryType(v []byte) bool {
-	v = bytes.ToLower(bytes.TrimSpace(v))
-	for _, p := range []string{"image/", "application/", "audio/", "video/", "font/", "model/"} {
-		if bytes.HasPrefix(v, []byte(p)) {
-			return true
-		}
-	}
-	return false
 }
 
 // endRun places the held last line of an elided run and records the
@@ -104,35 +92,6 @@ func (l *refLean) endRun() {
 		l.data = append(l.data, l.held...)
 	}
 	l.run, l.held, l.heldC, l.pending, l.pendingB = 0, nil, 0, 0, 0
-}
-
-// base64Line reports whether line (ending in LF) is a long line of base64
-// alphabet only, and how many alphabet characters it holds.
-func refBase64Line(line []byte) (int64, bool) {
-	end := len(line) - 1
-	if end > 0 && line[end-1] == '\r' {
-		end--
-	}
-	if end < minBase64Line {
-		return 0, false
-	}
-	b := line[:end]
-	var bad byte
-	for len(b) >= 8 { // eight at a time, one branch for them
-		bad |= notBase64[b[0]] | notBase64[b[1]] | notBase64[b[2]] | notBase64[b[3]] |
-			notBase64[b[4]] | notBase64[b[5]] | notBase64[b[6]] | notBase64[b[7]]
-		if bad != 0 {
-			return 0, false
-		}
-		b = b[8:]
-	}
-	for _, c := range b {
-		bad |= notBase64[c]
-	}
-	if bad != 0 {
-		return 0, false
-	}
-	return int64(end), true
 }
 
 // close ends the reference copy as Lean.Close does.
